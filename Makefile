@@ -1,0 +1,110 @@
+# mkx top-level build. `make run` and `make test` install their Debian
+# packages first (tools/deps.sh, apt-get only when something is missing).
+#
+#   make            build everything (static binaries, for the boot image too)
+#   make test       host tests + QEMU scenarios, last line "N passed, N failed"
+#   make test SANITIZE=1   host tests under ASan/UBSan (dynamic build in build/san)
+#   make run [SCENARIO=name] [QEMU_ARGS=...] [KERNEL_ARGS=...]
+#   make bench      benchmarks, reported as ratios
+#   make host-run   the hello composition on this machine, no QEMU
+
+CC	?= gcc
+SANITIZE ?= 0
+SCENARIO ?= hello
+QEMU_ARGS ?=
+KERNEL_ARGS ?=
+
+ifeq ($(SANITIZE),1)
+B	:= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDSTATIC :=
+else
+B	:= build/out
+SANFLAGS :=
+LDSTATIC := -static
+endif
+
+CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -MMD -MP $(SANFLAGS)
+LDFLAGS	:= $(LDSTATIC) $(SANFLAGS)
+LIBS	:= -lexpat
+
+BASE_SRC := $(wildcard base/*.c)
+CORE_SRC := $(wildcard core-services/*.c core-services/linux/*.c core-services/sim/*.c)
+CORE_LIB_SRC := $(filter-out core-services/main.c,$(CORE_SRC))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+APPS	:= hello_server hello_client
+TEST_COMPONENTS := $(notdir $(basename $(wildcard tests/components/*.c)))
+DRIVERS	:= $(notdir $(wildcard drivers/*))
+UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
+
+BINS	:= $(B)/bin/core $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
+
+.PHONY: all deps test host-test scenario-test run host-run bench image clean
+all: $(BINS) $(TESTBINS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libmkx.a: $(call obj,$(BASE_SRC))
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(B)/libcore.a: $(call obj,$(CORE_LIB_SRC))
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bin/hello_%: $(call obj,apps/hello/hello_%.c) $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bin/%: $(B)/obj/tests/components/%.o $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# A driver is every .c file in drivers/<name>/.
+define driver_rule
+$(B)/bin/$(1): $(call obj,$(wildcard drivers/$(1)/*.c)) $(B)/libmkx.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) -lm
+endef
+$(foreach d,$(DRIVERS),$(eval $(call driver_rule,$(d))))
+
+# Unit tests link core's pieces (not its main) and the component library.
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+deps:
+	@tools/deps.sh
+
+host-test: deps all
+	@B=$(B) SANITIZE=$(SANITIZE) tests/run-host.sh
+
+test: deps all
+	@B=$(B) SANITIZE=$(SANITIZE) tests/run-all.sh
+
+host-run: deps all
+	$(B)/bin/core --config apps/hello/config.xml --bin-dir $(B)/bin
+
+run: deps all
+	@B=$(B) run/runner.sh --show $(SCENARIO) -- $(QEMU_ARGS) -- $(KERNEL_ARGS)
+
+image: deps all
+	@B=$(B) run/image.sh $(SCENARIO)
+
+bench: deps all
+	@B=$(B) run/bench.sh
+
+clean:
+	rm -rf build/out build/san build/images
+
+-include $(shell find build/out build/san -name '*.d' 2>/dev/null)
+.SECONDARY:

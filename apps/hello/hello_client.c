@@ -1,0 +1,55 @@
+/*
+ * hello_client: uses the "Hello" service that core routes to a server.
+ * <config name="world" count="2"/> says whom to greet and how often.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/rom.h>
+#include <mkx/session.h>
+#include "hello.h"
+
+int
+main(void)
+{
+	static struct mkx_msg reply;
+	struct mkx_session s;
+	struct mkx_rom rom;
+	struct mkx_xml *cfg;
+	char name[64] = "world", why[512];
+	unsigned long count = 1;
+	int err;
+
+	if (mkx_env_init())
+		return 1;
+	cfg = mkx_config(&rom);
+	if (!cfg)
+		mkx_exit(1);
+	if (mkx_xml_attr(cfg, "name"))
+		snprintf(name, sizeof name, "%s", mkx_xml_attr(cfg, "name"));
+	if (mkx_xml_attr_ulong(cfg, "count", 1, &count) == -EINVAL) {
+		mkx_error("config: count=\"%s\" is not a number", mkx_xml_attr(cfg, "count"));
+		mkx_exit(1);
+	}
+	mkx_xml_free(cfg);
+
+	err = mkx_session_open(&s, "Hello", "label=\"greeter\", ram_quota=4K", why, sizeof why);
+	if (err) {
+		mkx_error("Hello session denied: %s", why);
+		mkx_exit(1);
+	}
+	for (unsigned long i = 0; i < count; i++) {
+		err = mkx_session_call(&s, HELLO_SAY, name, strlen(name), NULL, 0, &reply);
+		if (err) {
+			mkx_error("HELLO_SAY failed: %s", strerror(-err));
+			mkx_exit(1);
+		}
+		mkx_log("server says: %.*s", (int)reply.hdr.len, (char *)reply.payload);
+	}
+	mkx_session_close(&s);
+	mkx_log("done");
+	mkx_exit(0);
+}

@@ -1,0 +1,146 @@
+/*
+ * IO_PORT session client (see mkx/io_port.h). The direct path uses the
+ * x86 in/out instructions: that is the CPU, not a Linux interface; the
+ * permission for them (ioperm) was set up by core before we were started.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mkx/io_port.h>
+#include <mkx/log.h>
+
+static inline uint32_t
+cpu_in(unsigned port, unsigned width)
+{
+	uint8_t b;
+	uint16_t w;
+	uint32_t l;
+
+	switch (width) {
+	case 1: __asm__ volatile("inb %w1, %b0" : "=a"(b) : "Nd"((uint16_t)port)); return b;
+	case 2: __asm__ volatile("inw %w1, %w0" : "=a"(w) : "Nd"((uint16_t)port)); return w;
+	default: __asm__ volatile("inl %w1, %0" : "=a"(l) : "Nd"((uint16_t)port)); return l;
+	}
+}
+
+static inline void
+cpu_out(unsigned port, unsigned width, uint32_t v)
+{
+	switch (width) {
+	case 1: __asm__ volatile("outb %b0, %w1" : : "a"((uint8_t)v), "Nd"((uint16_t)port)); break;
+	case 2: __asm__ volatile("outw %w0, %w1" : : "a"((uint16_t)v), "Nd"((uint16_t)port)); break;
+	default: __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)port)); break;
+	}
+}
+
+int
+mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_info info;
+	char args[128];
+	int err;
+
+	memset(p, 0, sizeof *p);
+	snprintf(args, sizeof args, "ram_quota=6K, io_port_base=0x%x, io_port_size=0x%x", base, size);
+	err = mkx_session_open(&p->s, "IO_PORT", args, why, whylen);
+	if (err)
+		return err;
+	err = mkx_session_call(&p->s, MKX_IO_PORT_INFO, NULL, 0, NULL, 0, &reply);
+	if (err || reply.hdr.len != sizeof info) {
+		snprintf(why, whylen, "IO_PORT info failed");
+		mkx_session_close(&p->s);
+		return err ? err : -EBADMSG;
+	}
+	memcpy(&info, reply.payload, sizeof info);
+	p->base = info.base;
+	p->size = info.size;
+	p->direct = info.direct;
+	return 0;
+}
+
+void
+mkx_io_port_close(struct mkx_io_port *p)
+{
+	mkx_session_close(&p->s);
+}
+
+static int
+in_range(const struct mkx_io_port *p, unsigned port, unsigned width)
+{
+	return (width == 1 || width == 2 || width == 4) &&
+	    port >= p->base && port + width <= p->base + p->size;
+}
+
+int
+mkx_io_port_in(struct mkx_io_port *p, unsigned port, unsigned width, uint32_t *val)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_req rq = { .port = (uint16_t)port, .width = (uint8_t)width };
+	int err;
+
+	if (!in_range(p, port, width))
+		return -ERANGE;
+	if (p->direct && !p->force_rpc) {
+		*val = cpu_in(port, width);
+		return 0;
+	}
+	err = mkx_session_call(&p->s, MKX_IO_PORT_IN, &rq, sizeof rq, NULL, 0, &reply);
+	if (err)
+		return err;
+	if (reply.hdr.len != sizeof *val)
+		return -EBADMSG;
+	memcpy(val, reply.payload, sizeof *val);
+	return 0;
+}
+
+int
+mkx_io_port_out(struct mkx_io_port *p, unsigned port, unsigned width, uint32_t val)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_req rq = { .port = (uint16_t)port, .width = (uint8_t)width, .value = val };
+
+	if (!in_range(p, port, width))
+		return -ERANGE;
+	if (p->direct && !p->force_rpc) {
+		cpu_out(port, width, val);
+		return 0;
+	}
+	return mkx_session_call(&p->s, MKX_IO_PORT_OUT, &rq, sizeof rq, NULL, 0, &reply);
+}
+
+static void
+report(const char *what, unsigned port, int err)
+{
+	static int reported;
+
+	if (reported++ < 5)
+		mkx_error("IO_PORT %s 0x%x: %s", what, port, strerror(-err));
+}
+
+#define IN_FN(name, type, width)					\
+type name(struct mkx_io_port *p, unsigned port)				\
+{									\
+	uint32_t v;							\
+	int err = mkx_io_port_in(p, port, width, &v);			\
+	if (err) {							\
+		report(#name, port, err);				\
+		return (type)~0u;					\
+	}								\
+	return (type)v;							\
+}
+#define OUT_FN(name, type, width)					\
+void name(struct mkx_io_port *p, unsigned port, type v)			\
+{									\
+	int err = mkx_io_port_out(p, port, width, v);			\
+	if (err)							\
+		report(#name, port, err);				\
+}
+IN_FN(mkx_inb, uint8_t, 1)
+IN_FN(mkx_inw, uint16_t, 2)
+IN_FN(mkx_inl, uint32_t, 4)
+OUT_FN(mkx_outb, uint8_t, 1)
+OUT_FN(mkx_outw, uint16_t, 2)
+OUT_FN(mkx_outl, uint32_t, 4)

@@ -1,0 +1,197 @@
+/* Server side of sessions for components (see mkx/server.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/server.h>
+
+#define SERVICES_MAX	8
+#define SESSIONS_MAX	64
+
+struct served {
+	int			sock;
+	struct mkx_service	*svc;
+	void			*state;
+	char			label[128];
+};
+
+static struct mkx_service *services[SERVICES_MAX];
+static unsigned nservices;
+static struct served sessions[SESSIONS_MAX];
+static unsigned nsessions;
+
+int
+mkx_server_announce(struct mkx_service *svc)
+{
+	static __thread struct mkx_msg reply;
+	int err;
+
+	if (nservices == SERVICES_MAX)
+		return -ENOSPC;
+	err = mkx_parent_call(MKX_OP_ANNOUNCE, svc->name, strlen(svc->name) + 1, &reply);
+	if (err)
+		return err;
+	mkx_msg_close_fds(&reply);
+	if (reply.hdr.status)
+		return reply.hdr.status;
+	services[nservices++] = svc;
+	return 0;
+}
+
+unsigned
+mkx_server_sessions(void)
+{
+	return nsessions;
+}
+
+static void
+respond(uint32_t id, int32_t status, const char *why)
+{
+	uint8_t buf[8 + 512];
+	size_t wl = strnlen(why, 511);
+
+	memcpy(buf, &id, 4);
+	memcpy(buf + 4, &status, 4);
+	memcpy(buf + 8, why, wl);
+	buf[8 + wl] = 0;
+	mkx_parent_send(MKX_OP_SESSION_RESPONSE, buf, 8 + wl + 1);
+}
+
+/* Payload: u32 id, "service\0label\0args\0"; fd 0 = our end of the session. */
+static void
+handle_request(struct mkx_msg *m)
+{
+	char why[512] = "";
+	const char *service, *label, *args, *end;
+	uint32_t id;
+	int sock = mkx_msg_take_fd(m, 0);
+	struct mkx_service *svc = NULL;
+	void *state = NULL;
+	int err;
+
+	mkx_msg_close_fds(m);
+	if (m->hdr.len < 4 + 3 || m->payload[m->hdr.len - 1] != 0 || sock < 0) {
+		mkx_error("malformed session request from core; ignored");
+		if (sock >= 0)
+			close(sock);
+		return;
+	}
+	memcpy(&id, m->payload, 4);
+	end = (char *)m->payload + m->hdr.len;
+	service = (char *)m->payload + 4;
+	label = service + strlen(service) + 1;
+	args = label < end ? label + strlen(label) + 1 : end;
+	if (label >= end || args >= end) {
+		respond(id, -EINVAL, "malformed session request");
+		close(sock);
+		return;
+	}
+	for (unsigned i = 0; i < nservices; i++)
+		if (!strcmp(services[i]->name, service))
+			svc = services[i];
+	if (!svc)
+		err = -ENOENT, snprintf(why, sizeof why, "service \"%.64s\" not served here", service);
+	else if (nsessions == SESSIONS_MAX)
+		err = -EAGAIN, snprintf(why, sizeof why, "too many sessions");
+	else
+		err = svc->open(svc->ctx, label, args, &state, why, sizeof why);
+	respond(id, err, why);
+	if (err) {
+		close(sock);
+		return;
+	}
+	sessions[nsessions].sock = sock;
+	sessions[nsessions].svc = svc;
+	sessions[nsessions].state = state;
+	snprintf(sessions[nsessions].label, sizeof sessions[0].label, "%s", label);
+	nsessions++;
+}
+
+static void
+drop_session(unsigned i)
+{
+	struct served *s = &sessions[i];
+
+	s->svc->close(s->svc->ctx, s->state);
+	close(s->sock);
+	sessions[i] = sessions[--nsessions];
+}
+
+/* Returns 0 to keep the session, -1 to drop it. */
+static int
+serve_call(struct served *s)
+{
+	static __thread struct mkx_msg m;
+	static __thread struct mkx_reply r;
+	int err = mkx_rpc_recv(s->sock, &m), status;
+
+	if (err == -EAGAIN)
+		return 0;
+	if (err) {
+		if (err != -ECONNRESET)
+			mkx_error("session \"%s\": %s; closing it", s->label,
+			    mkx_rpc_strerror(err));
+		return -1;
+	}
+	r.len = 0;
+	r.nfds = 0;
+	status = s->svc->call(s->svc->ctx, s->state, &m, &r);
+	mkx_msg_close_fds(&m);
+	if (r.len > MKX_PAYLOAD_MAX || r.nfds > MKX_FDS_MAX)
+		r.len = 0, r.nfds = 0, status = -EOVERFLOW;
+	err = mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len,
+	    r.fds, r.nfds);
+	return err ? -1 : 0;
+}
+
+int
+mkx_server_dispatch(int timeout_ms)
+{
+	struct pollfd pfd[SESSIONS_MAX + 1];
+	static __thread struct mkx_msg m;
+	unsigned n = nsessions;
+	int err;
+
+	/* Requests queued while we waited for a reply of our own come first. */
+	while (mkx_parent_next(&m, 0) == 0) {
+		if (m.hdr.op == MKX_OP_SESSION_REQUEST)
+			handle_request(&m);
+		else
+			mkx_msg_close_fds(&m);
+	}
+	pfd[0].fd = mkx_parent_fd();
+	pfd[0].events = POLLIN;
+	for (unsigned i = 0; i < n; i++) {
+		pfd[i + 1].fd = sessions[i].sock;
+		pfd[i + 1].events = POLLIN;
+	}
+	err = poll(pfd, n + 1, timeout_ms);
+	if (err < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (err == 0)
+		return -ETIMEDOUT;
+	/* Serve calls first; indices shift when a session is dropped, so go backwards. */
+	for (unsigned i = n; i-- > 0;)
+		if (pfd[i + 1].revents && serve_call(&sessions[i]))
+			drop_session(i);
+	if (pfd[0].revents & (POLLHUP | POLLERR) && !(pfd[0].revents & POLLIN))
+		return -ECONNRESET;
+	if (pfd[0].revents & POLLIN) {
+		err = mkx_parent_next(&m, 1);
+		if (err == -ECONNRESET)
+			return err;
+		if (!err) {
+			if (m.hdr.op == MKX_OP_SESSION_REQUEST)
+				handle_request(&m);
+			else
+				mkx_msg_close_fds(&m);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,175 @@
+/*
+ * Starting and reaping children. A child gets exactly: its parent channel
+ * on fd 3, stdin from /dev/null, stdout/stderr shared with core (so a
+ * component that crashes before its LOG session works still leaves a
+ * trace), and its label in MKX_LABEL. In host mode the child dies with
+ * core (PR_SET_PDEATHSIG), so nothing is left behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include "core.h"
+
+struct child children[CHILDREN_MAX];
+unsigned nchildren;
+
+struct child *
+child_by_name(const char *name)
+{
+	for (unsigned i = 0; i < nchildren; i++)
+		if (!strcmp(children[i].cfg->name, name))
+			return &children[i];
+	return NULL;
+}
+
+/* In the forked child: set up fds and privileges, then exec. Never returns. */
+static void __attribute__((noreturn))
+exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
+{
+	char *argv[] = { (char *)cfg->binary, NULL };
+	char label[NAME_MAX_LEN + 16], fdenv[32];
+	char *envp[] = { label, fdenv, "PATH=/bin:/usr/bin", NULL };
+	int null = open("/dev/null", O_RDONLY);
+
+	/* If core dies, so do its children: no orphaned drivers on a host. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* core blocks the signals it reads from its signalfd; the child must not inherit that. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (null >= 0 && null != 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	if (sock != MKX_PARENT_FD) {
+		if (dup2(sock, MKX_PARENT_FD) < 0)
+			_exit(126);
+		close(sock);
+	} else
+		fcntl(sock, F_SETFD, 0);
+	/* Everything above fd 3 is core's: close it (close_range needs 5.9, we have 6.1). */
+	for (int fd = MKX_PARENT_FD + 1; fd < 1024; fd++)
+		close(fd);
+	if (io_port_grant_direct(all, cfg->name) < 0)
+		_exit(125);
+	snprintf(label, sizeof label, "MKX_LABEL=%s", cfg->name);
+	snprintf(fdenv, sizeof fdenv, "MKX_PARENT_FD=%d", MKX_PARENT_FD);
+	signal(SIGPIPE, SIG_DFL);
+	execve(cfg->path, argv, envp);
+	fprintf(stderr, "[init] cannot execute %s: %s\n", cfg->path, strerror(errno));
+	_exit(127);
+}
+
+int
+child_start(struct child *c, struct start_cfg *cfg, const struct core_config *all)
+{
+	int sv[2];
+	pid_t pid;
+
+	memset(c, 0, sizeof *c);
+	c->cfg = cfg;
+	c->sock = -1;
+	c->ram_left = cfg->ram_quota;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		exec_child(sv[1], cfg, all);
+	}
+	close(sv[1]);
+	c->pid = pid;
+	c->sock = sv[0];
+	c->state = CHILD_RUNNING;
+	return 0;
+}
+
+static const char *
+signame(int sig)
+{
+	const char *d = sigabbrev_np(sig);
+
+	return d ? d : "?";
+}
+
+const char *
+child_describe_exit(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with exit value %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "crashed: killed by signal %d (SIG%s)%s", WTERMSIG(status),
+		    signame(WTERMSIG(status)), WCOREDUMP(status) ? ", core dumped" : "");
+	else
+		snprintf(buf, len, "ended with wait status 0x%x", status);
+	return buf;
+}
+
+void
+child_reap(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid <= 0)
+			return;
+		for (unsigned i = 0; i < nchildren; i++)
+			if (children[i].pid == pid && children[i].state == CHILD_RUNNING) {
+				children[i].status = status;
+				children[i].state = CHILD_EXITED;
+				loop_child_exited(&children[i]);
+				pid = 0;
+			}
+		/* pid != 0: an orphan re-parented to us as PID 1; reaped, nothing to report. */
+	}
+}
+
+void
+child_kill_all(void)
+{
+	int left = 0;
+
+	for (unsigned i = 0; i < nchildren; i++)
+		if (children[i].state == CHILD_RUNNING) {
+			children[i].killed_by_core = 1;
+			kill(children[i].pid, SIGTERM);
+			left++;
+		}
+	/* Give them a second to go, then insist. */
+	for (int t = 0; left && t < 100; t++) {
+		usleep(10000);
+		child_reap();
+		left = 0;
+		for (unsigned i = 0; i < nchildren; i++)
+			left += children[i].state == CHILD_RUNNING;
+	}
+	for (unsigned i = 0; i < nchildren; i++)
+		if (children[i].state == CHILD_RUNNING)
+			kill(children[i].pid, SIGKILL);
+	for (int t = 0; left && t < 100; t++) {
+		usleep(10000);
+		child_reap();
+		left = 0;
+		for (unsigned i = 0; i < nchildren; i++)
+			left += children[i].state == CHILD_RUNNING;
+	}
+}

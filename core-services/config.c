@@ -1,0 +1,410 @@
+/*
+ * core's config: Genode init's <start>/<route>/<provides> vocabulary,
+ * parsed into struct core_config and checked as a whole before anything
+ * starts. Every error names the file and line; core refuses to start
+ * rather than guess what a broken config meant.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/xml.h>
+#include "core.h"
+
+struct ctx {
+	struct core_config	*cfg;
+	const char		*file;
+	const char		*bin_dir;
+	char			*err;
+	size_t			errlen;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+bad(struct ctx *x, int line, const char *fmt, ...)
+{
+	int n = snprintf(x->err, x->errlen, "%s:%d: ", x->file, line);
+	va_list ap;
+
+	if (n >= 0 && (size_t)n < x->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(x->err + n, x->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Copy a name attribute, checking it is present, non-empty and fits. */
+static int
+get_name(struct ctx *x, const struct mkx_xml *n, const char *attr, char *dst, size_t len)
+{
+	const char *v = mkx_xml_attr(n, attr);
+
+	if (!v || !*v)
+		return bad(x, n->line, "<%s> needs a %s attribute", n->name, attr);
+	if (strlen(v) >= len)
+		return bad(x, n->line, "<%s %s=\"%.20s...\">: longer than %zu characters",
+		    n->name, attr, v, len - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int
+check_only(struct ctx *x, const struct mkx_xml *parent, const char *const *allowed)
+{
+	for (struct mkx_xml *c = parent->child; c; c = c->next) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, c->name))
+				break;
+		if (!*a)
+			return bad(x, c->line, "unknown element <%s> inside <%s>",
+			    c->name, parent->name);
+	}
+	return 0;
+}
+
+static int
+parse_rules(struct ctx *x, const struct mkx_xml *n, struct route_rule *rules, unsigned *count)
+{
+	static const char *const allowed[] = { "service", "any-service", NULL };
+	int err = check_only(x, n, allowed);
+
+	if (err)
+		return err;
+	for (struct mkx_xml *r = n->child; r; r = r->next) {
+		struct route_rule *rule;
+		struct mkx_xml *target = r->child;
+		const char *l;
+
+		if (*count == ROUTES_MAX)
+			return bad(x, r->line, "more than %d route rules", ROUTES_MAX);
+		rule = &rules[(*count)++];
+		memset(rule, 0, sizeof *rule);
+		rule->line = r->line;
+		if (!strcmp(r->name, "service") &&
+		    (err = get_name(x, r, "name", rule->service, sizeof rule->service)))
+			return err;
+		if ((l = mkx_xml_attr(r, "label")))
+			snprintf(rule->label, sizeof rule->label, "%s", l);
+		if ((l = mkx_xml_attr(r, "label_prefix")))
+			snprintf(rule->label_prefix, sizeof rule->label_prefix, "%s", l);
+		if (!target)
+			return bad(x, r->line, "<%s> has no target: add <parent/> or <child name=\"...\"/>",
+			    r->name);
+		if (target->next)
+			return bad(x, target->next->line, "<%s> has more than one target", r->name);
+		if (!strcmp(target->name, "child")) {
+			if ((err = get_name(x, target, "name", rule->child, sizeof rule->child)))
+				return err;
+		} else if (strcmp(target->name, "parent"))
+			return bad(x, target->line, "unknown route target <%s>: use <parent/> or <child name=\"...\"/>",
+			    target->name);
+	}
+	return 0;
+}
+
+static int
+parse_resource(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
+{
+	const char *name = mkx_xml_attr(n, "name");
+
+	if (!name)
+		return bad(x, n->line, "<resource> needs a name attribute");
+	if (strcmp(name, "RAM"))
+		return bad(x, n->line, "unknown resource \"%s\" (known: RAM)", name);
+	if (mkx_xml_attr_ulong(n, "quantum", 0, &s->ram_quota))
+		return bad(x, n->line, "<resource name=\"RAM\">: quantum must be a number like 4M, got \"%s\"",
+		    mkx_xml_attr(n, "quantum") ? mkx_xml_attr(n, "quantum") : "");
+	return 0;
+}
+
+static int
+parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
+{
+	static const char *const allowed[] = {
+		"binary", "config", "route", "provides", "resource", NULL
+	};
+	struct mkx_xml *c;
+	int err, fin;
+
+	memset(s, 0, sizeof *s);
+	s->line = n->line;
+	s->ram_quota = 1ul << 20;
+	if ((err = get_name(x, n, "name", s->name, sizeof s->name)) ||
+	    (err = check_only(x, n, allowed)))
+		return err;
+	if (strpbrk(s->name, "/ \"") || !strcmp(s->name, "init"))
+		return bad(x, n->line, "start name \"%s\" is not allowed (no '/', ' ', '\"'; not \"init\")",
+		    s->name);
+	fin = mkx_xml_attr_bool(n, "finish", 0);
+	if (fin < 0)
+		return bad(x, n->line, "finish=\"%s\": use yes or no", mkx_xml_attr(n, "finish"));
+	s->finish = fin;
+	strcpy(s->binary, s->name);
+	for (c = n->child; c; c = c->next) {
+		if (!strcmp(c->name, "binary")) {
+			if ((err = get_name(x, c, "name", s->binary, sizeof s->binary)))
+				return err;
+		} else if (!strcmp(c->name, "config")) {
+			if (s->config)
+				return bad(x, c->line, "second <config> in <start name=\"%s\">", s->name);
+			s->config = mkx_xml_to_string(c, &s->config_len);
+			if (!s->config)
+				return bad(x, c->line, "out of memory");
+		} else if (!strcmp(c->name, "route")) {
+			if ((err = parse_rules(x, c, s->routes, &s->nroutes)))
+				return err;
+		} else if (!strcmp(c->name, "provides")) {
+			for (struct mkx_xml *p = c->child; p; p = p->next) {
+				if (strcmp(p->name, "service"))
+					return bad(x, p->line, "unknown element <%s> inside <provides>", p->name);
+				if (s->nprovides == PROVIDES_MAX)
+					return bad(x, p->line, "more than %d provided services", PROVIDES_MAX);
+				if ((err = get_name(x, p, "name", s->provides[s->nprovides],
+				    sizeof s->provides[0])))
+					return err;
+				if (core_service_find(s->provides[s->nprovides]))
+					return bad(x, p->line, "\"%s\" is a service of core; a child cannot provide it",
+					    s->provides[s->nprovides]);
+				s->nprovides++;
+			}
+		} else if ((err = parse_resource(x, c, s)))
+			return err;
+	}
+	if (!s->config) {
+		s->config = strdup("<config/>\n");
+		s->config_len = s->config ? strlen(s->config) : 0;
+	}
+	if (strchr(s->binary, '/'))
+		return bad(x, n->line, "binary \"%s\": give a name, not a path", s->binary);
+	{
+		char path[sizeof s->path];	/* local: gcc cannot see bin_dir is not in *cfg */
+
+		snprintf(path, sizeof path, "%s/%s", x->bin_dir, s->binary);
+		memcpy(s->path, path, sizeof path);
+	}
+	if (access(s->path, X_OK))
+		return bad(x, n->line, "binary \"%s\" of <start name=\"%s\"> not found or not executable (%s: %s)",
+		    s->binary, s->name, s->path, strerror(errno));
+	return 0;
+}
+
+static int
+parse_io_port(struct ctx *x, const struct mkx_xml *n)
+{
+	const char *be = mkx_xml_attr(n, "backend");
+
+	if (be && strcmp(be, "auto") && strcmp(be, "linux-ioperm") && strcmp(be, "sim"))
+		return bad(x, n->line, "<io_port backend=\"%s\">: known backends are auto, linux-ioperm, sim", be);
+	snprintf(x->cfg->io_port_backend, sizeof x->cfg->io_port_backend, "%s", be ? be : "auto");
+	x->cfg->io_port_line = n->line;
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct io_port_policy *pol;
+		unsigned long base, size;
+		const char *l;
+		int d;
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <io_port>", p->name);
+		if (x->cfg->nio_port == IO_PORT_POLICIES_MAX)
+			return bad(x, p->line, "more than %d IO_PORT policies", IO_PORT_POLICIES_MAX);
+		pol = &x->cfg->io_port[x->cfg->nio_port++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		if ((l = mkx_xml_attr(p, "label")))
+			snprintf(pol->label, sizeof pol->label, "%s", l);
+		else if ((l = mkx_xml_attr(p, "label_prefix")))
+			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
+		else
+			return bad(x, p->line, "IO_PORT <policy> needs label or label_prefix");
+		if (mkx_xml_attr_ulong(p, "base", 0, &base) || mkx_xml_attr_ulong(p, "size", 0, &size))
+			return bad(x, p->line, "IO_PORT <policy> needs numeric base and size");
+		if (size == 0 || base > 0xffff || size > 0x10000 || base + size > 0x10000)
+			return bad(x, p->line, "IO_PORT <policy> range 0x%lx+0x%lx is outside 0..0xffff",
+			    base, size);
+		d = mkx_xml_attr_bool(p, "direct", 0);
+		if (d < 0)
+			return bad(x, p->line, "direct=\"%s\": use yes or no", mkx_xml_attr(p, "direct"));
+		if (d && base < 0xd00 && base + size > 0xcf8)
+			return bad(x, p->line, "IO_PORT <policy>: direct access to 0xCF8-0xCFF is never granted "
+			    "(the kernel uses that pair itself); drop direct=\"yes\", core then emulates it");
+		pol->base = (unsigned)base;
+		pol->size = (unsigned)size;
+		pol->direct = d;
+	}
+	return 0;
+}
+
+static int
+provided_by_someone(const struct core_config *cfg, const char *service)
+{
+	if (core_service_find(service))
+		return 1;
+	for (unsigned i = 0; i < cfg->nstart; i++)
+		for (unsigned j = 0; j < cfg->start[i].nprovides; j++)
+			if (!strcmp(cfg->start[i].provides[j], service))
+				return 1;
+	return 0;
+}
+
+/* Cross-checks that need the whole config: targets exist and offer the service. */
+static int
+check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const char *owner)
+{
+	const struct core_config *cfg = x->cfg;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct route_rule *r = &rules[i];
+
+		if (r->service[0] && !provided_by_someone(cfg, r->service))
+			return bad(x, r->line, "route for unknown service \"%s\": neither core nor any <start> provides it",
+			    r->service);
+		if (!r->child[0]) {
+			if (r->service[0] && !core_service_find(r->service))
+				return bad(x, r->line, "route of \"%s\" sends \"%s\" to the parent, but core does not provide it",
+				    owner, r->service);
+			continue;
+		}
+		unsigned j;
+
+		for (j = 0; j < cfg->nstart; j++)
+			if (!strcmp(cfg->start[j].name, r->child))
+				break;
+		if (j == cfg->nstart)
+			return bad(x, r->line, "route to nowhere: there is no <start name=\"%s\">", r->child);
+		if (!strcmp(r->child, owner))
+			return bad(x, r->line, "\"%s\" routes a service to itself", owner);
+		if (r->service[0]) {
+			unsigned k;
+
+			for (k = 0; k < cfg->start[j].nprovides; k++)
+				if (!strcmp(cfg->start[j].provides[k], r->service))
+					break;
+			if (k == cfg->start[j].nprovides)
+				return bad(x, r->line, "route sends \"%s\" to child \"%s\", which does not <provide> it",
+				    r->service, r->child);
+		}
+	}
+	return 0;
+}
+
+int
+config_load_buf(struct core_config *cfg, const char *buf, size_t len,
+    const char *file, const char *bin_dir, char *err, size_t errlen)
+{
+	static const char *const allowed[] = {
+		"parent-provides", "default-route", "start", "io_port", NULL
+	};
+	struct ctx x = { cfg, file, bin_dir, err, errlen };
+	char perr[256];
+	struct mkx_xml *root, *n;
+	int rc = 0, v;
+
+	memset(cfg, 0, sizeof *cfg);
+	strcpy(cfg->io_port_backend, "auto");
+	root = mkx_xml_parse(buf, len, perr, sizeof perr);
+	if (!root) {
+		snprintf(err, errlen, "%s:%s", file, perr + 5);	/* "line N: .." -> "file:N: .." */
+		return -EINVAL;
+	}
+	if (strcmp(root->name, "config")) {
+		rc = bad(&x, root->line, "root element is <%s>, expected <config>", root->name);
+		goto out;
+	}
+	if ((rc = check_only(&x, root, allowed)))
+		goto out;
+	v = mkx_xml_attr_bool(root, "verbose", 0);
+	if (v < 0) {
+		rc = bad(&x, root->line, "verbose=\"%s\": use yes or no", mkx_xml_attr(root, "verbose"));
+		goto out;
+	}
+	cfg->verbose = v;
+	for (n = root->child; n && !rc; n = n->next) {
+		if (!strcmp(n->name, "start")) {
+			if (cfg->nstart == CHILDREN_MAX) {
+				rc = bad(&x, n->line, "more than %d <start> nodes", CHILDREN_MAX);
+				break;
+			}
+			rc = parse_start(&x, n, &cfg->start[cfg->nstart]);
+			cfg->nstart++;	/* counted even on error so config_free frees it */
+			if (rc)
+				break;
+			for (unsigned i = 0; i + 1 < cfg->nstart; i++)
+				if (!strcmp(cfg->start[i].name, cfg->start[cfg->nstart - 1].name))
+					rc = bad(&x, n->line, "duplicate <start name=\"%s\"> (first at line %d)",
+					    cfg->start[i].name, cfg->start[i].line);
+		} else if (!strcmp(n->name, "default-route"))
+			rc = parse_rules(&x, n, cfg->default_routes, &cfg->ndefault_routes);
+		else if (!strcmp(n->name, "io_port"))
+			rc = parse_io_port(&x, n);
+		else if (!strcmp(n->name, "parent-provides")) {
+			for (struct mkx_xml *s = n->child; s && !rc; s = s->next) {
+				const char *name = mkx_xml_attr(s, "name");
+
+				if (strcmp(s->name, "service") || !name)
+					rc = bad(&x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
+				else if (!core_service_find(name))
+					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT",
+					    name);
+			}
+		}
+	}
+	if (!rc && cfg->nstart == 0)
+		rc = bad(&x, root->line, "no <start> node: nothing to run");
+	if (!rc)
+		rc = check_rules(&x, cfg->default_routes, cfg->ndefault_routes, "default-route");
+	for (unsigned i = 0; !rc && i < cfg->nstart; i++)
+		rc = check_rules(&x, cfg->start[i].routes, cfg->start[i].nroutes, cfg->start[i].name);
+out:
+	mkx_xml_free(root);
+	if (rc)
+		config_free(cfg);
+	return rc;
+}
+
+int
+config_load(struct core_config *cfg, const char *file, const char *bin_dir,
+    char *err, size_t errlen)
+{
+	FILE *f = fopen(file, "r");
+	char *buf;
+	long len;
+	int rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+		return -errno;
+	}
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		snprintf(err, errlen, "%s: cannot read", file);
+		fclose(f);
+		return -EIO;
+	}
+	buf = malloc((size_t)len + 1);
+	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		snprintf(err, errlen, "%s: cannot read", file);
+		free(buf);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	rc = config_load_buf(cfg, buf, (size_t)len, file, bin_dir, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void
+config_free(struct core_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nstart; i++) {
+		free(cfg->start[i].config);
+		cfg->start[i].config = NULL;
+	}
+	cfg->nstart = 0;
+}

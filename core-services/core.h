@@ -1,0 +1,143 @@
+/*
+ * core's internal model: the parsed config, the children, the sessions
+ * core serves itself, and session requests routed to child servers.
+ * core is single-threaded: one poll loop (loop.c) drives everything, so
+ * nothing here needs locks, and no client can block core.
+ */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <mkx/rpc.h>
+#include <mkx/server.h>
+#include <mkx/xml.h>
+
+#define CHILDREN_MAX		32
+#define PROVIDES_MAX		8
+#define ROUTES_MAX		32
+#define SESSIONS_PER_CHILD	32
+#define CORE_SESSIONS_MAX	(CHILDREN_MAX * SESSIONS_PER_CHILD)
+#define PENDING_MAX		64
+#define NAME_MAX_LEN		64
+
+/* One <service>/<any-service> rule of a <route> or <default-route>. */
+struct route_rule {
+	char	service[NAME_MAX_LEN];	/* "" = any-service */
+	char	label[128];		/* optional exact session label */
+	char	label_prefix[128];	/* optional */
+	char	child[NAME_MAX_LEN];	/* "" = parent (core) */
+	int	line;
+};
+
+/* An IO_PORT policy: which session labels may have which ports (io_port.c). */
+struct io_port_policy {
+	char		label_prefix[128];
+	char		label[128];
+	unsigned	base, size;
+	int		direct;		/* grant by ioperm at spawn */
+	int		line;
+};
+
+#define IO_PORT_POLICIES_MAX 16
+
+struct start_cfg {
+	char		name[NAME_MAX_LEN];
+	char		binary[NAME_MAX_LEN];
+	char		path[512];		/* resolved binary */
+	char		*config;		/* serialized <config>, malloc'd; "<config/>" if none */
+	size_t		config_len;
+	unsigned long	ram_quota;		/* <resource name="RAM" quantum=> */
+	char		provides[PROVIDES_MAX][NAME_MAX_LEN];
+	unsigned	nprovides;
+	struct route_rule routes[ROUTES_MAX];
+	unsigned	nroutes;
+	int		finish;			/* finish="yes": the composition ends with it */
+	int		line;
+};
+
+struct core_config {
+	struct start_cfg	start[CHILDREN_MAX];
+	unsigned		nstart;
+	struct route_rule	default_routes[ROUTES_MAX];
+	unsigned		ndefault_routes;
+	struct io_port_policy	io_port[IO_PORT_POLICIES_MAX];
+	unsigned		nio_port;
+	char			io_port_backend[32];	/* "auto", "linux-ioperm", "sim" */
+	int			io_port_line;
+	int			verbose;
+};
+
+/*
+ * Parse and check a config file. Returns 0, or -EINVAL with
+ * "FILE:LINE: what is wrong" in err. bin_dir is where binaries are looked
+ * up. cfg must be freed with config_free().
+ */
+int	config_load(struct core_config *cfg, const char *file, const char *bin_dir,
+	    char *err, size_t errlen);
+int	config_load_buf(struct core_config *cfg, const char *buf, size_t len,
+	    const char *file, const char *bin_dir, char *err, size_t errlen);
+void	config_free(struct core_config *cfg);
+
+enum child_state { CHILD_RUNNING, CHILD_EXITED };
+
+struct child {
+	struct start_cfg	*cfg;
+	pid_t			pid;
+	int			sock;		/* core end of the parent channel */
+	enum child_state	state;
+	int			status;	/* waitpid status once exited */
+	unsigned long		ram_left;
+	char			announced[PROVIDES_MAX][NAME_MAX_LEN];
+	unsigned		nannounced;
+	unsigned		nsessions;	/* sessions it holds at core */
+	int			rom_sigfds[4];	/* config ROM update signals */
+	unsigned		nrom_sigfds;
+	int			killed_by_core;
+};
+
+extern struct child children[CHILDREN_MAX];
+extern unsigned nchildren;
+
+/* children.c */
+int	child_start(struct child *c, struct start_cfg *cfg, const struct core_config *all);
+void	child_reap(void);			/* waitpid all; calls loop_child_exited */
+void	child_kill_all(void);
+struct child *child_by_name(const char *name);
+const char *child_describe_exit(int status, char *buf, size_t len);
+
+/* route.c: find the rule for (child, service, label); NULL if none. */
+const struct route_rule *route_find(const struct core_config *, const struct start_cfg *,
+	    const char *service, const char *label);
+
+/* A service core implements itself. */
+struct core_service {
+	const char *name;
+	/* label is the full session label ("client -> x"). */
+	int	(*open)(struct child *client, const char *label, const char *args,
+		    void **state, char *why, size_t whylen);
+	int	(*call)(void *state, struct mkx_msg *req, struct mkx_reply *r);
+	void	(*close)(void *state);
+};
+
+extern const struct core_service service_log, service_rom, service_io_port;
+const struct core_service *core_service_find(const char *name);
+
+/* service_rom.c: the config ROM changed; signal the child's ROM sessions. */
+void	rom_config_changed(struct child *c);
+
+/* service_io_port.c */
+int	io_port_select(const struct core_config *);	/* pick the backend; 0 or -errno */
+/* In the child before exec: ioperm for its direct policies. 0 or -errno. */
+int	io_port_grant_direct(const struct core_config *, const char *child_name);
+
+/* log.c of core: "[init] ..." lines on stdout. */
+void	core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* loop.c */
+int	loop_run(struct core_config *cfg, const char *config_file, const char *bin_dir);
+void	loop_child_exited(struct child *c);
+
+#endif

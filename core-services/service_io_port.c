@@ -1,0 +1,267 @@
+/*
+ * core's IO_PORT service: policy by label, exclusive ranges, range checks
+ * on every access, the CF8/CFC emulation, and the direct (ioperm) grant.
+ * The mechanism is behind io_port_backend.h; this file knows none of it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mkx/args.h>
+#include <mkx/io_port.h>
+#include "core.h"
+#include "io_port_backend.h"
+
+#define CF8		0xcf8
+#define CFC		0xcfc
+#define CONF1_END	0xd00
+#define ERRORS_LOGGED	8	/* per session; a noisy client cannot flood the log */
+
+struct io_port_session {
+	unsigned	base, size;
+	int		direct, emulate_conf1;
+	uint32_t	cf8;
+	unsigned	errors;
+	char		label[192];
+};
+
+static const struct io_port_backend *backend;
+static struct io_port_session *granted[CORE_SESSIONS_MAX];
+static unsigned ngranted;
+static const struct core_config *config;
+
+int
+io_port_select(const struct core_config *cfg)
+{
+	char why[256] = "";
+
+	config = cfg;
+	if (!strcmp(cfg->io_port_backend, "sim"))
+		backend = &io_port_sim;
+	else if (io_port_linux.probe(why, sizeof why) == 0)
+		backend = &io_port_linux;
+	else if (!strcmp(cfg->io_port_backend, "linux-ioperm")) {
+		core_log("IO_PORT: backend linux-ioperm unusable: %s", why);
+		return -EPERM;
+	} else {
+		backend = NULL;
+		if (cfg->nio_port)
+			core_log("IO_PORT: no backend (%s); IO_PORT sessions will be denied", why);
+		return 0;
+	}
+	if (cfg->nio_port)
+		core_log("IO_PORT: backend %s", backend->name);
+	return 0;
+}
+
+static int
+label_matches(const struct io_port_policy *p, const char *label)
+{
+	if (p->label[0])
+		return !strcmp(p->label, label);
+	return !strncmp(p->label_prefix, label, strlen(p->label_prefix));
+}
+
+int
+io_port_grant_direct(const struct core_config *cfg, const char *child_name)
+{
+	if (backend != &io_port_linux)
+		return 0;
+	for (unsigned i = 0; i < cfg->nio_port; i++) {
+		const struct io_port_policy *p = &cfg->io_port[i];
+
+		if (p->direct && label_matches(p, child_name) &&
+		    backend->grant_direct(p->base, p->size)) {
+			fprintf(stderr, "[init] \"%s\": ioperm 0x%x+0x%x failed\n", child_name,
+			    p->base, p->size);
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
+/* Describe the policies for a label, for denial messages. */
+static void
+describe_policies(const char *label, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < config->nio_port && used < len; i++) {
+		const struct io_port_policy *p = &config->io_port[i];
+
+		if (!label_matches(p, label))
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s=\"%s\" 0x%x-0x%x (line %d)",
+		    used ? ", " : "", p->label[0] ? "label" : "label_prefix",
+		    p->label[0] ? p->label : p->label_prefix, p->base, p->base + p->size - 1, p->line);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "no IO_PORT policy matches this label");
+}
+
+static int
+io_port_open(struct child *client, const char *label, const char *args, void **state,
+    char *why, size_t whylen)
+{
+	unsigned long base, size;
+	const struct io_port_policy *pol = NULL;
+	struct io_port_session *s;
+	char pols[512];
+
+	(void)client;
+	if (!backend) {
+		snprintf(why, whylen, "core has no port I/O here (not root?)");
+		return -EPERM;
+	}
+	if (mkx_arg_ulong(args, "io_port_base", &base) || mkx_arg_ulong(args, "io_port_size", &size) ||
+	    size == 0 || base > 0xffff || size > 0x10000 || base + size > 0x10000) {
+		snprintf(why, whylen, "bad io_port_base/io_port_size in \"%.100s\"", args);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < config->nio_port && !pol; i++) {
+		const struct io_port_policy *p = &config->io_port[i];
+
+		if (label_matches(p, label) && base >= p->base && base + size <= p->base + p->size)
+			pol = p;
+	}
+	if (!pol) {
+		describe_policies(label, pols, sizeof pols);
+		snprintf(why, whylen, "ports 0x%lx-0x%lx are outside the policy (%s)",
+		    base, base + size - 1, pols);
+		return -EPERM;
+	}
+	for (unsigned i = 0; i < ngranted; i++)
+		if (base < granted[i]->base + granted[i]->size && granted[i]->base < base + size) {
+			snprintf(why, whylen, "ports 0x%lx-0x%lx overlap 0x%x-0x%x held by \"%s\"",
+			    base, base + size - 1, granted[i]->base,
+			    granted[i]->base + granted[i]->size - 1, granted[i]->label);
+			return -EBUSY;
+		}
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->base = (unsigned)base;
+	s->size = (unsigned)size;
+	s->emulate_conf1 = base < CONF1_END && base + size > CF8;
+	s->direct = pol->direct && !s->emulate_conf1 && backend->grant_direct == io_port_linux.grant_direct;
+	snprintf(s->label, sizeof s->label, "%s", label);
+	if (!s->direct && backend->enable(s->base, s->size)) {
+		snprintf(why, whylen, "core cannot enable ports 0x%lx-0x%lx for itself", base, base + size - 1);
+		free(s);
+		return -EPERM;
+	}
+	granted[ngranted++] = s;
+	core_log("IO_PORT \"%s\": ports 0x%x-0x%x granted (%s%s)", label, s->base,
+	    s->base + s->size - 1, s->direct ? "direct" : "rpc",
+	    s->emulate_conf1 ? ", 0xCF8-0xCFF emulated" : "");
+	*state = s;
+	return 0;
+}
+
+static int
+refuse(struct io_port_session *s, const char *what, unsigned port, unsigned width, const char *reason)
+{
+	if (s->errors++ < ERRORS_LOGGED)
+		core_log("IO_PORT \"%s\": %s port 0x%x width %u: %s; refused%s", s->label, what, port,
+		    width, reason, s->errors == ERRORS_LOGGED ? " (further errors not logged)" : "");
+	return -ERANGE;
+}
+
+/* The conf1 mechanism (PCI LB 3.0 3.2.2.3.2) on top of the backend's config access. */
+static int
+conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint32_t *v)
+{
+	unsigned bdf = (s->cf8 >> 8) & 0xffff, reg = (s->cf8 & 0xfc) | (port & 3);
+
+	if (port == CF8 && width == 4) {
+		if (write)
+			s->cf8 = *v;
+		else
+			*v = s->cf8;
+		return 0;
+	}
+	if (port < CFC) {
+		/* 0xCF9 is the reset control register on PC chipsets. */
+		return refuse(s, write ? "write" : "read", port, width,
+		    "only 32-bit 0xCF8 and 0xCFC-0xCFF are emulated");
+	}
+	if (!(s->cf8 & 0x80000000u)) {
+		if (!write)
+			*v = 0xffffffffu >> (32 - 8 * width);
+		return 0;
+	}
+	return write ? backend->cfg_write(bdf, reg, width, *v) : backend->cfg_read(bdf, reg, width, v);
+}
+
+static int
+io_port_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct io_port_session *s = state;
+	struct mkx_io_port_req rq;
+	struct mkx_io_port_info info;
+	uint32_t v;
+	int write, err;
+
+	switch (req->hdr.op) {
+	case MKX_IO_PORT_INFO:
+		memset(&info, 0, sizeof info);
+		info.base = s->base;
+		info.size = s->size;
+		info.direct = (uint8_t)s->direct;
+		memcpy(r->payload, &info, sizeof info);
+		r->len = sizeof info;
+		return 0;
+	case MKX_IO_PORT_IN:
+	case MKX_IO_PORT_OUT:
+		break;
+	default:
+		return -ENOSYS;
+	}
+	write = req->hdr.op == MKX_IO_PORT_OUT;
+	if (req->hdr.len != sizeof rq)
+		return refuse(s, "malformed", 0, 0, "request has the wrong size");
+	memcpy(&rq, req->payload, sizeof rq);
+	if (rq.width != 1 && rq.width != 2 && rq.width != 4)
+		return refuse(s, write ? "write" : "read", rq.port, rq.width, "width must be 1, 2 or 4");
+	if (rq.port < s->base || rq.port + rq.width > s->base + s->size) {
+		char why[64];
+
+		snprintf(why, sizeof why, "outside the granted 0x%x-0x%x", s->base, s->base + s->size - 1);
+		return refuse(s, write ? "write" : "read", rq.port, rq.width, why);
+	}
+	v = rq.value;
+	if (s->emulate_conf1 && rq.port >= CF8 && rq.port < CONF1_END) {
+		if ((rq.port & ~3u) != ((rq.port + rq.width - 1) & ~3u))
+			return refuse(s, write ? "write" : "read", rq.port, rq.width, "crosses a dword");
+		err = conf1(s, write, rq.port, rq.width, &v);
+		if (err)
+			return err;
+	} else if (write)
+		backend->out(rq.port, rq.width, v);
+	else
+		v = backend->in(rq.port, rq.width);
+	if (!write) {
+		memcpy(r->payload, &v, sizeof v);
+		r->len = sizeof v;
+	}
+	return 0;
+}
+
+static void
+io_port_close(void *state)
+{
+	struct io_port_session *s = state;
+
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i] == s)
+			granted[i] = granted[--ngranted];
+	/* Core keeps its own ioperm bits: they are harmless to core and cheap to keep. */
+	free(s);
+}
+
+const struct core_service service_io_port = {
+	.name = "IO_PORT", .open = io_port_open, .call = io_port_call, .close = io_port_close,
+};
