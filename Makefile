@@ -47,40 +47,46 @@ all: $(BINS) $(TESTBINS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libmkx.a: $(call obj,$(BASE_SRC))
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/libcore.a: $(call obj,$(CORE_LIB_SRC))
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/bin/hello_%: $(call obj,apps/hello/hello_%.c) $(B)/libmkx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/bin/%: $(B)/obj/tests/components/%.o $(B)/libmkx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # A driver is every .c file in drivers/<name>/.
 define driver_rule
 $(B)/bin/$(1): $(call obj,$(wildcard drivers/$(1)/*.c)) $(B)/libmkx.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) -lm
+	@echo "  LD      $$@"
+	@$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) -lm
 endef
 $(foreach d,$(DRIVERS),$(eval $(call driver_rule,$(d))))
 
 # Unit tests link core's pieces (not its main) and the component library.
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 deps:
 	@tools/deps.sh
@@ -89,16 +95,16 @@ host-test: deps all
 	@B=$(B) SANITIZE=$(SANITIZE) tests/run-host.sh
 
 test: deps all
-	@B=$(B) SANITIZE=$(SANITIZE) tests/run-all.sh
+	@B=$(B) SANITIZE=$(SANITIZE) QEMU_ARGS='$(QEMU_ARGS)' KERNEL_ARGS='$(KERNEL_ARGS)' tests/run-all.sh
 
 host-run: deps all
 	$(B)/bin/core --config apps/hello/config.xml --bin-dir $(B)/bin
 
 run: deps all
-	@B=$(B) run/runner.sh --show $(SCENARIO) -- $(QEMU_ARGS) -- $(KERNEL_ARGS)
+	@B=$(B) python3 run/runner.py --show $(SCENARIO) --qemu-args '$(QEMU_ARGS)' --kernel-args '$(KERNEL_ARGS)'
 
 image: deps all
-	@B=$(B) run/image.sh $(SCENARIO)
+	@run/kernel.sh >/dev/null && B=$(B) python3 run/image.py $(SCENARIO)
 
 bench: deps all
 	@B=$(B) run/bench.sh

@@ -155,7 +155,7 @@ mkx_server_dispatch(int timeout_ms)
 {
 	struct pollfd pfd[SESSIONS_MAX + 1];
 	static __thread struct mkx_msg m;
-	unsigned n = nsessions;
+	unsigned n;
 	int err;
 
 	/* Requests queued while we waited for a reply of our own come first. */
@@ -165,6 +165,7 @@ mkx_server_dispatch(int timeout_ms)
 		else
 			mkx_msg_close_fds(&m);
 	}
+	n = nsessions;	/* after the queue: it may have added sessions */
 	pfd[0].fd = mkx_parent_fd();
 	pfd[0].events = POLLIN;
 	for (unsigned i = 0; i < n; i++) {

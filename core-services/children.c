@@ -38,7 +38,10 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 {
 	char *argv[] = { (char *)cfg->binary, NULL };
 	char label[NAME_MAX_LEN + 16], fdenv[32];
-	char *envp[] = { label, fdenv, "PATH=/bin:/usr/bin", NULL };
+	/* A child sees only what core gives it; sanitizer settings pass, for tests. */
+	char *envp[8] = { label, fdenv, "PATH=/bin:/usr/bin", NULL };
+	static const char *const passed[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	unsigned ne = 3;
 	int null = open("/dev/null", O_RDONLY);
 
 	/* If core dies, so do its children: no orphaned drivers on a host. */
@@ -47,6 +50,8 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Own process group: a Ctrl-C at the terminal goes to core, which stops us in order. */
+	setpgid(0, 0);
 	if (null >= 0 && null != 0) {
 		dup2(null, 0);
 		close(null);
@@ -62,6 +67,13 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 		close(fd);
 	if (io_port_grant_direct(all, cfg->name) < 0)
 		_exit(125);
+	for (unsigned i = 0; i < 3; i++) {
+		char *v = getenv(passed[i]);
+
+		if (v)
+			envp[ne++] = v - strlen(passed[i]) - 1;	/* the "NAME=value" string itself */
+	}
+	envp[ne] = NULL;
 	snprintf(label, sizeof label, "MKX_LABEL=%s", cfg->name);
 	snprintf(fdenv, sizeof fdenv, "MKX_PARENT_FD=%d", MKX_PARENT_FD);
 	signal(SIGPIPE, SIG_DFL);

@@ -1,10 +1,12 @@
 /*
  * hello_client: uses the "Hello" service that core routes to a server.
- * <config name="world" count="2"/> says whom to greet and how often.
+ * <config name="world" count="2" wait_ms="0"/> says whom to greet, how
+ * often, and how long to wait before starting.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mkx/env.h>
 #include <mkx/log.h>
@@ -33,6 +35,12 @@ main(void)
 	if (mkx_xml_attr_ulong(cfg, "count", 1, &count) == -EINVAL) {
 		mkx_error("config: count=\"%s\" is not a number", mkx_xml_attr(cfg, "count"));
 		mkx_exit(1);
+	}
+	{
+		unsigned long wait_ms = 0;	/* lets tests order events */
+
+		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
+		usleep(wait_ms * 1000);
 	}
 	mkx_xml_free(cfg);
 

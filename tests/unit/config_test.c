@@ -1,0 +1,168 @@
+/*
+ * Each malformed-config case gets its own clear error naming the line.
+ * Binaries come from /bin (true, false exist on every Debian machine).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../../core-services/core.h"
+#include "harness.h"
+
+static struct core_config cfg;
+static char err[1024];
+
+static int
+load(const char *xml)
+{
+	return config_load_buf(&cfg, xml, strlen(xml), "t.xml", "/bin", err, sizeof err);
+}
+
+#define GOOD_HEAD "<config>\n<default-route><any-service><parent/></any-service></default-route>\n"
+
+TEST(config_valid_composition_loads)
+{
+	CHECK_INT(load(GOOD_HEAD
+	    "<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/></provides></start>\n"
+	    "<start name=\"cli\"><binary name=\"true\"/><config a=\"1\"><x/></config>\n"
+	    "  <route><service name=\"Hello\"><child name=\"srv\"/></service>"
+	    "<any-service><parent/></any-service></route></start>\n"
+	    "</config>"), 0);
+	CHECK_INT(cfg.nstart, 2);
+	CHECK_STR_HAS(cfg.start[1].config, "<config a=\"1\">");
+	CHECK_STR_HAS(cfg.start[1].config, "<x/>");
+	CHECK_INT(cfg.start[1].nroutes, 2);
+	config_free(&cfg);
+}
+
+TEST(config_syntax_error_names_line)
+{
+	CHECK_INT(load("<config>\n<start name=\"a\">\n</config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "mismatched tag");
+}
+
+TEST(config_unknown_service_in_route)
+{
+	CHECK_INT(load(GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/>\n"
+	    "<route><service name=\"Nic\"><parent/></service></route></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:4:");
+	CHECK_STR_HAS(err, "unknown service \"Nic\"");
+}
+
+TEST(config_unknown_parent_provides)
+{
+	CHECK_INT(load("<config>\n<parent-provides><service name=\"Timer\"/></parent-provides>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:2:");
+	CHECK_STR_HAS(err, "unknown service \"Timer\"");
+}
+
+TEST(config_missing_binary)
+{
+	CHECK_INT(load(GOOD_HEAD "\n<start name=\"a\"><binary name=\"no_such_binary_mkx\"/></start></config>"),
+	    -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:4:");
+	CHECK_STR_HAS(err, "binary \"no_such_binary_mkx\"");
+	CHECK_STR_HAS(err, "not found");
+}
+
+TEST(config_duplicate_start_names)
+{
+	CHECK_INT(load(GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/></start>\n"
+	    "<start name=\"a\"><binary name=\"false\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:4:");
+	CHECK_STR_HAS(err, "duplicate <start name=\"a\"> (first at line 3)");
+}
+
+TEST(config_route_to_nowhere)
+{
+	CHECK_INT(load(GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/>\n<route>\n"
+	    "<any-service><child name=\"ghost\"/></any-service></route></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:5:");
+	CHECK_STR_HAS(err, "route to nowhere");
+	CHECK_STR_HAS(err, "ghost");
+}
+
+TEST(config_route_to_child_that_does_not_provide)
+{
+	CHECK_INT(load(GOOD_HEAD
+	    "<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/></provides></start>\n"
+	    "<start name=\"b\"><binary name=\"true\"/></start>\n"
+	    "<start name=\"a\"><binary name=\"true\"/><route>\n"
+	    "<service name=\"Hello\"><child name=\"b\"/></service></route></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:6:");
+	CHECK_STR_HAS(err, "does not <provide> it");
+}
+
+TEST(config_route_without_target)
+{
+	CHECK_INT(load(GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/><route>\n"
+	    "<service name=\"LOG\"/></route></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:4:");
+	CHECK_STR_HAS(err, "no target");
+}
+
+TEST(config_wrong_root_and_unknown_elements)
+{
+	CHECK_INT(load("<init/>"), -EINVAL);
+	CHECK_STR_HAS(err, "expected <config>");
+	CHECK_INT(load("<config>\n<strat name=\"a\"/></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:2: unknown element <strat>");
+	CHECK_INT(load("<config>\n<start name=\"a\"><binary name=\"true\"/>\n<bniary/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3: unknown element <bniary> inside <start>");
+}
+
+TEST(config_bad_resource_and_attributes)
+{
+	CHECK_INT(load("<config>\n<start name=\"a\"><binary name=\"true\"/>\n"
+	    "<resource name=\"RAM\" quantum=\"lots\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "quantum");
+	CHECK_INT(load("<config>\n<start name=\"a\" finish=\"maybe\"><binary name=\"true\"/></start></config>"),
+	    -EINVAL);
+	CHECK_STR_HAS(err, "finish=\"maybe\"");
+	CHECK_INT(load("<config>\n<start><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:2: <start> needs a name attribute");
+}
+
+TEST(config_empty_composition_refused)
+{
+	CHECK_INT(load("<config/>"), -EINVAL);
+	CHECK_STR_HAS(err, "no <start> node");
+	CHECK_INT(load(""), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:");
+}
+
+TEST(config_child_cannot_provide_core_service)
+{
+	CHECK_INT(load("<config>\n<start name=\"a\"><binary name=\"true\"/>\n"
+	    "<provides><service name=\"LOG\"/></provides></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "service of core");
+}
+
+TEST(config_io_port_policies_checked)
+{
+	CHECK_INT(load("<config>\n<io_port>\n<policy label=\"p\" base=\"0xcf8\" size=\"8\" direct=\"yes\"/>\n"
+	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "0xCF8-0xCFF is never granted");
+	CHECK_INT(load("<config>\n<io_port>\n<policy label=\"p\" base=\"0xfff0\" size=\"0x20\"/>\n"
+	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "outside 0..0xffff");
+	CHECK_INT(load("<config>\n<io_port backend=\"magic\"/>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "known backends");
+}
+
+TEST(config_deep_nesting_refused_not_recursed)
+{
+	static char xml[20000];
+	size_t n = 0;
+
+	n += sprintf(xml + n, "<config><start name=\"a\"><binary name=\"true\"/><config>");
+	for (int i = 0; i < 1000; i++)
+		n += sprintf(xml + n, "<x>");
+	CHECK_INT(load(xml), -EINVAL);
+	CHECK_STR_HAS(err, "nested too deeply");
+}
