@@ -19,6 +19,7 @@ for s in run/scenarios/*.scn; do
 		fi
 	elif [ $rc = 0 ]; then
 		echo "ok - scenario_$name ($(grep -m1 'RESULT' "build/scenario-$name.log" | sed 's/.*RESULT: //'))"
+		grep '^check: ' "build/scenario-$name.log" | sed 's/^check: /    /'
 	elif [ $rc = 77 ]; then
 		echo "skip - scenario_$name: $(tail -1 "build/scenario-$name.log")"
 	else

@@ -5,7 +5,7 @@
 # Prints "ok - ..." / "FAIL - ..." lines.
 B=${B:-build/out}
 DIRS=""
-for d in base apps pci acpi drivers; do [ -d "$d" ] && DIRS="$DIRS $d"; done
+for d in base apps pci acpi drivers tests/components; do [ -d "$d" ] && DIRS="$DIRS $d"; done
 PAT='/sys/bus/pci|/sys/firmware|/sys/class|/dev/mem|/dev/port|/dev/uio|/dev/vfio|/proc/self/pagemap|\<iopl *\(|\<ioperm *\(|linux/vfio\.h|sys/io\.h|\<uio_|\<vfio_'
 hits=$(grep -rnE "$PAT" $DIRS 2>/dev/null | grep -v '^[^:]*:[0-9]*: *\*' | head -5)
 if [ -z "$hits" ]; then echo "ok - portability_no_linux_interfaces_in_components_source"
