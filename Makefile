@@ -39,7 +39,8 @@ TEST_COMPONENTS := $(notdir $(basename $(wildcard tests/components/*.c)))
 DRIVERS	:= $(notdir $(wildcard drivers/*))
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 
-BINS	:= $(B)/bin/core $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+CORE_TOOLS := $(notdir $(basename $(wildcard core-services/tools/*.c)))
+BINS	:= $(B)/bin/core $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
 .PHONY: all deps test host-test scenario-test run host-run bench image clean
@@ -59,6 +60,12 @@ $(B)/libcore.a: $(call obj,$(CORE_LIB_SRC))
 	@ar rcs $@ $^
 
 $(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Tools of core-services/ (Linux-specific, e.g. benchmark references).
+$(B)/bin/%: $(B)/obj/core-services/tools/%.o $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

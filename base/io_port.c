@@ -120,27 +120,24 @@ report(const char *what, unsigned port, int err)
 		mkx_error("IO_PORT %s 0x%x: %s", what, port, strerror(-err));
 }
 
-#define IN_FN(name, type, width)					\
-type name(struct mkx_io_port *p, unsigned port)				\
-{									\
-	uint32_t v;							\
-	int err = mkx_io_port_in(p, port, width, &v);			\
-	if (err) {							\
-		report(#name, port, err);				\
-		return (type)~0u;					\
-	}								\
-	return (type)v;							\
+uint32_t
+mkx_io_port_in_slow(struct mkx_io_port *p, unsigned port, unsigned width)
+{
+	uint32_t v;
+	int err = mkx_io_port_in(p, port, width, &v);
+
+	if (err) {
+		report("read", port, err);
+		return 0xffffffffu >> (32 - 8 * width);
+	}
+	return v;
 }
-#define OUT_FN(name, type, width)					\
-void name(struct mkx_io_port *p, unsigned port, type v)			\
-{									\
-	int err = mkx_io_port_out(p, port, width, v);			\
-	if (err)							\
-		report(#name, port, err);				\
+
+void
+mkx_io_port_out_slow(struct mkx_io_port *p, unsigned port, unsigned width, uint32_t v)
+{
+	int err = mkx_io_port_out(p, port, width, v);
+
+	if (err)
+		report("write", port, err);
 }
-IN_FN(mkx_inb, uint8_t, 1)
-IN_FN(mkx_inw, uint16_t, 2)
-IN_FN(mkx_inl, uint32_t, 4)
-OUT_FN(mkx_outb, uint8_t, 1)
-OUT_FN(mkx_outw, uint16_t, 2)
-OUT_FN(mkx_outl, uint32_t, 4)

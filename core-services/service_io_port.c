@@ -148,7 +148,12 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 	s->emulate_conf1 = base < CONF1_END && base + size > CF8;
 	s->direct = pol->direct && !s->emulate_conf1 && backend->grant_direct == io_port_linux.grant_direct;
 	snprintf(s->label, sizeof s->label, "%s", label);
-	if (!s->direct && backend->enable(s->base, s->size)) {
+	/*
+	 * Core enables the range for itself even on the direct path: the
+	 * client may still send RPCs (it is free to), and an in/out core has
+	 * no permission for would kill core with a general protection fault.
+	 */
+	if (backend->enable(s->base, s->size)) {
 		snprintf(why, whylen, "core cannot enable ports 0x%lx-0x%lx for itself", base, base + size - 1);
 		free(s);
 		return -EPERM;

@@ -28,12 +28,12 @@ def main():
     if subprocess.run(["run/kernel.sh"], stdout=subprocess.DEVNULL).returncode:
         print("RESULT: FAIL: could not fetch the kernel (run/kernel.sh)")
         return 2
-    outdir = f"build/images/{a.name}"
+    outdir = f"build/images/{a.name.replace('/', '-')}"
     os.makedirs(outdir, exist_ok=True)
     initrd = image.build(a.name, scn, os.path.join(b, "bin"), "build/kernel", f"{outdir}/initramfs.cpio.gz")
 
     qmp = os.path.join(outdir, "qmp.sock")
-    cmd = ["qemu-system-x86_64", "-name", f"mkx-scenario-{a.name}",
+    cmd = ["qemu-system-x86_64", "-name", f"mkx-scenario-{a.name.replace('/', '-')}",
            "-M", "q35,accel=tcg", "-cpu", "max", "-m", scn.get("memory", "256M"),
            "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio"]
     if scn.get("qmp"):

@@ -6,9 +6,11 @@ KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "ke
         "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp"}
 
 def load(name):
-    path = os.path.join("run/scenarios", name + ".scn")
+    """name: a scenario of run/scenarios/, or bench/<name> for run/bench/."""
+    d, base = ("run/bench", name[6:]) if name.startswith("bench/") else ("run/scenarios", name)
+    path = os.path.join(d, base + ".scn")
     if not os.path.exists(path):
-        have = sorted(f[:-4] for f in os.listdir("run/scenarios") if f.endswith(".scn"))
+        have = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".scn"))
         sys.exit(f"scenario '{name}' not found; known: {' '.join(have)}")
     scn = {}
     with open(path) as f:

@@ -60,12 +60,79 @@ void	mkx_io_port_close(struct mkx_io_port *);
 int	mkx_io_port_in(struct mkx_io_port *, unsigned port, unsigned width, uint32_t *val);
 int	mkx_io_port_out(struct mkx_io_port *, unsigned port, unsigned width, uint32_t val);
 
-/* Convenience: errors are logged once; a failed read gives all ones. */
-uint8_t	 mkx_inb(struct mkx_io_port *, unsigned port);
-uint16_t mkx_inw(struct mkx_io_port *, unsigned port);
-uint32_t mkx_inl(struct mkx_io_port *, unsigned port);
-void	mkx_outb(struct mkx_io_port *, unsigned port, uint8_t val);
-void	mkx_outw(struct mkx_io_port *, unsigned port, uint16_t val);
-void	mkx_outl(struct mkx_io_port *, unsigned port, uint32_t val);
+/* Slow paths of the accessors below (RPC, or an error to log). */
+uint32_t mkx_io_port_in_slow(struct mkx_io_port *, unsigned port, unsigned width);
+void	mkx_io_port_out_slow(struct mkx_io_port *, unsigned port, unsigned width, uint32_t val);
+
+/*
+ * Accessors: errors are logged (a few times); a failed read gives all
+ * ones. On the direct path they compile to a range check and the in/out
+ * instruction, so a driver pays next to nothing for going through a session.
+ */
+static inline int
+mkx_io_port_direct_ok(const struct mkx_io_port *p, unsigned port, unsigned width)
+{
+	return p->direct && !p->force_rpc && port >= p->base && port + width <= p->base + p->size;
+}
+
+static inline uint8_t
+mkx_inb(struct mkx_io_port *p, unsigned port)
+{
+	uint8_t v;
+
+	if (!mkx_io_port_direct_ok(p, port, 1))
+		return (uint8_t)mkx_io_port_in_slow(p, port, 1);
+	__asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"((uint16_t)port));
+	return v;
+}
+
+static inline uint16_t
+mkx_inw(struct mkx_io_port *p, unsigned port)
+{
+	uint16_t v;
+
+	if (!mkx_io_port_direct_ok(p, port, 2))
+		return (uint16_t)mkx_io_port_in_slow(p, port, 2);
+	__asm__ volatile("inw %w1, %w0" : "=a"(v) : "Nd"((uint16_t)port));
+	return v;
+}
+
+static inline uint32_t
+mkx_inl(struct mkx_io_port *p, unsigned port)
+{
+	uint32_t v;
+
+	if (!mkx_io_port_direct_ok(p, port, 4))
+		return mkx_io_port_in_slow(p, port, 4);
+	__asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
+	return v;
+}
+
+static inline void
+mkx_outb(struct mkx_io_port *p, unsigned port, uint8_t v)
+{
+	if (!mkx_io_port_direct_ok(p, port, 1))
+		mkx_io_port_out_slow(p, port, 1, v);
+	else
+		__asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+}
+
+static inline void
+mkx_outw(struct mkx_io_port *p, unsigned port, uint16_t v)
+{
+	if (!mkx_io_port_direct_ok(p, port, 2))
+		mkx_io_port_out_slow(p, port, 2, v);
+	else
+		__asm__ volatile("outw %w0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+}
+
+static inline void
+mkx_outl(struct mkx_io_port *p, unsigned port, uint32_t v)
+{
+	if (!mkx_io_port_direct_ok(p, port, 4))
+		mkx_io_port_out_slow(p, port, 4, v);
+	else
+		__asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+}
 
 #endif

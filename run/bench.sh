@@ -1,0 +1,21 @@
+#!/bin/sh
+# make bench: every benchmark in run/bench/, reported as ratios against a
+# reference measured in the same boot. Never pass/fail on speed.
+B=${B:-build/out}
+export B
+python3 run/runner.py bench/inb > build/bench-inb.log 2>&1 || { tail -20 build/bench-inb.log; exit 1; }
+L=build/images/bench-inb/serial.log
+raw=$(sed -n 's/.*bench: inb raw \([0-9.]*\) ns.*/\1/p' $L)
+direct=$(sed -n 's/.*bench: inb direct \([0-9.]*\) ns.*/\1/p' $L)
+rt=$(sed -n 's/.*bench: seqpacket round trip \([0-9.]*\) ns.*/\1/p' $L)
+rpc=$(sed -n 's/.*bench: inb rpc \([0-9.]*\) ns.*/\1/p' $L)
+if [ -z "$rt" ] || [ -z "$raw" ] || [ -z "$direct" ] || [ -z "$rpc" ]; then
+	echo "bench inb: a figure is missing; see $L"; exit 1
+fi
+echo "IO_PORT inb on port 0x42, QEMU q35 TCG, best of 5 rounds (one boot):"
+awk -v rt="$rt" -v raw="$raw" -v d="$direct" -v r="$rpc" 'BEGIN {
+	printf "  raw inb in a plain process (reference) %10.1f ns   1.00x\n", raw
+	printf "  direct path (ioperm granted by core)   %10.1f ns   %.2fx raw  (goal <= 1.2x)\n", d, d / raw
+	printf "  RPC path (core executes the inb)       %10.1f ns   %.1fx raw, %.1fx direct\n", r, r / raw, r / d
+	printf "  plain seqpacket round trip (RPC floor) %10.1f ns   RPC = %.2fx this floor\n", rt, r / rt
+}'
