@@ -241,6 +241,84 @@ parse_io_port(struct ctx *x, const struct mkx_xml *n)
 }
 
 static int
+parse_io_mem(struct ctx *x, const struct mkx_xml *n)
+{
+	const char *be = mkx_xml_attr(n, "backend");
+
+	if (be && strcmp(be, "auto") && strcmp(be, "linux-sysfs") && strcmp(be, "sim"))
+		return bad(x, n->line, "<io_mem backend=\"%s\">: known backends are auto, linux-sysfs, sim", be);
+	snprintf(x->cfg->io_mem_backend, sizeof x->cfg->io_mem_backend, "%s", be ? be : "auto");
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct io_mem_policy *pol;
+		const char *l, *pci;
+		unsigned long v;
+		int snap, trusted;
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <io_mem>", p->name);
+		if (x->cfg->nio_mem == IO_MEM_POLICIES_MAX)
+			return bad(x, p->line, "more than %d IO_MEM policies", IO_MEM_POLICIES_MAX);
+		pol = &x->cfg->io_mem[x->cfg->nio_mem++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		pol->bdf = -1;
+		pol->bar = -1;
+		if ((l = mkx_xml_attr(p, "label")))
+			snprintf(pol->label, sizeof pol->label, "%s", l);
+		else if ((l = mkx_xml_attr(p, "label_prefix")))
+			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
+		else
+			return bad(x, p->line, "IO_MEM <policy> needs label or label_prefix");
+		snap = mkx_xml_attr_bool(p, "snapshot", 0);
+		trusted = mkx_xml_attr_bool(p, "trusted", 0);
+		if (snap < 0 || trusted < 0)
+			return bad(x, p->line, "IO_MEM <policy>: snapshot and trusted take yes or no");
+		pci = mkx_xml_attr(p, "pci");
+		if (pci || mkx_xml_attr(p, "vendor_id")) {
+			unsigned b, d, f;
+			char end;
+
+			if (snap || trusted)
+				return bad(x, p->line, "IO_MEM <policy>: a PCI device policy cannot be snapshot or trusted");
+			pol->kind = IO_MEM_PCI;
+			if (pci) {
+				if (sscanf(pci, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7)
+					return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:01.0", pci);
+				pol->bdf = (int)(b << 8 | d << 3 | f);
+			} else {
+				if (mkx_xml_attr_ulong(p, "vendor_id", 0, &v) || v > 0xffff)
+					return bad(x, p->line, "vendor_id must be a 16-bit number");
+				pol->vendor = (unsigned)v;
+				if (mkx_xml_attr_ulong(p, "device_id", 0, &v) || v > 0xffff)
+					return bad(x, p->line, "with vendor_id, give a 16-bit device_id too");
+				pol->device = (unsigned)v;
+			}
+			if (mkx_xml_attr(p, "bar")) {
+				if (mkx_xml_attr_ulong(p, "bar", 0, &v) || v > 6)
+					return bad(x, p->line, "bar must be 0..5 (6: expansion ROM)");
+				pol->bar = (int)v;
+			}
+			continue;
+		}
+		if (snap && trusted)
+			return bad(x, p->line, "IO_MEM <policy>: snapshot or trusted, not both");
+		if (!snap && !trusted)
+			return bad(x, p->line, "IO_MEM <policy> names a PCI device (pci= or vendor_id=/device_id=), "
+			    "or a range with snapshot=\"yes\" or trusted=\"yes\"");
+		pol->kind = snap ? IO_MEM_SNAPSHOT : IO_MEM_TRUSTED;
+		if (mkx_xml_attr_ulong(p, "base", 0, &v))
+			return bad(x, p->line, "IO_MEM range <policy> needs a numeric base");
+		pol->base = v;
+		if (mkx_xml_attr_ulong(p, "size", 0, &v) || v == 0 || pol->base + v < pol->base)
+			return bad(x, p->line, "IO_MEM range <policy> needs a non-zero numeric size");
+		pol->size = v;
+		if (snap && pol->size > (16u << 20))
+			return bad(x, p->line, "IO_MEM snapshot larger than 16 MiB: snapshots are for firmware areas");
+	}
+	return 0;
+}
+
+static int
 provided_by_someone(const struct core_config *cfg, const char *service)
 {
 	if (core_service_find(service))
@@ -298,7 +376,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
     const char *file, const char *bin_dir, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", NULL
+		"parent-provides", "default-route", "start", "io_port", "io_mem", NULL
 	};
 	struct ctx x = { cfg, file, bin_dir, err, errlen };
 	char perr[256];
@@ -307,6 +385,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 
 	memset(cfg, 0, sizeof *cfg);
 	strcpy(cfg->io_port_backend, "auto");
+	strcpy(cfg->io_mem_backend, "auto");
 	root = mkx_xml_parse(buf, len, perr, sizeof perr);
 	if (!root) {
 		snprintf(err, errlen, "%s:%s", file, perr + 5);	/* "line N: .." -> "file:N: .." */
@@ -342,6 +421,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_rules(&x, n, cfg->default_routes, &cfg->ndefault_routes);
 		else if (!strcmp(n->name, "io_port"))
 			rc = parse_io_port(&x, n);
+		else if (!strcmp(n->name, "io_mem"))
+			rc = parse_io_mem(&x, n);
 		else if (!strcmp(n->name, "parent-provides")) {
 			for (struct mkx_xml *s = n->child; s && !rc; s = s->next) {
 				const char *name = mkx_xml_attr(s, "name");
@@ -349,7 +430,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 				if (strcmp(s->name, "service") || !name)
 					rc = bad(&x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
 				else if (!core_service_find(name))
-					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT",
+					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM",
 					    name);
 			}
 		}

@@ -43,6 +43,22 @@ struct io_port_policy {
 
 #define IO_PORT_POLICIES_MAX 16
 
+/* An IO_MEM policy (service_io_mem.c): a PCI device's BARs, a snapshot range, or a trusted live range. */
+enum io_mem_kind { IO_MEM_PCI, IO_MEM_SNAPSHOT, IO_MEM_TRUSTED };
+
+struct io_mem_policy {
+	char		label_prefix[128];
+	char		label[128];
+	enum io_mem_kind kind;
+	int		bdf;		/* IO_MEM_PCI: -1 = by vendor/device */
+	unsigned	vendor, device;
+	int		bar;		/* -1 = every memory BAR */
+	uint64_t	base, size;	/* SNAPSHOT, TRUSTED */
+	int		line;
+};
+
+#define IO_MEM_POLICIES_MAX 32
+
 struct start_cfg {
 	char		name[NAME_MAX_LEN];
 	char		binary[NAME_MAX_LEN];
@@ -67,6 +83,9 @@ struct core_config {
 	unsigned		nio_port;
 	char			io_port_backend[32];	/* "auto", "linux-ioperm", "sim" */
 	int			io_port_line;
+	struct io_mem_policy	io_mem[IO_MEM_POLICIES_MAX];
+	unsigned		nio_mem;
+	char			io_mem_backend[32];	/* "auto", "linux-sysfs", "sim" */
 	int			verbose;
 };
 
@@ -122,7 +141,7 @@ struct core_service {
 	void	(*close)(void *state);
 };
 
-extern const struct core_service service_log, service_rom, service_io_port;
+extern const struct core_service service_log, service_rom, service_io_port, service_io_mem;
 const struct core_service *core_service_find(const char *name);
 
 /* service_rom.c: the config ROM changed; signal the child's ROM sessions. */
@@ -132,6 +151,14 @@ void	rom_config_changed(struct child *c);
 int	io_port_select(const struct core_config *);	/* pick the backend; 0 or -errno */
 /* In the child before exec: ioperm for its direct policies. 0 or -errno. */
 int	io_port_grant_direct(const struct core_config *, const char *child_name);
+
+/* service_io_mem.c */
+int	io_mem_select(const struct core_config *);
+/* The "pci_devices" ROM: every PCI function with its BARs, as XML (malloc'd). */
+char	*io_mem_devices_xml(size_t *len);
+
+/* route.c: Genode's label/label_prefix policy matching (exact wins over prefix). */
+int	label_matches(const char *exact, const char *prefix, const char *label);
 
 /* log.c of core: "[init] ..." lines on stdout. */
 void	core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -86,9 +86,9 @@ main(int argc, char **argv)
 		printf("config ok: %u children\n", cfg.nstart);
 		return 0;
 	}
-	if (io_port_select(&cfg)) {
+	if (io_port_select(&cfg) || io_mem_select(&cfg)) {
 		if (pid1)
-			pid1_poweroff(2, "IO_PORT backend unusable");
+			pid1_poweroff(2, "a forced backend is unusable");
 		return 2;
 	}
 	rc = loop_run(&cfg, config_file, bin_dir);

@@ -31,3 +31,11 @@ route_find(const struct core_config *cfg, const struct start_cfg *s,
 			return &cfg->default_routes[i];
 	return NULL;
 }
+
+int
+label_matches(const char *exact, const char *prefix, const char *label)
+{
+	if (exact && exact[0])
+		return !strcmp(exact, label);
+	return prefix && !strncmp(prefix, label, strlen(prefix));
+}

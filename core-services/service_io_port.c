@@ -57,11 +57,9 @@ io_port_select(const struct core_config *cfg)
 }
 
 static int
-label_matches(const struct io_port_policy *p, const char *label)
+policy_matches(const struct io_port_policy *p, const char *label)
 {
-	if (p->label[0])
-		return !strcmp(p->label, label);
-	return !strncmp(p->label_prefix, label, strlen(p->label_prefix));
+	return label_matches(p->label, p->label_prefix, label);
 }
 
 int
@@ -72,7 +70,7 @@ io_port_grant_direct(const struct core_config *cfg, const char *child_name)
 	for (unsigned i = 0; i < cfg->nio_port; i++) {
 		const struct io_port_policy *p = &cfg->io_port[i];
 
-		if (p->direct && label_matches(p, child_name) &&
+		if (p->direct && policy_matches(p, child_name) &&
 		    backend->grant_direct(p->base, p->size)) {
 			fprintf(stderr, "[init] \"%s\": ioperm 0x%x+0x%x failed\n", child_name,
 			    p->base, p->size);
@@ -92,7 +90,7 @@ describe_policies(const char *label, char *buf, size_t len)
 	for (unsigned i = 0; i < config->nio_port && used < len; i++) {
 		const struct io_port_policy *p = &config->io_port[i];
 
-		if (!label_matches(p, label))
+		if (!policy_matches(p, label))
 			continue;
 		used += snprintf(buf + used, len - used, "%s%s=\"%s\" 0x%x-0x%x (line %d)",
 		    used ? ", " : "", p->label[0] ? "label" : "label_prefix",
@@ -124,7 +122,7 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 	for (unsigned i = 0; i < config->nio_port && !pol; i++) {
 		const struct io_port_policy *p = &config->io_port[i];
 
-		if (label_matches(p, label) && base >= p->base && base + size <= p->base + p->size)
+		if (policy_matches(p, label) && base >= p->base && base + size <= p->base + p->size)
 			pol = p;
 	}
 	if (!pol) {

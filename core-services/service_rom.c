@@ -1,7 +1,9 @@
 /*
  * core's ROM service. Label "config" (the last element of the session
- * label) is the client's <config> node from its <start>; any other name
- * is a file of that name in core's binary/ROM directory. Content is handed
+ * label) is the client's <config> node from its <start>; "pci_devices"
+ * is core's list of PCI functions and their BARs (Genode devices-ROM
+ * style, see docs/architecture.md); any other name is a file of that name
+ * in core's binary/ROM directory. Content is handed
  * out as a sealed memfd, so a client can map it but never change it.
  */
 #define _GNU_SOURCE
@@ -49,7 +51,7 @@ rom_open(struct child *client, const char *label, const char *args, void **state
 		snprintf(why, whylen, "ROM session without a name: ask with label=\"config\" or a file name");
 		return -EINVAL;
 	}
-	if (strcmp(name, "config")) {
+	if (strcmp(name, "config") && strcmp(name, "pci_devices")) {
 		if (!*name || strchr(name, '/') || name[0] == '.') {
 			snprintf(why, whylen, "ROM name \"%s\" is not a plain file name", name);
 			return -EINVAL;
@@ -132,6 +134,15 @@ rom_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (!strcmp(st->name, "config")) {
 			size = st->client->cfg->config_len;
 			fd = sealed_memfd("config", st->client->cfg->config, size);
+		} else if (!strcmp(st->name, "pci_devices")) {
+			size_t len;
+			char *xml = io_mem_devices_xml(&len);
+
+			if (!xml)
+				return -ENOMEM;
+			size = len;
+			fd = sealed_memfd("pci_devices", xml, len);
+			free(xml);
 		} else
 			fd = file_memfd(st->name, &size);
 		if (fd < 0)

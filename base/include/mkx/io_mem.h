@@ -1,0 +1,83 @@
+/*
+ * IO_MEM session: memory-mapped I/O as an fd dataspace the client maps.
+ * Session args base, size, wc (Genode's). Core decides by policy what
+ * backs the fd: the PCI BAR's own sysfs resource file (live, and the fd
+ * reaches nothing but that BAR), a sealed snapshot (read-only firmware
+ * areas: IVT/BDA, video BIOS, system BIOS, ACPI tables), or, for
+ * components the config marks trusted, a live /dev/mem mapping.
+ */
+#ifndef MKX_IO_MEM_H
+#define MKX_IO_MEM_H
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mkx/session.h>
+
+#define MKX_IO_MEM_DATASPACE	0x100	/* reply: struct mkx_io_mem_ds; fd 0 = dataspace */
+
+#define MKX_IO_MEM_READONLY	(1u << 0)	/* a snapshot: map PROT_READ */
+#define MKX_IO_MEM_WC		(1u << 1)	/* write-combined mapping granted */
+#define MKX_IO_MEM_BAR		(1u << 2)	/* backed by a PCI BAR file */
+#define MKX_IO_MEM_SNAPSHOT	(1u << 3)	/* copy taken at session open */
+#define MKX_IO_MEM_DEVMEM	(1u << 4)	/* live /dev/mem (trusted only) */
+
+struct mkx_io_mem_ds {
+	uint64_t	offset;		/* mmap offset into the fd (page aligned) */
+	uint64_t	length;		/* bytes to map (page multiple) */
+	uint32_t	page_offset;	/* where base lies in the first page */
+	uint32_t	flags;		/* MKX_IO_MEM_* */
+};
+static_assert(sizeof(struct mkx_io_mem_ds) == 24, "wire size");
+
+struct mkx_io_mem {
+	struct mkx_session	s;
+	uint64_t		base, size;
+	struct mkx_io_mem_ds	ds;
+	int			fd;
+	void			*map;	/* page-aligned mapping */
+	volatile void		*va;	/* = map + page_offset: base's address */
+};
+
+/*
+ * Open a session and map its dataspace (read/write unless a snapshot).
+ * Returns 0 (m->va points at base) or core's denial with the reason in
+ * why: -EPERM outside policy or RAM, -EBUSY held by another session,
+ * -EINVAL larger than the BAR or bad args; or -errno of mmap.
+ * The mapping lives until mkx_io_mem_close(); never munmap it yourself.
+ */
+int	mkx_io_mem_open(struct mkx_io_mem *m, uint64_t base, uint64_t size, int wc,
+	    char *why, size_t whylen);
+void	mkx_io_mem_close(struct mkx_io_mem *m);
+
+static inline uint32_t
+mkx_mmio_read32(const struct mkx_io_mem *m, size_t off)
+{
+	return *(volatile uint32_t *)((volatile uint8_t *)m->va + off);
+}
+
+static inline void
+mkx_mmio_write32(struct mkx_io_mem *m, size_t off, uint32_t v)
+{
+	*(volatile uint32_t *)((volatile uint8_t *)m->va + off) = v;
+}
+
+static inline uint16_t
+mkx_mmio_read16(const struct mkx_io_mem *m, size_t off)
+{
+	return *(volatile uint16_t *)((volatile uint8_t *)m->va + off);
+}
+
+static inline void
+mkx_mmio_write16(struct mkx_io_mem *m, size_t off, uint16_t v)
+{
+	*(volatile uint16_t *)((volatile uint8_t *)m->va + off) = v;
+}
+
+static inline void
+mkx_mmio_write8(struct mkx_io_mem *m, size_t off, uint8_t v)
+{
+	*((volatile uint8_t *)m->va + off) = v;
+}
+
+#endif

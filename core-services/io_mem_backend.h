@@ -1,0 +1,43 @@
+/*
+ * How core obtains memory-mapped I/O and what it knows about PCI
+ * resources. linux/io_mem_sysfs.c: sysfs BAR files, /proc/iomem, /dev/mem.
+ * sim/io_mem_sim.c: a made-up machine for host tests.
+ */
+#ifndef IO_MEM_BACKEND_H
+#define IO_MEM_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCI_RES_IO	1
+#define PCI_RES_MEM	2
+
+struct pci_res {
+	unsigned	bdf;		/* bus << 8 | dev << 3 | fn (segment 0) */
+	unsigned	vendor, device, class;
+	unsigned	bar;		/* 0..5, 6 = expansion ROM */
+	int		type;		/* PCI_RES_IO or PCI_RES_MEM */
+	int		prefetch;
+	uint64_t	start, size;
+};
+
+#define PCI_RES_MAX 256
+
+struct io_mem_backend {
+	const char *name;
+	int	(*probe)(char *why, size_t whylen);
+	/* All BARs of all PCI functions. Returns the count or -errno. */
+	int	(*resources)(struct pci_res *out, int max);
+	/* 1 if [base, base+size) overlaps memory the kernel owns as RAM. */
+	int	(*is_ram)(uint64_t base, uint64_t size);
+	/* An fd scoped to this BAR (wc: the write-combining file, if any). */
+	int	(*open_bar)(const struct pci_res *, int wc, int *got_wc);
+	/* Copy physical [base, base+size) into buf. 0 or -errno. */
+	int	(*read_phys)(uint64_t base, void *buf, size_t size);
+	/* A live fd onto physical memory (offset = physical address). */
+	int	(*open_phys)(void);
+};
+
+extern const struct io_mem_backend io_mem_sysfs, io_mem_sim;
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * core's IO_MEM service: policy by label, exclusive grants, no RAM, and
+ * the choice of what backs the dataspace (see mkx/io_mem.h). Also builds
+ * the "pci_devices" ROM from the backend's resource list. The mechanism
+ * is behind io_mem_backend.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mkx/args.h>
+#include <mkx/io_mem.h>
+#include "core.h"
+#include "io_mem_backend.h"
+
+#define PAGE		4096ull
+#define PAGE_DOWN(a)	((a) & ~(PAGE - 1))
+#define PAGE_UP(a)	(((a) + PAGE - 1) & ~(PAGE - 1))
+
+struct io_mem_session {
+	enum io_mem_kind	kind;
+	uint64_t		base, size;
+	int			fd;
+	struct mkx_io_mem_ds	ds;
+	char			label[192];
+};
+
+static const struct io_mem_backend *backend;
+static const struct core_config *config;
+static struct io_mem_session *granted[CORE_SESSIONS_MAX];
+static unsigned ngranted;
+
+int
+io_mem_select(const struct core_config *cfg)
+{
+	char why[256] = "";
+
+	config = cfg;
+	if (!strcmp(cfg->io_mem_backend, "sim"))
+		backend = &io_mem_sim;
+	else if (io_mem_sysfs.probe(why, sizeof why) == 0)
+		backend = &io_mem_sysfs;
+	else {
+		backend = NULL;
+		if (cfg->nio_mem)
+			core_log("IO_MEM: no backend (%s); IO_MEM sessions will be denied", why);
+		return strcmp(cfg->io_mem_backend, "linux-sysfs") ? 0 : -ENODEV;
+	}
+	if (cfg->nio_mem)
+		core_log("IO_MEM: backend %s", backend->name);
+	return 0;
+}
+
+static void
+bdf_str(unsigned bdf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+}
+
+static int
+res_matches(const struct io_mem_policy *p, const struct pci_res *r)
+{
+	if (r->type != PCI_RES_MEM)
+		return 0;
+	if (p->bdf >= 0 ? (unsigned)p->bdf != r->bdf : (p->vendor != r->vendor || p->device != r->device))
+		return 0;
+	return p->bar < 0 || (unsigned)p->bar == r->bar;
+}
+
+static void
+describe_policies(const char *label, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < config->nio_mem && used < len; i++) {
+		const struct io_mem_policy *p = &config->io_mem[i];
+		char what[64];
+
+		if (!label_matches(p->label, p->label_prefix, label))
+			continue;
+		if (p->kind == IO_MEM_PCI && p->bdf >= 0)
+			bdf_str((unsigned)p->bdf, what, sizeof what);
+		else if (p->kind == IO_MEM_PCI)
+			snprintf(what, sizeof what, "%04x:%04x", p->vendor, p->device);
+		else
+			snprintf(what, sizeof what, "%s 0x%" PRIx64 "-0x%" PRIx64,
+			    p->kind == IO_MEM_SNAPSHOT ? "snapshot" : "trusted", p->base, p->base + p->size - 1);
+		if (p->kind == IO_MEM_PCI && p->bar >= 0)
+			snprintf(what + strlen(what), sizeof what - strlen(what), " BAR%d", p->bar);
+		used += snprintf(buf + used, len - used, "%s%s (line %d)", used ? ", " : "", what, p->line);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "no IO_MEM policy matches this label");
+}
+
+/* Fill s->fd and s->ds for a grant inside BAR r. */
+static int
+grant_bar(struct io_mem_session *s, const struct pci_res *r, int wc, char *why, size_t whylen)
+{
+	uint64_t page = PAGE_DOWN(s->base);
+	int got_wc, fd;
+
+	if (r->start & (PAGE - 1)) {
+		snprintf(why, whylen, "BAR%u at 0x%" PRIx64 " is not page aligned: it cannot be mapped "
+		    "without exposing its neighbours", r->bar, r->start);
+		return -EPERM;
+	}
+	fd = backend->open_bar(r, wc, &got_wc);
+	if (fd < 0) {
+		snprintf(why, whylen, "core cannot open the BAR file: %s", strerror(-fd));
+		return fd;
+	}
+	s->fd = fd;
+	s->ds.offset = page - r->start;
+	s->ds.length = PAGE_UP(s->base + s->size) - page;
+	s->ds.page_offset = (uint32_t)(s->base - page);
+	s->ds.flags = MKX_IO_MEM_BAR | (got_wc ? MKX_IO_MEM_WC : 0);
+	return 0;
+}
+
+static int
+grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
+{
+	uint64_t page = PAGE_DOWN(s->base), len = PAGE_UP(s->base + s->size) - page;
+	void *buf = malloc(len);
+	int fd, err;
+
+	if (!buf)
+		return -ENOMEM;
+	err = backend->read_phys(page, buf, len);
+	if (err) {
+		snprintf(why, whylen, "core cannot read 0x%" PRIx64 "+0x%" PRIx64 ": %s", page, len, strerror(-err));
+		free(buf);
+		return err;
+	}
+	fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		snprintf(why, whylen, "core cannot build the snapshot: %s", strerror(-err));
+		return err;
+	}
+	free(buf);
+	s->fd = fd;
+	s->ds.offset = 0;
+	s->ds.length = len;
+	s->ds.page_offset = (uint32_t)(s->base - page);
+	s->ds.flags = MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY;
+	return 0;
+}
+
+static int
+grant_devmem(struct io_mem_session *s, char *why, size_t whylen)
+{
+	int fd = backend->open_phys();
+
+	if (fd < 0) {
+		snprintf(why, whylen, "core has no live physical-memory access here: %s", strerror(-fd));
+		return fd;
+	}
+	s->fd = fd;
+	s->ds.offset = PAGE_DOWN(s->base);
+	s->ds.length = PAGE_UP(s->base + s->size) - s->ds.offset;
+	s->ds.page_offset = (uint32_t)(s->base - s->ds.offset);
+	s->ds.flags = MKX_IO_MEM_DEVMEM;
+	return 0;
+}
+
+/* Decide what the request is and grant it; 0 or -errno with why. */
+static int
+grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t whylen)
+{
+	static struct pci_res res[PCI_RES_MAX];
+	uint64_t end = s->base + s->size;
+	int n = backend->resources(res, PCI_RES_MAX);
+	char pols[512], dev[16];
+
+	for (unsigned i = 0; i < config->nio_mem; i++) {
+		const struct io_mem_policy *p = &config->io_mem[i];
+
+		if (!label_matches(p->label, p->label_prefix, label))
+			continue;
+		if (p->kind == IO_MEM_PCI) {
+			for (int j = 0; j < n; j++) {
+				const struct pci_res *r = &res[j];
+
+				if (!res_matches(p, r) || s->base < r->start || s->base >= r->start + r->size)
+					continue;
+				if (end > r->start + r->size) {
+					bdf_str(r->bdf, dev, sizeof dev);
+					snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is larger than %s BAR%u "
+					    "(0x%" PRIx64 "-0x%" PRIx64 ")", s->base, end - 1, dev, r->bar,
+					    r->start, r->start + r->size - 1);
+					return -EINVAL;
+				}
+				s->kind = IO_MEM_PCI;
+				return grant_bar(s, r, wc, why, whylen);
+			}
+			continue;
+		}
+		if (s->base < p->base || end > p->base + p->size)
+			continue;
+		if (backend->is_ram(s->base, s->size)) {
+			snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is RAM that belongs to Linux",
+			    s->base, end - 1);
+			return -EPERM;
+		}
+		s->kind = p->kind;
+		return p->kind == IO_MEM_SNAPSHOT ? grant_snapshot(s, why, whylen)
+		    : grant_devmem(s, why, whylen);
+	}
+	if (backend->is_ram(s->base, s->size)) {
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is RAM that belongs to Linux", s->base, end - 1);
+		return -EPERM;
+	}
+	describe_policies(label, pols, sizeof pols);
+	snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is outside the policy (%s)", s->base, end - 1, pols);
+	return -EPERM;
+}
+
+static int
+io_mem_open(struct child *client, const char *label, const char *args, void **state,
+    char *why, size_t whylen)
+{
+	unsigned long base, size;
+	char wcs[8] = "no";
+	struct io_mem_session *s;
+	int err, wc;
+
+	(void)client;
+	if (!backend) {
+		snprintf(why, whylen, "core has no IO_MEM backend here");
+		return -EPERM;
+	}
+	if (mkx_arg_ulong(args, "base", &base) || mkx_arg_ulong(args, "size", &size) ||
+	    size == 0 || base + size < base) {
+		snprintf(why, whylen, "bad base/size in \"%.100s\"", args);
+		return -EINVAL;
+	}
+	err = mkx_arg_string(args, "wc", wcs, sizeof wcs);
+	wc = !strcmp(wcs, "yes") || !strcmp(wcs, "true");
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->fd = -1;
+	s->base = base;
+	s->size = size;
+	snprintf(s->label, sizeof s->label, "%s", label);
+	err = grant(s, label, wc, why, whylen);
+	if (!err && s->kind != IO_MEM_SNAPSHOT)
+		for (unsigned i = 0; i < ngranted; i++)
+			if (granted[i]->kind != IO_MEM_SNAPSHOT && s->base < granted[i]->base + granted[i]->size &&
+			    granted[i]->base < s->base + s->size) {
+				snprintf(why, whylen, "0x%lx-0x%lx overlaps 0x%" PRIx64 "-0x%" PRIx64 " held by \"%s\"",
+				    base, base + size - 1, granted[i]->base,
+				    granted[i]->base + granted[i]->size - 1, granted[i]->label);
+				err = -EBUSY;
+			}
+	if (err) {
+		if (s->fd >= 0)
+			close(s->fd);
+		free(s);
+		return err;
+	}
+	granted[ngranted++] = s;
+	core_log("IO_MEM \"%s\": 0x%lx-0x%lx granted (%s%s)", label, base, base + size - 1,
+	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
+	    : "live /dev/mem, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
+	*state = s;
+	return 0;
+}
+
+static int
+io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct io_mem_session *s = state;
+
+	if (req->hdr.op != MKX_IO_MEM_DATASPACE)
+		return -ENOSYS;
+	memcpy(r->payload, &s->ds, sizeof s->ds);
+	r->len = sizeof s->ds;
+	r->fds[0] = s->fd;	/* core keeps its copy until the session closes */
+	r->nfds = 1;
+	return 0;
+}
+
+static void
+io_mem_close(void *state)
+{
+	struct io_mem_session *s = state;
+
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i] == s)
+			granted[i] = granted[--ngranted];
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+const struct core_service service_io_mem = {
+	.name = "IO_MEM", .open = io_mem_open, .call = io_mem_call, .close = io_mem_close,
+};
+
+char *
+io_mem_devices_xml(size_t *len)
+{
+	static struct pci_res res[PCI_RES_MAX];
+	const struct io_mem_backend *be = backend ? backend : &io_mem_sysfs;
+	int n = be->resources(res, PCI_RES_MAX);
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "<devices>\n");
+	for (int i = 0; i < n; i++) {
+		const struct pci_res *r = &res[i];
+		char dev[16];
+
+		bdf_str(r->bdf, dev, sizeof dev);
+		if (i == 0 || res[i - 1].bdf != r->bdf)
+			fprintf(f, "  <device name=\"%s\" type=\"pci\">\n"
+			    "    <pci-config bus=\"0x%x\" device=\"0x%x\" function=\"0x%x\" vendor_id=\"0x%04x\""
+			    " device_id=\"0x%04x\" class=\"0x%06x\"/>\n", dev, r->bdf >> 8, (r->bdf >> 3) & 0x1f,
+			    r->bdf & 7, r->vendor, r->device, r->class);
+		if (r->type == PCI_RES_MEM)
+			fprintf(f, "    <io_mem pci_bar=\"%u\" address=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"%s/>\n",
+			    r->bar, r->start, r->size, r->prefetch ? " prefetchable=\"true\"" : "");
+		else
+			fprintf(f, "    <io_port_range pci_bar=\"%u\" address=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"/>\n",
+			    r->bar, r->start, r->size);
+		if (i == n - 1 || res[i + 1].bdf != r->bdf)
+			fprintf(f, "  </device>\n");
+	}
+	fprintf(f, "</devices>\n");
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	*len = sz;
+	return buf;
+}

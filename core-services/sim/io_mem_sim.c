@@ -1,0 +1,81 @@
+/*
+ * IO_MEM backend without hardware: one VGA-like function 00:01.0
+ * (1234:1111) with a 16 MiB prefetchable BAR0 at 0xfd000000 and a 4 KiB
+ * BAR2 at 0xfebf0000, each backed by a memfd (so the fd really is scoped
+ * to the BAR); RAM at 0x100000-0x7fffffff; physical reads give the low
+ * byte of the address, so snapshots can be checked.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../io_mem_backend.h"
+
+static const struct pci_res sim_res[] = {
+	{ .bdf = 0x08, .vendor = 0x1234, .device = 0x1111, .class = 0x030000, .bar = 0,
+	  .type = PCI_RES_MEM, .prefetch = 1, .start = 0xfd000000, .size = 0x1000000 },
+	{ .bdf = 0x08, .vendor = 0x1234, .device = 0x1111, .class = 0x030000, .bar = 2,
+	  .type = PCI_RES_MEM, .start = 0xfebf0000, .size = 0x1000 },
+	{ .bdf = 0x10, .vendor = 0x8086, .device = 0x10d3, .class = 0x020000, .bar = 2,
+	  .type = PCI_RES_IO, .start = 0xc000, .size = 0x20 },
+};
+
+static int
+sim_probe(char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	return 0;
+}
+
+static int
+sim_resources(struct pci_res *out, int max)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < sizeof sim_res / sizeof sim_res[0] && n < max; i++)
+		out[n++] = sim_res[i];
+	return n;
+}
+
+static int
+sim_is_ram(uint64_t base, uint64_t size)
+{
+	return base <= 0x7fffffff && 0x100000 < base + size;
+}
+
+static int
+sim_open_bar(const struct pci_res *r, int wc, int *got_wc)
+{
+	int fd = memfd_create("sim-bar", MFD_CLOEXEC);
+
+	*got_wc = wc;
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)r->size)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int
+sim_read_phys(uint64_t base, void *buf, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		((uint8_t *)buf)[i] = (uint8_t)(base + i);
+	return 0;
+}
+
+static int
+sim_open_phys(void)
+{
+	return -ENOTSUP;
+}
+
+const struct io_mem_backend io_mem_sim = {
+	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
+	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
+};
