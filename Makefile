@@ -36,7 +36,8 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 APPS	:= hello_server hello_client
 TEST_COMPONENTS := $(notdir $(basename $(wildcard tests/components/*.c)))
-DRIVERS	:= $(notdir $(wildcard drivers/*))
+DRIVERS	:= $(filter-out common,$(notdir $(wildcard drivers/*)))
+DRV_COMMON_SRC := $(wildcard drivers/common/*.c)
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 
 CORE_TOOLS := $(notdir $(basename $(wildcard core-services/tools/*.c)))
@@ -80,9 +81,13 @@ $(B)/bin/%: $(B)/obj/tests/components/%.o $(B)/libmkx.a
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/libdrivers.a: $(call obj,$(DRV_COMMON_SRC))
+	@mkdir -p $(dir $@)
+	@ar rcs $@ $^
+
 # A driver is every .c file in drivers/<name>/.
 define driver_rule
-$(B)/bin/$(1): $(call obj,$(wildcard drivers/$(1)/*.c)) $(B)/libmkx.a
+$(B)/bin/$(1): $(call obj,$(wildcard drivers/$(1)/*.c)) $(B)/libdrivers.a $(B)/libmkx.a
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	@$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) -lm

@@ -42,7 +42,7 @@ def main():
     append = " ".join(filter(None, [BASE_KERNEL_ARGS, scn.get("kernel_args", ""), a.kernel_args]))
     cmd += ["-kernel", "build/kernel/vmlinuz", "-initrd", initrd, "-append", append]
 
-    success = re.compile(scn["success"])
+    pending = [re.compile(p) for p in scn["success_all"]]   # all must appear, in any order
     failure = re.compile(scn["failure"]) if scn.get("failure") else None
     timeout = float(scn.get("timeout", "120"))
     logpath = os.path.join(outdir, "serial.log")
@@ -80,7 +80,7 @@ def main():
             while result is None:
                 left = timeout - (time.monotonic() - t0)
                 if left <= 0:
-                    result, reason = "FAIL", f"timeout: success pattern /{scn['success']}/ not seen within {timeout:.0f} s"
+                    result, reason = "FAIL", f"timeout: success pattern(s) {' '.join('/' + p.pattern + '/' for p in pending)} not seen within {timeout:.0f} s"
                     break
                 r, _, _ = select.select([q.stdout], [], [], min(left, 1.0))
                 if not r:
@@ -94,9 +94,11 @@ def main():
                     if failure and failure.search(line):
                         result, reason = "FAIL", f"failure pattern /{scn['failure']}/ matched: {line.strip()}"
                         break
-                    if success.search(line):
+                    pending = [p for p in pending if not p.search(line)]
+                    if not pending:
                         result = "PASS"
-                        reason = f"success pattern seen {time.monotonic() - t0:.1f} s after QEMU start"
+                        reason = f"success pattern{'s' if len(scn['success_all']) > 1 else ''} seen " \
+                                 f"{time.monotonic() - t0:.1f} s after QEMU start"
                         break
             if result == "PASS" and scn.get("host_check"):
                 env = dict(os.environ, MKX_LOG=logpath, MKX_QMP=qmp, MKX_OUT=outdir)

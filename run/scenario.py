@@ -24,6 +24,8 @@ def load(name):
             val = val.strip()
             if len(val) >= 2 and val[0] == val[-1] and val[0] in "'\"":
                 val = val[1:-1]
+            if key == "success":        # may repeat: every pattern must be seen
+                scn.setdefault("success_all", []).append(val)
             scn[key] = val
     for req in ("config", "success"):
         if req not in scn:

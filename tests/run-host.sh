@@ -16,5 +16,8 @@ for t in "$B"/tests/*; do
 	printf '%s\n' "$out" | grep -q '^FAIL' && printf '%s\n' "$out" | grep -vE '^(ok|skip) - ' | tail -30 | sed 's/^/    /'
 done
 tests/integration/core_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
-[ -z "$PREFIX" ] && tests/portability/check.sh
+if [ -z "$PREFIX" ]; then
+	tests/portability/check.sh
+	python3 tests/checker_test.py
+fi
 exit 0

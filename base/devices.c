@@ -1,0 +1,49 @@
+/* pci_devices ROM reader (see mkx/devices.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mkx/devices.h>
+
+static void
+read_bars(const struct mkx_xml *dev, struct mkx_pci_device *out)
+{
+	for (struct mkx_xml *c = dev->child; c; c = c->next) {
+		unsigned long bar, addr, size;
+		int io = !strcmp(c->name, "io_port_range");
+
+		if (!io && strcmp(c->name, "io_mem"))
+			continue;
+		if (mkx_xml_attr_ulong(c, "pci_bar", 0, &bar) || bar > 6 ||
+		    mkx_xml_attr_ulong(c, "address", 0, &addr) || mkx_xml_attr_ulong(c, "size", 0, &size))
+			continue;
+		out->bar[bar].address = addr;
+		out->bar[bar].size = size;
+		out->bar[bar].io = io;
+	}
+}
+
+int
+mkx_devices_find(const struct mkx_xml *devices, unsigned vendor, unsigned device,
+    unsigned index, struct mkx_pci_device *out)
+{
+	for (struct mkx_xml *d = mkx_xml_child(devices, "device"); d; d = mkx_xml_next(d, "device")) {
+		struct mkx_xml *cfg = mkx_xml_child(d, "pci-config");
+		unsigned long v, dv, cls;
+
+		if (!cfg || mkx_xml_attr_ulong(cfg, "vendor_id", 0, &v) ||
+		    mkx_xml_attr_ulong(cfg, "device_id", 0, &dv) || v != vendor || dv != device)
+			continue;
+		if (index--)
+			continue;
+		memset(out, 0, sizeof *out);
+		snprintf(out->name, sizeof out->name, "%s", mkx_xml_attr(d, "name") ? mkx_xml_attr(d, "name") : "?");
+		mkx_xml_attr_ulong(cfg, "class", 0, &cls);
+		out->vendor = vendor;
+		out->device = device;
+		out->class = (unsigned)cls;
+		read_bars(d, out);
+		return 0;
+	}
+	return -ENOENT;
+}
