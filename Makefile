@@ -85,12 +85,16 @@ $(B)/libdrivers.a: $(call obj,$(DRV_COMMON_SRC))
 	@mkdir -p $(dir $@)
 	@ar rcs $@ $^
 
-# A driver is every .c file in drivers/<name>/.
+# A driver is every .c file in drivers/<name>/. Extra libraries per driver;
+# a driver with a library Debian ships only as .so is linked dynamically
+# (run/image.py copies what ldd lists into the image).
+DRIVER_LIBS_fb_vesa := -lx86emu
+DRIVER_DYNAMIC_fb_vesa := yes
 define driver_rule
 $(B)/bin/$(1): $(call obj,$(wildcard drivers/$(1)/*.c)) $(B)/libdrivers.a $(B)/libmkx.a
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
-	@$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) -lm
+	@$$(CC) $$(if $$(DRIVER_DYNAMIC_$(1)),$$(SANFLAGS),$$(LDFLAGS)) -o $$@ $$^ $$(LIBS) $$(DRIVER_LIBS_$(1)) -lm
 endef
 $(foreach d,$(DRIVERS),$(eval $(call driver_rule,$(d))))
 

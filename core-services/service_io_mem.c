@@ -140,6 +140,12 @@ grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 		free(buf);
 		return err;
 	}
+	/*
+	 * The copy covers whole pages, but only [base, base+size) was granted:
+	 * blank the rest, which may be RAM of Linux next to a firmware area.
+	 */
+	memset(buf, 0, s->base - page);
+	memset((uint8_t *)buf + (s->base - page) + s->size, 0, len - (s->base - page) - s->size);
 	fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {

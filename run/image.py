@@ -40,6 +40,20 @@ def module_order(mdir, names):
         visit(n)
     return order
 
+def copy_libs(binary, root):
+    """A dynamic binary brings what ldd lists (libraries and the loader)."""
+    r = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    if r.returncode or "not a dynamic executable" in r.stdout + r.stderr:
+        return
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        path = parts[2] if "=>" in parts and len(parts) > 2 else parts[0]
+        if not path.startswith("/"):
+            continue                              # linux-vdso
+        dst = root + path
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy(os.path.realpath(path), dst)
+
 def build(name, scn, bindir, kdir, out):
     root = out + ".root"
     shutil.rmtree(root, ignore_errors=True)
@@ -51,6 +65,7 @@ def build(name, scn, bindir, kdir, out):
         if not os.path.exists(src):
             sys.exit(f"image: scenario {name} needs binary '{b}', not built in {bindir}")
         shutil.copy(src, os.path.join(root, "bin", b))
+        copy_libs(src, root)
     for rom in scn.get("roms", "").split():
         shutil.copy(rom, os.path.join(root, "bin", os.path.basename(rom)))
     shutil.copy(scn["config"], os.path.join(root, "config.xml"))

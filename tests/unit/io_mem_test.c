@@ -129,6 +129,9 @@ TEST(io_mem_snapshot_is_read_only_copy_and_shareable)
 	p = mmap(NULL, ds.length, PROT_READ, MAP_SHARED, fd, 0);
 	CHECK(p != MAP_FAILED);
 	CHECK_INT(p[ds.page_offset], 0x02);	/* sim: each byte is its address' low byte */
+	CHECK_INT(p[ds.page_offset + 0xf], 0x11);
+	CHECK_INT(p[0], 0);			/* outside the grant: blanked, not copied */
+	CHECK_INT(p[ds.page_offset + 0x10], 0);
 	CHECK(mmap(NULL, ds.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
 	service_io_mem.close(a);
 	service_io_mem.close(b);

@@ -1,0 +1,48 @@
+/*
+ * VBE calls run in a real-mode emulator (libx86emu): the video BIOS is
+ * executed from snapshots of low memory, and its port I/O goes to our
+ * IO_PORT sessions. Structure offsets: VESA BIOS Extension 3.0, sections
+ * 4.3 (VbeInfoBlock) and 4.4 (ModeInfoBlock).
+ */
+#ifndef VBE_H
+#define VBE_H
+
+#include <stdint.h>
+#include <mkx/io_port.h>
+
+#define VBE_MODES_MAX	128
+
+struct vbe_mode {
+	uint16_t	number;
+	uint16_t	attributes;	/* bit 0 supported, bit 7 linear framebuffer */
+	unsigned	width, height, bpp, pitch;
+	unsigned	memory_model;	/* 4 packed, 6 direct colour */
+	uint32_t	phys_base;	/* linear framebuffer */
+};
+
+struct vbe_info {
+	unsigned	version;	/* BCD, 0x0300 = 3.0 */
+	unsigned	total_memory_kib;
+	char		oem[64];
+	unsigned	nmodes;
+	struct vbe_mode	modes[VBE_MODES_MAX];
+};
+
+struct vbe;
+
+/*
+ * Set up the emulator with low memory (IVT/BDA page, 0xC0000-0xFFFFF) from
+ * the given snapshots and port I/O through the given sessions. Returns
+ * NULL with the reason logged.
+ */
+struct vbe *vbe_new(const void *low_page, const void *bios, size_t bios_size,
+	    struct mkx_io_port *ports, unsigned nports);
+void	vbe_free(struct vbe *);
+
+/* 4F00 + 4F01 for every listed mode. 0 or -EIO (reason logged). */
+int	vbe_get_info(struct vbe *, struct vbe_info *);
+
+/* 4F02 with the linear-framebuffer bit. 0 or -EIO. */
+int	vbe_set_mode(struct vbe *, uint16_t mode);
+
+#endif
