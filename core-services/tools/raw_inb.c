@@ -13,19 +13,12 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <time.h>
 
+#include <mkx/bench.h>
 #include <mkx/env.h>
 #include <mkx/log.h>
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#define now mkx_now
 
 /* Best-of-5 mean round trip over a socketpair to a forked echo process. */
 static double
@@ -76,15 +69,7 @@ main(void)
 		mkx_error("ioperm: %s", strerror(errno));
 		mkx_exit(1);
 	}
-	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now(), dt;
-
-		for (int i = 0; i < N; i++)
-			sink += inb(0x42);
-		dt = (now() - t0) / N * 1e9;
-		if (dt < best)
-			best = dt;
-	}
+	MKX_BENCH_BEST(best, ROUNDS, N, sink += inb(0x42));
 	mkx_log("bench: inb raw %.1f ns", best);
 	mkx_log("bench: seqpacket round trip %.1f ns", round_trip());
 	mkx_exit(0);

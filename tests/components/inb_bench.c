@@ -3,38 +3,21 @@
  * path (if the policy says direct="yes") and over RPC, best of 5 rounds each; the RPC figure forces the RPC path on the
  * same session (force_rpc), so both are measured in one run.
  */
-#include <time.h>
 #include <unistd.h>
 
+#include <mkx/bench.h>
 #include <mkx/env.h>
 #include <mkx/io_port.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
 
 static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
 measure(struct mkx_io_port *p, int n)
 {
-	double best = 1e12;
 	volatile unsigned sink = 0;
+	double best;
 
-	for (int r = 0; r < 5; r++) {
-		double t0 = now(), dt;
-
-		for (int i = 0; i < n; i++)
-			sink += mkx_inb(p, 0x42);
-		dt = (now() - t0) / n * 1e9;
-		if (dt < best)
-			best = dt;
-	}
+	MKX_BENCH_BEST(best, 5, n, sink += mkx_inb(p, 0x42));
 	return best;
 }
 
