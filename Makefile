@@ -41,7 +41,9 @@ DRV_COMMON_SRC := $(wildcard drivers/common/*.c)
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 
 CORE_TOOLS := $(notdir $(basename $(wildcard core-services/tools/*.c)))
-BINS	:= $(B)/bin/core $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+ACPI_SRC := $(wildcard acpi/*.c acpi/aml/*.c)
+ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
+BINS	:= $(B)/bin/acpi $(B)/bin/core $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
 .PHONY: all deps test host-test scenario-test run host-run bench image clean
@@ -61,6 +63,15 @@ $(B)/libcore.a: $(call obj,$(CORE_LIB_SRC))
 	@ar rcs $@ $^
 
 $(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libacpi.a: $(call obj,$(ACPI_LIB_SRC))
+	@mkdir -p $(dir $@)
+	@ar rcs $@ $^
+
+$(B)/bin/acpi: $(call obj,acpi/main.c) $(B)/libacpi.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -99,7 +110,7 @@ endef
 $(foreach d,$(DRIVERS),$(eval $(call driver_rule,$(d))))
 
 # Unit tests link core's pieces (not its main) and the component library.
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libmkx.a
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libacpi.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

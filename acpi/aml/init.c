@@ -1,0 +1,327 @@
+/*
+ * The namespace's life: creation with the predefined objects, loading
+ * tables, evaluating, and ACPICA-style device initialisation (_STA/_INI).
+ * Also the null region backend and the interpreter's built-in \_OSI.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int
+null_read(void *ctx, uint8_t space, uint64_t addr, unsigned width, uint64_t *v)
+{
+	(void)ctx, (void)space, (void)addr, (void)width;
+	*v = 0;
+	return 0;
+}
+
+static int
+null_write(void *ctx, uint8_t space, uint64_t addr, unsigned width, uint64_t v)
+{
+	(void)ctx, (void)space, (void)addr, (void)width, (void)v;
+	return 0;
+}
+
+const struct aml_region_ops aml_region_null = {
+	.name = "null (reads 0, writes dropped)", .read = null_read, .write = null_write,
+};
+
+static uint32_t
+seg(const char *s)
+{
+	return (uint32_t)(uint8_t)s[0] | (uint32_t)(uint8_t)s[1] << 8 | (uint32_t)(uint8_t)s[2] << 16 |
+	    (uint32_t)(uint8_t)s[3] << 24;
+}
+
+static void
+log_stderr(const char *msg)
+{
+	fprintf(stderr, "acpi: %s\n", msg);
+}
+
+enum { BUILTIN_OSI = 1 };
+
+struct aml_ns *
+aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
+{
+	static const char *const scopes[] = { "_GPE", "_PR_", "_SB_", "_SI_", "_TZ_" };
+	struct aml_ns *ns = calloc(1, sizeof *ns);
+	struct aml_node *n;
+
+	if (!ns)
+		return NULL;
+	ns->regions = regions ? regions : &aml_region_null;
+	ns->arena_cap = arena_cap ? arena_cap : 256u << 20;
+	ns->int64 = 1;
+	ns->ones = ~0ull;
+	ns->log = log_stderr;
+	ns->root = node_new(ns, NULL, seg("\\___"), N_SCOPE);
+	for (unsigned i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
+		node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
+	n = node_new(ns, ns->root, seg("_OSI"), N_BUILTIN);
+	n->m.nargs = 1;
+	n->builtin = BUILTIN_OSI;
+	n = node_new(ns, ns->root, seg("_OS_"), N_NAME);
+	n->obj = obj_str(ns, "Microsoft Windows NT", 20);
+	n = node_new(ns, ns->root, seg("_REV"), N_NAME);
+	n->obj = aml_int(ns, 2);
+	node_new(ns, ns->root, seg("_GL_"), N_MUTEX);
+	return ns;
+}
+
+void
+aml_ns_free(struct aml_ns *ns)
+{
+	if (!ns)
+		return;
+	arena_free_all(ns);
+	free(ns);
+}
+
+/* The interfaces ACPICA 20200925 answers True to by default, as acpiexec does. */
+static const char *const osi_true[] = {
+	"Windows 2000", "Windows 2001", "Windows 2001 SP1", "Windows 2001.1", "Windows 2001 SP2",
+	"Windows 2001.1 SP1", "Windows 2006", "Windows 2006.1", "Windows 2006 SP1", "Windows 2006 SP2",
+	"Windows 2009", "Windows 2012", "Windows 2013", "Windows 2015", "Windows 2016", "Windows 2017",
+	"Windows 2017.2", "Windows 2018", "Windows 2018.2", "Windows 2019", "Windows 2020",
+	"Module Device", "Processor Device", "3.0 Thermal Model", "3.0 _SCP Extensions",
+	"Processor Aggregator Device", "Extended Address Space Descriptor",
+};
+
+struct aml_obj *
+builtin_call(struct frame *f, struct aml_node *n, struct aml_obj **args, unsigned nargs)
+{
+	struct aml_obj *s;
+
+	if (n->builtin != BUILTIN_OSI || nargs != 1)
+		aml_fail(f, "unknown built-in");
+	s = deref(f, args[0]);
+	if (s->type != AML_STR)
+		aml_fail(f, "_OSI of a %s", type_name(s->type));
+	for (unsigned i = 0; i < sizeof osi_true / sizeof osi_true[0]; i++)
+		if (!strcmp(s->s.p, osi_true[i]))
+			return aml_int(f->ns, f->ns->ones);
+	return aml_int(f->ns, 0);
+}
+
+int
+aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *label,
+    char *err, size_t errlen)
+{
+	struct frame f = { 0 };
+	jmp_buf jb;
+	uint32_t tlen;
+
+	err[0] = 0;
+	if (len < 36) {
+		snprintf(err, errlen, "%s: %zu bytes is shorter than a table header", label, len);
+		return -1;
+	}
+	memcpy(&tlen, t + 4, 4);
+	if (tlen < 36 || tlen > len) {
+		snprintf(err, errlen, "%s: header length %u does not fit the %zu bytes given", label, tlen, len);
+		return -1;
+	}
+	if (ns->arena_used + (1u << 20) > ns->arena_cap) {
+		snprintf(err, errlen, "%s: interpreter memory exhausted", label);
+		return -1;
+	}
+	if (!memcmp(t, "DSDT", 4)) {
+		/* Revision < 2: integers are 32 bits wide for every table (ACPI 6.4 5.2.11.1). */
+		ns->int64 = t[8] >= 2;
+		ns->ones = ns->int64 ? ~0ull : 0xffffffffull;
+	}
+	f.ns = ns;
+	f.scope = ns->root;
+	f.pc = t + 36;
+	f.end = t + tlen;
+	f.table = obj_str(ns, label, strlen(label))->s.p;	/* methods keep pointing at it */
+	f.table_start = t;
+	ns->err = err;
+	ns->errlen = errlen;
+	ns->ops = 0;
+	ns->load_errors = 0;
+	ns->fail = &jb;
+	if (setjmp(jb)) {
+		ns->fail = NULL;
+		return -1;
+	}
+	exec_termlist(&f, f.end);
+	ns->fail = NULL;
+	return ns->load_errors ? -1 : 0;
+}
+
+static struct aml_obj *
+eval_node(struct frame *f, struct aml_node *n, struct aml_obj **args, unsigned nargs)
+{
+	struct aml_obj *r = NULL;
+
+	switch (n->kind) {
+	case N_METHOD:
+		if (nargs != n->m.nargs)
+			aml_fail(f, "method takes %u arguments, %u given", n->m.nargs, nargs);
+		r = call_method(f, n, args, nargs);
+		break;
+	case N_BUILTIN:
+		r = builtin_call(f, n, args, nargs);
+		break;
+	case N_NAME:
+		r = n->obj;
+		break;
+	case N_FIELD:
+		r = field_read(f, n);
+		break;
+	case N_BUFFER_FIELD:
+		r = buffer_field_read(f, n);
+		break;
+	default:
+		aml_fail(f, "a %s cannot be evaluated", type_name(node_type(n)));
+	}
+	return r ? deref(f, r) : NULL;
+}
+
+struct eval_job {
+	struct frame	*f;
+	struct aml_node	*n;
+	struct aml_obj	**args;
+	unsigned	nargs;
+	struct aml_obj	*result;
+};
+
+static void
+eval_job_run(void *arg)
+{
+	struct eval_job *j = arg;
+
+	j->result = eval_node(j->f, j->n, j->args, j->nargs);
+}
+
+/* Run fn with an error boundary: 0, or -1 when it failed (message in ns->err). */
+static int
+protected_run(struct aml_ns *ns, void (*fn)(void *), void *arg)
+{
+	jmp_buf jb;
+
+	ns->fail = &jb;
+	if (setjmp(jb)) {
+		ns->fail = NULL;
+		return -1;
+	}
+	fn(arg);
+	ns->fail = NULL;
+	return 0;
+}
+
+int
+aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned nargs,
+    struct aml_obj **result, char *err, size_t errlen)
+{
+	struct eval_job j = { .args = args, .nargs = nargs };
+	int rc;
+
+	err[0] = 0;
+	*result = NULL;
+	while (n->kind == N_ALIAS && n->target)
+		n = n->target;
+	ns->err = err;
+	ns->errlen = errlen;
+	ns->ops = 0;
+	ns->depth = 0;
+	if (ns->arena_used + (1u << 20) > ns->arena_cap) {
+		snprintf(err, errlen, "interpreter memory exhausted by earlier evaluations");
+		return -1;
+	}
+	ns->fail = NULL;
+	j.f = arena_alloc(ns, sizeof *j.f);
+	j.f->ns = ns;
+	j.f->scope = n->parent ? n->parent : n;
+	j.f->method = n;
+	j.f->table = n->kind == N_METHOD ? n->m.table : "AML";
+	j.f->table_start = n->kind == N_METHOD ? n->m.table_start : NULL;
+	j.n = n;
+	rc = protected_run(ns, eval_job_run, &j);
+	*result = rc ? NULL : j.result;
+	return rc;
+}
+
+int
+aml_eval_path(struct aml_ns *ns, struct aml_node *scope, const char *name,
+    struct aml_obj **result, char *err, size_t errlen)
+{
+	struct aml_node *n = aml_node_child(scope, name);
+
+	*result = NULL;
+	if (!n)
+		return -2;
+	return aml_eval(ns, n, NULL, 0, result, err, errlen);
+}
+
+/*
+ * ACPICA's device initialisation: \_SB._INI first, then depth first each
+ * device whose _STA says present (bit 0) runs _INI; a device neither
+ * present nor functioning (bit 3) hides its children.
+ */
+static void
+init_devices(struct aml_ns *ns, struct aml_node *n, int depth)
+{
+	char err[512], path[256];
+
+	if (depth > 64)
+		return;
+	for (struct aml_node *c = n->child; c; c = c->next) {
+		struct aml_obj *sta = NULL;
+		uint64_t status = 0x0f;
+
+		if (c->kind != N_DEVICE && c->kind != N_PROCESSOR && c->kind != N_THERMAL &&
+		    c->kind != N_SCOPE && c->kind != N_POWER) {
+			continue;
+		}
+		if (c->kind == N_DEVICE || c->kind == N_PROCESSOR) {
+			int rc = aml_eval_path(ns, c, "_STA", &sta, err, sizeof err);
+
+			if (rc == -1 && ns->log)
+				ns->log(err);
+			if (rc == 0 && sta && sta->type == AML_INT)
+				status = sta->i;
+			if (!(status & 1) && !(status & 8))
+				continue;
+			if (status & 1) {
+				struct aml_node *ini = aml_node_child(c, "_INI");
+
+				if (ini && ini->kind == N_METHOD) {
+					struct aml_obj *r;
+
+					if (aml_eval(ns, ini, NULL, 0, &r, err, sizeof err) && ns->log) {
+						char msg[800];
+
+						snprintf(msg, sizeof msg, "%s._INI failed, going on: %s",
+						    aml_path(c, path, sizeof path), err);
+						ns->log(msg);
+					}
+				}
+			}
+		}
+		init_devices(ns, c, depth + 1);
+	}
+}
+
+void
+aml_initialize(struct aml_ns *ns, void (*log)(const char *))
+{
+	struct aml_node *sb = aml_lookup(ns, "\\_SB");
+	struct aml_node *ini = sb ? aml_node_child(sb, "_INI") : NULL;
+	char err[512];
+
+	if (log)
+		ns->log = log;
+	if (ini && ini->kind == N_METHOD) {
+		struct aml_obj *r;
+
+		if (aml_eval(ns, ini, NULL, 0, &r, err, sizeof err) && ns->log)
+			ns->log(err);
+	}
+	init_devices(ns, ns->root, 0);
+}

@@ -1,0 +1,139 @@
+/* Internals of the AML interpreter shared by its files (not a public contract). */
+#ifndef AML_INTERNAL_H
+#define AML_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include "aml.h"
+
+#define AML_MAX_ARGS		7
+#define AML_MAX_LOCALS		8
+#define AML_CALL_DEPTH		48	/* nested method calls */
+#define AML_EXPR_DEPTH		200	/* nested terms inside one method */
+#define AML_LOOP_MAX		0x10000	/* iterations of one While */
+#define AML_OPS_MAX		50000000ull	/* opcodes per top-level evaluation */
+
+enum node_kind {
+	N_SCOPE, N_DEVICE, N_METHOD, N_NAME, N_REGION, N_FIELD, N_BUFFER_FIELD,
+	N_MUTEX, N_EVENT, N_PROCESSOR, N_POWER, N_THERMAL, N_ALIAS, N_BUILTIN,
+};
+
+enum field_kind { FIELD_REGION, FIELD_INDEX, FIELD_BANK };
+
+struct aml_node {
+	uint32_t		name;
+	uint8_t			kind;
+	struct aml_node		*parent, *child, *next, *last_child;
+	struct aml_obj		*obj;		/* N_NAME: the value */
+	union {
+		struct {			/* N_METHOD */
+			const uint8_t	*code;
+			uint32_t	len;
+			uint8_t		nargs, flags;
+			const char	*table;		/* for messages: label and start */
+			const uint8_t	*table_start;
+		} m;
+		struct {			/* N_REGION */
+			uint8_t		space;
+			uint64_t	offset, length;
+		} r;
+		struct {			/* N_FIELD */
+			enum field_kind	fk;
+			struct aml_node	*region;	/* FIELD_REGION, FIELD_BANK */
+			struct aml_node	*index, *data;	/* FIELD_INDEX */
+			struct aml_node	*bank;		/* FIELD_BANK: bank register field */
+			uint64_t	bank_value;
+			uint32_t	bit_offset, bit_len;
+			uint8_t		flags;		/* AccessType, LockRule, UpdateRule */
+		} f;
+		struct {			/* N_BUFFER_FIELD */
+			struct aml_obj	*buf;
+			uint32_t	bit_offset, bit_len;
+		} bf;
+		struct aml_node		*target;	/* N_ALIAS */
+		int			builtin;	/* N_BUILTIN */
+	};
+};
+
+struct arena_chunk;
+
+struct aml_ns {
+	struct aml_node		*root;
+	const struct aml_region_ops *regions;
+	struct arena_chunk	*arena;
+	size_t			arena_used, arena_cap;
+	int			int64;		/* DSDT revision >= 2: 64-bit integers */
+	uint64_t		ones;
+	/* the running evaluation */
+	jmp_buf			*fail;
+	char			*err;
+	size_t			errlen;
+	uint64_t		ops;
+	int			depth;		/* method calls */
+	void			(*log)(const char *msg);
+	unsigned		load_errors;
+};
+
+/* One method activation. */
+struct frame {
+	struct aml_ns		*ns;
+	struct aml_node		*scope;		/* where names resolve and are created */
+	struct aml_node		*method;	/* NULL at table-load level */
+	const uint8_t		*code, *end;	/* whole method body (for offsets in messages) */
+	const uint8_t		*pc;
+	const char		*table;		/* label of the table, for messages */
+	const uint8_t		*table_start;
+	struct aml_obj		*args[AML_MAX_ARGS];
+	struct aml_obj		*locals[AML_MAX_LOCALS];
+	struct aml_obj		*ret;
+	int			returning, breaking, continuing;
+	int			expr_depth;
+	struct aml_node		*created[64];	/* names created by this activation */
+	unsigned		ncreated;
+};
+
+/* object.c */
+void	*arena_alloc(struct aml_ns *, size_t);
+void	arena_free_all(struct aml_ns *);
+struct aml_obj *obj_new(struct aml_ns *, enum aml_type);
+struct aml_obj *obj_str(struct aml_ns *, const char *p, size_t len);
+struct aml_obj *obj_buf(struct aml_ns *, const uint8_t *p, size_t len);
+struct aml_obj *obj_pkg(struct aml_ns *, uint32_t n);
+struct aml_obj *obj_copy(struct aml_ns *, const struct aml_obj *);	/* deep */
+uint64_t to_int(struct frame *, struct aml_obj *);
+struct aml_obj *to_buffer(struct frame *, struct aml_obj *);
+struct aml_obj *to_string(struct frame *, struct aml_obj *);		/* implicit: hex for ints */
+struct aml_obj *deref(struct frame *, struct aml_obj *);		/* follow REF to a value */
+const char *type_name(uint8_t type);
+
+/* namespace.c */
+struct aml_node *node_new(struct aml_ns *, struct aml_node *parent, uint32_t name, enum node_kind);
+struct aml_node *node_child(struct aml_node *, uint32_t name);
+void	node_unlink(struct aml_node *);
+enum aml_type node_type(const struct aml_node *);
+
+struct name_path {
+	int		root, up;
+	unsigned	nseg;
+	uint32_t	seg[255];
+};
+struct aml_node *path_lookup(struct aml_node *scope, const struct name_path *);
+/* Parent scope and last segment for creating the object a path names. NULL if the scope is missing. */
+struct aml_node *path_parent(struct aml_node *scope, const struct name_path *, uint32_t *last);
+void	path_format(const struct name_path *, char *buf, size_t len);
+
+/* exec.c */
+void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
+void	exec_termlist(struct frame *, const uint8_t *end);
+
+/* fields.c */
+struct aml_obj *field_read(struct frame *, struct aml_node *);
+void	field_write(struct frame *, struct aml_node *, struct aml_obj *);
+struct aml_obj *buffer_field_read(struct frame *, struct aml_node *);
+void	buffer_field_write(struct frame *, struct aml_node *, struct aml_obj *);
+
+/* builtins (init.c) */
+struct aml_obj *builtin_call(struct frame *, struct aml_node *, struct aml_obj **args, unsigned nargs);
+
+#endif
