@@ -6,8 +6,8 @@ KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "ke
         "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp"}
 
 def load(name):
-    """name: a scenario of run/scenarios/, or bench/<name> for run/bench/."""
-    d, base = ("run/bench", name[6:]) if name.startswith("bench/") else ("run/scenarios", name)
+    """name: a scenario of run/scenarios/, or DIR/<name> for run/DIR/ (bench/, tools/)."""
+    d, base = ("run/" + name.split("/", 1)[0], name.split("/", 1)[1]) if "/" in name else ("run/scenarios", name)
     path = os.path.join(d, base + ".scn")
     if not os.path.exists(path):
         have = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".scn"))
