@@ -12,21 +12,29 @@
 #include <string.h>
 
 #include "aml/aml.h"
+#include "parse.h"
 #include "prt.h"
+#include "report.h"
 #include "tables.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acpi --tables DIR --prt [--pic 0|1]\n"
+	    "usage: acpi --tables DIR (--prt [--pic 0|1] | --routing | --report)\n"
+	    "       acpi            (as a component of core: tables from memory, see docs/acpi.md)\n"
 	    "  --tables DIR  ACPI tables as .dat files (acpixtract -a output)\n"
 	    "  --prt         print every _PRT entry: <path> <Address> <Pin> <Source> <SourceIndex>\n"
 	    "                (<path> EMPTY, <path> ERROR <reason>), sorted\n"
 	    "  --pic N       call \\_PIC(N) first: 1 = APIC mode (default), 0 = PIC mode\n"
+	    "  --routing     resolved routing, one line per bridge/slot/pin:\n"
+	    "                <bridge> <bdf|-> <slot> <INTx> <gsi> <level|edge> <low|high> [<link>]\n"
+	    "  --report      the acpi report (XML: MCFG, MADT, FADT, DMAR, HPET, routing)\n"
 	    "Exit status: 0 if every _PRT evaluated, 1 if some did not, 2 on usage or load errors.\n"
 	    "See docs/acpi.md.\n");
 }
+
+int	acpi_component(void);	/* component.c */
 
 static int
 cmp_lines(const void *a, const void *b)
@@ -66,12 +74,15 @@ main(int argc, char **argv)
 		{ "tables", required_argument, NULL, 't' },
 		{ "prt", no_argument, NULL, 'p' },
 		{ "pic", required_argument, NULL, 'P' },
+		{ "routing", no_argument, NULL, 'r' },
+		{ "report", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static struct acpi_tables ts;
 	const char *dir = NULL;
-	int prt = 0, pic = 1, o, errors, loaded = 0;
+	int prt = 0, pic = 1, o, errors, loaded = 0, routing = 0, report = 0;
+	static struct acpi_info ai;
 	struct aml_ns *ns;
 	char *out = NULL;
 	size_t outlen = 0;
@@ -88,11 +99,15 @@ main(int argc, char **argv)
 			}
 			pic = atoi(optarg);
 			break;
+		case 'r': routing = 1; break;
+		case 'R': report = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
-	if (!dir || !prt || optind != argc) {
-		fprintf(stderr, "acpi: give --tables DIR --prt (the component mode comes with core's IO_MEM; see --help)\n");
+	if (!dir && optind == argc && !prt && !routing && !report)
+		return acpi_component();
+	if (!dir || prt + routing + report != 1 || optind != argc) {
+		fprintf(stderr, "acpi: give --tables DIR and one of --prt, --routing, --report; see --help\n");
 		return 2;
 	}
 	if (tables_from_dir(dir, &ts) < 0)
@@ -101,6 +116,8 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < ts.n; i++) {
 		char err[1024], label[80];
 
+		if (acpi_parse_table(&ai, ts.t[i].data, ts.t[i].len, err, sizeof err))
+			fprintf(stderr, "acpi: %s: %s\n", ts.t[i].file, err);
 		if (strcmp(ts.t[i].sig, "DSDT") && strcmp(ts.t[i].sig, "SSDT"))
 			continue;
 		snprintf(label, sizeof label, "%s", ts.t[i].file);
@@ -116,9 +133,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "acpi: %s has no dsdt.dat or ssdt*.dat\n", dir);
 		return 2;
 	}
+	if (ai.warnings[0])
+		fprintf(stderr, "acpi: %s", ai.warnings);
 	aml_initialize(ns, NULL);
+	if (report) {
+		errors = report_xml(stdout, &ai, ns, stderr);
+		aml_ns_free(ns);
+		tables_free(&ts);
+		return errors ? 1 : 0;
+	}
 	mem = open_memstream(&out, &outlen);
-	errors = prt_list(ns, pic, mem, stderr);
+	errors = routing ? report_routing_text(mem, ns, stderr) : prt_list(ns, pic, mem, stderr);
 	fclose(mem);
 	print_sorted(out);
 	free(out);

@@ -110,3 +110,140 @@ prt_list(struct aml_ns *ns, int pic, FILE *out, FILE *err_log)
 	aml_walk(ns, one_prt, &w);
 	return w.errors;
 }
+
+struct route_ctx {
+	struct aml_ns	*ns;
+	void		(*fn)(const struct prt_route *, void *);
+	void		*arg;
+	FILE		*err_log;
+	int		errors;
+};
+
+/* The first interrupt of a _CRS resource template, with trigger and polarity. */
+static int
+crs_irq(const struct aml_obj *b, struct prt_route *r)
+{
+	const uint8_t *p = b->b.p;
+	uint32_t n = b->b.len;
+
+	for (uint32_t o = 0; o < n;) {
+		uint8_t tag = p[o];
+
+		if (!(tag & 0x80)) {			/* small resource: type in bits 6:3, length 2:0 */
+			unsigned type = (tag >> 3) & 0xf, len = tag & 7;
+
+			if (o + 1 + len > n)
+				break;
+			if (type == 0x4 && len >= 2) {	/* IRQ: 16-bit mask, optional flags */
+				uint16_t mask = (uint16_t)(p[o + 1] | p[o + 2] << 8);
+				uint8_t flags = len >= 3 ? p[o + 3] : 0x01;	/* default: edge, high */
+
+				if (!mask)
+					return -1;
+				r->gsi = (uint32_t)__builtin_ctz(mask);
+				r->level = !(flags & 0x01);
+				r->active_low = !!(flags & 0x08);
+				return 0;
+			}
+			if (type == 0xf)		/* end tag */
+				break;
+			o += 1 + len;
+		} else {				/* large resource: 16-bit length */
+			uint32_t len;
+
+			if (o + 3 > n)
+				break;
+			len = (uint32_t)(p[o + 1] | p[o + 2] << 8);
+			if (o + 3 + len > n)
+				break;
+			if (tag == 0x89 && len >= 6 && p[o + 4] >= 1) {	/* Extended Interrupt */
+				uint8_t flags = p[o + 3];
+
+				r->gsi = (uint32_t)(p[o + 5] | p[o + 6] << 8 | p[o + 7] << 16 | (uint32_t)p[o + 8] << 24);
+				r->level = !(flags & 0x02);
+				r->active_low = !!(flags & 0x04);
+				return 0;
+			}
+			o += 3 + len;
+		}
+	}
+	return -1;
+}
+
+static void
+route_link(struct aml_ns *ns, struct prt_route *r)
+{
+	struct aml_obj *crs;
+	char err[512];
+	int rc = aml_eval_path(ns, r->link, "_CRS", &crs, err, sizeof err);
+
+	if (rc == -2)
+		snprintf(r->err, sizeof r->err, "link has no _CRS");
+	else if (rc)
+		snprintf(r->err, sizeof r->err, "_CRS: %.180s", err);
+	else if (!crs || crs->type != AML_BUF)
+		snprintf(r->err, sizeof r->err, "_CRS is not a Buffer");
+	else if (crs_irq(crs, r))
+		snprintf(r->err, sizeof r->err, "_CRS holds no interrupt (link disabled?)");
+	else
+		r->ok = 1;
+}
+
+static void
+route_prt(struct aml_node *n, void *arg)
+{
+	struct route_ctx *w = arg;
+	char path[256], err[1024];
+	struct aml_obj *res;
+
+	if (!seg_is(n, "_PRT"))
+		return;
+	aml_path(n, path, sizeof path);
+	if (aml_eval(w->ns, n, NULL, 0, &res, err, sizeof err) || !res || res->type != AML_PKG) {
+		fprintf(w->err_log, "acpi: %s: %s\n", path, err[0] ? err : "does not return a Package");
+		w->errors++;
+		return;
+	}
+	for (uint32_t i = 0; i < res->pkg.n; i++) {
+		struct aml_obj *e = res->pkg.e[i], *src;
+		struct prt_route r = { .prt = n };
+
+		if (e->type != AML_PKG || e->pkg.n < 4 || e->pkg.e[0]->type != AML_INT ||
+		    e->pkg.e[1]->type != AML_INT || e->pkg.e[3]->type != AML_INT)
+			continue;
+		r.address = (uint32_t)e->pkg.e[0]->i;
+		r.pin = (unsigned)e->pkg.e[1]->i;
+		src = e->pkg.e[2];
+		if (src->type == AML_INT) {
+			r.gsi = (uint32_t)e->pkg.e[3]->i;
+			r.level = 1;			/* PCI INTx: level, active low (PCI 3.0 2.2.6) */
+			r.active_low = 1;
+			r.ok = 1;
+		} else {
+			r.link = src->type == AML_NAMEREF ? aml_nameref_node(src)
+			    : src->type == AML_REF && src->ref.kind == REF_NODE ? src->ref.node : NULL;
+			if (!r.link)
+				snprintf(r.err, sizeof r.err, "Source is not a device");
+			else
+				route_link(w->ns, &r);
+		}
+		w->fn(&r, w->arg);
+	}
+}
+
+int
+prt_routes(struct aml_ns *ns, int pic, void (*fn)(const struct prt_route *, void *), void *arg, FILE *err_log)
+{
+	struct route_ctx w = { ns, fn, arg, err_log, 0 };
+	struct aml_node *picm = aml_lookup(ns, "\\_PIC");
+	char err[512];
+
+	if (picm) {
+		struct aml_obj *a = aml_int(ns, (uint64_t)pic), *r;
+
+		if (aml_eval(ns, picm, &a, 1, &r, err, sizeof err))
+			fprintf(err_log, "acpi: \\_PIC(%d): %s\n", pic, err);
+	}
+	aml_walk(ns, route_prt, &w);
+	return w.errors;
+}

@@ -312,8 +312,6 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 		if (mkx_xml_attr_ulong(p, "size", 0, &v) || v == 0 || pol->base + v < pol->base)
 			return bad(x, p->line, "IO_MEM range <policy> needs a non-zero numeric size");
 		pol->size = v;
-		if (snap && pol->size > (16u << 20))
-			return bad(x, p->line, "IO_MEM snapshot larger than 16 MiB: snapshots are for firmware areas");
 	}
 	return 0;
 }

@@ -129,9 +129,15 @@ static int
 grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 {
 	uint64_t page = PAGE_DOWN(s->base), len = PAGE_UP(s->base + s->size) - page;
-	void *buf = malloc(len);
+	void *buf;
 	int fd, err;
 
+	if (s->size > (16u << 20)) {
+		snprintf(why, whylen, "a snapshot of 0x%" PRIx64 " bytes: snapshots are for firmware areas "
+		    "(at most 16 MiB)", s->size);
+		return -EINVAL;
+	}
+	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
 	err = backend->read_phys(page, buf, len);

@@ -1,0 +1,24 @@
+/*
+ * The acpi report (docs/acpi.md): Genode's acpi report elements (sci_int,
+ * reset, root_bridge, bdf, irq_override, ioapic, drhd, rmrr, routing) in
+ * XML, our routing carrying trigger, polarity and the link device; and
+ * the same routing as plain text lines for comparing with other tools.
+ */
+#ifndef ACPI_REPORT_H
+#define ACPI_REPORT_H
+
+#include <stdio.h>
+#include "aml/aml.h"
+#include "parse.h"
+
+/* ns may be NULL (tables only). Returns the number of _PRTs that failed. */
+int	report_xml(FILE *out, const struct acpi_info *, struct aml_ns *, FILE *err_log);
+
+/*
+ * One line per routed slot/pin, sorted by the caller if wanted:
+ *   <bridge path> <bridge bdf|-> <slot> <INTA..INTD> <gsi> <level|edge> <low|high> [<link path>]
+ * or "... unrouted <reason>".
+ */
+int	report_routing_text(FILE *out, struct aml_ns *, FILE *err_log);
+
+#endif
