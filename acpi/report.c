@@ -31,7 +31,7 @@ id_is_root(struct aml_ns *ns, struct aml_node *dev, const char *what)
 	return !strcmp(id, "PNP0A03") || !strcmp(id, "PNP0A08");
 }
 
-static int
+int
 is_root_bridge(struct aml_ns *ns, struct aml_node *dev)
 {
 	return id_is_root(ns, dev, "_HID") || id_is_root(ns, dev, "_CID");

@@ -23,27 +23,48 @@ read_bars(const struct mkx_xml *dev, struct mkx_pci_device *out)
 	}
 }
 
-int
-mkx_devices_find(const struct mkx_xml *devices, unsigned vendor, unsigned device,
-    unsigned index, struct mkx_pci_device *out)
+/* vendor/device 0xffffffff: any. */
+static int
+find(const struct mkx_xml *devices, unsigned vendor, unsigned device, unsigned index,
+    struct mkx_pci_device *out)
 {
 	for (struct mkx_xml *d = mkx_xml_child(devices, "device"); d; d = mkx_xml_next(d, "device")) {
 		struct mkx_xml *cfg = mkx_xml_child(d, "pci-config");
-		unsigned long v, dv, cls;
+		unsigned long v, dv, cls, b = 0, dev = 0, fn = 0, pin = 0;
 
-		if (!cfg || mkx_xml_attr_ulong(cfg, "vendor_id", 0, &v) ||
-		    mkx_xml_attr_ulong(cfg, "device_id", 0, &dv) || v != vendor || dv != device)
+		if (!cfg || mkx_xml_attr_ulong(cfg, "vendor_id", 0, &v) || mkx_xml_attr_ulong(cfg, "device_id", 0, &dv))
+			continue;
+		if ((vendor != 0xffffffffu && v != vendor) || (device != 0xffffffffu && dv != device))
 			continue;
 		if (index--)
 			continue;
 		memset(out, 0, sizeof *out);
 		snprintf(out->name, sizeof out->name, "%s", mkx_xml_attr(d, "name") ? mkx_xml_attr(d, "name") : "?");
 		mkx_xml_attr_ulong(cfg, "class", 0, &cls);
-		out->vendor = vendor;
-		out->device = device;
+		mkx_xml_attr_ulong(cfg, "bus", 0, &b);
+		mkx_xml_attr_ulong(cfg, "device", 0, &dev);
+		mkx_xml_attr_ulong(cfg, "function", 0, &fn);
+		mkx_xml_attr_ulong(cfg, "irq_pin", 0, &pin);
+		out->vendor = (unsigned)v;
+		out->device = (unsigned)dv;
 		out->class = (unsigned)cls;
+		out->bus = (unsigned)b, out->dev = (unsigned)dev, out->fn = (unsigned)fn;
+		out->irq_pin = (unsigned)pin;
 		read_bars(d, out);
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int
+mkx_devices_find(const struct mkx_xml *devices, unsigned vendor, unsigned device,
+    unsigned index, struct mkx_pci_device *out)
+{
+	return find(devices, vendor, device, index, out);
+}
+
+int
+mkx_devices_nth(const struct mkx_xml *devices, unsigned index, struct mkx_pci_device *out)
+{
+	return find(devices, 0xffffffffu, 0xffffffffu, index, out);
 }

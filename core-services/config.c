@@ -428,7 +428,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 				if (strcmp(s->name, "service") || !name)
 					rc = bad(&x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
 				else if (!core_service_find(name))
-					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM",
+					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM, Report",
 					    name);
 			}
 		}

@@ -141,7 +141,10 @@ struct core_service {
 	void	(*close)(void *state);
 };
 
-extern const struct core_service service_log, service_rom, service_io_port, service_io_mem;
+extern const struct core_service service_log, service_rom, service_io_port, service_io_mem, service_report;
+
+/* service_report.c: the newest report of that name, or NULL. */
+const char *report_get(const char *name, size_t *len);
 const struct core_service *core_service_find(const char *name);
 
 /* service_rom.c: the config ROM changed; signal the child's ROM sessions. */

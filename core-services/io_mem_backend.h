@@ -15,6 +15,7 @@
 struct pci_res {
 	unsigned	bdf;		/* bus << 8 | dev << 3 | fn (segment 0) */
 	unsigned	vendor, device, class;
+	unsigned	irq_pin;	/* config 0x3d: 0 none, 1 = INTA .. 4 = INTD */
 	unsigned	bar;		/* 0..5, 6 = expansion ROM */
 	int		type;		/* PCI_RES_IO or PCI_RES_MEM */
 	int		prefetch;

@@ -344,8 +344,8 @@ io_mem_devices_xml(size_t *len)
 		if (i == 0 || res[i - 1].bdf != r->bdf)
 			fprintf(f, "  <device name=\"%s\" type=\"pci\">\n"
 			    "    <pci-config bus=\"0x%x\" device=\"0x%x\" function=\"0x%x\" vendor_id=\"0x%04x\""
-			    " device_id=\"0x%04x\" class=\"0x%06x\"/>\n", dev, r->bdf >> 8, (r->bdf >> 3) & 0x1f,
-			    r->bdf & 7, r->vendor, r->device, r->class);
+			    " device_id=\"0x%04x\" class=\"0x%06x\" irq_pin=\"%u\"/>\n", dev, r->bdf >> 8,
+			    (r->bdf >> 3) & 0x1f, r->bdf & 7, r->vendor, r->device, r->class, r->irq_pin);
 		if (r->type == PCI_RES_MEM)
 			fprintf(f, "    <io_mem pci_bar=\"%u\" address=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"%s/>\n",
 			    r->bar, r->start, r->size, r->prefetch ? " prefetchable=\"true\"" : "");

@@ -51,7 +51,9 @@ rom_open(struct child *client, const char *label, const char *args, void **state
 		snprintf(why, whylen, "ROM session without a name: ask with label=\"config\" or a file name");
 		return -EINVAL;
 	}
-	if (strcmp(name, "config") && strcmp(name, "pci_devices")) {
+	size_t rlen;
+
+	if (strcmp(name, "config") && strcmp(name, "pci_devices") && !report_get(name, &rlen)) {
 		if (!*name || strchr(name, '/') || name[0] == '.') {
 			snprintf(why, whylen, "ROM name \"%s\" is not a plain file name", name);
 			return -EINVAL;
@@ -123,6 +125,7 @@ rom_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	static int sent_fd = -1;	/* closed on the next call: the reply has gone by then */
 	struct rom_state *st = state;
 	uint64_t size;
+	size_t rlen;
 	int fd;
 
 	if (sent_fd >= 0) {
@@ -134,6 +137,11 @@ rom_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (!strcmp(st->name, "config")) {
 			size = st->client->cfg->config_len;
 			fd = sealed_memfd("config", st->client->cfg->config, size);
+		} else if (report_get(st->name, &rlen)) {
+			const char *data = report_get(st->name, &rlen);
+
+			size = rlen;
+			fd = sealed_memfd(st->name, data, rlen);
 		} else if (!strcmp(st->name, "pci_devices")) {
 			size_t len;
 			char *xml = io_mem_devices_xml(&len);

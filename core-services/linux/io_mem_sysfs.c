@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../io_mem_backend.h"
@@ -44,6 +45,23 @@ read_hex(const char *dev, const char *file)
 		buf[0] = 0;
 	fclose(f);
 	return (unsigned)strtoul(buf, NULL, 16);
+}
+
+static unsigned
+read_pin(const char *dev)
+{
+	char path[300];
+	unsigned char pin = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, SYSFS_PCI "/%s/config", dev);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	if (fseek(f, 0x3d, SEEK_SET) || fread(&pin, 1, 1, f) != 1)
+		pin = 0;
+	fclose(f);
+	return pin;
 }
 
 static int
@@ -78,6 +96,7 @@ sysfs_resources(struct pci_res *out, int max)
 			r->vendor = read_hex(e->d_name, "vendor");
 			r->device = read_hex(e->d_name, "device");
 			r->class = read_hex(e->d_name, "class");
+			r->irq_pin = read_pin(e->d_name);
 			r->bar = bar;
 			r->type = flags & 0x100 ? PCI_RES_IO : PCI_RES_MEM;
 			r->prefetch = !!(flags & 0x2000);
@@ -134,14 +153,30 @@ sysfs_open_bar(const struct pci_res *r, int wc, int *got_wc)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Copy physical memory: mmap of /dev/mem first (reserved and ACPI ranges
+ * above 1 MiB refuse read(2) with EFAULT but map fine with iomem=relaxed),
+ * read(2) as the fallback (the first 1 MiB, which STRICT_DEVMEM allows).
+ */
 static int
 sysfs_read_phys(uint64_t base, void *buf, size_t size)
 {
+	/* No O_SYNC: a cached mapping matches how the kernel maps firmware tables (PAT). */
 	int fd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+	uint64_t page = base & ~0xfffull;
+	size_t len = (size_t)(((base + size + 0xfff) & ~0xfffull) - page);
+	void *map;
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)page);
+	if (map != MAP_FAILED) {
+		memcpy(buf, (uint8_t *)map + (base - page), size);
+		munmap(map, len);
+		close(fd);
+		return 0;
+	}
 	n = pread(fd, buf, size, (off_t)base);
 	close(fd);
 	if (n < 0)

@@ -17,6 +17,8 @@ struct mkx_pci_bar {
 struct mkx_pci_device {
 	char			name[16];	/* "00:01.0" */
 	unsigned		vendor, device, class;
+	unsigned		bus, dev, fn;
+	unsigned		irq_pin;	/* 0 none, 1 = INTA .. 4 = INTD */
 	struct mkx_pci_bar	bar[7];
 };
 
@@ -26,5 +28,8 @@ struct mkx_pci_device {
  */
 int	mkx_devices_find(const struct mkx_xml *devices, unsigned vendor, unsigned device,
 	    unsigned index, struct mkx_pci_device *out);
+
+/* The index-th function of any kind (0 = first). 0 or -ENOENT. */
+int	mkx_devices_nth(const struct mkx_xml *devices, unsigned index, struct mkx_pci_device *out);
 
 #endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Every device on bus 0 the oracle (Linux) routed must have the same GSI
+# in the acpi component's route lines; and the report must have been published.
+fail=0
+grep -q 'report "acpi" published' "$MKX_LOG" || { echo "acpi report not published" >&2; fail=1; }
+n=0
+for line in $(grep -o 'oracle [0-9a-f:.]* INT[A-D] irq [0-9]*' "$MKX_LOG" | tr ' ' '_'); do
+	set -- $(echo "$line" | tr '_' ' ')
+	dev=$2 pin=$3 irq=$5
+	case $dev in 00:*) ;; *) continue;; esac	# behind bridges: swizzling is the platform driver's job
+	got=$(grep -o "route $dev $pin -> GSI [0-9]*" "$MKX_LOG" | awk '{print $NF}')
+	if [ "$got" != "$irq" ]; then
+		echo "$dev $pin: acpi says GSI '${got:-none}', Linux routed irq $irq" >&2
+		fail=1
+	else
+		echo "check: $dev $pin: acpi GSI $got = Linux irq $irq"
+		n=$((n + 1))
+	fi
+done
+[ $n -ge 3 ] || { echo "only $n devices compared" >&2; fail=1; }
+exit $fail
