@@ -46,6 +46,14 @@ ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
 BINS	:= $(B)/bin/acpi $(B)/bin/core $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
+FUZZ_CC	?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Ibase/include -std=gnu11
+FUZZ_TARGETS := fuzz_aml fuzz_tables fuzz_config
+FUZZ_SRC_fuzz_aml := $(filter-out acpi/component.c,$(ACPI_LIB_SRC))
+FUZZ_SRC_fuzz_tables := $(filter-out acpi/component.c,$(ACPI_LIB_SRC))
+FUZZ_SRC_fuzz_config := $(CORE_LIB_SRC) $(BASE_SRC)
+
 .PHONY: all deps test host-test scenario-test run host-run bench image clean
 all: $(BINS) $(TESTBINS)
 
@@ -135,6 +143,19 @@ image: deps all
 
 bench: deps all
 	@B=$(B) run/bench.sh
+
+# Fuzzers (clang's libFuzzer with ASan+UBSan), each run for FUZZ_SECONDS on a
+# copy of its checked-in seed corpus (tests/fuzz/corpus/<target>).
+.SECONDEXPANSION:
+build/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRC_$$*)
+	@mkdir -p build/fuzz
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
+
+fuzz-build: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build/out build/san build/images

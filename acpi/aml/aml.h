@@ -68,6 +68,9 @@ struct aml_ns;
 struct aml_ns *aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap);
 void	aml_ns_free(struct aml_ns *);
 
+/* Opcodes per evaluation (0: keep the default of 50 M) and where messages go (NULL: nowhere). */
+void	aml_set_limits(struct aml_ns *, uint64_t ops_per_eval, void (*log)(const char *));
+
 /*
  * Load one definition block (a whole table with its 36-byte header).
  * The buffer must outlive the namespace (method bodies point into it).

@@ -1122,8 +1122,8 @@ eval_term(struct frame *f)
 	uint64_t x, y;
 	uint8_t op;
 
-	if (++ns->ops > AML_OPS_MAX)
-		aml_fail(f, "evaluation exceeded %llu opcodes; aborted", AML_OPS_MAX);
+	if (++ns->ops > ns->ops_max)
+		aml_fail(f, "evaluation exceeded %llu opcodes; aborted", (unsigned long long)ns->ops_max);
 	if (++f->expr_depth > AML_EXPR_DEPTH)
 		aml_fail(f, "terms nested deeper than %d", AML_EXPR_DEPTH);
 	op = peek(f);

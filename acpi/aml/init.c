@@ -58,6 +58,7 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	ns->int64 = 1;
 	ns->ones = ~0ull;
 	ns->log = log_stderr;
+	ns->ops_max = AML_OPS_MAX;
 	ns->root = node_new(ns, NULL, seg("\\___"), N_SCOPE);
 	for (unsigned i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
 		node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
@@ -70,6 +71,14 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	n->obj = aml_int(ns, 2);
 	node_new(ns, ns->root, seg("_GL_"), N_MUTEX);
 	return ns;
+}
+
+void
+aml_set_limits(struct aml_ns *ns, uint64_t ops_per_eval, void (*log)(const char *))
+{
+	if (ops_per_eval)
+		ns->ops_max = ops_per_eval;
+	ns->log = log;
 }
 
 void

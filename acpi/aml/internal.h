@@ -72,6 +72,7 @@ struct aml_ns {
 	int			depth;		/* method calls */
 	void			(*log)(const char *msg);
 	unsigned		load_errors;
+	uint64_t		ops_max;	/* per evaluation; AML_OPS_MAX unless set */
 };
 
 /* One method activation. */
