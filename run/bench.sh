@@ -33,3 +33,4 @@ awk -v rr="$rr" -v rw="$rw" -v dr="$dr" -v dw="$dw" 'BEGIN {
 	printf "  read32  /dev/mem mapping (reference) %8.1f ns   IO_MEM dataspace %8.1f ns   %.2fx\n", rr, dr, dr / rr
 	printf "  write32 /dev/mem mapping (reference) %8.1f ns   IO_MEM dataspace %8.1f ns   %.2fx\n", rw, dw, dw / rw
 }'
+python3 run/bench_acpi.py
