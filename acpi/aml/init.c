@@ -55,6 +55,8 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 		return NULL;
 	ns->regions = regions ? regions : &aml_region_null;
 	ns->arena_cap = arena_cap ? arena_cap : 256u << 20;
+	if (ns->arena_cap < (4u << 20))
+		ns->arena_cap = 4u << 20;	/* the predefined objects must fit */
 	ns->int64 = 1;
 	ns->ones = ~0ull;
 	ns->log = log_stderr;
@@ -138,6 +140,7 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 		snprintf(err, errlen, "%s: interpreter memory exhausted", label);
 		return -1;
 	}
+	ns->fail = NULL;
 	if (!memcmp(t, "DSDT", 4)) {
 		/* Revision < 2: integers are 32 bits wide for every table (ACPI 6.4 5.2.11.1). */
 		ns->int64 = t[8] >= 2;

@@ -33,7 +33,7 @@ arena_alloc(struct aml_ns *ns, size_t n)
 				    ns->arena_cap / 1024);
 				longjmp(*ns->fail, 1);
 			}
-			abort();	/* only reachable by a bug: every evaluation sets fail */
+			return NULL;	/* outside an evaluation: the public caller reports it */
 		}
 		c = malloc(sizeof *c + size);
 		if (!c) {
@@ -41,7 +41,7 @@ arena_alloc(struct aml_ns *ns, size_t n)
 				snprintf(ns->err, ns->errlen, "out of memory");
 				longjmp(*ns->fail, 1);
 			}
-			abort();
+			return NULL;
 		}
 		c->next = ns->arena;
 		c->used = 0;
@@ -67,21 +67,26 @@ arena_free_all(struct aml_ns *ns)
 	ns->arena_used = 0;
 }
 
+/* Inside an evaluation (ns->fail set): never returns NULL, it fails the evaluation instead. */
 struct aml_obj *
 obj_new(struct aml_ns *ns, enum aml_type t)
 {
 	struct aml_obj *o = arena_alloc(ns, sizeof *o);
 
-	o->type = (uint8_t)t;
+	if (o)
+		o->type = (uint8_t)t;
 	return o;
 }
 
 struct aml_obj *
 aml_int(struct aml_ns *ns, uint64_t v)
 {
-	struct aml_obj *o = obj_new(ns, AML_INT);
+	struct aml_obj *o = arena_alloc(ns, sizeof *o);	/* NULL outside an evaluation when full */
 
-	o->i = v;
+	if (o) {
+		o->type = AML_INT;
+		o->i = v;
+	}
 	return o;
 }
 
