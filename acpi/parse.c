@@ -56,6 +56,15 @@ madt(struct acpi_info *ai, const uint8_t *t, uint32_t len)
 			ai->iso[ai->niso].gsi = r32(t + o + 4);
 			ai->iso[ai->niso].flags = r16(t + o + 8);
 			ai->niso++;
+		} else if (type == 3 && l >= 8 && ai->nnmi_source < 8) {
+			ai->nmi_source[ai->nnmi_source].flags = r16(t + o + 2);
+			ai->nmi_source[ai->nnmi_source].gsi = r32(t + o + 4);
+			ai->nnmi_source++;
+		} else if (type == 4 && l >= 6 && ai->nlapic_nmi < 16) {
+			ai->lapic_nmi[ai->nlapic_nmi].uid = t[o + 2];
+			ai->lapic_nmi[ai->nlapic_nmi].flags = r16(t + o + 3);
+			ai->lapic_nmi[ai->nlapic_nmi].lint = t[o + 5];
+			ai->nlapic_nmi++;
 		} else if ((type == 1 && l < 12) || (type == 2 && l < 10))
 			warn(ai, "%s: entry at offset %u too short (%u); skipped\n", "APIC", o, l);
 		o += l;

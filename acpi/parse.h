@@ -23,6 +23,10 @@ struct acpi_info {
 	struct { uint8_t bus, irq; uint32_t gsi; uint16_t flags; } iso[32];
 	unsigned	niso;
 	unsigned	nlapic;
+	struct { uint32_t gsi; uint16_t flags; } nmi_source[8];	/* MADT type 3 */
+	unsigned	nnmi_source;
+	struct { uint8_t uid; uint16_t flags; uint8_t lint; } lapic_nmi[16];	/* MADT type 4 */
+	unsigned	nlapic_nmi;
 	/* FADT */
 	int		have_fadt;
 	uint16_t	sci_int;

@@ -163,6 +163,11 @@ report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_l
 	for (unsigned i = 0; i < ai->niso; i++)
 		fprintf(out, "  <irq_override irq=\"%u\" gsi=\"%u\" flags=\"0x%x\"/>\n",
 		    ai->iso[i].irq, ai->iso[i].gsi, ai->iso[i].flags);
+	for (unsigned i = 0; i < ai->nnmi_source; i++)
+		fprintf(out, "  <nmi gsi=\"%u\" flags=\"0x%x\"/>\n", ai->nmi_source[i].gsi, ai->nmi_source[i].flags);
+	for (unsigned i = 0; i < ai->nlapic_nmi; i++)
+		fprintf(out, "  <lapic_nmi processor_uid=\"%u\" lint=\"%u\" flags=\"0x%x\"/>\n",
+		    ai->lapic_nmi[i].uid, ai->lapic_nmi[i].lint, ai->lapic_nmi[i].flags);
 	for (unsigned i = 0; i < ai->nioapic; i++)
 		fprintf(out, "  <ioapic id=\"%u\" base_irq=\"%u\" addr=\"0x%x\"/>\n",
 		    ai->ioapic[i].id, ai->ioapic[i].gsi_base, ai->ioapic[i].addr);

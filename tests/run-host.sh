@@ -15,6 +15,7 @@ for t in "$B"/tests/*; do
 	fi
 	printf '%s\n' "$out" | grep -q '^FAIL' && printf '%s\n' "$out" | grep -vE '^(ok|skip) - ' | tail -30 | sed 's/^/    /'
 done
+tests/acpi/report_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
 tests/acpi/asl_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
 tests/acpi/samples.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
 tests/integration/core_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
