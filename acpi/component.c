@@ -5,8 +5,8 @@
  * acpi report (Report session "acpi"). It also logs the GSI of every
  * device on bus 0 that has an interrupt pin, as a plain line per device:
  *   route BB:DD.F INTx -> GSI n <level|edge> <high|low> [<link>]
- * Operation regions are not backed by hardware yet (reads 0, writes
- * dropped): enough for QEMU's _PRT and link _CRS in APIC mode.
+ * Operation regions go through core's sessions (regions_session.c) or,
+ * with <config regions="null"/>, nowhere (reads 0, writes dropped).
  * UEFI boots (RSDP from the EFI system table) are not handled yet.
  */
 #define _GNU_SOURCE
@@ -25,6 +25,7 @@
 #include "aml/aml.h"
 #include "parse.h"
 #include "prt.h"
+#include "regions_session.h"
 #include "report.h"
 #include "tables.h"
 
@@ -182,9 +183,23 @@ acpi_component(void)
 	char why[512], *xml = NULL;
 	size_t xlen = 0;
 	FILE *mem;
+	const struct aml_region_ops *regions;
 
 	if (mkx_env_init())
 		return 1;
+	{
+		struct mkx_rom cfg_rom;
+		struct mkx_xml *cfg = mkx_config(&cfg_rom);
+		const char *r = cfg ? mkx_xml_attr(cfg, "regions") : NULL;
+
+		if (r && strcmp(r, "null") && strcmp(r, "sessions")) {
+			mkx_error("config: regions=\"%s\": use sessions or null", r);
+			mkx_exit(1);
+		}
+		regions = r && !strcmp(r, "null") ? &aml_region_null : &aml_region_sessions;
+		mkx_log("operation regions: %s", regions->name);
+		mkx_xml_free(cfg);
+	}
 	root = find_rsdp(&xsdt, &rev);
 	if (!root) {
 		mkx_error("no RSDP in the EBDA or 0xE0000-0xFFFFF (a UEFI boot? not handled yet)");
@@ -200,7 +215,7 @@ acpi_component(void)
 		mkx_error("%s", why);
 		mkx_exit(1);
 	}
-	ns = aml_ns_new(&aml_region_null, 64u << 20);
+	ns = aml_ns_new(regions, 64u << 20);
 	for (int i = 0; i < n; i++) {
 		uint32_t len;
 		uint8_t *t = table_read(addrs[i], &len);

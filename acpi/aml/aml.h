@@ -53,7 +53,14 @@ struct aml_obj {
 	};
 };
 
-/* Operation-region backends (opregion.c). width in bits: 8, 16, 32, 64. */
+/*
+ * Operation-region backends. width in bits: 8, 16, 32, 64. space is the
+ * region's address space (0 SystemMemory, 1 SystemIO, 2 PCI_Config, ...).
+ * For PCI_Config, addr is (bus << 8 | dev << 3 | fn) << 16 | register, the
+ * function found from the region's device (_ADR) and its root bridge (_BBN).
+ * A backend returns 0, or -errno to refuse: the evaluation then fails with
+ * a message naming the space and address.
+ */
 struct aml_region_ops {
 	const char *name;
 	int	(*read)(void *ctx, uint8_t space, uint64_t addr, unsigned width, uint64_t *v);

@@ -19,6 +19,58 @@ access_bits(const struct aml_node *n)
 	}
 }
 
+static uint32_t
+seg4(const char *s)
+{
+	return (uint32_t)(uint8_t)s[0] | (uint32_t)(uint8_t)s[1] << 8 | (uint32_t)(uint8_t)s[2] << 16 |
+	    (uint32_t)(uint8_t)s[3] << 24;
+}
+
+static uint64_t
+int_of_node(struct frame *f, struct aml_node *n)
+{
+	struct aml_obj *o = n->kind == N_METHOD ? call_method(f, n, NULL, 0) : n->obj;
+
+	return o ? to_int(f, o) : 0;
+}
+
+/* Where a PCI_Config region lives: _ADR of its device, _BBN of the nearest ancestor that has one. */
+static uint64_t
+pci_address(struct frame *f, struct aml_node *region, uint64_t off)
+{
+	struct aml_node *dev = region->parent, *a = node_child(dev, seg4("_ADR"));
+	uint64_t adr = a ? int_of_node(f, a) : 0, bbn = 0;
+
+	for (struct aml_node *n = dev; n; n = n->parent) {
+		struct aml_node *b = node_child(n, seg4("_BBN"));
+
+		if (b) {
+			bbn = int_of_node(f, b);
+			break;
+		}
+	}
+	return ((bbn & 0xff) << 8 | ((adr >> 16) & 0x1f) << 3 | (adr & 7)) << 16 | (off & 0xffff);
+}
+
+static uint64_t
+region_address(struct frame *f, struct aml_node *region, uint64_t off)
+{
+	if (region->r.space == 2)
+		return pci_address(f, region, region->r.offset + off);
+	return region->r.offset + off;
+}
+
+static const char *const space_names[] = {
+	"SystemMemory", "SystemIO", "PCI_Config", "EmbeddedControl", "SMBus", "SystemCMOS", "PCIBARTarget",
+	"IPMI", "GeneralPurposeIO", "GenericSerialBus", "PCC",
+};
+
+static const char *
+space_name(uint8_t s)
+{
+	return s < sizeof space_names / sizeof space_names[0] ? space_names[s] : "vendor-defined space";
+}
+
 /* One access unit at byte offset `off` of the field's space. */
 static uint64_t
 unit_read(struct frame *f, struct aml_node *n, uint64_t off, unsigned width)
@@ -34,9 +86,9 @@ unit_read(struct frame *f, struct aml_node *n, uint64_t off, unsigned width)
 		if (off + width / 8 > n->f.region->r.length && n->f.region->r.space != 0x7f)
 			aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
 			    (unsigned long long)off, (unsigned long long)n->f.region->r.length);
-		if (ops->read(ops->ctx, n->f.region->r.space, n->f.region->r.offset + off, width, &v))
-			aml_fail(f, "region read of space %u at 0x%llx failed", n->f.region->r.space,
-			    (unsigned long long)(n->f.region->r.offset + off));
+		if (ops->read(ops->ctx, n->f.region->r.space, region_address(f, n->f.region, off), width, &v))
+			aml_fail(f, "%u-bit read of %s at 0x%llx refused", width, space_name(n->f.region->r.space),
+			    (unsigned long long)region_address(f, n->f.region, off));
 		return v;
 	case FIELD_INDEX:
 		field_write(f, n->f.index, aml_int(f->ns, off));
@@ -58,9 +110,9 @@ unit_write(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, ui
 		if (off + width / 8 > n->f.region->r.length && n->f.region->r.space != 0x7f)
 			aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
 			    (unsigned long long)off, (unsigned long long)n->f.region->r.length);
-		if (ops->write(ops->ctx, n->f.region->r.space, n->f.region->r.offset + off, width, v))
-			aml_fail(f, "region write of space %u at 0x%llx failed", n->f.region->r.space,
-			    (unsigned long long)(n->f.region->r.offset + off));
+		if (ops->write(ops->ctx, n->f.region->r.space, region_address(f, n->f.region, off), width, v))
+			aml_fail(f, "%u-bit write of %s at 0x%llx refused", width, space_name(n->f.region->r.space),
+			    (unsigned long long)region_address(f, n->f.region, off));
 		return;
 	case FIELD_INDEX:
 		field_write(f, n->f.index, aml_int(f->ns, off));

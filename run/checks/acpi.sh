@@ -3,6 +3,12 @@
 # in the acpi component's route lines; and the report must have been published.
 fail=0
 grep -q 'report "acpi" published' "$MKX_LOG" || { echo "acpi report not published" >&2; fail=1; }
+# AML's region accesses: PCI_Config through the granted conf1 pair works (the link
+# devices' _STA read the LPC's PIRQ registers), the ungranted SystemIO port is refused cleanly.
+grep -q 'PCI_Config for AML refused' "$MKX_LOG" && { echo "PCI_Config was refused" >&2; fail=1; }
+grep -q 'LNKA._STA' "$MKX_LOG" && { echo "LNKA._STA failed" >&2; fail=1; }
+grep -q 'SystemIO 0xcd8+4 for AML refused: ports 0xcd8-0xcdb are outside the policy' "$MKX_LOG" ||
+	{ echo "the refusal of SystemIO 0xcd8 is missing" >&2; fail=1; }
 n=0
 for line in $(grep -o 'oracle [0-9a-f:.]* INT[A-D] irq [0-9]*' "$MKX_LOG" | tr ' ' '_'); do
 	set -- $(echo "$line" | tr '_' ' ')
