@@ -71,54 +71,51 @@ space_name(uint8_t s)
 	return s < sizeof space_names / sizeof space_names[0] ? space_names[s] : "vendor-defined space";
 }
 
+/*
+ * One access unit at byte offset `off` of a Field or BankField's region
+ * (a BankField selects its bank first): bounds, address, the backend.
+ */
+static void
+region_unit(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, int write, uint64_t *v)
+{
+	const struct aml_region_ops *ops = f->ns->regions;
+	struct aml_node *r = n->f.region;
+	uint64_t addr;
+
+	if (n->f.fk == FIELD_BANK)
+		field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
+	if (off + width / 8 > r->r.length && r->r.space != 0x7f)
+		aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
+		    (unsigned long long)off, (unsigned long long)r->r.length);
+	addr = region_address(f, r, off);
+	if (write ? ops->write(ops->ctx, r->r.space, addr, width, *v) : ops->read(ops->ctx, r->r.space, addr, width, v))
+		aml_fail(f, "%u-bit %s of %s at 0x%llx refused", width, write ? "write" : "read",
+		    space_name(r->r.space), (unsigned long long)addr);
+}
+
 /* One access unit at byte offset `off` of the field's space. */
 static uint64_t
 unit_read(struct frame *f, struct aml_node *n, uint64_t off, unsigned width)
 {
-	const struct aml_region_ops *ops = f->ns->regions;
 	uint64_t v = 0;
 
-	switch (n->f.fk) {
-	case FIELD_BANK:
-		field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
-		/* fall through */
-	case FIELD_REGION:
-		if (off + width / 8 > n->f.region->r.length && n->f.region->r.space != 0x7f)
-			aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
-			    (unsigned long long)off, (unsigned long long)n->f.region->r.length);
-		if (ops->read(ops->ctx, n->f.region->r.space, region_address(f, n->f.region, off), width, &v))
-			aml_fail(f, "%u-bit read of %s at 0x%llx refused", width, space_name(n->f.region->r.space),
-			    (unsigned long long)region_address(f, n->f.region, off));
+	if (n->f.fk != FIELD_INDEX) {
+		region_unit(f, n, off, width, 0, &v);
 		return v;
-	case FIELD_INDEX:
-		field_write(f, n->f.index, aml_int(f->ns, off));
-		return to_int(f, field_read(f, n->f.data));
 	}
-	return 0;
+	field_write(f, n->f.index, aml_int(f->ns, off));
+	return to_int(f, field_read(f, n->f.data));
 }
 
 static void
 unit_write(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, uint64_t v)
 {
-	const struct aml_region_ops *ops = f->ns->regions;
-
-	switch (n->f.fk) {
-	case FIELD_BANK:
-		field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
-		/* fall through */
-	case FIELD_REGION:
-		if (off + width / 8 > n->f.region->r.length && n->f.region->r.space != 0x7f)
-			aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
-			    (unsigned long long)off, (unsigned long long)n->f.region->r.length);
-		if (ops->write(ops->ctx, n->f.region->r.space, region_address(f, n->f.region, off), width, v))
-			aml_fail(f, "%u-bit write of %s at 0x%llx refused", width, space_name(n->f.region->r.space),
-			    (unsigned long long)region_address(f, n->f.region, off));
-		return;
-	case FIELD_INDEX:
-		field_write(f, n->f.index, aml_int(f->ns, off));
-		field_write(f, n->f.data, aml_int(f->ns, v));
+	if (n->f.fk != FIELD_INDEX) {
+		region_unit(f, n, off, width, 1, &v);
 		return;
 	}
+	field_write(f, n->f.index, aml_int(f->ns, off));
+	field_write(f, n->f.data, aml_int(f->ns, v));
 }
 
 static uint64_t

@@ -15,32 +15,12 @@
 #include <mkx/log.h>
 #include <mkx/rom.h>
 #include <mkx/session.h>
+#include "../common/raw_send.h"
 
 static void
 send_junk(const void *buf, size_t len, unsigned nfds)
 {
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	union { char b[CMSG_SPACE(sizeof(int) * 16)]; struct cmsghdr a; } ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int fds[16];
-
-	for (unsigned i = 0; i < nfds; i++)
-		fds[i] = open("/dev/null", O_RDONLY);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof ctl);
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	sendmsg(mkx_parent_fd(), &mh, MSG_NOSIGNAL);
-	for (unsigned i = 0; i < nfds; i++)
-		close(fds[i]);
+	raw_send(mkx_parent_fd(), buf, len, nfds);
 }
 
 /* Core still serves us: a ROM session opens and delivers. */

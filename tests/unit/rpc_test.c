@@ -8,6 +8,7 @@
 
 #include <mkx/rpc.h>
 #include "harness.h"
+#include "../common/raw_send.h"
 
 static int sv[2];
 
@@ -17,32 +18,10 @@ pair(void)
 	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
 }
 
-/* Send raw bytes with n fds of /dev/null attached, bypassing mkx_rpc_send. */
 static void
 send_raw(const void *buf, size_t len, unsigned nfds)
 {
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	union { char b[CMSG_SPACE(sizeof(int) * 32)]; struct cmsghdr a; } ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int fds[32];
-
-	for (unsigned i = 0; i < nfds; i++)
-		fds[i] = open("/dev/null", O_RDONLY);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof ctl);
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	CHECK(sendmsg(sv[0], &mh, 0) == (ssize_t)len);
-	for (unsigned i = 0; i < nfds; i++)
-		close(fds[i]);
+	CHECK(raw_send(sv[0], buf, len, nfds) == (ssize_t)len);
 }
 
 static struct mkx_msg_hdr
