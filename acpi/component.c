@@ -1,13 +1,12 @@
 /*
- * acpi as a component of core: finds the RSDP the legacy way (EBDA, then
- * 0xE0000-0xFFFFF), walks RSDT/XSDT, reads every table through IO_MEM
+ * acpi as a component of core: finds the RSDP from core's platform_info
+ * ROM on UEFI boots, else the legacy way (EBDA, then 0xE0000-0xFFFFF), walks RSDT/XSDT, reads every table through IO_MEM
  * snapshots, loads DSDT and SSDTs into our interpreter, and publishes the
  * acpi report (Report session "acpi"). It also logs the GSI of every
  * device on bus 0 that has an interrupt pin, as a plain line per device:
  *   route BB:DD.F INTx -> GSI n <level|edge> <high|low> [<link>]
  * Operation regions go through core's sessions (regions_session.c) or,
  * with <config regions="null"/>, nowhere (reads 0, writes dropped).
- * UEFI boots (RSDP from the EFI system table) are not handled yet.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,12 +72,43 @@ table_read(uint64_t addr, uint32_t *len_out)
 	return t;
 }
 
+/* UEFI: the RSDP is where the EFI system table says; only core can tell (platform_info ROM). */
+static uint64_t
+rsdp_from_platform_info(int *xsdt, uint8_t *rev)
+{
+	struct mkx_rom rom;
+	struct mkx_xml *x, *a;
+	unsigned long addr;
+	uint8_t rsdp[36];
+	char err[128];
+	uint64_t root = 0;
+
+	if (mkx_rom_open(&rom, "platform_info"))
+		return 0;
+	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
+	a = x ? mkx_xml_child(x, "acpi") : NULL;
+	if (a && mkx_xml_attr_ulong(a, "rsdp", 0, &addr) == 0 && phys_read(addr, rsdp, sizeof rsdp) == 0) {
+		root = acpi_find_rsdp(rsdp, sizeof rsdp, addr, xsdt, rev);
+		if (root)
+			mkx_log("RSDP at 0x%lx from platform_info (%s)", addr, mkx_xml_attr(a, "source") ?
+			    mkx_xml_attr(a, "source") : "?");
+		else
+			mkx_error("platform_info names an RSDP at 0x%lx, but there is none (signature or checksum)", addr);
+	}
+	mkx_xml_free(x);
+	mkx_rom_close(&rom);
+	return root;
+}
+
 static uint64_t
 find_rsdp(int *xsdt, uint8_t *rev)
 {
 	uint8_t bda[0x500], *buf;
 	uint16_t seg;
-	uint64_t root = 0;
+	uint64_t root = rsdp_from_platform_info(xsdt, rev);
+
+	if (root)
+		return root;
 
 	if (phys_read(0, bda, sizeof bda) == 0) {
 		memcpy(&seg, bda + 0x40e, 2);
@@ -202,7 +232,7 @@ acpi_component(void)
 	}
 	root = find_rsdp(&xsdt, &rev);
 	if (!root) {
-		mkx_error("no RSDP in the EBDA or 0xE0000-0xFFFFF (a UEFI boot? not handled yet)");
+		mkx_error("no RSDP: platform_info names none, and none in the EBDA or 0xE0000-0xFFFFF");
 		mkx_exit(1);
 	}
 	mkx_log("RSDP revision %u: %s at 0x%" PRIx64, rev, xsdt ? "XSDT" : "RSDT", root);

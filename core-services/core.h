@@ -160,6 +160,9 @@ int	io_mem_select(const struct core_config *);
 /* The "pci_devices" ROM: every PCI function with its BARs, as XML (malloc'd). */
 char	*io_mem_devices_xml(size_t *len);
 
+/* linux/platform_info.c: the platform_info ROM (malloc'd XML). */
+char	*platform_info_xml(size_t *len);
+
 /* route.c: Genode's label/label_prefix policy matching (exact wins over prefix). */
 int	label_matches(const char *exact, const char *prefix, const char *label);
 

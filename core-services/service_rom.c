@@ -1,6 +1,7 @@
 /*
  * core's ROM service. Label "config" (the last element of the session
- * label) is the client's <config> node from its <start>; "pci_devices"
+ * label) is the client's <config> node from its <start>; "platform_info"
+ * says what only core can know (the RSDP of a UEFI boot); "pci_devices"
  * is core's list of PCI functions and their BARs (Genode devices-ROM
  * style, see docs/architecture.md); any other name is a file of that name
  * in core's binary/ROM directory. Content is handed
@@ -53,7 +54,8 @@ rom_open(struct child *client, const char *label, const char *args, void **state
 	}
 	size_t rlen;
 
-	if (strcmp(name, "config") && strcmp(name, "pci_devices") && !report_get(name, &rlen)) {
+	if (strcmp(name, "config") && strcmp(name, "pci_devices") && strcmp(name, "platform_info") &&
+	    !report_get(name, &rlen)) {
 		if (!*name || strchr(name, '/') || name[0] == '.') {
 			snprintf(why, whylen, "ROM name \"%s\" is not a plain file name", name);
 			return -EINVAL;
@@ -142,6 +144,15 @@ rom_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 
 			size = rlen;
 			fd = sealed_memfd(st->name, data, rlen);
+		} else if (!strcmp(st->name, "platform_info")) {
+			size_t len;
+			char *xml = platform_info_xml(&len);
+
+			if (!xml)
+				return -ENOMEM;
+			size = len;
+			fd = sealed_memfd("platform_info", xml, len);
+			free(xml);
 		} else if (!strcmp(st->name, "pci_devices")) {
 			size_t len;
 			char *xml = io_mem_devices_xml(&len);
