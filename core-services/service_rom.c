@@ -3,8 +3,9 @@
  * label) is the client's <config> node from its <start>; "platform_info"
  * says what only core can know (the RSDP of a UEFI boot); "pci_devices"
  * is core's list of PCI functions and their BARs (Genode devices-ROM
- * style, see docs/architecture.md); any other name is a file of that name
- * in core's binary/ROM directory. Content is handed
+ * style, see docs/architecture.md); a report published under that name;
+ * any other name is a (non-executable) file of that name in core's
+ * binary/ROM directory. Content is handed
  * out as a sealed memfd, so a client can map it but never change it.
  */
 #define _GNU_SOURCE
@@ -61,8 +62,10 @@ rom_open(struct child *client, const char *label, const char *args, void **state
 			return -EINVAL;
 		}
 		snprintf(path, sizeof path, "%s/%s", core_rom_dir, name);
-		if (access(path, R_OK)) {
-			snprintf(why, whylen, "no ROM \"%s\" (%s: %s)", name, path, strerror(errno));
+		/* Data files only: a component's binary is not a ROM (its name may be a report's). */
+		if (access(path, R_OK) || !access(path, X_OK)) {
+			snprintf(why, whylen, "no ROM \"%s\" (no report of that name yet, no data file %s)",
+			    name, path);
 			return -ENOENT;
 		}
 	}

@@ -9,6 +9,8 @@ grep -q 'PCI_Config for AML refused' "$MKX_LOG" && { echo "PCI_Config was refuse
 grep -q 'LNKA._STA' "$MKX_LOG" && { echo "LNKA._STA failed" >&2; fail=1; }
 grep -q 'SystemIO 0xcd8+4 for AML refused: ports 0xcd8-0xcdb are outside the policy' "$MKX_LOG" ||
 	{ echo "the refusal of SystemIO 0xcd8 is missing" >&2; fail=1; }
+grep -qE '\[init -> rom_reader\] ROM "acpi": [0-9]+ bytes, [1-9][0-9]* <routing> elements' "$MKX_LOG" ||
+	{ echo "the acpi report was not readable as ROM \"acpi\"" >&2; fail=1; }
 n=0
 for line in $(grep -o 'oracle [0-9a-f:.]* INT[A-D] irq [0-9]*' "$MKX_LOG" | tr ' ' '_'); do
 	set -- $(echo "$line" | tr '_' ' ')

@@ -1,0 +1,50 @@
+/*
+ * Test component: reads a ROM that another component publishes as a
+ * report (e.g. "acpi"), retrying until it exists, and logs its size and
+ * how many lines contain a given element. <config rom="acpi" element="routing"
+ * wait_ms="20000"/>
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/rom.h>
+
+int
+main(void)
+{
+	struct mkx_rom cfg_rom, rom;
+	struct mkx_xml *cfg;
+	const char *name = "acpi", *element = "routing";
+	unsigned long wait_ms = 20000, waited = 0;
+	char pattern[64];
+	unsigned count = 0;
+
+	if (mkx_env_init())
+		return 1;
+	cfg = mkx_config(&cfg_rom);
+	if (cfg) {
+		if (mkx_xml_attr(cfg, "rom"))
+			name = mkx_xml_attr(cfg, "rom");
+		if (mkx_xml_attr(cfg, "element"))
+			element = mkx_xml_attr(cfg, "element");
+		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
+	}
+	/* The ROM appears when its report is first published. */
+	while (mkx_rom_open(&rom, name)) {
+		if (waited >= wait_ms) {
+			mkx_error("ROM \"%s\" did not appear within %lu ms", name, wait_ms);
+			mkx_exit(1);
+		}
+		usleep(200000);
+		waited += 200;
+	}
+	snprintf(pattern, sizeof pattern, "<%s ", element);
+	for (const char *p = rom.data; (p = strstr(p, pattern)); p++)
+		count++;
+	mkx_log("ROM \"%s\": %zu bytes, %u <%s> elements", name, rom.size, count, element);
+	mkx_rom_close(&rom);
+	mkx_exit(count ? 0 : 1);
+}
