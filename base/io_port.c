@@ -11,30 +11,6 @@
 #include <mkx/io_port.h>
 #include <mkx/log.h>
 
-static inline uint32_t
-cpu_in(unsigned port, unsigned width)
-{
-	uint8_t b;
-	uint16_t w;
-	uint32_t l;
-
-	switch (width) {
-	case 1: __asm__ volatile("inb %w1, %b0" : "=a"(b) : "Nd"((uint16_t)port)); return b;
-	case 2: __asm__ volatile("inw %w1, %w0" : "=a"(w) : "Nd"((uint16_t)port)); return w;
-	default: __asm__ volatile("inl %w1, %0" : "=a"(l) : "Nd"((uint16_t)port)); return l;
-	}
-}
-
-static inline void
-cpu_out(unsigned port, unsigned width, uint32_t v)
-{
-	switch (width) {
-	case 1: __asm__ volatile("outb %b0, %w1" : : "a"((uint8_t)v), "Nd"((uint16_t)port)); break;
-	case 2: __asm__ volatile("outw %w0, %w1" : : "a"((uint16_t)v), "Nd"((uint16_t)port)); break;
-	default: __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)port)); break;
-	}
-}
-
 int
 mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why, size_t whylen)
 {
@@ -84,7 +60,7 @@ mkx_io_port_in(struct mkx_io_port *p, unsigned port, unsigned width, uint32_t *v
 	if (!in_range(p, port, width))
 		return -ERANGE;
 	if (p->direct && !p->force_rpc) {
-		*val = cpu_in(port, width);
+		*val = mkx_cpu_in(port, width);
 		return 0;
 	}
 	err = mkx_session_call(&p->s, MKX_IO_PORT_IN, &rq, sizeof rq, NULL, 0, &reply);
@@ -105,7 +81,7 @@ mkx_io_port_out(struct mkx_io_port *p, unsigned port, unsigned width, uint32_t v
 	if (!in_range(p, port, width))
 		return -ERANGE;
 	if (p->direct && !p->force_rpc) {
-		cpu_out(port, width, val);
+		mkx_cpu_out(port, width, val);
 		return 0;
 	}
 	return mkx_session_call(&p->s, MKX_IO_PORT_OUT, &rq, sizeof rq, NULL, 0, &reply);

@@ -75,64 +75,77 @@ mkx_io_port_direct_ok(const struct mkx_io_port *p, unsigned port, unsigned width
 	return p->direct && !p->force_rpc && port >= p->base && port + width <= p->base + p->size;
 }
 
+/* The x86 in/out instructions (permission: core's ioperm grant). */
+static inline uint32_t
+mkx_cpu_in(unsigned port, unsigned width)
+{
+	uint8_t b;
+	uint16_t w;
+	uint32_t l;
+
+	switch (width) {
+	case 1: __asm__ volatile("inb %w1, %b0" : "=a"(b) : "Nd"((uint16_t)port)); return b;
+	case 2: __asm__ volatile("inw %w1, %w0" : "=a"(w) : "Nd"((uint16_t)port)); return w;
+	default: __asm__ volatile("inl %w1, %0" : "=a"(l) : "Nd"((uint16_t)port)); return l;
+	}
+}
+
+static inline void
+mkx_cpu_out(unsigned port, unsigned width, uint32_t v)
+{
+	switch (width) {
+	case 1: __asm__ volatile("outb %b0, %w1" : : "a"((uint8_t)v), "Nd"((uint16_t)port)); break;
+	case 2: __asm__ volatile("outw %w0, %w1" : : "a"((uint16_t)v), "Nd"((uint16_t)port)); break;
+	default: __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)port)); break;
+	}
+}
+
+/* Width is a constant at every call site, so each accessor folds to one instruction. */
 static inline uint8_t
 mkx_inb(struct mkx_io_port *p, unsigned port)
 {
-	uint8_t v;
-
-	if (!mkx_io_port_direct_ok(p, port, 1))
-		return (uint8_t)mkx_io_port_in_slow(p, port, 1);
-	__asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
+	return mkx_io_port_direct_ok(p, port, 1) ? (uint8_t)mkx_cpu_in(port, 1)
+	    : (uint8_t)mkx_io_port_in_slow(p, port, 1);
 }
 
 static inline uint16_t
 mkx_inw(struct mkx_io_port *p, unsigned port)
 {
-	uint16_t v;
-
-	if (!mkx_io_port_direct_ok(p, port, 2))
-		return (uint16_t)mkx_io_port_in_slow(p, port, 2);
-	__asm__ volatile("inw %w1, %w0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
+	return mkx_io_port_direct_ok(p, port, 2) ? (uint16_t)mkx_cpu_in(port, 2)
+	    : (uint16_t)mkx_io_port_in_slow(p, port, 2);
 }
 
 static inline uint32_t
 mkx_inl(struct mkx_io_port *p, unsigned port)
 {
-	uint32_t v;
-
-	if (!mkx_io_port_direct_ok(p, port, 4))
-		return mkx_io_port_in_slow(p, port, 4);
-	__asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
+	return mkx_io_port_direct_ok(p, port, 4) ? mkx_cpu_in(port, 4) : mkx_io_port_in_slow(p, port, 4);
 }
 
 static inline void
 mkx_outb(struct mkx_io_port *p, unsigned port, uint8_t v)
 {
-	if (!mkx_io_port_direct_ok(p, port, 1))
-		mkx_io_port_out_slow(p, port, 1, v);
+	if (mkx_io_port_direct_ok(p, port, 1))
+		mkx_cpu_out(port, 1, v);
 	else
-		__asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+		mkx_io_port_out_slow(p, port, 1, v);
 }
 
 static inline void
 mkx_outw(struct mkx_io_port *p, unsigned port, uint16_t v)
 {
-	if (!mkx_io_port_direct_ok(p, port, 2))
-		mkx_io_port_out_slow(p, port, 2, v);
+	if (mkx_io_port_direct_ok(p, port, 2))
+		mkx_cpu_out(port, 2, v);
 	else
-		__asm__ volatile("outw %w0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+		mkx_io_port_out_slow(p, port, 2, v);
 }
 
 static inline void
 mkx_outl(struct mkx_io_port *p, unsigned port, uint32_t v)
 {
-	if (!mkx_io_port_direct_ok(p, port, 4))
-		mkx_io_port_out_slow(p, port, 4, v);
+	if (mkx_io_port_direct_ok(p, port, 4))
+		mkx_cpu_out(port, 4, v);
 	else
-		__asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)port));
+		mkx_io_port_out_slow(p, port, 4, v);
 }
 
 #endif
