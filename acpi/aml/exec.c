@@ -938,10 +938,6 @@ name_term(struct frame *f)
 	struct aml_obj *r;
 
 	name_string(f, &p);
-	if (f->lenient && !path_lookup(f->scope, &p)) {
-		f->unresolved = 1;
-		return aml_int(f->ns, 0);
-	}
 	n = resolve(f, &p);
 	switch (n->kind) {
 	case N_METHOD:
@@ -1040,31 +1036,14 @@ ext_op(struct frame *f)
 		return aml_int(f->ns, (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100);
 	}
 	case 0x80: {	/* OperationRegion */
-		const uint8_t *args;
 		uint8_t space;
 
 		name_string(f, &p);
 		space = next(f);
 		n = create(f, &p, N_REGION, 0);
 		n->r.space = space;
-		/*
-		 * Offset and length may name objects defined further on; ACPICA
-		 * evaluates them at first use. Parse leniently to find where
-		 * they end; if a name was unknown, keep the code for later.
-		 */
-		args = f->pc;
-		f->lenient = 1;
-		f->unresolved = 0;
 		n->r.offset = eval_int(f);
 		n->r.length = eval_int(f);
-		f->lenient = 0;
-		if (f->unresolved) {
-			n->r.args = args;
-			n->r.args_end = f->pc;
-			n->r.args_scope = f->scope;
-			n->r.table = f->table;
-			n->r.table_start = f->table_start;
-		}
 		return NULL;
 	}
 	case 0x81: {	/* Field */
@@ -1433,26 +1412,6 @@ eval_term(struct frame *f)
 	}
 	f->expr_depth--;
 	return r;
-}
-
-void
-region_resolve(struct frame *caller, struct aml_node *r)
-{
-	struct frame *f;
-
-	if (!r->r.args)
-		return;
-	f = arena_alloc(caller->ns, sizeof *f);
-	f->ns = caller->ns;
-	f->scope = r->r.args_scope;
-	f->method = caller->method;
-	f->pc = r->r.args;
-	f->end = r->r.args_end;
-	f->table = r->r.table;
-	f->table_start = r->r.table_start;
-	r->r.offset = eval_int(f);
-	r->r.length = eval_int(f);
-	r->r.args = NULL;
 }
 
 void

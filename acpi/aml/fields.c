@@ -84,7 +84,6 @@ region_unit(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, i
 
 	if (n->f.fk == FIELD_BANK)
 		field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
-	region_resolve(f, r);
 	if (off + width / 8 > r->r.length && r->r.space != 0x7f)
 		aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
 		    (unsigned long long)off, (unsigned long long)r->r.length);

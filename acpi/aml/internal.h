@@ -36,11 +36,6 @@ struct aml_node {
 		struct {			/* N_REGION */
 			uint8_t		space;
 			uint64_t	offset, length;
-			/* offset/length name objects defined later: evaluated at first use */
-			const uint8_t	*args, *args_end;
-			struct aml_node	*args_scope;
-			const char	*table;
-			const uint8_t	*table_start;
 		} r;
 		struct {			/* N_FIELD */
 			enum field_kind	fk;
@@ -93,8 +88,6 @@ struct frame {
 	struct aml_obj		*locals[AML_MAX_LOCALS];
 	struct aml_obj		*ret;
 	int			returning, breaking, continuing;
-	int			lenient;	/* unknown names read as 0 (finding a term's end) */
-	int			unresolved;	/* a name was unknown while lenient */
 	int			expr_depth;
 	struct aml_node		*created[64];	/* names created by this activation */
 	unsigned		ncreated;
@@ -134,9 +127,6 @@ void	path_format(const struct name_path *, char *buf, size_t len);
 void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
 void	exec_termlist(struct frame *, const uint8_t *end);
-
-/* exec.c: evaluate a region's deferred offset and length (no-op if not deferred). */
-void	region_resolve(struct frame *, struct aml_node *region);
 
 /* fields.c */
 struct aml_obj *field_read(struct frame *, struct aml_node *);

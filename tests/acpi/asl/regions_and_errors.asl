@@ -1,8 +1,7 @@
 /*
  * Region-dependent routing (fields read as zero without hardware), a _PRT
  * that references a missing object, one that divides by zero, a 32-bit
- * DSDT (revision 1: Ones is 0xFFFFFFFF), _INI changing what _PRT returns,
- * a region whose address names an object defined after it (evaluated at first use).
+ * DSDT (revision 1: Ones is 0xFFFFFFFF), _INI changing what _PRT returns.
  */
 DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
 {
@@ -13,10 +12,6 @@ DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
         MODE, 4,
         IRQS, 32
     }
-    OperationRegion (LATE, SystemMemory, LADR, LLEN)
-    Field (LATE, DWordAcc, NoLock, Preserve) { LVAL, 32 }
-    Name (LADR, 0xFED00000)
-    Name (LLEN, 0x10)
     OperationRegion (PCFG, PCI_Config, 0x60, 4)
     Field (PCFG, ByteAcc, NoLock, Preserve) { PIRA, 8, PIRB, 8 }
     Name (INIT, Zero)
@@ -34,7 +29,7 @@ DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
                 If (MODE == Zero) {
                     Store (IRQS + 16, Index (DerefOf (Index (RES, 0)), 3))
                     Store ((PIRA & 0x0F) + INIT, Index (DerefOf (Index (RES, 1)), 3))
-                    Store (Ones + 2 + LVAL, Index (DerefOf (Index (RES, 3)), 3))
+                    Store (Ones + 2, Index (DerefOf (Index (RES, 3)), 3))
                     Return (RES)
                 }
                 Return (Package () { Package () { 0xFFFF, 0, 0, 99 } })
