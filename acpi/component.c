@@ -276,7 +276,7 @@ acpi_component(void)
 		}
 		snprintf(label, sizeof label, i ? "SSDT%u" : "DSDT", i);
 		if (aml_load_table(ns, t, len, label, why, sizeof why))
-			mkx_log("%s loaded with errors (first: %s)", label, why);
+			mkx_log("%s loaded with errors, each logged above (last: %s)", label, why);
 	}
 	aml_initialize(ns, log_line);
 	mem = open_memstream(&xml, &xlen);

@@ -126,7 +126,7 @@ main(int argc, char **argv)
 		for (char *c = label; *c; c++)
 			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
 		if (aml_load_table(ns, ts.t[i].data, ts.t[i].len, label, err, sizeof err))
-			fprintf(stderr, "acpi: %s: loaded with errors (first: %s)\n", ts.t[i].file, err);
+			fprintf(stderr, "acpi: %s: loaded with errors, each reported above (last: %s)\n", ts.t[i].file, err);
 		loaded++;
 	}
 	if (!loaded) {

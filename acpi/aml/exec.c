@@ -938,6 +938,8 @@ name_term(struct frame *f)
 	struct aml_obj *r;
 
 	name_string(f, &p);
+	if (f->lenient && !path_lookup(f->scope, &p))
+		return aml_int(f->ns, 0);
 	n = resolve(f, &p);
 	switch (n->kind) {
 	case N_METHOD:
@@ -1035,15 +1037,18 @@ ext_op(struct frame *f)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		return aml_int(f->ns, (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100);
 	}
-	case 0x80: {	/* OperationRegion */
+	case 0x80: {	/* OperationRegion: created only once its operands evaluated */
+		uint64_t offset, length;
 		uint8_t space;
 
 		name_string(f, &p);
 		space = next(f);
+		offset = eval_int(f);
+		length = eval_int(f);
 		n = create(f, &p, N_REGION, 0);
 		n->r.space = space;
-		n->r.offset = eval_int(f);
-		n->r.length = eval_int(f);
+		n->r.offset = offset;
+		n->r.length = length;
 		return NULL;
 	}
 	case 0x81: {	/* Field */
@@ -1414,6 +1419,67 @@ eval_term(struct frame *f)
 	return r;
 }
 
+/* Where a term ends, found without executing it; NULL if its shape is unknown or broken. */
+static const uint8_t *
+term_end_parse(struct frame *f)
+{
+	struct name_path p;
+	uint8_t op = next(f);
+
+	switch (op) {
+	case 0x10: case 0x14: case 0x11: case 0x12: case 0x13: case 0xa2:	/* PkgLength follows */
+		return pkg_end(f);
+	case 0xa0: {				/* If, and an Else right behind it */
+		const uint8_t *e = pkg_end(f);
+
+		f->pc = e;
+		if (f->pc < f->end && *f->pc == 0xa1) {
+			f->pc++;
+			e = pkg_end(f);
+		}
+		return e;
+	}
+	case 0x5b:
+		op = next(f);
+		if (op >= 0x81 && op <= 0x87)	/* Field, Device, Processor, PowerResource, ... */
+			return pkg_end(f);
+		if (op == 0x80) {		/* OperationRegion: NameString, space, two TermArgs */
+			name_string(f, &p);
+			next(f);
+			eval_arg(f);
+			eval_arg(f);
+			return f->pc;
+		}
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Runs term_end_parse under its own error boundary, leniently: an
+ * unknown name reads as 0, so the operands of a failed OperationRegion
+ * can be stepped over. Nothing is defined by it.
+ */
+static const uint8_t *
+term_end(struct frame *f, const uint8_t *start, const uint8_t *end)
+{
+	jmp_buf jb, *outer = f->ns->fail;
+	const uint8_t *volatile r = NULL;
+
+	f->ns->fail = &jb;
+	if (!setjmp(jb)) {
+		f->pc = start;
+		f->end = end;
+		f->lenient = 1;
+		r = term_end_parse(f);
+	}
+	f->lenient = 0;
+	f->end = end;
+	f->ns->fail = outer;
+	return r && r > start && r <= end ? r : NULL;
+}
+
 void
 exec_termlist(struct frame *f, const uint8_t *end)
 {
@@ -1429,22 +1495,30 @@ exec_termlist(struct frame *f, const uint8_t *end)
 		return;
 	}
 	/*
-	 * Table load: each term gets its own error boundary, so one bad
-	 * definition costs the rest of its enclosing scope, not the table.
+	 * Table load: each term gets its own error boundary. After an error
+	 * loading goes on behind the failed term when its end can be found
+	 * (term_end), as ACPICA does; otherwise the rest of the enclosing
+	 * scope is lost, never the table.
 	 */
 	while (f->pc < end) {
 		jmp_buf jb, *outer = f->ns->fail;
 		struct aml_node *volatile scope = f->scope;
+		const uint8_t *volatile start = f->pc;
 
 		f->ns->fail = &jb;
 		if (setjmp(jb)) {
+			const uint8_t *resume;
+
 			f->ns->fail = outer;
 			f->ns->load_errors++;
 			if (f->ns->log)
 				f->ns->log(f->ns->err);
 			f->scope = scope;
-			f->pc = end;
-			break;
+			resume = term_end(f, start, end);
+			f->pc = resume ? resume : end;
+			if (!resume)
+				break;
+			continue;
 		}
 		f->expr_depth = 0;
 		f->returning = 0;

@@ -88,6 +88,7 @@ struct frame {
 	struct aml_obj		*locals[AML_MAX_LOCALS];
 	struct aml_obj		*ret;
 	int			returning, breaking, continuing;
+	int			lenient;	/* unknown names read as 0 (finding a term's end) */
 	int			expr_depth;
 	struct aml_node		*created[64];	/* names created by this activation */
 	unsigned		ncreated;

@@ -1,7 +1,10 @@
 /*
  * Region-dependent routing (fields read as zero without hardware), a _PRT
  * that references a missing object, one that divides by zero, a 32-bit
- * DSDT (revision 1: Ones is 0xFFFFFFFF), _INI changing what _PRT returns.
+ * DSDT (revision 1: Ones is 0xFFFFFFFF), _INI changing what _PRT returns,
+ * a region whose address names an object defined after it (ACPICA refuses
+ * it at load and goes on with the next term: so must we), and a _PRT that
+ * reads a field of that missing region.
  */
 DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
 {
@@ -12,6 +15,10 @@ DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
         MODE, 4,
         IRQS, 32
     }
+    OperationRegion (LATE, SystemMemory, LADR, LLEN)
+    Field (LATE, DWordAcc, NoLock, Preserve) { LVAL, 32 }
+    Name (LADR, 0xFED00000)
+    Name (LLEN, 0x10)
     OperationRegion (PCFG, PCI_Config, 0x60, 4)
     Field (PCFG, ByteAcc, NoLock, Preserve) { PIRA, 8, PIRB, 8 }
     Name (INIT, Zero)
@@ -37,6 +44,14 @@ DefinitionBlock ("", "DSDT", 1, "MKX", "REGIONS", 1)
             Device (MISS) {
                 Name (_ADR, 0x00010000)
                 Method (_PRT) { Return (NOPE) }
+            }
+            Device (LATR) {
+                Name (_ADR, 0x00030000)
+                Name (P2, Package () { Package () { 0xFFFF, 0, 0, 0 } })
+                Method (_PRT) {
+                    Store (LVAL, Index (DerefOf (Index (P2, 0)), 3))
+                    Return (P2)
+                }
             }
             Device (DIV0) {
                 Name (_ADR, 0x00020000)
