@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <mkx/env.h>
+#include "cgroup.h"
 #include "core.h"
 
 struct child children[CHILDREN_MAX];
@@ -67,6 +68,10 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 		close(fd);
 	if (io_port_grant_direct(all, cfg->name) < 0)
 		_exit(125);
+	if (cgroup_enter(cfg->name)) {
+		fprintf(stderr, "[init] \"%s\": cannot enter its memory cgroup\n", cfg->name);
+		_exit(124);
+	}
 	for (unsigned i = 0; i < 3; i++) {
 		char *v = getenv(passed[i]);
 
@@ -92,6 +97,8 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 	c->cfg = cfg;
 	c->sock = -1;
 	c->ram_left = cfg->ram_quota;
+	if (cgroup_prepare(cfg->name, cfg->ram_quota))
+		return -EPERM;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	fflush(NULL);

@@ -134,7 +134,7 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 
 	memset(s, 0, sizeof *s);
 	s->line = n->line;
-	s->ram_quota = 1ul << 20;
+	s->ram_quota = 16ul << 20;	/* enough for a static component; an enforced limit (cgroup.h) */
 	if ((err = get_name(x, n, "name", s->name, sizeof s->name)) ||
 	    (err = check_only(x, n, allowed)))
 		return err;

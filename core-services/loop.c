@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <mkx/args.h>
+#include "cgroup.h"
 #include "core.h"
 
 struct csession {
@@ -396,6 +397,9 @@ loop_child_exited(struct child *c)
 	char how[128];
 
 	child_describe_exit(c->status, how, sizeof how);
+	if (cgroup_release(c->cfg->name))
+		core_log("child \"%s\" exceeded its RAM quantum of %lu KiB: the kernel stopped it",
+		    c->cfg->name, c->cfg->ram_quota / 1024);
 	if (c->killed_by_core)
 		core_log("child \"%s\" stopped by core (%s)", c->cfg->name,
 		    WIFSIGNALED(c->status) ? sigabbrev_np(WTERMSIG(c->status)) : how);
@@ -505,6 +509,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		core_log("signalfd: %s", strerror(errno));
 		return 2;
 	}
+	cgroup_init();
 	for (unsigned i = 0; i < cfg->nstart; i++) {
 		int err = child_start(&children[nchildren], &cfg->start[i], cfg);
 
@@ -566,6 +571,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		if (pending[i].used)
 			pending_drop(&pending[i], 0, NULL);
 	close(sfd);
+	cgroup_cleanup();
 	bad = exit_status();
 	if (bad)
 		core_log("composition ended: %d child(ren) failed", bad);

@@ -1,0 +1,124 @@
+/* RAM quanta as cgroup v2 memory limits (see cgroup.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../cgroup.h"
+#include "../core.h"
+
+#define ROOT "/sys/fs/cgroup"
+
+static char base[128];	/* our own directory below ROOT, "" when inactive */
+
+static int
+put(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int
+cgroup_init(void)
+{
+	char path[256], ctl[256] = "";
+	FILE *f;
+	int err;
+
+	if (getpid() == 1) {
+		mkdir(ROOT, 0755);
+		if (mount("cgroup2", ROOT, "cgroup2", 0, NULL) && errno != EBUSY)
+			core_log("RAM quanta: cannot mount cgroup2 (%s); accounted, not enforced", strerror(errno));
+	}
+	f = fopen(ROOT "/cgroup.controllers", "r");
+	if (!f || !fgets(ctl, sizeof ctl, f) || !strstr(ctl, "memory")) {
+		if (f)
+			fclose(f);
+		core_log("RAM quanta: no cgroup2 memory controller at " ROOT "; accounted, not enforced");
+		return -ENOTSUP;
+	}
+	fclose(f);
+	snprintf(base, sizeof base, ROOT "/mkx-%d", (int)getpid());
+	if ((mkdir(base, 0755) && errno != EEXIST) ||
+	    (err = put(ROOT "/cgroup.subtree_control", "+memory")) ||
+	    (snprintf(path, sizeof path, "%s/cgroup.subtree_control", base), err = put(path, "+memory"))) {
+		core_log("RAM quanta: cannot set up %s (%s); accounted, not enforced", base, strerror(errno));
+		base[0] = 0;
+		return -EPERM;
+	}
+	core_log("RAM quanta enforced as cgroup memory limits (%s)", base);
+	return 0;
+}
+
+int
+cgroup_prepare(const char *child, unsigned long bytes)
+{
+	char dir[256], path[300], value[32];
+	int err;
+
+	if (!base[0])
+		return 0;
+	snprintf(dir, sizeof dir, "%s/%s", base, child);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(value, sizeof value, "%lu", bytes);
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	if ((err = put(path, value)))
+		return err;
+	snprintf(path, sizeof path, "%s/memory.swap.max", dir);
+	put(path, "0");	/* absent without swap support: fine */
+	return 0;
+}
+
+int
+cgroup_enter(const char *child)
+{
+	char path[300];
+
+	if (!base[0])
+		return 0;
+	snprintf(path, sizeof path, "%s/%s/cgroup.procs", base, child);
+	return put(path, "0");	/* "0": the writing process itself */
+}
+
+int
+cgroup_release(const char *child)
+{
+	char path[300], line[64];
+	int oom = 0;
+	FILE *f;
+
+	if (!base[0])
+		return 0;
+	snprintf(path, sizeof path, "%s/%s/memory.events", base, child);
+	if ((f = fopen(path, "r"))) {
+		while (fgets(line, sizeof line, f)) {
+			unsigned long n;
+
+			if (sscanf(line, "oom_kill %lu", &n) == 1 && n)
+				oom = 1;
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "%s/%s", base, child);
+	rmdir(path);	/* empty now that the child is reaped */
+	return oom;
+}
+
+void
+cgroup_cleanup(void)
+{
+	if (base[0])
+		rmdir(base);
+	base[0] = 0;
+}
