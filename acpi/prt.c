@@ -94,19 +94,27 @@ one_prt(struct aml_node *n, void *arg)
 	}
 }
 
+/* Tell the firmware the interrupt model (ACPI 6.4 5.8.1), if it asks. */
+static void
+call_pic(struct aml_ns *ns, int pic, FILE *err_log)
+{
+	struct aml_node *picm = aml_lookup(ns, "\\_PIC");
+	struct aml_obj *arg, *r;
+	char err[512];
+
+	if (!picm)
+		return;
+	arg = aml_int(ns, (uint64_t)pic);
+	if (aml_eval(ns, picm, &arg, 1, &r, err, sizeof err))
+		fprintf(err_log, "acpi: \\_PIC(%d): %s\n", pic, err);
+}
+
 int
 prt_list(struct aml_ns *ns, int pic, FILE *out, FILE *err_log)
 {
 	struct walk_ctx w = { ns, out, err_log, 0 };
-	struct aml_node *picm = aml_lookup(ns, "\\_PIC");
-	char err[512];
 
-	if (picm) {
-		struct aml_obj *arg = aml_int(ns, (uint64_t)pic), *r;
-
-		if (aml_eval(ns, picm, &arg, 1, &r, err, sizeof err))
-			fprintf(err_log, "acpi: \\_PIC(%d): %s\n", pic, err);
-	}
+	call_pic(ns, pic, err_log);
 	aml_walk(ns, one_prt, &w);
 	return w.errors;
 }
@@ -235,15 +243,8 @@ int
 prt_routes(struct aml_ns *ns, int pic, void (*fn)(const struct prt_route *, void *), void *arg, FILE *err_log)
 {
 	struct route_ctx w = { ns, fn, arg, err_log, 0 };
-	struct aml_node *picm = aml_lookup(ns, "\\_PIC");
-	char err[512];
 
-	if (picm) {
-		struct aml_obj *a = aml_int(ns, (uint64_t)pic), *r;
-
-		if (aml_eval(ns, picm, &a, 1, &r, err, sizeof err))
-			fprintf(err_log, "acpi: \\_PIC(%d): %s\n", pic, err);
-	}
+	call_pic(ns, pic, err_log);
 	aml_walk(ns, route_prt, &w);
 	return w.errors;
 }

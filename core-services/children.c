@@ -162,18 +162,12 @@ child_reap(void)
 	}
 }
 
-void
-child_kill_all(void)
+/* Reap for up to a second; returns how many children still run. */
+static int
+wait_children(void)
 {
-	int left = 0;
+	int left = 1;
 
-	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].state == CHILD_RUNNING) {
-			children[i].killed_by_core = 1;
-			kill(children[i].pid, SIGTERM);
-			left++;
-		}
-	/* Give them a second to go, then insist. */
 	for (int t = 0; left && t < 100; t++) {
 		usleep(10000);
 		child_reap();
@@ -181,14 +175,24 @@ child_kill_all(void)
 		for (unsigned i = 0; i < nchildren; i++)
 			left += children[i].state == CHILD_RUNNING;
 	}
-	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].state == CHILD_RUNNING)
-			kill(children[i].pid, SIGKILL);
-	for (int t = 0; left && t < 100; t++) {
-		usleep(10000);
-		child_reap();
-		left = 0;
+	return left;
+}
+
+void
+child_kill_all(void)
+{
+	int sig[] = { SIGTERM, SIGKILL };	/* a second to go, then insist */
+
+	for (unsigned k = 0; k < 2; k++) {
+		int any = 0;
+
 		for (unsigned i = 0; i < nchildren; i++)
-			left += children[i].state == CHILD_RUNNING;
+			if (children[i].state == CHILD_RUNNING) {
+				children[i].killed_by_core = 1;
+				kill(children[i].pid, sig[k]);
+				any = 1;
+			}
+		if (!any || !wait_children())
+			return;
 	}
 }
