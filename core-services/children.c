@@ -115,6 +115,8 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 		exec_child(sv[1], cfg, all);
 	}
 	close(sv[1]);
+	/* core never blocks on a child: a full channel is the child's problem (loop.c). */
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 	c->pid = pid;
 	c->sock = sv[0];
 	c->state = CHILD_RUNNING;

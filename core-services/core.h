@@ -115,6 +115,7 @@ struct child {
 	int			rom_sigfds[4];	/* config ROM update signals */
 	unsigned		nrom_sigfds;
 	int			killed_by_core;
+	int			send_failed;	/* logged once that it does not read */
 };
 
 extern struct child children[CHILDREN_MAX];

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,16 +51,37 @@ static uint32_t next_pending_id = 1;
 static struct core_config *cfg;
 static int finished;
 
+/*
+ * Everything core sends to a child goes through here. The channel is
+ * non-blocking: a child that does not read what core sends cannot stop
+ * core; the message is dropped and that is logged (once per child).
+ */
+static void
+child_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+    const int *fds, unsigned nfds)
+{
+	int err;
+
+	if (c->sock < 0)
+		return;
+	err = mkx_rpc_send(c->sock, op, seq, status, p, len, fds, nfds);
+	if (err && !c->send_failed) {
+		c->send_failed = 1;
+		core_log("child \"%s\" %s; message dropped", c->cfg->name,
+		    err == -EAGAIN ? "does not read its parent channel" : mkx_rpc_strerror(err));
+	}
+}
+
 static void
 deny(struct child *c, uint32_t seq, int err, const char *why)
 {
-	mkx_rpc_send(c->sock, MKX_OP_SESSION_OPEN, seq, err, why, strlen(why) + 1, NULL, 0);
+	child_send(c, MKX_OP_SESSION_OPEN, seq, err, why, strlen(why) + 1, NULL, 0);
 }
 
 static void
 grant(struct child *c, uint32_t seq, int fd)
 {
-	mkx_rpc_send(c->sock, MKX_OP_SESSION_OPEN, seq, 0, NULL, 0, &fd, 1);
+	child_send(c, MKX_OP_SESSION_OPEN, seq, 0, NULL, 0, &fd, 1);
 }
 
 static void
@@ -98,6 +120,7 @@ open_core_session(struct child *c, uint32_t seq, const struct core_service *svc,
 		deny(c, seq, -errno, "core cannot create a session socket");
 		return;
 	}
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);	/* see child_send */
 	csessions[ncsessions++] = (struct csession){
 		.sock = sv[0], .svc = svc, .state = state, .client = c, .ram = ram,
 	};
@@ -121,10 +144,7 @@ forward_request(struct pending *p)
 	memcpy(buf + 4, p->service, ls);
 	memcpy(buf + 4 + ls, p->label, ll);
 	memcpy(buf + 4 + ls + ll, p->args, la);
-	if (mkx_rpc_send(p->server->sock, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la,
-	    &p->server_end, 1))
-		core_log("could not pass session request \"%s\" to \"%s\"", p->label,
-		    p->server->cfg->name);
+	child_send(p->server, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la, &p->server_end, 1);
 	close(p->server_end);
 	p->server_end = -1;
 }
@@ -158,6 +178,14 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 		    server->cfg->name, service);
 		core_log("denied %s session \"%s\": %s", service, label, why);
 		deny(c, seq, -ECONNREFUSED, why);
+		return;
+	}
+	unsigned mine = 0;
+
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		mine += pending[i].used && pending[i].client == c;
+	if (mine >= 4) {
+		deny(c, seq, -EAGAIN, "more than 4 session requests of this child in flight");
 		return;
 	}
 	for (unsigned i = 0; i < PENDING_MAX && !p; i++)
@@ -266,7 +294,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 	int ok = 0;
 
 	if (m->hdr.len < 2 || m->payload[m->hdr.len - 1] || strlen(service) >= NAME_MAX_LEN) {
-		mkx_rpc_send(c->sock, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
+		child_send(c, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
 	for (unsigned i = 0; i < c->cfg->nprovides; i++)
@@ -274,7 +302,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 	if (!ok) {
 		core_log("child \"%s\" announced \"%s\", which its <provides> does not list; refused",
 		    c->cfg->name, service);
-		mkx_rpc_send(c->sock, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
+		child_send(c, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
 		return;
 	}
 	for (unsigned i = 0; i < c->nannounced; i++)
@@ -282,7 +310,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 			ok = 2;
 	if (ok == 1 && c->nannounced < PROVIDES_MAX)
 		strcpy(c->announced[c->nannounced++], service);
-	mkx_rpc_send(c->sock, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
+	child_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
 	if (cfg->verbose)
 		core_log("child \"%s\" announces service \"%s\"", c->cfg->name, service);
 	for (unsigned i = 0; i < PENDING_MAX; i++)
@@ -359,7 +387,7 @@ handle_parent_msg(struct child *c)
 	default:
 		core_log("child \"%s\": unknown operation %u on the parent channel; refused",
 		    c->cfg->name, m.hdr.op);
-		mkx_rpc_send(c->sock, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
+		child_send(c, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
 	}
 	mkx_msg_close_fds(&m);
 }
@@ -387,8 +415,12 @@ handle_session_call(unsigned i)
 	r.nfds = 0;
 	status = s->svc->call(s->state, &m, &r);
 	mkx_msg_close_fds(&m);
-	if (mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len, r.fds, r.nfds))
+	err = mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len, r.fds, r.nfds);
+	if (err) {
+		core_log("%s session \"%s\": %s; session closed", s->svc->name, s->label,
+		    err == -EAGAIN ? "the client does not read its replies" : mkx_rpc_strerror(err));
 		csession_drop(i);
+	}
 }
 
 void

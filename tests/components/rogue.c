@@ -49,6 +49,7 @@ main(void)
 	char why[512];
 	int ok = 1, err;
 
+
 	if (mkx_env_init())
 		return 1;
 	memset(big, 'x', sizeof big);
@@ -82,6 +83,21 @@ main(void)
 		mkx_session_close(&s);
 	}
 	ok &= core_alive("garbage on a session socket");
+
+	/*
+	 * A client that sends and never reads: core's replies fill our socket;
+	 * core must close the session rather than block (everyone would hang).
+	 */
+	if (mkx_session_open(&s, "ROM", "label=\"config\"", why, sizeof why) == 0) {
+		int sent = 0;
+
+		for (int i = 0; i < 5000; i++, sent++)
+			if (mkx_rpc_send(s.sock, 0x999, (uint32_t)i, 0, NULL, 0, NULL, 0))
+				break;
+		mkx_log("flood: %d requests sent before core stopped taking them", sent);
+		mkx_session_close(&s);
+	}
+	ok &= core_alive("a flood of requests whose replies are never read");
 	mkx_log(ok ? "rogue: all abuse survived" : "rogue: core misbehaved");
 	mkx_exit(ok ? 0 : 1);
 }

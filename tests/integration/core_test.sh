@@ -62,6 +62,8 @@ if [ $rc = 0 ] && has '[init -> rogue] rogue: all abuse survived' &&
    has 'unrouted session: Operation not permitted: no route for service "Hello" (label "rogue") in the config of "rogue"' &&
    has 'greedy session: Disk quota exceeded: ram_quota 1073741824 exceeds' &&
    has 'unknown operation answered with -38' &&
+   has 'ROM session "rogue -> config": the client does not read its replies; session closed' &&
+   has '[init -> rogue] core still serves after a flood of requests whose replies are never read' &&
    has '[init -> hello_client] server says: Hello, bystander! (greeting #3)'; then pass $t
 else fail $t "rc=$rc or a reaction missing"; fi
 
