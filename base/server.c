@@ -1,6 +1,7 @@
 /* Server side of sessions for components (see mkx/server.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,8 @@ handle_request(struct mkx_msg *m)
 		close(sock);
 		return;
 	}
+	/* A client that never reads must not block the server: see serve_call. */
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 	sessions[nsessions].sock = sock;
 	sessions[nsessions].svc = svc;
 	sessions[nsessions].state = state;
@@ -147,6 +150,8 @@ serve_call(struct served *s)
 		r.len = 0, r.nfds = 0, status = -EOVERFLOW;
 	err = mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len,
 	    r.fds, r.nfds);
+	if (err == -EAGAIN)
+		mkx_error("session \"%s\": the client does not read its replies; closing it", s->label);
 	return err ? -1 : 0;
 }
 
