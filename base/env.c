@@ -82,8 +82,18 @@ mkx_parent_call(uint16_t op, const void *payload, size_t len,
 			return 0;
 		/* Not ours: a session request for us as a server. Keep it. */
 		if (queue_len == QUEUE_MAX) {
-			fprintf(stderr, "%s: parent queue full; dropping op %u\n",
-			    label, reply->hdr.op);
+			/* Answer rather than drop: the client waits for a response. */
+			if (reply->hdr.op == MKX_OP_SESSION_REQUEST && reply->hdr.len >= 4) {
+				uint8_t deny[8 + 32] = { 0 };
+				int32_t status = -EAGAIN;
+
+				memcpy(deny, reply->payload, 4);
+				memcpy(deny + 4, &status, 4);
+				memcpy(deny + 8, "server busy, try again", 23);
+				mkx_parent_send(MKX_OP_SESSION_RESPONSE, deny, 8 + 23);
+			}
+			fprintf(stderr, "[%s] %u messages from core wait already; op %u refused\n",
+			    label, QUEUE_MAX, reply->hdr.op);
 			mkx_msg_close_fds(reply);
 			continue;
 		}
