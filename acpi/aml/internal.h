@@ -138,4 +138,67 @@ void	buffer_field_write(struct frame *, struct aml_node *, struct aml_obj *);
 /* builtins (init.c) */
 struct aml_obj *builtin_call(struct frame *, struct aml_node *, struct aml_obj **args, unsigned nargs);
 
+/* ---- the executor's parts (exec.c, stream.c, target.c, data.c, defs.c, ops.c) ---- */
+
+#define EXT	0x5b	/* ExtOpPrefix */
+
+enum tkind { T_NONE, T_LOCAL, T_ARG, T_NODE, T_DEBUG, T_REF };
+
+struct target {
+	enum tkind	k;
+	int		idx;
+	struct aml_node	*node;
+	struct aml_obj	*ref;
+};
+
+/* stream.c */
+uint8_t	aml_peek(struct frame *);
+uint8_t	aml_next(struct frame *);
+uint64_t aml_next_n(struct frame *, unsigned n);
+uint32_t aml_pkg_value(struct frame *);
+const uint8_t *aml_pkg_end(struct frame *);
+int	aml_name_start(uint8_t c);
+uint32_t aml_name_seg(struct frame *);
+void	aml_name_string(struct frame *, struct name_path *);
+struct aml_node *aml_resolve(struct frame *, const struct name_path *);
+
+/* exec.c */
+struct aml_obj *aml_eval_term(struct frame *);
+struct aml_obj *aml_eval_arg(struct frame *);
+uint64_t aml_eval_int(struct frame *);
+
+/* target.c */
+void	aml_super_name(struct frame *, struct target *, int lenient);
+struct aml_obj *aml_read_target(struct frame *, const struct target *);
+void	aml_store(struct frame *, const struct target *, struct aml_obj *);
+struct aml_obj *aml_result(struct frame *, struct aml_obj *);
+struct aml_obj *aml_int_result(struct frame *, uint64_t);
+struct aml_obj *aml_ref_of(struct frame *, struct target *);
+uint64_t aml_object_type(struct frame *, struct target *);
+
+/* data.c */
+struct aml_obj *aml_buffer_op(struct frame *);
+struct aml_obj *aml_package_op(struct frame *, int var);
+struct aml_obj *aml_string_op(struct frame *);
+
+/* defs.c */
+struct aml_node *aml_create(struct frame *, const struct name_path *, enum node_kind, int reuse);
+void	aml_field_list(struct frame *, const uint8_t *end, uint8_t flags, struct aml_node *region,
+	    struct aml_node *index, struct aml_node *data, struct aml_node *bank, uint64_t bank_value,
+	    enum field_kind);
+struct aml_node *aml_resolve_kind(struct frame *, enum node_kind, const char *what);
+void	aml_create_field(struct frame *, unsigned op);
+void	aml_scope_body(struct frame *, const uint8_t *end, struct aml_node *);
+void	aml_named_scope(struct frame *, enum node_kind, unsigned skip);
+
+/* ops.c */
+int	aml_compare(struct frame *, struct aml_obj *a, struct aml_obj *b);
+struct aml_obj *aml_concat(struct frame *, struct aml_obj *a, struct aml_obj *b);
+int	aml_match_one(struct frame *, unsigned op, struct aml_obj *e, struct aml_obj *o);
+struct aml_obj *aml_index_op(struct frame *);
+struct aml_obj *aml_mid(struct frame *);
+struct aml_obj *aml_to_hex_or_dec(struct frame *, int hex);
+struct aml_obj *aml_to_integer_op(struct frame *);
+uint64_t aml_bcd(struct frame *, uint64_t v, int from);
+
 #endif

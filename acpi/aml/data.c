@@ -1,0 +1,76 @@
+/* Data objects: String, Buffer, Package, VarPackage (ACPI 6.4 20.2.3). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct aml_obj *
+aml_buffer_op(struct frame *f)
+{
+	const uint8_t *end = aml_pkg_end(f), *save_end = f->end;
+	uint64_t size;
+	size_t have;
+	struct aml_obj *b;
+
+	f->end = end;
+	size = aml_eval_int(f);
+	f->end = save_end;
+	if (size > (1u << 24))
+		aml_fail(f, "Buffer of %llu bytes is not plausible", (unsigned long long)size);
+	have = (size_t)(end - f->pc);
+	b = obj_buf(f->ns, NULL, size);
+	memcpy(b->b.p, f->pc, have < size ? have : size);
+	f->pc = end;
+	return b;
+}
+
+struct aml_obj *
+aml_package_op(struct frame *f, int var)
+{
+	const uint8_t *end = aml_pkg_end(f), *save_end = f->end;
+	uint64_t n;
+	struct aml_obj *p;
+	uint32_t i = 0;
+
+	f->end = end;
+	n = var ? aml_eval_int(f) : aml_next(f);
+	if (n > 65536)
+		aml_fail(f, "Package of %llu elements is not plausible", (unsigned long long)n);
+	p = obj_pkg(f->ns, (uint32_t)n);
+	while (f->pc < end) {
+		struct aml_obj *e;
+
+		if (aml_name_start(aml_peek(f))) {
+			struct name_path np;
+			char buf[256];
+
+			aml_name_string(f, &np);
+			e = obj_new(f->ns, AML_NAMEREF);
+			e->nref.scope = f->scope;
+			e->nref.np = arena_alloc(f->ns, sizeof np);
+			memcpy(e->nref.np, &np, sizeof np);
+			path_format(&np, buf, sizeof buf);
+			e->nref.path = obj_str(f->ns, buf, strlen(buf))->s.p;
+			aml_nameref_node(e);
+		} else
+			e = aml_eval_arg(f);
+		if (i < n)
+			p->pkg.e[i] = e;
+		i++;
+	}
+	f->end = save_end;
+	f->pc = end;
+	return p;
+}
+
+struct aml_obj *
+aml_string_op(struct frame *f)
+{
+	const uint8_t *s = f->pc;
+
+	while (aml_peek(f))
+		f->pc++;
+	f->pc++;
+	return obj_str(f->ns, (const char *)s, (size_t)(f->pc - 1 - s));
+}

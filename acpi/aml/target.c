@@ -1,0 +1,227 @@
+/* Targets (SuperName, Target) and Store with its implicit conversions (ACPI 6.4 19.3.5). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+void
+aml_super_name(struct frame *f, struct target *t, int lenient)
+{
+	uint8_t c = aml_peek(f);
+
+	memset(t, 0, sizeof *t);
+	if (c == 0x00) {
+		f->pc++;
+		t->k = T_NONE;
+	} else if (c >= 0x60 && c <= 0x67) {
+		f->pc++;
+		t->k = T_LOCAL;
+		t->idx = c - 0x60;
+	} else if (c >= 0x68 && c <= 0x6e) {
+		f->pc++;
+		t->k = T_ARG;
+		t->idx = c - 0x68;
+	} else if (c == EXT && f->pc + 1 < f->end && f->pc[1] == 0x31) {
+		f->pc += 2;
+		t->k = T_DEBUG;
+	} else if (aml_name_start(c)) {
+		struct name_path p;
+
+		aml_name_string(f, &p);
+		t->node = path_lookup(f->scope, &p);
+		while (t->node && t->node->kind == N_ALIAS)
+			t->node = t->node->target;
+		if (!t->node && !lenient) {
+			char buf[256];
+
+			path_format(&p, buf, sizeof buf);
+			aml_fail(f, "name %s not found", buf);
+		}
+		/* A method name here is the method itself (CondRefOf, ObjectType, RefOf), not a call. */
+		t->k = T_NODE;
+	} else if (c == 0x71 || c == 0x83 || c == 0x88) {
+		t->ref = aml_eval_arg(f);
+		t->k = T_REF;
+		if (t->ref->type != AML_REF)
+			aml_fail(f, "target is a %s, not a reference", type_name(t->ref->type));
+	} else
+		aml_fail(f, "opcode 0x%02x is not a valid target", c);
+}
+
+struct aml_obj *
+aml_read_target(struct frame *f, const struct target *t)
+{
+	struct aml_obj *o = NULL;
+
+	switch (t->k) {
+	case T_LOCAL:
+		o = f->locals[t->idx];
+		if (!o)
+			aml_fail(f, "Local%d used before it was set", t->idx);
+		return deref(f, o);
+	case T_ARG:
+		o = f->args[t->idx];
+		if (!o)
+			aml_fail(f, "Arg%d was not passed", t->idx);
+		return deref(f, o);
+	case T_NODE: {
+		struct aml_obj r = { .type = AML_REF };
+
+		r.ref.kind = REF_NODE;
+		r.ref.node = t->node;
+		if (t->node->kind == N_NAME)
+			return t->node->obj;
+		o = deref(f, &r);
+		return o == &r ? obj_copy(f->ns, &r) : o;
+	}
+	case T_REF:
+		return deref(f, t->ref);
+	case T_DEBUG:
+		return obj_new(f->ns, AML_DEBUG);
+	default:
+		aml_fail(f, "no target to read");
+	}
+}
+
+/* Store into a named object: implicit conversion to the type it has (ACPI 6.4 19.3.5.8). */
+static void
+aml_store_node(struct frame *f, struct aml_node *n, struct aml_obj *v)
+{
+	struct aml_obj *cur;
+
+	v = deref(f, v);
+	switch (n->kind) {
+	case N_NAME:
+		cur = n->obj;
+		if (cur && cur->type == AML_INT)
+			n->obj = aml_int(f->ns, to_int(f, v));
+		else if (cur && cur->type == AML_STR && v->type != AML_STR)
+			n->obj = obj_copy(f->ns, to_string(f, v));
+		else if (cur && cur->type == AML_BUF && v->type != AML_PKG) {
+			struct aml_obj *b = to_buffer(f, v);
+			struct aml_obj *nb = obj_buf(f->ns, NULL, cur->b.len);
+
+			memcpy(nb->b.p, b->b.p, b->b.len < cur->b.len ? b->b.len : cur->b.len);
+			n->obj = nb;
+		} else
+			n->obj = obj_copy(f->ns, v);
+		return;
+	case N_FIELD:
+		field_write(f, n, v);
+		return;
+	case N_BUFFER_FIELD:
+		buffer_field_write(f, n, v);
+		return;
+	default:
+		aml_fail(f, "cannot store into a %s", type_name(node_type(n)));
+	}
+}
+
+static void
+aml_store_ref(struct frame *f, struct aml_obj *ref, struct aml_obj *v)
+{
+	switch (ref->ref.kind) {
+	case REF_NODE:
+		aml_store_node(f, ref->ref.node, v);
+		return;
+	case REF_SLOT:
+		*ref->ref.slot = obj_copy(f->ns, deref(f, v));
+		return;
+	case REF_PKG_ELEM:
+		ref->ref.container->pkg.e[ref->ref.index] = obj_copy(f->ns, deref(f, v));
+		return;
+	case REF_BUF_BYTE:
+		ref->ref.container->b.p[ref->ref.index] = (uint8_t)to_int(f, v);
+		return;
+	}
+}
+
+void
+aml_store(struct frame *f, const struct target *t, struct aml_obj *v)
+{
+	switch (t->k) {
+	case T_NONE:
+	case T_DEBUG:
+		return;
+	case T_LOCAL:
+		f->locals[t->idx] = v->type == AML_REF ? obj_copy(f->ns, v) : obj_copy(f->ns, deref(f, v));
+		return;
+	case T_ARG:
+		if (f->args[t->idx] && f->args[t->idx]->type == AML_REF)
+			aml_store_ref(f, f->args[t->idx], v);
+		else
+			f->args[t->idx] = obj_copy(f->ns, v->type == AML_REF ? v : deref(f, v));
+		return;
+	case T_NODE:
+		if (!t->node)
+			aml_fail(f, "store into a name that does not exist");
+		aml_store_node(f, t->node, v);
+		return;
+	case T_REF:
+		aml_store_ref(f, t->ref, v);
+		return;
+	}
+}
+
+/* Parse the target of an operator and store its result there; returns the result. */
+struct aml_obj *
+aml_result(struct frame *f, struct aml_obj *v)
+{
+	struct target t;
+
+	aml_super_name(f, &t, 0);
+	aml_store(f, &t, v);
+	return v;
+}
+
+struct aml_obj *
+aml_int_result(struct frame *f, uint64_t v)
+{
+	return aml_result(f, aml_int(f->ns, v & f->ns->ones));
+}
+
+struct aml_obj *
+aml_ref_of(struct frame *f, struct target *t)
+{
+	struct aml_obj *r = obj_new(f->ns, AML_REF);
+
+	switch (t->k) {
+	case T_LOCAL:
+		r->ref.kind = REF_SLOT;
+		r->ref.slot = &f->locals[t->idx];
+		return r;
+	case T_ARG:
+		if (f->args[t->idx] && f->args[t->idx]->type == AML_REF)
+			return f->args[t->idx];
+		r->ref.kind = REF_SLOT;
+		r->ref.slot = &f->args[t->idx];
+		return r;
+	case T_NODE:
+		r->ref.kind = REF_NODE;
+		r->ref.node = t->node;
+		return r;
+	case T_REF:
+		return t->ref;
+	default:
+		aml_fail(f, "RefOf needs a name, a Local or an Arg");
+	}
+}
+
+uint64_t
+aml_object_type(struct frame *f, struct target *t)
+{
+	struct aml_obj *o;
+
+	if (t->k == T_NODE)
+		return node_type(t->node);
+	if (t->k == T_DEBUG)
+		return AML_DEBUG;
+	o = t->k == T_LOCAL ? f->locals[t->idx] : t->k == T_ARG ? f->args[t->idx] : t->ref;
+	if (!o)
+		return AML_UNINIT;
+	if (o->type == AML_REF && o->ref.kind == REF_NODE)
+		return node_type(o->ref.node);
+	o = deref(f, o);
+	return o->type == AML_NAMEREF ? (o->nref.node ? node_type(o->nref.node) : 0) : o->type;
+}
