@@ -171,7 +171,32 @@ int	label_matches(const char *exact, const char *prefix, const char *label);
 void	core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* loop.c */
+extern struct core_config *core_cfg;	/* the running config */
 int	loop_run(struct core_config *cfg, const char *config_file, const char *bin_dir);
 void	loop_child_exited(struct child *c);
+
+/* sessions.c: the sessions core serves itself; the only way core sends to a child */
+void	child_send(struct child *, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+	    const int *fds, unsigned nfds);
+void	open_deny(struct child *, uint32_t seq, int err, const char *why);
+void	open_grant(struct child *, uint32_t seq, int fd);
+void	open_core_session(struct child *, uint32_t seq, const struct core_service *,
+	    const char *label, const char *args, unsigned long ram);
+void	handle_session_call(unsigned i);
+unsigned sessions_count(void);
+int	sessions_fd(unsigned i);
+void	sessions_drop_client(struct child *);
+void	sessions_drop_all(void);
+
+/* broker.c: sessions of services children provide */
+void	open_child_session(struct child *, uint32_t seq, struct child *server,
+	    const char *service, const char *label, const char *args, unsigned long ram);
+void	handle_response(struct child *, struct mkx_msg *);
+void	broker_announced(struct child *, const char *service);
+void	broker_child_exited(struct child *, const char *how);
+void	broker_drop_all(void);
+
+/* parent.c: requests on the parent channel */
+void	handle_parent_msg(struct child *);
 
 #endif

@@ -1,0 +1,149 @@
+/*
+ * The parent channel, core's side: what a child may ask (sessions,
+ * announcements, answers to session requests) and how each is routed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mkx/args.h>
+#include "core.h"
+
+static void
+handle_session_open(struct child *c, struct mkx_msg *m)
+{
+	const char *service = (char *)m->payload, *args;
+	char why[512], arg_label[128] = "", label[192];
+	const struct route_rule *rule;
+	unsigned long ram = 0;
+	int err;
+
+	if (m->hdr.len < 2 || m->payload[m->hdr.len - 1] ||
+	    strlen(service) + 1 >= m->hdr.len || !*service) {
+		open_deny(c, m->hdr.seq, -EINVAL, "malformed session request");
+		core_log("child \"%s\": malformed session request; denied", c->cfg->name);
+		return;
+	}
+	args = service + strlen(service) + 1;
+	err = mkx_arg_string(args, "label", arg_label, sizeof arg_label);
+	if (err && err != -ENOENT) {
+		snprintf(why, sizeof why, "bad session arguments \"%.200s\"", args);
+		core_log("denied %s session of \"%s\": %s", service, c->cfg->name, why);
+		open_deny(c, m->hdr.seq, -EINVAL, why);
+		return;
+	}
+	if (arg_label[0])
+		snprintf(label, sizeof label, "%s -> %s", c->cfg->name, arg_label);
+	else
+		snprintf(label, sizeof label, "%s", c->cfg->name);
+	err = mkx_arg_ulong(args, "ram_quota", &ram);
+	if (err == -EINVAL) {
+		snprintf(why, sizeof why, "ram_quota in \"%.200s\" is not a number", args);
+		core_log("denied %s session \"%s\": %s", service, label, why);
+		open_deny(c, m->hdr.seq, -EINVAL, why);
+		return;
+	}
+	rule = route_find(core_cfg, c->cfg, service, label);
+	if (!rule) {
+		snprintf(why, sizeof why, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
+		    service, label, c->cfg->name);
+		core_log("denied %s session \"%s\": %s", service, label, why);
+		open_deny(c, m->hdr.seq, -EPERM, why);
+		return;
+	}
+	if (c->nsessions >= SESSIONS_PER_CHILD) {
+		snprintf(why, sizeof why, "\"%s\" holds %d sessions already (the limit)",
+		    c->cfg->name, SESSIONS_PER_CHILD);
+		core_log("denied %s session \"%s\": %s", service, label, why);
+		open_deny(c, m->hdr.seq, -EAGAIN, why);
+		return;
+	}
+	if (ram > c->ram_left) {
+		snprintf(why, sizeof why, "ram_quota %lu exceeds the %lu bytes left of \"%s\"'s RAM quantum",
+		    ram, c->ram_left, c->cfg->name);
+		core_log("denied %s session \"%s\": %s", service, label, why);
+		open_deny(c, m->hdr.seq, -EDQUOT, why);
+		return;
+	}
+	if (!rule->child[0]) {
+		const struct core_service *svc = core_service_find(service);
+
+		if (!svc) {
+			snprintf(why, sizeof why, "core provides no service \"%s\" (route at line %d)",
+			    service, rule->line);
+			core_log("denied %s session \"%s\": %s", service, label, why);
+			open_deny(c, m->hdr.seq, -ENOENT, why);
+			return;
+		}
+		open_core_session(c, m->hdr.seq, svc, label, args, ram);
+		return;
+	}
+	open_child_session(c, m->hdr.seq, child_by_name(rule->child), service, label, args, ram);
+}
+
+static void
+handle_announce(struct child *c, struct mkx_msg *m)
+{
+	const char *service = (char *)m->payload;
+	int ok = 0;
+
+	if (m->hdr.len < 2 || m->payload[m->hdr.len - 1] || strlen(service) >= NAME_MAX_LEN) {
+		child_send(c, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
+		return;
+	}
+	for (unsigned i = 0; i < c->cfg->nprovides; i++)
+		ok |= !strcmp(c->cfg->provides[i], service);
+	if (!ok) {
+		core_log("child \"%s\" announced \"%s\", which its <provides> does not list; refused",
+		    c->cfg->name, service);
+		child_send(c, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
+		return;
+	}
+	for (unsigned i = 0; i < c->nannounced; i++)
+		if (!strcmp(c->announced[i], service))
+			ok = 2;
+	if (ok == 1 && c->nannounced < PROVIDES_MAX)
+		strcpy(c->announced[c->nannounced++], service);
+	child_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
+	if (core_cfg->verbose)
+		core_log("child \"%s\" announces service \"%s\"", c->cfg->name, service);
+	broker_announced(c, service);
+}
+
+void
+handle_parent_msg(struct child *c)
+{
+	static struct mkx_msg m;
+	int err = mkx_rpc_recv(c->sock, &m);
+
+	if (err == -EAGAIN)
+		return;
+	if (err == -ECONNRESET) {
+		/* The child closed its channel; it is exiting. SIGCHLD follows. */
+		close(c->sock);
+		c->sock = -1;
+		return;
+	}
+	if (err) {
+		core_log("child \"%s\": %s on the parent channel; message dropped",
+		    c->cfg->name, mkx_rpc_strerror(err));
+		return;
+	}
+	switch (m.hdr.op) {
+	case MKX_OP_SESSION_OPEN:	handle_session_open(c, &m); break;
+	case MKX_OP_ANNOUNCE:		handle_announce(c, &m); break;
+	case MKX_OP_SESSION_RESPONSE:	handle_response(c, &m); break;
+	case MKX_OP_EXIT:		break;
+	default:
+		core_log("child \"%s\": unknown operation %u on the parent channel; refused",
+		    c->cfg->name, m.hdr.op);
+		child_send(c, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
+	}
+	mkx_msg_close_fds(&m);
+}
+

@@ -1,0 +1,168 @@
+/*
+ * Sessions core serves itself (LOG, ROM, Report, IO_PORT, IO_MEM): opening
+ * them, serving their calls, closing them; and the one way core sends to a
+ * child (child_send), which never blocks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mkx/args.h>
+#include "core.h"
+
+struct csession {
+	int			sock;
+	const struct core_service *svc;
+	void			*state;
+	struct child		*client;
+	unsigned long		ram;
+	char			label[192];
+};
+
+static struct csession csessions[CORE_SESSIONS_MAX];
+static unsigned ncsessions;
+
+/*
+ * Everything core sends to a child goes through here. The channel is
+ * non-blocking: a child that does not read what core sends cannot stop
+ * core; the message is dropped and that is logged (once per child).
+ */
+void
+child_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+    const int *fds, unsigned nfds)
+{
+	int err;
+
+	if (c->sock < 0)
+		return;
+	err = mkx_rpc_send(c->sock, op, seq, status, p, len, fds, nfds);
+	if (err && !c->send_failed) {
+		c->send_failed = 1;
+		core_log("child \"%s\" %s; message dropped", c->cfg->name,
+		    err == -EAGAIN ? "does not read its parent channel" : mkx_rpc_strerror(err));
+	}
+}
+
+void
+open_deny(struct child *c, uint32_t seq, int err, const char *why)
+{
+	child_send(c, MKX_OP_SESSION_OPEN, seq, err, why, strlen(why) + 1, NULL, 0);
+}
+
+void
+open_grant(struct child *c, uint32_t seq, int fd)
+{
+	child_send(c, MKX_OP_SESSION_OPEN, seq, 0, NULL, 0, &fd, 1);
+}
+
+static void
+csession_drop(unsigned i)
+{
+	struct csession *s = &csessions[i];
+
+	s->svc->close(s->state);
+	close(s->sock);
+	s->client->nsessions--;
+	s->client->ram_left += s->ram;
+	csessions[i] = csessions[--ncsessions];
+}
+
+/* Session request for a core service. */
+void
+open_core_session(struct child *c, uint32_t seq, const struct core_service *svc,
+    const char *label, const char *args, unsigned long ram)
+{
+	char why[512] = "";
+	void *state = NULL;
+	int sv[2], err;
+
+	if (ncsessions == CORE_SESSIONS_MAX) {
+		open_deny(c, seq, -EAGAIN, "core has no room for more sessions");
+		return;
+	}
+	err = svc->open(c, label, args, &state, why, sizeof why);
+	if (err) {
+		core_log("denied %s session \"%s\": %s", svc->name, label, why);
+		open_deny(c, seq, err, why);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		svc->close(state);
+		open_deny(c, seq, -errno, "core cannot create a session socket");
+		return;
+	}
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);	/* see child_send */
+	csessions[ncsessions++] = (struct csession){
+		.sock = sv[0], .svc = svc, .state = state, .client = c, .ram = ram,
+	};
+	snprintf(csessions[ncsessions - 1].label, sizeof csessions[0].label, "%s", label);
+	c->nsessions++;
+	c->ram_left -= ram;
+	open_grant(c, seq, sv[1]);
+	close(sv[1]);
+	if (core_cfg->verbose)
+		core_log("%s session \"%s\" opened", svc->name, label);
+}
+
+void
+handle_session_call(unsigned i)
+{
+	static struct mkx_msg m;
+	static struct mkx_reply r;
+	struct csession *s = &csessions[i];
+	int err = mkx_rpc_recv(s->sock, &m), status;
+
+	if (err == -EAGAIN)
+		return;
+	if (err) {
+		if (err != -ECONNRESET)
+			core_log("%s session \"%s\": %s; session closed", s->svc->name, s->label,
+			    mkx_rpc_strerror(err));
+		else if (core_cfg->verbose)
+			core_log("%s session \"%s\" closed", s->svc->name, s->label);
+		csession_drop(i);
+		return;
+	}
+	r.len = 0;
+	r.nfds = 0;
+	status = s->svc->call(s->state, &m, &r);
+	mkx_msg_close_fds(&m);
+	err = mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len, r.fds, r.nfds);
+	if (err) {
+		core_log("%s session \"%s\": %s; session closed", s->svc->name, s->label,
+		    err == -EAGAIN ? "the client does not read its replies" : mkx_rpc_strerror(err));
+		csession_drop(i);
+	}
+}
+
+unsigned
+sessions_count(void)
+{
+	return ncsessions;
+}
+
+int
+sessions_fd(unsigned i)
+{
+	return csessions[i].sock;
+}
+
+void
+sessions_drop_client(struct child *c)
+{
+	for (unsigned i = ncsessions; i-- > 0;)
+		if (csessions[i].client == c)
+			csession_drop(i);
+}
+
+void
+sessions_drop_all(void)
+{
+	while (ncsessions)
+		csession_drop(ncsessions - 1);
+}
