@@ -42,6 +42,7 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 	/* A child sees only what core gives it; sanitizer settings pass, for tests. */
 	char *envp[8] = { label, fdenv, "PATH=/bin:/usr/bin", NULL };
 	static const char *const passed[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	static char passed_env[3][512];
 	unsigned ne = 3;
 	int null = open("/dev/null", O_RDONLY);
 
@@ -63,7 +64,7 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 		close(sock);
 	} else
 		fcntl(sock, F_SETFD, 0);
-	/* Everything above fd 3 is core's: close it (close_range needs 5.9, we have 6.1). */
+	/* Everything above fd 3 is core's (sessions, channels of other children): not for this child. */
 	for (int fd = MKX_PARENT_FD + 1; fd < 1024; fd++)
 		close(fd);
 	if (io_port_grant_direct(all, cfg->name) < 0)
@@ -75,8 +76,10 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 	for (unsigned i = 0; i < 3; i++) {
 		char *v = getenv(passed[i]);
 
-		if (v)
-			envp[ne++] = v - strlen(passed[i]) - 1;	/* the "NAME=value" string itself */
+		if (v) {
+			snprintf(passed_env[i], sizeof passed_env[i], "%s=%s", passed[i], v);
+			envp[ne++] = passed_env[i];
+		}
 	}
 	envp[ne] = NULL;
 	snprintf(label, sizeof label, "MKX_LABEL=%s", cfg->name);
