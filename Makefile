@@ -36,7 +36,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 APPS	:= hello_server hello_client
 TEST_COMPONENTS := $(notdir $(basename $(wildcard tests/components/*.c)))
-DRIVERS	:= $(filter-out common,$(notdir $(wildcard drivers/*)))
+DRIVERS	:= $(filter-out common,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
 DRV_COMMON_SRC := $(wildcard drivers/common/*.c)
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 
