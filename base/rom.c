@@ -57,8 +57,8 @@ rom_fetch(struct mkx_rom *r)
 	return 0;
 }
 
-int
-mkx_rom_open(struct mkx_rom *r, const char *name)
+static int
+rom_open(struct mkx_rom *r, const char *name, int quiet)
 {
 	static __thread struct mkx_msg reply;
 	char args[256], why[256];
@@ -69,7 +69,8 @@ mkx_rom_open(struct mkx_rom *r, const char *name)
 	snprintf(args, sizeof args, "label=\"%s\"", name);
 	err = mkx_session_open(&r->s, "ROM", args, why, sizeof why);
 	if (err) {
-		mkx_error("ROM \"%s\" denied: %s", name, why);
+		if (!quiet)
+			mkx_error("ROM \"%s\" denied: %s", name, why);
 		return err;
 	}
 	r->sigfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -81,6 +82,18 @@ mkx_rom_open(struct mkx_rom *r, const char *name)
 		mkx_rom_close(r);
 	}
 	return err;
+}
+
+int
+mkx_rom_open(struct mkx_rom *r, const char *name)
+{
+	return rom_open(r, name, 0);
+}
+
+int
+mkx_rom_try_open(struct mkx_rom *r, const char *name)
+{
+	return rom_open(r, name, 1);
 }
 
 int

@@ -33,7 +33,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
 	}
 	/* The ROM appears when its report is first published. */
-	while (mkx_rom_open(&rom, name)) {
+	while (mkx_rom_try_open(&rom, name)) {
 		if (waited >= wait_ms) {
 			mkx_error("ROM \"%s\" did not appear within %lu ms", name, wait_ms);
 			mkx_exit(1);

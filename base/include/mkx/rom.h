@@ -27,6 +27,9 @@ struct mkx_rom {
  */
 int	mkx_rom_open(struct mkx_rom *, const char *name);
 
+/* The same, but a denial is not logged: for ROMs that may not exist yet (reports). */
+int	mkx_rom_try_open(struct mkx_rom *, const char *name);
+
 /*
  * Fetch the newest content (after sigfd fired). Drains sigfd. Returns 0 or
  * -errno; on error the old content stays.
