@@ -194,7 +194,7 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 {
 	static struct pci_res res[PCI_RES_MAX];
 	uint64_t end = s->base + s->size;
-	int n = backend->resources(res, PCI_RES_MAX);
+	int n = -1;	/* the PCI resources, read only if a PCI policy applies */
 	char pols[512], dev[16];
 
 	for (unsigned i = 0; i < config->nio_mem; i++) {
@@ -203,6 +203,8 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 		if (!label_matches(p->label, p->label_prefix, label))
 			continue;
 		if (p->kind == IO_MEM_PCI) {
+			if (n < 0)
+				n = backend->resources(res, PCI_RES_MAX);
 			for (int j = 0; j < n; j++) {
 				const struct pci_res *r = &res[j];
 
