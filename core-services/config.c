@@ -317,6 +317,48 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 }
 
 static int
+parse_irq(struct ctx *x, const struct mkx_xml *n)
+{
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct irq_policy *pol;
+		const char *l, *pci;
+		unsigned long v;
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <irq>", p->name);
+		if (x->cfg->nirq == IRQ_POLICIES_MAX)
+			return bad(x, p->line, "more than %d IRQ policies", IRQ_POLICIES_MAX);
+		pol = &x->cfg->irq[x->cfg->nirq++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		pol->bdf = -1;
+		if ((l = mkx_xml_attr(p, "label")))
+			snprintf(pol->label, sizeof pol->label, "%s", l);
+		else if ((l = mkx_xml_attr(p, "label_prefix")))
+			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
+		else
+			return bad(x, p->line, "IRQ <policy> needs label or label_prefix");
+		if ((pci = mkx_xml_attr(p, "pci"))) {
+			unsigned b, d, f;
+			char end;
+
+			if (sscanf(pci, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7)
+				return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:03.0", pci);
+			pol->bdf = (int)(b << 8 | d << 3 | f);
+		} else if (mkx_xml_attr(p, "vendor_id")) {
+			if (mkx_xml_attr_ulong(p, "vendor_id", 0, &v) || v > 0xffff)
+				return bad(x, p->line, "vendor_id must be a 16-bit number");
+			pol->vendor = (unsigned)v;
+			if (mkx_xml_attr_ulong(p, "device_id", 0, &v) || v > 0xffff)
+				return bad(x, p->line, "with vendor_id, give a 16-bit device_id too");
+			pol->device = (unsigned)v;
+		} else
+			return bad(x, p->line, "IRQ <policy> names a function: pci=\"BB:DD.F\" or vendor_id/device_id");
+	}
+	return 0;
+}
+
+static int
 provided_by_someone(const struct core_config *cfg, const char *service)
 {
 	if (core_service_find(service))
@@ -374,7 +416,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
     const char *file, const char *bin_dir, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", "io_mem", NULL
+		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", NULL
 	};
 	struct ctx x = { cfg, file, bin_dir, err, errlen };
 	char perr[256];
@@ -421,6 +463,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_io_port(&x, n);
 		else if (!strcmp(n->name, "io_mem"))
 			rc = parse_io_mem(&x, n);
+		else if (!strcmp(n->name, "irq"))
+			rc = parse_irq(&x, n);
 		else if (!strcmp(n->name, "parent-provides")) {
 			for (struct mkx_xml *s = n->child; s && !rc; s = s->next) {
 				const char *name = mkx_xml_attr(s, "name");
@@ -428,7 +472,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 				if (strcmp(s->name, "service") || !name)
 					rc = bad(&x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
 				else if (!core_service_find(name))
-					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM, Report",
+					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM, IRQ, Report",
 					    name);
 			}
 		}

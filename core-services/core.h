@@ -59,6 +59,17 @@ struct io_mem_policy {
 
 #define IO_MEM_POLICIES_MAX 32
 
+/* An IRQ policy (service_irq.c): which labels may have which function's interrupt. */
+struct irq_policy {
+	char		label_prefix[128];
+	char		label[128];
+	int		bdf;		/* -1: by vendor/device */
+	unsigned	vendor, device;
+	int		line;
+};
+
+#define IRQ_POLICIES_MAX 16
+
 struct start_cfg {
 	char		name[NAME_MAX_LEN];
 	char		binary[NAME_MAX_LEN];
@@ -86,6 +97,8 @@ struct core_config {
 	struct io_mem_policy	io_mem[IO_MEM_POLICIES_MAX];
 	unsigned		nio_mem;
 	char			io_mem_backend[32];	/* "auto", "linux-sysfs", "sim" */
+	struct irq_policy	irq[IRQ_POLICIES_MAX];
+	unsigned		nirq;
 	int			verbose;
 };
 
@@ -142,7 +155,8 @@ struct core_service {
 	void	(*close)(void *state);
 };
 
-extern const struct core_service service_log, service_rom, service_io_port, service_io_mem, service_report;
+extern const struct core_service service_log, service_rom, service_io_port, service_io_mem, service_report,
+	service_irq;
 
 /* service_report.c: the newest report of that name, or NULL. */
 const char *report_get(const char *name, size_t *len);
@@ -172,6 +186,9 @@ void	core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* loop.c */
 extern struct core_config *core_cfg;	/* the running config */
+/* Services watch fds of their own (e.g. interrupts): fn(arg) when fd is readable. */
+int	loop_watch(int fd, void (*fn)(void *), void *arg);
+void	loop_unwatch(int fd);
 int	loop_run(struct core_config *cfg, const char *config_file, const char *bin_dir);
 void	loop_child_exited(struct child *c);
 

@@ -25,6 +25,34 @@
 struct core_config *core_cfg;
 static int finished;
 
+#define WATCHES_MAX 32
+#define WHO_WATCH 1000000	/* who[] of a watch: WHO_WATCH + index */
+
+static struct watch {
+	int	fd;
+	void	(*fn)(void *);
+	void	*arg;
+} watches[WATCHES_MAX];
+
+int
+loop_watch(int fd, void (*fn)(void *), void *arg)
+{
+	for (unsigned i = 0; i < WATCHES_MAX; i++)
+		if (!watches[i].fn) {
+			watches[i] = (struct watch){ fd, fn, arg };
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void
+loop_unwatch(int fd)
+{
+	for (unsigned i = 0; i < WATCHES_MAX; i++)
+		if (watches[i].fn && watches[i].fd == fd)
+			watches[i].fn = NULL;
+}
+
 void
 loop_child_exited(struct child *c)
 {
@@ -111,8 +139,9 @@ exit_status(void)
 int
 loop_run(struct core_config *config, const char *config_file, const char *bin_dir)
 {
-	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX];
-	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX];	/* >=0 child, <0 -(session+1) */
+	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
+	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch */
+	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
 	sigset_t mask;
 	int sfd, bad;
 
@@ -146,6 +175,12 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		pfd[n].fd = sfd;
 		pfd[n].events = POLLIN;
 		who[n++] = 0;
+		for (unsigned i = 0; i < WATCHES_MAX; i++)
+			if (watches[i].fn) {
+				pfd[n].fd = watches[i].fd;
+				pfd[n].events = POLLIN;
+				who[n++] = WHO_WATCH + (int)i;
+			}
 		for (unsigned i = 0; i < nchildren; i++)
 			if (children[i].sock >= 0) {
 				pfd[n].fd = children[i].sock;
@@ -162,12 +197,20 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			core_log("poll: %s", strerror(errno));
 			break;
 		}
+		/* Watches first: an interrupt should not wait behind calls. */
+		for (unsigned k = 1; k < n; k++)
+			if (pfd[k].revents && who[k] >= WHO_WATCH) {
+				struct watch *w = &watches[who[k] - WHO_WATCH];
+
+				if (w->fn && w->fd == pfd[k].fd)
+					w->fn(w->arg);
+			}
 		/* Sessions from the back, so dropping one does not move an unhandled one. */
 		for (unsigned k = n; k-- > 1;)
 			if (pfd[k].revents && who[k] < 0)
 				handle_session_call((unsigned)(-who[k] - 1));
 		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= 0 && children[who[k]].sock == pfd[k].fd)
+			if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && children[who[k]].sock == pfd[k].fd)
 				handle_parent_msg(&children[who[k]]);
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;

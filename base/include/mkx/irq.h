@@ -1,0 +1,38 @@
+/*
+ * IRQ session: interrupts of one PCI function (legacy INTx today), as an
+ * eventfd that becomes readable on each interrupt. The line stays masked
+ * until the client acks (Genode's ack_irq semantics). Session arg:
+ * pci="BB:DD.F" (the platform driver will name devices for its clients).
+ */
+#ifndef MKX_IRQ_H
+#define MKX_IRQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mkx/session.h>
+
+#define MKX_IRQ_SIGH	0x100	/* req: fd 0 = eventfd to signal */
+#define MKX_IRQ_ACK	0x101	/* unmask the line */
+#define MKX_IRQ_INFO	0x102	/* reply: u32 gsi, u32 type (0 = legacy INTx) */
+
+struct mkx_irq {
+	struct mkx_session	s;
+	int			fd;	/* eventfd, readable after an interrupt */
+	uint32_t		gsi;
+};
+
+/* Open the IRQ session of function pci ("00:03.0"). 0 or -errno with why. */
+int	mkx_irq_open(struct mkx_irq *, const char *pci, char *why, size_t whylen);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for interrupts. Returns how many
+ * arrived since the last wait (>= 1), 0 on timeout, or -errno.
+ */
+int	mkx_irq_wait(struct mkx_irq *, int timeout_ms);
+
+/* Unmask the line after the device was serviced. 0 or -errno. */
+int	mkx_irq_ack(struct mkx_irq *);
+
+void	mkx_irq_close(struct mkx_irq *);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * How core receives a PCI function's interrupts. linux/irq_uio.c binds the
+ * function to uio_pci_generic and reads /dev/uioN (INTx; the kernel masks
+ * the line in its handler, core unmasks it on the client's ack through the
+ * sysfs config file). The same table can take VFIO (MSI) later.
+ */
+#ifndef IRQ_BACKEND_H
+#define IRQ_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct irq_backend {
+	const char *name;
+	/* Vendor and device ID of a function, or -ENOENT. */
+	int	(*identify)(unsigned bdf, unsigned *vendor, unsigned *device);
+	/*
+	 * Take the function's interrupt: *fd becomes readable per interrupt.
+	 * Returns 0 (line state in *line) or -errno with why.
+	 */
+	int	(*attach)(unsigned bdf, void **line, int *fd, uint32_t *gsi, char *why, size_t whylen);
+	/* After *fd was readable: consume the event. Returns the interrupt count or -errno. */
+	int	(*event)(void *line);
+	int	(*unmask)(void *line);
+	void	(*detach)(void *line);
+};
+
+extern const struct irq_backend irq_uio;
+
+#endif
