@@ -22,14 +22,21 @@ mkx_irq_open(struct mkx_irq *irq, const char *pci, char *why, size_t whylen)
 	err = mkx_session_open(&irq->s, "IRQ", args, why, whylen);
 	if (err)
 		return err;
-	irq->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (irq->fd < 0) {
-		err = -errno;
-		snprintf(why, whylen, "eventfd: %s", strerror(errno));
-		mkx_session_close(&irq->s);
-		return err;
+	err = mkx_session_call(&irq->s, MKX_IRQ_FD, NULL, 0, NULL, 0, &reply);
+	if (err == 0 && reply.hdr.nfds == 1) {
+		irq->fd = mkx_msg_take_fd(&reply, 0);
+		irq->direct = 1;
+	} else {
+		mkx_msg_close_fds(&reply);
+		irq->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (irq->fd < 0) {
+			err = -errno;
+			snprintf(why, whylen, "eventfd: %s", strerror(errno));
+			mkx_session_close(&irq->s);
+			return err;
+		}
+		err = mkx_session_call(&irq->s, MKX_IRQ_SIGH, NULL, 0, &irq->fd, 1, &reply);
 	}
-	err = mkx_session_call(&irq->s, MKX_IRQ_SIGH, NULL, 0, &irq->fd, 1, &reply);
 	if (!err)
 		err = mkx_session_call(&irq->s, MKX_IRQ_INFO, NULL, 0, NULL, 0, &reply);
 	if (err || reply.hdr.len < 4) {
@@ -55,6 +62,15 @@ mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
 		return -errno;
 	if (rc == 0)
 		return 0;
+	if (irq->direct) {
+		uint32_t count, seen;
+
+		if (read(irq->fd, &count, sizeof count) != sizeof count)
+			return -errno;
+		seen = count - irq->last;
+		irq->last = count;
+		return seen ? (int)seen : 1;
+	}
 	if (read(irq->fd, &n, sizeof n) != sizeof n)
 		return -errno;
 	return (int)n;

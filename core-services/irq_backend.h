@@ -22,6 +22,11 @@ struct irq_backend {
 	/* After *fd was readable: consume the event. Returns the interrupt count or -errno. */
 	int	(*event)(void *line);
 	int	(*unmask)(void *line);
+	/*
+	 * A new fd for the client that can do nothing but wait for this
+	 * line's interrupts, or -ENOTSUP: then core forwards them.
+	 */
+	int	(*client_fd)(void *line);
 	void	(*detach)(void *line);
 };
 

@@ -21,7 +21,8 @@ struct irq_session {
 	unsigned	bdf;
 	void		*line;
 	int		fd;		/* the backend's event fd, watched by the loop */
-	int		sigfd;		/* the client's eventfd */
+	int		sigfd;		/* the client's eventfd, when core forwards */
+	int		given_fd;	/* the source fd handed to the client */
 	uint32_t	gsi;
 	unsigned long	count;
 	char		label[192];
@@ -100,11 +101,10 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 		return -ENOMEM;
 	s->bdf = bdf;
 	s->sigfd = -1;
+	s->given_fd = -1;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	err = irq_uio.attach(bdf, &s->line, &s->fd, &s->gsi, why, whylen);
-	if (err || (err = loop_watch(s->fd, on_interrupt, s))) {
-		if (!err)
-			irq_uio.detach(s->line);
+	if (err) {
 		free(s);
 		return err;
 	}
@@ -121,13 +121,27 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	uint32_t info[2];
 
 	switch (req->hdr.op) {
-	case MKX_IRQ_SIGH:
+	case MKX_IRQ_SIGH:	/* core forwards: watch the source from now on */
 		if (req->hdr.nfds != 1)
 			return -EINVAL;
+		if (s->sigfd < 0 && loop_watch(s->fd, on_interrupt, s))
+			return -ENOSPC;
 		if (s->sigfd >= 0)
 			close(s->sigfd);
 		s->sigfd = mkx_msg_take_fd(req, 0);
 		return 0;
+	case MKX_IRQ_FD: {	/* the client waits on the source itself */
+		int fd = irq_uio.client_fd ? irq_uio.client_fd(s->line) : -ENOTSUP;
+
+		if (fd < 0)
+			return fd == -ENOTSUP ? -ENOSYS : fd;
+		if (s->given_fd >= 0)
+			close(s->given_fd);
+		s->given_fd = fd;	/* closed with the session, after the reply took its copy */
+		r->fds[0] = fd;
+		r->nfds = 1;
+		return 0;
+	}
 	case MKX_IRQ_ACK:
 		return irq_uio.unmask(s->line);
 	case MKX_IRQ_INFO:
@@ -146,14 +160,20 @@ irq_close(void *state)
 {
 	struct irq_session *s = state;
 
-	loop_unwatch(s->fd);
-	irq_uio.detach(s->line);
-	if (s->sigfd >= 0)
+	if (s->sigfd >= 0) {
+		loop_unwatch(s->fd);
 		close(s->sigfd);
+	}
+	if (s->given_fd >= 0)
+		close(s->given_fd);
+	irq_uio.detach(s->line);
 	for (unsigned i = 0; i < 16; i++)
 		if (active[i] == s)
 			active[i] = NULL;
-	core_log("IRQ \"%s\": released after %lu interrupts", s->label, s->count);
+	if (s->sigfd >= 0 || s->count)
+		core_log("IRQ \"%s\": released after %lu interrupts forwarded by core", s->label, s->count);
+	else
+		core_log("IRQ \"%s\": released (delivered directly to the client)", s->label);
 	free(s);
 }
 

@@ -34,3 +34,17 @@ awk -v rr="$rr" -v rw="$rw" -v dr="$dr" -v dw="$dw" 'BEGIN {
 	printf "  write32 /dev/mem mapping (reference) %8.1f ns   IO_MEM dataspace %8.1f ns   %.2fx\n", rw, dw, dw / rw
 }'
 python3 run/bench_acpi.py
+
+python3 run/runner.py bench/irq > build/bench-irq.log 2>&1 || { tail -20 build/bench-irq.log; exit 1; }
+L=build/images/bench-irq/serial.log
+raw=$(sed -n 's/.*bench: irq raw uio \([0-9.]*\) us.*/\1/p' $L)
+ses=$(sed -n 's/.*bench: irq session \([0-9.]*\) us.*/\1/p' $L)
+if [ -z "$raw" ] || [ -z "$ses" ]; then
+	echo "bench irq: a figure is missing; see $L"; exit 1
+fi
+echo
+echo "Interrupt round trip (edu raises, driver gets it, acks device and line), QEMU q35 TCG, mean of 500:"
+awk -v r="$raw" -v s="$ses" 'BEGIN {
+	printf "  plain UIO loop in one process (reference) %8.1f us   1.00x\n", r
+	printf "  IRQ session (uio fd handed out, ack RPC)  %8.1f us   %.2fx\n", s, s / r
+}'

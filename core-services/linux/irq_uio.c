@@ -155,6 +155,23 @@ uio_unmask(void *line)
 	return pwrite(l->cfg_fd, &cmd, 2, PCI_COMMAND) == 2 ? 0 : -errno;
 }
 
+/*
+ * /dev/uioN of uio_pci_generic: read waits for interrupts (a 4-byte
+ * count); write is irqcontrol, which this driver does not have (ENOSYS);
+ * it registers no memory maps, so mmap fails. Safe to give away.
+ */
+static int
+uio_client_fd(void *line)
+{
+	struct uio_line *l = line;
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", l->uio_fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);	/* a new open file: its own read position and flags */
+	return fd < 0 ? -errno : fd;
+}
+
 static void
 uio_detach(void *line)
 {
@@ -173,5 +190,5 @@ uio_detach(void *line)
 
 const struct irq_backend irq_uio = {
 	.name = "linux-uio", .identify = uio_identify, .attach = uio_attach, .event = uio_event,
-	.unmask = uio_unmask, .detach = uio_detach,
+	.unmask = uio_unmask, .client_fd = uio_client_fd, .detach = uio_detach,
 };

@@ -11,13 +11,24 @@
 #include <stdint.h>
 #include <mkx/session.h>
 
-#define MKX_IRQ_SIGH	0x100	/* req: fd 0 = eventfd to signal */
+#define MKX_IRQ_SIGH	0x100	/* req: fd 0 = eventfd that core signals per interrupt */
 #define MKX_IRQ_ACK	0x101	/* unmask the line */
 #define MKX_IRQ_INFO	0x102	/* reply: u32 gsi, u32 type (0 = legacy INTx) */
+#define MKX_IRQ_FD	0x103	/* reply: fd 0 = the interrupt source itself (see below) */
 
+/*
+ * Delivery: where the backend allows it, core hands the client the
+ * interrupt source itself (MKX_IRQ_FD: for UIO the /dev/uioN fd, which can
+ * do nothing but wait for this function's interrupts: 4-byte cumulative
+ * counts), so core is not on the delivery path; only the ack goes through
+ * core. Otherwise core forwards each interrupt to an eventfd (MKX_IRQ_SIGH).
+ * mkx_irq_* pick the way; a driver does not see which.
+ */
 struct mkx_irq {
 	struct mkx_session	s;
-	int			fd;	/* eventfd, readable after an interrupt */
+	int			fd;	/* readable after an interrupt */
+	int			direct;	/* fd is the source (4-byte counts), not an eventfd */
+	uint32_t		last;	/* direct: the count seen last */
 	uint32_t		gsi;
 };
 
