@@ -166,3 +166,19 @@ TEST(config_deep_nesting_refused_not_recursed)
 	CHECK_INT(load(xml), -EINVAL);
 	CHECK_STR_HAS(err, "nested too deeply");
 }
+
+TEST(config_irq_policies_checked)
+{
+	CHECK_INT(load("<config>\n<irq>\n<policy label=\"a\" pci=\"0:3\"/>\n"
+	    "</irq><start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "expected BB:DD.F");
+	CHECK_INT(load("<config>\n<irq>\n<policy label=\"a\"/>\n"
+	    "</irq><start name=\"a\"><binary name=\"true\"/></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "names a function");
+	CHECK_INT(load("<config>\n<irq>\n<policy label=\"a\" vendor_id=\"0x1234\" device_id=\"0x11e8\"/>\n"
+	    "</irq><start name=\"a\"><binary name=\"true\"/></start></config>"), 0);
+	CHECK_INT(cfg.nirq, 1);
+	CHECK_INT(cfg.irq[0].vendor, 0x1234);
+	config_free(&cfg);
+}
