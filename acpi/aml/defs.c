@@ -155,8 +155,7 @@ aml_named_scope(struct frame *f, enum node_kind kind, unsigned skip)
 	aml_name_string(f, &p);
 	for (unsigned i = 0; i < skip; i++)
 		aml_next(f);
-	if (f->pc > end)
-		aml_fail(f, "object header runs past its package");
+	aml_header_within(f, end);
 	n = aml_create(f, &p, kind, 1);
 	aml_scope_body(f, end, n);
 }

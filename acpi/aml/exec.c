@@ -250,6 +250,7 @@ ext_op(struct frame *f)
 
 		region = aml_resolve_kind(f, N_REGION, "Field's region");
 		flags = aml_next(f);
+		aml_header_within(f, end);
 		aml_field_list(f, end, flags, region, NULL, NULL, NULL, 0, FIELD_REGION);
 		f->pc = end;
 		return NULL;
@@ -274,6 +275,7 @@ ext_op(struct frame *f)
 		index = aml_resolve_kind(f, N_FIELD, "IndexField's index");
 		data = aml_resolve_kind(f, N_FIELD, "IndexField's data");
 		flags = aml_next(f);
+		aml_header_within(f, end);
 		aml_field_list(f, end, flags, NULL, index, data, NULL, 0, FIELD_INDEX);
 		f->pc = end;
 		return NULL;
@@ -286,10 +288,12 @@ ext_op(struct frame *f)
 
 		region = aml_resolve_kind(f, N_REGION, "BankField's region");
 		bank = aml_resolve_kind(f, N_FIELD, "BankField's bank");
+		aml_header_within(f, end);
 		f->end = end;
 		value = aml_eval_int(f);
 		f->end = save_end;
 		flags = aml_next(f);
+		aml_header_within(f, end);
 		aml_field_list(f, end, flags, region, NULL, NULL, bank, value, FIELD_BANK);
 		f->pc = end;
 		return NULL;
@@ -369,6 +373,7 @@ aml_eval_term(struct frame *f)
 		struct aml_node *n;
 
 		aml_name_string(f, &p);
+		aml_header_within(f, end);
 		n = aml_resolve(f, &p);
 		aml_scope_body(f, end, n);
 		r = NULL;
@@ -381,6 +386,7 @@ aml_eval_term(struct frame *f)
 
 		aml_name_string(f, &p);
 		flags = aml_next(f);
+		aml_header_within(f, end);
 		n = aml_create(f, &p, N_METHOD, 0);
 		n->m.flags = flags;
 		n->m.nargs = flags & 7;

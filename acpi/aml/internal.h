@@ -161,6 +161,7 @@ int	aml_name_start(uint8_t c);
 uint32_t aml_name_seg(struct frame *);
 void	aml_name_string(struct frame *, struct name_path *);
 struct aml_node *aml_resolve(struct frame *, const struct name_path *);
+void	aml_header_within(struct frame *, const uint8_t *end);
 
 /* exec.c */
 struct aml_obj *aml_eval_term(struct frame *);

@@ -140,3 +140,11 @@ aml_resolve(struct frame *f, const struct name_path *p)
 	}
 	return n;
 }
+
+/* The header of a PkgLength construct (name, flags, ...) must lie inside its package. */
+void
+aml_header_within(struct frame *f, const uint8_t *end)
+{
+	if (f->pc > end)
+		aml_fail(f, "object header runs past its package (%ld bytes)", (long)(f->pc - end));
+}
