@@ -31,10 +31,14 @@ struct pending {
 static struct pending pending[PENDING_MAX];
 static uint32_t next_pending_id = 1;
 
-/* Hand a pending request to its (announced) server. */
+static void pending_drop(struct pending *p, int err, const char *why);
+
+/* Hand a pending request to its (announced) server; if it cannot take it, the client hears so. */
 static void
 forward_request(struct pending *p)
 {
+	int err;
+
 	uint8_t buf[MKX_PAYLOAD_MAX];
 	size_t ls = strlen(p->service) + 1, ll = strlen(p->label) + 1, la = strlen(p->args) + 1;
 
@@ -42,9 +46,11 @@ forward_request(struct pending *p)
 	memcpy(buf + 4, p->service, ls);
 	memcpy(buf + 4 + ls, p->label, ll);
 	memcpy(buf + 4 + ls + ll, p->args, la);
-	child_send(p->server, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la, &p->server_end, 1);
+	err = child_send(p->server, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la, &p->server_end, 1);
 	close(p->server_end);
 	p->server_end = -1;
+	if (err)
+		pending_drop(p, -EAGAIN, "the server does not take session requests now");
 }
 
 static void

@@ -193,7 +193,8 @@ int	loop_run(struct core_config *cfg, const char *config_file, const char *bin_d
 void	loop_child_exited(struct child *c);
 
 /* sessions.c: the sessions core serves itself; the only way core sends to a child */
-void	child_send(struct child *, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+/* 0, or -errno when the message could not be delivered (logged once per child). */
+int	child_send(struct child *, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
 	    const int *fds, unsigned nfds);
 void	open_deny(struct child *, uint32_t seq, int err, const char *why);
 void	open_grant(struct child *, uint32_t seq, int fd);

@@ -32,20 +32,21 @@ static unsigned ncsessions;
  * non-blocking: a child that does not read what core sends cannot stop
  * core; the message is dropped and that is logged (once per child).
  */
-void
+int
 child_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
     const int *fds, unsigned nfds)
 {
 	int err;
 
 	if (c->sock < 0)
-		return;
+		return -EPIPE;
 	err = mkx_rpc_send(c->sock, op, seq, status, p, len, fds, nfds);
 	if (err && !c->send_failed) {
 		c->send_failed = 1;
 		core_log("child \"%s\" %s; message dropped", c->cfg->name,
 		    err == -EAGAIN ? "does not read its parent channel" : mkx_rpc_strerror(err));
 	}
+	return err;
 }
 
 void
