@@ -194,6 +194,63 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	return 0;
 }
 
+/* label= or label_prefix= of a <policy> (128 bytes each in every policy struct). */
+static int
+policy_label(struct ctx *x, const struct mkx_xml *p, const char *service, char *label, char *prefix)
+{
+	const char *l;
+
+	if ((l = mkx_xml_attr(p, "label")))
+		snprintf(label, 128, "%s", l);
+	else if ((l = mkx_xml_attr(p, "label_prefix")))
+		snprintf(prefix, 128, "%s", l);
+	else
+		return bad(x, p->line, "%s <policy> needs label or label_prefix", service);
+	return 0;
+}
+
+/*
+ * The PCI function a <policy> names: pci="BB:DD.F" (*bdf), or
+ * vendor_id= with device_id= (*bdf = -1). Returns 0, 1 if it names none,
+ * or -EINVAL with the reason.
+ */
+static int
+policy_function(struct ctx *x, const struct mkx_xml *p, int *bdf, unsigned *vendor, unsigned *device)
+{
+	const char *pci = mkx_xml_attr(p, "pci");
+	unsigned long v;
+	unsigned b;
+
+	*bdf = -1;
+	if (pci) {
+		if (parse_bdf(pci, &b))
+			return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:01.0", pci);
+		*bdf = (int)b;
+		return 0;
+	}
+	if (!mkx_xml_attr(p, "vendor_id"))
+		return 1;
+	if (mkx_xml_attr_ulong(p, "vendor_id", 0, &v) || v > 0xffff)
+		return bad(x, p->line, "vendor_id must be a 16-bit number");
+	*vendor = (unsigned)v;
+	if (mkx_xml_attr_ulong(p, "device_id", 0, &v) || v > 0xffff)
+		return bad(x, p->line, "with vendor_id, give a 16-bit device_id too");
+	*device = (unsigned)v;
+	return 0;
+}
+
+int
+parse_bdf(const char *s, unsigned *bdf)
+{
+	unsigned b, d, f;
+	char end;
+
+	if (sscanf(s, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7)
+		return -EINVAL;
+	*bdf = b << 8 | d << 3 | f;
+	return 0;
+}
+
 static int
 parse_io_port(struct ctx *x, const struct mkx_xml *n)
 {
@@ -206,7 +263,6 @@ parse_io_port(struct ctx *x, const struct mkx_xml *n)
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct io_port_policy *pol;
 		unsigned long base, size;
-		const char *l;
 		int d;
 
 		if (strcmp(p->name, "policy"))
@@ -216,12 +272,8 @@ parse_io_port(struct ctx *x, const struct mkx_xml *n)
 		pol = &x->cfg->io_port[x->cfg->nio_port++];
 		memset(pol, 0, sizeof *pol);
 		pol->line = p->line;
-		if ((l = mkx_xml_attr(p, "label")))
-			snprintf(pol->label, sizeof pol->label, "%s", l);
-		else if ((l = mkx_xml_attr(p, "label_prefix")))
-			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
-		else
-			return bad(x, p->line, "IO_PORT <policy> needs label or label_prefix");
+		if (policy_label(x, p, "IO_PORT", pol->label, pol->label_prefix))
+			return -EINVAL;
 		if (mkx_xml_attr_ulong(p, "base", 0, &base) || mkx_xml_attr_ulong(p, "size", 0, &size))
 			return bad(x, p->line, "IO_PORT <policy> needs numeric base and size");
 		if (size == 0 || base > 0xffff || size > 0x10000 || base + size > 0x10000)
@@ -250,9 +302,8 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 	snprintf(x->cfg->io_mem_backend, sizeof x->cfg->io_mem_backend, "%s", be ? be : "auto");
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct io_mem_policy *pol;
-		const char *l, *pci;
 		unsigned long v;
-		int snap, trusted;
+		int snap, trusted, fn;
 
 		if (strcmp(p->name, "policy"))
 			return bad(x, p->line, "unknown element <%s> inside <io_mem>", p->name);
@@ -261,38 +312,20 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 		pol = &x->cfg->io_mem[x->cfg->nio_mem++];
 		memset(pol, 0, sizeof *pol);
 		pol->line = p->line;
-		pol->bdf = -1;
 		pol->bar = -1;
-		if ((l = mkx_xml_attr(p, "label")))
-			snprintf(pol->label, sizeof pol->label, "%s", l);
-		else if ((l = mkx_xml_attr(p, "label_prefix")))
-			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
-		else
-			return bad(x, p->line, "IO_MEM <policy> needs label or label_prefix");
+		if (policy_label(x, p, "IO_MEM", pol->label, pol->label_prefix))
+			return -EINVAL;
 		snap = mkx_xml_attr_bool(p, "snapshot", 0);
 		trusted = mkx_xml_attr_bool(p, "trusted", 0);
 		if (snap < 0 || trusted < 0)
 			return bad(x, p->line, "IO_MEM <policy>: snapshot and trusted take yes or no");
-		pci = mkx_xml_attr(p, "pci");
-		if (pci || mkx_xml_attr(p, "vendor_id")) {
-			unsigned b, d, f;
-			char end;
-
+		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
+		if (fn < 0)
+			return fn;
+		if (fn == 0) {
 			if (snap || trusted)
 				return bad(x, p->line, "IO_MEM <policy>: a PCI device policy cannot be snapshot or trusted");
 			pol->kind = IO_MEM_PCI;
-			if (pci) {
-				if (sscanf(pci, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7)
-					return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:01.0", pci);
-				pol->bdf = (int)(b << 8 | d << 3 | f);
-			} else {
-				if (mkx_xml_attr_ulong(p, "vendor_id", 0, &v) || v > 0xffff)
-					return bad(x, p->line, "vendor_id must be a 16-bit number");
-				pol->vendor = (unsigned)v;
-				if (mkx_xml_attr_ulong(p, "device_id", 0, &v) || v > 0xffff)
-					return bad(x, p->line, "with vendor_id, give a 16-bit device_id too");
-				pol->device = (unsigned)v;
-			}
 			if (mkx_xml_attr(p, "bar")) {
 				if (mkx_xml_attr_ulong(p, "bar", 0, &v) || v > 6)
 					return bad(x, p->line, "bar must be 0..5 (6: expansion ROM)");
@@ -321,8 +354,7 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 {
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct irq_policy *pol;
-		const char *l, *pci;
-		unsigned long v;
+		int fn;
 
 		if (strcmp(p->name, "policy"))
 			return bad(x, p->line, "unknown element <%s> inside <irq>", p->name);
@@ -331,28 +363,12 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 		pol = &x->cfg->irq[x->cfg->nirq++];
 		memset(pol, 0, sizeof *pol);
 		pol->line = p->line;
-		pol->bdf = -1;
-		if ((l = mkx_xml_attr(p, "label")))
-			snprintf(pol->label, sizeof pol->label, "%s", l);
-		else if ((l = mkx_xml_attr(p, "label_prefix")))
-			snprintf(pol->label_prefix, sizeof pol->label_prefix, "%s", l);
-		else
-			return bad(x, p->line, "IRQ <policy> needs label or label_prefix");
-		if ((pci = mkx_xml_attr(p, "pci"))) {
-			unsigned b, d, f;
-			char end;
-
-			if (sscanf(pci, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7)
-				return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:03.0", pci);
-			pol->bdf = (int)(b << 8 | d << 3 | f);
-		} else if (mkx_xml_attr(p, "vendor_id")) {
-			if (mkx_xml_attr_ulong(p, "vendor_id", 0, &v) || v > 0xffff)
-				return bad(x, p->line, "vendor_id must be a 16-bit number");
-			pol->vendor = (unsigned)v;
-			if (mkx_xml_attr_ulong(p, "device_id", 0, &v) || v > 0xffff)
-				return bad(x, p->line, "with vendor_id, give a 16-bit device_id too");
-			pol->device = (unsigned)v;
-		} else
+		if (policy_label(x, p, "IRQ", pol->label, pol->label_prefix))
+			return -EINVAL;
+		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
+		if (fn < 0)
+			return fn;
+		if (fn)
 			return bad(x, p->line, "IRQ <policy> names a function: pci=\"BB:DD.F\" or vendor_id/device_id");
 	}
 	return 0;

@@ -113,6 +113,9 @@ int	config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 	    const char *file, const char *bin_dir, char *err, size_t errlen);
 void	config_free(struct core_config *cfg);
 
+/* "BB:DD.F" -> bus << 8 | dev << 3 | fn. 0 or -EINVAL. */
+int	parse_bdf(const char *s, unsigned *bdf);
+
 enum child_state { CHILD_RUNNING, CHILD_EXITED };
 
 struct child {

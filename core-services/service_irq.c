@@ -70,18 +70,15 @@ static int
 irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
 	char pci[32];
-	unsigned b, d, f, bdf, slot = 16;
+	unsigned bdf, slot = 16;
 	struct irq_session *s;
-	char end;
 	int err;
 
 	(void)client;
-	if (mkx_arg_string(args, "pci", pci, sizeof pci) ||
-	    sscanf(pci, "%x:%x.%x%c", &b, &d, &f, &end) != 3 || b > 255 || d > 31 || f > 7) {
+	if (mkx_arg_string(args, "pci", pci, sizeof pci) || parse_bdf(pci, &bdf)) {
 		snprintf(why, whylen, "IRQ session needs pci=\"BB:DD.F\" (got \"%.60s\")", args);
 		return -EINVAL;
 	}
-	bdf = b << 8 | d << 3 | f;
 	if (!policy_allows(label, bdf, why, whylen))
 		return -EPERM;
 	for (unsigned i = 0; i < 16; i++) {

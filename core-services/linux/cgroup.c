@@ -9,24 +9,12 @@
 #include <unistd.h>
 
 #include "../cgroup.h"
+#include "write_file.h"
 #include "../core.h"
 
 #define ROOT "/sys/fs/cgroup"
 
 static char base[128];	/* our own directory below ROOT, "" when inactive */
-
-static int
-put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 int
 cgroup_init(void)
@@ -50,8 +38,8 @@ cgroup_init(void)
 	fclose(f);
 	snprintf(base, sizeof base, ROOT "/mkx-%d", (int)getpid());
 	if ((mkdir(base, 0755) && errno != EEXIST) ||
-	    (err = put(ROOT "/cgroup.subtree_control", "+memory")) ||
-	    (snprintf(path, sizeof path, "%s/cgroup.subtree_control", base), err = put(path, "+memory"))) {
+	    (err = write_file(ROOT "/cgroup.subtree_control", "+memory")) ||
+	    (snprintf(path, sizeof path, "%s/cgroup.subtree_control", base), err = write_file(path, "+memory"))) {
 		core_log("RAM quanta: cannot set up %s (%s); accounted, not enforced", base, strerror(errno));
 		base[0] = 0;
 		return -EPERM;
@@ -73,10 +61,10 @@ cgroup_prepare(const char *child, unsigned long bytes)
 		return -errno;
 	snprintf(value, sizeof value, "%lu", bytes);
 	snprintf(path, sizeof path, "%s/memory.max", dir);
-	if ((err = put(path, value)))
+	if ((err = write_file(path, value)))
 		return err;
 	snprintf(path, sizeof path, "%s/memory.swap.max", dir);
-	put(path, "0");	/* absent without swap support: fine */
+	write_file(path, "0");	/* absent without swap support: fine */
 	return 0;
 }
 
@@ -88,7 +76,7 @@ cgroup_enter(const char *child)
 	if (!base[0])
 		return 0;
 	snprintf(path, sizeof path, "%s/%s/cgroup.procs", base, child);
-	return put(path, "0");	/* "0": the writing process itself */
+	return write_file(path, "0");	/* "0": the writing process itself */
 }
 
 int

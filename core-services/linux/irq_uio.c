@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../irq_backend.h"
+#include "write_file.h"
 
 #define PCI_COMMAND		0x04
 #define  PCI_COMMAND_INTX_DISABLE (1u << 10)
@@ -31,19 +32,6 @@ static void
 dev_path(unsigned bdf, char *buf, size_t len)
 {
 	snprintf(buf, len, "/sys/bus/pci/devices/0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
-}
-
-static int
-put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static unsigned
@@ -91,10 +79,10 @@ uio_attach(unsigned bdf, void **linep, int *fd, uint32_t *gsi, char *why, size_t
 	drv[n > 0 ? n : 0] = 0;
 	if (n > 0 && !strstr(drv, "uio_pci_generic")) {
 		snprintf(path, sizeof path, "%s/driver/unbind", l->dev);
-		put(path, name);
+		write_file(path, name);
 	}
 	snprintf(path, sizeof path, "%s/driver_override", l->dev);
-	if ((err = put(path, "uio_pci_generic")) || (err = put("/sys/bus/pci/drivers_probe", name))) {
+	if ((err = write_file(path, "uio_pci_generic")) || (err = write_file("/sys/bus/pci/drivers_probe", name))) {
 		snprintf(why, whylen, "%s: binding uio_pci_generic failed (%s); modules uio, uio_pci_generic loaded?",
 		    name, strerror(-err));
 		free(l);
@@ -183,8 +171,8 @@ uio_detach(void *line)
 	close(l->cfg_fd);
 	/* Give the function back: no override, not bound to uio. */
 	snprintf(path, sizeof path, "%s/driver_override", l->dev);
-	put(path, "\n");
-	put("/sys/bus/pci/drivers/uio_pci_generic/unbind", name);
+	write_file(path, "\n");
+	write_file("/sys/bus/pci/drivers/uio_pci_generic/unbind", name);
 	free(l);
 }
 
