@@ -15,10 +15,23 @@ for t in "$B"/tests/*; do
 	fi
 	printf '%s\n' "$out" | grep -q '^FAIL' && printf '%s\n' "$out" | grep -vE '^(ok|skip) - ' | tail -30 | sed 's/^/    /'
 done
-tests/acpi/report_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
-tests/acpi/asl_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
-tests/acpi/samples.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
-tests/integration/core_test.sh | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
+# Test scripts declare how many results they will print ("plan N", computed
+# from their inputs before they start): an early abort cannot lose tests silently.
+run_script() {
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out" | grep -v '^plan ' | sed "s/^\(ok\|FAIL\|skip\) - /\1 - $PREFIX/"
+	planned=$(printf '%s\n' "$out" | sed -n 's/^plan \([0-9][0-9]*\)$/\1/p' | tail -1)
+	ran=$(printf '%s\n' "$out" | grep -cE '^(ok|FAIL|skip) - ')
+	name=$(basename "$1" .sh)
+	if [ -z "$planned" ]; then
+		echo "FAIL - $PREFIX${name}_plan: the script declares no plan (\"plan N\")"
+	elif [ "$planned" != "$ran" ]; then
+		echo "FAIL - $PREFIX${name}_plan: $planned results planned, $ran printed (aborted early?)"
+	fi
+}
+for s in tests/acpi/*_test.sh tests/acpi/samples.sh tests/integration/*_test.sh; do
+	run_script "$s"
+done
 if [ -z "$PREFIX" ]; then
 	tests/portability/check.sh
 	python3 tests/checker_test.py

@@ -6,10 +6,14 @@ B=${B:-build/out}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 if ! command -v iasl >/dev/null || ! command -v acpiexec >/dev/null; then
+	echo "plan 1"
 	echo "skip - acpi_vs_acpiexec: iasl/acpiexec not installed (Debian acpica-tools)"
 	exit 0
 fi
 mkdir -p build/acpi-oracle
+# two results (PIC modes) per ASL case and per q35 table set
+set -- tests/acpi/asl/*.asl tests/acpi/asl/*/ tests/acpi/q35/*/
+echo "plan $(($# * 2))"
 # acpiexec's answer depends only on the tables: cache it (each acpiexec run takes ~1 s).
 oracle() {	# DIR PIC
 	key=$(cat "$1"/dsdt.dat "$1"/ssdt*.dat 2>/dev/null | sha256sum | cut -c1-16)-$2

@@ -7,9 +7,12 @@
 B=${B:-build/out}
 S=${ACPI_SAMPLES:-../shared/acpi-samples}
 if [ ! -d "$S" ]; then
+	echo "plan 1"
 	echo "skip - acpi_samples: $S does not exist here"
 	exit 0
 fi
+set -- "$S"/*/
+echo "plan $(($# * 2))"	# both PIC modes per machine
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 for d in "$S"/*/; do

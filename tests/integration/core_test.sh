@@ -7,6 +7,7 @@ BIN=$B/bin
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=tests/integration
+echo "plan $(grep -c '^t=' "$0")"	# one result per t=
 # crasher raises SIGSEGV on purpose: let it die of the signal under ASan too.
 export ASAN_OPTIONS=handle_segv=0 UBSAN_OPTIONS=handle_segv=0
 
