@@ -168,6 +168,18 @@ const struct core_service *core_service_find(const char *name);
 /* service_rom.c: the config ROM changed; signal the child's ROM sessions. */
 void	rom_config_changed(struct child *c);
 
+/*
+ * fd_check.c: what a child-supplied fd or a file core reads really is.
+ * fd_is_eventfd: 1 if fd is an eventfd, else 0 (check every signal fd a
+ * child hands over: anything else could block core's writes).
+ * fd_open_regular: open read-only without blocking (a FIFO does not wait
+ * for a writer), O_NOFOLLOW if nofollow; the fd, -EINVAL if not a regular
+ * file, -ELOOP for a link with nofollow, or -errno. fd_open_strerror says which.
+ */
+int	fd_is_eventfd(int fd);
+int	fd_open_regular(const char *path, int nofollow);
+const char *fd_open_strerror(int err);
+
 /* service_io_port.c */
 int	io_port_select(const struct core_config *);	/* pick the backend; 0 or -errno */
 /* In the child before exec: ioperm for its direct policies. 0 or -errno. */

@@ -1,0 +1,73 @@
+/*
+ * What kind of file a descriptor or path really is, before core relies
+ * on it. Children hand core fds (signal eventfds) and can put files where
+ * core reads them (ROM files, the config at SIGHUP); a pipe, FIFO or
+ * device there would block core's single thread. These checks let core
+ * refuse such a file with a clear error instead of hanging on it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core.h"
+
+/*
+ * An eventfd is an anonymous inode; /proc/self/fd/N names its kind
+ * ("anon_inode:[eventfd]"). fstat cannot tell it from a signalfd or
+ * timerfd (they share the one anon inode), so the link is the check.
+ * core mounts /proc as PID 1 and a host always has it.
+ */
+int
+fd_is_eventfd(int fd)
+{
+	static const char want[] = "anon_inode:[eventfd]";
+	char path[64], link[64];
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st))
+		return 0;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof link - 1);
+	if (n < 0)
+		return 0;
+	link[n] = 0;
+	return !strcmp(link, want);
+}
+
+/*
+ * Open a file core will read whole: O_NONBLOCK so that opening a FIFO
+ * returns at once instead of waiting for a writer, then refuse anything
+ * but a regular file (a FIFO, socket or device could block each read).
+ * The non-blocking flag is cleared again: on a regular file it means
+ * nothing, and the fd is core's alone.
+ */
+int
+fd_open_regular(const char *path, int nofollow)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+const char *
+fd_open_strerror(int err)
+{
+	if (err == -EINVAL)
+		return "not a regular file (a FIFO, socket or device could block core)";
+	if (err == -ELOOP)
+		return "a symbolic link (refused: core reads no file through a link)";
+	return strerror(-err);
+}
