@@ -4,7 +4,7 @@
 B=${B:-build/out}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "plan 7"
+echo "plan 5"
 Q=tests/acpi/q35/default
 check() {	# NAME FILE PATTERN...
 	name=$1 file=$2
