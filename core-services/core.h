@@ -177,6 +177,8 @@ void	rom_config_changed(struct child *c);
  * file, -ELOOP for a link with nofollow, or -errno. fd_open_strerror says which.
  */
 int	fd_is_eventfd(int fd);
+/* Write 1 to a child's eventfd, never blocking (sets O_NONBLOCK on it: see fd_check.c). 0 or -errno. */
+int	fd_signal_eventfd(int fd);
 int	fd_open_regular(const char *path, int nofollow);
 const char *fd_open_strerror(int err);
 

@@ -8,9 +8,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -70,4 +73,45 @@ fd_open_strerror(int err)
 	if (err == -ELOOP)
 		return "a symbolic link (refused: core reads no file through a link)";
 	return strerror(-err);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;	/* only there to interrupt a write that would block */
+}
+
+/*
+ * Signal a child's eventfd without ever blocking. A write to an eventfd
+ * blocks only when its counter is full, which a client can arrange by
+ * writing 0xfffffffffffffffe itself. So core makes the file description
+ * non-blocking: it is shared with the client, but an eventfd used as a
+ * signal is meant to be polled (libmkx creates it EFD_NONBLOCK), so the
+ * client loses nothing. A client may clear the flag again at any time, so
+ * core re-sets it before every write, and a 20 ms timer (SIGALRM without
+ * SA_RESTART) ends the write should the client win that race. A full
+ * counter means a signal is pending already: that is success.
+ */
+int
+fd_signal_eventfd(int fd)
+{
+	static const struct itimerval off, soon = { .it_value = { 0, 20000 } };
+	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
+	uint64_t one = 1;
+	ssize_t n;
+	int fl = fcntl(fd, F_GETFL), err = 0;
+
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		return -errno;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old_sa);
+	setitimer(ITIMER_REAL, &soon, NULL);
+	n = write(fd, &one, sizeof one);
+	if (n != sizeof one)
+		err = n < 0 ? -errno : -EIO;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	return err == -EAGAIN || err == -EINTR ? 0 : err;
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -70,4 +71,21 @@ TEST(fd_check_open_regular_refuses_fifo_without_blocking)
 	unlink(link);
 	unlink(path);
 	rmdir(dir);
+}
+
+TEST(fd_check_signal_full_blocking_eventfd_returns)
+{
+	uint64_t full = 0xfffffffffffffffeULL;
+	int fd = eventfd(0, EFD_CLOEXEC);	/* blocking, as a hostile client hands it */
+
+	CHECK(fd >= 0);
+	CHECK_INT(fd_signal_eventfd(fd), 0);
+	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	CHECK_INT(write(fd, &full, sizeof full), -1);	/* 1 + full would overflow */
+	CHECK(read(fd, &full, sizeof full) == sizeof full);
+	full = 0xfffffffffffffffeULL;
+	CHECK(write(fd, &full, sizeof full) == sizeof full);
+	fcntl(fd, F_SETFL, 0);		/* the client clears the flag again */
+	CHECK_INT(fd_signal_eventfd(fd), 0);	/* would block for good without the check */
+	close(fd);
 }
