@@ -30,4 +30,7 @@ struct io_port_backend {
 
 extern const struct io_port_backend io_port_linux, io_port_sim;
 
+/* sim only, for tests: the byte a port of the simulated machine holds. */
+uint8_t	io_port_sim_peek(unsigned port);
+
 #endif

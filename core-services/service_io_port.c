@@ -28,6 +28,13 @@ struct io_port_session {
 };
 
 static const struct io_port_backend *backend;
+
+/* 1 if [port, port+len) touches the conf1 ports 0xCF8-0xCFF. */
+static int
+touches_conf1(unsigned port, unsigned len)
+{
+	return port < CONF1_END && port + len > CF8;
+}
 static struct io_port_session *granted[CORE_SESSIONS_MAX];
 static unsigned ngranted;
 static const struct core_config *config;
@@ -100,6 +107,26 @@ describe_policies(const char *label, char *buf, size_t len)
 		snprintf(buf, len, "no IO_PORT policy matches this label");
 }
 
+/*
+ * core's own ioperm for a session: never the conf1 ports, which core only
+ * reaches through the backend's config access (an in/out there by mistake
+ * then faults in core instead of racing the kernel's conf1 users).
+ */
+static int
+enable_outside_conf1(unsigned base, unsigned size)
+{
+	unsigned end = base + size;
+	int err = 0;
+
+	if (!touches_conf1(base, size))
+		return backend->enable(base, size);
+	if (base < CF8)
+		err = backend->enable(base, CF8 - base);
+	if (!err && end > CONF1_END)
+		err = backend->enable(CONF1_END, end - CONF1_END);
+	return err;
+}
+
 static int
 io_port_open(struct child *client, const char *label, const char *args, void **state,
     char *why, size_t whylen)
@@ -143,7 +170,7 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 		return -ENOMEM;
 	s->base = (unsigned)base;
 	s->size = (unsigned)size;
-	s->emulate_conf1 = base < CONF1_END && base + size > CF8;
+	s->emulate_conf1 = touches_conf1((unsigned)base, (unsigned)size);
 	s->direct = pol->direct && !s->emulate_conf1 && backend->grant_direct == io_port_linux.grant_direct;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	/*
@@ -151,7 +178,7 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 	 * client may still send RPCs (it is free to), and an in/out core has
 	 * no permission for would kill core with a general protection fault.
 	 */
-	if (backend->enable(s->base, s->size)) {
+	if (enable_outside_conf1(s->base, s->size)) {
 		snprintf(why, whylen, "core cannot enable ports 0x%lx-0x%lx for itself", base, base + size - 1);
 		free(s);
 		return -EPERM;
@@ -236,9 +263,15 @@ io_port_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		return refuse(s, write ? "write" : "read", rq.port, rq.width, why);
 	}
 	v = rq.value;
-	if (s->emulate_conf1 && rq.port >= CF8 && rq.port < CONF1_END) {
-		if ((rq.port & ~3u) != ((rq.port + rq.width - 1) & ~3u))
-			return refuse(s, write ? "write" : "read", rq.port, rq.width, "crosses a dword");
+	/*
+	 * Any access that touches 0xCF8-0xCFF is the emulation's or nobody's:
+	 * one that starts below (a dword at 0xCF5-0xCF7) would otherwise reach
+	 * the real conf1 pair and 0xCF9, the reset control.
+	 */
+	if (touches_conf1(rq.port, rq.width)) {
+		if (rq.port < CF8 || (rq.port & ~3u) != ((rq.port + rq.width - 1) & ~3u))
+			return refuse(s, write ? "write" : "read", rq.port, rq.width,
+			    rq.port < CF8 ? "runs into 0xCF8-0xCFF" : "crosses a dword");
 		err = conf1(s, write, rq.port, rq.width, &v);
 		if (err)
 			return err;

@@ -46,6 +46,12 @@ sim_out(unsigned port, unsigned width, uint32_t v)
 		ports[(port + i) & 0xffff] = (uint8_t)(v >> (8 * i));
 }
 
+uint8_t
+io_port_sim_peek(unsigned port)
+{
+	return ports[port & 0xffff];
+}
+
 static int
 sim_cfg_read(unsigned bdf, unsigned reg, unsigned width, uint32_t *v)
 {

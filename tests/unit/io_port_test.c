@@ -8,6 +8,7 @@
 
 #include <mkx/io_port.h>
 #include "../../core-services/core.h"
+#include "../../core-services/io_port_backend.h"
 #include "harness.h"
 
 static struct core_config cfg;
@@ -21,6 +22,7 @@ setup(void)
 	    "<config>\n<io_port backend=\"sim\">\n"
 	    "<policy label_prefix=\"pit\" base=\"0x40\" size=\"4\"/>\n"
 	    "<policy label=\"pci\" base=\"0xcf8\" size=\"8\"/>\n"
+	    "<policy label=\"wide\" base=\"0xcf0\" size=\"0x10\"/>\n"
 	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>";
 
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
@@ -144,4 +146,47 @@ TEST(io_port_conf1_emulated_on_config_access)
 	/* 0xCF9 (reset control) is refused, not passed on. */
 	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf9, 1, 6, NULL), -ERANGE);
 	service_io_port.close(st);
+}
+
+/*
+ * Finding 3 of issue 10: an access that starts below 0xCF8 and runs into it
+ * (a word at 0xCF7, a dword at 0xCF5-0xCF7) must never reach the real
+ * ports: the dword at 0xCF6 would write 0xCF9, the reset control.
+ */
+TEST(io_port_access_straddling_into_conf1_is_refused)
+{
+	void *st;
+	char why[512];
+	uint32_t v;
+
+	setup();
+	CHECK_INT(service_io_port.open(&fake, "wide", "io_port_base=0xcf0, io_port_size=0x10", &st, why, sizeof why), 0);
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf6, 4, 0x06060606u, NULL), -ERANGE);
+	CHECK_INT(io_port_sim_peek(0xcf9), 0);
+	CHECK_INT(io_port_sim_peek(0xcf8), 0);
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf7, 2, 0x0606, NULL), -ERANGE);
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf5, 4, 0x06060606u, NULL), -ERANGE);
+	CHECK_INT(io_port_sim_peek(0xcf8), 0);
+	CHECK_INT(call(st, MKX_IO_PORT_IN, 0xcf7, 2, 0, &v), -ERANGE);
+	/* Below 0xCF8 the ports are plain ports; at 0xCF8 the emulation answers. */
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf4, 4, 0x01020304u, NULL), 0);
+	CHECK_INT(io_port_sim_peek(0xcf7), 0x01);
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf8, 4, 0x80000000u, NULL), 0);
+	CHECK_INT(io_port_sim_peek(0xcf8), 0);
+	CHECK_INT(call(st, MKX_IO_PORT_IN, 0xcfc, 4, 0, &v), 0);
+	CHECK_INT(v, 0x00081b36);
+	service_io_port.close(st);
+}
+
+/* The direct (ioperm) path never reaches 0xCF8-0xCFF, not even through a range that starts below it. */
+TEST(io_port_direct_policy_reaching_conf1_is_a_config_error)
+{
+	static const char xml[] =
+	    "<config>\n<io_port backend=\"sim\">\n"
+	    "<policy label=\"x\" base=\"0xcf0\" size=\"9\" direct=\"yes\"/>\n"
+	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>";
+
+	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "0xCF8-0xCFF is never granted");
 }
