@@ -25,7 +25,15 @@
 
 struct io_mem_session {
 	enum io_mem_kind	kind;
-	uint64_t		base, size;
+	uint64_t		base, size;	/* what the client asked for */
+	/*
+	 * What the fd really reaches, and so what the grant holds: a BAR
+	 * file is the whole BAR whatever part was asked for.
+	 */
+	uint64_t		held_base, held_size;
+	int			bdf;		/* IO_MEM_PCI: the function; else -1 */
+	unsigned		bar;
+	const struct child	*client;
 	int			fd;
 	struct mkx_io_mem_ds	ds;
 	char			label[192];
@@ -118,6 +126,10 @@ grant_bar(struct io_mem_session *s, const struct pci_res *r, int wc, char *why, 
 		return fd;
 	}
 	s->fd = fd;
+	s->held_base = r->start;
+	s->held_size = r->size;
+	s->bdf = (int)r->bdf;
+	s->bar = r->bar;
 	s->ds.offset = page - r->start;
 	s->ds.length = PAGE_UP(s->base + s->size) - page;
 	s->ds.page_offset = (uint32_t)(s->base - page);
@@ -251,7 +263,6 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	struct io_mem_session *s;
 	int err, wc;
 
-	(void)client;
 	if (!backend) {
 		snprintf(why, whylen, "core has no IO_MEM backend here");
 		return -EPERM;
@@ -267,18 +278,23 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	if (!s)
 		return -ENOMEM;
 	s->fd = -1;
-	s->base = base;
-	s->size = size;
+	s->bdf = -1;
+	s->client = client;
+	s->base = s->held_base = base;
+	s->size = s->held_size = size;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	err = grant(s, label, wc, why, whylen);
 	if (!err && s->kind != IO_MEM_SNAPSHOT)
 		for (unsigned i = 0; i < ngranted; i++)
-			if (granted[i]->kind != IO_MEM_SNAPSHOT && s->base < granted[i]->base + granted[i]->size &&
-			    granted[i]->base < s->base + s->size) {
-				snprintf(why, whylen, "0x%lx-0x%lx overlaps 0x%" PRIx64 "-0x%" PRIx64 " held by \"%s\"",
-				    base, base + size - 1, granted[i]->base,
-				    granted[i]->base + granted[i]->size - 1, granted[i]->label);
+			if (granted[i]->kind != IO_MEM_SNAPSHOT &&
+			    s->held_base < granted[i]->held_base + granted[i]->held_size &&
+			    granted[i]->held_base < s->held_base + s->held_size) {
+				snprintf(why, whylen, "0x%lx-0x%lx (its dataspace reaches 0x%" PRIx64 "-0x%" PRIx64
+				    ") overlaps 0x%" PRIx64 "-0x%" PRIx64 " held by \"%s\"", base, base + size - 1,
+				    s->held_base, s->held_base + s->held_size - 1, granted[i]->held_base,
+				    granted[i]->held_base + granted[i]->held_size - 1, granted[i]->label);
 				err = -EBUSY;
+				break;
 			}
 	if (err) {
 		if (s->fd >= 0)

@@ -15,7 +15,7 @@
 
 static struct core_config cfg;
 static char err[1024];
-static struct child fake;
+static struct child fake, other;
 
 static void
 setup(void)
@@ -27,6 +27,7 @@ setup(void)
 	    "<policy label=\"bios\" base=\"0xc0000\" size=\"0x40000\" snapshot=\"yes\"/>\n"
 	    "<policy label=\"greedy\" base=\"0x0\" size=\"0x80000000\" trusted=\"yes\"/>\n"
 	    "<policy label=\"acpi\" base=\"0x0\" size=\"0x100000000\" snapshot=\"yes\"/>\n"
+	    "<policy label=\"fb2\" pci=\"00:01.0\" bar=\"0\"/>\n"
 	    "</io_mem><start name=\"a\"><binary name=\"true\"/></start></config>";
 
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
@@ -194,4 +195,24 @@ TEST(io_mem_config_errors)
 		CHECK_STR_HAS(err, "t.xml:3:");
 		CHECK_STR_HAS(err, bad[i][1]);
 	}
+}
+
+/*
+ * Finding 4a of issue 10: the dataspace of a BAR sub-range is the whole
+ * BAR's file, so the grant is the whole BAR: a second client asking for
+ * another part of the same BAR must be refused.
+ */
+TEST(io_mem_bar_subrange_grant_holds_the_whole_bar)
+{
+	char why[512];
+	void *a, *b;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&fake, "fb", "base=0xfd000000, size=0x1000", &a, why, sizeof why), 0);
+	CHECK_INT(service_io_mem.open(&other, "fb2", "base=0xfd800000, size=0x1000", &b, why, sizeof why), -EBUSY);
+	CHECK_STR_HAS(why, "held by \"fb\"");
+	CHECK_STR_HAS(why, "0xfd000000-0xfdffffff");
+	service_io_mem.close(a);
+	CHECK_INT(service_io_mem.open(&other, "fb2", "base=0xfd800000, size=0x1000", &b, why, sizeof why), 0);
+	service_io_mem.close(b);
 }
