@@ -89,10 +89,17 @@ parse_rules(struct ctx *x, const struct mkx_xml *n, struct route_rule *rules, un
 		if (!strcmp(r->name, "service") &&
 		    (err = get_name(x, r, "name", rule->service, sizeof rule->service)))
 			return err;
+		/* Refused, not cut: a cut label_prefix would match more labels than it says. */
+		if ((l = mkx_xml_attr(r, "label")) && strlen(l) >= sizeof rule->label)
+			return bad(x, r->line, "<%s label=\"%.20s...\">: longer than %zu characters",
+			    r->name, l, sizeof rule->label - 1);
+		if ((l = mkx_xml_attr(r, "label_prefix")) && strlen(l) >= sizeof rule->label_prefix)
+			return bad(x, r->line, "<%s label_prefix=\"%.20s...\">: longer than %zu characters",
+			    r->name, l, sizeof rule->label_prefix - 1);
 		if ((l = mkx_xml_attr(r, "label")))
-			snprintf(rule->label, sizeof rule->label, "%s", l);
+			strcpy(rule->label, l);
 		if ((l = mkx_xml_attr(r, "label_prefix")))
-			snprintf(rule->label_prefix, sizeof rule->label_prefix, "%s", l);
+			strcpy(rule->label_prefix, l);
 		if (!target)
 			return bad(x, r->line, "<%s> has no target: add <parent/> or <child name=\"...\"/>",
 			    r->name);
@@ -138,9 +145,11 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	if ((err = get_name(x, n, "name", s->name, sizeof s->name)) ||
 	    (err = check_only(x, n, allowed)))
 		return err;
-	if (strpbrk(s->name, "/ \"") || !strcmp(s->name, "init"))
-		return bad(x, n->line, "start name \"%s\" is not allowed (no '/', ' ', '\"'; not \"init\")",
-		    s->name);
+	/* A start name names a cgroup directory and is argv[0]: no path tricks, no options. */
+	if (strpbrk(s->name, "/ \"") || !strcmp(s->name, "init") || !strcmp(s->name, ".") ||
+	    !strcmp(s->name, "..") || s->name[0] == '-')
+		return bad(x, n->line, "start name \"%s\" is not allowed (no '/', ' ', '\"'; not \"init\", "
+		    "\".\" or \"..\"; not beginning with '-')", s->name);
 	fin = mkx_xml_attr_bool(n, "finish", 0);
 	if (fin < 0)
 		return bad(x, n->line, "finish=\"%s\": use yes or no", mkx_xml_attr(n, "finish"));
@@ -198,14 +207,21 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 static int
 policy_label(struct ctx *x, const struct mkx_xml *p, const char *service, char *label, char *prefix)
 {
-	const char *l;
+	const char *l = mkx_xml_attr(p, "label"), *attr = "label";
+	char *dst = label;
 
-	if ((l = mkx_xml_attr(p, "label")))
-		snprintf(label, 128, "%s", l);
-	else if ((l = mkx_xml_attr(p, "label_prefix")))
-		snprintf(prefix, 128, "%s", l);
-	else
+	if (!l) {
+		l = mkx_xml_attr(p, "label_prefix");
+		attr = "label_prefix";
+		dst = prefix;
+	}
+	if (!l)
 		return bad(x, p->line, "%s <policy> needs label or label_prefix", service);
+	/* Refused, not cut: a cut label_prefix would match more labels than it says. */
+	if (strlen(l) >= 128)
+		return bad(x, p->line, "%s <policy %s=\"%.20s...\">: longer than 127 characters",
+		    service, attr, l);
+	strcpy(dst, l);
 	return 0;
 }
 
@@ -292,6 +308,59 @@ parse_io_port(struct ctx *x, const struct mkx_xml *n)
 	return 0;
 }
 
+/*
+ * <pci_config>: config-space access per function (pci_config_policy.c).
+ * <policy label=.. pci="all"|"BB:DD.F" | class="0x0300"|"VGA" |
+ * vendor_id= device_id= [access="read"|"write"]/>; reads only by default.
+ */
+static int
+parse_pci_config(struct ctx *x, const struct mkx_xml *n)
+{
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct pci_config_policy *pol;
+		const char *pci, *cls, *acc;
+		unsigned named;
+		int fn;
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <pci_config>", p->name);
+		if (x->cfg->npci_config == PCI_CONFIG_POLICIES_MAX)
+			return bad(x, p->line, "more than %d pci_config policies", PCI_CONFIG_POLICIES_MAX);
+		pol = &x->cfg->pci_config[x->cfg->npci_config++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		if (policy_label(x, p, "pci_config", pol->label, pol->label_prefix))
+			return -EINVAL;
+		pci = mkx_xml_attr(p, "pci");
+		cls = mkx_xml_attr(p, "class");
+		named = !!pci + !!cls + !!mkx_xml_attr(p, "vendor_id");
+		if (named != 1)
+			return bad(x, p->line, "pci_config <policy> names its functions one way: pci=\"all\", "
+			    "pci=\"BB:DD.F\", class=, or vendor_id= with device_id=");
+		if (pci && !strcmp(pci, "all"))
+			pol->match = PCI_CONFIG_ALL;
+		else if (cls) {
+			pol->match = PCI_CONFIG_CLASS;
+			if (pci_class_parse(cls, &pol->class, &pol->class_mask))
+				return bad(x, p->line, "class=\"%s\": give 0xCC, 0xCCSS or 0xCCSSPP (hex) "
+				    "or a name like VGA, ETHERNET, AHCI, NVME, USB", cls);
+		} else {
+			int bdf;
+
+			fn = policy_function(x, p, &bdf, &pol->vendor, &pol->device);
+			if (fn)
+				return -EINVAL;
+			pol->match = bdf >= 0 ? PCI_CONFIG_BDF : PCI_CONFIG_ID;
+			pol->bdf = bdf >= 0 ? (unsigned)bdf : 0;
+		}
+		acc = mkx_xml_attr(p, "access");
+		if (acc && strcmp(acc, "read") && strcmp(acc, "write"))
+			return bad(x, p->line, "access=\"%s\": use read or write", acc);
+		pol->write = acc && !strcmp(acc, "write");
+	}
+	return 0;
+}
+
 static int
 parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 {
@@ -352,6 +421,11 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 static int
 parse_irq(struct ctx *x, const struct mkx_xml *n)
 {
+	const char *be = mkx_xml_attr(n, "backend");
+
+	if (be && strcmp(be, "auto") && strcmp(be, "linux-uio") && strcmp(be, "sim"))
+		return bad(x, n->line, "<irq backend=\"%s\">: known backends are auto, linux-uio, sim", be);
+	snprintf(x->cfg->irq_backend, sizeof x->cfg->irq_backend, "%s", be ? be : "auto");
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct irq_policy *pol;
 		int fn;
@@ -370,6 +444,56 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 			return fn;
 		if (fn)
 			return bad(x, p->line, "IRQ <policy> names a function: pci=\"BB:DD.F\" or vendor_id/device_id");
+	}
+	return 0;
+}
+
+/* The last element of a label: "a -> b -> c" -> "c". */
+static const char *
+label_last(const char *label)
+{
+	const char *p = label, *q;
+
+	while ((q = strstr(p, " -> ")))
+		p = q + 4;
+	return p;
+}
+
+/*
+ * <report_rom> <policy label="rom_reader -> acpi" report="acpi -> acpi"/>:
+ * Genode report_rom's routing of reports to readers, served by core's ROM
+ * service. core's own ROMs are never a report: a policy for them is refused.
+ */
+static int
+parse_report_rom(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const own[] = { "config", "platform_info", "pci_devices", NULL };
+
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct report_rom_policy *pol;
+		const char *l = mkx_xml_attr(p, "label"), *pre = mkx_xml_attr(p, "label_prefix");
+		const char *rep = mkx_xml_attr(p, "report");
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <report_rom>", p->name);
+		if (x->cfg->nreport_rom == REPORT_ROM_POLICIES_MAX)
+			return bad(x, p->line, "more than %d <report_rom> policies", REPORT_ROM_POLICIES_MAX);
+		pol = &x->cfg->report_rom[x->cfg->nreport_rom++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		if ((l && strlen(l) >= sizeof pol->label) || (pre && strlen(pre) >= sizeof pol->label_prefix))
+			return bad(x, p->line, "<report_rom> <policy> label longer than %zu characters",
+			    sizeof pol->label - 1);
+		if (policy_label(x, p, "<report_rom>", pol->label, pol->label_prefix))
+			return -EINVAL;
+		if (!rep || !strstr(rep, " -> ") || !*label_last(rep) || strlen(rep) >= sizeof pol->report)
+			return bad(x, p->line, "<report_rom> <policy> needs report=\"REPORTER -> LABEL\" "
+			    "(the Report session's label, e.g. \"acpi -> acpi\")");
+		strcpy(pol->report, rep);
+		for (const char *const *o = own; *o && pol->label[0]; o++)
+			if (!strcmp(label_last(pol->label), *o))
+				return bad(x, p->line, "<report_rom> <policy label=\"%s\">: \"%s\" is core's own ROM "
+				    "and cannot be a report", pol->label, *o);
 	}
 	return 0;
 }
@@ -427,12 +551,70 @@ check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const cha
 	return 0;
 }
 
+/* Can rule r match a session label of child name ("name" or "name -> ...")? */
+static int
+rule_may_match_own(const struct route_rule *r, const char *name)
+{
+	char own[NAME_MAX_LEN + 8];
+	size_t o, n = strlen(r->label_prefix);
+
+	snprintf(own, sizeof own, "%s -> ", name);
+	o = strlen(own);
+	if (r->label[0])
+		return !strcmp(r->label, name) || !strncmp(r->label, own, o);
+	return !strncmp(r->label_prefix, own, n < o ? n : o);
+}
+
+/* Does r take every session of child name, whatever the service and label? */
+static int
+rule_takes_all_own(const struct route_rule *r, const char *name)
+{
+	size_t n = strlen(r->label_prefix);
+
+	return !r->service[0] && !r->label[0] && n <= strlen(name) && !strncmp(r->label_prefix, name, n);
+}
+
+/*
+ * <default-route> <any-service> <child name="X"/> applies to X's own
+ * sessions too, unless something takes them first: X would wait for itself
+ * (its LOG, its config ROM) forever.
+ */
+static int
+check_default_not_self(struct ctx *x)
+{
+	const struct core_config *cfg = x->cfg;
+
+	for (unsigned i = 0; i < cfg->ndefault_routes; i++) {
+		const struct route_rule *r = &cfg->default_routes[i];
+		const struct start_cfg *s = NULL;
+		int taken = 0;
+
+		if (r->service[0] || !r->child[0])
+			continue;
+		for (unsigned j = 0; j < cfg->nstart; j++)
+			if (!strcmp(cfg->start[j].name, r->child))
+				s = &cfg->start[j];
+		if (!s || !rule_may_match_own(r, s->name))
+			continue;
+		for (unsigned j = 0; j < s->nroutes; j++)
+			taken |= rule_takes_all_own(&s->routes[j], s->name);
+		for (unsigned j = 0; j < i; j++)
+			taken |= rule_takes_all_own(&cfg->default_routes[j], s->name);
+		if (!taken)
+			return bad(x, r->line, "<default-route> sends the sessions of \"%s\" to \"%s\" itself "
+			    "(it would wait for itself forever): give <start name=\"%s\"> a <route> whose "
+			    "<any-service> goes elsewhere, or use a label_prefix that is not its own",
+			    s->name, s->name, s->name);
+	}
+	return 0;
+}
+
 int
 config_load_buf(struct core_config *cfg, const char *buf, size_t len,
     const char *file, const char *bin_dir, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", NULL
+		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "report_rom", "pci_config", NULL
 	};
 	struct ctx x = { cfg, file, bin_dir, err, errlen };
 	char perr[256];
@@ -442,6 +624,12 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 	memset(cfg, 0, sizeof *cfg);
 	strcpy(cfg->io_port_backend, "auto");
 	strcpy(cfg->io_mem_backend, "auto");
+	strcpy(cfg->irq_backend, "auto");
+	if (len > CONFIG_SIZE_MAX) {
+		snprintf(err, errlen, "%s: %zu bytes, more than a config may have (%u bytes, CONFIG_SIZE_MAX)",
+		    file, len, CONFIG_SIZE_MAX);
+		return -EINVAL;
+	}
 	root = mkx_xml_parse(buf, len, perr, sizeof perr);
 	if (!root) {
 		snprintf(err, errlen, "%s:%s", file, perr + 5);	/* "line N: .." -> "file:N: .." */
@@ -481,6 +669,10 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_io_mem(&x, n);
 		else if (!strcmp(n->name, "irq"))
 			rc = parse_irq(&x, n);
+		else if (!strcmp(n->name, "report_rom"))
+			rc = parse_report_rom(&x, n);
+		else if (!strcmp(n->name, "pci_config"))
+			rc = parse_pci_config(&x, n);
 		else if (!strcmp(n->name, "parent-provides")) {
 			for (struct mkx_xml *s = n->child; s && !rc; s = s->next) {
 				const char *name = mkx_xml_attr(s, "name");
@@ -497,6 +689,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		rc = bad(&x, root->line, "no <start> node: nothing to run");
 	if (!rc)
 		rc = check_rules(&x, cfg->default_routes, cfg->ndefault_routes, "default-route");
+	if (!rc)
+		rc = check_default_not_self(&x);
 	for (unsigned i = 0; !rc && i < cfg->nstart; i++)
 		rc = check_rules(&x, cfg->start[i].routes, cfg->start[i].nroutes, cfg->start[i].name);
 out:
@@ -510,20 +704,31 @@ int
 config_load(struct core_config *cfg, const char *file, const char *bin_dir,
     char *err, size_t errlen)
 {
-	FILE *f = fopen(file, "r");
+	/* Not fopen: a FIFO put in the config's place would block core (at SIGHUP) for good. */
+	int fd = fd_open_regular(file, 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	char *buf;
 	long len;
 	int rc;
 
 	memset(cfg, 0, sizeof *cfg);
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-		return -errno;
+		rc = fd < 0 ? fd : -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", file, fd_open_strerror(rc));
+		if (fd >= 0)
+			close(fd);
+		return rc;
 	}
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		snprintf(err, errlen, "%s: cannot read", file);
 		fclose(f);
 		return -EIO;
+	}
+	if ((unsigned long)len > CONFIG_SIZE_MAX) {
+		snprintf(err, errlen, "%s: %ld bytes, more than a config may have (%u bytes, CONFIG_SIZE_MAX)",
+		    file, len, CONFIG_SIZE_MAX);
+		fclose(f);
+		return -EFBIG;
 	}
 	buf = malloc((size_t)len + 1);
 	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {

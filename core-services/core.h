@@ -70,6 +70,41 @@ struct irq_policy {
 
 #define IRQ_POLICIES_MAX 16
 
+/*
+ * A <report_rom> policy (service_rom.c): the reader's ROM session label
+ * (label or label_prefix, Genode's policy matching) gets the report of
+ * that session label ("acpi -> acpi": reporter "acpi", label "acpi").
+ */
+struct report_rom_policy {
+	char		label_prefix[128];
+	char		label[128];
+	char		report[192];
+	int		line;
+};
+
+#define REPORT_ROM_POLICIES_MAX 32
+
+/*
+ * A config-space policy (<pci_config>, pci_config_policy.c): which PCI
+ * functions a label may reach through config access, read-only or
+ * read-write. One predicate for every access path: the CF8/CFC emulation
+ * today, ECAM grants later.
+ */
+enum pci_config_match { PCI_CONFIG_ALL, PCI_CONFIG_BDF, PCI_CONFIG_CLASS, PCI_CONFIG_ID };
+
+struct pci_config_policy {
+	char		label_prefix[128];
+	char		label[128];
+	enum pci_config_match match;
+	unsigned	bdf;			/* PCI_CONFIG_BDF */
+	uint32_t	class, class_mask;	/* PCI_CONFIG_CLASS: 24-bit class code, bits compared */
+	unsigned	vendor, device;		/* PCI_CONFIG_ID */
+	int		write;			/* access="write" (reads included) */
+	int		line;
+};
+
+#define PCI_CONFIG_POLICIES_MAX 32
+
 struct start_cfg {
 	char		name[NAME_MAX_LEN];
 	char		binary[NAME_MAX_LEN];
@@ -99,8 +134,16 @@ struct core_config {
 	char			io_mem_backend[32];	/* "auto", "linux-sysfs", "sim" */
 	struct irq_policy	irq[IRQ_POLICIES_MAX];
 	unsigned		nirq;
+	struct report_rom_policy report_rom[REPORT_ROM_POLICIES_MAX];
+	unsigned		nreport_rom;
+	char			irq_backend[32];	/* "auto", "linux-uio", "sim" */
+	struct pci_config_policy pci_config[PCI_CONFIG_POLICIES_MAX];
+	unsigned		npci_config;
 	int			verbose;
 };
+
+/* A config file larger than this is refused before it is parsed (SIGHUP too). */
+#define CONFIG_SIZE_MAX		(1u << 20)
 
 /*
  * Parse and check a config file. Returns 0, or -EINVAL with
@@ -161,12 +204,15 @@ struct core_service {
 extern const struct core_service service_log, service_rom, service_io_port, service_io_mem, service_report,
 	service_irq;
 
-/* service_report.c: the newest report of that name, or NULL. */
-const char *report_get(const char *name, size_t *len);
+/* service_report.c: the newest document of the report with that session label ("acpi -> acpi"), or NULL. */
+struct rom_blob;
+struct rom_blob *report_blob(const char *report_label);
 const struct core_service *core_service_find(const char *name);
 
 /* service_rom.c: the config ROM changed; signal the child's ROM sessions. */
 void	rom_config_changed(struct child *c);
+/* service_rom.c: a report has a new document; signal the ROM sessions routed to it. */
+void	rom_report_changed(const char *report_label);
 
 /*
  * fd_check.c: what a child-supplied fd or a file core reads really is.
@@ -187,10 +233,38 @@ int	io_port_select(const struct core_config *);	/* pick the backend; 0 or -errno
 /* In the child before exec: ioperm for its direct policies. 0 or -errno. */
 int	io_port_grant_direct(const struct core_config *, const char *child_name);
 
+/* pci_config_policy.c: the <pci_config> policy as one predicate for every config access path. */
+struct pci_fn_ident {
+	unsigned	vendor, device;
+	uint32_t	class;			/* 24-bit class code */
+};
+/* How an access path reads a function's identity: 0, or -errno (-ENOENT: no such function). */
+typedef int (*pci_ident_fn)(unsigned bdf, struct pci_fn_ident *);
+enum pci_config_access { PCI_CONFIG_NONE, PCI_CONFIG_READ, PCI_CONFIG_WRITE };
+/* What the policies for label grant on function bdf (ident is called only if a policy needs it). */
+enum pci_config_access pci_config_access(const struct core_config *, const char *label, unsigned bdf,
+	    pci_ident_fn ident);
+/*
+ * May client (session label) write bdf's config space? 0, or -EPERM with
+ * why: the policy grants less, or another component holds a BAR or the IRQ
+ * of that function (a config write could move or disable what it holds).
+ */
+int	pci_config_may_write(const struct core_config *, const struct child *client, const char *label,
+	    unsigned bdf, pci_ident_fn ident, char *why, size_t whylen);
+/* "0x0300", "0x030000", "0x03" or a Genode class alias ("VGA"): 0 or -EINVAL. */
+int	pci_class_parse(const char *s, uint32_t *class, uint32_t *mask);
+
 /* service_io_mem.c */
 int	io_mem_select(const struct core_config *);
+/* The label of a session of another child than except that holds a BAR of bdf, or NULL. */
+const char *io_mem_function_holder(unsigned bdf, const struct child *except);
+/* 1 if c holds IO_MEM grants that cover [base, base+size) (whole pages of its BARs), else 0. */
+int	io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size);
 /* The "pci_devices" ROM: every PCI function with its BARs, as XML (malloc'd). */
 char	*io_mem_devices_xml(size_t *len);
+
+/* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
+const char *irq_function_holder(unsigned bdf, const struct child *except);
 
 /* linux/platform_info.c: the platform_info ROM (malloc'd XML). */
 char	*platform_info_xml(size_t *len);
@@ -222,6 +296,14 @@ unsigned sessions_count(void);
 int	sessions_fd(unsigned i);
 void	sessions_drop_client(struct child *);
 void	sessions_drop_all(void);
+/*
+ * Memory core keeps for a client beyond its sessions' ram_quota (ROM
+ * versions, IO_MEM snapshots: dataspaces it can keep mapped) is charged
+ * to its RAM quantum (ram_left). 0, or -EDQUOT with why naming what and
+ * the quantum. ram_uncharge gives back what ram_charge took.
+ */
+int	ram_charge(struct child *, size_t bytes, const char *what, char *why, size_t whylen);
+void	ram_uncharge(struct child *, size_t bytes);
 
 /* broker.c: sessions of services children provide */
 void	open_child_session(struct child *, uint32_t seq, struct child *server,

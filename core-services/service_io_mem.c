@@ -337,6 +337,39 @@ io_mem_close(void *state)
 	free(s);
 }
 
+const char *
+io_mem_function_holder(unsigned bdf, const struct child *except)
+{
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i]->bdf == (int)bdf && granted[i]->client != except)
+			return granted[i]->label;
+	return NULL;
+}
+
+int
+io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size)
+{
+	/* Walk the range page by page through c's grants: several BARs may cover it together. */
+	uint64_t at = base, end = base + size;
+
+	while (at < end) {
+		unsigned i;
+
+		for (i = 0; i < ngranted; i++) {
+			const struct io_mem_session *g = granted[i];
+
+			if (g->client == c && g->kind != IO_MEM_SNAPSHOT && at >= g->held_base &&
+			    at < PAGE_UP(g->held_base + g->held_size)) {
+				at = PAGE_UP(g->held_base + g->held_size);
+				break;
+			}
+		}
+		if (i == ngranted)
+			return 0;
+	}
+	return 1;
+}
+
 const struct core_service service_io_mem = {
 	.name = "IO_MEM", .open = io_mem_open, .call = io_mem_call, .close = io_mem_close,
 };

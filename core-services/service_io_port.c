@@ -23,6 +23,9 @@ struct io_port_session {
 	unsigned	base, size;
 	int		direct, emulate_conf1;
 	uint32_t	cf8;
+	/* The <pci_config> access for the function CF8 selects, found when CF8 is written. */
+	enum pci_config_access cf8_access;
+	const struct child *client;
 	unsigned	errors;
 	char		label[192];
 };
@@ -136,7 +139,6 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 	struct io_port_session *s;
 	char pols[512];
 
-	(void)client;
 	if (!backend) {
 		snprintf(why, whylen, "core has no port I/O here (not root?)");
 		return -EPERM;
@@ -170,6 +172,7 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 		return -ENOMEM;
 	s->base = (unsigned)base;
 	s->size = (unsigned)size;
+	s->client = client;
 	s->emulate_conf1 = touches_conf1((unsigned)base, (unsigned)size);
 	s->direct = pol->direct && !s->emulate_conf1 && backend->grant_direct == io_port_linux.grant_direct;
 	snprintf(s->label, sizeof s->label, "%s", label);
@@ -200,17 +203,36 @@ refuse(struct io_port_session *s, const char *what, unsigned port, unsigned widt
 	return -ERANGE;
 }
 
+/* A function's identity for class and vendor/device policies, read through the backend. */
+static int
+conf1_ident(unsigned bdf, struct pci_fn_ident *id)
+{
+	uint32_t ids, cls;
+
+	if (backend->cfg_read(bdf, 0, 4, &ids) || backend->cfg_read(bdf, 8, 4, &cls) ||
+	    (ids & 0xffff) == 0xffff)
+		return -ENOENT;
+	id->vendor = ids & 0xffff;
+	id->device = ids >> 16;
+	id->class = cls >> 8;
+	return 0;
+}
+
 /* The conf1 mechanism (PCI LB 3.0 3.2.2.3.2) on top of the backend's config access. */
 static int
 conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint32_t *v)
 {
 	unsigned bdf = (s->cf8 >> 8) & 0xffff, reg = (s->cf8 & 0xfc) | (port & 3);
+	char why[160];
 
 	if (port == CF8 && width == 4) {
-		if (write)
-			s->cf8 = *v;
-		else
+		if (!write) {
 			*v = s->cf8;
+			return 0;
+		}
+		s->cf8 = *v;
+		s->cf8_access = s->cf8 & 0x80000000u ? pci_config_access(config, s->label,
+		    (s->cf8 >> 8) & 0xffff, conf1_ident) : PCI_CONFIG_NONE;
 		return 0;
 	}
 	if (port < CFC) {
@@ -218,12 +240,26 @@ conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint3
 		return refuse(s, write ? "write" : "read", port, width,
 		    "only 32-bit 0xCF8 and 0xCFC-0xCFF are emulated");
 	}
-	if (!(s->cf8 & 0x80000000u)) {
-		if (!write)
+	/* Disabled, or a function the <pci_config> policy does not name: nothing answers. */
+	if (!(s->cf8 & 0x80000000u) || s->cf8_access == PCI_CONFIG_NONE) {
+		if (!write) {
 			*v = 0xffffffffu >> (32 - 8 * width);
-		return 0;
+			return 0;
+		}
+		if (!(s->cf8 & 0x80000000u))
+			return 0;
 	}
-	return write ? backend->cfg_write(bdf, reg, width, *v) : backend->cfg_read(bdf, reg, width, v);
+	if (!write)
+		return backend->cfg_read(bdf, reg, width, v);
+	if (pci_config_may_write(config, s->client, s->label, bdf, conf1_ident, why, sizeof why)) {
+		char what[48];
+
+		snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8,
+		    (bdf >> 3) & 0x1f, bdf & 7, reg);
+		refuse(s, what, port, width, why);
+		return -EPERM;
+	}
+	return backend->cfg_write(bdf, reg, width, *v);
 }
 
 static int

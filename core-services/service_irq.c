@@ -25,10 +25,20 @@ struct irq_session {
 	int		given_fd;	/* the source fd handed to the client */
 	uint32_t	gsi;
 	unsigned long	count;
+	const struct child *client;
 	char		label[192];
 };
 
 static struct irq_session *active[16];
+
+const char *
+irq_function_holder(unsigned bdf, const struct child *except)
+{
+	for (unsigned i = 0; i < 16; i++)
+		if (active[i] && active[i]->bdf == bdf && active[i]->client != except)
+			return active[i]->label;
+	return NULL;
+}
 
 static void
 on_interrupt(void *arg)
@@ -74,7 +84,6 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	struct irq_session *s;
 	int err;
 
-	(void)client;
 	if (mkx_arg_string(args, "pci", pci, sizeof pci) || parse_bdf(pci, &bdf)) {
 		snprintf(why, whylen, "IRQ session needs pci=\"BB:DD.F\" (got \"%.60s\")", args);
 		return -EINVAL;
@@ -97,6 +106,7 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	if (!s)
 		return -ENOMEM;
 	s->bdf = bdf;
+	s->client = client;
 	s->sigfd = -1;
 	s->given_fd = -1;
 	snprintf(s->label, sizeof s->label, "%s", label);

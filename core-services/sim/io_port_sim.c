@@ -1,8 +1,7 @@
 /*
  * IO_PORT backend without hardware: 64 K byte-wide latches, so what a
- * client writes it reads back. Config space is one simulated function at
- * 00:00.0 (vendor 0x1b36, device 0x0008: QEMU's generic PCIe host). It
- * exists to test the session logic (policy, exclusivity, range checks,
+ * client writes it reads back, and the config space of three functions
+ * (below). It exists to test the session logic (policy, exclusivity, range checks,
  * the CF8/CFC state machine) without root.
  */
 #include <errno.h>
@@ -11,7 +10,31 @@
 #include "../io_port_backend.h"
 
 static uint8_t ports[0x10000];
-static uint8_t cfg00[256] = { 0x36, 0x1b, 0x08, 0x00 };
+
+/*
+ * Config space of three functions, the same machine as io_mem_sim.c:
+ * 00:00.0 host bridge (1b36:0008, class 0x060000), 00:01.0 VGA
+ * (1234:1111, class 0x030000, BAR0 0xfd000008, BAR2 0xfebf0000),
+ * 00:02.0 Ethernet (8086:10d3, class 0x020000, I/O BAR2 0xc001).
+ */
+static struct {
+	unsigned	bdf;
+	uint8_t		cfg[256];
+} fns[] = {
+	{ 0x00, { 0x36, 0x1b, 0x08, 0x00, [0x0b] = 0x06 } },
+	{ 0x08, { 0x34, 0x12, 0x11, 0x11, [0x0b] = 0x03, [0x10] = 0x08, [0x12] = 0x00, [0x13] = 0xfd,
+	    [0x1a] = 0xbf, [0x1b] = 0xfe } },
+	{ 0x10, { 0x86, 0x80, 0xd3, 0x10, [0x0b] = 0x02, [0x18] = 0x01, [0x19] = 0xc0, [0x3d] = 1 } },
+};
+
+static uint8_t *
+sim_fn(unsigned bdf)
+{
+	for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++)
+		if (fns[i].bdf == bdf)
+			return fns[i].cfg;
+	return NULL;
+}
 
 static int
 sim_probe(char *why, unsigned long whylen)
@@ -55,19 +78,23 @@ io_port_sim_peek(unsigned port)
 static int
 sim_cfg_read(unsigned bdf, unsigned reg, unsigned width, uint32_t *v)
 {
+	uint8_t *cfg = sim_fn(bdf);
+
 	*v = 0xffffffffu >> (32 - 8 * width);
-	if (bdf != 0 || reg + width > sizeof cfg00)
+	if (!cfg || reg + width > 256)
 		return 0;
 	*v = 0;
-	memcpy(v, cfg00 + reg, width);
+	memcpy(v, cfg + reg, width);
 	return 0;
 }
 
 static int
 sim_cfg_write(unsigned bdf, unsigned reg, unsigned width, uint32_t v)
 {
-	if (bdf == 0 && reg >= 4 && reg + width <= sizeof cfg00)	/* IDs are read-only */
-		memcpy(cfg00 + reg, &v, width);
+	uint8_t *cfg = sim_fn(bdf);
+
+	if (cfg && reg >= 4 && reg + width <= 256)	/* IDs are read-only */
+		memcpy(cfg + reg, &v, width);
 	return 0;
 }
 

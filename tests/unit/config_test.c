@@ -182,3 +182,93 @@ TEST(config_irq_policies_checked)
 	CHECK_INT(cfg.irq[0].vendor, 0x1234);
 	config_free(&cfg);
 }
+
+/* Finding 11 of issue 10: a long label was cut to 127 characters, widening the rule. */
+TEST(config_too_long_labels_refused_not_truncated)
+{
+	char l[141], xml[1024];
+
+	memset(l, 'a', 140);
+	l[140] = 0;
+	snprintf(xml, sizeof xml, GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/>\n<route>\n"
+	    "<any-service label_prefix=\"%s\"><parent/></any-service></route></start></config>", l);
+	CHECK_INT(load(xml), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:5:");
+	CHECK_STR_HAS(err, "longer than 127 characters");
+	snprintf(xml, sizeof xml, GOOD_HEAD "<start name=\"a\"><binary name=\"true\"/>\n<route>\n"
+	    "<any-service label=\"%s\"><parent/></any-service></route></start></config>", l);
+	CHECK_INT(load(xml), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:5:");
+	snprintf(xml, sizeof xml, "<config>\n<io_port>\n<policy label_prefix=\"%s\" base=\"0x40\" size=\"4\"/>\n"
+	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>", l);
+	CHECK_INT(load(xml), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "longer than 127 characters");
+	l[127] = 0;	/* 127 characters fit */
+	snprintf(xml, sizeof xml, "<config>\n<io_port>\n<policy label_prefix=\"%s\" base=\"0x40\" size=\"4\"/>\n"
+	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>", l);
+	CHECK_INT(load(xml), 0);
+	CHECK_INT(strlen(cfg.io_port[0].label_prefix), 127);
+	config_free(&cfg);
+}
+
+/* Finding 12 of issue 10. */
+TEST(config_start_names_dot_dotdot_dash_refused)
+{
+	static const char *const names[] = { ".", "..", "-v", "--help" };
+
+	for (unsigned i = 0; i < 4; i++) {
+		char xml[512];
+
+		snprintf(xml, sizeof xml, GOOD_HEAD "\n<start name=\"%s\"><binary name=\"true\"/></start></config>",
+		    names[i]);
+		CHECK_INT(load(xml), -EINVAL);
+		CHECK_STR_HAS(err, "t.xml:4:");
+		CHECK_STR_HAS(err, "is not allowed");
+	}
+	CHECK_INT(load(GOOD_HEAD "<start name=\"a.b-c\"><binary name=\"true\"/></start></config>"), 0);
+	config_free(&cfg);
+}
+
+/* Finding 12 of issue 10: srv's own LOG and ROM sessions would go to srv itself; it hangs. */
+TEST(config_default_route_to_child_that_would_serve_itself_refused)
+{
+	CHECK_INT(load("<config>\n<default-route>\n<any-service><child name=\"srv\"/></any-service>\n"
+	    "</default-route>\n<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/>"
+	    "</provides></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+	CHECK_STR_HAS(err, "\"srv\" itself");
+	/* Fine when srv's own <route> catches every session first ... */
+	CHECK_INT(load("<config>\n<default-route>\n<any-service><child name=\"srv\"/></any-service>\n"
+	    "</default-route>\n<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/>"
+	    "</provides><route><any-service><parent/></any-service></route></start></config>"), 0);
+	config_free(&cfg);
+	/* ... or when the rule's label cannot be one of srv's. */
+	CHECK_INT(load("<config>\n<default-route>\n<any-service label_prefix=\"cli\"><child name=\"srv\"/></any-service>\n"
+	    "<any-service><parent/></any-service></default-route>\n"
+	    "<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/>"
+	    "</provides></start></config>"), 0);
+	config_free(&cfg);
+	/* A label rule that can match: "srv -> x" is one of srv's labels. */
+	CHECK_INT(load("<config>\n<default-route>\n<any-service label_prefix=\"srv -> \"><child name=\"srv\"/></any-service>\n"
+	    "<any-service><parent/></any-service></default-route>\n"
+	    "<start name=\"srv\"><binary name=\"true\"/><provides><service name=\"Hello\"/>"
+	    "</provides></start></config>"), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3:");
+}
+
+/* Finding 10 of issue 10: a huge config froze core at SIGHUP; it is refused before parsing. */
+TEST(config_larger_than_limit_refused_naming_it)
+{
+	size_t len = CONFIG_SIZE_MAX + 1;
+	char *xml = malloc(len);
+
+	CHECK(xml);
+	memset(xml, ' ', len);
+	memcpy(xml, "<config>", 8);
+	memcpy(xml + len - 9, "</config>", 9);
+	CHECK_INT(config_load_buf(&cfg, xml, len, "t.xml", "/bin", err, sizeof err), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml: ");
+	CHECK_STR_HAS(err, "CONFIG_SIZE_MAX");
+	free(xml);
+}

@@ -23,7 +23,8 @@ setup(void)
 	    "<policy label_prefix=\"pit\" base=\"0x40\" size=\"4\"/>\n"
 	    "<policy label=\"pci\" base=\"0xcf8\" size=\"8\"/>\n"
 	    "<policy label=\"wide\" base=\"0xcf0\" size=\"0x10\"/>\n"
-	    "</io_port><start name=\"a\"><binary name=\"true\"/></start></config>";
+	    "</io_port><pci_config><policy label=\"pci\" pci=\"all\"/><policy label=\"wide\" pci=\"all\"/>"
+	    "</pci_config><start name=\"a\"><binary name=\"true\"/></start></config>";
 
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	CHECK_INT(io_port_select(&cfg), 0);
@@ -140,7 +141,7 @@ TEST(io_port_conf1_emulated_on_config_access)
 	CHECK_INT(call(st, MKX_IO_PORT_IN, 0xcfe, 2, 0, &v), 0);
 	CHECK_INT(v, 0x0008);
 	/* An absent function reads all ones. */
-	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf8, 4, 0x80000800u, NULL), 0);
+	CHECK_INT(call(st, MKX_IO_PORT_OUT, 0xcf8, 4, 0x80001800u, NULL), 0);
 	CHECK_INT(call(st, MKX_IO_PORT_IN, 0xcfc, 4, 0, &v), 0);
 	CHECK_INT(v, 0xffffffffu);
 	/* 0xCF9 (reset control) is refused, not passed on. */

@@ -15,6 +15,15 @@ struct mkx_xml {
 };
 
 /*
+ * Limits of every document mkx_xml_parse takes (configs, ROMs, reports):
+ * past them the parse is refused with an error naming the limit, so a
+ * hostile or broken document costs bounded time and memory.
+ */
+#define MKX_XML_SIZE_MAX	(8u << 20)	/* bytes */
+#define MKX_XML_NODES_MAX	262144		/* elements */
+#define MKX_XML_DEPTH_MAX	64		/* nesting */
+
+/*
  * Parse len bytes. Returns the root element, or NULL with a message
  * "line N: what" in err (NUL-terminated). The tree is freed with
  * mkx_xml_free().

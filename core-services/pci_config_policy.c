@@ -1,0 +1,129 @@
+/*
+ * The config-space policy (<pci_config> in core's config): which PCI
+ * functions a session label may reach through config access, and whether
+ * it may write. It is one predicate over (label, function), so every
+ * access path asks the same question: the CF8/CFC emulation of
+ * service_io_port.c today, ECAM grants (IO_MEM) later. A function no
+ * policy names is absent for that label (reads give all ones); a write
+ * also needs that no other component holds a BAR or the IRQ of the
+ * function, since a config write can move a BAR, turn off its decoding or
+ * mask its interrupt under its holder.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core.h"
+
+/* Genode's platform driver class names (base class, subclass, prog-if as far as given). */
+static const struct {
+	const char	*name;
+	uint32_t	class, mask;
+} aliases[] = {
+	{ "AHCI",	0x010601, 0xffffff },
+	{ "NVME",	0x010802, 0xffffff },
+	{ "ETHERNET",	0x020000, 0xffff00 },
+	{ "VGA",	0x030000, 0xffff00 },
+	{ "AUDIO",	0x040300, 0xffff00 },	/* HD audio */
+	{ "HDAUDIO",	0x040300, 0xffff00 },
+	{ "HOSTBRIDGE",	0x060000, 0xffff00 },
+	{ "ISABRIDGE",	0x060100, 0xffff00 },
+	{ "USB",	0x0c0300, 0xffff00 },
+	{ "USB4",	0x0c0340, 0xffffff },
+	{ "WIFI",	0x028000, 0xffff00 },
+};
+
+int
+pci_class_parse(const char *s, uint32_t *class, uint32_t *mask)
+{
+	size_t digits;
+	char *end;
+	unsigned long v;
+
+	for (unsigned i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (!strcasecmp(s, aliases[i].name)) {
+			*class = aliases[i].class;
+			*mask = aliases[i].mask;
+			return 0;
+		}
+	/* The number of hex digits says how much is given: 2 base class, 4 with subclass, 6 all. */
+	if (strncmp(s, "0x", 2) && strncmp(s, "0X", 2))
+		return -EINVAL;
+	v = strtoul(s + 2, &end, 16);
+	digits = (size_t)(end - (s + 2));
+	if (*end || (digits != 2 && digits != 4 && digits != 6))
+		return -EINVAL;
+	*class = (uint32_t)(v << (8 * (3 - digits / 2)));
+	*mask = 0xffffffu & ~(0xffffffu >> (4 * digits));
+	return 0;
+}
+
+static int
+policy_names(const struct pci_config_policy *p, unsigned bdf, pci_ident_fn ident,
+    struct pci_fn_ident *id, int *have_id)
+{
+	switch (p->match) {
+	case PCI_CONFIG_ALL:
+		return 1;
+	case PCI_CONFIG_BDF:
+		return p->bdf == bdf;
+	default:
+		break;
+	}
+	if (!*have_id)
+		*have_id = ident && ident(bdf, id) == 0 ? 1 : -1;
+	if (*have_id < 0)
+		return 0;	/* absent or unreadable: nothing to match a class or ID against */
+	if (p->match == PCI_CONFIG_CLASS)
+		return (id->class & p->class_mask) == p->class;
+	return id->vendor == p->vendor && id->device == p->device;
+}
+
+enum pci_config_access
+pci_config_access(const struct core_config *cfg, const char *label, unsigned bdf, pci_ident_fn ident)
+{
+	enum pci_config_access best = PCI_CONFIG_NONE;
+	struct pci_fn_ident id;
+	int have_id = 0;
+
+	for (unsigned i = 0; i < cfg->npci_config && best != PCI_CONFIG_WRITE; i++) {
+		const struct pci_config_policy *p = &cfg->pci_config[i];
+
+		if (!label_matches(p->label, p->label_prefix, label) ||
+		    !policy_names(p, bdf, ident, &id, &have_id))
+			continue;
+		if (p->write)
+			best = PCI_CONFIG_WRITE;
+		else
+			best = PCI_CONFIG_READ;
+	}
+	return best;
+}
+
+int
+pci_config_may_write(const struct core_config *cfg, const struct child *client, const char *label,
+    unsigned bdf, pci_ident_fn ident, char *why, size_t whylen)
+{
+	enum pci_config_access a = pci_config_access(cfg, label, bdf, ident);
+	const char *holder;
+
+	if (a != PCI_CONFIG_WRITE) {
+		snprintf(why, whylen, "the <pci_config> policy grants %s", a == PCI_CONFIG_READ ?
+		    "reads only" : "no access to this function");
+		return -EPERM;
+	}
+	holder = io_mem_function_holder(bdf, client);
+	if (holder) {
+		snprintf(why, whylen, "\"%s\" holds a BAR of this function", holder);
+		return -EPERM;
+	}
+	holder = irq_function_holder(bdf, client);
+	if (holder) {
+		snprintf(why, whylen, "\"%s\" holds the IRQ of this function", holder);
+		return -EPERM;
+	}
+	return 0;
+}
