@@ -167,3 +167,21 @@ sessions_drop_all(void)
 	while (ncsessions)
 		csession_drop(ncsessions - 1);
 }
+
+int
+ram_charge(struct child *c, size_t bytes, const char *what, char *why, size_t whylen)
+{
+	if (bytes > c->ram_left) {
+		snprintf(why, whylen, "%s of %zu bytes exceeds the %lu bytes left of \"%s\"'s RAM quantum "
+		    "(%lu bytes)", what, bytes, c->ram_left, c->cfg->name, c->cfg->ram_quota);
+		return -EDQUOT;
+	}
+	c->ram_left -= bytes;
+	return 0;
+}
+
+void
+ram_uncharge(struct child *c, size_t bytes)
+{
+	c->ram_left += bytes;
+}
