@@ -104,10 +104,18 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 		return -EPERM;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
+	/* Its direct (ioperm) ports are held from here to its exit: no one else gets them. */
+	if (io_port_direct_reserve(all, c)) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EBUSY;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		int err = -errno;
+
+		io_port_direct_release(c);
 
 		close(sv[0]);
 		close(sv[1]);
@@ -160,6 +168,7 @@ child_reap(void)
 			if (children[i].pid == pid && children[i].state == CHILD_RUNNING) {
 				children[i].status = status;
 				children[i].state = CHILD_EXITED;
+				io_port_direct_release(&children[i]);
 				loop_child_exited(&children[i]);
 				pid = 0;
 			}

@@ -232,6 +232,13 @@ const char *fd_open_strerror(int err);
 int	io_port_select(const struct core_config *);	/* pick the backend; 0 or -errno */
 /* In the child before exec: ioperm for its direct policies. 0 or -errno. */
 int	io_port_grant_direct(const struct core_config *, const char *child_name);
+/*
+ * In core before the fork: record c's direct grants as held by c, or
+ * -EBUSY (logged) if another child holds any of those ports. Released at
+ * c's exit (or when it could not be started).
+ */
+int	io_port_direct_reserve(const struct core_config *, const struct child *c);
+void	io_port_direct_release(const struct child *c);
 
 /* pci_config_policy.c: the <pci_config> policy as one predicate for every config access path. */
 struct pci_fn_ident {

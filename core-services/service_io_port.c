@@ -72,6 +72,81 @@ policy_matches(const struct io_port_policy *p, const char *label)
 	return label_matches(p->label, p->label_prefix, label);
 }
 
+/*
+ * Direct grants: ioperm set in the child at spawn reaches the policy's
+ * whole range for the child's life, whatever sessions it opens. core
+ * records each as held by that child from spawn to exit, so no other
+ * child gets those ports, by RPC session or by a direct grant of its own.
+ */
+struct direct_grant {
+	const struct child	*holder;
+	unsigned		base, size;
+};
+
+static struct direct_grant direct[CHILDREN_MAX * 4];
+static unsigned ndirect;
+
+/* Who else holds ports overlapping [base, base+size): a label, or NULL. */
+static const char *
+held_elsewhere(const struct child *self, const struct io_port_session *except, unsigned base, unsigned size,
+    unsigned *hb, unsigned *hs)
+{
+	for (unsigned i = 0; i < ndirect; i++)
+		if (direct[i].holder != self && base < direct[i].base + direct[i].size &&
+		    direct[i].base < base + size) {
+			*hb = direct[i].base;
+			*hs = direct[i].size;
+			return direct[i].holder->cfg->name;
+		}
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i] != except && base < granted[i]->base + granted[i]->size &&
+		    granted[i]->base < base + size) {
+			*hb = granted[i]->base;
+			*hs = granted[i]->size;
+			return granted[i]->label;
+		}
+	return NULL;
+}
+
+int
+io_port_direct_reserve(const struct core_config *cfg, const struct child *c)
+{
+	const char *name = c->cfg->name, *other;
+	unsigned first = ndirect, hb, hs;
+
+	for (unsigned i = 0; i < cfg->nio_port; i++) {
+		const struct io_port_policy *p = &cfg->io_port[i];
+
+		if (!p->direct || !policy_matches(p, name))
+			continue;
+		if (touches_conf1(p->base, p->size))
+			other = "core (0xCF8-0xCFF is only ever emulated)", hb = CF8, hs = 8;
+		else
+			other = held_elsewhere(c, NULL, p->base, p->size, &hb, &hs);
+		if (!other && ndirect == sizeof direct / sizeof direct[0])
+			other = "nobody, but core's table of direct grants is full", hb = hs = 0;
+		if (other) {
+			core_log("IO_PORT: \"%s\" not started: its direct grant 0x%x-0x%x (line %d) overlaps "
+			    "0x%x-0x%x held by \"%s\"", name, p->base, p->base + p->size - 1, p->line, hb,
+			    hb + hs - 1, other);
+			ndirect = first;
+			return -EBUSY;
+		}
+		direct[ndirect++] = (struct direct_grant){ c, p->base, p->size };
+	}
+	return 0;
+}
+
+void
+io_port_direct_release(const struct child *c)
+{
+	for (unsigned i = 0; i < ndirect; )
+		if (direct[i].holder == c)
+			direct[i] = direct[--ndirect];
+		else
+			i++;
+}
+
 int
 io_port_grant_direct(const struct core_config *cfg, const char *child_name)
 {
@@ -80,6 +155,10 @@ io_port_grant_direct(const struct core_config *cfg, const char *child_name)
 	for (unsigned i = 0; i < cfg->nio_port; i++) {
 		const struct io_port_policy *p = &cfg->io_port[i];
 
+		if (p->direct && policy_matches(p, child_name) && touches_conf1(p->base, p->size)) {
+			fprintf(stderr, "[init] \"%s\": no direct grant reaches 0xCF8-0xCFF\n", child_name);
+			return -EPERM;
+		}
 		if (p->direct && policy_matches(p, child_name) &&
 		    backend->grant_direct(p->base, p->size)) {
 			fprintf(stderr, "[init] \"%s\": ioperm 0x%x+0x%x failed\n", child_name,
@@ -160,13 +239,16 @@ io_port_open(struct child *client, const char *label, const char *args, void **s
 		    base, base + size - 1, pols);
 		return -EPERM;
 	}
-	for (unsigned i = 0; i < ngranted; i++)
-		if (base < granted[i]->base + granted[i]->size && granted[i]->base < base + size) {
+	{
+		unsigned hb, hs;
+		const char *other = held_elsewhere(client, NULL, (unsigned)base, (unsigned)size, &hb, &hs);
+
+		if (other) {
 			snprintf(why, whylen, "ports 0x%lx-0x%lx overlap 0x%x-0x%x held by \"%s\"",
-			    base, base + size - 1, granted[i]->base,
-			    granted[i]->base + granted[i]->size - 1, granted[i]->label);
+			    base, base + size - 1, hb, hb + hs - 1, other);
 			return -EBUSY;
 		}
+	}
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;
