@@ -2,7 +2,7 @@
  * Test component: reads a ROM that another component publishes as a
  * report (e.g. "acpi"), retrying until it exists, and logs its size and
  * how many lines contain a given element. <config rom="acpi" element="routing"
- * wait_ms="20000"/>
+ * wait_ms="20000" delay_ms="0"/> (delay_ms: before the first try).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +18,7 @@ main(void)
 	struct mkx_rom cfg_rom, rom;
 	struct mkx_xml *cfg;
 	const char *name = "acpi", *element = "routing";
-	unsigned long wait_ms = 20000, waited = 0;
+	unsigned long wait_ms = 20000, waited = 0, delay_ms = 0;
 	char pattern[64];
 	unsigned count = 0;
 
@@ -31,7 +31,9 @@ main(void)
 		if (mkx_xml_attr(cfg, "element"))
 			element = mkx_xml_attr(cfg, "element");
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
+		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
 	}
+	usleep(delay_ms * 1000);
 	/* The ROM appears when its report is first published. */
 	while (mkx_rom_try_open(&rom, name)) {
 		if (waited >= wait_ms) {
