@@ -34,6 +34,8 @@ struct io_mem_session {
 	int			bdf;		/* IO_MEM_PCI: the function; else -1 */
 	unsigned		bar;
 	const struct child	*client;
+	struct child		*payer;		/* snapshot: charged to its RAM quantum (ram_charge) */
+	size_t			charged;
 	int			fd;
 	struct mkx_io_mem_ds	ds;
 	char			label[192];
@@ -296,6 +298,14 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 				err = -EBUSY;
 				break;
 			}
+	if (!err && s->kind == IO_MEM_SNAPSHOT) {
+		/* The copy is core's memory kept for the client as long as it holds the session. */
+		err = ram_charge(client, s->ds.length, "an IO_MEM snapshot", why, whylen);
+		if (!err) {
+			s->payer = client;
+			s->charged = s->ds.length;
+		}
+	}
 	if (err) {
 		if (s->fd >= 0)
 			close(s->fd);
@@ -334,6 +344,8 @@ io_mem_close(void *state)
 			granted[i] = granted[--ngranted];
 	if (s->fd >= 0)
 		close(s->fd);
+	if (s->payer)
+		ram_uncharge(s->payer, s->charged);
 	free(s);
 }
 
