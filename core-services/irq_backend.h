@@ -2,7 +2,8 @@
  * How core receives a PCI function's interrupts. linux/irq_uio.c binds the
  * function to uio_pci_generic and reads /dev/uioN (INTx; the kernel masks
  * the line in its handler, core unmasks it on the client's ack through the
- * sysfs config file). The same table can take VFIO (MSI) later.
+ * sysfs config file). sim/irq_sim.c is a made-up device for host tests.
+ * The same table can take VFIO (MSI) later.
  */
 #ifndef IRQ_BACKEND_H
 #define IRQ_BACKEND_H
@@ -27,9 +28,19 @@ struct irq_backend {
 	 * line's interrupts, or -ENOTSUP: then core forwards them.
 	 */
 	int	(*client_fd)(void *line);
+	/*
+	 * What a client_fd() fd reaches beyond the interrupt: the physical
+	 * ranges its holder can mmap (uio_pci_generic registers the
+	 * function's 32-bit non-prefetchable memory BARs as UIO maps).
+	 * Returns how many ranges (at most max) or -errno.
+	 */
+	int	(*client_fd_reach)(void *line, uint64_t *base, uint64_t *size, int max);
 	void	(*detach)(void *line);
 };
 
-extern const struct irq_backend irq_uio;
+extern const struct irq_backend irq_uio, irq_sim;
+
+/* sim only, for tests: how often the line of bdf was unmasked (-1: not attached). */
+int	irq_sim_unmasks(unsigned bdf);
 
 #endif

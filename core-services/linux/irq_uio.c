@@ -24,6 +24,7 @@
 
 struct uio_line {
 	unsigned	bdf;
+	int		uio;		/* N of /dev/uioN */
 	int		uio_fd, cfg_fd;
 	char		dev[64];
 };
@@ -114,6 +115,7 @@ uio_attach(unsigned bdf, void **linep, int *fd, uint32_t *gsi, char *why, size_t
 		return -EIO;
 	}
 	l->bdf = bdf;
+	l->uio = uio;
 	*gsi = read_hex(l->dev, "irq");
 	*fd = l->uio_fd;
 	*linep = l;
@@ -145,8 +147,14 @@ uio_unmask(void *line)
 
 /*
  * /dev/uioN of uio_pci_generic: read waits for interrupts (a 4-byte
- * count); write is irqcontrol, which this driver does not have (ENOSYS);
- * it registers no memory maps, so mmap fails. Safe to give away.
+ * count); write is irqcontrol, which this driver does not have (ENOSYS).
+ * Since Linux 5.x (so in Debian's 6.1) its probe also registers every
+ * 32-bit non-prefetchable memory BAR as a UIO map: mmap of the fd at
+ * offset N pages maps BAR N's page-rounded range. The fd core gives is
+ * opened read-only, so such a mapping can only be read, but that is still
+ * more than the interrupt (and a read can have side effects on a device):
+ * uio_client_fd_reach says which ranges, and core hands the fd only to a
+ * client that holds them (service_irq.c).
  */
 static int
 uio_client_fd(void *line)
@@ -158,6 +166,39 @@ uio_client_fd(void *line)
 	snprintf(path, sizeof path, "/proc/self/fd/%d", l->uio_fd);
 	fd = open(path, O_RDONLY | O_CLOEXEC);	/* a new open file: its own read position and flags */
 	return fd < 0 ? -errno : fd;
+}
+
+/* The maps of /sys/class/uio/uioN/maps/mapK/{addr,size}: what mmap of the fd reaches. */
+static int
+uio_client_fd_reach(void *line, uint64_t *base, uint64_t *size, int max)
+{
+	struct uio_line *l = line;
+	char dir[96];
+	int n = 0;
+
+	for (int k = 0; k < 5 && n < max; k++) {	/* MAX_UIO_MAPS is 5 */
+		unsigned long long a, sz;
+		char path[128], buf[32] = "";
+		FILE *f;
+
+		snprintf(dir, sizeof dir, "/sys/class/uio/uio%d/maps/map%d", l->uio, k);
+		snprintf(path, sizeof path, "%s/addr", dir);
+		if (!(f = fopen(path, "r")))
+			break;
+		a = fgets(buf, sizeof buf, f) ? strtoull(buf, NULL, 0) : 0;
+		fclose(f);
+		snprintf(path, sizeof path, "%s/size", dir);
+		if (!(f = fopen(path, "r")))
+			return -EIO;	/* a map without a size: assume the worst */
+		sz = fgets(buf, sizeof buf, f) ? strtoull(buf, NULL, 0) : 0;
+		fclose(f);
+		if (!sz)
+			return -EIO;
+		base[n] = a;
+		size[n] = sz;
+		n++;
+	}
+	return n;
 }
 
 static void
@@ -178,5 +219,6 @@ uio_detach(void *line)
 
 const struct irq_backend irq_uio = {
 	.name = "linux-uio", .identify = uio_identify, .attach = uio_attach, .event = uio_event,
-	.unmask = uio_unmask, .client_fd = uio_client_fd, .detach = uio_detach,
+	.unmask = uio_unmask, .client_fd = uio_client_fd, .client_fd_reach = uio_client_fd_reach,
+	.detach = uio_detach,
 };

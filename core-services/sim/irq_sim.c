@@ -1,0 +1,172 @@
+/*
+ * IRQ backend without hardware, for host tests of the IRQ service (policy,
+ * exclusivity, what the client fd reaches, core's forwarding path). The
+ * machine is io_mem_sim.c's: 00:01.0 (1234:1111) and 00:02.0 (8086:10d3).
+ * Like uio_pci_generic, the source is a file of 4-byte cumulative counts
+ * (a pipe here), and a client fd of 00:01.0 "reaches" its non-prefetchable
+ * BAR2 as UIO maps do; 00:02.0 has only an I/O BAR, so its fd reaches
+ * nothing. The device always has work: each unmask (the client's ack)
+ * raises the next interrupt, so a driver acks once to start, as Genode
+ * drivers do, and then sees one interrupt per ack.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../irq_backend.h"
+
+#define CLIENTS_MAX 4
+
+static const struct {
+	unsigned	bdf, vendor, device, gsi;
+	uint64_t	map_base, map_size;	/* what a client fd reaches; size 0: nothing */
+} fns[] = {
+	{ 0x08, 0x1234, 0x1111, 22, 0xfebf0000, 0x1000 },
+	{ 0x10, 0x8086, 0x10d3, 23, 0, 0 },
+};
+
+struct sim_line {
+	unsigned	fn;
+	int		src[2];			/* core reads [0] */
+	int		cli[CLIENTS_MAX];	/* write ends of client fds */
+	uint32_t	count;
+	unsigned	unmasks;
+};
+
+static struct sim_line *lines[sizeof fns / sizeof fns[0]];
+
+static int
+find(unsigned bdf)
+{
+	for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++)
+		if (fns[i].bdf == bdf)
+			return (int)i;
+	return -1;
+}
+
+static int
+sim_identify(unsigned bdf, unsigned *vendor, unsigned *device)
+{
+	int i = find(bdf);
+
+	if (i < 0)
+		return -ENOENT;
+	*vendor = fns[i].vendor;
+	*device = fns[i].device;
+	return 0;
+}
+
+static int
+sim_attach(unsigned bdf, void **linep, int *fd, uint32_t *gsi, char *why, size_t whylen)
+{
+	int i = find(bdf);
+	struct sim_line *l;
+
+	(void)why;
+	(void)whylen;
+	if (i < 0)
+		return -ENODEV;
+	signal(SIGPIPE, SIG_IGN);	/* a client that closed its fd must not kill a test */
+	l = calloc(1, sizeof *l);
+	if (!l)
+		return -ENOMEM;
+	if (pipe2(l->src, O_CLOEXEC | O_NONBLOCK)) {
+		free(l);
+		return -errno;
+	}
+	for (unsigned k = 0; k < CLIENTS_MAX; k++)
+		l->cli[k] = -1;
+	l->fn = (unsigned)i;
+	lines[i] = l;
+	*fd = l->src[0];
+	*gsi = fns[i].gsi;
+	*linep = l;
+	return 0;
+}
+
+static int
+sim_event(void *line)
+{
+	struct sim_line *l = line;
+	uint32_t count, n = 0;
+
+	while (read(l->src[0], &count, sizeof count) == sizeof count)
+		n++;
+	return n ? (int)count : -EAGAIN;
+}
+
+static int
+sim_unmask(void *line)
+{
+	struct sim_line *l = line;
+
+	l->unmasks++;
+	l->count++;	/* the next interrupt, at once */
+	if (write(l->src[1], &l->count, sizeof l->count) < 0 && errno != EAGAIN)
+		return -errno;
+	for (unsigned k = 0; k < CLIENTS_MAX; k++)
+		if (l->cli[k] >= 0 && write(l->cli[k], &l->count, sizeof l->count) < 0 && errno == EPIPE) {
+			close(l->cli[k]);
+			l->cli[k] = -1;
+		}
+	return 0;
+}
+
+static int
+sim_client_fd(void *line)
+{
+	struct sim_line *l = line;
+	int p[2];
+
+	for (unsigned k = 0; k < CLIENTS_MAX; k++)
+		if (l->cli[k] < 0) {
+			if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+				return -errno;
+			l->cli[k] = p[1];
+			return p[0];
+		}
+	return -ENOSPC;
+}
+
+static int
+sim_client_fd_reach(void *line, uint64_t *base, uint64_t *size, int max)
+{
+	struct sim_line *l = line;
+
+	if (!fns[l->fn].map_size || max < 1)
+		return 0;
+	*base = fns[l->fn].map_base;
+	*size = fns[l->fn].map_size;
+	return 1;
+}
+
+static void
+sim_detach(void *line)
+{
+	struct sim_line *l = line;
+
+	close(l->src[0]);
+	close(l->src[1]);
+	for (unsigned k = 0; k < CLIENTS_MAX; k++)
+		if (l->cli[k] >= 0)
+			close(l->cli[k]);
+	lines[l->fn] = NULL;
+	free(l);
+}
+
+int
+irq_sim_unmasks(unsigned bdf)
+{
+	int i = find(bdf);
+
+	return i < 0 || !lines[i] ? -1 : (int)lines[i]->unmasks;
+}
+
+const struct irq_backend irq_sim = {
+	.name = "sim", .identify = sim_identify, .attach = sim_attach, .event = sim_event,
+	.unmask = sim_unmask, .client_fd = sim_client_fd, .client_fd_reach = sim_client_fd_reach,
+	.detach = sim_detach,
+};
