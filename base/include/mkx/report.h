@@ -1,7 +1,9 @@
 /*
  * Report session: a component publishes a document (XML) under its
- * session label; core keeps the newest one and serves it to others as a
- * ROM of the same name (the job of Genode's report_rom, done by core).
+ * session label ("acpi -> acpi" for component acpi, name "acpi"); core
+ * keeps the newest one and serves it as a ROM only to the readers a
+ * <report_rom> policy of core's config routes to it (the job of Genode's
+ * report_rom, done by core). At most 4 reports per component.
  */
 #ifndef MKX_REPORT_H
 #define MKX_REPORT_H
@@ -16,7 +18,7 @@ struct mkx_report {
 	struct mkx_session	s;
 };
 
-/* Open a report session named `name` (the ROM name others will see). 0 or -errno (why). */
+/* Open a report session named `name` (its label; readers get it as the policy says). 0 or -errno (why). */
 int	mkx_report_open(struct mkx_report *, const char *name, char *why, size_t whylen);
 
 /* Publish len bytes (at most MKX_REPORT_MAX). 0 or -errno. */

@@ -1,8 +1,12 @@
 /*
  * ROM session: read-only data from core (the component's "config" from
  * its <start> node, or a named file). The content comes as a sealed
- * memfd dataspace; an update is signalled on an eventfd the client hands
- * over, after which the client fetches the new dataspace.
+ * memfd dataspace (read-only, shared by every session of that version,
+ * charged to the client's RAM quantum while the session holds it); an
+ * update is signalled on an eventfd the client hands over (core refuses
+ * any other kind of fd and makes it non-blocking), after which the client
+ * fetches the new dataspace. A report reaches a ROM session only through a
+ * <report_rom> policy in core's config.
  */
 #ifndef MKX_ROM_H
 #define MKX_ROM_H
@@ -27,7 +31,7 @@ struct mkx_rom {
  */
 int	mkx_rom_open(struct mkx_rom *, const char *name);
 
-/* The same, but a denial is not logged: for ROMs that may not exist yet (reports). */
+/* The same, but a denial is not logged: for ROMs that may not exist yet (reports not yet published). */
 int	mkx_rom_try_open(struct mkx_rom *, const char *name);
 
 /*
