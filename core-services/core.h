@@ -171,8 +171,6 @@ struct child {
 	char			announced[PROVIDES_MAX][NAME_MAX_LEN];
 	unsigned		nannounced;
 	unsigned		nsessions;	/* sessions it holds at core */
-	int			rom_sigfds[4];	/* config ROM update signals */
-	unsigned		nrom_sigfds;
 	int			killed_by_core;
 	int			send_failed;	/* logged once that it does not read */
 };

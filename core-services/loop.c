@@ -72,9 +72,6 @@ loop_child_exited(struct child *c)
 	c->sock = -1;
 	sessions_drop_client(c);
 	broker_child_exited(c, how);
-	for (unsigned i = 0; i < c->nrom_sigfds; i++)
-		close(c->rom_sigfds[i]);
-	c->nrom_sigfds = 0;
 	if (c->cfg->finish && !c->killed_by_core) {
 		core_log("\"%s\" was marked finish=\"yes\": ending the composition", c->cfg->name);
 		finished = 1;
