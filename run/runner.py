@@ -75,6 +75,15 @@ def main():
                 print(stamped, flush=True)
             lines.append(line)
         return lines
+    failed_late = []
+    def check_failure(line):
+        """A failure pattern fails the scenario at any time, also after success."""
+        nonlocal result, reason
+        if failure and failure.search(line):
+            result, reason = "FAIL", f"failure pattern /{scn['failure']}/ matched: {line.strip()}"
+            failed_late.append(line)
+            return True
+        return False
     with open(logpath, "w") as lf:
         try:
             while result is None:
@@ -91,8 +100,7 @@ def main():
                     result, reason = "FAIL", f"QEMU exited (status {q.returncode}) before the success pattern"
                     break
                 for line in feed(chunk, lf, t0):
-                    if failure and failure.search(line):
-                        result, reason = "FAIL", f"failure pattern /{scn['failure']}/ matched: {line.strip()}"
+                    if check_failure(line):
                         break
                     pending = [p for p in pending if not p.search(line)]
                     if not pending:
@@ -107,15 +115,29 @@ def main():
                     print(chk.stdout.rstrip())
                 if chk.returncode:
                     result, reason = "FAIL", f"host check failed: {chk.stderr.strip() or chk.stdout.strip()}"
-            # Let core power off by itself (it prints MKX-POWEROFF), then collect the rest.
-            end = time.monotonic() + (15 if result == "PASS" else 0)
-            while q.poll() is None and time.monotonic() < end:
+            # Success is not the end: keep watching for failure until QEMU has
+            # exited (core powers off when its composition ends). A composition
+            # that runs on (a driver serving forever) is watched for `settle`
+            # seconds more, then stopped; the reason says so.
+            settle = float(scn.get("settle", "15"))
+            end = time.monotonic() + (settle if result == "PASS" else 0)
+            exited = False
+            while result == "PASS" and time.monotonic() < end:
                 r, _, _ = select.select([q.stdout], [], [], 0.5)
                 if r:
                     chunk = os.read(q.stdout.fileno(), 65536)
                     if not chunk:
+                        exited = True
                         break
-                    feed(chunk, lf, t0)
+                    for line in feed(chunk, lf, t0):
+                        if check_failure(line):
+                            reason += " (after the success patterns)"
+                            break
+                elif q.poll() is not None:
+                    exited = True
+                    break
+            if result == "PASS":
+                reason += "; QEMU exited" if exited else f"; watched {settle:.0f} s more, no failure, QEMU stopped"
         finally:
             kill_qemu()
             q.wait()

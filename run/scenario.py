@@ -3,7 +3,7 @@
 import os, sys
 
 KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "kernel_args",
-        "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp"}
+        "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp", "settle"}
 
 def load(name):
     """name: a scenario of run/scenarios/, or DIR/<name> for run/DIR/ (bench/, tools/)."""
