@@ -43,7 +43,7 @@ UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 CORE_TOOLS := $(notdir $(basename $(wildcard core-services/tools/*.c)))
 ACPI_SRC := $(wildcard acpi/*.c acpi/aml/*.c)
 ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
-BINS	:= $(B)/bin/acpi $(B)/bin/core $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+BINS	:= $(B)/bin/acpi $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
 FUZZ_CC	?= clang
@@ -96,6 +96,12 @@ $(B)/bin/hello_%: $(call obj,apps/hello/hello_%.c) $(B)/libmkx.a
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/bin/%: $(B)/obj/tests/components/%.o $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The hostile component: attacks on the fence around components (tests/attack/).
+$(B)/bin/hostile: $(call obj,$(wildcard tests/attack/*.c)) $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -1,8 +1,9 @@
 /*
  * Starting and reaping children. A child gets exactly: its parent channel
- * on fd 3, stdin from /dev/null, stdout/stderr shared with core (so a
- * component that crashes before its LOG session works still leaves a
- * trace), and its label in MKX_LABEL. In host mode the child dies with
+ * on fd 3, stdin from /dev/null, stdout/stderr a pipe that core reads and
+ * prints line by line with the child's prefix (output.h; so a component
+ * that crashes before its LOG session works still leaves a trace, and no
+ * child writes to the console directly), and its label in MKX_LABEL. In host mode the child dies with
  * core (PR_SET_PDEATHSIG), so nothing is left behind.
  */
 #define _GNU_SOURCE
@@ -20,6 +21,8 @@
 #include <mkx/env.h>
 #include "cgroup.h"
 #include "core.h"
+#include "output.h"
+#include "privdrop.h"
 
 struct child children[CHILDREN_MAX];
 unsigned nchildren;
@@ -35,7 +38,7 @@ child_by_name(const char *name)
 
 /* In the forked child: set up fds and privileges, then exec. Never returns. */
 static void __attribute__((noreturn))
-exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
+exec_child(int sock, int bin, unsigned slot, const struct start_cfg *cfg, const struct core_config *all)
 {
 	char *argv[] = { (char *)cfg->binary, NULL };
 	char label[NAME_MAX_LEN + 16], fdenv[32];
@@ -45,6 +48,10 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 	static char passed_env[3][512];
 	unsigned ne = 3;
 	int null = open("/dev/null", O_RDONLY);
+
+	/* Out of the way of fds 0-3, which are set up below (it closes at exec). */
+	if ((bin = fcntl(bin, F_DUPFD_CLOEXEC, 512)) < 0)
+		_exit(127);
 
 	/* If core dies, so do its children: no orphaned drivers on a host. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -66,12 +73,18 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 		fcntl(sock, F_SETFD, 0);
 	/* Everything above fd 3 is core's (sessions, channels of other children): not for this child. */
 	for (int fd = MKX_PARENT_FD + 1; fd < 1024; fd++)
-		close(fd);
+		if (fd != bin)
+			close(fd);
 	if (io_port_grant_direct(all, cfg->name) < 0)
 		_exit(125);
 	if (cgroup_enter(cfg->name)) {
 		fprintf(stderr, "[init] \"%s\": cannot enter its memory cgroup\n", cfg->name);
 		_exit(124);
+	}
+	/* Last privileged step done: from here on the child is an ordinary, powerless process. */
+	if (privdrop_apply(slot)) {
+		fprintf(stderr, "[init] \"%s\": cannot drop its privileges: %s\n", cfg->name, strerror(errno));
+		_exit(123);
 	}
 	for (unsigned i = 0; i < 3; i++) {
 		char *v = getenv(passed[i]);
@@ -86,6 +99,13 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 	snprintf(fdenv, sizeof fdenv, "MKX_PARENT_FD=%d", MKX_PARENT_FD);
 	signal(SIGPIPE, SIG_DFL);
 	execve(cfg->path, argv, envp);
+	/*
+	 * Our own uid may lack the search right on core's directories (a build
+	 * tree under /root): the binary core opened still runs, if the file
+	 * itself is executable for us (its name shows as the fd number then).
+	 */
+	if (errno == EACCES)
+		execveat(bin, "", argv, envp, AT_EMPTY_PATH);
 	fprintf(stderr, "[init] cannot execute %s: %s\n", cfg->path, strerror(errno));
 	_exit(127);
 }
@@ -93,39 +113,60 @@ exec_child(int sock, const struct start_cfg *cfg, const struct core_config *all)
 int
 child_start(struct child *c, struct start_cfg *cfg, const struct core_config *all)
 {
-	int sv[2];
+	int sv[2], out;
 	pid_t pid;
 
 	memset(c, 0, sizeof *c);
 	c->cfg = cfg;
 	c->sock = -1;
 	c->ram_left = cfg->ram_quota;
+	static int privdrop_decided;
+	int bin;
+
+	if (!privdrop_decided)
+		privdrop_decided = 1, privdrop_init();
 	if (cgroup_prepare(cfg->name, cfg->ram_quota))
 		return -EPERM;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+	bin = open(cfg->path, O_PATH | O_CLOEXEC);
+	if (bin < 0)
 		return -errno;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		close(bin);
+		return -errno;
+	}
 	/* Its direct (ioperm) ports are held from here to its exit: no one else gets them. */
 	if (io_port_direct_reserve(all, c)) {
 		close(sv[0]);
 		close(sv[1]);
+		close(bin);
 		return -EBUSY;
 	}
+	out = child_output_open(c);	/* its fd 1 and 2; < 0: /dev/null */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		int err = -errno;
 
+		if (out >= 0)
+			close(out);
+		child_output_close(c);
+
 		io_port_direct_release(c);
 
 		close(sv[0]);
 		close(sv[1]);
+		close(bin);
 		return err;
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		exec_child(sv[1], cfg, all);
+		child_output_in_child(out);
+		exec_child(sv[1], bin, (unsigned)(c - children), cfg, all);
 	}
 	close(sv[1]);
+	if (out >= 0)
+		close(out);
+	close(bin);
 	/* core never blocks on a child: a full channel is the child's problem (loop.c). */
 	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 	c->pid = pid;

@@ -1,0 +1,37 @@
+/*
+ * Children run unprivileged (docs/architecture.md, "Processes and
+ * privilege"): each gets a uid and gid of its own, allocated by core, no
+ * supplementary groups, no capabilities (bounding set included) and
+ * PR_SET_NO_NEW_PRIVS. So the kernel, not a source-code grep, keeps a
+ * component from iopl/ioperm, /dev/mem, sysfs PCI files, mount, and from
+ * signalling, ptracing or reading core or its siblings. What a component
+ * may touch reaches it only as fds over its sessions, and as the ioperm
+ * bitmap core sets before the drop (the bitmap survives setuid and execve).
+ */
+#ifndef CORE_PRIVDROP_H
+#define CORE_PRIVDROP_H
+
+#include <sys/types.h>
+
+/* First uid/gid core gives a child; child slot i gets base + i. */
+#define PRIVDROP_ID_BASE	0x6d6b0000u	/* "mk": far from distributions' ranges */
+
+/*
+ * Decide once whether children can be dropped to their own uid (core has
+ * CAP_SETUID/CAP_SETGID/CAP_SETPCAP, i.e. runs as root): logs the choice.
+ * Returns 1 if children get their own uid, 0 if they keep core's (an
+ * unprivileged core: its children cannot be more privileged than it is).
+ */
+int	privdrop_init(void);
+
+/*
+ * In the forked child, after every privileged set-up step (ioperm, cgroup)
+ * and before exec: give up everything. slot selects the uid. 0, or -errno
+ * (the child must then not exec: a half-dropped child is worse than none).
+ */
+int	privdrop_apply(unsigned slot);
+
+/* The uid a child in slot has (core's own uid when children are not dropped). */
+uid_t	privdrop_uid(unsigned slot);
+
+#endif
