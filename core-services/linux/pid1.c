@@ -17,6 +17,7 @@
 
 #include "../core.h"
 #include "../pid1.h"
+#include "write_file.h"
 
 static int
 mount_one(const char *src, const char *dst, const char *type)
@@ -65,6 +66,14 @@ pid1_setup(void)
 	err |= mount_one("devtmpfs", "/dev", "devtmpfs");
 	mkdir("/tmp", 01777);
 	load_modules();
+	/*
+	 * As the machine's init we may close what an unprivileged process could
+	 * otherwise open: new user namespaces (each a "root" of its own, and
+	 * kernel attack surface no component needs). On a host that is the
+	 * host's setting, not ours to change.
+	 */
+	if (write_file("/proc/sys/user/max_user_namespaces", "0"))
+		core_log("cannot forbid new user namespaces: %s", strerror(errno));
 	return err ? -EIO : 0;
 }
 
