@@ -25,6 +25,25 @@ aml_buffer_op(struct frame *f)
 	return b;
 }
 
+/* A NameString element: kept as a name, resolved when the package is evaluated (not inlined: stack). */
+static __attribute__((noinline)) struct aml_obj *
+package_name(struct frame *f)
+{
+	struct name_path np;
+	struct aml_obj *e;
+	char buf[256];
+
+	aml_name_string(f, &np);
+	e = obj_new(f->ns, AML_NAMEREF);
+	e->nref.scope = f->scope;
+	e->nref.np = arena_alloc(f->ns, sizeof np);
+	memcpy(e->nref.np, &np, sizeof np);
+	path_format(&np, buf, sizeof buf);
+	e->nref.path = obj_str(f->ns, buf, strlen(buf))->s.p;
+	aml_nameref_node(e);
+	return e;
+}
+
 struct aml_obj *
 aml_package_op(struct frame *f, int var)
 {
@@ -41,19 +60,9 @@ aml_package_op(struct frame *f, int var)
 	while (f->pc < end) {
 		struct aml_obj *e;
 
-		if (aml_name_start(aml_peek(f))) {
-			struct name_path np;
-			char buf[256];
-
-			aml_name_string(f, &np);
-			e = obj_new(f->ns, AML_NAMEREF);
-			e->nref.scope = f->scope;
-			e->nref.np = arena_alloc(f->ns, sizeof np);
-			memcpy(e->nref.np, &np, sizeof np);
-			path_format(&np, buf, sizeof buf);
-			e->nref.path = obj_str(f->ns, buf, strlen(buf))->s.p;
-			aml_nameref_node(e);
-		} else
+		if (aml_name_start(aml_peek(f)))
+			e = package_name(f);
+		else
 			e = aml_eval_arg(f);
 		if (i < n)
 			p->pkg.e[i] = e;

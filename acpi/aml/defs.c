@@ -102,12 +102,26 @@ aml_resolve_kind(struct frame *f, enum node_kind kind, const char *what)
 	return n;
 }
 
+/* The name of a Create*Field, created; not inlined so no name_path is on the stack while operands run. */
+static __attribute__((noinline)) struct aml_node *
+create_field_node(struct frame *f, struct aml_obj *src, uint64_t index, uint64_t bits)
+{
+	struct name_path p;
+
+	aml_name_string(f, &p);
+	if (src->type != AML_BUF)
+		aml_fail(f, "Create*Field on a %s, not a Buffer", type_name(src->type));
+	if (bits == 0 || index + bits > (uint64_t)src->b.len * 8)
+		aml_fail(f, "field of %llu bits at bit %llu lies outside the %u-byte buffer",
+		    (unsigned long long)bits, (unsigned long long)index, src->b.len);
+	return aml_create(f, &p, N_BUFFER_FIELD, 0);
+}
+
 void
 aml_create_field(struct frame *f, unsigned op)
 {
 	struct aml_obj *src = deref(f, aml_eval_arg(f));
 	uint64_t index = aml_eval_int(f), bits;
-	struct name_path p;
 	struct aml_node *n;
 
 	switch (op) {
@@ -118,13 +132,7 @@ aml_create_field(struct frame *f, unsigned op)
 	case 0x8f: bits = 64; index *= 8; break;
 	default: bits = aml_eval_int(f); break;		/* CreateField: bit index, bit count */
 	}
-	aml_name_string(f, &p);
-	if (src->type != AML_BUF)
-		aml_fail(f, "Create*Field on a %s, not a Buffer", type_name(src->type));
-	if (bits == 0 || index + bits > (uint64_t)src->b.len * 8)
-		aml_fail(f, "field of %llu bits at bit %llu lies outside the %u-byte buffer",
-		    (unsigned long long)bits, (unsigned long long)index, src->b.len);
-	n = aml_create(f, &p, N_BUFFER_FIELD, 0);
+	n = create_field_node(f, src, index, bits);
 	n->bf.buf = src;
 	n->bf.bit_offset = (uint32_t)index;
 	n->bf.bit_len = (uint32_t)bits;
@@ -145,17 +153,23 @@ aml_scope_body(struct frame *f, const uint8_t *end, struct aml_node *n)
 	f->pc = end;
 }
 
-void
-aml_named_scope(struct frame *f, enum node_kind kind, unsigned skip)
+/* Header of a named scope, its node created; not inlined: the body must not run with a name_path on the stack. */
+static __attribute__((noinline)) struct aml_node *
+named_scope_node(struct frame *f, enum node_kind kind, unsigned skip, const uint8_t *end)
 {
-	const uint8_t *end = aml_pkg_end(f);
 	struct name_path p;
-	struct aml_node *n;
 
 	aml_name_string(f, &p);
 	for (unsigned i = 0; i < skip; i++)
 		aml_next(f);
 	aml_header_within(f, end);
-	n = aml_create(f, &p, kind, 1);
-	aml_scope_body(f, end, n);
+	return aml_create(f, &p, kind, 1);
+}
+
+void
+aml_named_scope(struct frame *f, enum node_kind kind, unsigned skip)
+{
+	const uint8_t *end = aml_pkg_end(f);
+
+	aml_scope_body(f, end, named_scope_node(f, kind, skip, end));
 }

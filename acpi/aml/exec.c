@@ -31,6 +31,17 @@ aml_fail(struct frame *f, const char *fmt, ...)
 	longjmp(*ns->fail, 1);
 }
 
+/* The stack grows down on every target we build for. */
+void
+aml_stack_check(struct frame *f)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	if (f->ns->stack_base - here > f->ns->stack_budget)
+		aml_fail(f, "nesting exceeds the interpreter's stack budget of %zu KiB (terms, method "
+		    "calls and scopes nested too deep); aborted", f->ns->stack_budget / 1024);
+}
+
 struct aml_obj *
 aml_eval_arg(struct frame *f)
 {
@@ -122,17 +133,30 @@ call_by_name(struct frame *f, struct aml_node *n)
 	return call_method(f, n, args, nargs);
 }
 
-static struct aml_obj *
-name_term(struct frame *f)
+/*
+ * The NameString of a name term, resolved (NULL: unknown, lenient). Not
+ * inlined: its 1 KB name_path must not stay on the stack while the name's
+ * method runs (the stack budget is spent per nesting level).
+ */
+static __attribute__((noinline)) struct aml_node *
+name_term_node(struct frame *f)
 {
 	struct name_path p;
-	struct aml_node *n;
-	struct aml_obj *r;
 
 	aml_name_string(f, &p);
 	if (f->lenient && !path_lookup(f->scope, &p))
+		return NULL;
+	return aml_resolve(f, &p);
+}
+
+static struct aml_obj *
+name_term(struct frame *f)
+{
+	struct aml_node *n = name_term_node(f);
+	struct aml_obj *r;
+
+	if (!n)
 		return aml_int(f->ns, 0);
-	n = aml_resolve(f, &p);
 	switch (n->kind) {
 	case N_METHOD:
 	case N_BUILTIN:
@@ -152,7 +176,8 @@ name_term(struct frame *f)
 	}
 }
 
-static struct aml_obj *
+/* Not inlined: its locals would enlarge every aml_eval_term frame. */
+static __attribute__((noinline)) struct aml_obj *
 ext_op(struct frame *f)
 {
 	uint8_t op = aml_next(f);
@@ -255,18 +280,6 @@ ext_op(struct frame *f)
 		f->pc = end;
 		return NULL;
 	}
-	case 0x82:	/* Device */
-		aml_named_scope(f, N_DEVICE, 0);
-		return NULL;
-	case 0x83:	/* Processor: ProcID, PblkAddr (4), PblkLen */
-		aml_named_scope(f, N_PROCESSOR, 6);
-		return NULL;
-	case 0x84:	/* PowerResource: SystemLevel, ResourceOrder (2) */
-		aml_named_scope(f, N_POWER, 3);
-		return NULL;
-	case 0x85:	/* ThermalZone */
-		aml_named_scope(f, N_THERMAL, 0);
-		return NULL;
 	case 0x86: {	/* IndexField */
 		const uint8_t *end = aml_pkg_end(f);
 		struct aml_node *index, *data;
@@ -312,27 +325,86 @@ ext_op(struct frame *f)
 	}
 }
 
+/*
+ * Alias, Name, Scope, Method, External: the definitions that parse a
+ * NameString. Not inlined, for the same reason as name_term_node; Scope's
+ * body runs from aml_scope_body, after the name_path is gone.
+ */
+static __attribute__((noinline)) struct aml_node *
+named_def_node(struct frame *f, uint8_t op, const uint8_t **end)
+{
+	struct name_path p, q;
+	struct aml_node *n, *src;
+	struct aml_obj *a;
+	uint8_t flags;
+
+	switch (op) {
+	case 0x06:	/* Alias */
+		aml_name_string(f, &p);
+		aml_name_string(f, &q);
+		src = aml_resolve(f, &p);
+		n = aml_create(f, &q, N_ALIAS, 0);
+		n->target = src;
+		return NULL;
+	case 0x08:	/* Name */
+		aml_name_string(f, &p);
+		a = aml_eval_arg(f);
+		n = aml_create(f, &p, N_NAME, 0);
+		n->obj = a->type == AML_REF ? a : obj_copy(f->ns, a);
+		return NULL;
+	case 0x10:	/* Scope: the caller runs the body */
+		*end = aml_pkg_end(f);
+		aml_name_string(f, &p);
+		aml_header_within(f, *end);
+		return aml_resolve(f, &p);
+	case 0x14:	/* Method */
+		*end = aml_pkg_end(f);
+		aml_name_string(f, &p);
+		flags = aml_next(f);
+		aml_header_within(f, *end);
+		n = aml_create(f, &p, N_METHOD, 0);
+		n->m.flags = flags;
+		n->m.nargs = flags & 7;
+		n->m.code = f->pc;
+		n->m.len = (uint32_t)(*end - f->pc);
+		n->m.table = f->table;
+		n->m.table_start = f->table_start;
+		f->pc = *end;
+		return NULL;
+	default:	/* External: NameString, ObjectType, ArgumentCount */
+		aml_name_string(f, &p);
+		aml_next(f);
+		aml_next(f);
+		return NULL;
+	}
+}
+
+static void
+named_def(struct frame *f, uint8_t op)
+{
+	const uint8_t *end = NULL;
+	struct aml_node *scope = named_def_node(f, op, &end);
+
+	if (scope)
+		aml_scope_body(f, end, scope);
+}
+
 struct aml_obj *
 aml_eval_term(struct frame *f)
 {
 	struct aml_ns *ns = f->ns;
 	const uint8_t *at = f->pc;
 	struct aml_obj *a, *b, *r;
-	struct name_path p;
 	struct target t;
 	uint64_t x, y;
 	uint8_t op;
 
 	if (++ns->ops > ns->ops_max)
 		aml_fail(f, "evaluation exceeded %llu opcodes; aborted", (unsigned long long)ns->ops_max);
-	if (++f->expr_depth > AML_EXPR_DEPTH)
-		aml_fail(f, "terms nested deeper than %d", AML_EXPR_DEPTH);
+	aml_stack_check(f);
 	op = aml_peek(f);
-	if (aml_name_start(op)) {
-		r = name_term(f);
-		f->expr_depth--;
-		return r;
-	}
+	if (aml_name_start(op))
+		return name_term(f);
 	f->pc++;
 	switch (op) {
 	case 0x00: r = aml_int(ns, 0); break;
@@ -346,66 +418,25 @@ aml_eval_term(struct frame *f)
 	case 0x11: r = aml_buffer_op(f); break;
 	case 0x12: r = aml_package_op(f, 0); break;
 	case 0x13: r = aml_package_op(f, 1); break;
-	case 0x06: {	/* Alias */
-		struct name_path q;
-		struct aml_node *src, *n;
-
-		aml_name_string(f, &p);
-		aml_name_string(f, &q);
-		src = aml_resolve(f, &p);
-		n = aml_create(f, &q, N_ALIAS, 0);
-		n->target = src;
-		r = NULL;
-		break;
-	}
-	case 0x08: {	/* Name */
-		struct aml_node *n;
-
-		aml_name_string(f, &p);
-		a = aml_eval_arg(f);
-		n = aml_create(f, &p, N_NAME, 0);
-		n->obj = a->type == AML_REF ? a : obj_copy(ns, a);
-		r = NULL;
-		break;
-	}
-	case 0x10: {	/* Scope */
-		const uint8_t *end = aml_pkg_end(f);
-		struct aml_node *n;
-
-		aml_name_string(f, &p);
-		aml_header_within(f, end);
-		n = aml_resolve(f, &p);
-		aml_scope_body(f, end, n);
-		r = NULL;
-		break;
-	}
-	case 0x14: {	/* Method */
-		const uint8_t *end = aml_pkg_end(f);
-		struct aml_node *n;
-		uint8_t flags;
-
-		aml_name_string(f, &p);
-		flags = aml_next(f);
-		aml_header_within(f, end);
-		n = aml_create(f, &p, N_METHOD, 0);
-		n->m.flags = flags;
-		n->m.nargs = flags & 7;
-		n->m.code = f->pc;
-		n->m.len = (uint32_t)(end - f->pc);
-		n->m.table = f->table;
-		n->m.table_start = f->table_start;
-		f->pc = end;
-		r = NULL;
-		break;
-	}
-	case 0x15:	/* External: NameString, ObjectType, ArgumentCount */
-		aml_name_string(f, &p);
-		aml_next(f);
-		aml_next(f);
+	case 0x06: case 0x08: case 0x10: case 0x14: case 0x15:
+		named_def(f, op);
 		r = NULL;
 		break;
 	case 0x5b:
-		r = ext_op(f);
+		/*
+		 * Device, Processor (ProcID, PblkAddr (4), PblkLen), PowerResource
+		 * (SystemLevel, ResourceOrder (2)), ThermalZone: scopes nest, so
+		 * not through ext_op's big frame.
+		 */
+		if (f->pc < f->end && *f->pc >= 0x82 && *f->pc <= 0x85) {
+			static const uint8_t kind[] = { N_DEVICE, N_PROCESSOR, N_POWER, N_THERMAL };
+			static const uint8_t skip[] = { 0, 6, 3, 0 };
+			unsigned i = (unsigned)(*f->pc++ - 0x82);
+
+			aml_named_scope(f, (enum node_kind)kind[i], skip[i]);
+			r = NULL;
+		} else
+			r = ext_op(f);
 		break;
 	case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
 		r = f->locals[op - 0x60];
@@ -613,7 +644,6 @@ aml_eval_term(struct frame *f)
 		f->pc = at;
 		aml_fail(f, "unsupported opcode 0x%02x", op);
 	}
-	f->expr_depth--;
 	return r;
 }
 
@@ -659,7 +689,7 @@ term_end_parse(struct frame *f)
  * unknown name reads as 0, so the operands of a failed OperationRegion
  * can be stepped over. Nothing is defined by it.
  */
-static const uint8_t *
+static __attribute__((noinline)) const uint8_t *
 term_end(struct frame *f, const uint8_t *start, const uint8_t *end)
 {
 	jmp_buf jb, *outer = f->ns->fail;
@@ -685,10 +715,8 @@ exec_termlist(struct frame *f, const uint8_t *end)
 
 	f->end = end;
 	if (f->method) {
-		while (f->pc < end && !f->returning && !f->breaking && !f->continuing) {
-			f->expr_depth = 0;
+		while (f->pc < end && !f->returning && !f->breaking && !f->continuing)
 			aml_eval_term(f);
-		}
 		f->end = save_end;
 		return;
 	}
@@ -718,7 +746,6 @@ exec_termlist(struct frame *f, const uint8_t *end)
 				break;
 			continue;
 		}
-		f->expr_depth = 0;
 		f->returning = 0;
 		aml_eval_term(f);
 		f->ns->fail = outer;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "internal.h"
 
@@ -50,6 +51,7 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	static const char *const scopes[] = { "_GPE", "_PR_", "_SB_", "_SI_", "_TZ_" };
 	struct aml_ns *ns = calloc(1, sizeof *ns);
 	struct aml_node *n;
+	struct rlimit rl;
 
 	if (!ns)
 		return NULL;
@@ -61,6 +63,9 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	ns->ones = ~0ull;
 	ns->log = log_stderr;
 	ns->ops_max = AML_OPS_MAX;
+	ns->stack_budget = AML_STACK_BUDGET;
+	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < ns->stack_budget)
+		ns->stack_budget = rl.rlim_cur / 4;
 	ns->root = node_new(ns, NULL, seg("\\___"), N_SCOPE);
 	for (unsigned i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
 		node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
@@ -156,6 +161,7 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 	ns->errlen = errlen;
 	ns->ops = 0;
 	ns->load_errors = 0;
+	AML_STACK_START(ns);
 	ns->fail = &jb;
 	if (setjmp(jb)) {
 		ns->fail = NULL;
@@ -242,6 +248,7 @@ aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned 
 	ns->errlen = errlen;
 	ns->ops = 0;
 	ns->depth = 0;
+	AML_STACK_START(ns);
 	if (ns->arena_used + (1u << 20) > ns->arena_cap) {
 		snprintf(err, errlen, "interpreter memory exhausted by earlier evaluations");
 		return -1;

@@ -8,8 +8,15 @@
 
 #define AML_MAX_ARGS		7
 #define AML_MAX_LOCALS		8
-#define AML_CALL_DEPTH		48	/* nested method calls */
-#define AML_EXPR_DEPTH		200	/* nested terms inside one method */
+#define AML_CALL_DEPTH		255	/* nested calls (ACPICA's limit per method: AE_AML_METHOD_LIMIT) */
+/*
+ * The C stack one evaluation or table load may use, in bytes, measured
+ * from where it started: terms, method calls and scopes nest by recursion,
+ * and this one budget bounds all of them together (whatever the build's
+ * frame sizes are, ASan's included). A quarter of the stack limit if that
+ * is less; the rest is headroom for the deepest frame after a check.
+ */
+#define AML_STACK_BUDGET	(2u << 20)
 #define AML_LOOP_MAX		0x10000	/* iterations of one While */
 #define AML_OPS_MAX		50000000ull	/* opcodes per top-level evaluation */
 
@@ -73,6 +80,8 @@ struct aml_ns {
 	void			(*log)(const char *msg);
 	unsigned		load_errors;
 	uint64_t		ops_max;	/* per evaluation; AML_OPS_MAX unless set */
+	uintptr_t		stack_base;	/* frame address where the running evaluation began */
+	size_t			stack_budget;	/* AML_STACK_BUDGET, or less with a small stack limit */
 };
 
 /* One method activation. */
@@ -89,7 +98,6 @@ struct frame {
 	struct aml_obj		*ret;
 	int			returning, breaking, continuing;
 	int			lenient;	/* unknown names read as 0 (finding a term's end) */
-	int			expr_depth;
 	struct aml_node		*created[64];	/* names created by this activation */
 	unsigned		ncreated;
 };
@@ -125,6 +133,9 @@ struct aml_node *path_parent(struct aml_node *scope, const struct name_path *, u
 void	path_format(const struct name_path *, char *buf, size_t len);
 
 /* exec.c */
+/* Start the stack budget here (top-level entries: table load, evaluation). */
+#define AML_STACK_START(ns)	((ns)->stack_base = (uintptr_t)__builtin_frame_address(0))
+void	aml_stack_check(struct frame *);	/* fails the evaluation when the budget is spent */
 void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
 void	exec_termlist(struct frame *, const uint8_t *end);

@@ -5,6 +5,26 @@
 
 #include "internal.h"
 
+/* A target's NameString, resolved (not inlined: its name_path must not be on the stack in the other branch). */
+static __attribute__((noinline)) struct aml_node *
+target_node(struct frame *f, int lenient)
+{
+	struct name_path p;
+	struct aml_node *n;
+
+	aml_name_string(f, &p);
+	n = path_lookup(f->scope, &p);
+	while (n && n->kind == N_ALIAS)
+		n = n->target;
+	if (!n && !lenient) {
+		char buf[256];
+
+		path_format(&p, buf, sizeof buf);
+		aml_fail(f, "name %s not found", buf);
+	}
+	return n;
+}
+
 void
 aml_super_name(struct frame *f, struct target *t, int lenient)
 {
@@ -26,18 +46,7 @@ aml_super_name(struct frame *f, struct target *t, int lenient)
 		f->pc += 2;
 		t->k = T_DEBUG;
 	} else if (aml_name_start(c)) {
-		struct name_path p;
-
-		aml_name_string(f, &p);
-		t->node = path_lookup(f->scope, &p);
-		while (t->node && t->node->kind == N_ALIAS)
-			t->node = t->node->target;
-		if (!t->node && !lenient) {
-			char buf[256];
-
-			path_format(&p, buf, sizeof buf);
-			aml_fail(f, "name %s not found", buf);
-		}
+		t->node = target_node(f, lenient);
 		/* A method name here is the method itself (CondRefOf, ObjectType, RefOf), not a call. */
 		t->k = T_NODE;
 	} else if (c == 0x71 || c == 0x83 || c == 0x88) {
