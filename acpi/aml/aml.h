@@ -32,6 +32,7 @@ enum aml_ref_kind { REF_NODE, REF_SLOT, REF_PKG_ELEM, REF_BUF_BYTE };
 
 struct aml_obj {
 	uint8_t	type;
+	uint8_t	kept;		/* internal: in the namespace's memory, not an evaluation's scratch */
 	union {
 		uint64_t	i;
 		struct { char *p; uint32_t len; } s;		/* NUL-terminated too */

@@ -19,8 +19,8 @@ aml_create(struct frame *f, const struct name_path *p, enum node_kind kind, int 
 	}
 	n = node_child(parent, last);
 	if (n) {
-		/* reuse: Device etc. opened twice; in a method: left over from an aborted run */
-		if ((reuse || f->method) && n->kind == kind)
+		/* Device etc. opened twice (a method's names go when it ends, aborted or not) */
+		if (reuse && n->kind == kind)
 			return n;
 		path_format(p, buf, sizeof buf);
 		aml_fail(f, "%s already exists", buf);

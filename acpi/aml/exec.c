@@ -350,7 +350,7 @@ named_def_node(struct frame *f, uint8_t op, const uint8_t **end)
 		aml_name_string(f, &p);
 		a = aml_eval_arg(f);
 		n = aml_create(f, &p, N_NAME, 0);
-		n->obj = a->type == AML_REF ? a : obj_copy(f->ns, a);
+		n->obj = obj_store_value(f, n->kept, a);
 		return NULL;
 	case 0x10:	/* Scope: the caller runs the body */
 		*end = aml_pkg_end(f);
@@ -619,7 +619,7 @@ aml_eval_term(struct frame *f)
 		a = deref(f, aml_eval_arg(f));
 		aml_super_name(f, &t, 0);
 		if (t.k == T_NODE && t.node && t.node->kind == N_NAME)
-			t.node->obj = obj_copy(ns, a);
+			t.node->obj = obj_store_value(f, t.node->kept, a);
 		else
 			aml_store(f, &t, a);
 		r = a;
@@ -741,6 +741,7 @@ exec_termlist(struct frame *f, const uint8_t *end)
 				f->ns->log(f->ns->err);
 			f->scope = scope;
 			resume = term_end(f, start, end);
+			aml_unwind(f->ns);	/* a method called from the failed term */
 			f->pc = resume ? resume : end;
 			if (!resume)
 				break;
@@ -759,11 +760,16 @@ call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, uns
 	struct aml_ns *ns = caller->ns;
 	struct frame *f;
 	struct aml_obj *ret;
+	int top;
 
 	if (m->kind == N_BUILTIN)
 		return builtin_call(caller, m, args, nargs);
 	if (ns->depth >= AML_CALL_DEPTH)
 		aml_fail(caller, "method calls nested deeper than %d (recursion?)", AML_CALL_DEPTH);
+	/* Called while a table loads: an evaluation of its own, in scratch memory. */
+	top = !ns->scratch;
+	if (top)
+		arena_scratch_begin(ns);
 	f = arena_alloc(ns, sizeof *f);
 	f->ns = ns;
 	f->scope = m;
@@ -775,12 +781,36 @@ call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, uns
 	f->table_start = m->m.table_start;
 	for (unsigned i = 0; i < nargs && i < AML_MAX_ARGS; i++)
 		f->args[i] = args[i] && args[i]->type != AML_REF ? obj_copy(ns, deref(caller, args[i])) : args[i];
+	f->up = ns->top;
+	ns->top = f;
 	ns->depth++;
 	exec_termlist(f, f->end);
 	ns->depth--;
+	ns->top = f->up;
 	/* Names a method creates live only while it runs. */
 	while (f->ncreated)
 		node_unlink(f->created[--f->ncreated]);
 	ret = f->ret;
+	if (top) {
+		ret = ret ? obj_keep(caller, ret) : NULL;
+		arena_scratch_end(ns);
+	}
 	return ret;
+}
+
+/*
+ * An evaluation ended, normally or by an error: the names its methods
+ * created go (an aborted method did not remove them), and its scratch
+ * memory is given back.
+ */
+void
+aml_unwind(struct aml_ns *ns)
+{
+	for (struct frame *f = ns->top; f; f = f->up)
+		while (f->ncreated)
+			node_unlink(f->created[--f->ncreated]);
+	ns->top = NULL;
+	ns->depth = 0;
+	if (ns->scratch)
+		arena_scratch_end(ns);
 }

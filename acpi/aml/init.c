@@ -4,6 +4,7 @@
  * Also the null region backend and the interpreter's built-in \_OSI.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,7 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 	ns->fail = &jb;
 	if (setjmp(jb)) {
 		ns->fail = NULL;
+		aml_unwind(ns);
 		return -1;
 	}
 	exec_termlist(&f, f.end);
@@ -214,7 +216,10 @@ eval_job_run(void *arg)
 {
 	struct eval_job *j = arg;
 
-	j->result = eval_node(j->f, j->n, j->args, j->nargs);
+	struct aml_obj *r = eval_node(j->f, j->n, j->args, j->nargs);
+
+	/* the result outlives the evaluation's scratch memory */
+	j->result = r ? obj_keep(j->f, r) : NULL;
 }
 
 /* Run fn with an error boundary: 0, or -1 when it failed (message in ns->err). */
@@ -254,7 +259,13 @@ aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned 
 		return -1;
 	}
 	ns->fail = NULL;
+	arena_scratch_begin(ns);
 	j.f = arena_alloc(ns, sizeof *j.f);
+	if (!j.f) {
+		arena_scratch_end(ns);
+		snprintf(err, errlen, "interpreter memory exhausted");
+		return -ENOMEM;
+	}
 	j.f->ns = ns;
 	j.f->scope = n->parent ? n->parent : n;
 	j.f->method = n;
@@ -262,6 +273,7 @@ aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned 
 	j.f->table_start = n->kind == N_METHOD ? n->m.table_start : NULL;
 	j.n = n;
 	rc = protected_run(ns, eval_job_run, &j);
+	aml_unwind(ns);
 	*result = rc ? NULL : j.result;
 	return rc;
 }

@@ -30,6 +30,7 @@ enum field_kind { FIELD_REGION, FIELD_INDEX, FIELD_BANK };
 struct aml_node {
 	uint32_t		name;
 	uint8_t			kind;
+	uint8_t			kept;		/* created outside an evaluation's scratch memory */
 	struct aml_node		*parent, *child, *next, *last_child;
 	struct aml_obj		*obj;		/* N_NAME: the value */
 	union {
@@ -67,7 +68,10 @@ struct arena_chunk;
 struct aml_ns {
 	struct aml_node		*root;
 	const struct aml_region_ops *regions;
-	struct arena_chunk	*arena;
+	struct arena_chunk	*arena;		/* the namespace's memory */
+	struct arena_chunk	*scratch_chunks;	/* the running evaluation's */
+	int			scratch;	/* allocations go to scratch memory */
+	struct frame		*top;		/* innermost method activation */
 	size_t			arena_used, arena_cap;
 	int			int64;		/* DSDT revision >= 2: 64-bit integers */
 	uint64_t		ones;
@@ -100,11 +104,18 @@ struct frame {
 	int			lenient;	/* unknown names read as 0 (finding a term's end) */
 	struct aml_node		*created[64];	/* names created by this activation */
 	unsigned		ncreated;
+	struct frame		*up;		/* the activation that called this one */
 };
 
 /* object.c */
 void	*arena_alloc(struct aml_ns *, size_t);
 void	arena_free_all(struct aml_ns *);
+void	arena_scratch_begin(struct aml_ns *);
+void	arena_scratch_end(struct aml_ns *);	/* every scratch allocation is gone */
+/* A deep copy in the namespace's memory, references made safe (for values that outlive scratch). */
+struct aml_obj *obj_keep(struct frame *, struct aml_obj *);
+/* Copy of v for a slot that is kept (a named object, a kept package) or not. */
+struct aml_obj *obj_store_value(struct frame *, int kept, struct aml_obj *v);
 struct aml_obj *obj_new(struct aml_ns *, enum aml_type);
 struct aml_obj *obj_str(struct aml_ns *, const char *p, size_t len);
 struct aml_obj *obj_buf(struct aml_ns *, const uint8_t *p, size_t len);
@@ -137,6 +148,7 @@ void	path_format(const struct name_path *, char *buf, size_t len);
 #define AML_STACK_START(ns)	((ns)->stack_base = (uintptr_t)__builtin_frame_address(0))
 void	aml_stack_check(struct frame *);	/* fails the evaluation when the budget is spent */
 void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void	aml_unwind(struct aml_ns *);	/* an evaluation ended: its names and scratch memory go */
 struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
 void	exec_termlist(struct frame *, const uint8_t *end);
 

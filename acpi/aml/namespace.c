@@ -16,6 +16,7 @@ node_new(struct aml_ns *ns, struct aml_node *parent, uint32_t name, enum node_ki
 
 	n->name = name;
 	n->kind = (uint8_t)kind;
+	n->kept = !ns->scratch;
 	n->parent = parent;
 	if (parent) {
 		if (parent->last_child)
@@ -149,12 +150,17 @@ aml_nameref_node(struct aml_obj *o)
 {
 	if (o->type != AML_NAMEREF)
 		return NULL;
-	if (!o->nref.node && o->nref.np && o->nref.scope) {
-		o->nref.node = path_lookup(o->nref.scope, o->nref.np);
-		while (o->nref.node && o->nref.node->kind == N_ALIAS)
-			o->nref.node = o->nref.node->target;
+	struct aml_node *n = o->nref.node;
+
+	if (!n && o->nref.np && o->nref.scope) {
+		n = path_lookup(o->nref.scope, o->nref.np);
+		while (n && n->kind == N_ALIAS)
+			n = n->target;
+		/* a kept package must not remember a name that goes with an evaluation */
+		if (n && (n->kept || !o->kept))
+			o->nref.node = n;
 	}
-	return o->nref.node;
+	return n;
 }
 
 const char *

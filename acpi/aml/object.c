@@ -1,7 +1,13 @@
 /*
- * Objects and the arena they live in. Nothing is freed one by one: the
- * arena goes with the namespace, and its cap turns runaway allocation by
- * a looping method into an error instead of an out-of-memory kill.
+ * Objects and the arena they live in. Nothing is freed one by one. The
+ * arena has two parts: the namespace's memory (tables, names, the values
+ * stored in them), freed with the namespace, and scratch memory, used by
+ * one top-level evaluation (aml_eval, or a method called while a table
+ * loads) and given back whole when it ends, aborted or not: a loop that
+ * allocates until it is aborted costs nothing afterwards. What outlives
+ * an evaluation (its result, values stored into named objects or their
+ * packages) is copied out of scratch memory by obj_keep. The cap turns
+ * runaway allocation into an error instead of an out-of-memory kill.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +23,17 @@ struct arena_chunk {
 	max_align_t		data[];
 };
 
+static _Noreturn void
+arena_fail(struct aml_ns *ns, const char *what)
+{
+	snprintf(ns->err, ns->errlen, "%s", what);
+	longjmp(*ns->fail, 1);
+}
+
 void *
 arena_alloc(struct aml_ns *ns, size_t n)
 {
-	struct arena_chunk *c = ns->arena;
+	struct arena_chunk **list = ns->scratch ? &ns->scratch_chunks : &ns->arena, *c = *list;
 	void *p;
 
 	n = (n + 15) & ~(size_t)15;
@@ -28,25 +41,23 @@ arena_alloc(struct aml_ns *ns, size_t n)
 		size_t size = n > CHUNK ? n : CHUNK;
 
 		if (ns->arena_used + size > ns->arena_cap) {
-			if (ns->fail) {
-				snprintf(ns->err, ns->errlen, "out of interpreter memory (%zu KiB cap)",
-				    ns->arena_cap / 1024);
-				longjmp(*ns->fail, 1);
-			}
-			return NULL;	/* outside an evaluation: the public caller reports it */
+			char what[96];
+
+			if (!ns->fail)
+				return NULL;	/* outside an evaluation: the public caller reports it */
+			snprintf(what, sizeof what, "out of interpreter memory (%zu KiB cap)", ns->arena_cap / 1024);
+			arena_fail(ns, what);
 		}
 		c = malloc(sizeof *c + size);
 		if (!c) {
-			if (ns->fail) {
-				snprintf(ns->err, ns->errlen, "out of memory");
-				longjmp(*ns->fail, 1);
-			}
-			return NULL;
+			if (!ns->fail)
+				return NULL;
+			arena_fail(ns, "out of memory");
 		}
-		c->next = ns->arena;
+		c->next = *list;
 		c->used = 0;
 		c->size = size;
-		ns->arena = c;
+		*list = c;
 		ns->arena_used += size;
 	}
 	p = (char *)c->data + c->used;
@@ -55,16 +66,50 @@ arena_alloc(struct aml_ns *ns, size_t n)
 	return p;
 }
 
+static void
+chunks_free(struct aml_ns *ns, struct arena_chunk **list)
+{
+	while (*list) {
+		struct arena_chunk *n = (*list)->next;
+
+		ns->arena_used -= (*list)->size;
+		free(*list);
+		*list = n;
+	}
+}
+
 void
 arena_free_all(struct aml_ns *ns)
 {
-	while (ns->arena) {
-		struct arena_chunk *n = ns->arena->next;
-
-		free(ns->arena);
-		ns->arena = n;
-	}
+	chunks_free(ns, &ns->arena);
+	chunks_free(ns, &ns->scratch_chunks);
 	ns->arena_used = 0;
+}
+
+void
+arena_scratch_begin(struct aml_ns *ns)
+{
+	ns->scratch = 1;
+}
+
+/* All of scratch memory back, but its first chunk (kept for the next evaluation, empty). */
+void
+arena_scratch_end(struct aml_ns *ns)
+{
+	struct arena_chunk *keep = ns->scratch_chunks;
+
+	ns->scratch = 0;
+	if (!keep)
+		return;
+	while (keep->next)
+		keep = keep->next;
+	for (struct arena_chunk *c = ns->scratch_chunks, *n; c != keep; c = n) {
+		n = c->next;
+		ns->arena_used -= c->size;
+		free(c);
+	}
+	keep->used = 0;
+	ns->scratch_chunks = keep;
 }
 
 /* Inside an evaluation (ns->fail set): never returns NULL, it fails the evaluation instead. */
@@ -73,8 +118,10 @@ obj_new(struct aml_ns *ns, enum aml_type t)
 {
 	struct aml_obj *o = arena_alloc(ns, sizeof *o);
 
-	if (o)
+	if (o) {
 		o->type = (uint8_t)t;
+		o->kept = !ns->scratch;
+	}
 	return o;
 }
 
@@ -85,6 +132,7 @@ aml_int(struct aml_ns *ns, uint64_t v)
 
 	if (o) {
 		o->type = AML_INT;
+		o->kept = !ns->scratch;
 		o->i = v;
 	}
 	return o;
@@ -145,8 +193,90 @@ obj_copy(struct aml_ns *ns, const struct aml_obj *src)
 	default:
 		o = obj_new(ns, (enum aml_type)src->type);
 		*o = *src;
+		o->kept = !ns->scratch;
 		return o;
 	}
+}
+
+static struct aml_obj *keep_copy(struct frame *, struct aml_obj *, int depth);
+
+/* A reference that will outlive scratch memory: to kept objects only, or else to a kept copy. */
+static struct aml_obj *
+keep_ref(struct frame *f, struct aml_obj *r, int depth)
+{
+	struct aml_ns *ns = f->ns;
+	struct aml_obj *o = obj_new(ns, AML_REF);
+
+	o->ref = r->ref;
+	switch (r->ref.kind) {
+	case REF_NODE:
+		if (r->ref.node->kept)
+			return o;
+		break;		/* a name the method created: its value */
+	case REF_SLOT:		/* a Local or Arg of a method that ends: its value */
+		break;
+	case REF_PKG_ELEM:
+	case REF_BUF_BYTE:
+		if (!r->ref.container->kept)
+			o->ref.container = keep_copy(f, r->ref.container, depth + 1);
+		return o;
+	}
+	o = deref(f, r);
+	return o->type == AML_REF ? obj_new(ns, AML_UNINIT) : keep_copy(f, o, depth + 1);
+}
+
+static struct aml_obj *
+keep_copy(struct frame *f, struct aml_obj *src, int depth)
+{
+	struct aml_ns *ns = f->ns;
+	struct aml_obj *o;
+
+	if (depth > 64)
+		aml_fail(f, "a value nested more than 64 deep cannot be kept");
+	if (!src)
+		return obj_new(ns, AML_UNINIT);
+	switch (src->type) {
+	case AML_PKG:
+		o = obj_pkg(ns, src->pkg.n);
+		for (uint32_t i = 0; i < src->pkg.n; i++)
+			o->pkg.e[i] = keep_copy(f, src->pkg.e[i], depth + 1);
+		return o;
+	case AML_REF:
+		return keep_ref(f, src, depth);
+	case AML_NAMEREF:
+		if (src->kept)
+			return src;		/* immutable, and all it points to is kept */
+		o = obj_new(ns, AML_NAMEREF);
+		o->nref.scope = src->nref.scope->kept ? src->nref.scope : NULL;
+		o->nref.node = src->nref.node && src->nref.node->kept ? src->nref.node : NULL;
+		o->nref.path = obj_str(ns, src->nref.path, strlen(src->nref.path))->s.p;
+		if (o->nref.scope) {
+			o->nref.np = arena_alloc(ns, sizeof(struct name_path));
+			memcpy(o->nref.np, src->nref.np, sizeof(struct name_path));
+		}
+		return o;
+	default:
+		return obj_copy(ns, src);
+	}
+}
+
+struct aml_obj *
+obj_keep(struct frame *f, struct aml_obj *v)
+{
+	struct aml_ns *ns = f->ns;
+	int scratch = ns->scratch;
+	struct aml_obj *o;
+
+	ns->scratch = 0;
+	o = keep_copy(f, v, 0);
+	ns->scratch = scratch;
+	return o;
+}
+
+struct aml_obj *
+obj_store_value(struct frame *f, int kept, struct aml_obj *v)
+{
+	return kept && f->ns->scratch ? obj_keep(f, v) : obj_copy(f->ns, v);
 }
 
 const char *

@@ -104,17 +104,17 @@ aml_store_node(struct frame *f, struct aml_node *n, struct aml_obj *v)
 	case N_NAME:
 		cur = n->obj;
 		if (cur && cur->type == AML_INT)
-			n->obj = aml_int(f->ns, to_int(f, v));
+			v = aml_int(f->ns, to_int(f, v));
 		else if (cur && cur->type == AML_STR && v->type != AML_STR)
-			n->obj = obj_copy(f->ns, to_string(f, v));
+			v = to_string(f, v);
 		else if (cur && cur->type == AML_BUF && v->type != AML_PKG) {
 			struct aml_obj *b = to_buffer(f, v);
 			struct aml_obj *nb = obj_buf(f->ns, NULL, cur->b.len);
 
 			memcpy(nb->b.p, b->b.p, b->b.len < cur->b.len ? b->b.len : cur->b.len);
-			n->obj = nb;
-		} else
-			n->obj = obj_copy(f->ns, v);
+			v = nb;
+		}
+		n->obj = obj_store_value(f, n->kept, v);	/* a named object outlives the evaluation */
 		return;
 	case N_FIELD:
 		field_write(f, n, v);
@@ -138,7 +138,8 @@ aml_store_ref(struct frame *f, struct aml_obj *ref, struct aml_obj *v)
 		*ref->ref.slot = obj_copy(f->ns, deref(f, v));
 		return;
 	case REF_PKG_ELEM:
-		ref->ref.container->pkg.e[ref->ref.index] = obj_copy(f->ns, deref(f, v));
+		ref->ref.container->pkg.e[ref->ref.index] =
+		    obj_store_value(f, ref->ref.container->kept, deref(f, v));
 		return;
 	case REF_BUF_BYTE:
 		ref->ref.container->b.p[ref->ref.index] = (uint8_t)to_int(f, v);
@@ -195,6 +196,8 @@ aml_ref_of(struct frame *f, struct target *t)
 {
 	struct aml_obj *r = obj_new(f->ns, AML_REF);
 
+	if ((t->k == T_LOCAL || t->k == T_ARG) && !f->method)
+		aml_fail(f, "RefOf a Local or Arg outside a method");
 	switch (t->k) {
 	case T_LOCAL:
 		r->ref.kind = REF_SLOT;
