@@ -15,7 +15,9 @@
 
 static struct core_config cfg;
 static char err[1024];
-static struct child fake, other;
+/* Snapshots are charged to the client's RAM quantum (sessions.c ram_charge): give the fakes one. */
+static struct start_cfg fake_cfg = { .name = "fake", .ram_quota = 64 << 20 };
+static struct child fake = { .cfg = &fake_cfg, .ram_left = 64 << 20 }, other = { .cfg = &fake_cfg, .ram_left = 64 << 20 };
 
 static void
 setup(void)
