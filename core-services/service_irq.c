@@ -96,6 +96,9 @@ source_fd_reaches_more(struct irq_session *s, char *what, size_t len)
 			    (unsigned long long)base[i], (unsigned long long)(base[i] + size[i] - 1));
 			return 1;
 		}
+	if (n > 0)
+		core_log("IRQ \"%s\": source fd handed out; it maps %d range(s) from 0x%llx, all held by this client",
+		    s->label, n, (unsigned long long)base[0]);
 	return 0;
 }
 
