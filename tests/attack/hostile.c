@@ -78,5 +78,8 @@ main(void)
 	/* <config linger_ms="N"/>: stay a while, so that a test can look at us from outside. */
 	if (cfg && !mkx_xml_attr_ulong(cfg, "linger_ms", 0, &linger_ms) && linger_ms)
 		usleep((useconds_t)(linger_ms > 10000 ? 10000 : linger_ms) * 1000);
+	mkx_xml_free(cfg);
+	if (cfg)
+		mkx_rom_close(&cfg_rom);
 	mkx_exit(escapes ? 1 : 0);
 }
