@@ -246,6 +246,10 @@ acpi_component(void)
 		mkx_exit(1);
 	}
 	ns = aml_ns_new(regions, 64u << 20);
+	if (!ns) {
+		mkx_error("no memory for the AML interpreter");
+		mkx_exit(1);
+	}
 	for (int i = 0; i < n; i++) {
 		uint32_t len;
 		uint8_t *t = table_read(addrs[i], &len);

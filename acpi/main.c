@@ -113,6 +113,11 @@ main(int argc, char **argv)
 	if (tables_from_dir(dir, &ts) < 0)
 		return 2;
 	ns = aml_ns_new(&aml_region_null, 0);
+	if (!ns) {
+		fprintf(stderr, "acpi: no memory for the AML interpreter\n");
+		tables_free(&ts);
+		return 2;
+	}
 	for (unsigned i = 0; i < ts.n; i++) {
 		char err[1024], label[80];
 
@@ -131,6 +136,8 @@ main(int argc, char **argv)
 	}
 	if (!loaded) {
 		fprintf(stderr, "acpi: %s has no dsdt.dat or ssdt*.dat\n", dir);
+		aml_ns_free(ns);
+		tables_free(&ts);
 		return 2;
 	}
 	if (ai.warnings[0])

@@ -3,6 +3,8 @@
  * packages. Source is 0 (SourceIndex is then the GSI) or a reference to a
  * PCI interrupt link device, printed as its absolute path.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "prt.h"
@@ -185,7 +187,7 @@ route_link(struct aml_ns *ns, struct prt_route *r)
 	char err[512];
 	int rc = aml_eval_path(ns, r->link, "_CRS", &crs, err, sizeof err);
 
-	if (rc == -2)
+	if (rc == -ENOENT)
 		snprintf(r->err, sizeof r->err, "link has no _CRS");
 	else if (rc)
 		snprintf(r->err, sizeof r->err, "_CRS: %.180s", err);
@@ -195,6 +197,36 @@ route_link(struct aml_ns *ns, struct prt_route *r)
 		snprintf(r->err, sizeof r->err, "_CRS holds no interrupt (link disabled?)");
 	else
 		r->ok = 1;
+}
+
+/*
+ * A Source given as a String names the link device: absolute, or
+ * relative to the _PRT's device without searching upwards (as ACPICA's
+ * AcpiGetHandle, which Linux uses for it, resolves it).
+ */
+static struct aml_node *
+source_by_string(struct aml_ns *ns, struct aml_node *prt, const char *s)
+{
+	struct aml_node *n = aml_node_parent(prt);
+	char seg[5];
+
+	if (*s == '\\')
+		return aml_lookup(ns, s);
+	for (; *s == '^'; s++)
+		if (!n || !(n = aml_node_parent(n)))
+			return NULL;
+	while (n && *s) {
+		size_t l = strcspn(s, ".");
+
+		if (l == 0 || l > 4)
+			return NULL;
+		memset(seg, '_', 4);		/* "LNK" is the segment LNK_ */
+		memcpy(seg, s, l);
+		seg[4] = 0;
+		n = aml_node_child(n, seg);
+		s += l + (s[l] == '.');
+	}
+	return n;
 }
 
 static void
@@ -229,8 +261,11 @@ route_prt(struct aml_node *n, void *arg)
 			r.ok = 1;
 		} else {
 			r.link = src->type == AML_NAMEREF ? aml_nameref_node(src)
-			    : src->type == AML_REF && src->ref.kind == REF_NODE ? src->ref.node : NULL;
-			if (!r.link)
+			    : src->type == AML_REF && src->ref.kind == REF_NODE ? src->ref.node
+			    : src->type == AML_STR ? source_by_string(w->ns, n, src->s.p) : NULL;
+			if (!r.link && src->type == AML_STR)
+				snprintf(r.err, sizeof r.err, "Source \"%.100s\" names no device", src->s.p);
+			else if (!r.link)
 				snprintf(r.err, sizeof r.err, "Source is not a device");
 			else
 				route_link(w->ns, &r);

@@ -3,9 +3,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tables.h"
 
@@ -70,6 +73,47 @@ by_rank(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/*
+ * The whole of a regular file of at most 64 MiB. Opened non-blocking and
+ * checked with fstat before any read: a FIFO or device named *.dat must
+ * not hang or feed us forever (it is refused with a message).
+ */
+static int
+read_regular(const char *path, uint8_t **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+
+	if (fd < 0) {
+		fprintf(stderr, "acpi: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
+		fprintf(stderr, "acpi: %s: not a regular file of at most 64 MiB; skipped\n", path);
+		close(fd);
+		return -EINVAL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!buf || got != (size_t)st.st_size) {
+		fprintf(stderr, "acpi: %s: cannot read\n", path);
+		free(buf);
+		return -EIO;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
 int
 tables_from_dir(const char *dir, struct acpi_tables *out)
 {
@@ -94,23 +138,15 @@ tables_from_dir(const char *dir, struct acpi_tables *out)
 	for (unsigned i = 0; i < nn; i++) {
 		char path[4096], why[256];
 		struct acpi_table *t;
-		FILE *f;
-		long len;
-		uint8_t *buf;
+		size_t len = 0;
+		uint8_t *buf = NULL;
 
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		f = fopen(path, "rb");
-		if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-		    len > (64 << 20) || !(buf = malloc((size_t)len + 1)) ||
-		    fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			fprintf(stderr, "acpi: %s: cannot read\n", path);
-			if (f)
-				fclose(f);
+		if (read_regular(path, &buf, &len)) {
 			free(names[i]);
 			continue;
 		}
-		fclose(f);
-		if (table_check(buf, (size_t)len, why, sizeof why)) {
+		if (table_check(buf, len, why, sizeof why)) {
 			fprintf(stderr, "acpi: %s: %s; skipped\n", path, why);
 			free(buf);
 			free(names[i]);

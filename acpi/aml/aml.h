@@ -72,7 +72,7 @@ extern const struct aml_region_ops aml_region_null;	/* reads 0, drops writes */
 
 struct aml_ns;
 
-/* A fresh namespace with the predefined scopes and \_OSI, \_OS, \_REV. */
+/* A fresh namespace with the predefined scopes and \_OSI, \_OS, \_REV; NULL without memory. */
 struct aml_ns *aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap);
 void	aml_ns_free(struct aml_ns *);
 
@@ -80,10 +80,19 @@ void	aml_ns_free(struct aml_ns *);
 void	aml_set_limits(struct aml_ns *, uint64_t ops_per_eval, void (*log)(const char *));
 
 /*
+ * A wall-clock bound for everything this namespace still runs: from ms
+ * milliseconds on, every evaluation (and table load) fails at once with a
+ * clear error (0: no bound, the default). For callers that must answer in
+ * time whatever the tables do (the fuzzer bounds each input with it).
+ */
+void	aml_set_time_limit(struct aml_ns *, unsigned ms);
+
+/*
  * Load one definition block (a whole table with its 36-byte header).
  * The buffer must outlive the namespace (method bodies point into it).
- * Returns 0, or -1 with the first error in err; what loaded before the
- * error stays loaded (as ACPICA does, loading goes on after a bad term).
+ * Returns 0, or -errno (-EINVAL: a bad term or header, -ENOMEM) with the
+ * first error in err; what loaded before the error stays loaded (as ACPICA
+ * does, loading goes on after a bad term).
  */
 int	aml_load_table(struct aml_ns *, const uint8_t *table, size_t len, const char *label,
 	    char *err, size_t errlen);
@@ -97,7 +106,8 @@ struct aml_node *aml_lookup(struct aml_ns *, const char *path);
 /*
  * Evaluate a node: call a method with args, or take a named object's
  * value. Result (may be NULL for no return value) lives until
- * aml_ns_free. Returns 0, or -1 with a message in err.
+ * aml_ns_free. Returns 0, or -errno (-EINVAL: the evaluation failed,
+ * -ENOMEM: no interpreter memory left) with a message in err.
  */
 int	aml_eval(struct aml_ns *, struct aml_node *, struct aml_obj **args, unsigned nargs,
 	    struct aml_obj **result, char *err, size_t errlen);

@@ -42,6 +42,16 @@ aml_stack_check(struct frame *f)
 		    "calls and scopes nested too deep); aborted", f->ns->stack_budget / 1024);
 }
 
+static __attribute__((noinline)) void
+check_deadline(struct frame *f)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec > f->ns->deadline)
+		aml_fail(f, "the time limit of %u ms for all evaluations is spent; aborted", f->ns->time_limit_ms);
+}
+
 struct aml_obj *
 aml_eval_arg(struct frame *f)
 {
@@ -401,6 +411,8 @@ aml_eval_term(struct frame *f)
 
 	if (++ns->ops > ns->ops_max)
 		aml_fail(f, "evaluation exceeded %llu opcodes; aborted", (unsigned long long)ns->ops_max);
+	if (ns->deadline && !(ns->ops & 1023))
+		check_deadline(f);
 	aml_stack_check(f);
 	op = aml_peek(f);
 	if (aml_name_start(op))

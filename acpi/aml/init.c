@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -67,6 +68,11 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	ns->stack_budget = AML_STACK_BUDGET;
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < ns->stack_budget)
 		ns->stack_budget = rl.rlim_cur / 4;
+	/* the first arena chunk holds all of these, or malloc failed and nothing is there */
+	if (!arena_alloc(ns, 1)) {
+		aml_ns_free(ns);
+		return NULL;
+	}
 	ns->root = node_new(ns, NULL, seg("\\___"), N_SCOPE);
 	for (unsigned i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
 		node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
@@ -87,6 +93,16 @@ aml_set_limits(struct aml_ns *ns, uint64_t ops_per_eval, void (*log)(const char 
 	if (ops_per_eval)
 		ns->ops_max = ops_per_eval;
 	ns->log = log;
+}
+
+void
+aml_set_time_limit(struct aml_ns *ns, unsigned ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns->time_limit_ms = ms;
+	ns->deadline = ms ? (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + (uint64_t)ms * 1000000u : 0;
 }
 
 void
@@ -135,16 +151,16 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 	err[0] = 0;
 	if (len < 36) {
 		snprintf(err, errlen, "%s: %zu bytes is shorter than a table header", label, len);
-		return -1;
+		return -EINVAL;
 	}
 	memcpy(&tlen, t + 4, 4);
 	if (tlen < 36 || tlen > len) {
 		snprintf(err, errlen, "%s: header length %u does not fit the %zu bytes given", label, tlen, len);
-		return -1;
+		return -EINVAL;
 	}
 	if (ns->arena_used + (1u << 20) > ns->arena_cap) {
 		snprintf(err, errlen, "%s: interpreter memory exhausted", label);
-		return -1;
+		return -ENOMEM;
 	}
 	ns->fail = NULL;
 	if (!memcmp(t, "DSDT", 4)) {
@@ -167,11 +183,11 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 	if (setjmp(jb)) {
 		ns->fail = NULL;
 		aml_unwind(ns);
-		return -1;
+		return -EINVAL;
 	}
 	exec_termlist(&f, f.end);
 	ns->fail = NULL;
-	return ns->load_errors ? -1 : 0;
+	return ns->load_errors ? -EINVAL : 0;
 }
 
 static struct aml_obj *
@@ -222,7 +238,7 @@ eval_job_run(void *arg)
 	j->result = r ? obj_keep(j->f, r) : NULL;
 }
 
-/* Run fn with an error boundary: 0, or -1 when it failed (message in ns->err). */
+/* Run fn with an error boundary: 0, or -EINVAL when it failed (message in ns->err). */
 static int
 protected_run(struct aml_ns *ns, void (*fn)(void *), void *arg)
 {
@@ -231,7 +247,7 @@ protected_run(struct aml_ns *ns, void (*fn)(void *), void *arg)
 	ns->fail = &jb;
 	if (setjmp(jb)) {
 		ns->fail = NULL;
-		return -1;
+		return -EINVAL;
 	}
 	fn(arg);
 	ns->fail = NULL;
@@ -256,7 +272,7 @@ aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned 
 	AML_STACK_START(ns);
 	if (ns->arena_used + (1u << 20) > ns->arena_cap) {
 		snprintf(err, errlen, "interpreter memory exhausted by earlier evaluations");
-		return -1;
+		return -ENOMEM;
 	}
 	ns->fail = NULL;
 	arena_scratch_begin(ns);
@@ -286,7 +302,7 @@ aml_eval_path(struct aml_ns *ns, struct aml_node *scope, const char *name,
 
 	*result = NULL;
 	if (!n)
-		return -2;
+		return -ENOENT;
 	return aml_eval(ns, n, NULL, 0, result, err, errlen);
 }
 
@@ -313,7 +329,7 @@ init_devices(struct aml_ns *ns, struct aml_node *n, int depth)
 		if (c->kind == N_DEVICE || c->kind == N_PROCESSOR) {
 			int rc = aml_eval_path(ns, c, "_STA", &sta, err, sizeof err);
 
-			if (rc == -1 && ns->log)
+			if (rc < 0 && rc != -ENOENT && ns->log)
 				ns->log(err);
 			if (rc == 0 && sta && sta->type == AML_INT)
 				status = sta->i;

@@ -84,6 +84,8 @@ struct aml_ns {
 	void			(*log)(const char *msg);
 	unsigned		load_errors;
 	uint64_t		ops_max;	/* per evaluation; AML_OPS_MAX unless set */
+	uint64_t		deadline;	/* CLOCK_MONOTONIC ns, 0: none (aml_set_time_limit) */
+	unsigned		time_limit_ms;
 	uintptr_t		stack_base;	/* frame address where the running evaluation began */
 	size_t			stack_budget;	/* AML_STACK_BUDGET, or less with a small stack limit */
 };

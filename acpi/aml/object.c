@@ -23,10 +23,17 @@ struct arena_chunk {
 	max_align_t		data[];
 };
 
+/* Fails the evaluation naming the method that was running (aml_fail's format, without an offset). */
 static _Noreturn void
 arena_fail(struct aml_ns *ns, const char *what)
 {
-	snprintf(ns->err, ns->errlen, "%s", what);
+	char where[200];
+
+	if (ns->top && ns->top->method)
+		aml_path(ns->top->method, where, sizeof where);
+	else
+		snprintf(where, sizeof where, "%s", ns->top && ns->top->table ? ns->top->table : "AML");
+	snprintf(ns->err, ns->errlen, "%s: %s", where, what);
 	longjmp(*ns->fail, 1);
 }
 
