@@ -21,11 +21,12 @@
 #include <mkx/args.h>
 #include "cgroup.h"
 #include "core.h"
+#include "output.h"
 
 struct core_config *core_cfg;
 static int finished;
 
-#define WATCHES_MAX 32
+#define WATCHES_MAX (CHILDREN_MAX + 32)	/* each child's output pipe, and services' fds */
 #define WHO_WATCH 1000000	/* who[] of a watch: WHO_WATCH + index */
 
 static struct watch {
@@ -58,6 +59,7 @@ loop_child_exited(struct child *c)
 {
 	char how[128];
 
+	child_output_close(c);	/* its last words come before the news of its end */
 	child_describe_exit(c->status, how, sizeof how);
 	if (cgroup_release(c->cfg->name))
 		core_log("child \"%s\" exceeded its RAM quantum of %lu KiB: the kernel stopped it",
@@ -136,7 +138,7 @@ exit_status(void)
 int
 loop_run(struct core_config *config, const char *config_file, const char *bin_dir)
 {
-	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
+	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + 1];
 	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch */
 	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
 	sigset_t mask;
@@ -189,11 +191,19 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			pfd[n].events = POLLIN;
 			who[n++] = -(int)i - 1;
 		}
-		rc = poll(pfd, n, -1);
+		/* Last, outside the who[] walks: stdout, while output waits for it. */
+		if (out_pending()) {
+			pfd[n].fd = STDOUT_FILENO;
+			pfd[n].events = POLLOUT;
+			pfd[n].revents = 0;
+		}
+		rc = poll(pfd, n + !!out_pending(), -1);
 		if (rc < 0 && errno != EINTR) {
 			core_log("poll: %s", strerror(errno));
 			break;
 		}
+		if (out_pending() && pfd[n].revents)
+			out_drain();
 		/* Watches first: an interrupt should not wait behind calls. */
 		for (unsigned k = 1; k < n; k++)
 			if (pfd[k].revents && who[k] >= WHO_WATCH) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "output.h"
 #include "pid1.h"
 
 extern const char *core_rom_dir;
@@ -91,8 +92,12 @@ main(int argc, char **argv)
 			pid1_poweroff(2, "a forced backend is unusable");
 		return 2;
 	}
+	/* From here on core's output never blocks its loop (output.h). */
+	out_init();
 	rc = loop_run(&cfg, config_file, bin_dir);
 	config_free(&cfg);
+	/* The end: what is still queued goes out now, unless nobody reads for 10 s. */
+	out_flush(10000);
 	if (pid1)
 		pid1_poweroff(rc, NULL);
 	return rc;

@@ -31,16 +31,28 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 	}
 	args = service + strlen(service) + 1;
 	err = mkx_arg_string(args, "label", arg_label, sizeof arg_label);
+	if (err == -ENAMETOOLONG) {
+		snprintf(why, sizeof why, "label longer than %zu characters; refused, not cut",
+		    sizeof arg_label - 1);
+		core_log("denied %s session of \"%s\": %s", service, c->cfg->name, why);
+		open_deny(c, m->hdr.seq, -ENAMETOOLONG, why);
+		return;
+	}
 	if (err && err != -ENOENT) {
 		snprintf(why, sizeof why, "bad session arguments \"%.200s\"", args);
 		core_log("denied %s session of \"%s\": %s", service, c->cfg->name, why);
 		open_deny(c, m->hdr.seq, -EINVAL, why);
 		return;
 	}
-	if (arg_label[0])
-		snprintf(label, sizeof label, "%s -> %s", c->cfg->name, arg_label);
-	else
-		snprintf(label, sizeof label, "%s", c->cfg->name);
+	/* Whole or not at all: a cut label would match policies and routes it does not name. */
+	if (snprintf(label, sizeof label, arg_label[0] ? "%s -> %s" : "%s", c->cfg->name,
+	    arg_label) >= (int)sizeof label) {
+		snprintf(why, sizeof why, "session label \"%s -> %.40s...\" is longer than %zu characters; "
+		    "refused, not cut", c->cfg->name, arg_label, sizeof label - 1);
+		core_log("denied %s session of \"%s\": %s", service, c->cfg->name, why);
+		open_deny(c, m->hdr.seq, -ENAMETOOLONG, why);
+		return;
+	}
 	err = mkx_arg_ulong(args, "ram_quota", &ram);
 	if (err == -EINVAL) {
 		snprintf(why, sizeof why, "ram_quota in \"%.200s\" is not a number", args);

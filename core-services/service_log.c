@@ -1,7 +1,9 @@
 /*
- * core's LOG service: one line per call, printed as "[init -> label] text".
- * Control characters other than tab are shown as '?', so a client cannot
- * forge other components' lines or drive the terminal.
+ * core's LOG service: one line per call, printed as "[init -> label] text",
+ * and core_log, core's own "[init] ..." lines. Both go through output.c,
+ * which escapes client text (a label, a service name, a line) so that it
+ * can neither start a line of its own nor drive the terminal, and which
+ * never blocks on a slow console.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,51 +14,60 @@
 
 #include <mkx/log.h>
 #include "core.h"
+#include "output.h"
 
 void
 core_log(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	fputs("[init] ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	fflush(stdout);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof msg)
+		memcpy(msg + sizeof msg - 4, "...", 4);	/* say it was cut */
+	/* The whole message is escaped: its %s are often a child's words. */
+	out_line(OUT_CORE, NULL, msg, strlen(msg));
 }
+
+struct log_state {
+	int	owner;		/* the client's index, for its share of the output queue */
+	char	label[];
+};
 
 static int
 log_open(struct child *client, const char *label, const char *args, void **state,
     char *why, size_t whylen)
 {
-	(void)client;
+	struct log_state *st = malloc(sizeof *st + strlen(label) + 1);
+
 	(void)args;
 	(void)why;
 	(void)whylen;
-	*state = strdup(label);
-	return *state ? 0 : -ENOMEM;
+	if (!st)
+		return -ENOMEM;
+	st->owner = (int)(client - children);
+	strcpy(st->label, label);
+	*state = st;
+	return 0;
 }
 
 static int
 log_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
-	char line[MKX_LOG_LINE_MAX + 1];
-	size_t n = req->hdr.len;
+	struct log_state *st = state;
 
 	(void)r;
 	if (req->hdr.op != MKX_LOG_WRITE)
 		return -ENOSYS;
-	if (n > MKX_LOG_LINE_MAX)
+	if (req->hdr.len > MKX_LOG_LINE_MAX)
 		return -EMSGSIZE;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = req->payload[i];
-
-		line[i] = (ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : (char)ch;
-	}
-	line[n] = 0;
-	printf("[init -> %s] %s\n", (char *)state, line);
-	fflush(stdout);
+	/* A line the console cannot take now is dropped and counted, not waited for. */
+	out_line(st->owner, st->label, (const char *)req->payload, req->hdr.len);
 	return 0;
 }
 

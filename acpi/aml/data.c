@@ -40,8 +40,46 @@ package_name(struct frame *f)
 	memcpy(e->nref.np, &np, sizeof np);
 	path_format(&np, buf, sizeof buf);
 	e->nref.path = obj_str(f->ns, buf, strlen(buf))->s.p;
-	aml_nameref_node(e);
 	return e;
+}
+
+/*
+ * A name in a package, resolved as ACPICA resolves it when the package is
+ * evaluated (by the normal search rules from the package's scope): a
+ * named data object or field gives its value, a device (or any object
+ * without a value) stays a reference to it, and a name that resolves to
+ * nothing is an Integer 0, with a warning (ACPICA 20200925).
+ */
+struct aml_obj *
+aml_package_element(struct frame *f, struct aml_obj *e)
+{
+	struct aml_node *n = aml_nameref_node(e);
+	struct aml_obj *r;
+
+	if (!n) {
+		if (f->ns->log) {
+			char msg[400], where[200];
+
+			snprintf(msg, sizeof msg, "warning: %s: name %s in a package resolves to nothing; "
+			    "Integer 0 instead, as ACPICA does", f->method ? aml_path(f->method, where, sizeof where)
+			    : aml_path(e->nref.scope, where, sizeof where), e->nref.path);
+			f->ns->log(msg);
+		}
+		return aml_int(f->ns, 0);
+	}
+	switch (n->kind) {
+	case N_NAME:
+		return n->obj ? n->obj : aml_int(f->ns, 0);
+	case N_FIELD:
+		return field_read(f, n);
+	case N_BUFFER_FIELD:
+		return buffer_field_read(f, n);
+	default:
+		r = obj_new(f->ns, AML_REF);
+		r->ref.kind = REF_NODE;
+		r->ref.node = n;
+		return r;
+	}
 }
 
 struct aml_obj *
@@ -60,9 +98,11 @@ aml_package_op(struct frame *f, int var)
 	while (f->pc < end) {
 		struct aml_obj *e;
 
-		if (aml_name_start(aml_peek(f)))
+		if (aml_name_start(aml_peek(f))) {
 			e = package_name(f);
-		else
+			if (f->method)		/* built when the method runs: resolved now */
+				e = aml_package_element(f, e);
+		} else
 			e = aml_eval_arg(f);
 		if (i < n)
 			p->pkg.e[i] = e;

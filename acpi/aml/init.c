@@ -355,6 +355,66 @@ init_devices(struct aml_ns *ns, struct aml_node *n, int depth)
 	}
 }
 
+/* Names in a package tree replaced by what they resolve to, in place (depth bounded). */
+static void
+resolve_package(struct frame *f, struct aml_obj *pkg, int depth)
+{
+	if (depth > 32)
+		return;
+	for (uint32_t i = 0; i < pkg->pkg.n; i++) {
+		struct aml_obj *e = pkg->pkg.e[i];
+
+		if (e->type == AML_NAMEREF)
+			pkg->pkg.e[i] = aml_package_element(f, e);
+		else if (e->type == AML_PKG)
+			resolve_package(f, e, depth + 1);
+	}
+}
+
+struct resolve_job {
+	struct frame	*f;
+	struct aml_node	*n;
+};
+
+static void
+resolve_job_run(void *arg)
+{
+	struct resolve_job *j = arg;
+
+	resolve_package(j->f, j->n->obj, 0);
+}
+
+static void
+resolve_one(struct aml_node *n, void *arg)
+{
+	struct aml_ns *ns = arg;
+	struct frame f = { .ns = ns, .table = "AML" };
+	struct resolve_job j = { &f, n };
+	char err[512];
+
+	if (n->kind != N_NAME || !n->obj || n->obj->type != AML_PKG)
+		return;
+	f.scope = n->parent;
+	ns->err = err;
+	ns->errlen = sizeof err;
+	ns->ops = 0;
+	AML_STACK_START(ns);
+	if (protected_run(ns, resolve_job_run, &j) && ns->log)
+		ns->log(err);
+	aml_unwind(ns);
+}
+
+/*
+ * The packages of named objects, resolved once all tables are loaded and
+ * before any _INI runs, as ACPICA's object initialisation does it: a later
+ * table may have defined a closer object of a name a package uses.
+ */
+static void
+resolve_packages(struct aml_ns *ns)
+{
+	aml_walk(ns, resolve_one, ns);
+}
+
 void
 aml_initialize(struct aml_ns *ns, void (*log)(const char *))
 {
@@ -364,6 +424,7 @@ aml_initialize(struct aml_ns *ns, void (*log)(const char *))
 
 	if (log)
 		ns->log = log;
+	resolve_packages(ns);
 	if (ini && ini->kind == N_METHOD) {
 		struct aml_obj *r;
 

@@ -205,6 +205,7 @@ uint64_t aml_object_type(struct frame *, struct target *);
 /* data.c */
 struct aml_obj *aml_buffer_op(struct frame *);
 struct aml_obj *aml_package_op(struct frame *, int var);
+struct aml_obj *aml_package_element(struct frame *, struct aml_obj *nameref);
 struct aml_obj *aml_string_op(struct frame *);
 
 /* defs.c */
