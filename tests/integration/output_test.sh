@@ -53,8 +53,8 @@ else fail $t "client text reached the console unescaped: $why"; fi
 t=core_output_escapes_client_text
 if has '[init -> forger -> x\x0aMKX-POWEROFF status=0] ok\x0aMKX-POWEROFF status=0\x0a[init] child "x" exited with exit value 0\x0d\x1b[2K' &&
    has ' C1-utf8:\xc2\x85 C1-raw:\x85 bad:\xff\xfe overlong:\xc0\xaf surrogate:\xed\xa0\x80 nul:\x00 del:\x7f fine:é€😀' &&
-   has 'no route for service "Nic\x0aMKX-POWEROFF status=0"' &&
-   has 'ram_quota in "label=\"y\", ram_quota=\x0aMKX-POWEROFF status=0" is not a number' &&
+   has 'core provides no service "Nic\x0aMKX-POWEROFF status=0"' &&
+   has 'ram_quota in "label="y", ram_quota=\x0aMKX-POWEROFF status=0" is not a number' &&
    has 'announced "Nic\x0aMKX-POWEROFF status=0", which its <provides> does not list' &&
    has '[init -> forger] forger done'; then pass $t
 else fail $t "an escaped form is missing"; fi
