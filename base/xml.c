@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <mkx/args.h>
+#include <mkx/hid.h>
 #include <mkx/xml.h>
 
 #define XML_STR_(x) #x
@@ -117,6 +118,9 @@ mkx_xml_parse(const char *buf, size_t len, char *err, size_t errlen)
 		    "(the limit, MKX_XML_SIZE_MAX)", len, MKX_XML_SIZE_MAX);
 		return NULL;
 	}
+	/* Genode's HID syntax beside XML: told apart by the first non-blank character. */
+	if (mkx_doc_is_hid(buf, len))
+		return mkx_hid_parse(buf, len, err, errlen);
 	st.p = XML_ParserCreate("UTF-8");
 	if (!st.p) {
 		snprintf(err, errlen, "out of memory");

@@ -24,9 +24,11 @@ struct mkx_xml {
 #define MKX_XML_DEPTH_MAX	64		/* nesting */
 
 /*
- * Parse len bytes. Returns the root element, or NULL with a message
- * "line N: what" in err (NUL-terminated). The tree is freed with
- * mkx_xml_free().
+ * Parse len bytes of XML, or of Genode's HID syntax if the first
+ * non-blank character is not '<' (mkx/hid.h: the same tree). Returns the
+ * root element, or NULL with a message "line N: what" (XML) or
+ * "line N:C: what" (HID, C the column) in err (NUL-terminated). The tree
+ * is freed with mkx_xml_free().
  */
 struct mkx_xml *mkx_xml_parse(const char *buf, size_t len, char *err, size_t errlen);
 

@@ -1,0 +1,37 @@
+/*
+ * Genode's human-inclined data (HID) syntax, read into the same tree the
+ * XML reader builds (struct mkx_xml), so every config, ROM and report may
+ * come in either form. mkx_xml_parse tells them apart by the first
+ * non-blank character ('<' is XML) and calls mkx_hid_parse for HID.
+ *
+ *   config | verbose: yes            <config verbose="yes">
+ *   + start hello | ram: 1M            <start name="hello" ram="1M">
+ *     + provides | + service Hello       <provides><service name="Hello"/></provides>
+ *   -                                  </start></config>
+ *
+ * Rules and the errors for breaking them: docs/config.md. The reader is
+ * strict (Genode's "offline" rules): what Genode's runtime would ignore
+ * (a missing space around '|', a duplicated attribute, a second top-level
+ * node) is an error here, naming line and column.
+ */
+#ifndef MKX_HID_H
+#define MKX_HID_H
+
+#include <stddef.h>
+
+#include <mkx/xml.h>
+
+/*
+ * Parse len bytes of HID, within the XML reader's limits
+ * (MKX_XML_SIZE_MAX, MKX_XML_NODES_MAX, MKX_XML_DEPTH_MAX). Returns the
+ * top-level node, or NULL with "line N:C: what" in err (column C counts
+ * bytes from 1). Quoted content (": ...") and comments are checked and
+ * dropped, as the XML reader drops text; disabled nodes ("x ...") are
+ * checked and left out of the tree. Freed with mkx_xml_free().
+ */
+struct mkx_xml *mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen);
+
+/* 1 if buf's first non-blank character says HID (anything but '<'), else 0. */
+int	mkx_doc_is_hid(const char *buf, size_t len);
+
+#endif
