@@ -74,12 +74,16 @@ main(void)
 		mkx_error("no edu device (1234:11e8) in pci_devices");
 		mkx_exit(1);
 	}
-	if (mkx_irq_open(&irq, d.name, why, sizeof why)) {
-		mkx_error("IRQ of %s denied: %s", d.name, why);
-		mkx_exit(1);
-	}
+	/*
+	 * BAR0 first: core hands out the interrupt source itself only to a
+	 * client that holds every BAR it maps (UIO maps BAR0), else it forwards.
+	 */
 	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
+		mkx_exit(1);
+	}
+	if (mkx_irq_open(&irq, d.name, why, sizeof why)) {
+		mkx_error("IRQ of %s denied: %s", d.name, why);
 		mkx_exit(1);
 	}
 	id = mkx_mmio_read32(&bar, EDU_ID);
