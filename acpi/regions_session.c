@@ -29,6 +29,7 @@ static struct {
 	unsigned		npage;
 	struct mkx_io_port	conf1;
 	int			conf1_state;	/* 0 untried, 1 open, -1 denied */
+	unsigned		ext_logged;	/* extended-register refusals (logged once) */
 } rs;
 
 static struct mkx_io_port *
@@ -83,6 +84,17 @@ conf1(uint64_t addr, unsigned bytes)
 	}
 	if (rs.conf1_state < 0 || (addr & 3) + bytes > 4)
 		return -EPERM;
+	/*
+	 * conf1 addresses 256 bytes per function; CF8 has no bits for the
+	 * extended space (0x100-0xFFF), masking would alias the register into
+	 * the standard header (a bridge's windows). Refused, not aliased.
+	 */
+	if ((addr & 0xffff) > 0xff) {
+		if (!rs.ext_logged++)
+			mkx_log("PCI_Config register 0x%x for AML refused: extended config space is "
+			    "not reachable through conf1", (unsigned)(addr & 0xffff));
+		return -ERANGE;
+	}
 	mkx_outl(&rs.conf1, 0xcf8, 0x80000000u | (uint32_t)(addr >> 16) << 8 | (uint32_t)(addr & 0xfc));
 	return 0;
 }

@@ -57,8 +57,11 @@ struct aml_obj {
 /*
  * Operation-region backends. width in bits: 8, 16, 32, 64. space is the
  * region's address space (0 SystemMemory, 1 SystemIO, 2 PCI_Config, ...).
- * For PCI_Config, addr is (bus << 8 | dev << 3 | fn) << 16 | register, the
- * function found from the region's device (_ADR) and its root bridge (_BBN).
+ * For PCI_Config, addr is (bus << 8 | dev << 3 | fn) << 16 | register
+ * (up to 0xFFFF; a backend refuses what it cannot reach), the function
+ * derived as ACPICA does: _BBN of the root bridge, _ADR of each device down
+ * to the region's, the secondary bus of each bridge on the way (read from
+ * config space through the backend).
  * A backend returns 0, or -errno to refuse: the evaluation then fails with
  * a message naming the space and address.
  */

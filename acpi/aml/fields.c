@@ -19,44 +19,11 @@ access_bits(const struct aml_node *n)
 	}
 }
 
-static uint32_t
-seg4(const char *s)
-{
-	return (uint32_t)(uint8_t)s[0] | (uint32_t)(uint8_t)s[1] << 8 | (uint32_t)(uint8_t)s[2] << 16 |
-	    (uint32_t)(uint8_t)s[3] << 24;
-}
-
-static uint64_t
-int_of_node(struct frame *f, struct aml_node *n)
-{
-	struct aml_obj *o = n->kind == N_METHOD ? call_method(f, n, NULL, 0) : n->obj;
-
-	return o ? to_int(f, o) : 0;
-}
-
-/* Where a PCI_Config region lives: _ADR of its device, _BBN of the nearest ancestor that has one. */
-static uint64_t
-pci_address(struct frame *f, struct aml_node *region, uint64_t off)
-{
-	struct aml_node *dev = region->parent, *a = node_child(dev, seg4("_ADR"));
-	uint64_t adr = a ? int_of_node(f, a) : 0, bbn = 0;
-
-	for (struct aml_node *n = dev; n; n = n->parent) {
-		struct aml_node *b = node_child(n, seg4("_BBN"));
-
-		if (b) {
-			bbn = int_of_node(f, b);
-			break;
-		}
-	}
-	return ((bbn & 0xff) << 8 | ((adr >> 16) & 0x1f) << 3 | (adr & 7)) << 16 | (off & 0xffff);
-}
-
 static uint64_t
 region_address(struct frame *f, struct aml_node *region, uint64_t off)
 {
 	if (region->r.space == 2)
-		return pci_address(f, region, region->r.offset + off);
+		return pci_config_address(f, region, region->r.offset + off);
 	return region->r.offset + off;
 }
 

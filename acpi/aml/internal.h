@@ -43,6 +43,8 @@ struct aml_node {
 		} m;
 		struct {			/* N_REGION */
 			uint8_t		space;
+			uint8_t		bdf_known;	/* PCI_Config: bdf derived (pci.c) */
+			uint16_t	bdf;
 			uint64_t	offset, length;
 		} r;
 		struct {			/* N_FIELD */
@@ -159,6 +161,9 @@ struct aml_obj *field_read(struct frame *, struct aml_node *);
 void	field_write(struct frame *, struct aml_node *, struct aml_obj *);
 struct aml_obj *buffer_field_read(struct frame *, struct aml_node *);
 void	buffer_field_write(struct frame *, struct aml_node *, struct aml_obj *);
+
+/* pci.c: a PCI_Config region's address for the backend: (bus << 8 | devfn) << 16 | offset */
+uint64_t pci_config_address(struct frame *, struct aml_node *region, uint64_t off);
 
 /* builtins (init.c) */
 struct aml_obj *builtin_call(struct frame *, struct aml_node *, struct aml_obj **args, unsigned nargs);
