@@ -297,7 +297,7 @@ open_node(struct hid *h, const char *s, const char *e, int enabled)
 	struct mkx_xml *n;
 
 	if (t == s)
-		return fail(h, s, *s == ' ' ? "one space between '+' and the node type" :
+		return fail(h, s, s < e && *s == ' ' ? "one space between '+' and the node type" :
 		    "a node type starts with a lower-case letter (a-z)");
 	if (t < e && *t != ' ')
 		return fail(h, t, "node type \"%.*s%c\": a type is a-z, 0-9, '_' and '-', ended by a space",

@@ -12,6 +12,7 @@ runs_for() {
 	fuzz_aml) echo 6000;;
 	fuzz_tables) echo 2000000;;
 	fuzz_config) echo 400000;;
+	fuzz_hid) echo 400000;;
 	*) echo 10000;;
 	esac
 }
