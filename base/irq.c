@@ -12,39 +12,73 @@
 int
 mkx_irq_open(struct mkx_irq *irq, const char *pci, char *why, size_t whylen)
 {
+	char args[64];
+
+	snprintf(args, sizeof args, "pci=\"%s\"", pci);
+	return mkx_irq_open_args(irq, args, MKX_IRQ_ACK_AUTO, why, whylen);
+}
+
+/* The source fd, or core's forwarding to an eventfd of ours. */
+static int
+take_source(struct mkx_irq *irq, struct mkx_msg *reply, char *why, size_t whylen)
+{
+	int err = mkx_session_call(&irq->s, MKX_IRQ_FD, NULL, 0, NULL, 0, reply);
+
+	if (err == 0 && reply->hdr.nfds == 1) {
+		uint32_t format = MKX_IRQ_FD_UIO_COUNT;
+
+		if (reply->hdr.len >= 4)
+			memcpy(&format, reply->payload, 4);
+		irq->fd = mkx_msg_take_fd(reply, 0);
+		irq->direct = 1;
+		irq->format = format;
+		return 0;
+	}
+	mkx_msg_close_fds(reply);
+	irq->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (irq->fd < 0) {
+		snprintf(why, whylen, "eventfd: %s", strerror(errno));
+		return -errno;
+	}
+	return mkx_session_call(&irq->s, MKX_IRQ_SIGH, NULL, 0, &irq->fd, 1, reply);
+}
+
+int
+mkx_irq_open_args(struct mkx_irq *irq, const char *args, enum mkx_irq_ack_mode mode, char *why, size_t whylen)
+{
 	static __thread struct mkx_msg reply;
-	char args[96];
+	char all[512];
 	int err;
 
 	memset(irq, 0, sizeof *irq);
 	irq->fd = -1;
-	snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\"", pci);
-	err = mkx_session_open(&irq->s, "IRQ", args, why, whylen);
+	irq->ack_fd = -1;
+	if ((size_t)snprintf(all, sizeof all, "ram_quota=6K, %s", args) >= sizeof all) {
+		snprintf(why, whylen, "IRQ session args too long");
+		return -EINVAL;
+	}
+	err = mkx_session_open(&irq->s, "IRQ", all, why, whylen);
 	if (err)
 		return err;
-	err = mkx_session_call(&irq->s, MKX_IRQ_FD, NULL, 0, NULL, 0, &reply);
-	if (err == 0 && reply.hdr.nfds == 1) {
-		irq->fd = mkx_msg_take_fd(&reply, 0);
-		irq->direct = 1;
-	} else {
-		mkx_msg_close_fds(&reply);
-		irq->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (irq->fd < 0) {
-			err = -errno;
-			snprintf(why, whylen, "eventfd: %s", strerror(errno));
-			mkx_session_close(&irq->s);
-			return err;
-		}
-		err = mkx_session_call(&irq->s, MKX_IRQ_SIGH, NULL, 0, &irq->fd, 1, &reply);
-	}
+	err = take_source(irq, &reply, why, whylen);
 	if (!err)
 		err = mkx_session_call(&irq->s, MKX_IRQ_INFO, NULL, 0, NULL, 0, &reply);
-	if (err || reply.hdr.len < 4) {
+	if (err || reply.hdr.len < 8) {
 		snprintf(why, whylen, "IRQ session set-up: %s", strerror(err ? -err : EBADMSG));
 		mkx_irq_close(irq);
 		return err ? err : -EBADMSG;
 	}
-	memcpy(&irq->gsi, reply.payload, 4);
+	memcpy(&irq->info, reply.payload, reply.hdr.len < sizeof irq->info ? reply.hdr.len : sizeof irq->info);
+	irq->gsi = irq->info.gsi;
+	if (mode == MKX_IRQ_ACK_AUTO && !(irq->info.flags & MKX_IRQ_INFO_NO_ACK) &&
+	    mkx_session_call(&irq->s, MKX_IRQ_ACK_FD, NULL, 0, NULL, 0, &reply) == 0 && reply.hdr.nfds == 1) {
+		irq->ack_fd = mkx_msg_take_fd(&reply, 0);
+		if (reply.hdr.len >= 4)
+			memcpy(&irq->ack_how, reply.payload, 4);
+	} else
+		mkx_msg_close_fds(&reply);
+	if (mode == MKX_IRQ_ACK_RPC)
+		irq->info.flags &= ~(uint32_t)MKX_IRQ_INFO_NO_ACK;	/* measure the RPC even where it does nothing */
 	return 0;
 }
 
@@ -62,7 +96,7 @@ mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
 		return -errno;
 	if (rc == 0)
 		return 0;
-	if (irq->direct) {
+	if (irq->direct && irq->format == MKX_IRQ_FD_UIO_COUNT) {
 		uint32_t count, seen;
 
 		if (read(irq->fd, &count, sizeof count) != sizeof count)
@@ -72,7 +106,7 @@ mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
 		return seen ? (int)seen : 1;
 	}
 	if (read(irq->fd, &n, sizeof n) != sizeof n)
-		return -errno;
+		return errno == EAGAIN ? 0 : -errno;
 	return (int)n;
 }
 
@@ -81,7 +115,27 @@ mkx_irq_ack(struct mkx_irq *irq)
 {
 	static __thread struct mkx_msg reply;
 
+	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
+		return 0;
+	if (irq->ack_fd >= 0) {
+		uint64_t one = 1;
+
+		/* A full counter (EAGAIN) means an ack is pending already. */
+		if (write(irq->ack_fd, &one, sizeof one) == sizeof one || errno == EAGAIN)
+			return 0;
+		return -errno;
+	}
 	return mkx_session_call(&irq->s, MKX_IRQ_ACK, NULL, 0, NULL, 0, &reply);
+}
+
+const char *
+mkx_irq_ack_path(const struct mkx_irq *irq)
+{
+	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
+		return "none (MSI)";
+	if (irq->ack_fd >= 0)
+		return irq->ack_how == MKX_IRQ_ACK_BY_KERNEL ? "eventfd (kernel)" : "eventfd (core)";
+	return "rpc";
 }
 
 void
@@ -90,5 +144,8 @@ mkx_irq_close(struct mkx_irq *irq)
 	mkx_session_close(&irq->s);
 	if (irq->fd >= 0)
 		close(irq->fd);
+	if (irq->ack_fd >= 0)
+		close(irq->ack_fd);
 	irq->fd = -1;
+	irq->ack_fd = -1;
 }

@@ -423,8 +423,8 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 {
 	const char *be = mkx_xml_attr(n, "backend");
 
-	if (be && strcmp(be, "auto") && strcmp(be, "linux-uio") && strcmp(be, "sim"))
-		return bad(x, n->line, "<irq backend=\"%s\">: known backends are auto, linux-uio, sim", be);
+	if (be && strcmp(be, "auto") && strcmp(be, "linux-uio") && strcmp(be, "linux-vfio") && strcmp(be, "sim"))
+		return bad(x, n->line, "<irq backend=\"%s\">: known backends are auto, linux-uio, linux-vfio, sim", be);
 	snprintf(x->cfg->irq_backend, sizeof x->cfg->irq_backend, "%s", be ? be : "auto");
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct irq_policy *pol;

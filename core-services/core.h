@@ -136,7 +136,7 @@ struct core_config {
 	unsigned		nirq;
 	struct report_rom_policy report_rom[REPORT_ROM_POLICIES_MAX];
 	unsigned		nreport_rom;
-	char			irq_backend[32];	/* "auto", "linux-uio", "sim" */
+	char			irq_backend[32];	/* "auto", "linux-uio", "linux-vfio", "sim" */
 	struct pci_config_policy pci_config[PCI_CONFIG_POLICIES_MAX];
 	unsigned		npci_config;
 	int			verbose;

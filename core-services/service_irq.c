@@ -1,8 +1,10 @@
 /*
  * core's IRQ service: interrupts of a PCI function by policy (label and
- * function), one session per function, delivered as an eventfd signal per
- * interrupt; the line stays masked until the client acks. Mechanism:
- * irq_backend.h (UIO today).
+ * function): its INTx line (one session per function) or one of its
+ * MSI/MSI-X vectors (one session per vector), delivered as an fd readable
+ * per interrupt; a line stays masked until the client acks. Args:
+ * irq_args.h; mechanism per function: linux/irq_select.c (UIO or VFIO), behind
+ * irq_backend.h. docs/irq.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,12 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
 #include <mkx/irq.h>
 #include "core.h"
+#include "irq_args.h"
 #include "irq_backend.h"
+#include "irq_select.h"
 
 struct irq_session {
 	const struct irq_backend *be;
@@ -25,7 +30,12 @@ struct irq_session {
 	int		fd;		/* the backend's event fd, watched by the loop */
 	int		sigfd;		/* the client's eventfd, when core forwards */
 	int		given_fd;	/* the source fd handed to the client */
+	int		ack_efd;	/* UIO: the ack eventfd core watches, or -1 */
+	int		ack_given;	/* the ack fd handed to the client, or -1 */
 	uint32_t	gsi;
+	struct irq_request rq;
+	struct irq_line_info info;
+	unsigned long	acks_async;	/* acks that came through ack_efd */
 	unsigned long	count;
 	unsigned	dropped;	/* signals the client's full eventfd did not take */
 	unsigned	forward_logged;
@@ -34,6 +44,8 @@ struct irq_session {
 };
 
 static struct irq_session *active[16];
+
+static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
 const char *
 irq_function_holder(unsigned bdf, const struct child *except)
@@ -102,18 +114,22 @@ source_fd_reaches_more(struct irq_session *s, char *what, size_t len)
 	return 0;
 }
 
-/* The mechanism <irq backend=...> asks for: the sim for tests, else UIO. */
+/*
+ * Who answers questions about the machine (a function's IDs, which
+ * function an ECAM address names): the sim for tests, else Linux's sysfs
+ * and MCFG, whichever mechanism then takes the interrupt.
+ */
 static const struct irq_backend *
-backend(void)
+machine(void)
 {
-	return !strcmp(core_cfg->irq_backend, "sim") ? &irq_sim : &irq_uio;
+	return !strcmp(core_cfg->irq_backend, "sim") ? &irq_sim : &irq_vfio;
 }
 
 static int
 policy_allows(const char *label, unsigned bdf, char *why, size_t whylen)
 {
 	unsigned vendor = 0, device = 0;
-	int known = backend()->identify(bdf, &vendor, &device) == 0, any = 0;
+	int known = machine()->identify(bdf, &vendor, &device) == 0, any = 0;
 
 	for (unsigned i = 0; i < core_cfg->nirq; i++) {
 		const struct irq_policy *p = &core_cfg->irq[i];
@@ -130,26 +146,73 @@ policy_allows(const char *label, unsigned bdf, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * Which function the args name: pci=, device_config_phys (through the
+ * machine's ECAM windows) or bdf=, all agreeing. 0 or -errno with why.
+ */
+static int
+resolve_function(const struct irq_args *a, unsigned *bdf, char *why, size_t whylen)
+{
+	unsigned v, d;
+
+	if (a->has_config_phys) {
+		int rc = machine()->ecam_function ? machine()->ecam_function(a->config_phys, bdf) : -ENOENT;
+
+		if (rc) {
+			snprintf(why, whylen, rc == -ENODEV ? "device_config_phys=0x%llx: no PCI function there"
+			    : "device_config_phys=0x%llx is not in an ECAM window of the MCFG table",
+			    (unsigned long long)a->config_phys);
+			return rc == -ENODEV ? -ENODEV : -EINVAL;
+		}
+		if ((a->has_pci && a->pci_bdf != *bdf) || (a->rid != IRQ_BDF_NONE && a->rid != *bdf)) {
+			snprintf(why, whylen, "device_config_phys=0x%llx is %02x:%02x.%u, not the function pci=/bdf= name",
+			    (unsigned long long)a->config_phys, *bdf >> 8, (*bdf >> 3) & 0x1f, *bdf & 7);
+			return -EINVAL;
+		}
+	} else if (a->has_pci)
+		*bdf = a->pci_bdf;
+	else if (a->rid != IRQ_BDF_NONE)
+		*bdf = a->rid;
+	else {
+		snprintf(why, whylen, "IRQ session by GSI alone (irq_number=%lu without a function) is not served "
+		    "yet: name the function (pci=, device_config_phys or bdf)", a->number);
+		return -ENOTSUP;
+	}
+	if (machine()->identify(*bdf, &v, &d)) {
+		snprintf(why, whylen, "there is no PCI function %02x:%02x.%u", *bdf >> 8, (*bdf >> 3) & 0x1f, *bdf & 7);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static int
 irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
-	char pci[32];
+	char pci[16];
 	unsigned bdf, slot = 16;
 	struct irq_session *s;
+	struct irq_args a;
+	const struct irq_backend *be;
 	int err;
 
-	if (mkx_arg_string(args, "pci", pci, sizeof pci) || parse_bdf(pci, &bdf)) {
-		snprintf(why, whylen, "IRQ session needs pci=\"BB:DD.F\" (got \"%.60s\")", args);
-		return -EINVAL;
-	}
+	if ((err = irq_args_parse(args, &a, why, whylen)) || (err = resolve_function(&a, &bdf, why, whylen)))
+		return err;
+	snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
 	if (!policy_allows(label, bdf, why, whylen))
 		return -EPERM;
 	for (unsigned i = 0; i < 16; i++) {
-		if (active[i] && active[i]->bdf == bdf) {
-			snprintf(why, whylen, "the interrupt of %s is held by \"%s\"", pci, active[i]->label);
+		const struct irq_session *o = active[i];
+
+		if (o && o->bdf == bdf && (o->rq.type != a.type || o->rq.vector == a.vector)) {
+			if (o->rq.type != a.type)
+				snprintf(why, whylen, "the interrupts of %s are held as %s by \"%s\"", pci,
+				    type_names[o->rq.type], o->label);
+			else
+				snprintf(why, whylen, "the %s%s of %s is held by \"%s\"", type_names[a.type],
+				    a.type == IRQ_TYPE_MSIX ? " vector" : "", pci, o->label);
 			return -EBUSY;
 		}
-		if (!active[i] && slot == 16)
+		if (!o && slot == 16)
 			slot = i;
 	}
 	if (slot == 16) {
@@ -163,16 +226,87 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	s->client = client;
 	s->sigfd = -1;
 	s->given_fd = -1;
+	s->ack_efd = -1;
+	s->ack_given = -1;
+	s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector };
 	snprintf(s->label, sizeof s->label, "%s", label);
-	s->be = backend();
-	err = s->be->attach(bdf, &s->line, &s->fd, &s->gsi, why, whylen);
+	if (!(s->be = be = irq_select(core_cfg->irq_backend, &s->rq, why, whylen))) {
+		free(s);
+		return a.type == IRQ_TYPE_LEGACY ? -ENODEV : -ENOTSUP;
+	}
+	if (be->attach_request)
+		err = be->attach_request(&s->rq, &s->line, &s->fd, &s->info, why, whylen);
+	else if (a.type == IRQ_TYPE_LEGACY)
+		err = be->attach(bdf, &s->line, &s->fd, &s->info.gsi, why, whylen);
+	else {
+		snprintf(why, whylen, "%s has no MSI", be->name);
+		err = -ENOTSUP;
+	}
 	if (err) {
 		free(s);
 		return err;
 	}
+	s->gsi = s->info.gsi;
 	active[slot] = s;
-	core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, s->be->name);
+	if (a.type == IRQ_TYPE_LEGACY)
+		core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, be->name);
+	else
+		core_log("IRQ \"%s\": %s %s vector %u granted through %s, message 0x%llx/0x%x", label, pci,
+		    type_names[a.type], a.vector, be->name, (unsigned long long)s->info.msi_address, s->info.msi_value);
 	*state = s;
+	return 0;
+}
+
+/*
+ * The asynchronous ack (UIO): the client wrote its ack eventfd and went
+ * back to waiting; core unmasks without a reply. The eventfd is core's
+ * own (the client holds a copy), so it is an eventfd and core reads it
+ * non-blocking.
+ */
+static void
+on_ack(void *arg)
+{
+	struct irq_session *s = arg;
+	uint64_t n;
+
+	if (read(s->ack_efd, &n, sizeof n) != sizeof n)
+		return;
+	s->acks_async++;
+	s->be->unmask(s->line);
+}
+
+/* MKX_IRQ_ACK_FD: the kernel's unmask eventfd (VFIO), else an eventfd core watches. */
+static int
+ack_fd(struct irq_session *s, struct mkx_reply *r)
+{
+	uint32_t how = MKX_IRQ_ACK_BY_KERNEL;
+	int fd = s->be->ack_fd ? s->be->ack_fd(s->line) : -ENOTSUP;
+
+	if (fd == -ENOTSUP && s->rq.type == IRQ_TYPE_LEGACY) {
+		if (s->ack_efd < 0) {
+			s->ack_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			if (s->ack_efd < 0)
+				return -errno;
+			if (loop_watch(s->ack_efd, on_ack, s)) {
+				close(s->ack_efd);
+				s->ack_efd = -1;
+				return -ENOSPC;
+			}
+		}
+		fd = fcntl(s->ack_efd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		how = MKX_IRQ_ACK_BY_CORE;
+	}
+	if (fd < 0)
+		return fd == -ENOTSUP ? -ENOSYS : fd;
+	if (s->ack_given >= 0)
+		close(s->ack_given);
+	s->ack_given = fd;	/* closed with the session, after the reply took its copy */
+	r->fds[0] = fd;
+	r->nfds = 1;
+	memcpy(r->payload, &how, sizeof how);
+	r->len = sizeof how;
 	return 0;
 }
 
@@ -180,7 +314,7 @@ static int
 irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct irq_session *s = state;
-	uint32_t info[2];
+	struct mkx_irq_info_msg info;
 
 	switch (req->hdr.op) {
 	case MKX_IRQ_SIGH: {	/* core forwards: watch the source from now on */
@@ -217,14 +351,31 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		s->given_fd = fd;	/* closed with the session, after the reply took its copy */
 		r->fds[0] = fd;
 		r->nfds = 1;
+		memcpy(r->payload, &s->be->client_fd_format, sizeof(uint32_t));
+		r->len = sizeof(uint32_t);
 		return 0;
 	}
 	case MKX_IRQ_ACK:
 		return s->be->unmask(s->line);
-	case MKX_IRQ_INFO:
-		info[0] = s->gsi;
-		info[1] = 0;
-		memcpy(r->payload, info, sizeof info);
+	case MKX_IRQ_ACK_FD:
+		return ack_fd(s, r);
+	case MKX_IRQ_INFO:	/* Genode's Info {type, address, value}, after version 1's gsi and type */
+		memset(&info, 0, sizeof info);
+		info.gsi = s->gsi;
+		info.type = s->rq.type;
+		if (s->rq.type != IRQ_TYPE_LEGACY) {
+			uint64_t address = s->info.msi_address;
+			uint32_t value = s->info.msi_value;
+
+			/* What the device holds now: the kernel may have moved the vector since the open. */
+			if (s->be->msi_message)
+				s->be->msi_message(s->line, &address, &value);
+			info.info_type = 1;
+			info.flags = MKX_IRQ_INFO_NO_ACK;
+			info.address = address;
+			info.value = value;
+		}
+		memcpy(r->payload, &info, sizeof info);
 		r->len = sizeof info;
 		return 0;
 	default:
@@ -243,12 +394,21 @@ irq_close(void *state)
 	}
 	if (s->given_fd >= 0)
 		close(s->given_fd);
+	if (s->ack_efd >= 0) {
+		loop_unwatch(s->ack_efd);
+		close(s->ack_efd);
+	}
+	if (s->ack_given >= 0)
+		close(s->ack_given);
 	s->be->detach(s->line);
 	for (unsigned i = 0; i < 16; i++)
 		if (active[i] == s)
 			active[i] = NULL;
 	if (s->sigfd >= 0 || s->count)
 		core_log("IRQ \"%s\": released after %lu interrupts forwarded by core", s->label, s->count);
+	else if (s->acks_async)
+		core_log("IRQ \"%s\": released (delivered directly to the client; %lu acks through the ack eventfd)",
+		    s->label, s->acks_async);
 	else
 		core_log("IRQ \"%s\": released (delivered directly to the client)", s->label);
 	free(s);

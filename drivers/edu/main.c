@@ -1,10 +1,21 @@
 /*
  * edu: the IRQ test driver. Finds QEMU's edu device in core's pci_devices
- * ROM, maps BAR0 (IO_MEM), takes its interrupt (IRQ), and runs `count`
- * rounds of: raise an interrupt through the device, wait for the signal,
- * read and acknowledge the device's status, ack the session. Measures the
- * round trip. Config: <config count="200" timeout_ms="2000" probe="00:02.0"/>
- * (probe: a function whose interrupt the policy does not grant: must be denied).
+ * ROM, maps BAR0 (IO_MEM), takes its interrupt (IRQ: INTx or MSI), and
+ * runs `count` rounds of: raise an interrupt through the device, wait for
+ * the signal, read and acknowledge the device's status, ack the session.
+ * Every round must see exactly one interrupt; afterwards an interrupt left
+ * unacked must not come again, and nothing may come that was not raised.
+ * Measures the round trip.
+ *
+ * Config:
+ *   <config count="200" timeout_ms="2000" irq_type="0|1" ack="auto|rpc"
+ *           name="genode|pci" ecam="0xb0000000" pci="00:03.0" probe="00:02.0">
+ *     <refuse args="irq_type=1, bdf=0x10"/>   session args that must be refused
+ *   </config>
+ * name="genode" opens with Genode's args (device_config_phys from ecam=,
+ * or bdf=), otherwise pci="BB:DD.F". probe: a function whose interrupt
+ * the policy does not grant (must be denied). pci: which edu (default: the
+ * first in the ROM).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +31,11 @@
 #include <mkx/rom.h>
 #include "regs.h"
 
+static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
+
+/* The index-th edu device, or with pci given the edu device of that name. */
 static int
-find_edu(struct mkx_pci_device *d)
+find_edu(struct mkx_pci_device *d, unsigned index, const char *pci)
 {
 	struct mkx_rom rom;
 	struct mkx_xml *x;
@@ -31,10 +45,64 @@ find_edu(struct mkx_pci_device *d)
 	if (mkx_rom_open(&rom, "pci_devices"))
 		return -ENOENT;
 	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
-	rc = x ? mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, 0, d) : -ENOENT;
+	rc = x ? mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, index, d) : -ENOENT;
+	for (unsigned i = 0; x && pci[0] && !rc && strcmp(d->name, pci); i++)
+		rc = mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, i, d);
 	mkx_xml_free(x);
 	mkx_rom_close(&rom);
 	return rc;
+}
+
+/* Every <refuse args=.../> must be refused; each refusal is logged with core's reason. */
+static int
+check_refusals(const struct mkx_xml *cfg)
+{
+	char why[512];
+	int bad = 0;
+
+	for (struct mkx_xml *r = mkx_xml_child(cfg, "refuse"); r; r = mkx_xml_next(r, "refuse")) {
+		const char *args = mkx_xml_attr(r, "args");
+		struct mkx_irq irq;
+		int err;
+
+		if (!args)
+			continue;
+		why[0] = 0;
+		err = mkx_irq_open_args(&irq, args, MKX_IRQ_ACK_AUTO, why, sizeof why);
+		if (!err) {
+			mkx_error("IRQ session {%s}: granted, but must be refused (BAD)", args);
+			mkx_irq_close(&irq);
+			bad = 1;
+		} else
+			mkx_log("IRQ session {%s}: refused (%s): %s", args, strerror(-err), why);
+	}
+	return bad;
+}
+
+/* After the rounds: an unacked interrupt is not delivered again; nothing comes unraised. */
+static int
+check_once(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned type)
+{
+	int n;
+
+	mkx_mmio_write32(bar, EDU_IRQ_RAISE, 0x40000000);
+	if ((n = mkx_irq_wait(irq, 3000)) != 1) {
+		mkx_error("the unacked interrupt: %d deliveries, expected 1", n);
+		return 1;
+	}
+	/* Neither device nor line acked: a level line stays asserted; it must not be delivered again. */
+	if ((n = mkx_irq_wait(irq, 300)) != 0) {
+		mkx_error("an interrupt not yet acked was delivered again (%d)", n);
+		return 1;
+	}
+	mkx_mmio_write32(bar, EDU_IRQ_ACK, mkx_mmio_read32(bar, EDU_IRQ_STATUS));
+	mkx_irq_ack(irq);
+	if ((n = mkx_irq_wait(irq, 300)) != 0) {
+		mkx_error("%d interrupt(s) after the last ack, none raised", n);
+		return 1;
+	}
+	mkx_log("edu: %s: an unacked interrupt was not delivered again; none came unraised", type_names[type]);
+	return 0;
 }
 
 int
@@ -45,9 +113,11 @@ main(void)
 	struct mkx_irq irq;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 200, timeout_ms = 2000;
-	char why[512], probe[16] = "";
+	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0;
+	char why[512], probe[16] = "", args[160], pci[16] = "";
+	const char *ack = "auto", *naming = "pci";
 	double t0, total = 0;
+	unsigned long delivered = 0;
 	uint32_t id;
 
 	if (mkx_env_init())
@@ -60,8 +130,21 @@ main(void)
 		usleep(wait_ms * 1000);
 		mkx_xml_attr_ulong(cfg, "count", 200, &count);
 		mkx_xml_attr_ulong(cfg, "timeout_ms", 2000, &timeout_ms);
+		mkx_xml_attr_ulong(cfg, "irq_type", 0, &type);
+		mkx_xml_attr_ulong(cfg, "ecam", 0, &ecam);
+		mkx_xml_attr_ulong(cfg, "index", 0, &index);
+		if (mkx_xml_attr(cfg, "ack"))
+			ack = mkx_xml_attr(cfg, "ack");
+		if (mkx_xml_attr(cfg, "name"))
+			naming = mkx_xml_attr(cfg, "name");
+		if (mkx_xml_attr(cfg, "pci"))
+			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
 		if (mkx_xml_attr(cfg, "probe"))
 			snprintf(probe, sizeof probe, "%s", mkx_xml_attr(cfg, "probe"));
+	}
+	if (type > 1) {
+		mkx_error("edu has INTx and MSI only (irq_type 0 or 1)");
+		mkx_exit(1);
 	}
 	if (probe[0]) {
 		int err = mkx_irq_open(&irq, probe, why, sizeof why);
@@ -70,28 +153,40 @@ main(void)
 		if (!err)
 			mkx_exit(1);
 	}
-	if (find_edu(&d)) {
-		mkx_error("no edu device (1234:11e8) in pci_devices");
+	if (cfg && check_refusals(cfg))
+		mkx_exit(1);
+	if (find_edu(&d, (unsigned)index, pci)) {
+		mkx_error("no edu device (1234:11e8) %s in pci_devices", pci);
 		mkx_exit(1);
 	}
-	/*
-	 * BAR0 first: core hands out the interrupt source itself only to a
-	 * client that holds every BAR it maps (UIO maps BAR0), else it forwards.
-	 */
+	if (!strcmp(naming, "genode") && ecam)
+		snprintf(args, sizeof args, "irq_number=%lu, irq_type=%lu, device_config_phys=0x%lx", type ? 1 : 0UL,
+		    type, ecam + ((unsigned long)(d.bus << 8 | d.dev << 3 | d.fn) << 12));
+	else if (!strcmp(naming, "genode"))
+		snprintf(args, sizeof args, "irq_number=%lu, irq_type=%lu, bdf=0x%x", type ? 1 : 0UL, type,
+		    d.bus << 8 | d.dev << 3 | d.fn);
+	else
+		snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d.name, type);
+	if (mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
+		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
+		mkx_exit(1);
+	}
 	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
 		mkx_exit(1);
 	}
-	if (mkx_irq_open(&irq, d.name, why, sizeof why)) {
-		mkx_error("IRQ of %s denied: %s", d.name, why);
-		mkx_exit(1);
-	}
 	id = mkx_mmio_read32(&bar, EDU_ID);
 	mkx_mmio_write32(&bar, EDU_LIVENESS, 0x12345678);
-	mkx_log("edu %s: id 0x%08x, liveness %s, GSI %u", d.name, id,
-	    mkx_mmio_read32(&bar, EDU_LIVENESS) == ~0x12345678u ? "ok" : "WRONG", irq.gsi);
+	mkx_log("edu %s: id 0x%08x, liveness %s, %s, GSI %u, info type %u address 0x%llx value 0x%llx, ack %s",
+	    d.name, id, mkx_mmio_read32(&bar, EDU_LIVENESS) == ~0x12345678u ? "ok" : "WRONG", type_names[type],
+	    irq.gsi, irq.info.info_type, (unsigned long long)irq.info.address, (unsigned long long)irq.info.value,
+	    mkx_irq_ack_path(&irq));
 	if ((id & 0xff) != 0xed) {
 		mkx_error("not an edu device");
+		mkx_exit(1);
+	}
+	if (type == 1 && (irq.info.info_type != 1 || (irq.info.address & 0xfff00000) != 0xfee00000)) {
+		mkx_error("MSI session without an MSI message in INFO");
 		mkx_exit(1);
 	}
 	for (unsigned long i = 0; i < count; i++) {
@@ -101,21 +196,30 @@ main(void)
 		t0 = mkx_now();
 		mkx_mmio_write32(&bar, EDU_IRQ_RAISE, (uint32_t)(1u << (i % 31)));
 		n = mkx_irq_wait(&irq, (int)timeout_ms);
-		if (n <= 0) {
-			mkx_error("interrupt %lu did not arrive within %lu ms (%d)", i, timeout_ms, n);
+		if (n != 1) {
+			mkx_error("interrupt %lu: %d deliveries within %lu ms, expected exactly 1", i, n, timeout_ms);
 			mkx_exit(1);
 		}
+		delivered += (unsigned long)n;
 		status = mkx_mmio_read32(&bar, EDU_IRQ_STATUS);
 		if (status != 1u << (i % 31)) {
 			mkx_error("interrupt %lu: status 0x%x, expected 0x%x", i, status, 1u << (i % 31));
 			mkx_exit(1);
 		}
 		mkx_mmio_write32(&bar, EDU_IRQ_ACK, status);
-		mkx_irq_ack(&irq);
+		if (mkx_irq_ack(&irq)) {
+			mkx_error("ack %lu failed", i);
+			mkx_exit(1);
+		}
 		total += mkx_now() - t0;
 	}
+	if (check_once(&irq, &bar, (unsigned)type))
+		mkx_exit(1);
 	mkx_log("edu: %lu interrupts raised, received and acked; round trip %.1f us (mean)", count,
 	    total / count * 1e6);
+	mkx_log("edu: %s: %lu raised, %lu delivered, each once; ack %s", type_names[type], count, delivered,
+	    mkx_irq_ack_path(&irq));
+	mkx_log("bench: irq session %s ack %s %.1f us", type_names[type], mkx_irq_ack_path(&irq), total / count * 1e6);
 	mkx_log("bench: irq session %.1f us", total / count * 1e6);
 	mkx_io_mem_close(&bar);
 	mkx_irq_close(&irq);

@@ -1,8 +1,13 @@
 /*
- * IRQ session: interrupts of one PCI function (legacy INTx today), as an
- * eventfd that becomes readable on each interrupt. The line stays masked
- * until the client acks (Genode's ack_irq semantics). Session arg:
- * pci="BB:DD.F" (the platform driver will name devices for its clients).
+ * IRQ session: interrupts of one PCI function (legacy INTx, or an MSI /
+ * MSI-X vector), as an fd that becomes readable on each interrupt. A
+ * legacy line stays masked until the client acks (Genode's ack_irq
+ * semantics); MSI is edge-triggered and needs no ack.
+ *
+ * Session args (docs/protocol.md): ours, pci="BB:DD.F", or Genode's
+ * irq_number, irq_trigger, irq_polarity, irq_type (0 legacy, 1 MSI,
+ * 2 MSI-X), device_config_phys (the function's ECAM page), bdf; plus
+ * vector=N (MSI-X table entry).
  */
 #ifndef MKX_IRQ_H
 #define MKX_IRQ_H
@@ -12,28 +17,63 @@
 #include <mkx/session.h>
 
 #define MKX_IRQ_SIGH	0x100	/* req: fd 0 = eventfd that core signals per interrupt */
-#define MKX_IRQ_ACK	0x101	/* unmask the line */
-#define MKX_IRQ_INFO	0x102	/* reply: u32 gsi, u32 type (0 = legacy INTx) */
-#define MKX_IRQ_FD	0x103	/* reply: fd 0 = the interrupt source itself (see below) */
+#define MKX_IRQ_ACK	0x101	/* unmask the line (RPC: core unmasks, then replies) */
+#define MKX_IRQ_INFO	0x102	/* reply: struct mkx_irq_info_msg */
+#define MKX_IRQ_FD	0x103	/* reply: fd 0 = the interrupt source itself; u32 format (see below) */
+#define MKX_IRQ_ACK_FD	0x104	/* reply: fd 0 = eventfd the client writes to ack; u32 how */
+
+/* MKX_IRQ_FD's format: what a read of the source yields. */
+#define MKX_IRQ_FD_UIO_COUNT	0	/* 4-byte cumulative count (UIO) */
+#define MKX_IRQ_FD_EVENTFD	1	/* 8-byte eventfd counter (VFIO) */
+
+/* MKX_IRQ_ACK_FD's how: who unmasks after the client's write. */
+#define MKX_IRQ_ACK_BY_KERNEL	0	/* VFIO's unmask eventfd: core is not involved */
+#define MKX_IRQ_ACK_BY_CORE	1	/* an eventfd core watches (UIO): no reply awaited */
+
+/* INFO's flags */
+#define MKX_IRQ_INFO_NO_ACK	1	/* nothing to unmask (MSI): an ack is a no-op */
+
+/* INFO's reply. The first 8 bytes are version 1's (gsi, type). */
+struct mkx_irq_info_msg {
+	uint32_t	gsi;		/* legacy: the GSI; else what the function's INTx would use */
+	uint32_t	type;		/* 0 legacy, 1 MSI, 2 MSI-X (irq_type) */
+	uint32_t	info_type;	/* Genode's Info::Type: 0 INVALID, 1 MSI */
+	uint32_t	flags;		/* MKX_IRQ_INFO_* */
+	uint64_t	address;	/* Genode's Info: MSI address the device holds */
+	uint64_t	value;		/* Genode's Info: MSI data */
+};
 
 /*
  * Delivery: where the backend allows it, core hands the client the
- * interrupt source itself (MKX_IRQ_FD: for UIO the /dev/uioN fd, which can
- * do nothing but wait for this function's interrupts: 4-byte cumulative
- * counts), so core is not on the delivery path; only the ack goes through
- * core. Otherwise core forwards each interrupt to an eventfd (MKX_IRQ_SIGH).
- * mkx_irq_* pick the way; a driver does not see which.
+ * interrupt source itself (MKX_IRQ_FD: UIO's /dev/uioN fd, VFIO's trigger
+ * eventfd), so core is not on the delivery path. Otherwise core forwards
+ * each interrupt to an eventfd (MKX_IRQ_SIGH). Acks go, where possible,
+ * through an eventfd (MKX_IRQ_ACK_FD), else by RPC. mkx_irq_* pick the
+ * way; a driver does not see which.
  */
+enum mkx_irq_ack_mode { MKX_IRQ_ACK_AUTO, MKX_IRQ_ACK_RPC };
+
 struct mkx_irq {
 	struct mkx_session	s;
 	int			fd;	/* readable after an interrupt */
-	int			direct;	/* fd is the source (4-byte counts), not an eventfd */
-	uint32_t		last;	/* direct: the count seen last */
+	int			direct;	/* fd is the source, not core's eventfd */
+	unsigned		format;	/* direct: MKX_IRQ_FD_* */
+	uint32_t		last;	/* direct UIO: the count seen last */
 	uint32_t		gsi;
+	int			ack_fd;	/* -1: ack by RPC */
+	unsigned		ack_how;
+	struct mkx_irq_info_msg	info;
 };
 
-/* Open the IRQ session of function pci ("00:03.0"). 0 or -errno with why. */
+/* Open the IRQ session of function pci ("00:03.0"), INTx. 0 or -errno with why. */
 int	mkx_irq_open(struct mkx_irq *, const char *pci, char *why, size_t whylen);
+
+/*
+ * Open an IRQ session with these args (Genode's or pci=; ram_quota is
+ * added), acks as mode says (AUTO: the ack eventfd where core offers one).
+ */
+int	mkx_irq_open_args(struct mkx_irq *, const char *args, enum mkx_irq_ack_mode mode,
+	    char *why, size_t whylen);
 
 /*
  * Wait up to timeout_ms (-1: forever) for interrupts. Returns how many
@@ -43,6 +83,9 @@ int	mkx_irq_wait(struct mkx_irq *, int timeout_ms);
 
 /* Unmask the line after the device was serviced. 0 or -errno. */
 int	mkx_irq_ack(struct mkx_irq *);
+
+/* How acks go: "eventfd (kernel)", "eventfd (core)", "none (MSI)" or "rpc". */
+const char *mkx_irq_ack_path(const struct mkx_irq *);
 
 void	mkx_irq_close(struct mkx_irq *);
 

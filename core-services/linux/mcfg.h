@@ -1,0 +1,15 @@
+/* The ECAM windows the firmware announces in ACPI's MCFG table (Linux: sysfs copy of the table). */
+#ifndef LINUX_MCFG_H
+#define LINUX_MCFG_H
+
+#include <stdint.h>
+
+/*
+ * The function whose 4 KiB ECAM config page starts at phys (Genode's
+ * device_config_phys): 0 with *bdf, -ENOENT if no MCFG window of
+ * segment 0 holds phys, -EINVAL if phys is not the start of a page,
+ * -ENODEV if there is no function at that address.
+ */
+int	mcfg_function(uint64_t phys, unsigned *bdf);
+
+#endif
