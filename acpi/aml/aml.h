@@ -2,10 +2,12 @@
  * Our AML interpreter: loads definition blocks (DSDT, SSDTs) into a
  * namespace and evaluates objects in it, written for what PCI routing
  * needs (ACPI 6.4, chapter 20 "ACPI Machine Language Specification").
- * Everything it allocates comes from one arena with a hard cap, errors
- * abort the evaluation with a message naming the opcode and the method,
- * loops and recursion are bounded: bad AML gives an error, never a crash
- * or a hang. Operation-region accesses go through a table of callbacks
+ * Everything it allocates comes from one arena with a hard cap (an
+ * evaluation's scratch memory comes back when it ends), errors abort the
+ * evaluation with a message naming the opcode and the method, and loops,
+ * nesting (one stack budget in bytes) and opcodes are bounded, so bad AML
+ * is meant to end in an error, not a crash or a hang (docs/acpi.md, the
+ * limits). Operation-region accesses go through a table of callbacks
  * (struct aml_region_ops): hardware through core's sessions, or null.
  */
 #ifndef AML_H
