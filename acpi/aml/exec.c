@@ -804,7 +804,7 @@ call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, uns
 		node_unlink(f->created[--f->ncreated]);
 	ret = f->ret;
 	if (top) {
-		ret = ret ? obj_keep(caller, ret) : NULL;
+		ret = ret ? obj_keep_result(caller, ret) : NULL;
 		arena_scratch_end(ns);
 	}
 	return ret;

@@ -235,7 +235,7 @@ eval_job_run(void *arg)
 	struct aml_obj *r = eval_node(j->f, j->n, j->args, j->nargs);
 
 	/* the result outlives the evaluation's scratch memory */
-	j->result = r ? obj_keep(j->f, r) : NULL;
+	j->result = r ? obj_keep_result(j->f, r) : NULL;
 }
 
 /* Run fn with an error boundary: 0, or -EINVAL when it failed (message in ns->err). */

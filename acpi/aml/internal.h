@@ -118,6 +118,7 @@ void	arena_scratch_begin(struct aml_ns *);
 void	arena_scratch_end(struct aml_ns *);	/* every scratch allocation is gone */
 /* A deep copy in the namespace's memory, references made safe (for values that outlive scratch). */
 struct aml_obj *obj_keep(struct frame *, struct aml_obj *);
+struct aml_obj *obj_keep_result(struct frame *, struct aml_obj *);	/* v itself if kept already */
 /* Copy of v for a slot that is kept (a named object, a kept package) or not. */
 struct aml_obj *obj_store_value(struct frame *, int kept, struct aml_obj *v);
 struct aml_obj *obj_new(struct aml_ns *, enum aml_type);

@@ -127,22 +127,25 @@ seg_str(uint32_t seg, char out[5])
 	out[4] = 0;
 }
 
+/* Without snprintf: every name in a package is formatted once at load, and that adds up. */
 void
 path_format(const struct name_path *p, char *buf, size_t len)
 {
 	size_t used = 0;
 
-	buf[0] = 0;
-	if (p->root)
-		used += snprintf(buf + used, len - used, "\\");
-	for (int i = 0; i < p->up && used < len; i++)
-		used += snprintf(buf + used, len - used, "^");
-	for (unsigned i = 0; i < p->nseg && used < len; i++) {
-		char s[5];
-
-		seg_str(p->seg[i], s);
-		used += snprintf(buf + used, len - used, "%s%s", i ? "." : "", s);
+	if (!len)
+		return;
+	if (p->root && used + 1 < len)
+		buf[used++] = '\\';
+	for (int i = 0; i < p->up && used + 1 < len; i++)
+		buf[used++] = '^';
+	for (unsigned i = 0; i < p->nseg && used + 5 < len; i++) {
+		if (i)
+			buf[used++] = '.';
+		for (int c = 0; c < 4; c++)
+			buf[used++] = (char)(p->seg[i] >> (8 * c));
 	}
+	buf[used] = 0;
 }
 
 struct aml_node *

@@ -280,6 +280,17 @@ obj_keep(struct frame *f, struct aml_obj *v)
 	return o;
 }
 
+/*
+ * An evaluation's result: a kept object is handed out as it is (a named
+ * _PRT package is not copied per evaluation; all a kept package holds is
+ * kept), anything else is kept by copy.
+ */
+struct aml_obj *
+obj_keep_result(struct frame *f, struct aml_obj *v)
+{
+	return v->kept ? v : obj_keep(f, v);
+}
+
 struct aml_obj *
 obj_store_value(struct frame *f, int kept, struct aml_obj *v)
 {
