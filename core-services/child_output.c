@@ -125,6 +125,7 @@ child_output_open(struct child *c)
 void
 child_output_in_child(int child_end)
 {
+	out_forget();	/* a core_log before exec writes only its own line, to the pipe */
 	/* No pipe (core ran out of fds): silence, never core's own console. */
 	if (child_end < 0 && (child_end = open("/dev/null", O_WRONLY)) < 0)
 		return;

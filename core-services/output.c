@@ -288,6 +288,16 @@ out_flush(int stall_ms)
 	fflush(stdout);
 }
 
+void
+out_forget(void)
+{
+	head = used = 0;
+	rec_head = nrecs = 0;
+	memset(child_queued, 0, sizeof child_queued);
+	children_queued = 0;
+	dropped = 0;
+}
+
 unsigned long
 out_dropped_total(void)
 {

@@ -49,6 +49,8 @@ void	out_drain(void);
  * last words of PID 1).
  */
 void	out_flush(int stall_ms);
+/* In a forked child: core's queued lines are core's to write, not the child's. */
+void	out_forget(void);
 /* Lines dropped so far (for tests). */
 unsigned long out_dropped_total(void);
 
