@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hostile tables (issue 11): each tests/acpi/hostile/*.asl is compiled by
-# iasl here (and grown by nest.py behind its end when its header says
-# "nest: N"). acpi --tables must end by itself (no signal, no timeout), say
+# iasl here as a DSDT (and grown by nest.py behind its end when its header
+# says "nest: N"); a directory there is one case of several tables
+# (dsdt.asl, ssdt1.asl, ...). acpi --tables must end by itself (no signal, no timeout), say
 # on stderr what the header's "expect:" says (the method and the limit it
 # hit), and print the _PRTs acpiexec prints for the same table. One line
 # per case.
@@ -13,11 +14,11 @@ if ! command -v iasl >/dev/null || ! command -v acpiexec >/dev/null; then
 	echo "skip - acpi_hostile: iasl/acpiexec not installed (Debian acpica-tools)"
 	exit 0
 fi
-set -- tests/acpi/hostile/*.asl
+set -- tests/acpi/hostile/*.asl tests/acpi/hostile/*/
 echo "plan $#"
 mkdir -p build/acpi-oracle
 oracle() {	# DIR (acpiexec's answer depends only on the table: cached)
-	key=$(cat "$1"/dsdt.dat | sha256sum | cut -c1-16)-1
+	key=$(cat "$1"/dsdt.dat "$1"/ssdt*.dat 2>/dev/null | sha256sum | cut -c1-16)-1
 	[ -s "build/acpi-oracle/$key" ] || python3 tests/acpi/acpiexec_prt.py "$1" --pic 1 > "build/acpi-oracle/$key" 2>/dev/null
 	cat "build/acpi-oracle/$key"
 }
@@ -25,15 +26,20 @@ for src; do
 	name=acpi_hostile_$(basename "$src" .asl)
 	d="$T/$(basename "$src" .asl)"
 	mkdir -p "$d"
-	if ! iasl -p "$d/dsdt" "$src" > "$T/iasl.log" 2>&1; then
-		echo "FAIL - $name: iasl failed"
-		tail -5 "$T/iasl.log" | sed 's/^/    /'
-		continue
-	fi
-	mv "$d/dsdt.aml" "$d/dsdt.dat"
-	nest=$(sed -n 's/^ \* nest: *//p' "$src")
+	if [ -d "$src" ]; then files=$(ls "$src"*.asl); else files=$src; fi
+	for a in $files; do
+		out=dsdt
+		[ -d "$src" ] && out=$(basename "$a" .asl)
+		if ! iasl -p "$d/$out" "$a" > "$T/iasl.log" 2>&1; then
+			echo "FAIL - $name: iasl failed on $a"
+			tail -5 "$T/iasl.log" | sed 's/^/    /'
+			continue 2
+		fi
+		mv "$d/$out.aml" "$d/$out.dat"
+	done
+	nest=$(cat $files | sed -n 's/^ \* nest: *//p')
 	[ -n "$nest" ] && python3 tests/acpi/hostile/nest.py "$d/dsdt.dat" "$nest"
-	expect=$(sed -n 's/^ \* expect: *//p' "$src")
+	expect=$(cat $files | sed -n 's/^ \* expect: *//p')
 	timeout 120 "$B/bin/acpi" --tables "$d" --prt --pic 1 > "$T/out" 2> "$T/err"
 	rc=$?
 	sed 's/ ERROR .*/ ERROR/' "$T/out" > "$T/got"
