@@ -272,3 +272,22 @@ TEST(config_larger_than_limit_refused_naming_it)
 	CHECK_STR_HAS(err, "CONFIG_SIZE_MAX");
 	free(xml);
 }
+
+/* Finding 10 of issue 10: 240 KB of <config> froze core for 8 s at SIGHUP; 200,000 elements load within the alarm. */
+TEST(config_with_200000_elements_loads_in_linear_time)
+{
+	size_t n = 0, cap = 200000 * 4 + 256;
+	char *xml = malloc(cap);
+
+	CHECK(xml);
+	n += (size_t)sprintf(xml + n, "<config><start name=\"a\"><binary name=\"true\"/><config>");
+	for (int i = 0; i < 200000; i++) {
+		memcpy(xml + n, "<e/>", 4);
+		n += 4;
+	}
+	n += (size_t)sprintf(xml + n, "</config></start></config>");
+	CHECK_INT(config_load_buf(&cfg, xml, n, "t.xml", "/bin", err, sizeof err), 0);
+	CHECK(cfg.start[0].config_len > 200000 * 4);
+	config_free(&cfg);
+	free(xml);
+}
