@@ -42,13 +42,19 @@ aml_stack_check(struct frame *f)
 		    "calls and scopes nested too deep); aborted", f->ns->stack_budget / 1024);
 }
 
-static __attribute__((noinline)) void
-check_deadline(struct frame *f)
+int
+aml_past_deadline(struct aml_ns *ns)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec > f->ns->deadline)
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec > ns->deadline;
+}
+
+static __attribute__((noinline)) void
+check_deadline(struct frame *f)
+{
+	if (aml_past_deadline(f->ns))
 		aml_fail(f, "the time limit of %u ms for all evaluations is spent; aborted", f->ns->time_limit_ms);
 }
 

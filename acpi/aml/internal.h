@@ -151,7 +151,8 @@ void	path_format(const struct name_path *, char *buf, size_t len);
 /* exec.c */
 /* Start the stack budget here (top-level entries: table load, evaluation). */
 #define AML_STACK_START(ns)	((ns)->stack_base = (uintptr_t)__builtin_frame_address(0))
-void	aml_stack_check(struct frame *);	/* fails the evaluation when the budget is spent */
+void	aml_stack_check(struct frame *);
+int	aml_past_deadline(struct aml_ns *);	/* aml_set_time_limit's bound is spent */	/* fails the evaluation when the budget is spent */
 void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void	aml_unwind(struct aml_ns *);	/* an evaluation ended: its names and scratch memory go */
 struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);

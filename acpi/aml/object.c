@@ -47,6 +47,14 @@ arena_alloc(struct aml_ns *ns, size_t n)
 	if (!c || c->used + n > c->size) {
 		size_t size = n > CHUNK ? n : CHUNK;
 
+		/* a new chunk per 256 KiB: where copying big objects gets checked against the time limit */
+		if (ns->deadline && ns->fail && aml_past_deadline(ns)) {
+			char what[96];
+
+			snprintf(what, sizeof what, "the time limit of %u ms for all evaluations is spent; aborted",
+			    ns->time_limit_ms);
+			arena_fail(ns, what);
+		}
 		if (ns->arena_used + size > ns->arena_cap) {
 			char what[96];
 
