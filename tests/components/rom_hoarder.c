@@ -46,7 +46,7 @@ main(void)
 	static ino_t inos[2 * MAX];
 	struct mkx_rom cfg_rom;
 	struct mkx_xml *cfg;
-	const char *rom = "big.dat";
+	char rom[128] = "big.dat";
 	unsigned long nsess = 28, nsnap = 4, sbase = 0xf0000000, ssize = 0x1000000;
 	unsigned granted = 0, snapped = 0, ninos = 0;
 	unsigned long long pinned = 0;
@@ -59,11 +59,13 @@ main(void)
 	cfg = mkx_config(&cfg_rom);
 	if (cfg) {
 		if (mkx_xml_attr(cfg, "rom"))
-			rom = mkx_xml_attr(cfg, "rom");
+			snprintf(rom, sizeof rom, "%s", mkx_xml_attr(cfg, "rom"));
 		mkx_xml_attr_ulong(cfg, "sessions", 28, &nsess);
 		mkx_xml_attr_ulong(cfg, "snapshots", 4, &nsnap);
 		mkx_xml_attr_ulong(cfg, "snapshot_base", 0xf0000000, &sbase);
 		mkx_xml_attr_ulong(cfg, "snapshot_size", 0x1000000, &ssize);
+		mkx_xml_free(cfg);
+		mkx_rom_close(&cfg_rom);
 	}
 	if (nsess > MAX)
 		nsess = MAX;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -69,11 +70,11 @@ main(void)
 {
 	struct mkx_rom cfg_rom, other, attacked;
 	struct mkx_xml *cfg;
-	const char *attack = "";
+	char attack[32] = "";
 	unsigned long value = 0, now;
 	struct mkx_session s;
 	char why[512];
-	int err;
+	int err, opened = 0;
 
 	if (mkx_env_init())
 		return 1;
@@ -81,13 +82,13 @@ main(void)
 	if (!cfg)
 		mkx_exit(1);
 	if (mkx_xml_attr(cfg, "attack"))
-		attack = mkx_xml_attr(cfg, "attack");
+		snprintf(attack, sizeof attack, "%s", mkx_xml_attr(cfg, "attack"));
 	mkx_xml_attr_ulong(cfg, "value", 0, &value);
 	mkx_log("attack %s, value=%lu", attack, value);
 	if (!strcmp(attack, "pipe"))
-		attack_sigh(&attacked, "a full blocking pipe", full_pipe());
+		opened = attack_sigh(&attacked, "a full blocking pipe", full_pipe()) != -1;
 	else if (!strcmp(attack, "full_eventfd"))
-		attack_sigh(&attacked, "a full blocking eventfd", full_eventfd());
+		opened = attack_sigh(&attacked, "a full blocking eventfd", full_eventfd()) != -1;
 	else if (!strcmp(attack, "fifo")) {
 		err = mkx_session_open(&s, "ROM", "label=\"fifo\"", why, sizeof why);
 		mkx_log("ROM \"fifo\": %s: %s", err ? "denied" : "granted", err ? why : "");
@@ -110,11 +111,15 @@ main(void)
 		if (cfg && !mkx_xml_attr_ulong(cfg, "value", 0, &now) && now != value)
 			break;
 	}
+	mkx_xml_free(cfg);
 	mkx_log("updated value=%lu", now);
 	/* And core still serves: a new session and its content. */
 	if (mkx_rom_open(&other, "config"))
 		mkx_exit(1);
 	mkx_log("core still serves after the attack");
 	mkx_rom_close(&other);
+	mkx_rom_close(&cfg_rom);
+	if (opened)
+		mkx_rom_close(&attacked);
 	mkx_exit(0);
 }

@@ -17,7 +17,7 @@ main(void)
 {
 	struct mkx_rom cfg_rom, rom;
 	struct mkx_xml *cfg;
-	const char *name = "acpi", *element = "routing";
+	char name[128] = "acpi", element[64] = "routing";
 	unsigned long wait_ms = 20000, waited = 0, delay_ms = 0;
 	char pattern[64];
 	unsigned count = 0;
@@ -27,11 +27,13 @@ main(void)
 	cfg = mkx_config(&cfg_rom);
 	if (cfg) {
 		if (mkx_xml_attr(cfg, "rom"))
-			name = mkx_xml_attr(cfg, "rom");
+			snprintf(name, sizeof name, "%s", mkx_xml_attr(cfg, "rom"));
 		if (mkx_xml_attr(cfg, "element"))
-			element = mkx_xml_attr(cfg, "element");
+			snprintf(element, sizeof element, "%s", mkx_xml_attr(cfg, "element"));
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
 		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
+		mkx_xml_free(cfg);
+		mkx_rom_close(&cfg_rom);
 	}
 	usleep(delay_ms * 1000);
 	/* The ROM appears when its report is first published. */

@@ -18,7 +18,7 @@ main(void)
 	struct mkx_rom cfg_rom;
 	struct mkx_xml *cfg;
 	struct mkx_report rep;
-	const char *name = "acpi";
+	char name[128] = "acpi";
 	unsigned long delay_ms = 0, routing = 1;
 	char doc[4096], why[256];
 	size_t len;
@@ -29,9 +29,11 @@ main(void)
 	cfg = mkx_config(&cfg_rom);
 	if (cfg) {
 		if (mkx_xml_attr(cfg, "report"))
-			name = mkx_xml_attr(cfg, "report");
+			snprintf(name, sizeof name, "%s", mkx_xml_attr(cfg, "report"));
 		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
 		mkx_xml_attr_ulong(cfg, "routing", 1, &routing);
+		mkx_xml_free(cfg);
+		mkx_rom_close(&cfg_rom);
 	}
 	usleep(delay_ms * 1000);
 	len = (size_t)snprintf(doc, sizeof doc, "<acpi>\n");
