@@ -110,9 +110,16 @@ enqueue(int owner, const char *s, size_t n)
 
 	if (n > OUT_BUF_SIZE - used || nrecs == RECS_MAX)
 		return -ENOSPC;
-	if (owner >= 0 && (owner >= CHILDREN_MAX || child_queued[owner] + n > OUT_CHILD_SHARE ||
-	    children_queued + n > OUT_CHILDREN_SHARE))
-		return -ENOSPC;
+	if (owner >= 0) {
+		size_t mine = owner < CHILDREN_MAX ? child_queued[owner] : OUT_CHILD_SHARE;
+		size_t limit = OUT_CHILDREN_SHARE;
+
+		/* A child with nothing queued may go a line past the children's part: among flooders, a quiet child still gets a word in. */
+		if (!mine)
+			limit += OUT_CHILD_SHARE;
+		if (mine + n > OUT_CHILD_SHARE || children_queued + n > limit)
+			return -ENOSPC;
+	}
 	first = n < OUT_BUF_SIZE - at ? n : OUT_BUF_SIZE - at;
 	memcpy(ring + at, s, first);
 	memcpy(ring, s + first, n - first);

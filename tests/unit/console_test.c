@@ -84,8 +84,14 @@ TEST(console_flood_is_bounded_and_others_keep_their_share)
 	before = out_dropped_total();
 	CHECK(before > 1000);
 	CHECK(out_pending() <= OUT_CHILD_SHARE);
-	/* Child 1 and core still get their lines in. */
-	out_line(1, "quiet", "the quiet child's line", 22);
+	/* So do children 1-9: together they fill the children's part of the queue. */
+	for (int c = 1; c < 10; c++)
+		for (int i = 0; i < 2000; i++)
+			out_line(c, "flood", "a line of the flood, long enough to fill things up quickly", 59);
+	CHECK(out_pending() <= OUT_CHILDREN_SHARE + OUT_CHILD_SHARE);
+	before = out_dropped_total();
+	/* A quiet child and core still get their lines in. */
+	out_line(20, "quiet", "the quiet child's line, longer than the room the flood leaves in the children's part of the queue", 97);
 	core_log("core's own line");
 	CHECK_INT(out_dropped_total(), before);
 	/* Now someone reads: everything queued comes out, with the count of the dropped. */
@@ -96,7 +102,7 @@ TEST(console_flood_is_bounded_and_others_keep_their_share)
 	have = slurp(p[0], got, sizeof got, have);
 	CHECK_INT(out_pending(), 0);
 	CHECK_STR_HAS(got, "[init -> flood] a line of the flood");
-	CHECK_STR_HAS(got, "[init -> quiet] the quiet child's line\n");
+	CHECK_STR_HAS(got, "[init -> quiet] the quiet child's line, longer than the room");
 	CHECK_STR_HAS(got, "[init] core's own line\n");
 	CHECK_STR_HAS(got, " log lines dropped");
 }
