@@ -114,7 +114,10 @@ enqueue(int owner, const char *s, size_t n)
 		size_t mine = owner < CHILDREN_MAX ? child_queued[owner] : OUT_CHILD_SHARE;
 		size_t limit = OUT_CHILDREN_SHARE;
 
-		/* A child with nothing queued may go a line past the children's part: among flooders, a quiet child still gets a word in. */
+		/*
+		 * A child with nothing queued may go a line past the children's
+		 * part: among flooders, a quiet child still gets a word in.
+		 */
 		if (!mine)
 			limit += OUT_CHILD_SHARE;
 		if (mine + n > OUT_CHILD_SHARE || children_queued + n > limit)
