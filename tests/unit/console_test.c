@@ -91,7 +91,10 @@ TEST(console_flood_is_bounded_and_others_keep_their_share)
 	CHECK(out_pending() <= OUT_CHILDREN_SHARE + OUT_CHILD_SHARE);
 	before = out_dropped_total();
 	/* A quiet child and core still get their lines in. */
-	out_line(20, "quiet", "the quiet child's line, longer than the room the flood leaves in the children's part of the queue", 97);
+	static const char quiet[] = "the quiet child's line, longer than the room the flood leaves "
+	    "in the children's part of the queue";
+
+	out_line(20, "quiet", quiet, sizeof quiet - 1);
 	core_log("core's own line");
 	CHECK_INT(out_dropped_total(), before);
 	/* Now someone reads: everything queued comes out, with the count of the dropped. */

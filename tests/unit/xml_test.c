@@ -51,7 +51,8 @@ TEST(xml_200000_siblings_parse_in_order)
 
 TEST(xml_children_keep_document_order_across_levels)
 {
-	static const char doc[] = "<a><b n=\"1\"><c n=\"x\"/><c n=\"y\"/></b><b n=\"2\"/><b n=\"3\"><c n=\"z\"/></b></a>";
+	static const char doc[] = "<a><b n=\"1\"><c n=\"x\"/><c n=\"y\"/></b><b n=\"2\"/>"
+	    "<b n=\"3\"><c n=\"z\"/></b></a>";
 	struct mkx_xml *root = mkx_xml_parse(doc, sizeof doc - 1, err, sizeof err);
 	struct mkx_xml *b, *c;
 
