@@ -201,6 +201,9 @@ obj_copy(struct aml_ns *ns, const struct aml_obj *src)
 	case AML_BUF:
 		return obj_buf(ns, src->b.p, src->b.len);
 	case AML_PKG:
+		/* packages nested in packages recurse: within the evaluation's stack budget */
+		if (ns->fail && ns->stack_base - (uintptr_t)__builtin_frame_address(0) > ns->stack_budget)
+			arena_fail(ns, "a Package nested too deep to copy within the interpreter's stack budget");
 		o = obj_pkg(ns, src->pkg.n);
 		for (uint32_t i = 0; i < src->pkg.n; i++)
 			o->pkg.e[i] = obj_copy(ns, src->pkg.e[i]);
