@@ -82,7 +82,7 @@ exec_child(int sock, int bin, unsigned slot, const struct start_cfg *cfg, const 
 		_exit(124);
 	}
 	/* Last privileged step done: from here on the child is an ordinary, powerless process. */
-	if (privdrop_apply(slot)) {
+	if (!cfg->privileged && privdrop_apply(slot)) {
 		fprintf(stderr, "[init] \"%s\": cannot drop its privileges: %s\n", cfg->name, strerror(errno));
 		_exit(123);
 	}
@@ -125,6 +125,8 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 
 	if (!privdrop_decided)
 		privdrop_decided = 1, privdrop_init();
+	if (cfg->privileged)
+		core_log("\"%s\" runs privileged (privileged=\"yes\"): with core's uid and capabilities", cfg->name);
 	if (cgroup_prepare(cfg->name, cfg->ram_quota))
 		return -EPERM;
 	bin = open(cfg->path, O_PATH | O_CLOEXEC);

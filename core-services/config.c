@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mkx/args.h>
 #include <mkx/xml.h>
 #include "core.h"
 
@@ -68,65 +69,208 @@ check_only(struct ctx *x, const struct mkx_xml *parent, const char *const *allow
 	return 0;
 }
 
+/* Every attribute of n is one of known; else an error naming it (never silently dropped). */
+static int
+check_attrs(struct ctx *x, const struct mkx_xml *n, const char *const *known)
+{
+	for (char **a = n->attrs; a[0] && a[1]; a += 2) {
+		const char *const *k;
+
+		for (k = known; *k && strcmp(*k, a[0]); k++)
+			;
+		if (!*k)
+			return bad(x, n->line, "unknown attribute %s=\"%.40s\" of <%s>", a[0], a[1], n->name);
+	}
+	return 0;
+}
+
+/* A label attribute of a route rule or target: copied whole or refused, never cut. */
+static int
+copy_label(struct ctx *x, const struct mkx_xml *n, const char *attr, char *dst, size_t len)
+{
+	const char *l = mkx_xml_attr(n, attr);
+
+	if (!l)
+		return 0;
+	/* Refused, not cut: a cut label_prefix would match more labels than it says. */
+	if (strlen(l) >= len)
+		return bad(x, n->line, "<%s %s=\"%.20s...\">: longer than %zu characters", n->name, attr, l, len - 1);
+	strcpy(dst, l);
+	return 1;
+}
+
+/* <parent [label]/>, <child name [label]/>, <any-child/>: tried in this order at runtime. */
+static int
+parse_target(struct ctx *x, const struct mkx_xml *r, const struct mkx_xml *t, struct route_rule *rule)
+{
+	static const char *const parent_attrs[] = { "label", NULL }, *const child_attrs[] = { "name", "label", NULL };
+	static const char *const none[] = { NULL };
+	struct route_target *tg;
+	int err;
+
+	if (rule->ntargets == ROUTE_TARGETS_MAX)
+		return bad(x, t->line, "<%s> has more than %d targets", r->name, ROUTE_TARGETS_MAX);
+	tg = &rule->targets[rule->ntargets++];
+	tg->line = t->line;
+	if (!strcmp(t->name, "child")) {
+		tg->kind = ROUTE_CHILD;
+		if ((err = check_attrs(x, t, child_attrs)) ||
+		    (err = get_name(x, t, "name", tg->child, sizeof tg->child)))
+			return err;
+	} else if (!strcmp(t->name, "parent")) {
+		tg->kind = ROUTE_PARENT;
+		if ((err = check_attrs(x, t, parent_attrs)))
+			return err;
+	} else if (!strcmp(t->name, "any-child")) {
+		tg->kind = ROUTE_ANY_CHILD;
+		if ((err = check_attrs(x, t, none)))
+			return err;
+	} else
+		return bad(x, t->line, "unknown route target <%s>: use <parent/>, <child name=\"...\"/> or <any-child/>",
+		    t->name);
+	if (t->child)
+		return bad(x, t->child->line, "route target <%s> holds nothing", t->name);
+	err = copy_label(x, t, "label", tg->label, sizeof tg->label);
+	if (err < 0)
+		return err;
+	tg->has_label = err;
+	return 0;
+}
+
 static int
 parse_rules(struct ctx *x, const struct mkx_xml *n, struct route_rule *rules, unsigned *count)
 {
 	static const char *const allowed[] = { "service", "any-service", NULL };
+	static const char *const attrs[] = {
+		"name", "label", "label_prefix", "label_suffix", "label_last", "unscoped_label", NULL
+	};
 	int err = check_only(x, n, allowed);
 
 	if (err)
 		return err;
 	for (struct mkx_xml *r = n->child; r; r = r->next) {
 		struct route_rule *rule;
-		struct mkx_xml *target = r->child;
-		const char *l;
 
 		if (*count == ROUTES_MAX)
 			return bad(x, r->line, "more than %d route rules", ROUTES_MAX);
 		rule = &rules[(*count)++];
 		memset(rule, 0, sizeof *rule);
 		rule->line = r->line;
+		if ((err = check_attrs(x, r, attrs + !strcmp(r->name, "any-service"))))
+			return err;
 		if (!strcmp(r->name, "service") &&
 		    (err = get_name(x, r, "name", rule->service, sizeof rule->service)))
 			return err;
-		/* Refused, not cut: a cut label_prefix would match more labels than it says. */
-		if ((l = mkx_xml_attr(r, "label")) && strlen(l) >= sizeof rule->label)
-			return bad(x, r->line, "<%s label=\"%.20s...\">: longer than %zu characters",
-			    r->name, l, sizeof rule->label - 1);
-		if ((l = mkx_xml_attr(r, "label_prefix")) && strlen(l) >= sizeof rule->label_prefix)
-			return bad(x, r->line, "<%s label_prefix=\"%.20s...\">: longer than %zu characters",
-			    r->name, l, sizeof rule->label_prefix - 1);
-		if ((l = mkx_xml_attr(r, "label")))
-			strcpy(rule->label, l);
-		if ((l = mkx_xml_attr(r, "label_prefix")))
-			strcpy(rule->label_prefix, l);
-		if (!target)
-			return bad(x, r->line, "<%s> has no target: add <parent/> or <child name=\"...\"/>",
+		{
+			char *dst[] = { rule->label, rule->label_prefix, rule->label_suffix, rule->label_last,
+			    rule->unscoped_label };
+
+			for (unsigned i = 0; i < 5; i++) {
+				if ((err = copy_label(x, r, attrs[i + 1], dst[i], sizeof rule->label)) < 0)
+					return err;
+				if (err)
+					rule->selectors |= 1u << i;	/* SEL_LABEL ... SEL_UNSCOPED in this order */
+			}
+		}
+		if (!r->child)
+			return bad(x, r->line, "<%s> has no target: add <parent/>, <child name=\"...\"/> or <any-child/>",
 			    r->name);
-		if (target->next)
-			return bad(x, target->next->line, "<%s> has more than one target", r->name);
-		if (!strcmp(target->name, "child")) {
-			if ((err = get_name(x, target, "name", rule->child, sizeof rule->child)))
+		for (struct mkx_xml *t = r->child; t; t = t->next)
+			if ((err = parse_target(x, r, t, rule)))
 				return err;
-		} else if (strcmp(target->name, "parent"))
-			return bad(x, target->line, "unknown route target <%s>: use <parent/> or <child name=\"...\"/>",
-			    target->name);
 	}
+	return 0;
+}
+
+/* A number attribute (negative allowed, as Genode's priority) that must be well-formed if given. */
+static int
+check_number(struct ctx *x, const struct mkx_xml *n, const char *attr)
+{
+	const char *v = mkx_xml_attr(n, attr);
+	unsigned long u;
+
+	if (v && mkx_parse_ulong(v[0] == '-' ? v + 1 : v, &u))
+		return bad(x, n->line, "<%s %s=\"%.20s\">: a number, please", n->name, attr, v);
+	return 0;
+}
+
+/* A number attribute core accepts and does not act on: checked, then noted. */
+static int
+ignored_number(struct ctx *x, const struct mkx_xml *n, const char *attr, const char *why)
+{
+	char what[64];
+
+	if (!mkx_xml_attr(n, attr))
+		return 0;
+	if (check_number(x, n, attr))
+		return -EINVAL;
+	snprintf(what, sizeof what, "%s= of <%s>", attr, n->name);
+	config_note(x->cfg, what, n->line, why);
+	return 0;
+}
+
+/* A yes/no attribute core accepts and does not act on. */
+static int
+ignored_bool(struct ctx *x, const struct mkx_xml *n, const char *attr, const char *why)
+{
+	char what[64];
+
+	if (!mkx_xml_attr(n, attr))
+		return 0;
+	if (mkx_xml_attr_bool(n, attr, 0) < 0)
+		return bad(x, n->line, "<%s %s=\"%.20s\">: use yes or no", n->name, attr, mkx_xml_attr(n, attr));
+	snprintf(what, sizeof what, "%s= of <%s>", attr, n->name);
+	config_note(x->cfg, what, n->line, why);
+	return 0;
+}
+
+static int
+ignored_text(struct ctx *x, const struct mkx_xml *n, const char *attr, const char *why)
+{
+	char what[64];
+
+	if (mkx_xml_attr(n, attr)) {
+		snprintf(what, sizeof what, "%s= of <%s>", attr, n->name);
+		config_note(x->cfg, what, n->line, why);
+	}
+	return 0;
+}
+
+/* ram="4M" on <start> or <default>: 0, 1 if absent, or an error. */
+static int
+ram_attr(struct ctx *x, const struct mkx_xml *n, unsigned long *ram)
+{
+	const char *v = mkx_xml_attr(n, "ram");
+
+	if (!v)
+		return 1;
+	if (mkx_parse_ulong(v, ram) || !*ram)
+		return bad(x, n->line, "<%s ram=\"%.20s\">: a size like 4M, please", n->name, v);
 	return 0;
 }
 
 static int
 parse_resource(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 {
+	static const char *const attrs[] = { "name", "quantum", NULL };
 	const char *name = mkx_xml_attr(n, "name");
+	int err;
 
+	if ((err = check_attrs(x, n, attrs)))
+		return err;
 	if (!name)
 		return bad(x, n->line, "<resource> needs a name attribute");
+	if (!strcmp(name, "CPU"))
+		return ignored_number(x, n, "quantum", "CPU quota: children share the CPUs as Linux schedules them");
 	if (strcmp(name, "RAM"))
-		return bad(x, n->line, "unknown resource \"%s\" (known: RAM)", name);
+		return bad(x, n->line, "unknown resource \"%s\" (known: RAM, CPU)", name);
+	if (s->ram_from && strcmp(s->ram_from, "<default ram>"))
+		return bad(x, n->line, "<start name=\"%s\"> gives its RAM quantum twice (%s and <resource>)",
+		    s->name, s->ram_from);
 	if (mkx_xml_attr_ulong(n, "quantum", 0, &s->ram_quota))
 		return bad(x, n->line, "<resource name=\"RAM\">: quantum must be a number like 4M, got \"%s\"",
 		    mkx_xml_attr(n, "quantum") ? mkx_xml_attr(n, "quantum") : "");
+	s->ram_from = "<resource name=\"RAM\">";
 	return 0;
 }
 
@@ -134,17 +278,31 @@ static int
 parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 {
 	static const char *const allowed[] = {
-		"binary", "config", "route", "provides", "resource", NULL
+		"binary", "config", "route", "provides", "resource", "exit", "heartbeat", "affinity", NULL
+	};
+	static const char *const attrs[] = {
+		"name", "finish", "privileged", "ram", "caps", "priority", "managing_system", "ld", "version", NULL
 	};
 	struct mkx_xml *c;
 	int err, fin;
 
 	memset(s, 0, sizeof *s);
 	s->line = n->line;
-	s->ram_quota = 16ul << 20;	/* enough for a static component; an enforced limit (cgroup.h) */
+	s->ram_quota = x->cfg->default_ram;	/* enforced where cgroup2 is there (cgroup.h) */
+	s->ram_from = x->cfg->default_ram != 16ul << 20 ? "<default ram>" : NULL;
 	if ((err = get_name(x, n, "name", s->name, sizeof s->name)) ||
-	    (err = check_only(x, n, allowed)))
+	    (err = check_only(x, n, allowed)) || (err = check_attrs(x, n, attrs)))
 		return err;
+	if ((err = ram_attr(x, n, &s->ram_quota)) < 0)
+		return err;
+	if (!err)
+		s->ram_from = "ram=";
+	if (ignored_number(x, n, "caps", "capability quota: a Linux process has no capability budget") ||
+	    ignored_number(x, n, "priority", "CPU priority: children run at Linux's default priority") ||
+	    ignored_bool(x, n, "managing_system", "what it grants is core's policies (<io_port>, <io_mem>, <irq>, ...)") ||
+	    ignored_bool(x, n, "ld", "binaries are linked statically") ||
+	    ignored_text(x, n, "version", "a changed version does not restart a child at SIGHUP"))
+		return -EINVAL;
 	/* A start name names a cgroup directory and is argv[0]: no path tricks, no options. */
 	if (strpbrk(s->name, "/ \"") || !strcmp(s->name, "init") || !strcmp(s->name, ".") ||
 	    !strcmp(s->name, "..") || s->name[0] == '-')
@@ -154,11 +312,41 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	if (fin < 0)
 		return bad(x, n->line, "finish=\"%s\": use yes or no", mkx_xml_attr(n, "finish"));
 	s->finish = fin;
+	/*
+	 * privileged="yes": the child keeps core's uid and capabilities. Only for
+	 * Linux-side oracles in tests (core-services/tools/), which must see what
+	 * Linux sees; core names each such child when it starts it.
+	 */
+	fin = mkx_xml_attr_bool(n, "privileged", 0);
+	if (fin < 0)
+		return bad(x, n->line, "privileged=\"%s\": use yes or no", mkx_xml_attr(n, "privileged"));
+	s->privileged = fin;
 	strcpy(s->binary, s->name);
 	for (c = n->child; c; c = c->next) {
 		if (!strcmp(c->name, "binary")) {
 			if ((err = get_name(x, c, "name", s->binary, sizeof s->binary)))
 				return err;
+		} else if (!strcmp(c->name, "exit")) {
+			/* Genode's <exit propagate="yes"/>: init ends with this child, as finish="yes". */
+			static const char *const exit_attrs[] = { "propagate", NULL };
+			int prop = mkx_xml_attr_bool(c, "propagate", 0);
+
+			if ((err = check_attrs(x, c, exit_attrs)))
+				return err;
+			if (prop < 0)
+				return bad(x, c->line, "<exit propagate=\"%s\">: use yes or no", mkx_xml_attr(c, "propagate"));
+			s->finish |= prop;
+		} else if (!strcmp(c->name, "heartbeat")) {
+			config_note(x->cfg, "<heartbeat> in <start>", c->line,
+			    "core watches its children by waitpid, not by heartbeats");
+		} else if (!strcmp(c->name, "affinity")) {
+			static const char *const aff[] = { "xpos", "ypos", "width", "height", NULL };
+
+			if ((err = check_attrs(x, c, aff)) ||
+			    check_number(x, c, "xpos") || check_number(x, c, "ypos") ||
+			    check_number(x, c, "width") || check_number(x, c, "height"))
+				return -EINVAL;
+			config_note(x->cfg, "<affinity> in <start>", c->line, "children run on the CPUs Linux picks");
 		} else if (!strcmp(c->name, "config")) {
 			if (s->config)
 				return bad(x, c->line, "second <config> in <start name=\"%s\">", s->name);
@@ -510,7 +698,48 @@ provided_by_someone(const struct core_config *cfg, const char *service)
 	return 0;
 }
 
-/* Cross-checks that need the whole config: targets exist and offer the service. */
+/* Services of Genode's core that mean nothing on mkx yet: accepted in configs, their sessions denied. */
+static int
+genode_core_only(const char *name)
+{
+	return !strcmp(name, "TRACE") || !strcmp(name, "VM");
+}
+
+static const struct start_cfg *
+start_named(const struct core_config *cfg, const char *name)
+{
+	for (unsigned j = 0; j < cfg->nstart; j++)
+		if (!strcmp(cfg->start[j].name, name))
+			return &cfg->start[j];
+	return NULL;
+}
+
+static int
+start_provides(const struct start_cfg *s, const char *service)
+{
+	for (unsigned k = 0; k < s->nprovides; k++)
+		if (!strcmp(s->provides[k], service))
+			return 1;
+	return 0;
+}
+
+/* <alias name="a" child="b"/>: a route target <child name="a"/> means child b. */
+static void
+resolve_aliases(struct core_config *cfg, struct route_rule *rules, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned t = 0; t < rules[i].ntargets; t++)
+			for (unsigned a = 0; a < cfg->nalias; a++)
+				if (rules[i].targets[t].kind == ROUTE_CHILD &&
+				    !strcmp(rules[i].targets[t].child, cfg->alias[a].name))
+					strcpy(rules[i].targets[t].child, cfg->alias[a].child);
+}
+
+/*
+ * Cross-checks that need the whole config: targets exist and offer the
+ * service. A rule with one target must be served by it; with several
+ * (tried in order at runtime), by at least one.
+ */
 static int
 check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const char *owner)
 {
@@ -518,35 +747,51 @@ check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const cha
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct route_rule *r = &rules[i];
+		const char *svc = r->service[0] ? r->service : NULL;
+		int one = r->ntargets == 1, serves = 0;
 
-		if (r->service[0] && !provided_by_someone(cfg, r->service))
+		if (svc && !provided_by_someone(cfg, svc) && !service_from_parent(svc) && !genode_core_only(svc))
 			return bad(x, r->line, "route for unknown service \"%s\": neither core nor any <start> provides it",
-			    r->service);
-		if (!r->child[0]) {
-			if (r->service[0] && !core_service_find(r->service))
-				return bad(x, r->line, "route of \"%s\" sends \"%s\" to the parent, but core does not provide it",
-				    owner, r->service);
-			continue;
-		}
-		unsigned j;
+			    svc);
+		for (unsigned t = 0; t < r->ntargets; t++) {
+			const struct route_target *tg = &r->targets[t];
+			const struct start_cfg *to;
+			unsigned found = 0;
 
-		for (j = 0; j < cfg->nstart; j++)
-			if (!strcmp(cfg->start[j].name, r->child))
-				break;
-		if (j == cfg->nstart)
-			return bad(x, r->line, "route to nowhere: there is no <start name=\"%s\">", r->child);
-		if (!strcmp(r->child, owner))
-			return bad(x, r->line, "\"%s\" routes a service to itself", owner);
-		if (r->service[0]) {
-			unsigned k;
-
-			for (k = 0; k < cfg->start[j].nprovides; k++)
-				if (!strcmp(cfg->start[j].provides[k], r->service))
-					break;
-			if (k == cfg->start[j].nprovides)
-				return bad(x, r->line, "route sends \"%s\" to child \"%s\", which does not <provide> it",
-				    r->service, r->child);
+			if (tg->kind == ROUTE_PARENT) {
+				if (!svc || service_from_parent(svc) || genode_core_only(svc))
+					serves = 1;
+				else if (one)
+					return bad(x, tg->line, "route of \"%s\" sends \"%s\" to the parent, but core does not provide it",
+					    owner, svc);
+				continue;
+			}
+			if (tg->kind == ROUTE_ANY_CHILD) {
+				for (unsigned j = 0; svc && j < cfg->nstart; j++)
+					found += strcmp(cfg->start[j].name, owner) && start_provides(&cfg->start[j], svc);
+				if (found > 1)
+					return bad(x, tg->line, "<any-child/> is ambiguous for \"%s\": %u children provide it",
+					    svc, found);
+				if (svc && !found && one)
+					return bad(x, tg->line, "route of \"%s\" sends \"%s\" to <any-child/>, but no other "
+					    "<start> provides it", owner, svc);
+				serves |= !svc || found;
+				continue;
+			}
+			if (!(to = start_named(cfg, tg->child)))
+				return bad(x, tg->line, "route to nowhere: there is no <start name=\"%s\">", tg->child);
+			if (!strcmp(tg->child, owner))
+				return bad(x, tg->line, "\"%s\" routes a service to itself", owner);
+			if (svc && !start_provides(to, svc) && one)
+				return bad(x, tg->line, "route sends \"%s\" to child \"%s\", which does not <provide> it",
+				    svc, tg->child);
+			serves |= !svc || start_provides(to, svc);
 		}
+		if (!serves)
+			return bad(x, r->line, "route for \"%s\": none of its targets serves it", svc);
+		if (svc && genode_core_only(svc))
+			config_note(x->cfg, svc, r->line, "a service of Genode's core without meaning on mkx; "
+			    "its sessions are denied");
 	}
 	return 0;
 }
@@ -560,7 +805,9 @@ rule_may_match_own(const struct route_rule *r, const char *name)
 
 	snprintf(own, sizeof own, "%s -> ", name);
 	o = strlen(own);
-	if (r->label[0])
+	if (r->selectors & ~(SEL_LABEL | SEL_PREFIX))
+		return 1;	/* suffix, last element, unscoped label: any child's label may match */
+	if (r->selectors & SEL_LABEL)
 		return !strcmp(r->label, name) || !strncmp(r->label, own, o);
 	return !strncmp(r->label_prefix, own, n < o ? n : o);
 }
@@ -571,7 +818,8 @@ rule_takes_all_own(const struct route_rule *r, const char *name)
 {
 	size_t n = strlen(r->label_prefix);
 
-	return !r->service[0] && !r->label[0] && n <= strlen(name) && !strncmp(r->label_prefix, name, n);
+	return !r->service[0] && !(r->selectors & ~SEL_PREFIX) && n <= strlen(name) &&
+	    !strncmp(r->label_prefix, name, n);
 }
 
 /*
@@ -589,10 +837,10 @@ check_default_not_self(struct ctx *x)
 		const struct start_cfg *s = NULL;
 		int taken = 0;
 
-		if (r->service[0] || !r->child[0])
+		if (r->service[0] || r->targets[0].kind != ROUTE_CHILD)
 			continue;
 		for (unsigned j = 0; j < cfg->nstart; j++)
-			if (!strcmp(cfg->start[j].name, r->child))
+			if (!strcmp(cfg->start[j].name, r->targets[0].child))
 				s = &cfg->start[j];
 		if (!s || !rule_may_match_own(r, s->name))
 			continue;
@@ -609,13 +857,126 @@ check_default_not_self(struct ctx *x)
 	return 0;
 }
 
+/* <default caps= ram=/>: ram is every <start>'s quantum unless it gives its own. */
+static int
+parse_default(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const attrs[] = { "caps", "ram", NULL };
+	int err;
+
+	if ((err = check_attrs(x, n, attrs)) ||
+	    (err = ignored_number(x, n, "caps", "capability quota: a Linux process has no capability budget")))
+		return err;
+	if (n->child)
+		return bad(x, n->child->line, "<default> holds nothing");
+	err = ram_attr(x, n, &x->cfg->default_ram);
+	return err < 0 ? err : 0;
+}
+
+static int
+parse_parent_provides(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const attrs[] = { "name", NULL };
+
+	for (struct mkx_xml *s = n->child; s; s = s->next) {
+		const char *name = mkx_xml_attr(s, "name");
+
+		if (strcmp(s->name, "service") || !name || s->child)
+			return bad(x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
+		if (check_attrs(x, s, attrs))
+			return -EINVAL;
+		if (genode_core_only(name))
+			config_note(x->cfg, name, s->line, "a service of Genode's core without meaning on mkx; "
+			    "its sessions are denied");
+		else if (!service_from_parent(name)) {
+			char what[96];
+
+			snprintf(what, sizeof what, "<parent-provides> %s", name);
+			config_note(x->cfg, what, s->line, "core does not serve it: sessions sent to the parent "
+			    "for it are denied (routes to it are checked)");
+		}
+	}
+	return 0;
+}
+
+static int
+parse_alias(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const attrs[] = { "name", "child", NULL };
+	struct config_alias *a;
+	int err;
+
+	if (x->cfg->nalias == CHILDREN_MAX)
+		return bad(x, n->line, "more than %d <alias> nodes", CHILDREN_MAX);
+	a = &x->cfg->alias[x->cfg->nalias++];
+	a->line = n->line;
+	if ((err = check_attrs(x, n, attrs)) || (err = get_name(x, n, "name", a->name, sizeof a->name)) ||
+	    (err = get_name(x, n, "child", a->child, sizeof a->child)))
+		return err;
+	return 0;
+}
+
+/*
+ * Init's elements that mean nothing on mkx yet: checked for their shape,
+ * then named in a note. 1 if n is none of them.
+ */
+static int
+parse_init_only(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const space[] = { "width", "height", NULL };
+	static const char *const report[] = {
+		"ids", "requested", "provided", "session_args", "child_caps", "child_ram", "init_caps",
+		"init_ram", "delay_ms", "buffer", NULL
+	};
+	static const char *const heartbeat[] = { "rate_ms", NULL }, *const resource[] = { "name", "preserve", NULL };
+	static const char *const service[] = { "name", NULL };
+	int err;
+
+	if (!strcmp(n->name, "affinity-space")) {
+		if ((err = check_attrs(x, n, space)) || (err = check_number(x, n, "width")) ||
+		    (err = check_number(x, n, "height")))
+			return err;
+		config_note(x->cfg, "<affinity-space>", n->line, "children run on the CPUs Linux picks");
+	} else if (!strcmp(n->name, "report")) {
+		if ((err = check_attrs(x, n, report)) || (err = check_number(x, n, "delay_ms")) ||
+		    (err = check_number(x, n, "buffer")))
+			return err;
+		for (unsigned i = 0; i < 8; i++)
+			if (mkx_xml_attr_bool(n, report[i], 0) < 0)
+				return bad(x, n->line, "<report %s=\"%s\">: use yes or no", report[i],
+				    mkx_xml_attr(n, report[i]));
+		config_note(x->cfg, "<report>", n->line, "init's state report: core logs its children's ends instead");
+	} else if (!strcmp(n->name, "heartbeat")) {
+		if ((err = check_attrs(x, n, heartbeat)) || (err = check_number(x, n, "rate_ms")))
+			return err;
+		config_note(x->cfg, "<heartbeat>", n->line, "core watches its children by waitpid, not by heartbeats");
+	} else if (!strcmp(n->name, "resource")) {
+		if ((err = check_attrs(x, n, resource)) || (err = check_number(x, n, "preserve")))
+			return err;
+		config_note(x->cfg, "<resource preserve>", n->line, "core keeps what it needs without a reserve");
+	} else if (!strcmp(n->name, "service")) {
+		/* Init's policies for its parent's sessions to its children: core has no parent. */
+		if ((err = check_attrs(x, n, service)) || !mkx_xml_attr(n, "name"))
+			return err ? err : bad(x, n->line, "<service> needs a name attribute");
+		for (struct mkx_xml *p = n->child; p; p = p->next)
+			if (strcmp(p->name, "policy") && strcmp(p->name, "default-policy"))
+				return bad(x, p->line, "unknown element <%s> inside <service>", p->name);
+		config_note(x->cfg, "<service> (init's policies for its parent's sessions)", n->line,
+		    "core is the root: no parent asks it for sessions");
+	} else
+		return 1;
+	return 0;
+}
+
 int
 config_load_buf(struct core_config *cfg, const char *buf, size_t len,
     const char *file, const char *bin_dir, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "report_rom", "pci_config", NULL
+		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "report_rom", "pci_config",
+		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", NULL
 	};
+	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
 	struct ctx x = { cfg, file, bin_dir, err, errlen };
 	char perr[256];
 	struct mkx_xml *root, *n;
@@ -639,7 +1000,15 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		rc = bad(&x, root->line, "root element is <%s>, expected <config>", root->name);
 		goto out;
 	}
-	if ((rc = check_only(&x, root, allowed)))
+	if ((rc = check_only(&x, root, allowed)) || (rc = check_attrs(&x, root, root_attrs)) ||
+	    (rc = ignored_number(&x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
+	    (rc = ignored_bool(&x, root, "ld_verbose", "binaries are linked statically")))
+		goto out;
+	/* <default ram> first: it applies to every <start>, wherever it stands. */
+	cfg->default_ram = 16ul << 20;	/* enough for a static component */
+	for (n = mkx_xml_child(root, "default"); n && !rc; n = mkx_xml_next(n, "default"))
+		rc = parse_default(&x, n);
+	if (rc)
 		goto out;
 	v = mkx_xml_attr_bool(root, "verbose", 0);
 	if (v < 0) {
@@ -673,18 +1042,16 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_report_rom(&x, n);
 		else if (!strcmp(n->name, "pci_config"))
 			rc = parse_pci_config(&x, n);
-		else if (!strcmp(n->name, "parent-provides")) {
-			for (struct mkx_xml *s = n->child; s && !rc; s = s->next) {
-				const char *name = mkx_xml_attr(s, "name");
-
-				if (strcmp(s->name, "service") || !name)
-					rc = bad(&x, s->line, "<parent-provides> holds only <service name=\"...\"/>");
-				else if (!core_service_find(name))
-					rc = bad(&x, s->line, "unknown service \"%s\": core provides LOG, ROM, IO_PORT, IO_MEM, IRQ, Report",
-					    name);
-			}
-		}
+		else if (!strcmp(n->name, "parent-provides"))
+			rc = parse_parent_provides(&x, n);
+		else if (!strcmp(n->name, "alias"))
+			rc = parse_alias(&x, n);
+		else if (strcmp(n->name, "default"))
+			rc = parse_init_only(&x, n);
 	}
+	resolve_aliases(cfg, cfg->default_routes, cfg->ndefault_routes);
+	for (unsigned i = 0; i < cfg->nstart; i++)
+		resolve_aliases(cfg, cfg->start[i].routes, cfg->start[i].nroutes);
 	if (!rc && cfg->nstart == 0)
 		rc = bad(&x, root->line, "no <start> node: nothing to run");
 	if (!rc)

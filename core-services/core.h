@@ -8,6 +8,7 @@
 #define CORE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -16,6 +17,7 @@
 #include <mkx/xml.h>
 
 #define CHILDREN_MAX		32
+#define CONFIG_NOTES_MAX	32
 #define PROVIDES_MAX		8
 #define ROUTES_MAX		32
 #define SESSIONS_PER_CHILD	32
@@ -23,12 +25,39 @@
 #define PENDING_MAX		64
 #define NAME_MAX_LEN		64
 
+/*
+ * Where a route rule sends a session (Genode init's targets, tried in
+ * order: the first that serves the service takes it): core, a named
+ * child, or the one other child that provides the service.
+ */
+enum route_target_kind { ROUTE_PARENT, ROUTE_CHILD, ROUTE_ANY_CHILD };
+
+struct route_target {
+	enum route_target_kind kind;
+	char	child[NAME_MAX_LEN];	/* ROUTE_CHILD */
+	char	label[128];		/* label=: the session label the server sees instead */
+	int	has_label;
+	int	line;
+};
+
+#define ROUTE_TARGETS_MAX 3		/* <parent/>, <any-child/>, <child/>: Genode's schema allows 3 */
+
+/* Selectors of a route rule (all given ones must match the session label). */
+enum {
+	SEL_LABEL = 1, SEL_PREFIX = 2, SEL_SUFFIX = 4, SEL_LAST = 8, SEL_UNSCOPED = 16,
+};
+
 /* One <service>/<any-service> rule of a <route> or <default-route>. */
 struct route_rule {
 	char	service[NAME_MAX_LEN];	/* "" = any-service */
-	char	label[128];		/* optional exact session label */
-	char	label_prefix[128];	/* optional */
-	char	child[NAME_MAX_LEN];	/* "" = parent (core) */
+	unsigned selectors;		/* SEL_*: which of the following are given */
+	char	label[128];		/* the whole session label ("client -> x") */
+	char	label_prefix[128];
+	char	label_suffix[128];
+	char	label_last[128];	/* its last element ("x") */
+	char	unscoped_label[128];	/* as the child gave it, without "client -> " */
+	struct route_target targets[ROUTE_TARGETS_MAX];
+	unsigned ntargets;
 	int	line;
 };
 
@@ -111,12 +140,14 @@ struct start_cfg {
 	char		path[512];		/* resolved binary */
 	char		*config;		/* serialized <config>, malloc'd; "<config/>" if none */
 	size_t		config_len;
-	unsigned long	ram_quota;		/* <resource name="RAM" quantum=> */
+	unsigned long	ram_quota;		/* ram=, <resource name="RAM" quantum=>, <default ram=> */
+	const char	*ram_from;		/* which of them gave it (core --check says) */
 	char		provides[PROVIDES_MAX][NAME_MAX_LEN];
 	unsigned	nprovides;
 	struct route_rule routes[ROUTES_MAX];
 	unsigned	nroutes;
 	int		finish;			/* finish="yes": the composition ends with it */
+	int		privileged;		/* privileged="yes": keeps core's uid and capabilities */
 	int		line;
 };
 
@@ -140,7 +171,26 @@ struct core_config {
 	struct pci_config_policy pci_config[PCI_CONFIG_POLICIES_MAX];
 	unsigned		npci_config;
 	int			verbose;
+	unsigned long		default_ram;		/* <default ram=>, else 16M */
+	struct config_alias {				/* <alias name= child=> */
+		char		name[NAME_MAX_LEN], child[NAME_MAX_LEN];
+		int		line;
+	}			alias[CHILDREN_MAX];
+	unsigned		nalias;
+	/* What the config says that mkx does not act on (yet), each named once (config_notes.c). */
+	struct config_note {
+		char		what[64];		/* "caps=", "<affinity-space>" */
+		char		why[128];
+		int		lines[6];
+		unsigned	count;
+	}			notes[CONFIG_NOTES_MAX];
+	unsigned		nnotes;
 };
+
+/* config_notes.c: record that the config's what (at line) is accepted but not acted on, and why. */
+void	config_note(struct core_config *, const char *what, int line, const char *why);
+/* config_notes.c: core --check's report: what core honours, what it ignores. */
+void	config_report(const struct core_config *, const char *file, FILE *f);
 
 /* A config file larger than this is refused before it is parsed (SIGHUP too). */
 #define CONFIG_SIZE_MAX		(1u << 20)
@@ -188,6 +238,23 @@ const char *child_describe_exit(int status, char *buf, size_t len);
 /* route.c: find the rule for (child, service, label); NULL if none. */
 const struct route_rule *route_find(const struct core_config *, const struct start_cfg *,
 	    const char *service, const char *label);
+/* route.c: does rule r's selectors take this session label of child s? */
+int	route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
+	    const char *service, const char *label);
+
+/*
+ * route.c: where a session of child s goes: the first matching rule, then
+ * its first target that serves the service (<parent/>: core serves it;
+ * <child name=X/>: X <provides> it; <any-child/>: exactly one other child
+ * does). *server is NULL for core, *label_out the label the server sees
+ * (rewritten by the target's label=). 0, or -errno with why.
+ */
+int	route_resolve(const struct core_config *, const struct start_cfg *s, const char *service,
+	    const char *label, const struct start_cfg **server, char *label_out, size_t label_len,
+	    char *why, size_t whylen);
+
+/* Services every Linux process has by nature: Genode's PD, CPU, RM (1), or that core serves (2); else 0. */
+int	service_from_parent(const char *name);
 
 /* A service core implements itself. */
 struct core_service {
