@@ -28,6 +28,7 @@ struct open_node {
 	struct mkx_xml	*last;		/* newest child: appending stays O(1) */
 	int		disabled;	/* "x " or inside one: checked, then left out */
 	int		quoted;		/* holds quoted content, so no sub nodes */
+	int		leads;		/* the first segment of its line (not after '|') */
 };
 
 struct hid {
@@ -38,6 +39,7 @@ struct hid {
 	struct mkx_xml	*root;
 	unsigned long	nodes;
 	int		closed;		/* the closing '-' was read */
+	int		leading;	/* the segment being read is the first of its line */
 	char		*err;
 	size_t		errlen;
 };
@@ -265,8 +267,12 @@ find_parent(struct hid *h, const char *type, size_t col)
 	size_t prev_col = SIZE_MAX;
 	struct open_node *p;
 
+	/*
+	 * Only a sibling that began its own line must line up: one written
+	 * after '|' (+ start a | + binary b) sits where the table puts it.
+	 */
 	while (h->depth > 1 && h->stack[h->depth - 1].col >= col) {
-		prev_col = h->stack[h->depth - 1].col;
+		prev_col = h->stack[h->depth - 1].leads ? h->stack[h->depth - 1].col : col;
 		snprintf(prev, sizeof prev, "%s", h->stack[h->depth - 1].node->name);
 		if (close_top(h))
 			return -EINVAL;
@@ -321,7 +327,7 @@ open_node(struct hid *h, const char *s, const char *e, int enabled)
 	}
 	n->line = (int)h->lineno;
 	o = &h->stack[h->depth++];
-	*o = (struct open_node){ .node = n, .col = col,
+	*o = (struct open_node){ .node = n, .col = col, .leads = h->leading,
 	    .disabled = !enabled || (parent && parent->disabled) };
 	if (!parent)
 		h->root = n;
@@ -425,6 +431,7 @@ segments(struct hid *h, const char *p, int leading)
 		if ((rc = segment_end(h, q, &e)))
 			return rc;
 		o = &h->stack[h->depth - 1];
+		h->leading = leading;
 		if ((*q == '+' || *q == 'x') && q + 1 < e && q[1] == ' ')
 			rc = open_node(h, q + 2, e, *q == '+');
 		else if (*q == '+')

@@ -23,12 +23,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: core [--config FILE] [--bin-dir DIR] [--check] [--help]\n"
+	    "usage: core [--config FILE] [--bin-dir DIR] [--check [FILE]] [--help]\n"
 	    "  --config FILE   composition to run (default: /config.xml as PID 1,\n"
 	    "                  else ./config.xml)\n"
 	    "  --bin-dir DIR   where <binary name=...> and ROM files are looked up\n"
 	    "                  (default: /bin as PID 1, else the directory of core)\n"
-	    "  --check         only parse and check the config, print \"config ok\"\n"
+	    "  --check [FILE]  only parse and check the config (XML or HID), print\n"
+	    "                  \"config ok\", what core honours and what it ignores\n"
 	    "Signals: SIGHUP re-reads the config and delivers changed <config> nodes\n"
 	    "as ROM updates; SIGTERM/SIGINT stop all children and exit.\n"
 	    "Exit status: 0 if every child exited with 0, 1 if any failed, 2 on a\n"
@@ -59,6 +60,9 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	/* core --check FILE: the config to check may follow, as Genode users type it. */
+	if (check && !config_file && optind + 1 == argc)
+		config_file = argv[optind++];
 	if (optind != argc) {
 		fprintf(stderr, "core: unexpected argument \"%s\"; see --help\n", argv[optind]);
 		return 2;
@@ -84,9 +88,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		printf("config ok: %u children\n", cfg.nstart);
+		config_report(&cfg, config_file, stdout);
 		return 0;
 	}
+	/* What the config says and core does not act on, named once each. */
+	for (unsigned i = 0; i < cfg.nnotes; i++)
+		core_log("config: %s ignored (line %d): %s", cfg.notes[i].what, cfg.notes[i].lines[0],
+		    cfg.notes[i].why);
 	if (io_port_select(&cfg) || io_mem_select(&cfg)) {
 		if (pid1)
 			pid1_poweroff(2, "a forced backend is unusable");

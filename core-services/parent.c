@@ -18,8 +18,8 @@ static void
 handle_session_open(struct child *c, struct mkx_msg *m)
 {
 	const char *service = (char *)m->payload, *args;
-	char why[512], arg_label[128] = "", label[192];
-	const struct route_rule *rule;
+	char why[512], arg_label[128] = "", label[192], server_label[192];
+	const struct start_cfg *server;
 	unsigned long ram = 0;
 	int err;
 
@@ -60,12 +60,11 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 		open_deny(c, m->hdr.seq, -EINVAL, why);
 		return;
 	}
-	rule = route_find(core_cfg, c->cfg, service, label);
-	if (!rule) {
-		snprintf(why, sizeof why, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
-		    service, label, c->cfg->name);
+	err = route_resolve(core_cfg, c->cfg, service, label, &server, server_label, sizeof server_label,
+	    why, sizeof why);
+	if (err) {
 		core_log("denied %s session \"%s\": %s", service, label, why);
-		open_deny(c, m->hdr.seq, -EPERM, why);
+		open_deny(c, m->hdr.seq, err, why);
 		return;
 	}
 	if (c->nsessions >= SESSIONS_PER_CHILD) {
@@ -82,20 +81,12 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 		open_deny(c, m->hdr.seq, -EDQUOT, why);
 		return;
 	}
-	if (!rule->child[0]) {
-		const struct core_service *svc = core_service_find(service);
-
-		if (!svc) {
-			snprintf(why, sizeof why, "core provides no service \"%s\" (route at line %d)",
-			    service, rule->line);
-			core_log("denied %s session \"%s\": %s", service, label, why);
-			open_deny(c, m->hdr.seq, -ENOENT, why);
-			return;
-		}
-		open_core_session(c, m->hdr.seq, svc, label, args, ram);
+	/* The server sees the label its route gives (<child label=>/<parent label=> rewrite it). */
+	if (!server) {
+		open_core_session(c, m->hdr.seq, core_service_find(service), server_label, args, ram);
 		return;
 	}
-	open_child_session(c, m->hdr.seq, child_by_name(rule->child), service, label, args, ram);
+	open_child_session(c, m->hdr.seq, child_by_name(server->name), service, server_label, args, ram);
 }
 
 static void

@@ -1,20 +1,72 @@
 /*
  * Session routing, as Genode's init does it: the child's own <route>
  * first, then <default-route>; the first rule whose service and label
- * match wins.
+ * selectors match wins, and of its targets the first that serves the
+ * service takes the session.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core.h"
 
-static int
-rule_matches(const struct route_rule *r, const char *service, const char *label)
+/* The last element of a label: "a -> b -> c" -> "c". */
+static const char *
+last_element(const char *label)
 {
+	const char *p = label, *q;
+
+	while ((q = strstr(p, " -> ")))
+		p = q + 4;
+	return p;
+}
+
+/* The label as child s gave it: "s -> x" -> "x"; NULL if not scoped by s's name. */
+static const char *
+scoped(const struct start_cfg *s, const char *label)
+{
+	size_t n = strlen(s->name);
+
+	if (strncmp(label, s->name, n) || strncmp(label + n, " -> ", 4))
+		return NULL;
+	return label + n + 4;
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return k <= n && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * Genode init's matching: unscoped_label compares the whole label and
+ * label_last its last element (each alone decides, in that order);
+ * label, label_prefix and label_suffix compare the label as the child
+ * gave it, without "name -> ", and must all hold.
+ */
+int
+route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
+    const char *service, const char *label)
+{
+	const char *own;
+
 	if (r->service[0] && strcmp(r->service, service))
 		return 0;
-	if (r->label[0] && strcmp(r->label, label))
+	if (r->selectors & SEL_UNSCOPED)
+		return !strcmp(r->unscoped_label, label);
+	if (r->selectors & SEL_LAST)
+		return !strcmp(r->label_last, last_element(label));
+	if (!r->selectors)
+		return 1;
+	if (!(own = scoped(s, label)))
 		return 0;
-	if (r->label_prefix[0] && strncmp(r->label_prefix, label, strlen(r->label_prefix)))
+	if ((r->selectors & SEL_LABEL) && strcmp(r->label, own))
+		return 0;
+	if ((r->selectors & SEL_PREFIX) && strncmp(r->label_prefix, own, strlen(r->label_prefix)))
+		return 0;
+	if ((r->selectors & SEL_SUFFIX) && !has_suffix(own, r->label_suffix))
 		return 0;
 	return 1;
 }
@@ -24,12 +76,92 @@ route_find(const struct core_config *cfg, const struct start_cfg *s,
     const char *service, const char *label)
 {
 	for (unsigned i = 0; i < s->nroutes; i++)
-		if (rule_matches(&s->routes[i], service, label))
+		if (route_rule_matches(&s->routes[i], s, service, label))
 			return &s->routes[i];
 	for (unsigned i = 0; i < cfg->ndefault_routes; i++)
-		if (rule_matches(&cfg->default_routes[i], service, label))
+		if (route_rule_matches(&cfg->default_routes[i], s, service, label))
 			return &cfg->default_routes[i];
 	return NULL;
+}
+
+static int
+provides(const struct start_cfg *s, const char *service)
+{
+	for (unsigned i = 0; i < s->nprovides; i++)
+		if (!strcmp(s->provides[i], service))
+			return 1;
+	return 0;
+}
+
+int
+route_resolve(const struct core_config *cfg, const struct start_cfg *s, const char *service,
+    const char *label, const struct start_cfg **server, char *label_out, size_t label_len,
+    char *why, size_t whylen)
+{
+	const struct route_rule *r = route_find(cfg, s, service, label);
+
+	if (!r) {
+		snprintf(why, whylen, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
+		    service, label, s->name);
+		return -EPERM;
+	}
+	for (unsigned i = 0; i < r->ntargets; i++) {
+		const struct route_target *t = &r->targets[i];
+		const struct start_cfg *to = NULL;
+		unsigned found = 0;
+
+		if (t->kind == ROUTE_PARENT && service_from_parent(service) != 2)
+			continue;
+		for (unsigned j = 0; t->kind != ROUTE_PARENT && j < cfg->nstart; j++) {
+			const struct start_cfg *c = &cfg->start[j];
+
+			if (t->kind == ROUTE_CHILD ? strcmp(c->name, t->child) : c == s || !provides(c, service))
+				continue;
+			to = c;
+			found++;
+		}
+		/* A child's own session never goes to itself: it would wait for itself. */
+		if (t->kind == ROUTE_CHILD && (!to || to == s || !provides(to, service)))
+			continue;
+		if (t->kind == ROUTE_ANY_CHILD && found > 1) {
+			snprintf(why, whylen, "<any-child/> (line %d) is ambiguous for \"%s\": %u children provide it",
+			    t->line, service, found);
+			return -EPERM;
+		}
+		if (t->kind == ROUTE_ANY_CHILD && !to)
+			continue;
+		if ((size_t)snprintf(label_out, label_len, "%s", t->has_label ? t->label : label) >= label_len) {
+			snprintf(why, whylen, "label too long");
+			return -ENAMETOOLONG;
+		}
+		*server = to;
+		return 0;
+	}
+	if (r->ntargets == 1 && r->targets[0].kind == ROUTE_PARENT)
+		snprintf(why, whylen, "core provides no service \"%s\" (route at line %d)", service, r->line);
+	else
+		snprintf(why, whylen, "the route at line %d for \"%s\" (label \"%s\") names no target that "
+		    "serves it", r->line, service, label);
+	return -ENOENT;
+}
+
+/*
+ * Genode's PD, CPU and RM sessions are what every Linux process has by
+ * itself (an address space, threads, mappings); RAM, SIGNAL and CAP are
+ * their names in older Genode configs. They are accepted wherever a
+ * config names them and never requested on mkx.
+ */
+int
+service_from_parent(const char *name)
+{
+	static const char *const natural[] = { "PD", "CPU", "RM", "RAM", "SIGNAL", "CAP", NULL };
+
+	if (core_service_find(name))
+		return 2;
+	for (const char *const *n = natural; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
+	return 0;
 }
 
 int

@@ -16,6 +16,9 @@ fail() { echo "FAIL - $1: $2"; echo "---- output of $1:"; sed 's/^/    /' "$T/ou
 
 # bg CONFIG: start core in the background (pid in $pid), wait for PATTERN in its log
 bg() {
+	# Emptied first: the redirection below happens in the background job, after the
+	# grep may have read the previous test's "$2" and signalled a core not yet set up.
+	: > "$T/out"
 	"$BIN/core" --config "$1" --bin-dir "$BIN" > "$T/out" 2>&1 &
 	pid=$!
 	for i in $(seq 200); do grep -qF -- "$2" "$T/out" && return 0; sleep 0.1; done

@@ -90,6 +90,10 @@ TEST(hid_structure_top_level_and_sub_nodes)
 	    "<start name=\"a\"/></config>");
 	/* Deeper indentation than two is fine; siblings line up. */
 	SAME("r\n+ a\n     + b\n     + c\n+ d\n-", "<r><a><b/><c/></a><d/></r>");
+	/* A sibling written after '|' need not line up with the next one on its own line. */
+	SAME("r\n+ start a | + binary b\n  + route\n+ start c | caps: 1 | + binary d\n  + exit\n-",
+	    "<r><start name=\"a\"><binary name=\"b\"/><route/></start>"
+	    "<start name=\"c\" caps=\"1\"><binary name=\"d\"/><exit/></start></r>");
 }
 
 TEST(hid_node_names_are_the_name_attribute)
