@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -23,13 +24,19 @@
 static const struct {
 	unsigned	bdf, vendor, device, gsi;
 	uint64_t	map_base, map_size;	/* what a client fd reaches; size 0: nothing */
+	unsigned	msi, msix;		/* MSI capability (1 message), MSI-X vectors (issue 12) */
 } fns[] = {
-	{ 0x08, 0x1234, 0x1111, 22, 0xfebf0000, 0x1000 },
-	{ 0x10, 0x8086, 0x10d3, 23, 0, 0 },
+	{ 0x08, 0x1234, 0x1111, 22, 0xfebf0000, 0x1000, 0, 0 },
+	{ 0x10, 0x8086, 0x10d3, 23, 0, 0, 1, 5 },
 };
+
+/* The sim's ECAM window (as QEMU q35's MCFG): bus 0-255 from here. */
+#define SIM_ECAM_BASE	0xb0000000ull
 
 struct sim_line {
 	unsigned	fn;
+	int		msi;			/* an MSI/MSI-X vector's line, not INTx */
+	unsigned	vector;
 	int		src[2];			/* core reads [0] */
 	int		cli[CLIENTS_MAX];	/* write ends of client fds */
 	uint32_t	count;
@@ -153,8 +160,80 @@ sim_detach(void *line)
 	for (unsigned k = 0; k < CLIENTS_MAX; k++)
 		if (l->cli[k] >= 0)
 			close(l->cli[k]);
-	lines[l->fn] = NULL;
+	if (!l->msi)
+		lines[l->fn] = NULL;
 	free(l);
+}
+
+/*
+ * MSI/MSI-X on the sim (issue 12): 00:02.0 has an MSI capability and five
+ * MSI-X vectors, 00:01.0 neither. A vector's line works as INTx's does
+ * (each ack raises the next interrupt), and holds a made-up message.
+ */
+static int
+sim_attach_request(const struct irq_request *rq, void **linep, int *fd, struct irq_line_info *info,
+    char *why, size_t whylen)
+{
+	int i = find(rq->bdf), err;
+	unsigned have;
+	struct sim_line *l;
+
+	info->msi_address = 0;
+	info->msi_value = 0;
+	if (rq->type == IRQ_TYPE_LEGACY)
+		return sim_attach(rq->bdf, linep, fd, &info->gsi, why, whylen);
+	if (i < 0)
+		return -ENODEV;
+	have = rq->type == IRQ_TYPE_MSI ? fns[i].msi : fns[i].msix;
+	if (!have) {
+		snprintf(why, whylen, "the function has no %s capability", rq->type == IRQ_TYPE_MSI ? "MSI" : "MSI-X");
+		return -ENOTSUP;
+	}
+	if (rq->vector >= have) {
+		snprintf(why, whylen, "the function has %u vectors (asked for vector %u)", have, rq->vector);
+		return -EINVAL;
+	}
+	if (!(l = calloc(1, sizeof *l)))
+		return -ENOMEM;
+	if (pipe2(l->src, O_CLOEXEC | O_NONBLOCK)) {
+		err = -errno;
+		free(l);
+		return err;
+	}
+	for (unsigned k = 0; k < CLIENTS_MAX; k++)
+		l->cli[k] = -1;
+	l->fn = (unsigned)i;
+	l->msi = 1;
+	l->vector = rq->vector;
+	*fd = l->src[0];
+	info->gsi = fns[i].gsi;
+	info->msi_address = 0xfee00000u | rq->vector << 4;
+	info->msi_value = 0x4020 + rq->vector;
+	*linep = l;
+	return 0;
+}
+
+static int
+sim_msi_message(void *line, uint64_t *address, uint32_t *value)
+{
+	struct sim_line *l = line;
+
+	if (!l->msi)
+		return -ENOTSUP;
+	*address = 0xfee00000u | l->vector << 4;
+	*value = 0x4020 + l->vector;
+	return 0;
+}
+
+static int
+sim_ecam_function(uint64_t phys, unsigned *bdf)
+{
+	if (phys < SIM_ECAM_BASE || phys >= SIM_ECAM_BASE + (256ull << 20))
+		return -ENOENT;
+	if (phys & 0xfff)
+		return -EINVAL;
+	*bdf = (unsigned)((phys - SIM_ECAM_BASE) >> 12);
+	return find(*bdf) < 0 ? -ENODEV : 0;
 }
 
 int
@@ -168,5 +247,6 @@ irq_sim_unmasks(unsigned bdf)
 const struct irq_backend irq_sim = {
 	.name = "sim", .identify = sim_identify, .attach = sim_attach, .event = sim_event,
 	.unmask = sim_unmask, .client_fd = sim_client_fd, .client_fd_reach = sim_client_fd_reach,
-	.detach = sim_detach,
+	.detach = sim_detach, .attach_request = sim_attach_request, .msi_message = sim_msi_message,
+	.ecam_function = sim_ecam_function, .client_fd_format = IRQ_FD_UIO_COUNT,
 };

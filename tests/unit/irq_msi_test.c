@@ -1,0 +1,163 @@
+/*
+ * IRQ sessions for MSI/MSI-X and by Genode's arguments, on the sim back
+ * end (issue 12): a session per vector, INFO as Genode's Info, refusals
+ * for a function without the capability, a vector it lacks, a vector or a
+ * function held already, an ECAM address that names no function or lies
+ * outside ECAM, a mix of types on one function; the UIO-style ack
+ * eventfd core watches.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/irq.h>
+#include "../../core-services/core.h"
+#include "../../core-services/irq_backend.h"
+#include "harness.h"
+
+static struct core_config cfg;
+static char err[1024], why[512];
+static struct child fake = { .ram_left = 1 << 20 };
+
+static void
+setup(void)
+{
+	static const char xml[] =
+	    "<config>\n<irq backend=\"sim\">\n"
+	    "<policy label=\"fb\" pci=\"00:01.0\"/>\n"
+	    "<policy label=\"nic\" pci=\"00:02.0\"/>\n"
+	    "</irq>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
+
+	core_cfg = &cfg;
+	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
+}
+
+static int
+call(void *st, uint16_t code, struct mkx_reply *r)
+{
+	static struct mkx_msg m;
+
+	memset(&m, 0, sizeof m);
+	memset(r, 0, sizeof *r);
+	m.hdr.op = code;
+	return service_irq.call(st, &m, r);
+}
+
+static void *
+open_ok(const char *label, const char *args)
+{
+	void *st = NULL;
+
+	why[0] = 0;
+	if (service_irq.open(&fake, label, args, &st, why, sizeof why))
+		harness_fail(__FILE__, __LINE__, "{%s} refused: %s", args, why);
+	return st;
+}
+
+static void
+refused(const char *label, const char *args, int expect, const char *says)
+{
+	void *st = NULL;
+	int rc;
+
+	why[0] = 0;
+	rc = service_irq.open(&fake, label, args, &st, why, sizeof why);
+	if (rc != expect)
+		harness_fail(__FILE__, __LINE__, "{%s}: %d, expected %d (%s)", args, rc, expect, why);
+	if (!strstr(why, says))
+		harness_fail(__FILE__, __LINE__, "{%s}: \"%s\" does not say \"%s\"", args, why, says);
+}
+
+TEST(irq_msi_info_is_genodes_info_with_the_message)
+{
+	static struct mkx_reply r;
+	struct mkx_irq_info_msg info;
+	void *st;
+
+	setup();
+	st = open_ok("nic", "irq_number=1, irq_type=1, device_config_phys=0xb0010000");
+	CHECK_INT(call(st, MKX_IRQ_INFO, &r), 0);
+	CHECK_INT(r.len, sizeof info);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.type, 1);
+	CHECK_INT(info.info_type, 1);		/* Genode's Info::MSI */
+	CHECK(info.address == 0xfee00000ull);
+	CHECK(info.value == 0x4020);
+	CHECK(info.flags & MKX_IRQ_INFO_NO_ACK);
+	service_irq.close(st);
+}
+
+TEST(irq_legacy_info_is_invalid_type_with_the_gsi)
+{
+	static struct mkx_reply r;
+	struct mkx_irq_info_msg info;
+	void *st;
+
+	setup();
+	st = open_ok("nic", "irq_number=23, irq_type=0, bdf=0x10");
+	CHECK_INT(call(st, MKX_IRQ_INFO, &r), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.gsi, 23);
+	CHECK_INT(info.type, 0);
+	CHECK_INT(info.info_type, 0);		/* Genode's Info::INVALID */
+	CHECK_INT(info.flags, 0);
+	service_irq.close(st);
+}
+
+TEST(irq_msix_one_session_per_vector)
+{
+	static struct mkx_reply r;
+	struct mkx_irq_info_msg info;
+	void *v0, *v3;
+
+	setup();
+	v0 = open_ok("nic", "irq_type=2, pci=\"00:02.0\", vector=0");
+	v3 = open_ok("nic", "irq_type=2, pci=\"00:02.0\", vector=3");
+	CHECK_INT(call(v3, MKX_IRQ_INFO, &r), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK(info.address == (0xfee00000ull | 3 << 4));
+	refused("nic", "irq_type=2, pci=\"00:02.0\", vector=3", -EBUSY, "the MSI-X vector of 00:02.0 is held by \"nic\"");
+	refused("nic", "irq_type=1, pci=\"00:02.0\"", -EBUSY, "held as MSI-X by \"nic\"");
+	refused("nic", "irq_type=0, pci=\"00:02.0\"", -EBUSY, "held as MSI-X by \"nic\"");
+	refused("nic", "irq_type=2, pci=\"00:02.0\", vector=5", -EINVAL, "has 5 vectors");
+	service_irq.close(v0);
+	service_irq.close(v3);
+	v0 = open_ok("nic", "pci=\"00:02.0\"");	/* all given back: INTx again */
+	service_irq.close(v0);
+}
+
+TEST(irq_msi_refusals_name_the_reason)
+{
+	setup();
+	refused("fb", "irq_type=1, pci=\"00:01.0\"", -ENOTSUP, "no MSI capability");
+	refused("fb", "irq_type=2, pci=\"00:01.0\"", -ENOTSUP, "no MSI-X capability");
+	refused("fb", "irq_type=1, device_config_phys=0xb0018000", -ENODEV, "no PCI function there");
+	refused("fb", "irq_type=1, device_config_phys=0x80000000", -EINVAL, "not in an ECAM window");
+	refused("fb", "irq_type=1, device_config_phys=0xb0008000, bdf=0x10", -EINVAL, "not the function");
+	refused("fb", "irq_type=1, device_config_phys=0xb0010000", -EPERM, "outside the policy");
+	refused("fb", "bdf=0x28", -ENODEV, "there is no PCI function 00:05.0");
+	refused("fb", "irq_number=22", -ENOTSUP, "by GSI alone");
+}
+
+/* The UIO-style asynchronous ack: core watches an eventfd; the client gets a copy. */
+TEST(irq_ack_eventfd_handed_out_for_legacy_not_for_msi)
+{
+	static struct mkx_reply r;
+	uint32_t how;
+	void *intx, *msi;
+
+	setup();
+	intx = open_ok("fb", "pci=\"00:01.0\"");
+	CHECK_INT(call(intx, MKX_IRQ_ACK_FD, &r), 0);
+	CHECK_INT(r.nfds, 1);
+	CHECK_INT(fd_is_eventfd(r.fds[0]), 1);
+	memcpy(&how, r.payload, 4);
+	CHECK_INT(how, MKX_IRQ_ACK_BY_CORE);
+	msi = open_ok("nic", "irq_type=1, pci=\"00:02.0\"");
+	CHECK_INT(call(msi, MKX_IRQ_ACK_FD, &r), -ENOSYS);
+	service_irq.close(intx);
+	service_irq.close(msi);
+}
