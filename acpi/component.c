@@ -191,6 +191,28 @@ log_device_routes(struct aml_ns *ns)
 	}
 	mkx_xml_free(devs);
 	mkx_rom_close(&rom);
+	/*
+	 * _PRTs of bridges below a root bridge: their slots are on the bridge's
+	 * secondary bus, which only config space knows; logged by bridge path
+	 * for whoever completes them (the platform driver, the acpi_bridge check).
+	 */
+	for (unsigned k = 0; k < l.n; k++) {
+		struct aml_node *owner = aml_node_parent(l.r[k].prt);
+		char bridge[256], link[256] = "";
+		const struct prt_route *r = &l.r[k];
+
+		if (is_root_bridge(ns, owner))
+			continue;
+		aml_path(owner, bridge, sizeof bridge);
+		if (r->link)
+			aml_path(r->link, link, sizeof link);
+		if (r->ok)
+			mkx_log("route behind %s slot 0x%02x INT%c -> GSI %u %s %s %s", bridge, r->address >> 16,
+			    'A' + (r->pin & 3), r->gsi, r->level ? "level" : "edge", r->active_low ? "low" : "high", link);
+		else
+			mkx_log("route behind %s slot 0x%02x INT%c -> unrouted: %s", bridge, r->address >> 16,
+			    'A' + (r->pin & 3), r->err);
+	}
 }
 
 static void
