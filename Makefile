@@ -43,7 +43,12 @@ UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/*_test.c)))
 CORE_TOOLS := $(notdir $(basename $(wildcard core-services/tools/*.c)))
 ACPI_SRC := $(wildcard acpi/*.c acpi/aml/*.c)
 ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
-BINS	:= $(B)/bin/acpi $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+# pci/: the platform driver. Its portable core (config access ops, enumeration, views) is
+# libpci.a for tests and the fuzzer; the component's session code is in the binary only.
+PCI_SRC := $(wildcard pci/*.c)
+PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c
+PCI_LIB_SRC := $(filter-out $(PCI_COMPONENT_SRC),$(PCI_SRC))
+BINS	:= $(B)/bin/acpi $(B)/bin/pci $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
 FUZZ_CC	?= clang
@@ -81,6 +86,15 @@ $(B)/libacpi.a: $(call obj,$(ACPI_LIB_SRC))
 	@ar rcs $@ $^
 
 $(B)/bin/acpi: $(call obj,acpi/main.c) $(B)/libacpi.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libpci.a: $(call obj,$(PCI_LIB_SRC))
+	@mkdir -p $(dir $@)
+	@ar rcs $@ $^
+
+$(B)/bin/pci: $(call obj,$(PCI_COMPONENT_SRC)) $(B)/libpci.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

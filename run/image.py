@@ -68,6 +68,7 @@ def build(name, scn, bindir, kdir, out):
         copy_libs(src, root)
     for rom in scn.get("roms", "").split():
         shutil.copy(rom, os.path.join(root, "bin", os.path.basename(rom)))
+        copy_libs(rom, root)                      # a host program (e.g. /usr/bin/lspci) brings its libraries
     shutil.copy(scn["config"], os.path.join(root, "config.xml"))
     mods = scn.get("modules", "").split()
     lines = []

@@ -1,0 +1,76 @@
+/* Reading the acpi report (acpi_info.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acpi_info.h"
+
+static int
+num(const struct mkx_xml *e, const char *name, unsigned long *v, char *why, size_t whylen)
+{
+	int err = mkx_xml_attr_ulong(e, name, 0, v);
+
+	if (err)
+		snprintf(why, whylen, "line %d: <%s> %s=\"%s\": %s", e->line, e->name, name,
+		    mkx_xml_attr(e, name) ? mkx_xml_attr(e, name) : "", err == -ENOENT ? "missing" : "not a number");
+	return err ? -EINVAL : 0;
+}
+
+int
+acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size_t whylen)
+{
+	memset(ai, 0, sizeof *ai);
+	if (!root || strcmp(root->name, "acpi")) {
+		snprintf(why, whylen, "not an <acpi> report");
+		return -EINVAL;
+	}
+	for (const struct mkx_xml *e = root->child; e; e = e->next) {
+		unsigned long a, b, c, d, seg = 0;
+
+		if (!strcmp(e->name, "root_bridge") && ai->nroot < 16) {
+			if (num(e, "bdf", &a, why, whylen))
+				return -EINVAL;
+			mkx_xml_attr_ulong(e, "segment", 0, &seg);
+			ai->root[ai->nroot].seg = (unsigned)seg;
+			ai->root[ai->nroot].bus = (unsigned)(a >> 8) & 0xff;
+			snprintf(ai->root[ai->nroot].name, sizeof ai->root[0].name, "%s",
+			    mkx_xml_attr(e, "name") ? mkx_xml_attr(e, "name") : "");
+			ai->nroot++;
+		} else if (!strcmp(e->name, "bdf") && ai->nwin < ACPI_WINDOWS_MAX) {
+			if (num(e, "start", &a, why, whylen) || num(e, "count", &b, why, whylen) ||
+			    num(e, "base", &c, why, whylen))
+				return -EINVAL;
+			mkx_xml_attr_ulong(e, "segment", 0, &seg);
+			if (b < 256 || a / 256 + b / 256 > 256 || seg > 0xffff) {
+				snprintf(why, whylen, "line %d: <bdf start=%lu count=%lu>: not a bus range", e->line, a, b);
+				return -EINVAL;
+			}
+			ai->win[ai->nwin] = (struct acpi_window){ (unsigned)seg, (unsigned)(a / 256),
+			    (unsigned)((a + b) / 256 - 1), c };
+			ai->nwin++;
+		} else if (!strcmp(e->name, "routing") && ai->nroute < ACPI_ROUTES_MAX) {
+			struct acpi_route *r = &ai->route[ai->nroute];
+			const char *mode = mkx_xml_attr(e, "mode"), *pol = mkx_xml_attr(e, "polarity");
+
+			if (num(e, "gsi", &a, why, whylen) || num(e, "device", &b, why, whylen) ||
+			    num(e, "device_pin", &c, why, whylen))
+				return -EINVAL;
+			memset(r, 0, sizeof *r);
+			r->has_bdf = mkx_xml_attr_ulong(e, "bridge_bdf", 0, &d) == 0;
+			r->bridge_bdf = (unsigned)d & 0xffff;
+			r->gsi = (unsigned)a;
+			r->device = (unsigned)b;
+			r->pin = (unsigned)c & 3;
+			r->level = !mode || strcmp(mode, "edge");
+			r->active_low = pol && !strcmp(pol, "low");
+			snprintf(r->bridge, sizeof r->bridge, "%s", mkx_xml_attr(e, "bridge") ? mkx_xml_attr(e, "bridge") : "");
+			ai->nroute++;
+		} else if (!strcmp(e->name, "irq_override") && ai->novr < ACPI_OVERRIDES_MAX) {
+			if (num(e, "irq", &a, why, whylen) || num(e, "gsi", &b, why, whylen) ||
+			    num(e, "flags", &c, why, whylen))
+				return -EINVAL;
+			ai->ovr[ai->novr++] = (struct acpi_override){ (unsigned)a, (unsigned)b, (unsigned)c };
+		}
+	}
+	return 0;
+}

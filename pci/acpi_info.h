@@ -1,0 +1,48 @@
+/*
+ * What the platform driver takes from the acpi component's report (see
+ * docs/acpi.md): root bridges (_BBN), MCFG windows, _PRT routing entries
+ * and MADT interrupt source overrides.
+ */
+#ifndef PCI_ACPI_INFO_H
+#define PCI_ACPI_INFO_H
+
+#include <stdint.h>
+
+#include <mkx/xml.h>
+
+#define ACPI_ROUTES_MAX		1024
+#define ACPI_WINDOWS_MAX	8
+#define ACPI_OVERRIDES_MAX	16
+
+struct acpi_route {
+	int		has_bdf;	/* the report names the bus of the _PRT's bridge */
+	unsigned	bridge_bdf;	/* bus << 8 | dev << 3 | fn; a root bridge: _BBN << 8 */
+	unsigned	device, pin;	/* slot, 0 = INTA */
+	unsigned	gsi;
+	int		level, active_low;
+	char		bridge[64];	/* ACPI path of the _PRT's device */
+};
+
+struct acpi_info {
+	struct acpi_root_bridge {
+		unsigned	seg, bus;
+		char		name[64];
+	}		root[16];
+	unsigned	nroot;
+	struct acpi_window {
+		unsigned	seg, bus_start, bus_end;
+		uint64_t	base;		/* physical address of bus_start's config space */
+	}		win[ACPI_WINDOWS_MAX];
+	unsigned	nwin;
+	struct acpi_route route[ACPI_ROUTES_MAX];
+	unsigned	nroute;
+	struct acpi_override {
+		unsigned	irq, gsi, flags;
+	}		ovr[ACPI_OVERRIDES_MAX];
+	unsigned	novr;
+};
+
+/* Read an <acpi> report. 0, or -EINVAL with why (what is malformed; unknown elements are ignored). */
+int	acpi_info_read(struct acpi_info *, const struct mkx_xml *root, char *why, size_t whylen);
+
+#endif

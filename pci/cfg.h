@@ -1,0 +1,87 @@
+/*
+ * Config space access behind one small ops table (pciutils does it this
+ * way too): the enumeration asks for a register of (segment, bus, device,
+ * function) and does not know whether ECAM (an IO_MEM dataspace of an MCFG
+ * window), the conf1 pair (core's emulated CF8/CFC IO_PORT session) or a
+ * checked-in dump (host tests) answers.
+ */
+#ifndef PCI_CFG_H
+#define PCI_CFG_H
+
+#include <stdint.h>
+
+struct pci_addr {
+	unsigned	seg, bus, dev, fn;
+};
+
+struct pci_cfg_ops {
+	const char	*name;
+	/*
+	 * width 1, 2 or 4, off aligned to width. 0 with *val; -ENOENT if the
+	 * access cannot reach that function (bus outside the window: not the
+	 * same as absent, which reads all ones), -ERANGE beyond the extended
+	 * space this access offers, or another -errno.
+	 */
+	int	(*read)(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *val);
+	int	(*write)(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t val);
+	/* Bytes of config space per function this access reaches: 256 (conf1) or 4096 (ECAM). */
+	unsigned	(*space)(void *ctx, struct pci_addr a);
+};
+
+struct pci_cfg {
+	const struct pci_cfg_ops	*ops;
+	void				*ctx;
+};
+
+/* Convenience: a read that gives all ones on any error (the bus's own answer for "nothing there"). */
+static inline uint32_t
+pci_rd(const struct pci_cfg *c, struct pci_addr a, unsigned off, unsigned width)
+{
+	uint32_t v;
+
+	if (c->ops->read(c->ctx, a, off, width, &v))
+		return width == 4 ? 0xffffffffu : width == 2 ? 0xffffu : 0xffu;
+	return v;
+}
+
+static inline int
+pci_wr(const struct pci_cfg *c, struct pci_addr a, unsigned off, unsigned width, uint32_t v)
+{
+	return c->ops->write(c->ctx, a, off, width, v);
+}
+
+/*
+ * ECAM over a mapped window (cfg_ecam.c): buses bus_start..bus_end of
+ * segment seg, 1 MiB per bus at base. The caller maps it (IO_MEM session
+ * in the component, a buffer in tests).
+ */
+struct pci_ecam {
+	volatile uint8_t	*base;
+	unsigned		seg, bus_start, bus_end;
+};
+extern const struct pci_cfg_ops pci_cfg_ecam;
+
+/*
+ * A set of ECAM windows (one per MCFG entry) as one access: the read goes
+ * to the window that holds (seg, bus), -ENOENT if none does.
+ */
+#define PCI_ECAM_WINDOWS_MAX 8
+struct pci_ecam_set {
+	struct pci_ecam	win[PCI_ECAM_WINDOWS_MAX];
+	unsigned	n;
+};
+extern const struct pci_cfg_ops pci_cfg_ecam_set;
+
+/*
+ * conf1 (cfg_conf1.c): the 0xCF8/0xCFC pair through port accessors the
+ * caller provides (an IO_PORT session of core, which emulates the pair).
+ * Segment 0, registers below 256 only.
+ */
+struct pci_conf1 {
+	void		*port_ctx;
+	int		(*in)(void *port_ctx, unsigned port, unsigned width, uint32_t *val);
+	int		(*out)(void *port_ctx, unsigned port, unsigned width, uint32_t val);
+};
+extern const struct pci_cfg_ops pci_cfg_conf1;
+
+#endif

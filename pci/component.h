@@ -1,0 +1,15 @@
+/* The platform driver's parts that run only as a component of core. */
+#ifndef PCI_COMPONENT_H
+#define PCI_COMPONENT_H
+
+#include <mkx/xml.h>
+
+#include "acpi_info.h"
+#include "pci.h"
+
+/* devices_report.c: the "devices" report (Genode's format) of every function. */
+void	pci_devices_publish(const struct pci_tree *, const struct acpi_info *);
+/* platform.c: serve Platform sessions by the <policy> nodes of conf. Returns when core ends us. */
+void	pci_serve(struct pci_tree *, struct mkx_xml *conf);
+
+#endif
