@@ -18,8 +18,8 @@
  * The device fd reaches BARs and config space: it never leaves core. A
  * client gets only eventfds. Closing the device fd makes vfio-pci disable
  * the function (bus master off, interrupts off); then core unbinds it.
- * Groups and containers are kept per group, for the DMA mechanism to map
- * into later (issue 14).
+ * The group and its container are vfio_group.c's, shared with the DMA
+ * mechanism (issue 14) that maps buffers into the same container.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +36,7 @@
 
 #include "../irq_backend.h"
 #include "mcfg.h"
+#include "vfio_group.h"
 #include "write_file.h"
 
 #define VECTORS_MAX	32	/* MSI-X vectors core enables per function */
@@ -48,12 +49,6 @@
 #define PCI_CAP_PTR		0x34
 #define PCI_CAP_MSI		0x05
 #define PCI_CAP_MSIX		0x11
-
-struct vfio_group {
-	int		num;		/* /dev/vfio/N */
-	int		fd, container;
-	unsigned	users;		/* functions of this group core holds */
-};
 
 struct vfio_fn {
 	unsigned		bdf;
@@ -76,7 +71,6 @@ struct vfio_line {
 	unsigned	vector;
 };
 
-static struct vfio_group groups[FUNCTIONS_MAX];
 static struct vfio_fn *fns[FUNCTIONS_MAX];
 
 static void
@@ -112,26 +106,10 @@ vfio_identify(unsigned bdf, unsigned *vendor, unsigned *device)
 	return *vendor == ~0u ? -ENOENT : 0;
 }
 
-/* The function's IOMMU group number, or -ENODEV when no IOMMU translates it. */
-static int
-iommu_group(unsigned bdf)
-{
-	char path[128], link[256], name[24];
-	ssize_t n;
-
-	fn_name(bdf, name, sizeof name);
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/iommu_group", name);
-	n = readlink(path, link, sizeof link - 1);
-	if (n <= 0)
-		return -ENODEV;
-	link[n] = 0;
-	return atoi(basename(link));
-}
-
 static int
 vfio_available(unsigned bdf, char *why, size_t whylen)
 {
-	if (iommu_group(bdf) < 0) {
+	if (vfio_iommu_group(bdf) < 0) {
 		snprintf(why, whylen, "no IOMMU translates this function (none in the machine, or it is off: "
 		    "kernel argument intel_iommu=on or amd_iommu=on)");
 		return 0;
@@ -140,7 +118,7 @@ vfio_available(unsigned bdf, char *why, size_t whylen)
 		snprintf(why, whylen, "the IOMMU is on, but the vfio-pci module is not loaded");
 		return 0;
 	}
-	snprintf(why, whylen, "an IOMMU translates it (group %d) and vfio-pci is loaded", iommu_group(bdf));
+	snprintf(why, whylen, "an IOMMU translates it (group %d) and vfio-pci is loaded", vfio_iommu_group(bdf));
 	return 1;
 }
 
@@ -148,70 +126,6 @@ static int
 vfio_ecam_function(uint64_t phys, unsigned *bdf)
 {
 	return mcfg_function(phys, bdf);
-}
-
-/* The group's fd in a type1v2 container; shared by the group's functions. */
-static struct vfio_group *
-group_get(int num, char *why, size_t whylen)
-{
-	struct vfio_group_status st = { .argsz = sizeof st };
-	struct vfio_group *g = NULL;
-	char path[32];
-
-	for (unsigned i = 0; i < FUNCTIONS_MAX; i++)
-		if (groups[i].users && groups[i].num == num) {
-			groups[i].users++;
-			return &groups[i];
-		}
-	for (unsigned i = 0; i < FUNCTIONS_MAX && !g; i++)
-		if (!groups[i].users)
-			g = &groups[i];
-	if (!g) {
-		snprintf(why, whylen, "core holds %d VFIO groups already", FUNCTIONS_MAX);
-		return NULL;
-	}
-	g->num = num;
-	g->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	snprintf(path, sizeof path, "/dev/vfio/%d", num);
-	g->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (g->container < 0 || g->fd < 0) {
-		snprintf(why, whylen, "cannot open /dev/vfio/vfio or %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (ioctl(g->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
-	    ioctl(g->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
-		snprintf(why, whylen, "VFIO has another API version or no type1v2 IOMMU");
-		goto fail;
-	}
-	if (ioctl(g->fd, VFIO_GROUP_GET_STATUS, &st) || !(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		snprintf(why, whylen, "IOMMU group %d is not viable: another function of the group is bound "
-		    "to a Linux driver (all of a group must be given to VFIO)", num);
-		goto fail;
-	}
-	if (ioctl(g->fd, VFIO_GROUP_SET_CONTAINER, &g->container) ||
-	    ioctl(g->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		snprintf(why, whylen, "IOMMU group %d: container set-up failed: %s", num, strerror(errno));
-		goto fail;
-	}
-	g->users = 1;
-	return g;
-fail:
-	if (g->fd >= 0)
-		close(g->fd);
-	if (g->container >= 0)
-		close(g->container);
-	g->users = 0;
-	return NULL;
-}
-
-static void
-group_put(struct vfio_group *g)
-{
-	if (--g->users)
-		return;
-	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
-	close(g->fd);
-	close(g->container);
 }
 
 static void
@@ -232,7 +146,7 @@ fn_open(unsigned bdf, char *why, size_t whylen)
 	char path[160], drv[256];
 	struct vfio_fn *f;
 	ssize_t n;
-	int num = iommu_group(bdf), err, slot = -1;
+	int num = vfio_iommu_group(bdf), err, slot = -1;
 
 	for (int i = 0; i < FUNCTIONS_MAX; i++) {
 		if (fns[i] && fns[i]->bdf == bdf)
@@ -268,7 +182,7 @@ fn_open(unsigned bdf, char *why, size_t whylen)
 			free(f);
 			return NULL;
 		}
-	if (!(f->group = group_get(num, why, whylen)))
+	if (!(f->group = vfio_group_get(num, why, whylen)))
 		goto fail;
 	f->device = ioctl(f->group->fd, VFIO_GROUP_GET_DEVICE_FD, f->name);
 	if (f->device < 0 || ioctl(f->device, VFIO_DEVICE_GET_REGION_INFO, &reg)) {
@@ -285,7 +199,7 @@ fail:
 	if (f->device >= 0)
 		close(f->device);
 	if (f->group)
-		group_put(f->group);
+		vfio_group_put(f->group);
 	unbind(f);
 	free(f);
 	return NULL;
@@ -310,7 +224,7 @@ fn_close(struct vfio_fn *f)
 	if (f->cfg >= 0)
 		close(f->cfg);
 	close(f->device);	/* vfio-pci disables the function: bus master and interrupts off */
-	group_put(f->group);
+	vfio_group_put(f->group);
 	unbind(f);
 	free(f);
 }
@@ -593,6 +507,36 @@ vfio_detach(void *line)
 	if (!f->in_use)
 		fn_close(f);
 	free(l);
+}
+
+/*
+ * For the DMA mechanism (linux/dma_vfio.c): the container of bdf's IOMMU
+ * group, the same one its IRQ sessions use (a group can be in one
+ * container only), set up here if no IRQ session has it yet. Held until
+ * vfio_container_put: the group leaves the container (and every DMA
+ * mapping in it goes) only when neither interrupts nor DMA hold it.
+ */
+int
+vfio_container_get(unsigned bdf, int *container, void **handle, char *why, size_t whylen)
+{
+	int num = iommu_group(bdf);
+	struct vfio_group *g;
+
+	if (num < 0) {
+		snprintf(why, whylen, "no IOMMU translates this function");
+		return -ENODEV;
+	}
+	if (!(g = group_get(num, why, whylen)))
+		return -ENODEV;
+	*container = g->container;
+	*handle = g;
+	return 0;
+}
+
+void
+vfio_container_put(void *handle)
+{
+	group_put(handle);
 }
 
 const struct irq_backend irq_vfio = {
