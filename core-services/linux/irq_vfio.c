@@ -509,36 +509,6 @@ vfio_detach(void *line)
 	free(l);
 }
 
-/*
- * For the DMA mechanism (linux/dma_vfio.c): the container of bdf's IOMMU
- * group, the same one its IRQ sessions use (a group can be in one
- * container only), set up here if no IRQ session has it yet. Held until
- * vfio_container_put: the group leaves the container (and every DMA
- * mapping in it goes) only when neither interrupts nor DMA hold it.
- */
-int
-vfio_container_get(unsigned bdf, int *container, void **handle, char *why, size_t whylen)
-{
-	int num = iommu_group(bdf);
-	struct vfio_group *g;
-
-	if (num < 0) {
-		snprintf(why, whylen, "no IOMMU translates this function");
-		return -ENODEV;
-	}
-	if (!(g = group_get(num, why, whylen)))
-		return -ENODEV;
-	*container = g->container;
-	*handle = g;
-	return 0;
-}
-
-void
-vfio_container_put(void *handle)
-{
-	group_put(handle);
-}
-
 const struct irq_backend irq_vfio = {
 	.name = "linux-vfio", .identify = vfio_identify, .attach = vfio_attach, .event = vfio_event,
 	.unmask = vfio_unmask, .client_fd = vfio_client_fd, .client_fd_reach = vfio_client_fd_reach,
