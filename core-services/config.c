@@ -365,9 +365,10 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 				if ((err = get_name(x, p, "name", s->provides[s->nprovides],
 				    sizeof s->provides[0])))
 					return err;
-				if (core_service_find(s->provides[s->nprovides]))
-					return bad(x, p->line, "\"%s\" is a service of core; a child cannot provide it",
-					    s->provides[s->nprovides]);
+				/*
+				 * A child may provide a service core has too (Genode's report_rom and
+				 * fs_rom provide ROM): only a route naming the child reaches it.
+				 */
 				s->nprovides++;
 			}
 		} else if ((err = parse_resource(x, c, s)))
