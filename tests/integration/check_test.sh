@@ -17,7 +17,7 @@ good=$(cd $D && ls *.hid *.xml)
 bad=$(cd $D && ls bad/*)
 extra=""
 [ -n "${GENODE_CONFIGS:-}" ] && extra=$(ls "$GENODE_CONFIGS"/*.hid "$GENODE_CONFIGS"/*.xml "$GENODE_CONFIGS"/*.config 2>/dev/null)
-echo "plan $(( $(echo $good $bad $extra | wc -w) + 1 ))"	# one per config, one for the XML/HID twins
+echo "plan $(( $(echo $good $bad $extra | wc -w) + 2 ))"	# one per config, the XML/HID twins, the HID run
 
 # check FILE: core --check with a stub for every binary the config names (made as core
 # asks for them); output in $T/out, status in $rc.
@@ -75,6 +75,14 @@ check "$D/hello_twin.xml"; strip < "$T/out" > "$T/xml"
 check "$D/hello_twin.hid"; strip < "$T/out" > "$T/hid"
 if cmp -s "$T/xml" "$T/hid" && grep -q 'Hello -> hello_server' "$T/hid"; then echo "ok - $t"
 else echo "FAIL - $t:"; diff "$T/xml" "$T/hid" | sed 's/^/    /' | head -20; fi
+
+# The default scenario's HID config runs as its XML twin does (core_test.sh), here on the host.
+t=hid_hello_composition_runs
+timeout 30 "$BIN/core" --config apps/hello/config.hid --bin-dir "$BIN" > "$T/out" 2>&1; rc=$?
+if [ $rc = 0 ] && grep -qF '[init -> hello_server] session opened by "hello_client -> greeter"' "$T/out" &&
+   grep -qF '[init -> hello_client] server says: Hello, mkx! (greeting #2)' "$T/out" &&
+   grep -qF '[init] composition ended: all children exited cleanly' "$T/out"; then echo "ok - $t"
+else echo "FAIL - $t: rc=$rc"; show; fi
 
 for f in $extra; do
 	check "$f"
