@@ -637,6 +637,49 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 	return 0;
 }
 
+/*
+ * <dma backend="auto|linux|sim" huge_pages="N"> <policy label=... pci=... |
+ * vendor_id= device_id= [dma_mask_bits="28"]/> </dma>: DMA buffers
+ * (service_dma.c). huge_pages: how many 2 MiB pages core reserves at start.
+ */
+static int
+parse_dma(struct ctx *x, const struct mkx_xml *n)
+{
+	const char *be = mkx_xml_attr(n, "backend");
+	unsigned long v;
+
+	if (be && strcmp(be, "auto") && strcmp(be, "linux") && strcmp(be, "sim"))
+		return bad(x, n->line, "<dma backend=\"%s\">: known backends are auto, linux, sim", be);
+	snprintf(x->cfg->dma_backend, sizeof x->cfg->dma_backend, "%s", be ? be : "auto");
+	if (mkx_xml_attr_ulong(n, "huge_pages", 0, &v) == -EINVAL || v > 4096)
+		return bad(x, n->line, "<dma huge_pages=\"%s\">: a number of huge pages, at most 4096",
+		    mkx_xml_attr(n, "huge_pages"));
+	x->cfg->dma_huge_pages = v;
+	for (struct mkx_xml *p = n->child; p; p = p->next) {
+		struct dma_policy *pol;
+		int fn;
+
+		if (strcmp(p->name, "policy"))
+			return bad(x, p->line, "unknown element <%s> inside <dma>", p->name);
+		if (x->cfg->ndma == DMA_POLICIES_MAX)
+			return bad(x, p->line, "more than %d DMA policies", DMA_POLICIES_MAX);
+		pol = &x->cfg->dma[x->cfg->ndma++];
+		memset(pol, 0, sizeof *pol);
+		pol->line = p->line;
+		if (policy_label(x, p, "DMA", pol->label, pol->label_prefix))
+			return -EINVAL;
+		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
+		if (fn < 0)
+			return fn;
+		if (fn)
+			return bad(x, p->line, "DMA <policy> names a function: pci=\"BB:DD.F\" or vendor_id/device_id");
+		if (mkx_xml_attr_ulong(p, "dma_mask_bits", 64, &v) == -EINVAL || v < 12 || v > 64)
+			return bad(x, p->line, "dma_mask_bits must be 12..64");
+		pol->mask_bits = (unsigned)v;
+	}
+	return 0;
+}
+
 /* The last element of a label: "a -> b -> c" -> "c". */
 static const char *
 label_last(const char *label)
@@ -968,7 +1011,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
     const char *file, const char *bin_dir, char *err, size_t errlen)
 {
 	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "report_rom", "pci_config",
+		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "dma", "report_rom", "pci_config",
 		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", NULL
 	};
 	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
@@ -981,6 +1024,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 	strcpy(cfg->io_port_backend, "auto");
 	strcpy(cfg->io_mem_backend, "auto");
 	strcpy(cfg->irq_backend, "auto");
+	strcpy(cfg->dma_backend, "auto");
 	if (len > CONFIG_SIZE_MAX) {
 		snprintf(err, errlen, "%s: %zu bytes, more than a config may have (%u bytes, CONFIG_SIZE_MAX)",
 		    file, len, CONFIG_SIZE_MAX);
@@ -1033,6 +1077,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_io_mem(&x, n);
 		else if (!strcmp(n->name, "irq"))
 			rc = parse_irq(&x, n);
+		else if (!strcmp(n->name, "dma"))
+			rc = parse_dma(&x, n);
 		else if (!strcmp(n->name, "report_rom"))
 			rc = parse_report_rom(&x, n);
 		else if (!strcmp(n->name, "pci_config"))

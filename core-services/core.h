@@ -100,6 +100,22 @@ struct irq_policy {
 #define IRQ_POLICIES_MAX 16
 
 /*
+ * A DMA policy (service_dma.c, docs/dma.md): which labels may have DMA
+ * buffers for which function, and the function's DMA limit (address bits
+ * its bus addresses may use: QEMU's edu has 28).
+ */
+struct dma_policy {
+	char		label_prefix[128];
+	char		label[128];
+	int		bdf;		/* -1: by vendor/device */
+	unsigned	vendor, device;
+	unsigned	mask_bits;	/* 32..64 or fewer; default 64 */
+	int		line;
+};
+
+#define DMA_POLICIES_MAX 16
+
+/*
  * A <report_rom> policy (service_rom.c): the reader's ROM session label
  * (label or label_prefix, Genode's policy matching) gets the report of
  * that session label ("acpi -> acpi": reporter "acpi", label "acpi").
@@ -169,6 +185,10 @@ struct core_config {
 	unsigned		nreport_rom;
 	char			irq_backend[32];	/* "auto", "linux-uio", "linux-vfio", "sim" */
 	struct pci_config_policy pci_config[PCI_CONFIG_POLICIES_MAX];
+	struct dma_policy	dma[DMA_POLICIES_MAX];		/* <dma> */
+	unsigned		ndma;
+	char			dma_backend[32];	/* "auto", "linux", "sim" */
+	unsigned long		dma_huge_pages;		/* <dma huge_pages=>: reserved at start */
 	unsigned		npci_config;
 	int			verbose;
 	unsigned long		default_ram;		/* <default ram=>, else 16M */
@@ -267,7 +287,7 @@ struct core_service {
 };
 
 extern const struct core_service service_log, service_rom, service_io_port, service_io_mem, service_report,
-	service_irq;
+	service_irq, service_dma;
 
 /* service_report.c: the newest document of the report with that session label ("acpi -> acpi"), or NULL. */
 struct rom_blob;
@@ -334,6 +354,9 @@ const char *io_mem_function_holder(unsigned bdf, const struct child *except);
 int	io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size);
 /* The "pci_devices" ROM: every PCI function with its BARs, as XML (malloc'd). */
 char	*io_mem_devices_xml(size_t *len);
+
+/* service_dma.c: reserve the huge pages <dma> asks for and pick the mechanism; 0 or -errno. */
+int	dma_select(const struct core_config *);
 
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);

@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < cfg.nnotes; i++)
 		core_log("config: %s ignored (line %d): %s", cfg.notes[i].what, cfg.notes[i].lines[0],
 		    cfg.notes[i].why);
-	if (io_port_select(&cfg) || io_mem_select(&cfg)) {
+	if (io_port_select(&cfg) || io_mem_select(&cfg) || dma_select(&cfg)) {
 		if (pid1)
 			pid1_poweroff(2, "a forced backend is unusable");
 		return 2;

@@ -1,0 +1,118 @@
+/* DMA session client (see mkx/dma.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mkx/dma.h>
+
+/* A refusal: core's reason from the reply payload into why. */
+static int
+refusal(const struct mkx_msg *r, int err, const char *what, char *why, size_t whylen)
+{
+	if (!why || !whylen)
+		return err;
+	if (err < 0 && err > -4096 && r->hdr.len > 0 && r->hdr.len <= MKX_PAYLOAD_MAX)
+		snprintf(why, whylen, "%.*s", (int)r->hdr.len, (const char *)r->payload);
+	else
+		snprintf(why, whylen, "%s: %s", what, strerror(-err));
+	return err;
+}
+
+int
+mkx_dma_open(struct mkx_dma *d, const char *pci, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	char args[96];
+	int err;
+
+	memset(d, 0, sizeof *d);
+	snprintf(args, sizeof args, "ram_quota=8K, pci=\"%s\"", pci);
+	if ((err = mkx_session_open(&d->s, "DMA", args, why, whylen)))
+		return err;
+	err = mkx_session_call(&d->s, MKX_DMA_INFO, NULL, 0, NULL, 0, &reply);
+	if (err || reply.hdr.len != sizeof d->info) {
+		mkx_msg_close_fds(&reply);
+		mkx_session_close(&d->s);
+		return refusal(&reply, err ? err : -EBADMSG, "DMA info", why, whylen);
+	}
+	memcpy(&d->info, reply.payload, sizeof d->info);
+	return 0;
+}
+
+int
+mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_dma_alloc_req rq = { .size = size, .cache = MKX_DMA_CACHED };
+	struct mkx_dma_buffer_msg m;
+	int err;
+
+	memset(b, 0, sizeof *b);
+	b->fd = -1;
+	err = mkx_session_call(&d->s, MKX_DMA_ALLOC, &rq, sizeof rq, NULL, 0, &reply);
+	if (err || reply.hdr.len != sizeof m || reply.hdr.nfds != 1) {
+		mkx_msg_close_fds(&reply);
+		return refusal(&reply, err ? err : -EBADMSG, "DMA alloc", why, whylen);
+	}
+	memcpy(&m, reply.payload, sizeof m);
+	b->fd = mkx_msg_take_fd(&reply, 0);
+	b->va = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
+	if (b->va == MAP_FAILED) {
+		err = -errno;
+		snprintf(why, whylen, "mmap of DMA buffer %u (%llu bytes): %s", m.id, (unsigned long long)m.size,
+		    strerror(errno));
+		close(b->fd);
+		mkx_dma_free_id(d, m.id, NULL, 0);
+		b->fd = -1;
+		b->va = NULL;
+		return err;
+	}
+	b->id = m.id;
+	b->size = m.size;
+	b->bus = m.bus;
+	return 0;
+}
+
+int
+mkx_dma_addr(struct mkx_dma *d, uint32_t id, uint64_t *bus, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	int err = mkx_session_call(&d->s, MKX_DMA_ADDR, &id, sizeof id, NULL, 0, &reply);
+
+	mkx_msg_close_fds(&reply);
+	if (err || reply.hdr.len != sizeof *bus)
+		return refusal(&reply, err ? err : -EBADMSG, "DMA addr", why, whylen);
+	memcpy(bus, reply.payload, sizeof *bus);
+	return 0;
+}
+
+int
+mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	int err = mkx_session_call(&d->s, MKX_DMA_FREE, &id, sizeof id, NULL, 0, &reply);
+
+	mkx_msg_close_fds(&reply);
+	return err ? refusal(&reply, err, "DMA free", why, whylen) : 0;
+}
+
+int
+mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	if (b->va)
+		munmap(b->va, b->size);
+	if (b->fd >= 0)
+		close(b->fd);
+	b->va = NULL;
+	b->fd = -1;
+	return mkx_dma_free_id(d, b->id, why, whylen);
+}
+
+void
+mkx_dma_close(struct mkx_dma *d)
+{
+	mkx_session_close(&d->s);
+}

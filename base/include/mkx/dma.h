@@ -1,0 +1,78 @@
+/*
+ * DMA session: buffers a PCI function may read and write by DMA, as
+ * Genode's platform session hands them out (alloc_dma_buffer, dma_addr,
+ * free_dma_buffer). core serves it today (service "DMA", one session per
+ * function and client, by policy); the platform driver will sit in front
+ * of it. A buffer is a dataspace fd (a hugetlb memfd of exactly that
+ * buffer) the client maps, and the bus address the device must be given:
+ * the physical address without an IOMMU, an IOVA core chose with one.
+ *
+ * Session args: pci="BB:DD.F". docs/dma.md.
+ */
+#ifndef MKX_DMA_H
+#define MKX_DMA_H
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mkx/session.h>
+
+#define MKX_DMA_ALLOC	0x100	/* req: struct mkx_dma_alloc_req; reply: struct mkx_dma_buffer_msg, fd 0 */
+#define MKX_DMA_ADDR	0x101	/* req: u32 id; reply: u64 bus address */
+#define MKX_DMA_FREE	0x102	/* req: u32 id; reply: status */
+#define MKX_DMA_INFO	0x103	/* reply: struct mkx_dma_info_msg */
+
+/* A refusal's reply carries core's reason as text (NUL-terminated). */
+
+#define MKX_DMA_CACHED		0	/* Genode's Cache::CACHED: x86 DMA is coherent */
+#define MKX_DMA_UNCACHED	1	/* accepted; mapped like CACHED on x86 (coherent), see docs/dma.md */
+
+struct mkx_dma_alloc_req {
+	uint64_t	size;
+	uint32_t	cache;		/* MKX_DMA_CACHED / UNCACHED */
+	uint32_t	pad;
+};
+static_assert(sizeof(struct mkx_dma_alloc_req) == 16, "wire size");
+
+struct mkx_dma_buffer_msg {
+	uint32_t	id;		/* names the buffer in ADDR and FREE */
+	uint32_t	flags;		/* MKX_DMA_IOVA: bus is an IOVA */
+	uint64_t	size;		/* bytes of the dataspace to map (a huge-page multiple) */
+	uint64_t	bus;		/* what the device must be given for byte 0 */
+};
+static_assert(sizeof(struct mkx_dma_buffer_msg) == 24, "wire size");
+
+#define MKX_DMA_IOVA	1
+
+struct mkx_dma_info_msg {
+	uint64_t	mask;		/* highest bus address the device may be given */
+	uint32_t	iommu;		/* 1: bus addresses are IOVAs */
+	uint32_t	page_size;	/* allocation unit */
+};
+static_assert(sizeof(struct mkx_dma_info_msg) == 16, "wire size");
+
+struct mkx_dma {
+	struct mkx_session	s;
+	struct mkx_dma_info_msg	info;
+};
+
+struct mkx_dma_buffer {
+	uint32_t	id;
+	int		fd;
+	void		*va;		/* the mapping, size bytes */
+	size_t		size;
+	uint64_t	bus;
+};
+
+/* Open the DMA session for function pci ("00:03.0"). 0 or -errno with core's reason in why. */
+int	mkx_dma_open(struct mkx_dma *, const char *pci, char *why, size_t whylen);
+/* Allocate and map a buffer of at least size bytes. 0 or -errno with core's reason. */
+int	mkx_dma_alloc(struct mkx_dma *, size_t size, struct mkx_dma_buffer *, char *why, size_t whylen);
+/* The bus address of buffer id (Genode's dma_addr). 0 or -errno with why. */
+int	mkx_dma_addr(struct mkx_dma *, uint32_t id, uint64_t *bus, char *why, size_t whylen);
+/* Free by id (the mapping of b, if given, is removed first). 0 or -errno with why. */
+int	mkx_dma_free_id(struct mkx_dma *, uint32_t id, char *why, size_t whylen);
+int	mkx_dma_free(struct mkx_dma *, struct mkx_dma_buffer *, char *why, size_t whylen);
+void	mkx_dma_close(struct mkx_dma *);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * How core obtains DMA memory and makes a device reach it (docs/dma.md).
+ * Three mechanisms, one file each:
+ *
+ *  - memory: linux/dma_hugetlb.c: hugetlb memfds from a pool of huge
+ *    pages core reserves at start; the physical address from
+ *    /proc/self/pagemap (only core may read it), contiguity checked.
+ *  - IOMMU: linux/dma_vfio.c: the same memory mapped at an IOVA into the
+ *    VFIO container of the function's IOMMU group (shared with the IRQ
+ *    back end, linux/irq_vfio.c).
+ *  - device: linux/dma_bus_master.c: the bus master bit of the function's
+ *    command register (off before a buffer is freed).
+ *
+ * sim/dma_sim.c implements all three without hardware for host tests.
+ */
+#ifndef DMA_BACKEND_H
+#define DMA_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One buffer's memory, as the memory mechanism hands it out. */
+struct dma_mem {
+	int		fd;		/* the dataspace: a memfd of exactly this buffer */
+	size_t		size;		/* bytes of the fd (a huge-page multiple) */
+	uint64_t	phys;		/* physical address of byte 0; contiguous over size */
+	void		*map;		/* core's own mapping: keeps the pages in place */
+};
+
+struct dma_mem_ops {
+	const char	*name;
+	size_t		page_size;	/* the unit of allocation (2 MiB huge pages) */
+	/* At core's start: reserve pages (0: use what the kernel has). 0 or -errno with why. */
+	int	(*reserve)(unsigned long pages, char *why, size_t whylen);
+	/*
+	 * size bytes (rounded up to page_size), physically contiguous, the
+	 * last byte at or below limit. 0, or -errno with why: -ENOMEM no
+	 * pages left, -ERANGE none below limit, -EFBIG not contiguous.
+	 */
+	int	(*alloc)(size_t size, uint64_t limit, struct dma_mem *, char *why, size_t whylen);
+	void	(*free)(struct dma_mem *);
+	/* Pages still free in the pool (for messages), or -errno. */
+	long	(*pages_free)(void);
+};
+
+struct dma_iommu_ops {
+	const char	*name;
+	/* 1 if an IOMMU translates bdf's transactions (then buffers get IOVAs), else 0 with why. */
+	int	(*translated)(unsigned bdf, char *why, size_t whylen);
+	/* The function's IOMMU domain (VFIO container), held until domain_put. 0 or -errno with why. */
+	int	(*domain_get)(unsigned bdf, void **dom, char *why, size_t whylen);
+	void	(*domain_put)(void *dom);
+	/* Map m at iova for device reads and writes; 0 or -errno with why. */
+	int	(*map)(void *dom, const struct dma_mem *m, uint64_t iova, char *why, size_t whylen);
+	int	(*unmap)(void *dom, const struct dma_mem *m, uint64_t iova);
+};
+
+struct dma_device_ops {
+	const char	*name;
+	/* Vendor and device ID of bdf, or -ENOENT. */
+	int	(*identify)(unsigned bdf, unsigned *vendor, unsigned *device);
+	/* Set or clear bus master; returns the command register read back, or -errno. */
+	int	(*bus_master)(unsigned bdf, int on);
+};
+
+extern const struct dma_mem_ops dma_hugetlb, dma_mem_sim;
+extern const struct dma_iommu_ops dma_vfio, dma_iommu_sim;
+extern const struct dma_device_ops dma_bus_master, dma_device_sim;
+
+/* sim only, for tests: make bdf look IOMMU-translated (1) or not (0); the command register of bdf. */
+void	dma_sim_set_iommu(int on);
+int	dma_sim_command(unsigned bdf);
+/* sim only: the log of bus-master and free events ("M0 00:03.0", "F 3"), for ordering checks. */
+const char *dma_sim_events(void);
+void	dma_sim_reset(void);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * DMA memory on Linux: hugetlb memfds. core reserves huge pages at start
+ * (/proc/sys/vm/nr_hugepages, from <dma huge_pages=>); a buffer is a
+ * memfd of whole 2 MiB pages, faulted in by core's own mapping (the pages
+ * stay put: hugetlb pages are neither swapped nor migrated while mapped),
+ * zeroed by the kernel. Its physical address comes from
+ * /proc/self/pagemap, whose frame numbers only a CAP_SYS_ADMIN reader
+ * sees: core, never a component. A buffer of several pages must be
+ * physically contiguous, and below the device's DMA limit: core tries
+ * other pages of the pool while it holds the unsuitable ones, then gives
+ * up with the reason.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../dma_backend.h"
+#include "write_file.h"
+
+#define HUGE		(2ul << 20)
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+#define TRIES_MAX	16
+
+static long
+meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long v = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static int
+hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
+{
+	long size = meminfo("Hugepagesize"), total;
+	char n[32];
+	int err;
+
+	if (size != (long)(HUGE >> 10)) {
+		snprintf(why, whylen, "huge pages of %ld KiB here, core handles 2048 KiB", size);
+		return -ENOTSUP;
+	}
+	total = meminfo("HugePages_Total");
+	if (pages && total < (long)pages) {
+		snprintf(n, sizeof n, "%lu", pages);
+		if ((err = write_file(NR_HUGEPAGES, n))) {
+			snprintf(why, whylen, "cannot reserve %lu huge pages (%s: %s)", pages, NR_HUGEPAGES, strerror(-err));
+			return err;
+		}
+		total = meminfo("HugePages_Total");
+	}
+	if (total < (long)pages || total <= 0) {
+		snprintf(why, whylen, "%lu huge pages of 2 MiB asked for, the kernel reserved %ld (memory too "
+		    "fragmented or too small)", pages, total);
+		return total > 0 ? 0 : -ENOMEM;
+	}
+	snprintf(why, whylen, "%ld huge pages of 2 MiB reserved, %ld free", total, meminfo("HugePages_Free"));
+	return 0;
+}
+
+/* Physical address of the page mapped at va (core's mapping), or 0. */
+static uint64_t
+phys_of(int pagemap, const void *va)
+{
+	uint64_t e;
+	off_t at = (off_t)((uintptr_t)va / 4096) * 8;
+
+	if (pread(pagemap, &e, sizeof e, at) != sizeof e || !(e >> 63 & 1))
+		return 0;
+	return (e & ((1ull << 55) - 1)) * 4096;
+}
+
+/* One try: a fresh memfd of size bytes, mapped and faulted in by core. */
+static int
+take(size_t size, struct dma_mem *m, int pagemap, char *why, size_t whylen)
+{
+	int fd = memfd_create("mkx-dma", MFD_HUGETLB | MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
+
+	if (fd < 0)	/* kernels before 4.16 have no sealing for hugetlb */
+		fd = memfd_create("mkx-dma", MFD_HUGETLB | MFD_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "hugetlb memfd: %s", strerror(errno));
+		return -errno;
+	}
+	if (ftruncate(fd, (off_t)size)) {
+		err = -errno;
+		close(fd);
+		snprintf(why, whylen, "hugetlb memfd of %zu bytes: %s", size, strerror(-err));
+		return err;
+	}
+	/* The client must not shrink the buffer under the device (it may still write, it cannot free pages). */
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (m->map == MAP_FAILED) {
+		err = -errno;
+		close(fd);
+		snprintf(why, whylen, "%zu bytes of huge pages: %s (pool exhausted)", size, strerror(-err));
+		return err == -EINVAL || err == -EFAULT ? -ENOMEM : err;
+	}
+	/* MAP_POPULATE does not report a failed fault: touch each page, which the kernel zeroed. */
+	for (size_t off = 0; off < size; off += HUGE)
+		((volatile uint8_t *)m->map)[off] = 0;
+	m->fd = fd;
+	m->size = size;
+	m->phys = phys_of(pagemap, m->map);
+	return 0;
+}
+
+static void
+hugetlb_free(struct dma_mem *m)
+{
+	munmap(m->map, m->size);
+	close(m->fd);
+	m->fd = -1;
+	m->map = NULL;
+}
+
+/* 0 if m is contiguous and ends at or below limit, else -EFBIG / -ERANGE / -EIO with why. */
+static int
+suitable(const struct dma_mem *m, int pagemap, uint64_t limit, char *why, size_t whylen)
+{
+	if (!m->phys) {
+		snprintf(why, whylen, "core cannot read its physical address (/proc/self/pagemap)");
+		return -EIO;
+	}
+	for (size_t off = HUGE; off < m->size; off += HUGE)
+		if (phys_of(pagemap, (uint8_t *)m->map + off) != m->phys + off) {
+			snprintf(why, whylen, "%zu bytes: the kernel gave huge pages that are not physically contiguous",
+			    m->size);
+			return -EFBIG;
+		}
+	if (m->phys + m->size - 1 > limit) {
+		snprintf(why, whylen, "no huge pages below the DMA limit 0x%" PRIx64 " (got 0x%" PRIx64 ")", limit,
+		    m->phys);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/*
+ * Try up to TRIES_MAX times, holding the unsuitable buffers meanwhile so
+ * the kernel hands out other pages; then give them all back.
+ */
+static int
+hugetlb_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
+{
+	struct dma_mem held[TRIES_MAX];
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), err = 0;
+	unsigned n = 0;
+
+	if (pagemap < 0) {
+		snprintf(why, whylen, "/proc/self/pagemap: %s", strerror(errno));
+		return -errno;
+	}
+	size = (size + HUGE - 1) & ~(HUGE - 1);
+	while (n < TRIES_MAX) {
+		if ((err = take(size, m, pagemap, why, whylen)))
+			break;
+		if (!(err = suitable(m, pagemap, limit, why, whylen)))
+			break;
+		held[n++] = *m;
+	}
+	for (unsigned i = 0; i < n; i++)
+		hugetlb_free(&held[i]);
+	close(pagemap);
+	if (err && n && err == -ENOMEM)	/* the pool ran out while looking: say what was wrong with what it had */
+		snprintf(why, whylen, "%u tries: the huge pages left are above the DMA limit 0x%" PRIx64
+		    " or not contiguous for %zu bytes", n, limit, size);
+	return err && n && err == -ENOMEM ? -ERANGE : err;
+}
+
+static long
+hugetlb_pages_free(void)
+{
+	return meminfo("HugePages_Free");
+}
+
+const struct dma_mem_ops dma_hugetlb = {
+	.name = "hugetlb", .page_size = HUGE, .reserve = hugetlb_reserve, .alloc = hugetlb_alloc,
+	.free = hugetlb_free, .pages_free = hugetlb_pages_free,
+};

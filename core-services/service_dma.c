@@ -1,0 +1,379 @@
+/*
+ * core's DMA service: buffers a PCI function may reach by DMA, by policy
+ * (label and function, with the function's DMA limit), one session per
+ * function at a time (one IOMMU domain per session where an IOMMU
+ * translates the function). A buffer is huge-page memory (contiguous and
+ * below the DMA limit without an IOMMU; mapped at an IOVA below the limit
+ * with one), charged to the client's RAM quantum. The mechanisms are
+ * behind dma_backend.h; docs/dma.md.
+ *
+ * The device may master the bus while it has a DMA session: core sets
+ * bus master at open and clears it at close, and reads it back off
+ * before any buffer of the session is unmapped or freed (client death
+ * included). A single FREE while the session lives trusts the driver to
+ * have stopped the device using that buffer (Genode's contract); with an
+ * IOMMU the device loses the mapping before the memory is freed anyway.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/args.h>
+#include <mkx/dma.h>
+#include "core.h"
+#include "dma_backend.h"
+
+#define BUFFERS_MAX	64		/* per session */
+#define FREED_MAX	16		/* recently freed ids remembered per session (double free) */
+#define SESSIONS_MAX	16
+#define IOVA_START	0x200000ull	/* bus address 0 stays unmapped: a zeroed descriptor faults */
+
+struct dma_buffer {
+	uint32_t	id;
+	struct dma_mem	mem;
+	uint64_t	bus;		/* physical address or IOVA */
+	int		mapped;		/* in the IOMMU domain */
+};
+
+struct dma_session {
+	unsigned		bdf;
+	char			pci[16];
+	uint64_t		mask;
+	void			*domain;	/* IOMMU domain, or NULL: bus = physical */
+	struct child		*client;	/* pays (ram_charge) */
+	struct dma_buffer	buf[BUFFERS_MAX];
+	unsigned		nbuf;
+	uint32_t		freed[FREED_MAX];
+	unsigned		nfreed;
+	size_t			charged;
+	char			label[192];
+};
+
+static const struct dma_mem_ops *mem;
+static const struct dma_iommu_ops *iommu;
+static const struct dma_device_ops *device;
+static struct dma_session *active[SESSIONS_MAX];
+static uint32_t next_id = 1;
+
+int
+dma_select(const struct core_config *cfg)
+{
+	char why[256] = "";
+	int err;
+
+	if (!strcmp(cfg->dma_backend, "sim")) {
+		mem = &dma_mem_sim;
+		iommu = &dma_iommu_sim;
+		device = &dma_device_sim;
+	} else {
+		mem = &dma_hugetlb;
+		iommu = &dma_vfio;
+		device = &dma_bus_master;
+	}
+	if (!cfg->ndma && !cfg->dma_huge_pages)
+		return 0;
+	if ((err = mem->reserve(cfg->dma_huge_pages, why, sizeof why))) {
+		/* Not fatal: every DMA session will be refused with the reason. */
+		core_log("DMA: %s; DMA buffers will be refused", why);
+		mem = NULL;
+		return strcmp(cfg->dma_backend, "linux") ? 0 : err;
+	}
+	core_log("DMA: %s memory, %s", mem->name, why);
+	return 0;
+}
+
+static int
+policy_mask(const char *label, unsigned bdf, uint64_t *mask, char *why, size_t whylen)
+{
+	unsigned vendor = 0, device_id = 0;
+	int known = device->identify(bdf, &vendor, &device_id) == 0, any = 0;
+
+	for (unsigned i = 0; i < core_cfg->ndma; i++) {
+		const struct dma_policy *p = &core_cfg->dma[i];
+
+		if (!label_matches(p->label, p->label_prefix, label))
+			continue;
+		any = 1;
+		if (p->bdf >= 0 ? (unsigned)p->bdf == bdf : known && p->vendor == vendor && p->device == device_id) {
+			*mask = p->mask_bits >= 64 ? UINT64_MAX : (1ull << p->mask_bits) - 1;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "DMA for %02x:%02x.%u is outside the policy (%s)", bdf >> 8, (bdf >> 3) & 0x1f,
+	    bdf & 7, any ? "policies for this label name other functions" : "no DMA policy matches this label");
+	return -EPERM;
+}
+
+static int
+dma_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	char pci[16] = "";
+	struct dma_session *s;
+	unsigned bdf, slot = SESSIONS_MAX, v, d;
+	uint64_t mask;
+	int err, cmd;
+
+	if (!mem) {
+		snprintf(why, whylen, "core has no DMA memory here (see core's log at start)");
+		return -ENODEV;
+	}
+	if (mkx_arg_string(args, "pci", pci, sizeof pci) || parse_bdf(pci, &bdf)) {
+		snprintf(why, whylen, "DMA session needs pci=\"BB:DD.F\" (args \"%.100s\")", args);
+		return -EINVAL;
+	}
+	if (device->identify(bdf, &v, &d)) {
+		snprintf(why, whylen, "there is no PCI function %s", pci);
+		return -ENODEV;
+	}
+	if ((err = policy_mask(label, bdf, &mask, why, whylen)))
+		return err;
+	for (unsigned i = 0; i < SESSIONS_MAX; i++) {
+		if (active[i] && active[i]->bdf == bdf) {
+			snprintf(why, whylen, "the DMA session of %s is held by \"%s\"", pci, active[i]->label);
+			return -EBUSY;
+		}
+		if (!active[i] && slot == SESSIONS_MAX)
+			slot = i;
+	}
+	if (slot == SESSIONS_MAX) {
+		snprintf(why, whylen, "core serves %d DMA sessions at most", SESSIONS_MAX);
+		return -EAGAIN;
+	}
+	if (!(s = calloc(1, sizeof *s)))
+		return -ENOMEM;
+	s->bdf = bdf;
+	s->mask = mask;
+	s->client = client;
+	snprintf(s->pci, sizeof s->pci, "%s", pci);
+	snprintf(s->label, sizeof s->label, "%s", label);
+	if (iommu->translated(bdf, why, whylen) && (err = iommu->domain_get(bdf, &s->domain, why, whylen))) {
+		free(s);
+		return err;
+	}
+	cmd = device->bus_master(bdf, 1);
+	if (cmd < 0 || !(cmd & 4)) {
+		snprintf(why, whylen, "cannot set bus master of %s (%s)", pci, cmd < 0 ? strerror(-cmd) : "reads back off");
+		if (s->domain)
+			iommu->domain_put(s->domain);
+		free(s);
+		return cmd < 0 ? cmd : -EIO;
+	}
+	active[slot] = s;
+	core_log("DMA \"%s\": %s, %s, DMA mask 0x%" PRIx64 ", bus master on", label, pci,
+	    s->domain ? "IOVAs in its own IOMMU domain (VFIO container)" : "physical addresses (no IOMMU)", mask);
+	*state = s;
+	return 0;
+}
+
+/* A refusal with core's reason in the reply (the client library shows it). */
+static int
+refuse(struct mkx_reply *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf((char *)r->payload, 512, fmt, ap);
+	va_end(ap);
+	r->len = n < 0 ? 0 : (size_t)(n < 511 ? n : 511) + 1;
+	return err;
+}
+
+/* The lowest IOVA of size bytes (aligned to the page size) that no buffer of s uses; 0 if none below mask. */
+static uint64_t
+iova_find(const struct dma_session *s, size_t size)
+{
+	uint64_t at = IOVA_START;
+
+	for (unsigned i = 0; i < s->nbuf; i++) {
+		const struct dma_buffer *b = &s->buf[i];
+
+		if (at < b->bus + b->mem.size && b->bus < at + size) {
+			at = b->bus + b->mem.size;
+			i = (unsigned)-1;	/* start over: an earlier buffer may now overlap */
+		}
+	}
+	return at + size - 1 <= s->mask ? at : 0;
+}
+
+static int
+do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct mkx_dma_alloc_req rq;
+	struct mkx_dma_buffer_msg m;
+	struct dma_buffer *b;
+	size_t rounded;
+	char why[384] = "";
+	int err;
+
+	if (req->hdr.len != sizeof rq)
+		return refuse(r, -EINVAL, "DMA alloc: malformed request");
+	memcpy(&rq, req->payload, sizeof rq);
+	if (rq.size == 0)
+		return refuse(r, -EINVAL, "a DMA buffer of 0 bytes");
+	if (rq.cache > MKX_DMA_UNCACHED)
+		return refuse(r, -EINVAL, "cache attribute %u: 0 cached or 1 uncached", rq.cache);
+	if (s->nbuf == BUFFERS_MAX)
+		return refuse(r, -ENOSPC, "this session holds %d DMA buffers already", BUFFERS_MAX);
+	if (rq.size > (1ull << 40))
+		return refuse(r, -EDQUOT, "a DMA buffer of %" PRIu64 " bytes exceeds any RAM quantum", rq.size);
+	rounded = (rq.size + mem->page_size - 1) / mem->page_size * mem->page_size;
+	/* Charged what core pins: whole huge pages. */
+	if ((err = ram_charge(s->client, rounded, "a DMA buffer", why, sizeof why)))
+		return refuse(r, err, "%s (asked %" PRIu64 " bytes, %zu with huge pages of %zu)", why, rq.size,
+		    rounded, mem->page_size);
+	b = &s->buf[s->nbuf];
+	memset(b, 0, sizeof *b);
+	if (s->domain) {
+		if (!(b->bus = iova_find(s, rounded))) {
+			ram_uncharge(s->client, rounded);
+			return refuse(r, -ERANGE, "no IOVA range of %zu bytes left below the DMA mask 0x%" PRIx64,
+			    rounded, s->mask);
+		}
+		err = mem->alloc(rounded, UINT64_MAX, &b->mem, why, sizeof why);
+	} else
+		err = mem->alloc(rounded, s->mask, &b->mem, why, sizeof why);
+	if (err) {
+		ram_uncharge(s->client, rounded);
+		return refuse(r, err, "%s", why);
+	}
+	if (s->domain) {
+		if ((err = iommu->map(s->domain, &b->mem, b->bus, why, sizeof why))) {
+			mem->free(&b->mem);
+			ram_uncharge(s->client, rounded);
+			return refuse(r, err, "%s", why);
+		}
+		b->mapped = 1;
+	} else
+		b->bus = b->mem.phys;
+	/* Opening VFIO's device (IRQ session) may have cleared bus master since our open. */
+	device->bus_master(s->bdf, 1);
+	b->id = next_id++;
+	s->nbuf++;
+	s->charged += rounded;
+	m = (struct mkx_dma_buffer_msg){ .id = b->id, .flags = s->domain ? MKX_DMA_IOVA : 0,
+	    .size = b->mem.size, .bus = b->bus };
+	memcpy(r->payload, &m, sizeof m);
+	r->len = sizeof m;
+	r->fds[0] = b->mem.fd;	/* core keeps its fd until the buffer is freed */
+	r->nfds = 1;
+	return 0;
+}
+
+/* Buffer id of s, or NULL with the refusal in r (another session's, freed already, never). */
+static struct dma_buffer *
+find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int *err)
+{
+	uint32_t id;
+
+	if (req->hdr.len != sizeof id) {
+		*err = refuse(r, -EINVAL, "malformed request: a u32 buffer id");
+		return NULL;
+	}
+	memcpy(&id, req->payload, sizeof id);
+	for (unsigned i = 0; i < s->nbuf; i++)
+		if (s->buf[i].id == id)
+			return &s->buf[i];
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		for (unsigned j = 0; active[i] && active[i] != s && j < active[i]->nbuf; j++)
+			if (active[i]->buf[j].id == id) {
+				*err = refuse(r, -EPERM, "DMA buffer %u belongs to another session", id);
+				return NULL;
+			}
+	for (unsigned i = 0; i < FREED_MAX; i++)
+		if (s->freed[i] == id && id) {
+			*err = refuse(r, -ENOENT, "DMA buffer %u was freed already", id);
+			return NULL;
+		}
+	*err = refuse(r, -ENOENT, "no DMA buffer %u in this session", id);
+	return NULL;
+}
+
+/* Unmap (the device loses it), then free, then give the quantum back. */
+static void
+release(struct dma_session *s, struct dma_buffer *b)
+{
+	if (b->mapped)
+		iommu->unmap(s->domain, &b->mem, b->bus);
+	ram_uncharge(s->client, b->mem.size);
+	s->charged -= b->mem.size;
+	mem->free(&b->mem);
+}
+
+static int
+dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct dma_session *s = state;
+	struct mkx_dma_info_msg info;
+	struct dma_buffer *b;
+	int err = 0;
+
+	switch (req->hdr.op) {
+	case MKX_DMA_ALLOC:
+		return do_alloc(s, req, r);
+	case MKX_DMA_ADDR:
+		if (!(b = find(s, req, r, &err)))
+			return err;
+		memcpy(r->payload, &b->bus, sizeof b->bus);
+		r->len = sizeof b->bus;
+		return 0;
+	case MKX_DMA_FREE:
+		if (!(b = find(s, req, r, &err)))
+			return err;
+		s->freed[s->nfreed++ % FREED_MAX] = b->id;
+		release(s, b);
+		*b = s->buf[--s->nbuf];
+		return 0;
+	case MKX_DMA_INFO:
+		info = (struct mkx_dma_info_msg){ .mask = s->mask, .iommu = !!s->domain,
+		    .page_size = (uint32_t)mem->page_size };
+		memcpy(r->payload, &info, sizeof info);
+		r->len = sizeof info;
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/*
+ * The session ends (the client closed it or died): bus master off and
+ * read back off before any buffer is unmapped or freed. If it will not
+ * read back off, the buffers stay allocated (leaked, logged): the device
+ * might still write to them.
+ */
+static void
+dma_close(void *state)
+{
+	struct dma_session *s = state;
+	unsigned n = s->nbuf;
+	size_t bytes = s->charged;
+	int cmd = device->bus_master(s->bdf, 0);
+
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		if (active[i] == s)
+			active[i] = NULL;
+	if (cmd < 0 || (cmd & 4)) {
+		core_log("DMA \"%s\": %s: bus master does not read back off (%s); its %u buffer(s) are kept, "
+		    "not freed", s->label, s->pci, cmd < 0 ? strerror(-cmd) : "still set", n);
+		if (s->domain)
+			iommu->domain_put(s->domain);
+		free(s);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		release(s, &s->buf[i]);
+	if (s->domain)
+		iommu->domain_put(s->domain);
+	core_log("DMA \"%s\": %s: bus master off (command 0x%04x), then %u buffer(s) of %zu KiB freed",
+	    s->label, s->pci, (unsigned)cmd, n, bytes >> 10);
+	free(s);
+}
+
+const struct core_service service_dma = {
+	.name = "DMA", .open = dma_open, .call = dma_call, .close = dma_close,
+};

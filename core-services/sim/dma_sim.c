@@ -1,0 +1,230 @@
+/*
+ * DMA back ends without hardware, for host tests of service_dma.c. A
+ * made-up machine: a pool of "huge pages" (plain memfds) of which the
+ * first half lies below 256 MiB and the second above 4 GiB, so DMA masks
+ * can be tested; two functions, 00:03.0 (edu) and 00:02.0 (e1000e), with
+ * a command register each; an IOMMU that can be switched on. Every bus
+ * master change, map, unmap and free is appended to an event log, so
+ * tests can check the order (bus master off before any free).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../dma_backend.h"
+
+#define SIM_PAGE	(2u << 20)
+#define SIM_PAGES_MAX	16
+
+static int sim_iommu;
+static unsigned npages;
+static int page_used[SIM_PAGES_MAX];
+static unsigned cmd[2] = { 0x0003, 0x0007 };	/* 00:03.0, 00:02.0 (firmware left bus master on) */
+static char events[4096];
+static int domain_token;
+
+static void
+event(const char *fmt, unsigned a, unsigned b)
+{
+	size_t n = strlen(events);
+
+	if (n + 32 < sizeof events)
+		snprintf(events + n, sizeof events - n, fmt, a, b);
+}
+
+const char *
+dma_sim_events(void)
+{
+	return events;
+}
+
+void
+dma_sim_reset(void)
+{
+	events[0] = 0;
+	memset(page_used, 0, sizeof page_used);
+	cmd[0] = 0x0003;
+	cmd[1] = 0x0007;
+	sim_iommu = 0;
+}
+
+void
+dma_sim_set_iommu(int on)
+{
+	sim_iommu = on;
+}
+
+static uint64_t
+page_phys(unsigned i)
+{
+	return i < SIM_PAGES_MAX / 2 ? 0x01000000ull + (uint64_t)i * SIM_PAGE
+	    : 0x100000000ull + (uint64_t)(i - SIM_PAGES_MAX / 2) * SIM_PAGE;
+}
+
+static int
+sim_reserve(unsigned long pages, char *why, size_t whylen)
+{
+	npages = pages > SIM_PAGES_MAX ? SIM_PAGES_MAX : (unsigned)pages;
+	snprintf(why, whylen, "%u simulated huge pages", npages);
+	return 0;
+}
+
+/* Pages [first, first+n) are in the pool order: contiguous physically only within a half. */
+static int
+sim_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
+{
+	unsigned n = (unsigned)((size + SIM_PAGE - 1) / SIM_PAGE), nfree = 0, below = 0;
+
+	for (unsigned i = 0; i < npages; i++)
+		if (!page_used[i]) {
+			nfree++;
+			below += page_phys(i) + SIM_PAGE - 1 <= limit;
+		}
+	for (unsigned first = 0; first + n <= npages; first++) {
+		unsigned i;
+
+		for (i = first; i < first + n; i++)
+			if (page_used[i] || page_phys(i) != page_phys(first) + (uint64_t)(i - first) * SIM_PAGE ||
+			    page_phys(i) + SIM_PAGE - 1 > limit)
+				break;
+		if (i < first + n)
+			continue;
+		m->fd = memfd_create("dma-sim", MFD_CLOEXEC);
+		if (m->fd < 0 || ftruncate(m->fd, (off_t)n * SIM_PAGE)) {
+			snprintf(why, whylen, "memfd: %s", strerror(errno));
+			if (m->fd >= 0)
+				close(m->fd);
+			return -ENOMEM;
+		}
+		for (i = first; i < first + n; i++)
+			page_used[i] = 1;
+		m->size = (size_t)n * SIM_PAGE;
+		m->phys = page_phys(first);
+		m->map = NULL;
+		event("A%u@%u ", n, first);
+		return 0;
+	}
+	if (nfree < n) {
+		snprintf(why, whylen, "%u huge page(s) needed, %u free in the pool", n, nfree);
+		return -ENOMEM;
+	}
+	if (below < n) {
+		snprintf(why, whylen, "%u huge page(s) needed below the DMA limit 0x%llx, %u free there", n,
+		    (unsigned long long)limit, below);
+		return -ERANGE;
+	}
+	snprintf(why, whylen, "%u free huge pages, but not %u physically contiguous ones", nfree, n);
+	return -EFBIG;
+}
+
+static void
+sim_free(struct dma_mem *m)
+{
+	for (unsigned i = 0; i < npages; i++)
+		if (page_phys(i) >= m->phys && page_phys(i) < m->phys + m->size)
+			page_used[i] = 0;
+	close(m->fd);
+	event("F%u@%u ", (unsigned)(m->size / SIM_PAGE), (unsigned)((m->phys & 0xffffffffu) >> 21));
+	m->fd = -1;
+}
+
+static long
+sim_pages_free(void)
+{
+	long n = 0;
+
+	for (unsigned i = 0; i < npages; i++)
+		n += !page_used[i];
+	return n;
+}
+
+const struct dma_mem_ops dma_mem_sim = {
+	.name = "sim", .page_size = SIM_PAGE, .reserve = sim_reserve, .alloc = sim_alloc, .free = sim_free,
+	.pages_free = sim_pages_free,
+};
+
+static int
+sim_translated(unsigned bdf, char *why, size_t whylen)
+{
+	(void)bdf;
+	snprintf(why, whylen, sim_iommu ? "simulated IOMMU" : "no simulated IOMMU");
+	return sim_iommu;
+}
+
+static int
+sim_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
+{
+	(void)bdf, (void)why, (void)whylen;
+	*dom = &domain_token;
+	return 0;
+}
+
+static void
+sim_domain_put(void *dom)
+{
+	(void)dom;
+}
+
+static int
+sim_map(void *dom, const struct dma_mem *m, uint64_t iova, char *why, size_t whylen)
+{
+	(void)dom, (void)m, (void)why, (void)whylen;
+	event("I%x ", (unsigned)(iova >> 21), 0);
+	return 0;
+}
+
+static int
+sim_unmap(void *dom, const struct dma_mem *m, uint64_t iova)
+{
+	(void)dom, (void)m;
+	event("U%x ", (unsigned)(iova >> 21), 0);
+	return 0;
+}
+
+const struct dma_iommu_ops dma_iommu_sim = {
+	.name = "sim", .translated = sim_translated, .domain_get = sim_domain_get, .domain_put = sim_domain_put,
+	.map = sim_map, .unmap = sim_unmap,
+};
+
+static int
+sim_slot(unsigned bdf)
+{
+	return bdf == 0x18 ? 0 : bdf == 0x10 ? 1 : -1;
+}
+
+static int
+sim_identify(unsigned bdf, unsigned *vendor, unsigned *device)
+{
+	switch (sim_slot(bdf)) {
+	case 0: *vendor = 0x1234; *device = 0x11e8; return 0;
+	case 1: *vendor = 0x8086; *device = 0x10d3; return 0;
+	default: return -ENOENT;
+	}
+}
+
+static int
+sim_bus_master(unsigned bdf, int on)
+{
+	int s = sim_slot(bdf);
+
+	if (s < 0)
+		return -ENOENT;
+	cmd[s] = on ? cmd[s] | 4 : cmd[s] & ~4u;
+	event("M%u:%x ", (unsigned)on, bdf);
+	return (int)cmd[s];
+}
+
+int
+dma_sim_command(unsigned bdf)
+{
+	int s = sim_slot(bdf);
+
+	return s < 0 ? -ENOENT : (int)cmd[s];
+}
+
+const struct dma_device_ops dma_device_sim = {
+	.name = "sim", .identify = sim_identify, .bus_master = sim_bus_master,
+};

@@ -1,0 +1,263 @@
+/*
+ * DMA session logic (service_dma.c) on the sim back ends: policy and one
+ * session per function, buffers and their bus addresses (physical and
+ * contiguous below the DMA mask without an IOMMU, IOVAs below it with
+ * one), the RAM quantum, and each bad request refused with a reason that
+ * names it, without disturbing the session: size 0, beyond the quantum,
+ * above the DMA mask, another session's buffer, a double free. At the
+ * end of a session (a client's death included), bus master goes off
+ * before any buffer is unmapped or freed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mkx/dma.h>
+#include "../../core-services/core.h"
+#include "../../core-services/dma_backend.h"
+#include "harness.h"
+
+#define MiB (1ul << 20)
+
+static struct core_config cfg;
+static char err[1024];
+static struct start_cfg cfg_a = { .name = "a", .ram_quota = 16 * MiB }, cfg_b = { .name = "b", .ram_quota = 16 * MiB };
+static struct child ca = { .cfg = &cfg_a, .ram_left = 16 * MiB }, cb = { .cfg = &cfg_b, .ram_left = 16 * MiB };
+static struct mkx_msg m;
+static struct mkx_reply r;
+
+static void
+setup(int iommu)
+{
+	static const char xml[] =
+	    "<config>\n<dma backend=\"sim\" huge_pages=\"16\">\n"
+	    "<policy label=\"edu\" pci=\"00:03.0\" dma_mask_bits=\"28\"/>\n"
+	    "<policy label=\"nic\" vendor_id=\"0x8086\" device_id=\"0x10d3\"/>\n"
+	    "</dma>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
+
+	core_cfg = &cfg;
+	if (config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err))
+		harness_fail(__FILE__, __LINE__, "config: %s", err);
+	CHECK_INT(cfg.dma_huge_pages, 16);
+	dma_sim_reset();
+	dma_sim_set_iommu(iommu);
+	CHECK_INT(dma_select(&cfg), 0);
+}
+
+static void *
+open_dma(struct child *c, const char *label, const char *pci, int expect, char *why, size_t whylen)
+{
+	char args[64];
+	void *st = NULL;
+
+	snprintf(args, sizeof args, "pci=\"%s\"", pci);
+	why[0] = 0;
+	CHECK_INT(service_dma.open(c, label, args, &st, why, whylen), expect);
+	return st;
+}
+
+/* One op; the reply in r (reason text on refusal). */
+static int
+op(void *st, uint16_t code, const void *in, size_t len)
+{
+	memset(&m, 0, sizeof m);
+	memset(&r, 0, sizeof r);
+	m.hdr.op = code;
+	m.hdr.len = (uint32_t)len;
+	memcpy(m.payload, in, len);
+	return service_dma.call(st, &m, &r);
+}
+
+static int
+alloc(void *st, uint64_t size, struct mkx_dma_buffer_msg *out)
+{
+	struct mkx_dma_alloc_req rq = { .size = size };
+	int rc = op(st, MKX_DMA_ALLOC, &rq, sizeof rq);
+
+	if (!rc) {
+		CHECK_INT(r.len, sizeof *out);
+		CHECK_INT(r.nfds, 1);
+		memcpy(out, r.payload, sizeof *out);
+	}
+	return rc;
+}
+
+static const char *
+reason(void)
+{
+	return (const char *)r.payload;
+}
+
+TEST(dma_policy_and_one_session_per_function)
+{
+	char why[512];
+	void *a, *b;
+
+	setup(0);
+	a = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	open_dma(&cb, "edu", "00:03.0", -EBUSY, why, sizeof why);
+	CHECK_STR_HAS(why, "held by \"edu\"");
+	open_dma(&cb, "edu", "00:02.0", -EPERM, why, sizeof why);
+	CHECK_STR_HAS(why, "outside the policy");
+	open_dma(&cb, "stranger", "00:02.0", -EPERM, why, sizeof why);
+	CHECK_STR_HAS(why, "no DMA policy matches this label");
+	open_dma(&cb, "nic", "00:1f.0", -ENODEV, why, sizeof why);
+	CHECK_STR_HAS(why, "no PCI function 00:1f.0");
+	CHECK_INT(service_dma.open(&cb, "nic", "size=1", &b, why, sizeof why), -EINVAL);
+	b = open_dma(&cb, "nic", "00:02.0", 0, why, sizeof why);	/* by vendor/device */
+	CHECK(dma_sim_command(0x18) & 4);	/* bus master on for a function with a session */
+	service_dma.close(a);
+	service_dma.close(b);
+	CHECK(!(dma_sim_command(0x18) & 4));
+}
+
+TEST(dma_buffer_without_iommu_is_physical_contiguous_and_below_the_mask)
+{
+	struct mkx_dma_buffer_msg b1, b2;
+	struct mkx_dma_info_msg info;
+	char why[512];
+	struct stat st;
+	void *s, *map;
+
+	setup(0);
+	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	CHECK_INT(op(s, MKX_DMA_INFO, NULL, 0), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.mask, (1u << 28) - 1);
+	CHECK_INT(info.iommu, 0);
+	CHECK_INT(alloc(s, 4096, &b1), 0);
+	CHECK_INT(b1.size, 2 * MiB);
+	CHECK_INT(b1.flags, 0);
+	CHECK(b1.bus + b1.size - 1 <= (1u << 28) - 1);
+	/* The dataspace is exactly the buffer, and the client can map and write it. */
+	CHECK_INT(fstat(r.fds[0], &st), 0);
+	CHECK_INT(st.st_size, 2 * MiB);
+	map = mmap(NULL, b1.size, PROT_READ | PROT_WRITE, MAP_SHARED, r.fds[0], 0);
+	CHECK(map != MAP_FAILED);
+	memset(map, 0xa5, 4096);
+	munmap(map, b1.size);
+	CHECK_INT(alloc(s, 3 * MiB, &b2), 0);	/* two pages, contiguous */
+	CHECK_INT(b2.size, 4 * MiB);
+	CHECK(b2.bus != b1.bus && b2.bus + b2.size - 1 <= (1u << 28) - 1);
+	CHECK_INT(ca.ram_left, 10 * MiB);	/* 16 MiB - 3 huge pages, charged whole */
+	CHECK_INT(op(s, MKX_DMA_ADDR, &b2.id, sizeof b2.id), 0);
+	CHECK_INT(*(uint64_t *)r.payload, b2.bus);
+	CHECK_INT(op(s, MKX_DMA_FREE, &b1.id, sizeof b1.id), 0);
+	CHECK_INT(ca.ram_left, 12 * MiB);
+	service_dma.close(s);
+	CHECK_INT(ca.ram_left, 16 * MiB);
+}
+
+TEST(dma_bad_requests_are_refused_clearly_and_disturb_nothing)
+{
+	struct mkx_dma_buffer_msg b1, other, again;
+	uint32_t never = 999999;
+	char why[512];
+	void *s, *t;
+
+	setup(0);
+	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	t = open_dma(&cb, "nic", "00:02.0", 0, why, sizeof why);
+	CHECK_INT(alloc(s, 4096, &b1), 0);
+	CHECK_INT(alloc(t, 4096, &other), 0);
+
+	CHECK_INT(alloc(s, 0, &again), -EINVAL);
+	CHECK_STR_HAS(reason(), "a DMA buffer of 0 bytes");
+	CHECK_INT(alloc(s, 17 * MiB, &again), -EDQUOT);
+	CHECK_STR_HAS(reason(), "exceeds the");
+	CHECK_STR_HAS(reason(), "RAM quantum");
+	CHECK_INT(alloc(s, 1ull << 50, &again), -EDQUOT);
+	CHECK_INT(op(s, MKX_DMA_ADDR, &other.id, sizeof other.id), -EPERM);
+	CHECK_STR_HAS(reason(), "belongs to another session");
+	CHECK_INT(op(s, MKX_DMA_FREE, &other.id, sizeof other.id), -EPERM);
+	CHECK_INT(op(s, MKX_DMA_ADDR, &never, sizeof never), -ENOENT);
+	CHECK_STR_HAS(reason(), "no DMA buffer 999999");
+	CHECK_INT(op(s, MKX_DMA_FREE, &b1.id, sizeof b1.id), 0);
+	CHECK_INT(op(s, MKX_DMA_FREE, &b1.id, sizeof b1.id), -ENOENT);
+	CHECK_STR_HAS(reason(), "was freed already");
+	CHECK_INT(op(s, MKX_DMA_ADDR, &b1.id, sizeof b1.id), -ENOENT);
+	CHECK_INT(op(s, MKX_DMA_ALLOC, "x", 1), -EINVAL);
+	CHECK_INT(op(s, 0x1ff, NULL, 0), -ENOSYS);
+
+	/* Nothing else disturbed: the other session's buffer is still there, this session still allocates. */
+	CHECK_INT(op(t, MKX_DMA_ADDR, &other.id, sizeof other.id), 0);
+	CHECK_INT(*(uint64_t *)r.payload, other.bus);
+	CHECK_INT(alloc(s, 4096, &again), 0);
+	CHECK_INT(ca.ram_left, 14 * MiB);
+	service_dma.close(s);
+	service_dma.close(t);
+	CHECK_INT(ca.ram_left, 16 * MiB);
+	CHECK_INT(cb.ram_left, 16 * MiB);
+}
+
+/* The sim's pool: 8 pages below 256 MiB, 8 above 4 GiB. A 28-bit device gets only the low ones. */
+TEST(dma_above_the_mask_is_refused_not_handed_out)
+{
+	struct mkx_dma_buffer_msg b[8], x;
+	char why[512];
+	void *s, *t;
+
+	setup(0);
+	cfg_a.ram_quota = ca.ram_left = 64 * MiB;
+	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	for (int i = 0; i < 8; i++)
+		CHECK_INT(alloc(s, 4096, &b[i]), 0);
+	CHECK_INT(alloc(s, 4096, &x), -ERANGE);
+	CHECK_STR_HAS(reason(), "below the DMA limit 0xfffffff");
+	/* A 64-bit device still gets the pages above 4 GiB. */
+	t = open_dma(&cb, "nic", "00:02.0", 0, why, sizeof why);
+	CHECK_INT(alloc(t, 4096, &x), 0);
+	CHECK(x.bus >= 0x100000000ull);
+	service_dma.close(s);
+	service_dma.close(t);
+	cfg_a.ram_quota = ca.ram_left = 16 * MiB;
+}
+
+TEST(dma_with_iommu_gives_iovas_below_the_mask_in_the_session_domain)
+{
+	struct mkx_dma_buffer_msg b1, b2, b3;
+	char why[512];
+	void *s;
+
+	setup(1);
+	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	CHECK_INT(alloc(s, 4096, &b1), 0);
+	CHECK_INT(b1.flags, MKX_DMA_IOVA);
+	CHECK_INT(b1.bus, 0x200000);	/* IOVA 0 is never mapped */
+	CHECK_INT(alloc(s, 4 * MiB, &b2), 0);
+	CHECK_INT(b2.bus, 0x400000);
+	CHECK_INT(op(s, MKX_DMA_FREE, &b1.id, sizeof b1.id), 0);
+	CHECK_INT(alloc(s, 2 * MiB, &b3), 0);
+	CHECK_INT(b3.bus, 0x200000);	/* the hole is reused */
+	CHECK_STR_HAS(dma_sim_events(), "I1 ");
+	CHECK_STR_HAS(dma_sim_events(), "U1 ");
+	service_dma.close(s);
+}
+
+/* The client dies holding buffers: bus master off (read back) before the first unmap and free. */
+TEST(dma_session_end_turns_bus_master_off_before_any_free)
+{
+	struct mkx_dma_buffer_msg b;
+	const char *ev, *off;
+	char why[512];
+	void *s;
+
+	setup(1);
+	s = open_dma(&ca, "nic", "00:02.0", 0, why, sizeof why);
+	CHECK_INT(alloc(s, 4096, &b), 0);
+	CHECK_INT(alloc(s, 4096, &b), 0);
+	dma_sim_reset();
+	dma_sim_set_iommu(1);
+	service_dma.close(s);
+	ev = dma_sim_events();
+	off = strstr(ev, "M0:10 ");
+	CHECK(off != NULL);
+	CHECK(off == ev);	/* the very first event */
+	CHECK(strstr(ev, "U") > off && strstr(ev, "F") > off);
+	CHECK(!(dma_sim_command(0x10) & 4));
+	CHECK_INT(ca.ram_left, 16 * MiB);
+}
