@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/irq.h>
@@ -82,25 +83,17 @@ mkx_irq_open_args(struct mkx_irq *irq, const char *args, enum mkx_irq_ack_mode m
 	return 0;
 }
 
-int
-mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
+/* Consume what the fd holds: how many interrupts (>= 1), 0 if nothing after all, or -errno. */
+static int
+consume(struct mkx_irq *irq)
 {
-	struct pollfd p = { .fd = irq->fd, .events = POLLIN };
 	uint64_t n;
-	int rc;
 
-	do
-		rc = poll(&p, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
-		return -errno;
-	if (rc == 0)
-		return 0;
 	if (irq->direct && irq->format == MKX_IRQ_FD_UIO_COUNT) {
 		uint32_t count, seen;
 
 		if (read(irq->fd, &count, sizeof count) != sizeof count)
-			return -errno;
+			return errno == EAGAIN ? 0 : -errno;
 		seen = count - irq->last;
 		irq->last = count;
 		return seen ? (int)seen : 1;
@@ -110,6 +103,54 @@ mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
 	return (int)n;
 }
 
+static double
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * A legacy line delivers at most once per ack (Genode's semantics). The
+ * kernel keeps that for VFIO; on a shared line uio_pci_generic does not:
+ * while our device still asserts its masked INTx, every interrupt of
+ * another function on the line also counts as ours (the handler sees our
+ * status bit set). Drivers ack the device before the line, so counts
+ * that arrive between a delivery and the ack are such echoes: dropped.
+ */
+int
+mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
+{
+	struct pollfd p = { .fd = irq->fd, .events = POLLIN };
+	double end = now_ms() + timeout_ms;
+	int rc, legacy = !(irq->info.flags & MKX_IRQ_INFO_NO_ACK) && irq->info.type == 0;
+
+	for (;;) {
+		int left = timeout_ms < 0 ? -1 : (int)(end - now_ms() + 0.999);
+
+		if (timeout_ms >= 0 && left < 0)
+			left = 0;
+		do
+			rc = poll(&p, 1, left);
+		while (rc < 0 && errno == EINTR);
+		if (rc <= 0)
+			return rc < 0 ? -errno : 0;
+		if ((rc = consume(irq)) <= 0)
+			return rc;
+		if (!legacy)
+			return rc;
+		if (!irq->unacked) {
+			irq->unacked = 1;
+			return 1;
+		}
+		irq->echoes += (unsigned)rc;	/* not ours: see above */
+		if (timeout_ms >= 0 && now_ms() >= end)
+			return 0;
+	}
+}
+
 int
 mkx_irq_ack(struct mkx_irq *irq)
 {
@@ -117,6 +158,7 @@ mkx_irq_ack(struct mkx_irq *irq)
 
 	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
 		return 0;
+	irq->unacked = 0;
 	if (irq->ack_fd >= 0) {
 		uint64_t one = 1;
 

@@ -12,6 +12,9 @@
  *           name="genode|pci" ecam="0xb0000000" pci="00:03.0" probe="00:02.0">
  *     <refuse args="irq_type=1, bdf=0x10"/>   session args that must be refused
  *   </config>
+ * stall_ms: first raise one interrupt and leave it unacked (device and
+ * line) that long: on a shared line the other functions' drivers must go
+ * on meanwhile.
  * name="genode" opens with Genode's args (device_config_phys from ecam=,
  * or bdf=), otherwise pci="BB:DD.F". probe: a function whose interrupt
  * the policy does not grant (must be denied). pci: which edu (default: the
@@ -113,7 +116,7 @@ main(void)
 	struct mkx_irq irq;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0;
+	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0, stall_ms = 0;
 	char why[512], probe[16] = "", args[160], pci[16] = "";
 	const char *ack = "auto", *naming = "pci";
 	double t0, total = 0;
@@ -133,6 +136,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "irq_type", 0, &type);
 		mkx_xml_attr_ulong(cfg, "ecam", 0, &ecam);
 		mkx_xml_attr_ulong(cfg, "index", 0, &index);
+		mkx_xml_attr_ulong(cfg, "stall_ms", 0, &stall_ms);
 		if (mkx_xml_attr(cfg, "ack"))
 			ack = mkx_xml_attr(cfg, "ack");
 		if (mkx_xml_attr(cfg, "name"))
@@ -189,6 +193,23 @@ main(void)
 		mkx_error("MSI session without an MSI message in INFO");
 		mkx_exit(1);
 	}
+	if (stall_ms) {
+		int n;
+
+		mkx_mmio_write32(&bar, EDU_IRQ_RAISE, 0x20000000);
+		if ((n = mkx_irq_wait(&irq, (int)timeout_ms)) != 1) {
+			mkx_error("the stalling interrupt: %d deliveries, expected 1", n);
+			mkx_exit(1);
+		}
+		mkx_log("edu %s: interrupt received, left unacked (device and line) for %lu ms", d.name, stall_ms);
+		if ((n = mkx_irq_wait(&irq, (int)stall_ms)) != 0) {
+			mkx_error("the unacked interrupt was delivered again (%d)", n);
+			mkx_exit(1);
+		}
+		mkx_mmio_write32(&bar, EDU_IRQ_ACK, mkx_mmio_read32(&bar, EDU_IRQ_STATUS));
+		mkx_irq_ack(&irq);
+		mkx_log("edu %s: stall over, acked", d.name);
+	}
 	for (unsigned long i = 0; i < count; i++) {
 		uint32_t status;
 		int n;
@@ -219,6 +240,8 @@ main(void)
 	    total / count * 1e6);
 	mkx_log("edu: %s: %lu raised, %lu delivered, each once; ack %s", type_names[type], count, delivered,
 	    mkx_irq_ack_path(&irq));
+	if (irq.echoes)
+		mkx_log("edu: %u wake-ups by other functions on the shared line while unacked, dropped", irq.echoes);
 	mkx_log("bench: irq session %s ack %s %.1f us", type_names[type], mkx_irq_ack_path(&irq), total / count * 1e6);
 	mkx_log("bench: irq session %.1f us", total / count * 1e6);
 	mkx_io_mem_close(&bar);

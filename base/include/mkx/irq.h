@@ -63,6 +63,8 @@ struct mkx_irq {
 	int			ack_fd;	/* -1: ack by RPC */
 	unsigned		ack_how;
 	struct mkx_irq_info_msg	info;
+	int			unacked;	/* legacy: delivered, not yet acked */
+	unsigned		echoes;		/* legacy: counts dropped while unacked (shared UIO line) */
 };
 
 /* Open the IRQ session of function pci ("00:03.0"), INTx. 0 or -errno with why. */
@@ -77,7 +79,8 @@ int	mkx_irq_open_args(struct mkx_irq *, const char *args, enum mkx_irq_ack_mode 
 
 /*
  * Wait up to timeout_ms (-1: forever) for interrupts. Returns how many
- * arrived since the last wait (>= 1), 0 on timeout, or -errno.
+ * arrived since the last wait (>= 1), 0 on timeout, or -errno. A legacy
+ * line returns 1 at most once per ack.
  */
 int	mkx_irq_wait(struct mkx_irq *, int timeout_ms);
 
