@@ -81,3 +81,17 @@ printf '<config>\n<report_rom>\n<policy label="x -> platform_info" report="forge
 "$B/bin/core" --check --config "$T/bad.xml" --bin-dir "$B/bin" > "$T/out" 2>&1; rc=$?
 if [ $rc = 2 ] && has 'bad.xml:3: <report_rom> <policy label="x -> platform_info">: "platform_info" is core'"'"'s own ROM'; then pass $t
 else fail $t "rc=$rc"; fi
+
+t=report_update_signalled_to_routed_reader
+cat > "$T/upd.xml" <<'X'
+<config>
+  <report_rom> <policy label="watcher -> acpi" report="good -> acpi"/> </report_rom>
+  <default-route> <any-service> <parent/> </any-service> </default-route>
+  <start name="good"> <binary name="rom_reporter"/> <config report="acpi" routing="1" again_ms="1500"/> </start>
+  <start name="watcher"> <binary name="rom_reader"/> <config rom="acpi" element="routing" updates="1" wait_ms="10000"/> </start>
+</config>
+X
+run "$T/upd.xml"
+if [ $rc = 0 ] && has '[init -> watcher] ROM "acpi": ' && has '1 <routing> elements' &&
+   has '2 <routing> elements (updated)'; then pass $t
+else fail $t "rc=$rc: the reader was not signalled the report's new version"; fi
