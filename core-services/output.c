@@ -66,6 +66,9 @@ utf8_printable(const unsigned char *p, size_t left)
 	for (size_t i = 2; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
+	/* U+2028, U+2029 end a line for some readers (Python's splitlines): escaped too. */
+	if (c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+		return 0;
 	return n;
 }
 

@@ -22,8 +22,8 @@ struct child;
 /*
  * Escape len bytes of client text into dst (NUL-terminated, at most cap
  * bytes with the NUL). Printable ASCII, tab and valid UTF-8 outside
- * U+0080..U+009F pass; every other byte (C0, DEL, C1, invalid UTF-8)
- * becomes "\xNN". Returns the length written; text that does not fit
+ * U+0080..U+009F, U+2028 and U+2029 pass; every other byte (C0, DEL, C1,
+ * line separators, invalid UTF-8) becomes "\xNN". Returns the length written; text that does not fit
  * ends in "...".
  */
 size_t	out_escape(char *dst, size_t cap, const char *src, size_t len);

@@ -42,6 +42,8 @@ TEST(console_escape_controls_c1_and_invalid_utf8)
 	ESC_IS("too big \xf4\x90\x80\x80 \xf5\x80", "too big \\xf4\\x90\\x80\\x80 \\xf5\\x80");
 	ESC_IS("cut \xe2\x82", "cut \\xe2\\x82");
 	ESC_IS("stray \x80\xbf", "stray \\x80\\xbf");
+	ESC_IS("line separators \xe2\x80\xa8 \xe2\x80\xa9 \xe2\x80\xaa",
+	    "line separators \\xe2\\x80\\xa8 \\xe2\\x80\\xa9 \xe2\x80\xaa");
 }
 
 TEST(console_escape_says_when_cut)
