@@ -16,9 +16,13 @@
 #include <sys/ioctl.h>
 #include <linux/vfio.h>
 
+#include <libgen.h>
+#include <unistd.h>
+
 #include "../dma_backend.h"
 #include "../irq_backend.h"
 #include "vfio_group.h"
+#include "write_file.h"
 
 struct vfio_domain {
 	struct vfio_group	*group;		/* vfio_group.c's, shared with IRQ sessions */
@@ -31,6 +35,38 @@ vfio_translated(unsigned bdf, char *why, size_t whylen)
 	return irq_vfio.available(bdf, why, whylen);
 }
 
+/*
+ * The group's device node (/dev/vfio/N) exists only while a function of
+ * it is bound to vfio-pci: bind it as the IRQ back end does, unless it is
+ * already. It stays bound after the session (unbinding while an IRQ
+ * session holds the VFIO device would wait for that session in the
+ * kernel); vfio-pci keeps Linux's own drivers off it meanwhile.
+ */
+static int
+bind_vfio_pci(unsigned bdf, char *why, size_t whylen)
+{
+	char name[24], path[128], drv[256];
+	ssize_t n;
+	int err;
+
+	snprintf(name, sizeof name, "0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/driver", name);
+	n = readlink(path, drv, sizeof drv - 1);
+	drv[n > 0 ? n : 0] = 0;
+	if (n > 0 && !strcmp(basename(drv), "vfio-pci"))
+		return 0;
+	if (n > 0) {
+		snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/driver/unbind", name);
+		write_file(path, name);
+	}
+	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/driver_override", name);
+	if ((err = write_file(path, "vfio-pci")) || (err = write_file("/sys/bus/pci/drivers_probe", name))) {
+		snprintf(why, whylen, "binding %s to vfio-pci failed (%s)", name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 static int
 vfio_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
 {
@@ -39,6 +75,10 @@ vfio_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
 
 	if (!d)
 		return -ENOMEM;
+	if ((err = bind_vfio_pci(bdf, why, whylen))) {
+		free(d);
+		return err;
+	}
 	if ((err = vfio_iommu_group(bdf)) < 0 || !(d->group = vfio_group_get(err, why, whylen))) {
 		if (err < 0)
 			snprintf(why, whylen, "no IOMMU group for this function");

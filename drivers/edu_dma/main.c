@@ -1,0 +1,257 @@
+/*
+ * edu_dma: the DMA test driver for QEMU's edu device (1234:11e8; QEMU
+ * docs/specs/edu.rst). It takes two DMA buffers from core's DMA session
+ * and, for each of several known patterns, has the device copy 4 KiB
+ * RAM -> its internal buffer (device address 0x40000) -> RAM, then checks
+ * the copy byte by byte. Bus addresses are what core hands out: physical
+ * without an IOMMU, IOVAs with one; the driver does not care which.
+ *
+ * Under an IOMMU (fault="yes") it also points the engine at an IOVA
+ * nobody mapped, both ways: the write must not land in any of its
+ * buffers, and the read must not deliver its memory to the device; the
+ * kernel logs the IOMMU's fault (the scenario matches that line).
+ *
+ * Then bad requests on the DMA session, each to be refused: size 0, more
+ * than the RAM quantum, an id never handed out, a double free.
+ *
+ * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000"/>
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/devices.h>
+#include <mkx/dma.h>
+#include <mkx/env.h>
+#include <mkx/io_mem.h>
+#include <mkx/log.h>
+#include <mkx/rom.h>
+#include "regs.h"
+
+/*
+ * Bytes per transfer: the engine's buffer is 4 KiB, but QEMU 7.2's range
+ * check refuses (aborts QEMU on) a transfer that ends exactly at its end.
+ */
+#define LEN		4088u
+
+static struct mkx_io_mem bar;
+
+/* Start a transfer and poll until the engine is done (each takes ~100 ms in QEMU). 0 or -ETIMEDOUT. */
+static int
+transfer(uint64_t src, uint64_t dst, uint32_t cmd)
+{
+	mkx_mmio_write32(&bar, EDU_DMA_SRC, (uint32_t)src);
+	mkx_mmio_write32(&bar, EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
+	mkx_mmio_write32(&bar, EDU_DMA_DST, (uint32_t)dst);
+	mkx_mmio_write32(&bar, EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
+	mkx_mmio_write32(&bar, EDU_DMA_COUNT, LEN);
+	mkx_mmio_write32(&bar, EDU_DMA_CMD, cmd | EDU_DMA_START);
+	for (int i = 0; i < 3000; i++) {
+		if (!(mkx_mmio_read32(&bar, EDU_DMA_CMD) & EDU_DMA_START))
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* RAM at bus address src -> device -> RAM at bus address dst. */
+static int
+round_trip(uint64_t src, uint64_t dst)
+{
+	return transfer(src, EDU_DMA_BUF, EDU_DMA_TO_DEVICE) ?: transfer(EDU_DMA_BUF, dst, EDU_DMA_TO_RAM);
+}
+
+static void
+fill(uint8_t *p, unsigned pattern)
+{
+	uint32_t x = 0x9e3779b9u * (pattern + 1);
+
+	for (unsigned i = 0; i < LEN; i++)
+		switch (pattern) {
+		case 0: p[i] = (uint8_t)i; break;			/* ramp */
+		case 1: p[i] = 0xa5; break;
+		case 2: p[i] = (uint8_t)~i ^ (uint8_t)(i >> 8); break;
+		default: x = x * 1103515245u + 12345u; p[i] = (uint8_t)(x >> 16); break;	/* pseudo-random */
+		}
+}
+
+/* First index where a and b differ, or -1. */
+static long
+differs(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (long)i;
+	return -1;
+}
+
+static int
+patterns(struct mkx_dma_buffer *src, struct mkx_dma_buffer *dst)
+{
+	static uint8_t want[LEN];
+
+	for (unsigned p = 0; p < 6; p++) {
+		/* Alternate the direction between the two buffers and use offsets inside them. */
+		struct mkx_dma_buffer *from = p & 1 ? dst : src, *to = p & 1 ? src : dst;
+		size_t off_from = (p % 3) * 0x11000, off_to = (p % 3) * 0x7000 + 0x1000;
+		long bad;
+
+		fill(want, p);
+		memcpy((uint8_t *)from->va + off_from, want, LEN);
+		memset((uint8_t *)to->va + off_to, 0, LEN);
+		if (round_trip(from->bus + off_from, to->bus + off_to)) {
+			mkx_error("edu DMA: pattern %u: the engine did not finish", p);
+			return 1;
+		}
+		if ((bad = differs((uint8_t *)to->va + off_to, want, LEN)) >= 0) {
+			mkx_error("edu DMA: pattern %u: byte %ld is 0x%02x, expected 0x%02x", p, bad,
+			    ((uint8_t *)to->va + off_to)[bad], want[bad]);
+			return 1;
+		}
+		mkx_log("edu DMA: pattern %u: %u bytes RAM 0x%" PRIx64 " -> device 0x%x -> RAM 0x%" PRIx64
+		    ", equal byte by byte", p, LEN, from->bus + off_from, EDU_DMA_BUF, to->bus + off_to);
+	}
+	return 0;
+}
+
+/*
+ * The engine pointed at an IOVA nobody mapped. Write: our buffers must be
+ * untouched. Read: what the device then holds must not be our data.
+ */
+static int
+unmapped(struct mkx_dma_buffer *a, struct mkx_dma_buffer *b, uint64_t iova)
+{
+	static uint8_t before_a[LEN], before_b[LEN], marker[LEN];
+
+	fill(marker, 7);
+	memcpy(a->va, marker, LEN);
+	if (transfer(a->bus, EDU_DMA_BUF, EDU_DMA_TO_DEVICE))	/* the device holds the marker */
+		return 1;
+	memset(a->va, 0x11, LEN);
+	memset(b->va, 0x22, LEN);
+	memcpy(before_a, a->va, LEN);
+	memcpy(before_b, b->va, LEN);
+	if (transfer(EDU_DMA_BUF, iova, EDU_DMA_TO_RAM)) {
+		mkx_error("edu DMA: the write to unmapped IOVA 0x%" PRIx64 " did not finish", iova);
+		return 1;
+	}
+	if (differs(a->va, before_a, LEN) >= 0 || differs(b->va, before_b, LEN) >= 0) {
+		mkx_error("edu DMA: the write to unmapped IOVA 0x%" PRIx64 " changed a buffer of ours", iova);
+		return 1;
+	}
+	mkx_log("edu DMA: device -> unmapped IOVA 0x%" PRIx64 ": finished in the device, reached none of our "
+	    "buffers", iova);
+	/*
+	 * The device holds 0x33s; our marker sits in a buffer it could read;
+	 * the engine reads the unmapped IOVA instead, and we read back what
+	 * the device then holds.
+	 */
+	memset(a->va, 0x33, LEN);
+	if (transfer(a->bus, EDU_DMA_BUF, EDU_DMA_TO_DEVICE))
+		return 1;
+	memcpy(b->va, marker, LEN);
+	if (transfer(iova, EDU_DMA_BUF, EDU_DMA_TO_DEVICE) || transfer(EDU_DMA_BUF, a->bus, EDU_DMA_TO_RAM))
+		return 1;
+	if (differs(a->va, marker, LEN) < 0) {
+		mkx_error("edu DMA: the read of unmapped IOVA 0x%" PRIx64 " delivered our marker", iova);
+		return 1;
+	}
+	mkx_log("edu DMA: unmapped IOVA 0x%" PRIx64 " -> device: the device got no data of ours (first "
+	    "byte 0x%02x)", iova, ((uint8_t *)a->va)[0]);
+	return 0;
+}
+
+static int
+refusals(struct mkx_dma *dma)
+{
+	struct mkx_dma_buffer b, extra;
+	char why[512];
+	uint64_t bus;
+	int err, bad = 0;
+
+	err = mkx_dma_alloc(dma, 0, &b, why, sizeof why);
+	mkx_log("DMA refusal: size 0: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+	bad |= !err;
+	err = mkx_dma_alloc(dma, 1ul << 30, &b, why, sizeof why);
+	mkx_log("DMA refusal: 1 GiB: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+	bad |= !err;
+	err = mkx_dma_addr(dma, 0x7fffffff, &bus, why, sizeof why);
+	mkx_log("DMA refusal: dma_addr of an id never handed out: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+	bad |= !err;
+	if (mkx_dma_alloc(dma, 4096, &extra, why, sizeof why)) {
+		mkx_error("DMA: a small buffer after the refusals: %s", why);
+		return 1;
+	}
+	mkx_dma_free(dma, &extra, why, sizeof why);
+	err = mkx_dma_free_id(dma, extra.id, why, sizeof why);
+	mkx_log("DMA refusal: double free: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+	bad |= !err;
+	return bad;
+}
+
+int
+main(void)
+{
+	struct mkx_pci_device d;
+	struct mkx_dma_buffer a, b;
+	struct mkx_dma dma;
+	struct mkx_rom rom, devs;
+	struct mkx_xml *cfg, *x;
+	unsigned long iova = 0xfe00000;
+	char why[512], pci[16] = "00:03.0", err[128];
+	const char *fault = "no";
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom))) {
+		if (mkx_xml_attr(cfg, "pci"))
+			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
+		if (mkx_xml_attr(cfg, "fault"))
+			fault = mkx_xml_attr(cfg, "fault");
+		mkx_xml_attr_ulong(cfg, "unmapped", iova, &iova);
+	}
+	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
+		mkx_error("no pci_devices ROM");
+		mkx_exit(1);
+	}
+	for (unsigned i = 0; !mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, i, &d) && strcmp(d.name, pci); i++)
+		;
+	if (strcmp(d.name, pci)) {
+		mkx_error("no edu device at %s", pci);
+		mkx_exit(1);
+	}
+	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
+		mkx_error("BAR0 of %s: %s", pci, why);
+		mkx_exit(1);
+	}
+	if (mkx_dma_open(&dma, pci, why, sizeof why)) {
+		mkx_error("DMA session for %s: %s", pci, why);
+		mkx_exit(1);
+	}
+	if (mkx_dma_alloc(&dma, 0x30000, &a, why, sizeof why) || mkx_dma_alloc(&dma, 0x30000, &b, why, sizeof why)) {
+		mkx_error("DMA buffers: %s", why);
+		mkx_exit(1);
+	}
+	mkx_log("edu DMA %s: %s, DMA mask 0x%" PRIx64 "; buffers %u at 0x%" PRIx64 " and %u at 0x%" PRIx64
+	    " (%zu bytes each)", pci, dma.info.iommu ? "IOVAs (IOMMU)" : "physical addresses (no IOMMU)",
+	    dma.info.mask, a.id, a.bus, b.id, b.bus, a.size);
+	if (a.bus + a.size - 1 > dma.info.mask || b.bus + b.size - 1 > dma.info.mask) {
+		mkx_error("a buffer lies above the DMA mask");
+		mkx_exit(1);
+	}
+	if (patterns(&a, &b))
+		mkx_exit(1);
+	mkx_log("edu DMA: 6 patterns RAM -> device -> RAM through %s, all equal",
+	    dma.info.iommu ? "the IOMMU" : "physical addresses");
+	if (!strcmp(fault, "yes") && unmapped(&a, &b, iova))
+		mkx_exit(1);
+	if (refusals(&dma))
+		mkx_exit(1);
+	mkx_dma_free(&dma, &a, why, sizeof why);
+	mkx_log("edu DMA: done; buffer %u left for core to free at the session's end", b.id);
+	mkx_dma_close(&dma);
+	mkx_io_mem_close(&bar);
+	mkx_exit(0);
+}
