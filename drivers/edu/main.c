@@ -12,6 +12,8 @@
  *           name="genode|pci" ecam="0xb0000000" pci="00:03.0" probe="00:02.0">
  *     <refuse args="irq_type=1, bdf=0x10"/>   session args that must be refused
  *   </config>
+ * die="yes": raise an interrupt, receive it, and die by SIGKILL with it
+ * unacked (core must mask the line and give the function back).
  * stall_ms: first raise one interrupt and leave it unacked (device and
  * line) that long: on a shared line the other functions' drivers must go
  * on meanwhile.
@@ -21,6 +23,7 @@
  * first in the ROM).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,7 +178,8 @@ main(void)
 		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
 		mkx_exit(1);
 	}
-	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
+	/* The whole BAR: UIO's source fd maps all of it, so core hands it only to a holder of all of it. */
+	if (mkx_io_mem_open(&bar, d.bar[0].address, d.bar[0].size, 0, why, sizeof why)) {
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
 		mkx_exit(1);
 	}
@@ -192,6 +196,20 @@ main(void)
 	if (type == 1 && (irq.info.info_type != 1 || (irq.info.address & 0xfff00000) != 0xfee00000)) {
 		mkx_error("MSI session without an MSI message in INFO");
 		mkx_exit(1);
+	}
+	/* A previous owner may have left an interrupt raised (edu has no reset): clear it, as a driver's init does. */
+	if ((id = mkx_mmio_read32(&bar, EDU_IRQ_STATUS))) {
+		int n;
+
+		mkx_mmio_write32(&bar, EDU_IRQ_ACK, id);
+		n = mkx_irq_wait(&irq, 200);
+		mkx_irq_ack(&irq);
+		mkx_log("edu %s: status 0x%x left by a previous owner cleared (%d pending delivery)", d.name, id, n);
+	}
+	if (cfg && mkx_xml_attr_bool(cfg, "die", 0) == 1) {
+		mkx_mmio_write32(&bar, EDU_IRQ_RAISE, 0x10000000);
+		mkx_log("edu %s: %d interrupt(s) received; dying with it unacked", d.name, mkx_irq_wait(&irq, (int)timeout_ms));
+		raise(SIGKILL);
 	}
 	if (stall_ms) {
 		int n;
