@@ -148,12 +148,27 @@ TEST(config_empty_composition_refused)
 	CHECK_STR_HAS(err, "t.xml:");
 }
 
-TEST(config_child_cannot_provide_core_service)
+/*
+ * Issue 17: a child may provide a service core serves too (Genode's
+ * report_rom provides ROM and Report), but only a route naming it reaches
+ * it: <parent/> still means core.
+ */
+TEST(config_child_providing_a_core_service_is_reached_only_by_its_routes)
 {
-	CHECK_INT(load("<config>\n<start name=\"a\"><binary name=\"true\"/>\n"
-	    "<provides><service name=\"LOG\"/></provides></start></config>"), -EINVAL);
-	CHECK_STR_HAS(err, "t.xml:3:");
-	CHECK_STR_HAS(err, "service of core");
+	const struct start_cfg *server = NULL;
+	char seen[192], why[256];
+
+	CHECK_INT(load("<config>\n<default-route><any-service><parent/></any-service></default-route>\n"
+	    "<start name=\"a\"><binary name=\"true\"/>\n"
+	    "<provides><service name=\"LOG\"/></provides></start>\n"
+	    "<start name=\"b\"><binary name=\"true\"/></start>\n"
+	    "<start name=\"c\"><binary name=\"true\"/><route><service name=\"LOG\"><child name=\"a\"/></service>"
+	    "</route></start></config>"), 0);
+	CHECK_INT(route_resolve(&cfg, &cfg.start[1], "LOG", "b", &server, seen, sizeof seen, why, sizeof why), 0);
+	CHECK(server == NULL);		/* core */
+	CHECK_INT(route_resolve(&cfg, &cfg.start[2], "LOG", "c", &server, seen, sizeof seen, why, sizeof why), 0);
+	CHECK(server == &cfg.start[0]);
+	config_free(&cfg);
 }
 
 TEST(config_io_port_policies_checked)
