@@ -1,4 +1,5 @@
 /* Fixed-layout ACPI tables (see parse.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -160,7 +161,7 @@ acpi_parse_table(struct acpi_info *ai, const uint8_t *t, size_t avail, char *why
 	uint32_t len;
 
 	if (table_check(t, avail, why, whylen))
-		return -1;
+		return -EINVAL;
 	len = r32(t + 4);
 	if (!memcmp(t, "MCFG", 4))
 		mcfg(ai, t, len);
@@ -214,10 +215,10 @@ acpi_root_entries(const uint8_t *t, size_t avail, int xsdt, uint64_t *out, unsig
 	uint32_t len;
 
 	if (table_check(t, avail, why, whylen))
-		return -1;
+		return -EINVAL;
 	if (memcmp(t, xsdt ? "XSDT" : "RSDT", 4)) {
 		snprintf(why, whylen, "root table signature is %.4s, expected %s", t, xsdt ? "XSDT" : "RSDT");
-		return -1;
+		return -EINVAL;
 	}
 	len = r32(t + 4);
 	for (uint32_t o = 36; o + w <= len && n < max; o += w)

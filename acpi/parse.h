@@ -55,7 +55,7 @@ struct acpi_info {
 	char		warnings[1024];
 };
 
-/* Parse one table into info (by its signature; others are ignored). 0 or -1 with why. */
+/* Parse one table into info (by its signature; others are ignored). 0 or -EINVAL with why. */
 int	acpi_parse_table(struct acpi_info *, const uint8_t *t, size_t len, char *why, size_t whylen);
 
 /*
@@ -65,7 +65,7 @@ int	acpi_parse_table(struct acpi_info *, const uint8_t *t, size_t len, char *why
  */
 uint64_t acpi_find_rsdp(const uint8_t *buf, size_t len, uint64_t base, int *xsdt, uint8_t *revision);
 
-/* Entries of an RSDT (4-byte) or XSDT (8-byte): up to max addresses. Returns count or -1. */
+/* Entries of an RSDT (4-byte) or XSDT (8-byte): up to max addresses. Returns count or -EINVAL. */
 int	acpi_root_entries(const uint8_t *t, size_t len, int xsdt, uint64_t *out, unsigned max,
 	    char *why, size_t whylen);
 

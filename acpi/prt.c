@@ -23,7 +23,7 @@ seg_is(const struct aml_node *n, const char *s)
 	return !memcmp(&v, s, 4);
 }
 
-/* Format one entry; returns 0, or -1 with why when it is not an entry. */
+/* Format one entry; returns 0, or -EINVAL with why when it is not an entry. */
 static int
 entry(struct aml_obj *e, const char *prt, char *line, size_t len, char *why, size_t whylen)
 {
@@ -33,19 +33,19 @@ entry(struct aml_obj *e, const char *prt, char *line, size_t len, char *why, siz
 	if (e->type != AML_PKG || e->pkg.n < 4) {
 		snprintf(why, whylen, "entry is a %s, not a 4-element Package",
 		    e->type == AML_PKG ? "short Package" : "non-Package");
-		return -1;
+		return -EINVAL;
 	}
 	addr = e->pkg.e[0], pin = e->pkg.e[1], src = e->pkg.e[2], idx = e->pkg.e[3];
 	if (addr->type != AML_INT || pin->type != AML_INT || idx->type != AML_INT) {
 		snprintf(why, whylen, "Address, Pin and SourceIndex must be Integers");
-		return -1;
+		return -EINVAL;
 	}
 	if (src->type == AML_INT)
 		snprintf(source, sizeof source, "%llu", (unsigned long long)src->i);
 	else if (src->type == AML_NAMEREF) {
 		if (!aml_nameref_node(src)) {
 			snprintf(why, whylen, "Source %s does not exist", src->nref.path);
-			return -1;
+			return -EINVAL;
 		}
 		aml_path(src->nref.node, source, sizeof source);
 	} else if (src->type == AML_REF && src->ref.kind == REF_NODE)
@@ -54,7 +54,7 @@ entry(struct aml_obj *e, const char *prt, char *line, size_t len, char *why, siz
 		snprintf(source, sizeof source, "%s", src->s.p);
 	else {
 		snprintf(why, whylen, "Source is a %d object", src->type);
-		return -1;
+		return -EINVAL;
 	}
 	snprintf(line, len, "%s 0x%08llX %llu %s %llu", prt, (unsigned long long)addr->i,
 	    (unsigned long long)pin->i, source, (unsigned long long)idx->i);
@@ -149,7 +149,7 @@ crs_irq(const struct aml_obj *b, struct prt_route *r)
 				uint8_t flags = len >= 3 ? p[o + 3] : 0x01;	/* default: edge, high */
 
 				if (!mask)
-					return -1;
+					return -EINVAL;
 				r->gsi = (uint32_t)__builtin_ctz(mask);
 				r->level = !(flags & 0x01);
 				r->active_low = !!(flags & 0x08);
@@ -177,7 +177,7 @@ crs_irq(const struct aml_obj *b, struct prt_route *r)
 			o += 3 + len;
 		}
 	}
-	return -1;
+	return -ENOENT;
 }
 
 static void

@@ -1,4 +1,5 @@
 /* The acpi report and the routing text (see report.h). */
+#include <errno.h>
 #include <string.h>
 
 #include "prt.h"
@@ -44,7 +45,7 @@ int_of(struct aml_ns *ns, struct aml_node *dev, const char *name, uint64_t *v)
 	char err[256];
 
 	if (aml_eval_path(ns, dev, name, &o, err, sizeof err) || !o || o->type != AML_INT)
-		return -1;
+		return -ENOENT;
 	*v = o->i;
 	return 0;
 }
@@ -62,7 +63,7 @@ bridge_bdf(struct aml_ns *ns, struct aml_node *owner, unsigned *bdf)
 		return 0;
 	}
 	if (!parent || !is_root_bridge(ns, parent) || int_of(ns, owner, "_ADR", &adr))
-		return -1;	/* deeper bridges: their bus numbers live in config space, not in ACPI */
+		return -ENOENT;	/* deeper bridges: their bus numbers live in config space, not in ACPI */
 	int_of(ns, parent, "_BBN", &bbn);
 	*bdf = (unsigned)(bbn & 0xff) << 8 | (unsigned)((adr >> 16) & 0x1f) << 3 | (unsigned)(adr & 7);
 	return 0;

@@ -19,17 +19,17 @@ table_check(const uint8_t *d, size_t avail, char *why, size_t whylen)
 
 	if (avail < 36) {
 		snprintf(why, whylen, "%zu bytes: shorter than the 36-byte table header", avail);
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i < 4; i++)
 		if (!isprint(d[i])) {
 			snprintf(why, whylen, "signature is not printable (byte %d is 0x%02x)", i, d[i]);
-			return -1;
+			return -EINVAL;
 		}
 	memcpy(&len, d + 4, 4);
 	if (len < 36 || len > avail) {
 		snprintf(why, whylen, "%.4s: header length %u, but %zu bytes are there", d, len, avail);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -124,8 +124,10 @@ tables_from_dir(const char *dir, struct acpi_tables *out)
 
 	memset(out, 0, sizeof *out);
 	if (!d) {
-		fprintf(stderr, "acpi: %s: %s\n", dir, strerror(errno));
-		return -1;
+		int err = errno;
+
+		fprintf(stderr, "acpi: %s: %s\n", dir, strerror(err));
+		return -err;
 	}
 	while ((e = readdir(d)) && nn < 256) {
 		size_t l = strlen(e->d_name);

@@ -23,7 +23,7 @@ struct acpi_tables {
 
 /*
  * Check a table's header: length at least 36 and not more than `avail`,
- * signature printable. Returns 0, or -1 with why. Checksum separately.
+ * signature printable. Returns 0, or -EINVAL with why. Checksum separately.
  */
 int	table_check(const uint8_t *data, size_t avail, char *why, size_t whylen);
 int	table_checksum_ok(const uint8_t *data, uint32_t len);
@@ -31,7 +31,8 @@ int	table_checksum_ok(const uint8_t *data, uint32_t len);
 /*
  * Read every *.dat file of an `acpixtract -a` directory. Definition blocks
  * come in the order dsdt, ssdt, ssdt1, ssdt2, ... (natural order). Bad
- * files are reported on stderr and skipped. Returns the count, or -1 if
+ * files are reported on stderr and skipped (a FIFO or device too: only
+ * regular files are opened). Returns the count, or -errno if
  * the directory cannot be read.
  */
 int	tables_from_dir(const char *dir, struct acpi_tables *out);
