@@ -54,11 +54,12 @@ TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 FUZZ_CC	?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Ibase/include -std=gnu11
-FUZZ_TARGETS := fuzz_aml fuzz_tables fuzz_config fuzz_hid
+FUZZ_TARGETS := fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci
 FUZZ_SRC_fuzz_aml := $(filter-out acpi/component.c acpi/regions_session.c,$(ACPI_LIB_SRC))
 FUZZ_SRC_fuzz_tables := $(filter-out acpi/component.c acpi/regions_session.c,$(ACPI_LIB_SRC))
 FUZZ_SRC_fuzz_config := $(CORE_LIB_SRC) $(BASE_SRC)
 FUZZ_SRC_fuzz_hid := base/hid.c base/xml.c base/args.c
+FUZZ_SRC_fuzz_pci := $(PCI_LIB_SRC) base/hid.c base/xml.c base/args.c
 
 .PHONY: all deps test host-test scenario-test run host-run bench image clean
 all: $(BINS) $(TESTBINS)
@@ -139,7 +140,7 @@ endef
 $(foreach d,$(DRIVERS),$(eval $(call driver_rule,$(d))))
 
 # Unit tests link core's pieces (not its main) and the component library.
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libacpi.a $(B)/libmkx.a
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/harness.o $(B)/libcore.a $(B)/libacpi.a $(B)/libpci.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -6,6 +6,9 @@
  * Only config.txt is required.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +28,22 @@ slurp(const char *dir, const char *name, size_t *len)
 	FILE *f;
 	char *buf;
 	long n;
+	int fd;
+	struct stat st;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (!(f = fopen(path, "rb")))
+	/* Regular files only, opened without blocking: a FIFO in a dump directory must not hang the tool. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		close(fd);
+		return NULL;
+	}
 	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (long)DUMP_FILE_MAX || fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		errno = EFBIG;
@@ -83,7 +98,7 @@ pci_host_dump(const char *dir, FILE *out)
 	memset(&t, 0, sizeof t);
 	memset(&ai, 0, sizeof ai);
 	if (!(text = slurp(dir, "config.txt", &len))) {
-		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, strerror(errno));
+		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
 		return 2;
 	}
 	rc = pci_sim_load_dump(&sim, text, len, err, sizeof err);
@@ -93,7 +108,12 @@ pci_host_dump(const char *dir, FILE *out)
 		pci_sim_free(&sim);
 		return 2;
 	}
-	if ((text = slurp(dir, "resource.txt", &len))) {
+	if (!(text = slurp(dir, "resource.txt", &len)) && errno != ENOENT) {
+		fprintf(stderr, "pci: %s/resource.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+		pci_sim_free(&sim);
+		return 2;
+	}
+	if (text) {
 		rc = pci_sim_load_resources(&sim, text, len, err, sizeof err);
 		free(text);
 		if (rc) {
@@ -102,7 +122,12 @@ pci_host_dump(const char *dir, FILE *out)
 			return 2;
 		}
 	}
-	if ((text = slurp(dir, "acpi.xml", &len))) {
+	if (!(text = slurp(dir, "acpi.xml", &len)) && errno != ENOENT) {
+		fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+		pci_sim_free(&sim);
+		return 2;
+	}
+	if (text) {
 		struct mkx_xml *x = mkx_xml_parse(text, len, err, sizeof err);
 
 		free(text);

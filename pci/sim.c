@@ -42,8 +42,16 @@ pci_sim_add(struct pci_sim *s, struct pci_addr a, const uint8_t *cfg, size_t len
 
 	if (s->nfn >= PCI_SIM_FNS_MAX || pci_sim_find(s, a) || a.bus > 255 || a.dev > 31 || a.fn > 7)
 		return NULL;
-	if (!s->fn && !(s->fn = calloc(PCI_SIM_FNS_MAX, sizeof *s->fn)))
-		return NULL;
+	/* Grows as functions come (pointers returned earlier move): most simulations are small. */
+	if (s->nfn == s->cap) {
+		unsigned cap = s->cap ? 2 * s->cap : 8;
+		struct pci_sim_fn *more = realloc(s->fn, cap * sizeof *more);
+
+		if (!more)
+			return NULL;
+		s->fn = more;
+		s->cap = cap;
+	}
 	f = &s->fn[s->nfn++];
 	memset(f, 0, sizeof *f);
 	f->a = a;

@@ -27,8 +27,8 @@ struct pci_sim_fn {
 #define PCI_SIM_FNS_MAX 512
 
 struct pci_sim {
-	struct pci_sim_fn	*fn;		/* malloc'd, nfn of them */
-	unsigned		nfn;
+	struct pci_sim_fn	*fn;		/* malloc'd, nfn of them (room for cap) */
+	unsigned		nfn, cap;
 	unsigned long		reads, writes;
 	/* Fault: after vanish_after reads of any register, function vanish_fn reads all ones (0: off). */
 	unsigned long		vanish_after;
@@ -40,7 +40,10 @@ extern const struct pci_cfg_ops pci_cfg_sim;
 /* Empty simulation. */
 void	pci_sim_init(struct pci_sim *);
 void	pci_sim_free(struct pci_sim *);
-/* Add a function (len bytes of config space, the rest zero); NULL if full or a duplicate. */
+/*
+ * Add a function (len bytes of config space, the rest zero); NULL if full or
+ * a duplicate. The pointer is valid until the next pci_sim_add.
+ */
 struct pci_sim_fn *pci_sim_add(struct pci_sim *, struct pci_addr, const uint8_t *cfg, size_t len);
 struct pci_sim_fn *pci_sim_find(struct pci_sim *, struct pci_addr);
 /*

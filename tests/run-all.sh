@@ -17,7 +17,7 @@ trap 'rm -f "$log"' EXIT
 		fi
 		echo "== fuzzers (fixed seed and input count: the same on every machine)"
 		if make -s fuzz-build >/tmp/mkx-fuzz-build.log 2>&1; then
-			FUZZ_RUNS=ci tests/fuzz/run.sh fuzz_aml fuzz_tables fuzz_config fuzz_hid
+			FUZZ_RUNS=ci tests/fuzz/run.sh fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci
 		else
 			echo "FAIL - fuzz_build: make fuzz-build failed:"; tail -20 /tmp/mkx-fuzz-build.log | sed 's/^/    /'
 		fi

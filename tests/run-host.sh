@@ -29,7 +29,7 @@ run_script() {
 		echo "FAIL - $PREFIX${name}_plan: $planned results planned, $ran printed (aborted early?)"
 	fi
 }
-for s in tests/acpi/*_test.sh tests/acpi/samples.sh tests/integration/*_test.sh; do
+for s in tests/acpi/*_test.sh tests/acpi/samples.sh tests/pci/*_test.sh tests/integration/*_test.sh; do
 	run_script "$s"
 done
 if [ -z "$PREFIX" ]; then

@@ -13,6 +13,7 @@ runs_for() {
 	fuzz_tables) echo 2000000;;
 	fuzz_config) echo 400000;;
 	fuzz_hid) echo 400000;;
+	fuzz_pci) echo 20000;;	# a walk of up to 512 simulated functions per input: ~15 s under ASan
 	*) echo 10000;;
 	esac
 }
