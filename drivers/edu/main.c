@@ -174,13 +174,16 @@ main(void)
 		    d.bus << 8 | d.dev << 3 | d.fn);
 	else
 		snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d.name, type);
-	if (mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
-		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
-		mkx_exit(1);
-	}
-	/* The whole BAR: UIO's source fd maps all of it, so core hands it only to a holder of all of it. */
+	/*
+	 * The whole BAR, before the IRQ session: UIO's source fd maps all of
+	 * it, and core hands it only to a client that holds all of it.
+	 */
 	if (mkx_io_mem_open(&bar, d.bar[0].address, d.bar[0].size, 0, why, sizeof why)) {
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
+		mkx_exit(1);
+	}
+	if (mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
+		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
 		mkx_exit(1);
 	}
 	id = mkx_mmio_read32(&bar, EDU_ID);
