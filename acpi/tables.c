@@ -132,8 +132,8 @@ tables_from_dir(const char *dir, struct acpi_tables *out)
 	while ((e = readdir(d)) && nn < 256) {
 		size_t l = strlen(e->d_name);
 
-		if (l > 4 && !strcmp(e->d_name + l - 4, ".dat"))
-			names[nn++] = strdup(e->d_name);
+		if (l > 4 && !strcmp(e->d_name + l - 4, ".dat") && (names[nn] = strdup(e->d_name)))
+			nn++;
 	}
 	closedir(d);
 	qsort(names, nn, sizeof names[0], by_rank);
