@@ -72,8 +72,11 @@ struct io_port_policy {
 
 #define IO_PORT_POLICIES_MAX 16
 
-/* An IO_MEM policy (service_io_mem.c): a PCI device's BARs, a snapshot range, or a trusted live range. */
-enum io_mem_kind { IO_MEM_PCI, IO_MEM_SNAPSHOT, IO_MEM_TRUSTED };
+/*
+ * An IO_MEM policy (service_io_mem.c): a PCI device's BARs, a snapshot range, a trusted live
+ * range, or ECAM: the MCFG windows of the machine, live, for the platform driver (ecam="yes").
+ */
+enum io_mem_kind { IO_MEM_PCI, IO_MEM_SNAPSHOT, IO_MEM_TRUSTED, IO_MEM_ECAM };
 
 struct io_mem_policy {
 	char		label_prefix[128];

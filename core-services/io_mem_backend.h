@@ -37,6 +37,11 @@ struct io_mem_backend {
 	int	(*read_phys)(uint64_t base, void *buf, size_t size);
 	/* A live fd onto physical memory (offset = physical address). */
 	int	(*open_phys)(void);
+	/*
+	 * The ECAM window (MCFG entry) that holds all of [base, base+size):
+	 * 0 with the window's physical range, -ENOENT if none does. NULL: none known.
+	 */
+	int	(*ecam_window)(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
 };
 
 extern const struct io_mem_backend io_mem_sysfs, io_mem_sim;

@@ -99,6 +99,8 @@ describe_policies(const char *label, char *buf, size_t len)
 			bdf_str((unsigned)p->bdf, what, sizeof what);
 		else if (p->kind == IO_MEM_PCI)
 			snprintf(what, sizeof what, "%04x:%04x", p->vendor, p->device);
+		else if (p->kind == IO_MEM_ECAM)
+			snprintf(what, sizeof what, "ECAM (the MCFG windows)");
 		else
 			snprintf(what, sizeof what, "%s 0x%" PRIx64 "-0x%" PRIx64,
 			    p->kind == IO_MEM_SNAPSHOT ? "snapshot" : "trusted", p->base, p->base + p->size - 1);
@@ -202,6 +204,45 @@ grant_devmem(struct io_mem_session *s, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * An ECAM window reaches the config space of every function behind it, so
+ * its holder must be allowed to write all of them by <pci_config>.
+ */
+static int
+ecam_config_all(const char *label)
+{
+	for (unsigned i = 0; i < config->npci_config; i++) {
+		const struct pci_config_policy *p = &config->pci_config[i];
+
+		if (p->match == PCI_CONFIG_ALL && p->write && label_matches(p->label, p->label_prefix, label))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+grant_ecam(struct io_mem_session *s, const char *label, char *why, size_t whylen)
+{
+	uint64_t wb, ws;
+	int err;
+
+	if (!backend->ecam_window || backend->ecam_window(s->base, s->size, &wb, &ws))
+		return -ENOENT;
+	if (!ecam_config_all(label)) {
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is ECAM: it reaches the config space of every "
+		    "function behind it, and <pci_config> does not give \"%s\" pci=\"all\" access=\"write\"",
+		    s->base, s->base + s->size - 1, label);
+		return -EPERM;
+	}
+	if ((err = grant_devmem(s, why, whylen)))
+		return err;
+	/* The grant holds the whole window: nobody else gets any part of it. */
+	s->kind = IO_MEM_ECAM;
+	s->held_base = wb;
+	s->held_size = ws;
+	return 0;
+}
+
 /* Decide what the request is and grant it; 0 or -errno with why. */
 static int
 grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t whylen)
@@ -234,6 +275,13 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 				s->kind = IO_MEM_PCI;
 				return grant_bar(s, r, wc, why, whylen);
 			}
+			continue;
+		}
+		if (p->kind == IO_MEM_ECAM) {
+			int err = grant_ecam(s, label, why, whylen);
+
+			if (err != -ENOENT)
+				return err;
 			continue;
 		}
 		if (s->base < p->base || end > p->base + p->size)
@@ -315,7 +363,7 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	granted[ngranted++] = s;
 	core_log("IO_MEM \"%s\": 0x%lx-0x%lx granted (%s%s)", label, base, base + size - 1,
 	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
-	    : "live /dev/mem, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
+	    : s->kind == IO_MEM_ECAM ? "ECAM window, live /dev/mem" : "live /dev/mem, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
 	*state = s;
 	return 0;
 }

@@ -12,4 +12,10 @@
  */
 int	mcfg_function(uint64_t phys, unsigned *bdf);
 
+/*
+ * The MCFG window (any segment, its bus range) that holds all of
+ * [base, base+size): 0 with its physical range, -ENOENT if none does.
+ */
+int	mcfg_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
+
 #endif

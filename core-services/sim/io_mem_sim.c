@@ -75,7 +75,19 @@ sim_open_phys(void)
 	return -ENOTSUP;
 }
 
+/* One ECAM window as on q35: segment 0, buses 0-255 at 0xb0000000. */
+static int
+sim_ecam_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
+{
+	if (base < 0xb0000000u || size > 0x10000000u || base - 0xb0000000u > 0x10000000u - size)
+		return -ENOENT;
+	*win_base = 0xb0000000u;
+	*win_size = 0x10000000u;
+	return 0;
+}
+
 const struct io_mem_backend io_mem_sim = {
 	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
 	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
+	.ecam_window = sim_ecam_window,
 };

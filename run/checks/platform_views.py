@@ -62,6 +62,11 @@ def expect(ok, what):
     (said if ok else fails).append(what)
 
 s = sections()
+with open(log, errors="replace") as f:
+    text = f.read()
+# Extended capabilities are compared too: the walk must have gone through ECAM, granted as such.
+expect('IO_MEM "platform": 0xb0000000-0xbfffffff granted (ECAM window' in text and
+       "[init -> platform] config access: ECAM" in text, "config access: ECAM, granted by core as the MCFG window")
 need = [("linux", "config"), ("linux", "resource"), ("linux", "irq"), ("ours", "lspci -n"), ("ours", "intx"),
         ("ours", "bars"), ("ours", "buses"), ("ours", "caps"), ("ours", "acpi")]
 missing = [f"{w} {n}" for w, n in need if (w, n) not in s]
