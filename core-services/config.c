@@ -22,6 +22,7 @@ struct ctx {
 	const char		*bin_dir;
 	char			*err;
 	size_t			errlen;
+	const struct mkx_xml	*parent_provides;	/* the config's <parent-provides>, while checking */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -561,7 +562,7 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct io_mem_policy *pol;
 		unsigned long v;
-		int snap, trusted, fn, ecam;
+		int snap, trusted, fn;
 
 		if (strcmp(p->name, "policy"))
 			return bad(x, p->line, "unknown element <%s> inside <io_mem>", p->name);
@@ -577,17 +578,6 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 		trusted = mkx_xml_attr_bool(p, "trusted", 0);
 		if (snap < 0 || trusted < 0)
 			return bad(x, p->line, "IO_MEM <policy>: snapshot and trusted take yes or no");
-		/* ecam="yes": the machine's MCFG windows (no base/size: the firmware names them). */
-		if ((ecam = mkx_xml_attr_bool(p, "ecam", 0)) < 0)
-			return bad(x, p->line, "IO_MEM <policy>: ecam takes yes or no");
-		if (ecam) {
-			if (snap || trusted || mkx_xml_attr(p, "base") || mkx_xml_attr(p, "size") ||
-			    mkx_xml_attr(p, "pci") || mkx_xml_attr(p, "vendor_id"))
-				return bad(x, p->line, "IO_MEM <policy ecam=\"yes\">: the MCFG windows only, "
-				    "without base/size, pci=, snapshot or trusted");
-			pol->kind = IO_MEM_ECAM;
-			continue;
-		}
 		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
 		if (fn < 0)
 			return fn;
@@ -760,6 +750,21 @@ genode_core_only(const char *name)
 	return !strcmp(name, "TRACE") || !strcmp(name, "VM");
 }
 
+/* Does the config's <parent-provides> declare service? */
+static int
+declared_by_parent(const struct ctx *x, const char *service)
+{
+	const struct mkx_xml *s;
+
+	for (s = x->parent_provides ? x->parent_provides->child : NULL; s; s = s->next) {
+		const char *name = mkx_xml_attr(s, "name");
+
+		if (name && !strcmp(name, service))
+			return 1;
+	}
+	return 0;
+}
+
 static const struct start_cfg *
 start_named(const struct core_config *cfg, const char *name)
 {
@@ -805,7 +810,8 @@ check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const cha
 		const char *svc = r->service[0] ? r->service : NULL;
 		int one = r->ntargets == 1, serves = 0;
 
-		if (svc && !provided_by_someone(cfg, svc) && !service_from_parent(svc) && !genode_core_only(svc))
+		if (svc && !provided_by_someone(cfg, svc) && !service_from_parent(svc) && !genode_core_only(svc) &&
+		    !declared_by_parent(x, svc))
 			return bad(x, r->line, "route for unknown service \"%s\": neither core nor any <start> provides it",
 			    svc);
 		for (unsigned t = 0; t < r->ntargets; t++) {
@@ -816,7 +822,15 @@ check_rules(struct ctx *x, const struct route_rule *rules, unsigned n, const cha
 			if (tg->kind == ROUTE_PARENT) {
 				if (!svc || service_from_parent(svc) || genode_core_only(svc))
 					serves = 1;
-				else if (one)
+				else if (declared_by_parent(x, svc)) {
+					/* A sub-init's config, as Genode's drivers.config: its parent would serve it. */
+					char what[96];
+
+					snprintf(what, sizeof what, "<parent/> for %s", svc);
+					config_note(x->cfg, what, tg->line, "declared in <parent-provides>, but core does not "
+					    "serve it: such sessions are denied");
+					serves = 1;
+				} else if (one)
 					return bad(x, tg->line, "route of \"%s\" sends \"%s\" to the parent, but core does not provide it",
 					    owner, svc);
 				continue;
@@ -1026,7 +1040,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", NULL
 	};
 	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
-	struct ctx x = { cfg, file, bin_dir, err, errlen };
+	struct ctx x = { cfg, file, bin_dir, err, errlen, NULL };
 	char perr[256];
 	struct mkx_xml *root, *n;
 	int rc = 0, v;
@@ -1094,8 +1108,10 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 			rc = parse_report_rom(&x, n);
 		else if (!strcmp(n->name, "pci_config"))
 			rc = parse_pci_config(&x, n);
-		else if (!strcmp(n->name, "parent-provides"))
+		else if (!strcmp(n->name, "parent-provides")) {
+			x.parent_provides = n;
 			rc = parse_parent_provides(&x, n);
+		}
 		else if (!strcmp(n->name, "alias"))
 			rc = parse_alias(&x, n);
 		else if (strcmp(n->name, "default"))

@@ -51,8 +51,10 @@ TEST(config_unknown_service_in_route)
 
 /*
  * Issue 17: Genode's init accepts any name in <parent-provides>; core
- * does too and names what it does not serve in a note. A route sending
- * such a service to the parent stays an error, as does a malformed entry.
+ * does too and names what it does not serve in a note, as it does a route
+ * sending such a declared service to the parent (a sub-init's config, as
+ * Genode's drivers.config). Undeclared, that route stays an error, as does
+ * a malformed entry.
  */
 TEST(config_unknown_parent_provides)
 {
@@ -63,6 +65,13 @@ TEST(config_unknown_parent_provides)
 	CHECK_INT(cfg.notes[0].lines[0], 2);
 	config_free(&cfg);
 	CHECK_INT(load("<config>\n<parent-provides><service name=\"Timer\"/></parent-provides>\n"
+	    "<start name=\"a\"><binary name=\"true\"/><route>\n<service name=\"Timer\"><parent/></service>"
+	    "</route></start></config>"), 0);
+	CHECK_INT(cfg.nnotes, 2);
+	CHECK_STR_HAS(cfg.notes[1].what, "<parent/> for Timer");
+	CHECK_INT(cfg.notes[1].lines[0], 4);
+	config_free(&cfg);
+	CHECK_INT(load("<config>\n<parent-provides><service name=\"LOG\"/></parent-provides>\n"
 	    "<start name=\"a\"><binary name=\"true\"/><route>\n<service name=\"Timer\"><parent/></service>"
 	    "</route></start></config>"), -EINVAL);
 	CHECK_STR_HAS(err, "t.xml:4:");
