@@ -562,7 +562,7 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct io_mem_policy *pol;
 		unsigned long v;
-		int snap, trusted, fn;
+		int snap, trusted, fn, ecam;
 
 		if (strcmp(p->name, "policy"))
 			return bad(x, p->line, "unknown element <%s> inside <io_mem>", p->name);
@@ -578,6 +578,17 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 		trusted = mkx_xml_attr_bool(p, "trusted", 0);
 		if (snap < 0 || trusted < 0)
 			return bad(x, p->line, "IO_MEM <policy>: snapshot and trusted take yes or no");
+		/* ecam="yes": the machine's MCFG windows (no base/size: the firmware names them). */
+		if ((ecam = mkx_xml_attr_bool(p, "ecam", 0)) < 0)
+			return bad(x, p->line, "IO_MEM <policy>: ecam takes yes or no");
+		if (ecam) {
+			if (snap || trusted || mkx_xml_attr(p, "base") || mkx_xml_attr(p, "size") ||
+			    mkx_xml_attr(p, "pci") || mkx_xml_attr(p, "vendor_id"))
+				return bad(x, p->line, "IO_MEM <policy ecam=\"yes\">: the MCFG windows only, "
+				    "without base/size, pci=, snapshot or trusted");
+			pol->kind = IO_MEM_ECAM;
+			continue;
+		}
 		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
 		if (fn < 0)
 			return fn;
