@@ -19,15 +19,23 @@ config_note(struct core_config *cfg, const char *what, int line, const char *why
 	for (unsigned i = 0; i < cfg->nnotes && !n; i++)
 		if (!strcmp(cfg->notes[i].what, what))
 			n = &cfg->notes[i];
-	if (!n) {
-		if (cfg->nnotes == CONFIG_NOTES_MAX)
-			n = &cfg->notes[CONFIG_NOTES_MAX - 1];	/* the last slot says "and more" */
-		else {
-			n = &cfg->notes[cfg->nnotes++];
+	if (!n && cfg->nnotes == CONFIG_NOTES_MAX) {
+		/* Full: the last slot turns into "and more", counting what it could not name. */
+		n = &cfg->notes[CONFIG_NOTES_MAX - 1];
+		if (strcmp(n->what, "(more)")) {
+			unsigned had = n->count;	/* what the slot named is now one of the more */
+
 			memset(n, 0, sizeof *n);
-			snprintf(n->what, sizeof n->what, "%s", what);
-			snprintf(n->why, sizeof n->why, "%s", why);
+			n->count = had;
+			snprintf(n->what, sizeof n->what, "(more)");
+			snprintf(n->why, sizeof n->why, "more kinds of ignored things than core lists (%d)",
+			    CONFIG_NOTES_MAX - 1);
 		}
+	} else if (!n) {
+		n = &cfg->notes[cfg->nnotes++];
+		memset(n, 0, sizeof *n);
+		snprintf(n->what, sizeof n->what, "%s", what);
+		snprintf(n->why, sizeof n->why, "%s", why);
 	}
 	if (n->count < sizeof n->lines / sizeof n->lines[0])
 		n->lines[n->count] = line;
@@ -120,6 +128,11 @@ config_report(const struct core_config *cfg, const char *file, FILE *f)
 	for (unsigned i = 0; i < cfg->nnotes; i++) {
 		const struct config_note *n = &cfg->notes[i];
 		unsigned shown = n->count < 6 ? n->count : 6;
+
+		if (!strcmp(n->what, "(more)")) {
+			fprintf(f, "  and %u more: %s\n", n->count, n->why);
+			continue;
+		}
 
 		fprintf(f, "  %s: %s (line%s", n->what, n->why, n->count > 1 ? "s" : "");
 		for (unsigned j = 0; j < shown; j++)

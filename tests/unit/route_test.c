@@ -8,6 +8,7 @@
  * Binaries are /bin's (true exists on every Debian machine).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../core-services/core.h"
@@ -246,4 +247,20 @@ TEST(route_alias_pd_and_genode_core_services)
 	    "<start name=\"app\"><binary name=\"true\"/><route>\n"
 	    "<service name=\"LOG\"><child name=\"timer\"/></service></route></start></config>"), -EINVAL);
 	CHECK_STR_HAS(err, "t.cfg:4: route to nowhere: there is no <start name=\"nobody\">");
+}
+
+TEST(route_notes_overflow_into_one_more_line)
+{
+	char doc[8192], *p = doc;
+
+	p += sprintf(p, "config\n+ parent-provides\n");
+	for (int i = 0; i < 40; i++)
+		p += sprintf(p, "  + service Svc%d\n", i);
+	p += sprintf(p, "+ start a | + binary true\n-\n");
+	CHECK_INT(load(doc), 0);
+	CHECK_INT(cfg.nnotes, CONFIG_NOTES_MAX);
+	CHECK_STR_HAS(cfg.notes[CONFIG_NOTES_MAX - 2].what, "<parent-provides> Svc30");
+	CHECK_STR_HAS(cfg.notes[CONFIG_NOTES_MAX - 1].what, "(more)");
+	CHECK_INT(cfg.notes[CONFIG_NOTES_MAX - 1].count, 9);
+	config_free(&cfg);
 }
