@@ -93,8 +93,12 @@ main(int argc, char **argv)
 	}
 	/* What the config says and core does not act on, named once each. */
 	for (unsigned i = 0; i < cfg.nnotes; i++)
-		core_log("config: %s ignored (line %d): %s", cfg.notes[i].what, cfg.notes[i].lines[0],
-		    cfg.notes[i].why);
+		if (strcmp(cfg.notes[i].what, "(more)"))
+			core_log("config: %s ignored (line %d): %s", cfg.notes[i].what, cfg.notes[i].lines[0],
+			    cfg.notes[i].why);
+		else
+			core_log("config: %u more ignored: %s (core --check lists them)", cfg.notes[i].count,
+			    cfg.notes[i].why);
 	if (io_port_select(&cfg) || io_mem_select(&cfg) || dma_select(&cfg)) {
 		if (pid1)
 			pid1_poweroff(2, "a forced backend is unusable");
