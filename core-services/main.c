@@ -97,7 +97,7 @@ main(int argc, char **argv)
 			core_log("config: %s ignored (line %d): %s", cfg.notes[i].what, cfg.notes[i].lines[0],
 			    cfg.notes[i].why);
 		else
-			core_log("config: %u more ignored: %s (core --check lists them)", cfg.notes[i].count,
+			core_log("config: %u more ignored: %s", cfg.notes[i].count,
 			    cfg.notes[i].why);
 	if (io_port_select(&cfg) || io_mem_select(&cfg) || dma_select(&cfg)) {
 		if (pid1)
