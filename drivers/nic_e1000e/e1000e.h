@@ -1,0 +1,44 @@
+/* The 82574 device side of the driver: reset, rings in one DMA buffer, transmit, receive, causes. */
+#ifndef NIC_E1000E_H
+#define NIC_E1000E_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mkx/dma.h>
+#include <mkx/io_mem.h>
+
+#define RING_SIZE	256		/* descriptors per ring */
+#define BUF_SIZE	2048		/* per descriptor */
+
+struct e1000e {
+	struct mkx_io_mem	*bar;
+	struct mkx_dma_buffer	mem;		/* rings and packet buffers, one 2 MiB DMA buffer */
+	struct e1000e_rx_desc	*rx;
+	struct e1000e_tx_desc	*tx;
+	uint8_t			*rx_buf, *tx_buf;
+	uint64_t		rx_buf_bus, tx_buf_bus;
+	unsigned		rx_next;	/* next descriptor the device fills */
+	unsigned		tx_tail;	/* next descriptor we fill */
+	unsigned		tx_clean;	/* oldest descriptor not yet done */
+	uint8_t			mac[6];
+	uint64_t		tx_frames, rx_frames;
+};
+
+/* Reset, read the MAC, set up both rings in mem, enable rx/tx and the interrupt causes. 0 or -errno. */
+int	e1000e_init(struct e1000e *, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem);
+/* Wait up to timeout_ms for link; 1 up, 0 down. */
+int	e1000e_link(struct e1000e *, int timeout_ms, unsigned *mbps);
+/* Queue one frame; -EAGAIN if the ring is full. The caller writes TDT with e1000e_tx_flush. */
+int	e1000e_tx(struct e1000e *, const void *frame, size_t len);
+void	e1000e_tx_flush(struct e1000e *);
+/* Reclaim transmitted descriptors; how many. */
+unsigned e1000e_tx_reclaim(struct e1000e *);
+/* The next received frame (copied to out, at most max bytes): its length, 0 if none, -EIO if bad. */
+int	e1000e_rx(struct e1000e *, void *out, size_t max);
+/* Read (and so clear) the interrupt causes. */
+uint32_t e1000e_causes(struct e1000e *);
+/* Mask every cause and stop rx and tx (before giving the device up). */
+void	e1000e_stop(struct e1000e *);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * nic_e1000e: a driver for Intel's 82574 (e1000e, 8086:10d3, q35's
+ * default NIC) on core's sessions only: BAR0 through IO_MEM, its
+ * interrupt through IRQ, descriptor rings and packet buffers in a buffer
+ * of the DMA session. It serves one client at a time through a Nic
+ * session (mkx/nic.h): frames are copied between the client's shared
+ * rings and the device's DMA buffers.
+ *
+ * Config: <config pci="00:02.0" irq_type="0" die_after="0" acquire_ms="10000"/>
+ *   die_after: SIGKILL itself after that many transmitted frames (the
+ *   crash test: core must turn bus master off before it frees the rings);
+ *   acquire_ms: how long to retry while a previous instance still holds
+ *   the device (its BAR, IRQ or DMA session: -EBUSY).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mkx/bench.h>
+#include <mkx/devices.h>
+#include <mkx/dma.h>
+#include <mkx/env.h>
+#include <mkx/io_mem.h>
+#include <mkx/irq.h>
+#include <mkx/log.h>
+#include <mkx/nic.h>
+#include <mkx/rom.h>
+#include <mkx/server.h>
+#include "regs.h"
+#include "e1000e.h"
+
+struct nic {
+	struct e1000e		dev;
+	struct mkx_irq		irq;
+	struct mkx_io_mem	bar;
+	struct mkx_dma		dma;
+	unsigned		mbps;
+	int			link_up;
+	uint64_t		interrupts, dropped;
+	unsigned long		die_after;
+	/* the one client */
+	int			attached;
+	struct mkx_nic_shm	*shm;
+	int			kick, signal;
+	char			client[128];
+};
+
+static struct nic nic = { .kick = -1, .signal = -1 };
+
+static void
+signal_client(struct nic *n)
+{
+	uint64_t one = 1;
+
+	if (n->signal >= 0 && write(n->signal, &one, sizeof one) < 0 && errno != EAGAIN)
+		mkx_error("cannot signal the client: %s", strerror(errno));
+}
+
+/* Device -> client: every received frame into the client's rx ring (dropped if it is full). */
+static void
+receive(struct nic *n)
+{
+	static uint8_t scratch[BUF_SIZE];
+	int any = 0, len;
+
+	for (;;) {
+		struct mkx_nic_ring *r = n->attached ? &n->shm->rx : NULL;
+		uint32_t tail = r ? atomic_load_explicit(&r->tail, memory_order_relaxed) : 0;
+		int room = r && tail - atomic_load_explicit(&r->head, memory_order_acquire) < MKX_NIC_SLOTS;
+		struct mkx_nic_slot *s = room ? &r->slot[tail % MKX_NIC_SLOTS] : NULL;
+
+		len = e1000e_rx(&n->dev, s ? s->data : scratch, s ? sizeof s->data : sizeof scratch);
+		if (len == 0)
+			break;
+		if (len < 0 || !s) {
+			n->dropped++;
+			continue;
+		}
+		s->len = (uint32_t)len;
+		atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
+		any = 1;
+	}
+	if (any)
+		signal_client(n);
+}
+
+/* Client -> device: frames of the client's tx ring, checked, into transmit descriptors. */
+static void
+transmit(struct nic *n)
+{
+	struct mkx_nic_ring *r = &n->shm->tx;
+	uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed), moved = 0;
+	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+
+	if (tail - head > MKX_NIC_SLOTS)	/* a client that lies about its ring gets nothing sent */
+		return;
+	while (head != tail) {
+		struct mkx_nic_slot *s = &r->slot[head % MKX_NIC_SLOTS];
+		uint32_t len = s->len;	/* read once: the client may change it under us */
+
+		if (len >= 14 && len <= MKX_NIC_MTU_FRAME) {
+			if (e1000e_tx(&n->dev, s->data, len) == -EAGAIN)
+				break;
+		} else
+			n->dropped++;
+		head++;
+		moved++;
+		if (n->die_after && n->dev.tx_frames >= n->die_after) {
+			e1000e_tx_flush(&n->dev);
+			mkx_log("nic_e1000e: %llu frames sent: killing myself with SIGKILL mid-traffic (die_after)",
+			    (unsigned long long)n->dev.tx_frames);
+			mkx_log_flush();
+			raise(SIGKILL);
+		}
+	}
+	if (moved) {
+		e1000e_tx_flush(&n->dev);
+		atomic_store_explicit(&r->head, head, memory_order_release);
+		signal_client(n);
+	}
+}
+
+static int
+nic_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	struct nic *n = ctx;
+
+	(void)args;
+	if (n->client[0]) {
+		snprintf(why, whylen, "the NIC serves one client, \"%s\" holds it", n->client);
+		return -EBUSY;
+	}
+	snprintf(n->client, sizeof n->client, "%s", label);
+	*state = n;
+	mkx_log("nic_e1000e: Nic session of \"%s\"", label);
+	return 0;
+}
+
+static int
+nic_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct nic *n = ctx;
+	struct mkx_nic_info info;
+	void *shm;
+
+	(void)state;
+	switch (req->hdr.op) {
+	case MKX_NIC_ATTACH:
+		if (n->attached || req->hdr.nfds != 3)
+			return -EINVAL;
+		shm = mmap(NULL, sizeof *n->shm, PROT_READ | PROT_WRITE, MAP_SHARED, req->fds[0], 0);
+		if (shm == MAP_FAILED)
+			return -errno;
+		n->shm = shm;
+		n->kick = mkx_msg_take_fd(req, 1);
+		n->signal = mkx_msg_take_fd(req, 2);
+		n->attached = 1;
+		return 0;
+	case MKX_NIC_INFO:
+		memset(&info, 0, sizeof info);
+		memcpy(info.mac, n->dev.mac, 6);
+		info.link_up = (uint8_t)n->link_up;
+		info.speed_mbps = n->mbps;
+		info.tx_frames = n->dev.tx_frames;
+		info.rx_frames = n->dev.rx_frames;
+		info.interrupts = n->interrupts;
+		memcpy(r->payload, &info, sizeof info);
+		r->len = sizeof info;
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static void
+nic_close(void *ctx, void *state)
+{
+	struct nic *n = ctx;
+
+	(void)state;
+	mkx_log("nic_e1000e: Nic session of \"%s\" closed (%llu frames sent, %llu received, %llu interrupts, "
+	    "%llu dropped)", n->client, (unsigned long long)n->dev.tx_frames, (unsigned long long)n->dev.rx_frames,
+	    (unsigned long long)n->interrupts, (unsigned long long)n->dropped);
+	if (n->shm)
+		munmap(n->shm, sizeof *n->shm);
+	if (n->kick >= 0)
+		close(n->kick);
+	if (n->signal >= 0)
+		close(n->signal);
+	n->shm = NULL;
+	n->kick = n->signal = -1;
+	n->attached = 0;
+	n->client[0] = 0;
+}
+
+/* Retry while a previous instance still holds the device (-EBUSY), up to acquire_ms. */
+static int
+acquire(struct nic *n, const struct mkx_pci_device *d, unsigned long irq_type, unsigned long acquire_ms)
+{
+	char why[512], args[96];
+	double t0 = mkx_now();
+	unsigned tries = 0;
+	int err;
+
+	snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d->name, irq_type);
+	while ((err = mkx_io_mem_open(&n->bar, d->bar[0].address, E1000E_BAR_SIZE, 0, why, sizeof why)) == -EBUSY &&
+	    mkx_now() - t0 < acquire_ms / 1e3 && ++tries)
+		usleep(100000);
+	if (err) {
+		mkx_error("BAR0 of %s: %s", d->name, why);
+		return err;
+	}
+	/* IRQ before DMA: VFIO's device open clears bus master, which the DMA session sets. */
+	while ((err = mkx_irq_open_args(&n->irq, args, MKX_IRQ_ACK_AUTO, why, sizeof why)) == -EBUSY &&
+	    mkx_now() - t0 < acquire_ms / 1e3 && ++tries)
+		usleep(100000);
+	if (err) {
+		mkx_error("IRQ of %s: %s", d->name, why);
+		return err;
+	}
+	while ((err = mkx_dma_open(&n->dma, d->name, why, sizeof why)) == -EBUSY && mkx_now() - t0 < acquire_ms / 1e3 &&
+	    ++tries)
+		usleep(100000);
+	if (err) {
+		mkx_error("DMA session of %s: %s", d->name, why);
+		return err;
+	}
+	if (tries)
+		mkx_log("nic_e1000e: %s acquired after %.1f s (%u tries: a previous instance still held it)", d->name,
+		    mkx_now() - t0, tries + 1);
+	return 0;
+}
+
+int
+main(void)
+{
+	static struct mkx_service svc = { .name = "Nic", .ctx = &nic, .open = nic_open, .call = nic_call,
+	    .close = nic_close };
+	struct mkx_pci_device d;
+	struct mkx_dma_buffer mem;
+	struct mkx_rom rom, devs;
+	struct mkx_xml *cfg, *x;
+	unsigned long irq_type = 0, acquire_ms = 10000;
+	char why[512], pci[16] = "00:02.0", err[128];
+	double t0;
+	int rc;
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom))) {
+		if (mkx_xml_attr(cfg, "pci"))
+			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
+		mkx_xml_attr_ulong(cfg, "irq_type", 0, &irq_type);
+		mkx_xml_attr_ulong(cfg, "die_after", 0, &nic.die_after);
+		mkx_xml_attr_ulong(cfg, "acquire_ms", 10000, &acquire_ms);
+	}
+	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
+		mkx_error("no pci_devices ROM");
+		mkx_exit(1);
+	}
+	for (unsigned i = 0; !mkx_devices_find(x, E1000E_VENDOR, E1000E_DEVICE, i, &d) && strcmp(d.name, pci); i++)
+		;
+	if (strcmp(d.name, pci)) {
+		mkx_error("no 82574 (8086:10d3) at %s", pci);
+		mkx_exit(1);
+	}
+	if (acquire(&nic, &d, irq_type, acquire_ms))
+		mkx_exit(1);
+	if (mkx_dma_alloc(&nic.dma, 2u << 20, &mem, why, sizeof why)) {
+		mkx_error("DMA buffer: %s", why);
+		mkx_exit(1);
+	}
+	if ((rc = e1000e_init(&nic.dev, &nic.bar, &mem))) {
+		mkx_error("device init: %s", strerror(-rc));
+		mkx_exit(1);
+	}
+	t0 = mkx_now();
+	nic.link_up = e1000e_link(&nic.dev, 5000, &nic.mbps);
+	mkx_log("nic_e1000e %s: mac %02x:%02x:%02x:%02x:%02x:%02x, link %s (%u Mb/s) after %.0f ms; rings at bus "
+	    "0x%llx (%s); interrupts %s, ack %s", pci, nic.dev.mac[0], nic.dev.mac[1], nic.dev.mac[2], nic.dev.mac[3],
+	    nic.dev.mac[4], nic.dev.mac[5], nic.link_up ? "up" : "DOWN", nic.mbps, (mkx_now() - t0) * 1e3,
+	    (unsigned long long)mem.bus, nic.dma.info.iommu ? "IOVA" : "physical", irq_type ? "MSI" : "INTx",
+	    mkx_irq_ack_path(&nic.irq));
+	if ((rc = mkx_server_announce(&svc))) {
+		mkx_error("announce Nic: %s", strerror(-rc));
+		mkx_exit(1);
+	}
+	for (;;) {
+		struct pollfd p[2] = { { .fd = nic.irq.fd, .events = POLLIN }, { .fd = nic.kick, .events = POLLIN } };
+		uint64_t v;
+
+		if (mkx_server_dispatch(0) == -ECONNRESET)
+			break;
+		if (poll(p, nic.attached ? 2 : 1, 2) > 0) {
+			if (p[0].revents && (rc = mkx_irq_wait(&nic.irq, 0)) > 0) {
+				uint32_t causes = e1000e_causes(&nic.dev);
+
+				nic.interrupts += (uint64_t)rc;
+				if (causes & ICR_LSC) {
+					nic.link_up = e1000e_link(&nic.dev, 0, &nic.mbps);
+					mkx_log("nic_e1000e: link %s", nic.link_up ? "up" : "down");
+				}
+				mkx_irq_ack(&nic.irq);
+			}
+			if (nic.attached && p[1].revents && read(nic.kick, &v, sizeof v) < 0 && errno != EAGAIN)
+				break;
+		}
+		receive(&nic);
+		e1000e_tx_reclaim(&nic.dev);
+		if (nic.attached)
+			transmit(&nic);
+	}
+	e1000e_stop(&nic.dev);
+	mkx_exit(0);
+}
