@@ -17,7 +17,7 @@ good=$(cd $D && ls *.hid *.xml)
 bad=$(cd $D && ls bad/*)
 extra=""
 [ -n "${GENODE_CONFIGS:-}" ] && extra=$(ls "$GENODE_CONFIGS"/*.hid "$GENODE_CONFIGS"/*.xml "$GENODE_CONFIGS"/*.config 2>/dev/null)
-echo "plan $(( $(echo $good $bad $extra | wc -w) + 2 ))"	# one per config, the XML/HID twins, the HID run
+echo "plan $(( $(echo $good $bad $extra | wc -w) + 4 ))"	# one per config, the XML/HID twins, three runs
 
 # check FILE: core --check with a stub for every binary the config names (made as core
 # asks for them); output in $T/out, status in $rc.
@@ -82,6 +82,46 @@ timeout 30 "$BIN/core" --config apps/hello/config.hid --bin-dir "$BIN" > "$T/out
 if [ $rc = 0 ] && grep -qF '[init -> hello_server] session opened by "hello_client -> greeter"' "$T/out" &&
    grep -qF '[init -> hello_client] server says: Hello, mkx! (greeting #2)' "$T/out" &&
    grep -qF '[init] composition ended: all children exited cleanly' "$T/out"; then echo "ok - $t"
+else echo "FAIL - $t: rc=$rc"; show; fi
+
+# Routing at runtime: <any-child/> after <parent/> finds the server; a target's label= is what it sees.
+runs() { timeout 30 "$BIN/core" --config "$1" --bin-dir "$BIN" > "$T/out" 2>&1; rc=$?; }
+t=hid_any_child_reaches_the_server
+cat > "$T/any.hid" <<END
+config
++ default-route
+  + any-service | + parent
+                | + any-child
++ default | ram: 1M
++ start hello_server
+  + provides | + service Hello
+  + config | greeting: Hi
++ start hello_client
+  + exit | propagate: yes
+  + config | name: any | count: 1
+-
+END
+runs "$T/any.hid"
+if [ $rc = 0 ] && grep -qF '[init -> hello_client] server says: Hi, any! (greeting #1)' "$T/out"; then echo "ok - $t"
+else echo "FAIL - $t: rc=$rc"; show; fi
+
+t=hid_route_label_rewrite_is_what_the_server_sees
+cat > "$T/rewrite.hid" <<END
+config
++ default-route | + any-service | + parent
++ start hello_server
+  + provides | + service Hello
++ start hello_client
+  + exit | propagate: yes
+  + config | name: rw | count: 1
+  + route
+    + service Hello | label_last: greeter | + child hello_server | label: someone -> else
+    + any-service                         | + parent
+-
+END
+runs "$T/rewrite.hid"
+if [ $rc = 0 ] && grep -qF '[init -> hello_server] session opened by "someone -> else"' "$T/out" &&
+   grep -qF 'server says: Hello, rw! (greeting #1)' "$T/out"; then echo "ok - $t"
 else echo "FAIL - $t: rc=$rc"; show; fi
 
 for f in $extra; do
