@@ -5,7 +5,10 @@
  * conf1 pair through an IO_PORT session of 0xCF8-0xCFF, which core
  * emulates), enumeration, routing, the views in the log.
  *
- * <config access="auto|ecam|conf1" acpi_wait_ms="30000" views="yes" exit="no" log_acpi="no"/>
+ * <config access="auto|ecam|conf1" acpi_wait_ms="30000" views="yes" exit="no" log_acpi="no"
+ *         compare_conf1="no"/>
+ * compare_conf1: after an ECAM walk, walk again through conf1 and compare (both access
+ * paths checked against each other in one boot).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <mkx/log.h>
 #include <mkx/rom.h>
 
+#include "compare.h"
 #include "component.h"
 #include "host.h"
 #include "route.h"
@@ -74,7 +78,12 @@ static int
 open_conf1(struct pci_cfg *cfg)
 {
 	char why[256] = "";
-	int err = mkx_io_port_open(&conf1_port, 0xcf8, 8, why, sizeof why);
+	int err;
+
+	/* The acpi component may still hold the pair for a moment after its report: wait a little. */
+	for (unsigned tries = 0; (err = mkx_io_port_open(&conf1_port, 0xcf8, 8, why, sizeof why)) == -EBUSY &&
+	    tries < 50; tries++)
+		usleep(100000);
 
 	if (err) {
 		mkx_error("conf1 (IO_PORT 0xcf8-0xcff) not granted: %s", why[0] ? why : strerror(-err));
@@ -132,6 +141,7 @@ read_acpi(struct acpi_info *ai, unsigned long wait_ms, int log_acpi)
 	return 0;
 }
 
+
 static double
 now_ms(void)
 {
@@ -139,6 +149,33 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Walk again through conf1 and compare with the ECAM walk t; log the outcome and both times. */
+static void
+compare_conf1(const struct pci_tree *t, const struct acpi_info *ai)
+{
+	static struct pci_tree c;
+	struct pci_cfg cfg;
+	char why[256] = "";
+	double t0;
+
+	if (open_conf1(&cfg))
+		return;
+	pci_roots_from_acpi(&c, ai);
+	t0 = now_ms();
+	if (pci_enumerate(&c, &cfg)) {
+		mkx_error("out of memory");
+		return;
+	}
+	pci_sort(&c);
+	if (pci_tree_compare(t, &c, why, sizeof why))
+		mkx_error("conf1 walk differs from the ECAM walk: %s", why);
+	else
+		mkx_log("conf1 walk equal to the ECAM walk: %u functions, BARs, bus numbers, capabilities "
+		    "below 0x100 (%.1f ms)", c.nfn, now_ms() - t0);
+	pci_tree_free(&c);
+	mkx_io_port_close(&conf1_port);
 }
 
 int
@@ -151,7 +188,7 @@ pci_component(void)
 	struct mkx_xml *conf;
 	unsigned long wait_ms = 30000;
 	const char *access = "auto";
-	int views = 1, stop = 0, log_acpi = 0;
+	int views = 1, stop = 0, log_acpi = 0, compare = 0;
 	double t0;
 	char *buf = NULL;
 	size_t len = 0;
@@ -167,6 +204,7 @@ pci_component(void)
 		views = mkx_xml_attr_bool(conf, "views", 1) == 1;
 		stop = mkx_xml_attr_bool(conf, "exit", 0) == 1;
 		log_acpi = mkx_xml_attr_bool(conf, "log_acpi", 0) == 1;
+		compare = mkx_xml_attr_bool(conf, "compare_conf1", 0) == 1;
 	}
 	if (read_acpi(&ai, wait_ms, log_acpi))
 		mkx_log("no acpi report within %lu ms: root bus 00 only, interrupt routing from Interrupt Line", wait_ms);
@@ -196,6 +234,8 @@ pci_component(void)
 			log_lines(buf);
 		free(buf);
 	}
+	if (compare && cfg.ops != &pci_cfg_conf1)
+		compare_conf1(&t, &ai);
 	pci_devices_publish(&t, &ai);
 	if (stop) {
 		mkx_xml_free(conf);

@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SYSPCI "/sys/bus/pci/devices"
@@ -159,6 +160,36 @@ run(const char *title, char *const argv[])
 	printf("--- end ---\n");
 }
 
+/* Run argv with stdout on /dev/null, n times; the mean time in ms, or -1. */
+static double
+timed(char *const argv[], unsigned n)
+{
+	struct timespec a, b;
+
+	if (access(argv[0], X_OK))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (unsigned i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0) {
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return ((b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6) / n;
+}
+
 int
 main(void)
 {
@@ -180,6 +211,11 @@ main(void)
 	printf("--- end ---\n");
 	run("linux lspci -n", (char *[]){ "/bin/lspci", "-n", NULL });
 	run("linux lspci -vvv", (char *[]){ "/bin/lspci", "-vvv", "-n", NULL });
+	/* Reference times for the platform driver's walk (docs/platform.md): lspci's own enumeration. */
+	printf("--- linux timing ---\n");
+	printf("lspci -A linux-sysfs %.1f ms\n", timed((char *[]){ "/bin/lspci", "-A", "linux-sysfs", "-n", NULL }, 3));
+	printf("lspci -A intel-conf1 %.1f ms\n", timed((char *[]){ "/bin/lspci", "-A", "intel-conf1", "-n", NULL }, 3));
+	printf("--- end ---\n");
 	printf("--- linux irq ---\n");
 	for (unsigned i = 0; i < n; i++)
 		irq(fns[i]);

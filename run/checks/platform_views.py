@@ -67,6 +67,9 @@ with open(log, errors="replace") as f:
 # Extended capabilities are compared too: the walk must have gone through ECAM, granted as such.
 expect('IO_MEM "platform": 0xb0000000-0xbfffffff granted (ECAM window' in text and
        "[init -> platform] config access: ECAM" in text, "config access: ECAM, granted by core as the MCFG window")
+if "--conf1" in sys.argv:
+  m = re.search(r"conf1 walk equal to the ECAM walk: (\d+) functions.*\(([0-9.]+) ms\)", text)
+  expect(m is not None, f"conf1 (core's CF8/CFC emulation) walk equal to the ECAM walk ({m.group(1) if m else '?'} functions)")
 need = [("linux", "config"), ("linux", "resource"), ("linux", "irq"), ("ours", "lspci -n"), ("ours", "intx"),
         ("ours", "bars"), ("ours", "buses"), ("ours", "caps"), ("ours", "acpi")]
 missing = [f"{w} {n}" for w, n in need if (w, n) not in s]
@@ -160,6 +163,14 @@ if os.path.exists(pci_bin):
            f"pci --dump of the recorded machine: {', '.join(same)} equal to the live views")
 else:
     fails.append(f"{pci_bin} not built")
+
+# 6. Enumeration time against lspci's own (same boot), as ratios: reported, not judged here.
+m = re.search(r"enumerated \d+ functions on \d+ root bus\(es\) in ([0-9.]+) ms", text)
+for l in s.get(("linux", "timing"), []):
+    t = re.match(r"^(lspci -A \S+) ([0-9.]+) ms$", l)
+    if m and t and float(t.group(2)) > 0:
+        said.append(f"enumeration (ECAM, BAR probes included) {m.group(1)} ms, {t.group(1)} -n {t.group(2)} ms: "
+                    f"ratio {float(m.group(1)) / float(t.group(2)):.2f}x")
 
 for w in said:
     print("check: " + w)
