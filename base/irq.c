@@ -156,9 +156,11 @@ mkx_irq_ack(struct mkx_irq *irq)
 {
 	static __thread struct mkx_msg reply;
 
+	irq->unacked = 0;
+	if (irq->force_rpc)
+		return mkx_session_call(&irq->s, MKX_IRQ_ACK, NULL, 0, NULL, 0, &reply);
 	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
 		return 0;
-	irq->unacked = 0;
 	if (irq->ack_fd >= 0) {
 		uint64_t one = 1;
 
@@ -170,9 +172,17 @@ mkx_irq_ack(struct mkx_irq *irq)
 	return mkx_session_call(&irq->s, MKX_IRQ_ACK, NULL, 0, NULL, 0, &reply);
 }
 
+void
+mkx_irq_ack_by_rpc(struct mkx_irq *irq, int on)
+{
+	irq->force_rpc = on;
+}
+
 const char *
 mkx_irq_ack_path(const struct mkx_irq *irq)
 {
+	if (irq->force_rpc)
+		return "rpc";
 	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
 		return "none (MSI)";
 	if (irq->ack_fd >= 0)

@@ -1,9 +1,11 @@
 /*
- * The reference for the IRQ benchmark: a plain process doing what a
- * Linux UIO driver does with the edu device: bind it to uio_pci_generic,
- * map BAR0 through sysfs, and loop raise -> read /dev/uioN -> ack the
- * device -> unmask INTx in the config space. Linux-specific, hence in
- * core-services/. Config: <config pci="00:03.0" count="200"/>.
+ * The UIO reference for the IRQ benchmark: a plain root process doing
+ * what a Linux UIO driver does with the edu device: bind it to
+ * uio_pci_generic, map BAR0 through sysfs, and loop raise -> read
+ * /dev/uioN -> ack the device -> unmask INTx in the config space. Then it
+ * gives the device back. Linux-specific, hence in core-services/. It needs
+ * root, which components do not have: bench_preinit runs it before core.
+ *   raw_uio 00:03.0 500
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -12,14 +14,20 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <mkx/bench.h>
-#include <mkx/env.h>
-#include <mkx/log.h>
-#include <mkx/rom.h>
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
 
 static int
 put(const char *path, const char *v)
@@ -35,26 +43,20 @@ put(const char *path, const char *v)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	struct mkx_rom rom;
-	struct mkx_xml *cfg;
-	char pci[16] = "00:03.0", dev[96], path[160], name[24];
-	unsigned long count = 200;
+	const char *pci = argc > 1 ? argv[1] : "00:03.0";
+	unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 0) : 500;
+	char dev[96], path[160], name[24];
 	volatile uint32_t *bar;
 	int uio = -1, ufd, cfd, rfd;
-	double t0, total = 0;
+	double t0, total = 0, best = 1e9;
 	DIR *d;
 	struct dirent *e;
 
-	if (mkx_env_init())
-		return 1;
-	cfg = mkx_config(&rom);
-	if (cfg) {
-		if (mkx_xml_attr(cfg, "pci"))
-			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
-		mkx_xml_attr_ulong(cfg, "count", 200, &count);
-	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (count < 5)
+		count = 5;
 	snprintf(name, sizeof name, "0000:%s", pci);
 	snprintf(dev, sizeof dev, "/sys/bus/pci/devices/%s", name);
 	snprintf(path, sizeof path, "%s/driver_override", dev);
@@ -75,33 +77,42 @@ main(void)
 	rfd = open(path, O_RDWR);
 	bar = rfd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
 	if (uio < 0 || ufd < 0 || cfd < 0 || bar == MAP_FAILED) {
-		mkx_error("UIO set-up of %s failed (uio%d): %s", pci, uio, strerror(errno));
-		mkx_exit(1);
+		printf("raw_uio: UIO set-up of %s failed (uio%d): %s\n", pci, uio, strerror(errno));
+		return 1;
 	}
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = ufd, .events = POLLIN };
 		uint32_t n, status;
 		uint16_t cmd;
 
-		t0 = mkx_now();
+		if (i && i % (count / 5) == 0) {	/* best of 5 rounds of count/5, as the session's figures */
+			best = total < best ? total : best;
+			total = 0;
+		}
+		t0 = now();
 		bar[0x60 / 4] = 1u << (i % 31);
 		if (poll(&p, 1, 3000) != 1 || read(ufd, &n, 4) != 4) {
-			mkx_error("interrupt %lu did not arrive", i);
-			mkx_exit(1);
+			printf("raw_uio: interrupt %lu did not arrive\n", i);
+			return 1;
 		}
 		status = bar[0x24 / 4];
 		bar[0x64 / 4] = status;
 		if (pread(cfd, &cmd, 2, 4) == 2) {
 			cmd &= (uint16_t)~(1u << 10);
 			if (pwrite(cfd, &cmd, 2, 4) != 2)
-				mkx_error("unmask failed");
+				printf("raw_uio: unmask failed\n");
 		}
-		total += mkx_now() - t0;
+		total += now() - t0;
 	}
-	mkx_log("bench: irq raw uio %.1f us", total / count * 1e6);
+	best = total < best ? total : best;
+	printf("bench: irq raw uio %.1f us\n", best / (count / 5) * 1e6);
 	/* Give the device back, for the IRQ session that comes next. */
+	munmap((void *)bar, 4096);
+	close(ufd);
+	close(cfd);
+	close(rfd);
 	snprintf(path, sizeof path, "%s/driver_override", dev);
 	put(path, "\n");
 	put("/sys/bus/pci/drivers/uio_pci_generic/unbind", name);
-	mkx_exit(0);
+	return 0;
 }

@@ -64,6 +64,7 @@ struct mkx_irq {
 	unsigned		ack_how;
 	struct mkx_irq_info_msg	info;
 	int			unacked;	/* legacy: delivered, not yet acked */
+	int			force_rpc;	/* mkx_irq_ack_by_rpc */
 	unsigned		echoes;		/* legacy: counts dropped while unacked (shared UIO line) */
 };
 
@@ -86,6 +87,9 @@ int	mkx_irq_wait(struct mkx_irq *, int timeout_ms);
 
 /* Unmask the line after the device was serviced. 0 or -errno. */
 int	mkx_irq_ack(struct mkx_irq *);
+
+/* Ack by RPC from now on (on = 1) or as opened (0): benchmarks compare both. */
+void	mkx_irq_ack_by_rpc(struct mkx_irq *, int on);
 
 /* How acks go: "eventfd (kernel)", "eventfd (core)", "none (MSI)" or "rpc". */
 const char *mkx_irq_ack_path(const struct mkx_irq *);
