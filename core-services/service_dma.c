@@ -365,12 +365,13 @@ dma_close(void *state)
 		free(s);
 		return;
 	}
+	core_log("DMA \"%s\": %s: bus master off (command register reads 0x%04x); freeing its buffers now",
+	    s->label, s->pci, (unsigned)cmd);
 	for (unsigned i = 0; i < n; i++)
 		release(s, &s->buf[i]);
 	if (s->domain)
 		iommu->domain_put(s->domain);
-	core_log("DMA \"%s\": %s: bus master off (command 0x%04x), then %u buffer(s) of %zu KiB freed",
-	    s->label, s->pci, (unsigned)cmd, n, bytes >> 10);
+	core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped and freed", s->label, s->pci, n, bytes >> 10);
 	free(s);
 }
 

@@ -6,11 +6,12 @@
  * session (mkx/nic.h): frames are copied between the client's shared
  * rings and the device's DMA buffers.
  *
- * Config: <config pci="00:02.0" irq_type="0" die_after="0" acquire_ms="10000"/>
+ * Config: <config pci="00:02.0" irq_type="0" die_after="0" acquire_ms="10000" wait_ms="0"/>
  *   die_after: SIGKILL itself after that many transmitted frames (the
  *   crash test: core must turn bus master off before it frees the rings);
  *   acquire_ms: how long to retry while a previous instance still holds
- *   the device (its BAR, IRQ or DMA session: -EBUSY).
+ *   the device (its BAR, IRQ or DMA session: -EBUSY); wait_ms: sleep
+ *   first (a second instance that must come after the first).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -246,7 +247,7 @@ main(void)
 	struct mkx_dma_buffer mem;
 	struct mkx_rom rom, devs;
 	struct mkx_xml *cfg, *x;
-	unsigned long irq_type = 0, acquire_ms = 10000;
+	unsigned long irq_type = 0, acquire_ms = 10000, wait_ms = 0;
 	char why[512], pci[16] = "00:02.0", err[128];
 	double t0;
 	int rc;
@@ -259,7 +260,9 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "irq_type", 0, &irq_type);
 		mkx_xml_attr_ulong(cfg, "die_after", 0, &nic.die_after);
 		mkx_xml_attr_ulong(cfg, "acquire_ms", 10000, &acquire_ms);
+		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
 	}
+	usleep((useconds_t)wait_ms * 1000);
 	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
 		mkx_error("no pci_devices ROM");
 		mkx_exit(1);

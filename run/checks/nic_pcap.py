@@ -4,7 +4,8 @@ sent must be in QEMU's filter-dump pcap ($MKX_OUT/nic.pcap), byte for
 byte and in order, and the gateway's ARP reply and ICMP echo reply to us
 must be there too. The frames are rebuilt here from the same rule as
 tests/components/nic_client.c: frame i is 60 + (i*37) % 1441 bytes, to the
-gateway's MAC from ours, ethertype 0x88b5, byte j (from 14) = (i*7 + j) & 0xff."""
+gateway's MAC from ours, ethertype 0x88b5, byte j (from 14) = (i*7 + j + seed)
+& 0xff.  Arguments: the pcap's name in $MKX_OUT, the client's label."""
 import os, re, struct, sys
 
 def mac(s):
@@ -24,17 +25,19 @@ def frames(path):
 def main():
     log = open(os.environ["MKX_LOG"], errors="replace").read()
     pcap = os.path.join(os.environ["MKX_OUT"], sys.argv[1] if len(sys.argv) > 1 else "nic.pcap")
-    ours = re.search(r"nic_client: mac ([0-9a-f:]{17})", log)
-    gw = re.search(r"nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{17})", log)
-    count = re.search(r"nic_client: sent (\d+) pattern frames", log)
+    who = re.escape(sys.argv[2] if len(sys.argv) > 2 else "nic_client")
+    ours = re.search(rf"\[init -> {who}\] nic_client: mac ([0-9a-f:]{{17}})", log)
+    gw = re.search(rf"\[init -> {who}\] nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{{17}})", log)
+    count = re.search(rf"\[init -> {who}\] nic_client: sent (\d+) pattern frames \(ethertype 0x88b5, seed (\d+)\)",
+                      log)
     if not (ours and gw and count):
         sys.exit("the log lacks nic_client's mac, ARP reply or pattern count")
-    src, dst, n = mac(ours.group(1)), mac(gw.group(1)), int(count.group(1))
+    src, dst, n, seed = mac(ours.group(1)), mac(gw.group(1)), int(count.group(1)), int(count.group(2))
     got = frames(pcap)
     want = []
     for i in range(n):
         length = 60 + (i * 37) % 1441
-        want.append(dst + src + b"\x88\xb5" + bytes((i * 7 + j) & 0xff for j in range(14, length)))
+        want.append(dst + src + b"\x88\xb5" + bytes((i * 7 + j + seed) & 0xff for j in range(14, length)))
     # In order: each wanted frame after the previous one found.
     at, found = 0, 0
     for i, w in enumerate(want):
@@ -51,7 +54,7 @@ def main():
             and f[26:30] == bytes([10, 0, 2, 2])]
     if not arp or not echo:
         sys.exit(f"{pcap}: {len(arp)} ARP replies and {len(echo)} ICMP echo replies from 10.0.2.2 to us")
-    print(f"check: {found} of {n} pattern frames found byte for byte and in order among {len(got)} frames of "
+    print(f"check: {found} of {n} pattern frames (seed {seed}) found byte for byte and in order among {len(got)} frames of "
           f"the pcap; the gateway's ARP reply and ICMP echo reply to {ours.group(1)} are in it too")
 
 main()

@@ -4,9 +4,10 @@
  * for 10.0.2.2, pings it, and sends `count` pattern frames (ethertype
  * 0x88b5, local experimental) whose bytes a host check regenerates and
  * finds in QEMU's filter-dump pcap (run/checks/nic_pcap.py: frame i is
- * 60 + (i * 37) % 1441 bytes long, payload byte j is (i * 7 + j) & 0xff).
+ * 60 + (i * 37) % 1441 bytes long, payload byte j is (i * 7 + j + seed) &
+ * 0xff; the seed tells two clients' frames apart).
  *
- * Config: <config count="64" flood="0" label="nic"/>
+ * Config: <config count="64" flood="0" label="nic" seed="0"/>
  *   flood: after that, send frames until this many are queued or the
  *   driver is gone (the crash test), and say which.
  */
@@ -23,6 +24,7 @@
 
 static const uint8_t our_ip[4] = { 10, 0, 2, 15 }, gw_ip[4] = { 10, 0, 2, 2 };
 static uint8_t mac[6], gw_mac[6];
+static unsigned long seed;
 static struct mkx_nic nic;
 
 static void
@@ -163,7 +165,7 @@ pattern(uint8_t *f, unsigned i)
 	memcpy(f + 6, mac, 6);
 	put16(f + 12, 0x88b5);
 	for (size_t j = 14; j < len; j++)
-		f[j] = (uint8_t)(i * 7u + j);
+		f[j] = (uint8_t)(i * 7u + j + seed);
 	return len;
 }
 
@@ -173,9 +175,12 @@ send_all(const uint8_t *f, size_t len, double timeout_s)
 	double end = mkx_now() + timeout_s;
 	int err;
 
-	while ((err = mkx_nic_send(&nic, f, len)) == -EAGAIN && mkx_now() < end) {
+	for (unsigned spins = 1; (err = mkx_nic_send(&nic, f, len)) == -EAGAIN && mkx_now() < end; spins++) {
 		mkx_nic_kick(&nic);
 		usleep(200);
+		/* A full ring for a while: is the driver still there? (its session socket says) */
+		if (spins % 100 == 0 && mkx_nic_info(&nic))
+			return -ECONNRESET;
 	}
 	return err;
 }
@@ -195,6 +200,7 @@ main(void)
 	if ((cfg = mkx_config(&rom))) {
 		mkx_xml_attr_ulong(cfg, "count", 64, &count);
 		mkx_xml_attr_ulong(cfg, "flood", 0, &flood);
+		mkx_xml_attr_ulong(cfg, "seed", 0, &seed);
 		if (mkx_xml_attr(cfg, "label"))
 			snprintf(label, sizeof label, "%s", mkx_xml_attr(cfg, "label"));
 	}
@@ -233,8 +239,8 @@ main(void)
 	mkx_nic_kick(&nic);
 	usleep(300000);		/* let the driver drain its ring before we count */
 	if (mkx_nic_info(&nic) == 0)
-		mkx_log("nic_client: sent %lu pattern frames (ethertype 0x88b5); driver counts %llu sent, %llu received, "
-		    "%llu interrupts", count, (unsigned long long)nic.info.tx_frames,
+		mkx_log("nic_client: sent %lu pattern frames (ethertype 0x88b5, seed %lu); driver counts %llu sent, %llu received, "
+		    "%llu interrupts", count, seed, (unsigned long long)nic.info.tx_frames,
 		    (unsigned long long)nic.info.rx_frames, (unsigned long long)nic.info.interrupts);
 	if (flood) {
 		double t0 = mkx_now();
@@ -242,8 +248,8 @@ main(void)
 
 		for (; sent < flood; sent++) {
 			if (send_all(f, pattern(f, (unsigned)sent), 2)) {
-				mkx_log("nic_client: flood: the driver stopped taking frames after %lu (it is gone: %s)", sent,
-				    mkx_nic_info(&nic) ? "session closed" : "session still open");
+				mkx_log("nic_client: flood: the driver stopped taking frames after %lu (%s)", sent,
+				    mkx_nic_info(&nic) ? "it is gone: session closed" : "its session is still open");
 				break;
 			}
 			if (sent % 32 == 31)
