@@ -85,6 +85,28 @@ check_attrs(struct ctx *x, const struct mkx_xml *n, const char *const *known)
 	return 0;
 }
 
+/*
+ * Attributes of <config>, <start> and <default> that core does not know
+ * (a newer Genode's, a deploy tool's): named in a note, not refused, as
+ * they cannot widen what a child reaches. Route rules and targets stay
+ * strict (check_attrs): a misspelt selector would match every label.
+ */
+static void
+note_unknown_attrs(struct ctx *x, const struct mkx_xml *n, const char *const *known)
+{
+	for (char **a = n->attrs; a[0] && a[1]; a += 2) {
+		const char *const *k;
+		char what[64];
+
+		for (k = known; *k && strcmp(*k, a[0]); k++)
+			;
+		if (*k)
+			continue;
+		snprintf(what, sizeof what, "%.30s= of <%s>", a[0], n->name);
+		config_note(x->cfg, what, n->line, "not in init's vocabulary as core knows it (misspelt?)");
+	}
+}
+
 /* A label attribute of a route rule or target: copied whole or refused, never cut. */
 static int
 copy_label(struct ctx *x, const struct mkx_xml *n, const char *attr, char *dst, size_t len)
@@ -292,8 +314,9 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	s->ram_quota = x->cfg->default_ram;	/* enforced where cgroup2 is there (cgroup.h) */
 	s->ram_from = x->cfg->default_ram != 16ul << 20 ? "<default ram>" : NULL;
 	if ((err = get_name(x, n, "name", s->name, sizeof s->name)) ||
-	    (err = check_only(x, n, allowed)) || (err = check_attrs(x, n, attrs)))
+	    (err = check_only(x, n, allowed)))
 		return err;
+	note_unknown_attrs(x, n, attrs);
 	if ((err = ram_attr(x, n, &s->ram_quota)) < 0)
 		return err;
 	if (!err)
@@ -938,8 +961,8 @@ parse_default(struct ctx *x, const struct mkx_xml *n)
 	static const char *const attrs[] = { "caps", "ram", NULL };
 	int err;
 
-	if ((err = check_attrs(x, n, attrs)) ||
-	    (err = ignored_number(x, n, "caps", "capability quota: a Linux process has no capability budget")))
+	note_unknown_attrs(x, n, attrs);
+	if ((err = ignored_number(x, n, "caps", "capability quota: a Linux process has no capability budget")))
 		return err;
 	if (n->child)
 		return bad(x, n->child->line, "<default> holds nothing");
@@ -1075,7 +1098,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		rc = bad(&x, root->line, "root element is <%s>, expected <config>", root->name);
 		goto out;
 	}
-	if ((rc = check_only(&x, root, allowed)) || (rc = check_attrs(&x, root, root_attrs)) ||
+	note_unknown_attrs(&x, root, root_attrs);
+	if ((rc = check_only(&x, root, allowed)) ||
 	    (rc = ignored_number(&x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
 	    (rc = ignored_bool(&x, root, "ld_verbose", "binaries are linked statically")))
 		goto out;

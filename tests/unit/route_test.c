@@ -215,8 +215,13 @@ TEST(route_ignored_vocabulary_noted_once_malformed_refused)
 	CHECK_STR_HAS(err, "t.cfg:2: <affinity-space width=\"two\">: a number");
 	CHECK_INT(load("config\n+ report | init_ram: maybe\n+ start a | + binary true\n-\n"), -EINVAL);
 	CHECK_STR_HAS(err, "t.cfg:2: <report init_ram=\"maybe\">: use yes or no");
-	CHECK_INT(load("config\n+ start a | colour: red | + binary true\n-\n"), -EINVAL);
-	CHECK_STR_HAS(err, "t.cfg:2: unknown attribute colour=\"red\" of <start>");
+	/* Unknown on <start>: a note (it cannot widen anything); on a route rule: an error. */
+	CHECK_INT(load("config\n+ start a | colour: red | + binary true\n-\n"), 0);
+	CHECK_STR_HAS(cfg.notes[0].what, "colour= of <start>");
+	config_free(&cfg);
+	CHECK_INT(load("config\n+ start a | + binary true\n  + route\n    + any-service | lable: x | + parent\n-\n"),
+	    -EINVAL);
+	CHECK_STR_HAS(err, "t.cfg:4: unknown attribute lable=\"x\" of <any-service>");
 	CHECK_INT(load("config\n+ start a | + binary true\n  + exit | propagate: often\n-\n"), -EINVAL);
 	CHECK_STR_HAS(err, "t.cfg:3: <exit propagate=\"often\">");
 	CHECK_INT(load("config\n+ start a | + binary true\n  + route | + any-service | + parent | lable: x\n-\n"),
