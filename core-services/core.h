@@ -363,6 +363,13 @@ int	dma_select(const struct core_config *);
 
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);
+/*
+ * service_irq.c: may this config write go to bdf, whose MSI an IRQ
+ * session holds? 0, or -EPERM with why (it would change the MSI message
+ * or clear an enable bit: docs/irq.md, the native MSI path).
+ */
+int	irq_config_write_check(unsigned bdf, unsigned reg, unsigned width, uint32_t value, char *why,
+	    size_t whylen);
 
 /* linux/platform_info.c: the platform_info ROM (malloc'd XML). */
 char	*platform_info_xml(size_t *len);

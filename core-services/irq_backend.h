@@ -78,6 +78,13 @@ struct irq_backend {
 	/* The function whose ECAM config page is at phys: 0, -ENOENT (no ECAM there), -ENODEV (no function). */
 	int	(*ecam_function)(uint64_t phys, unsigned *bdf);
 	unsigned client_fd_format;	/* IRQ_FD_UIO_COUNT or IRQ_FD_EVENTFD */
+	/*
+	 * A config write to the line's function by its own client (the
+	 * native MSI path): 0 if it keeps the interrupt working (the message
+	 * the device holds, enable bits on), else -EPERM with why.
+	 */
+	int	(*config_write_check)(void *line, unsigned reg, unsigned width, uint32_t value,
+		    char *why, size_t whylen);
 };
 
 extern const struct irq_backend irq_uio, irq_sim, irq_vfio;

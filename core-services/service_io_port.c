@@ -341,6 +341,15 @@ conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint3
 		refuse(s, what, port, width, why);
 		return -EPERM;
 	}
+	/* The native MSI path: the message core's IRQ session set up must stay (issue 12, docs/irq.md). */
+	if (irq_config_write_check(bdf, reg, width, *v, why, sizeof why)) {
+		char what[48];
+
+		snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8,
+		    (bdf >> 3) & 0x1f, bdf & 7, reg);
+		refuse(s, what, port, width, why);
+		return -EPERM;
+	}
 	return backend->cfg_write(bdf, reg, width, *v);
 }
 

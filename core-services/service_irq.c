@@ -47,6 +47,21 @@ static struct irq_session *active[16];
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
+int
+irq_config_write_check(unsigned bdf, unsigned reg, unsigned width, uint32_t value, char *why, size_t whylen)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		struct irq_session *s = active[i];
+		int err;
+
+		if (!s || s->bdf != bdf || s->rq.type == IRQ_TYPE_LEGACY || !s->be->config_write_check)
+			continue;
+		if ((err = s->be->config_write_check(s->line, reg, width, value, why, whylen)))
+			return err;
+	}
+	return 0;
+}
+
 const char *
 irq_function_holder(unsigned bdf, const struct child *except)
 {

@@ -381,6 +381,76 @@ vfio_msi_message(void *line, uint64_t *address, uint32_t *value)
 	return -ENOTSUP;
 }
 
+/*
+ * The native MSI path (docs/irq.md): the client programs the message INFO
+ * gave it and sets the enable bit itself, through core's config access.
+ * Those writes change nothing. A write that would change the message,
+ * clear MSI / MSI-X enable, set the MSI-X function mask, change the MSI
+ * message count, or clear Bus Master would silently stop the interrupts
+ * core set up: refused. (The MSI-X table lives in a BAR, which a client
+ * holding that BAR can write directly: a wrong message there is caught by
+ * interrupt remapping, which delivers only the IRTE the kernel set up.)
+ */
+static int
+vfio_config_write_check(void *line, unsigned reg, unsigned width, uint32_t value, char *why, size_t whylen)
+{
+	struct vfio_line *l = line;
+	struct vfio_fn *f = l->fn;
+	uint8_t now[256], then[256];
+	unsigned cap, len;
+	uint16_t cmd_now, cmd_then, ctl_now, ctl_then;
+
+	if (f->type != IRQ_TYPE_MSI && f->type != IRQ_TYPE_MSIX)
+		return 0;
+	if (reg + width > sizeof now || pread(f->cfg, now, sizeof now, 0) != (ssize_t)sizeof now) {
+		if (reg + width <= sizeof now) {
+			snprintf(why, whylen, "cannot read the function's config space to check the write");
+			return -EPERM;
+		}
+		return 0;	/* extended config space: no MSI registers there */
+	}
+	memcpy(then, now, sizeof then);
+	for (unsigned i = 0; i < width; i++)
+		then[reg + i] = (uint8_t)(value >> (8 * i));
+	memcpy(&cmd_now, now + PCI_COMMAND, 2);
+	memcpy(&cmd_then, then + PCI_COMMAND, 2);
+	if ((cmd_now & PCI_COMMAND_MASTER) && !(cmd_then & PCI_COMMAND_MASTER)) {
+		snprintf(why, whylen, "clearing Bus Master would stop the %s core set up", type_names[f->type]);
+		return -EPERM;
+	}
+	cap = find_cap(f->cfg, f->type == IRQ_TYPE_MSI ? PCI_CAP_MSI : PCI_CAP_MSIX);
+	if (!cap)
+		return 0;
+	memcpy(&ctl_now, now + cap + 2, 2);
+	memcpy(&ctl_then, then + cap + 2, 2);
+	if (f->type == IRQ_TYPE_MSIX) {
+		if ((ctl_then & 0xc000) != (ctl_now & 0xc000)) {
+			snprintf(why, whylen, "MSI-X enable and function mask are core's (the kernel's MSI-X set-up)");
+			return -EPERM;
+		}
+		return 0;
+	}
+	if (!(ctl_then & 1) || (ctl_then & 0x70) != (ctl_now & 0x70)) {
+		snprintf(why, whylen, "MSI enable and the message count stay as core set them up");
+		return -EPERM;
+	}
+	len = ctl_now & (1u << 7) ? 10 : 6;	/* address (64 or 32 bit) and data, after the control word */
+	if ((ctl_now & (1u << 8)) && (then[cap + 4 + len + 2] & 1) && !(now[cap + 4 + len + 2] & 1)) {
+		snprintf(why, whylen, "masking MSI vector 0 would stop the MSI core set up");
+		return -EPERM;
+	}
+	if (memcmp(now + cap + 4, then + cap + 4, len)) {
+		uint64_t a;
+		uint32_t d;
+
+		vfio_msi_message(line, &a, &d);
+		snprintf(why, whylen, "the MSI message must stay 0x%llx/0x%x (what INFO says and the device holds)",
+		    (unsigned long long)a, d);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int
 vfio_attach_request(const struct irq_request *rq, void **linep, int *fd, struct irq_line_info *info,
     char *why, size_t whylen)
@@ -514,5 +584,5 @@ const struct irq_backend irq_vfio = {
 	.unmask = vfio_unmask, .client_fd = vfio_client_fd, .client_fd_reach = vfio_client_fd_reach,
 	.detach = vfio_detach, .attach_request = vfio_attach_request, .available = vfio_available,
 	.ack_fd = vfio_ack_fd, .msi_message = vfio_msi_message, .ecam_function = vfio_ecam_function,
-	.client_fd_format = IRQ_FD_EVENTFD,
+	.client_fd_format = IRQ_FD_EVENTFD, .config_write_check = vfio_config_write_check,
 };

@@ -14,6 +14,9 @@
  *   </config>
  * die="yes": raise an interrupt, receive it, and die by SIGKILL with it
  * unacked (core must mask the line and give the function back).
+ * native="yes" (MSI): program INFO's message into the MSI capability through
+ * config access (CF8/CFC) and set MSI enable, as Genode's platform driver
+ * does (native_msi.c); bad writes must be refused.
  * also_rpc="yes": after the rounds, the same rounds again acked by RPC (make bench).
  * stall_ms: first raise one interrupt and leave it unacked (device and
  * line) that long: on a shared line the other functions' drivers must go
@@ -36,6 +39,7 @@
 #include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
+#include "native_msi.h"
 #include "regs.h"
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
@@ -233,6 +237,9 @@ main(void)
 		mkx_error("MSI session without an MSI message in INFO");
 		mkx_exit(1);
 	}
+	if (type == 1 && cfg && mkx_xml_attr_bool(cfg, "native", 0) == 1 &&
+	    native_msi_program(d.bus << 8 | d.dev << 3 | d.fn, &irq))
+		mkx_exit(1);
 	/* A previous owner may have left an interrupt raised (edu has no reset): clear it, as a driver's init does. */
 	if ((id = mkx_mmio_read32(&bar, EDU_IRQ_STATUS))) {
 		int n;
