@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -92,8 +93,10 @@ sim_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t whyl
 				break;
 		if (i < first + n)
 			continue;
-		m->fd = memfd_create("dma-sim", MFD_CLOEXEC);
-		if (m->fd < 0 || ftruncate(m->fd, (off_t)n * SIM_PAGE)) {
+		m->fd = memfd_create("dma-sim", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		/* Sealed like the hugetlb memfds: the client cannot shrink a buffer under its device. */
+		if (m->fd < 0 || ftruncate(m->fd, (off_t)n * SIM_PAGE) ||
+		    fcntl(m->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
 			snprintf(why, whylen, "memfd: %s", strerror(errno));
 			if (m->fd >= 0)
 				close(m->fd);
