@@ -241,6 +241,6 @@ pci_component(void)
 		mkx_xml_free(conf);
 		mkx_exit(0);
 	}
-	pci_serve(&t, conf);
+	pci_serve(&t, &cfg, conf);
 	mkx_exit(0);
 }

@@ -10,6 +10,6 @@
 /* devices_report.c: the "devices" report (Genode's format) of every function. */
 void	pci_devices_publish(const struct pci_tree *, const struct acpi_info *);
 /* platform.c: serve Platform sessions by the <policy> nodes of conf. Returns when core ends us. */
-void	pci_serve(struct pci_tree *, struct mkx_xml *conf);
+void	pci_serve(struct pci_tree *, const struct pci_cfg *, struct mkx_xml *conf);
 
 #endif

@@ -1,18 +1,299 @@
-/* Platform sessions (issue 13 step 4): not served yet. The driver stays up so its report stays current. */
+/*
+ * Platform sessions (mkx/platform.h): each client sees the devices its
+ * policy gives it, acquires them one session at a time, gets their MMIO
+ * as the dataspace fds of the platform driver's own IO_MEM sessions at
+ * core, and loses them quiesced when it releases them or dies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <mkx/env.h>
+#include <mkx/io_mem.h>
 #include <mkx/log.h>
+#include <mkx/platform.h>
 #include <mkx/rpc.h>
+#include <mkx/server.h>
 
 #include "component.h"
+#include "devices_xml.h"
+#include "policy.h"
+#include "quiesce.h"
+
+struct psession {
+	char			label[192];
+	const struct pci_policy	*pol;
+	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
+};
+
+/* What an acquired function holds: its owner and the platform driver's IO_MEM sessions of its BARs. */
+struct held {
+	struct psession		*owner;
+	struct mkx_io_mem	bar[6];
+	int			bar_open[6];
+};
+
+static struct pci_tree *tree;
+static const struct pci_cfg *cfg;
+static struct pci_policy policies[PCI_POLICIES_MAX];
+static unsigned npolicies;
+static struct held *held;	/* one per function of the tree */
+
+static int
+wanted(const struct pci_fn *f, void *arg)
+{
+	return pci_policy_has(arg, f);
+}
+
+/* The function named by a request payload, if it is in the session's policy; else why not. */
+static int
+lookup(struct psession *s, const char *name, size_t len, char *why, size_t whylen)
+{
+	struct pci_addr a;
+	char n[16];
+	int i;
+
+	if (!len || strnlen(name, len) == len || pci_parse_addr(name, &a, NULL)) {
+		snprintf(why, whylen, "not a device name (BB:DD.F)");
+		return -EINVAL;
+	}
+	pci_name(a, n);
+	i = pci_find(tree, a);
+	if (i < 0 || !pci_policy_has(s->pol, &tree->fn[i])) {
+		snprintf(why, whylen, "%s is not in the policy of \"%.150s\" (line %d)%s", n, s->label, s->pol->line,
+		    i < 0 ? ": no such device" : "");
+		return -EPERM;
+	}
+	return i;
+}
+
+static void
+release(int i, const char *how)
+{
+	struct held *h = &held[i];
+	uint16_t cmd = 0;
+	char n[16];
+
+	pci_fn_quiesce(cfg, &tree->fn[i], &cmd);
+	for (unsigned b = 0; b < 6; b++)
+		if (h->bar_open[b]) {
+			mkx_io_mem_close(&h->bar[b]);
+			h->bar_open[b] = 0;
+		}
+	mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)",
+	    pci_name(tree->fn[i].a, n), h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off",
+	    cmd & 0x400 ? "disabled" : "enabled");
+	h->owner = NULL;
+}
+
+static int
+p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	const struct pci_policy *pol = pci_policy_for(policies, npolicies, label);
+	struct psession *s;
+
+	(void)ctx;
+	(void)args;
+	if (!pol) {
+		snprintf(why, whylen, "no policy for \"%s\"", label);
+		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
+		return -EPERM;
+	}
+	if (!(s = calloc(1, sizeof *s)))
+		return -ENOMEM;
+	snprintf(s->label, sizeof s->label, "%s", label);
+	s->pol = pol;
+	*state = s;
+	mkx_log("Platform session of \"%s\" (policy line %d)", label, pol->line);
+	return 0;
+}
+
+static int
+devices_doc(struct psession *s, struct mkx_reply *r)
+{
+	char attrs[64] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	uint64_t size;
+	int fd;
+
+	if (!o)
+		return -ENOMEM;
+	if (s->pol->version[0])
+		snprintf(attrs, sizeof attrs, "version=\"%.40s\"", s->pol->version);
+	pci_devices_xml(o, tree, wanted, (void *)s->pol, s->pol->info, attrs);
+	if (fclose(o)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	fd = memfd_create("devices", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return -EIO;
+	}
+	free(buf);
+	size = len;
+	memcpy(r->payload, &size, 8);
+	r->len = 8;
+	r->fds[0] = fd;	/* closed after the reply went out (see p_call) */
+	r->nfds = 1;
+	return 0;
+}
+
+static int
+io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int i = lookup(s, q->name, sizeof q->name, why, whylen);
+	unsigned nth = 0;
+	char n[16];
+
+	if (i < 0)
+		return i;
+	pci_name(tree->fn[i].a, n);
+	if (held[i].owner != s) {
+		snprintf(why, whylen, "%s is not acquired by this session", n);
+		return -EPERM;
+	}
+	for (unsigned b = 0; b < 6; b++) {
+		const struct pci_bar *bar = &tree->fn[i].bar[b];
+		int err;
+
+		if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO || bar->unassigned || nth++ != q->index)
+			continue;
+		if (!held[i].bar_open[b]) {
+			char cwhy[256] = "";
+
+			if ((err = mkx_io_mem_open(&held[i].bar[b], bar->start, bar->size, 0, cwhy, sizeof cwhy))) {
+				snprintf(why, whylen, "core refused %s BAR%u: %s", n, b, cwhy);
+				return err;
+			}
+			held[i].bar_open[b] = 1;
+		}
+		memcpy(r->payload, &held[i].bar[b].ds, sizeof held[i].bar[b].ds);
+		r->len = sizeof held[i].bar[b].ds;
+		r->fds[0] = dup(held[i].bar[b].fd);
+		r->nfds = r->fds[0] >= 0;
+		return r->nfds ? 0 : -errno;
+	}
+	snprintf(why, whylen, "%s has no memory resource %u", n, q->index);
+	return -ENOENT;
+}
+
+/* The reply's fds are sent by the server loop; ours are dups, closed on the next call. */
+static int pending_fd = -1;
+
+static int
+p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct psession *s = state;
+	char why[256] = "", n[16];
+	int err, i;
+	uint16_t cmd;
+
+	(void)ctx;
+	if (pending_fd >= 0) {
+		close(pending_fd);
+		pending_fd = -1;
+	}
+	switch (req->hdr.op) {
+	case MKX_PLATFORM_DEVICES:
+		err = devices_doc(s, r);
+		break;
+	case MKX_PLATFORM_ACQUIRE:
+		if ((err = i = lookup(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
+			break;
+		err = 0;
+		pci_name(tree->fn[i].a, n);
+		if (held[i].owner && held[i].owner != s) {
+			snprintf(why, sizeof why, "%s is held by \"%.150s\"", n, held[i].owner->label);
+			err = -EBUSY;
+			break;
+		}
+		if (held[i].owner == s)
+			break;
+		held[i].owner = s;
+		pci_fn_enable(cfg, &tree->fn[i], &cmd);
+		mkx_log("%s acquired by \"%s\": command 0x%04x (bus master %s)", n, s->label, cmd,
+		    cmd & 0x4 ? "on" : "OFF");
+		break;
+	case MKX_PLATFORM_RELEASE:
+		if ((err = i = lookup(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
+			break;
+		err = 0;
+		if (held[i].owner != s) {
+			snprintf(why, sizeof why, "%s is not acquired by this session", pci_name(tree->fn[i].a, n));
+			err = -EPERM;
+			break;
+		}
+		release(i, "released");
+		break;
+	case MKX_PLATFORM_IO_MEM:
+		if (req->hdr.len != sizeof(struct mkx_platform_res))
+			return -EINVAL;
+		err = io_mem(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	default:
+		return -ENOSYS;
+	}
+	if (r->nfds)
+		pending_fd = r->fds[0];
+	if (err && why[0]) {
+		if (s->refusals_logged < 8 && ++s->refusals_logged)
+			mkx_log("\"%s\": %s%s", s->label, why, s->refusals_logged == 8 ? " (further refusals not logged)" : "");
+		r->len = (size_t)snprintf((char *)r->payload, MKX_PAYLOAD_MAX, "%s", why) + 1;
+	}
+	return err;
+}
+
+static void
+p_close(void *ctx, void *state)
+{
+	struct psession *s = state;
+
+	(void)ctx;
+	for (unsigned i = 0; i < tree->nfn; i++)
+		if (held[i].owner == s)
+			release((int)i, "session closed: the client released it or is gone");
+	mkx_log("Platform session of \"%s\" closed", s->label);
+	free(s);
+}
 
 void
-pci_serve(struct pci_tree *t, struct mkx_xml *conf)
+pci_serve(struct pci_tree *t, const struct pci_cfg *c, struct mkx_xml *conf)
 {
-	struct mkx_msg m;
+	static struct mkx_service svc = {
+		.name = "Platform", .open = p_open, .call = p_call, .close = p_close,
+	};
+	char why[256] = "";
+	int n, err;
 
-	(void)t;
-	(void)conf;
-	mkx_log("Platform sessions are not served yet");
-	while (mkx_parent_next(&m, 1) == 0)
-		mkx_msg_close_fds(&m);
+	tree = t;
+	cfg = c;
+	n = pci_policies_read(conf, policies, PCI_POLICIES_MAX, why, sizeof why);
+	if (n < 0) {
+		mkx_error("config: %s", why);
+		mkx_exit(1);
+	}
+	npolicies = (unsigned)n;
+	if (!npolicies) {
+		mkx_log("no <policy>: no Platform sessions to serve");
+		return;
+	}
+	if (!(held = calloc(t->nfn ? t->nfn : 1, sizeof *held))) {
+		mkx_error("out of memory");
+		mkx_exit(1);
+	}
+	if ((err = mkx_server_announce(&svc))) {
+		mkx_error("cannot announce \"Platform\": %s", strerror(-err));
+		mkx_exit(1);
+	}
+	mkx_log("serving Platform: %u policies", npolicies);
+	while (mkx_server_dispatch(-1) != -ECONNRESET)
+		;
 }

@@ -1,0 +1,51 @@
+/*
+ * Platform session: a driver's access to its PCI devices through the
+ * platform driver (pci/), as Genode's Platform::Session. The platform
+ * driver's <config> policy decides which devices a session sees (its own
+ * "devices" document); a device is acquired by one session at a time
+ * (bus mastering on only while acquired), its MMIO comes as the IO_MEM
+ * dataspace fd of the platform driver's own core session (it is not on
+ * the data path), and on release or client death the device is quiesced.
+ */
+#ifndef MKX_PLATFORM_H
+#define MKX_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mkx/io_mem.h>
+#include <mkx/session.h>
+
+#define MKX_PLATFORM_DEVICES	0x100	/* reply: u64 size; fd 0 = memfd with the <devices> XML */
+#define MKX_PLATFORM_ACQUIRE	0x101	/* req: device name\0; error: reason text */
+#define MKX_PLATFORM_RELEASE	0x102	/* req: device name\0 */
+#define MKX_PLATFORM_IO_MEM	0x103	/* req: struct mkx_platform_res; reply: struct mkx_io_mem_ds + fd */
+
+/* Which resource of which device (indices per kind, in devices-document order, as Genode). */
+struct mkx_platform_res {
+	char		name[16];	/* "BB:DD.F" */
+	uint32_t	index;
+	uint32_t	pad;
+};
+static_assert(sizeof(struct mkx_platform_res) == 24, "wire size");
+
+struct mkx_platform {
+	struct mkx_session	s;
+};
+
+/* Open a Platform session (label: what the policy matches after "client -> "). 0 or -errno with why. */
+int	mkx_platform_open(struct mkx_platform *, const char *label, char *why, size_t whylen);
+void	mkx_platform_close(struct mkx_platform *);
+/* This session's devices document (malloc'd, NUL-terminated). 0 or -errno. */
+int	mkx_platform_devices(struct mkx_platform *, char **xml, size_t *len);
+/* Acquire or release a device by name; a refusal's reason in why. 0 or -errno. */
+int	mkx_platform_acquire(struct mkx_platform *, const char *name, char *why, size_t whylen);
+int	mkx_platform_release(struct mkx_platform *, const char *name);
+/*
+ * Map memory resource idx of an acquired device into m (as mkx_io_mem_open
+ * does; close with mkx_io_mem_close). 0 or -errno with why.
+ */
+int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
+	    char *why, size_t whylen);
+
+#endif

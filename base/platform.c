@@ -1,0 +1,124 @@
+/* Platform session client (see mkx/platform.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mkx/platform.h>
+
+static void
+reason(const struct mkx_msg *m, char *why, size_t whylen)
+{
+	if (why && whylen)
+		snprintf(why, whylen, "%.*s", (int)strnlen((const char *)m->payload, m->hdr.len), (const char *)m->payload);
+}
+
+int
+mkx_platform_open(struct mkx_platform *p, const char *label, char *why, size_t whylen)
+{
+	char args[160];
+
+	snprintf(args, sizeof args, "label=\"%s\", ram_quota=16K", label);
+	return mkx_session_open(&p->s, "Platform", args, why, whylen);
+}
+
+void
+mkx_platform_close(struct mkx_platform *p)
+{
+	mkx_session_close(&p->s);
+}
+
+int
+mkx_platform_devices(struct mkx_platform *p, char **xml, size_t *len)
+{
+	static __thread struct mkx_msg m;
+	uint64_t size;
+	char *buf;
+	int fd, err = mkx_session_call(&p->s, MKX_PLATFORM_DEVICES, NULL, 0, NULL, 0, &m);
+
+	if (err)
+		return err;
+	if (m.hdr.len != 8 || m.hdr.nfds != 1) {
+		mkx_msg_close_fds(&m);
+		return -EBADMSG;
+	}
+	memcpy(&size, m.payload, 8);
+	fd = mkx_msg_take_fd(&m, 0);
+	if (size > (1u << 20) || !(buf = malloc(size + 1))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (pread(fd, buf, size, 0) != (ssize_t)size) {
+		free(buf);
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	buf[size] = 0;
+	*xml = buf;
+	*len = size;
+	return 0;
+}
+
+int
+mkx_platform_acquire(struct mkx_platform *p, const char *name, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg m;
+	int err = mkx_session_call(&p->s, MKX_PLATFORM_ACQUIRE, name, strlen(name) + 1, NULL, 0, &m);
+
+	if (err)
+		reason(&m, why, whylen);
+	mkx_msg_close_fds(&m);
+	return err;
+}
+
+int
+mkx_platform_release(struct mkx_platform *p, const char *name)
+{
+	static __thread struct mkx_msg m;
+	int err = mkx_session_call(&p->s, MKX_PLATFORM_RELEASE, name, strlen(name) + 1, NULL, 0, &m);
+
+	mkx_msg_close_fds(&m);
+	return err;
+}
+
+int
+mkx_platform_io_mem(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_io_mem *io,
+    char *why, size_t whylen)
+{
+	static __thread struct mkx_msg m;
+	struct mkx_platform_res r = { .index = idx };
+	int err, prot;
+
+	memset(io, 0, sizeof *io);
+	io->fd = -1;
+	io->s.sock = -1;	/* the session is the platform driver's, not ours */
+	snprintf(r.name, sizeof r.name, "%s", name);
+	err = mkx_session_call(&p->s, MKX_PLATFORM_IO_MEM, &r, sizeof r, NULL, 0, &m);
+	if (err) {
+		reason(&m, why, whylen);
+		mkx_msg_close_fds(&m);
+		return err;
+	}
+	if (m.hdr.len != sizeof io->ds || m.hdr.nfds != 1) {
+		mkx_msg_close_fds(&m);
+		snprintf(why, whylen, "malformed reply");
+		return -EBADMSG;
+	}
+	memcpy(&io->ds, m.payload, sizeof io->ds);
+	io->fd = mkx_msg_take_fd(&m, 0);
+	prot = PROT_READ | (io->ds.flags & MKX_IO_MEM_READONLY ? 0 : PROT_WRITE);
+	io->map = mmap(NULL, io->ds.length, prot, MAP_SHARED, io->fd, (off_t)io->ds.offset);
+	if (io->map == MAP_FAILED) {
+		err = -errno;
+		snprintf(why, whylen, "mmap: %s", strerror(errno));
+		io->map = NULL;
+		mkx_io_mem_close(io);
+		return err;
+	}
+	io->va = (uint8_t *)io->map + io->ds.page_offset;
+	return 0;
+}

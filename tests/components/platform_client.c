@@ -1,0 +1,99 @@
+/*
+ * Test driver for Platform sessions (the platform driver, pci/): lists its
+ * devices document, tries a device outside its policy, acquires its
+ * device (waiting while another driver holds it), maps BAR0 through the
+ * session and checks QEMU edu's identification and liveness registers,
+ * then releases it, or dies by SIGKILL holding it.
+ * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"/>
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include <mkx/io_mem.h>
+#include <mkx/log.h>
+#include <mkx/platform.h>
+#include <mkx/rom.h>
+
+int
+main(void)
+{
+	struct mkx_rom rom;
+	struct mkx_xml *cfg;
+	struct mkx_platform p;
+	struct mkx_io_mem bar, none;
+	char dev[16] = "00:03.0", foreign[16] = "", why[256] = "", names[256] = "", *xml;
+	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0;
+	int die = 0, err, busy_logged = 0;
+	size_t len, used = 0;
+	uint32_t id, live;
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom))) {
+		if (mkx_xml_attr(cfg, "device"))
+			snprintf(dev, sizeof dev, "%s", mkx_xml_attr(cfg, "device"));
+		if (mkx_xml_attr(cfg, "foreign"))
+			snprintf(foreign, sizeof foreign, "%s", mkx_xml_attr(cfg, "foreign"));
+		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
+		mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
+		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
+		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
+		mkx_xml_free(cfg);
+	}
+	if ((err = mkx_platform_open(&p, "drv", why, sizeof why))) {
+		mkx_error("Platform session: %s", why);
+		mkx_exit(1);
+	}
+	if ((err = mkx_platform_devices(&p, &xml, &len))) {
+		mkx_error("devices document: %s", strerror(-err));
+		mkx_exit(1);
+	}
+	for (const char *q = xml; (q = strstr(q, "<device name=\"")) && used < sizeof names - 16; q++)
+		used += (size_t)snprintf(names + used, sizeof names - used, "%s%.7s", used ? " " : "", q + 14);
+	mkx_log("devices document: %s (%zu bytes, %s)", names, len, strstr(xml, "address=") ? "with addresses" :
+	    "without addresses");
+	free(xml);
+	if (foreign[0]) {
+		err = mkx_platform_acquire(&p, foreign, why, sizeof why);
+		mkx_log("acquire %s %s: %s", foreign, err ? "refused" : "GRANTED", err ? why : "outside the policy!");
+		if (!err)
+			mkx_exit(1);
+	}
+	usleep((useconds_t)delay_ms * 1000);
+	while ((err = mkx_platform_acquire(&p, dev, why, sizeof why)) == -EBUSY && waited < wait_ms) {
+		if (!busy_logged++)
+			mkx_log("acquire %s busy: %s; waiting", dev, why);
+		usleep(100000);
+		waited += 100;
+	}
+	if (err) {
+		mkx_error("acquire %s: %s", dev, why);
+		mkx_exit(1);
+	}
+	if ((err = mkx_platform_io_mem(&p, dev, 0, &bar, why, sizeof why))) {
+		mkx_error("%s memory resource 0: %s", dev, why);
+		mkx_exit(1);
+	}
+	id = mkx_mmio_read32(&bar, 0x00);
+	mkx_mmio_write32(&bar, 0x04, 0x12345678);
+	live = mkx_mmio_read32(&bar, 0x04);
+	mkx_log("acquired %s: BAR0 through the platform session: ident 0x%08x, liveness %s", dev, id,
+	    live == ~0x12345678u ? "ok" : "WRONG");
+	err = mkx_platform_io_mem(&p, dev, 1, &none, why, sizeof why);
+	mkx_log("memory resource 1 of %s: %s", dev, err ? why : "granted?!");
+	usleep((useconds_t)hold_ms * 1000);
+	if (die) {
+		mkx_log("dying by SIGKILL while holding %s", dev);
+		kill(getpid(), SIGKILL);
+	}
+	mkx_io_mem_close(&bar);
+	mkx_platform_release(&p, dev);
+	mkx_platform_close(&p);
+	mkx_log("released %s", dev);
+	mkx_exit(id == 0x010000ed && live == ~0x12345678u ? 0 : 1);
+}
