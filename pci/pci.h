@@ -92,6 +92,8 @@ void	pci_note(struct pci_tree *, const char *fmt, ...) __attribute__((format(pri
 int	pci_find(const struct pci_tree *, struct pci_addr a);
 /* Sort functions by segment, bus, device, function (parent indices follow). */
 void	pci_sort(struct pci_tree *);
+/* "[SSSS:]BB:DD.F" at s: 0 with *a (and *end after it, if end), or -EINVAL (sim.c). */
+int	pci_parse_addr(const char *s, struct pci_addr *a, const char **end);
 /* "BB:DD.F", with "SSSS:" in front for segments other than 0 (lspci's way). */
 const char *pci_name(struct pci_addr a, char buf[16]);
 

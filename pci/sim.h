@@ -58,7 +58,5 @@ int	pci_sim_load_dump(struct pci_sim *, const char *text, size_t len, char *err,
  * functions. 0 or -EINVAL with err.
  */
 int	pci_sim_load_resources(struct pci_sim *, const char *text, size_t len, char *err, size_t errlen);
-/* "[SSSS:]BB:DD.F" at s: 0 with *a and *end after it, or -EINVAL. */
-int	pci_parse_addr(const char *s, struct pci_addr *a, const char **end);
 
 #endif
