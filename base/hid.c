@@ -511,6 +511,13 @@ line(struct hid *h)
 	return segments(h, s, 1);
 }
 
+/* A UTF-8 byte order mark some editors put first: not part of either syntax. */
+static size_t
+bom_len(const char *buf, size_t len)
+{
+	return len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
 struct mkx_xml *
 mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen)
 {
@@ -524,6 +531,7 @@ mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen)
 		    "(the limit, MKX_XML_SIZE_MAX)", len, MKX_XML_SIZE_MAX);
 		return NULL;
 	}
+	p += bom_len(buf, len);
 	while (!rc && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -551,7 +559,7 @@ mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen)
 int
 mkx_doc_is_hid(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = bom_len(buf, len); i < len; i++)
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
 			return buf[i] != '<';
 	return 0;

@@ -266,6 +266,11 @@ TEST(hid_dispatch_by_first_non_blank_character)
 	mkx_xml_free(t);
 }
 
+TEST(hid_and_xml_after_a_byte_order_mark)
+{
+	SAME("\xef\xbb\xbfr | x: 1\n-\n", "\xef\xbb\xbf<r x=\"1\"/>");
+}
+
 TEST(hid_line_numbers_of_nodes)
 {
 	struct mkx_xml *t = hid("config\n\n. c\n+ a\n  x: 1\n  + b | + c\n-\n");

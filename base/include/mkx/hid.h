@@ -31,7 +31,7 @@
  */
 struct mkx_xml *mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen);
 
-/* 1 if buf's first non-blank character says HID (anything but '<'), else 0. */
+/* 1 if buf's first non-blank character (after a UTF-8 byte order mark) says HID (anything but '<'), else 0. */
 int	mkx_doc_is_hid(const char *buf, size_t len);
 
 #endif
