@@ -78,6 +78,8 @@ struct irq_backend {
 	/* The function whose ECAM config page is at phys: 0, -ENOENT (no ECAM there), -ENODEV (no function). */
 	int	(*ecam_function)(uint64_t phys, unsigned *bdf);
 	unsigned client_fd_format;	/* IRQ_FD_UIO_COUNT or IRQ_FD_EVENTFD */
+	/* The machine's PCI functions (segment 0): how many (at most max) or -errno. */
+	int	(*functions)(unsigned *bdf, int max);
 	/*
 	 * A config write to the line's function by its own client (the
 	 * native MSI path): 0 if it keeps the interrupt working (the message

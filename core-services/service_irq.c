@@ -23,6 +23,19 @@
 #include "irq_backend.h"
 #include "irq_select.h"
 
+#define EXTRA_LINES_MAX	7
+
+struct irq_session;
+
+/* Another function's line in a session by GSI (irq_number alone): core forwards and unmasks all. */
+struct irq_extra {
+	struct irq_session	*s;
+	const struct irq_backend *be;
+	unsigned		bdf;
+	void			*line;
+	int			fd;
+};
+
 struct irq_session {
 	const struct irq_backend *be;
 	unsigned	bdf;
@@ -41,6 +54,8 @@ struct irq_session {
 	unsigned	forward_logged;
 	const struct child *client;
 	char		label[192];
+	struct irq_extra extra[EXTRA_LINES_MAX];	/* a GSI session's other functions */
+	unsigned	nextra;
 };
 
 static struct irq_session *active[16];
@@ -62,11 +77,23 @@ irq_config_write_check(unsigned bdf, unsigned reg, unsigned width, uint32_t valu
 	return 0;
 }
 
+/* 1 if session s holds function bdf (its own line or, for a GSI session, another). */
+static int
+holds(const struct irq_session *s, unsigned bdf)
+{
+	if (s->bdf == bdf)
+		return 1;
+	for (unsigned k = 0; k < s->nextra; k++)
+		if (s->extra[k].bdf == bdf)
+			return 1;
+	return 0;
+}
+
 const char *
 irq_function_holder(unsigned bdf, const struct child *except)
 {
 	for (unsigned i = 0; i < 16; i++)
-		if (active[i] && active[i]->bdf == bdf && active[i]->client != except)
+		if (active[i] && holds(active[i], bdf) && active[i]->client != except)
 			return active[i]->label;
 	return NULL;
 }
@@ -78,13 +105,13 @@ irq_function_holder(unsigned bdf, const struct child *except)
  * loses forwarding): a full counter costs the client that signal, never
  * core its loop.
  */
+static void unwatch_sources(struct irq_session *s);
+
 static void
-on_interrupt(void *arg)
+forward(struct irq_session *s, int n)
 {
-	struct irq_session *s = arg;
-	const struct irq_backend *be = s->be;
 	uint64_t one = 1;
-	int n = be->event(s->line), fl;
+	int fl;
 
 	if (n < 0 || s->sigfd < 0)
 		return;
@@ -92,7 +119,7 @@ on_interrupt(void *arg)
 	fl = fcntl(s->sigfd, F_GETFL);
 	if (fl < 0 || !(fl & O_NONBLOCK)) {
 		core_log("IRQ \"%s\": the signal eventfd was made blocking; core stops forwarding", s->label);
-		loop_unwatch(s->fd);
+		unwatch_sources(s);
 		close(s->sigfd);
 		s->sigfd = -1;
 		return;
@@ -100,6 +127,59 @@ on_interrupt(void *arg)
 	if (write(s->sigfd, &one, sizeof one) != sizeof one && s->dropped++ < 8)
 		core_log("IRQ \"%s\": cannot signal the client (%s); interrupt dropped%s", s->label,
 		    strerror(errno), s->dropped == 8 ? " (further drops not logged)" : "");
+}
+
+static void
+on_interrupt(void *arg)
+{
+	struct irq_session *s = arg;
+
+	forward(s, s->be->event(s->line));
+}
+
+static void
+on_extra_interrupt(void *arg)
+{
+	struct irq_extra *x = arg;
+
+	forward(x->s, x->be->event(x->line));
+}
+
+/* Watch every source of s (SIGH). 0 or -ENOSPC. */
+static int
+watch_sources(struct irq_session *s)
+{
+	if (loop_watch(s->fd, on_interrupt, s))
+		return -ENOSPC;
+	for (unsigned k = 0; k < s->nextra; k++)
+		if (loop_watch(s->extra[k].fd, on_extra_interrupt, &s->extra[k])) {
+			unwatch_sources(s);
+			return -ENOSPC;
+		}
+	return 0;
+}
+
+static void
+unwatch_sources(struct irq_session *s)
+{
+	loop_unwatch(s->fd);
+	for (unsigned k = 0; k < s->nextra; k++)
+		loop_unwatch(s->extra[k].fd);
+}
+
+/* Unmask every line of s: 0 or the first error. */
+static int
+unmask_all(struct irq_session *s)
+{
+	int err = s->be->unmask(s->line);
+
+	for (unsigned k = 0; k < s->nextra; k++) {
+		int e = s->extra[k].be->unmask(s->extra[k].line);
+
+		if (!err)
+			err = e;
+	}
+	return err;
 }
 
 /*
@@ -189,9 +269,8 @@ resolve_function(const struct irq_args *a, unsigned *bdf, char *why, size_t whyl
 	else if (a->rid != IRQ_BDF_NONE)
 		*bdf = a->rid;
 	else {
-		snprintf(why, whylen, "IRQ session by GSI alone (irq_number=%lu without a function) is not served "
-		    "yet: name the function (pci=, device_config_phys or bdf)", a->number);
-		return -ENOTSUP;
+		snprintf(why, whylen, "IRQ session: no function named");
+		return -EINVAL;
 	}
 	if (machine()->identify(*bdf, &v, &d)) {
 		snprintf(why, whylen, "there is no PCI function %02x:%02x.%u", *bdf >> 8, (*bdf >> 3) & 0x1f, *bdf & 7);
@@ -200,25 +279,97 @@ resolve_function(const struct irq_args *a, unsigned *bdf, char *why, size_t whyl
 	return 0;
 }
 
+/* Take one function's INTx line or MSI/MSI-X vector through the mechanism irq_select picks. */
+static int
+attach_one(const struct irq_request *rq, const struct irq_backend **bep, void **line, int *fd,
+    struct irq_line_info *info, char *why, size_t whylen)
+{
+	const struct irq_backend *be = irq_select(core_cfg->irq_backend, rq, why, whylen);
+
+	memset(info, 0, sizeof *info);
+	if (!(*bep = be))
+		return rq->type == IRQ_TYPE_LEGACY ? -ENODEV : -ENOTSUP;
+	if (be->attach_request)
+		return be->attach_request(rq, line, fd, info, why, whylen);
+	if (rq->type == IRQ_TYPE_LEGACY)
+		return be->attach(rq->bdf, line, fd, &info->gsi, why, whylen);
+	snprintf(why, whylen, "%s has no MSI", be->name);
+	return -ENOTSUP;
+}
+
+/*
+ * A legacy session by GSI alone (Genode's irq_number without a function):
+ * every function the label's policies grant, free, and on that GSI. Linux
+ * tells a function's GSI only once it is enabled, so core takes each
+ * candidate and keeps those on the line. Several functions: core forwards
+ * and unmasks them together.
+ */
+static int
+open_by_gsi(struct irq_session *s, const char *label, unsigned long gsi, char *why, size_t whylen)
+{
+	unsigned fns[256], granted = 0;
+	int n = machine()->functions ? machine()->functions(fns, 256) : 0;
+	char scratch[256];
+
+	for (int i = 0; i < n; i++) {
+		struct irq_request rq = { .bdf = fns[i], .type = IRQ_TYPE_LEGACY };
+		const struct irq_backend *be;
+		struct irq_line_info info;
+		void *line;
+		int fd;
+
+		if (!policy_allows(label, fns[i], scratch, sizeof scratch))
+			continue;
+		granted++;
+		if (irq_function_holder(fns[i], NULL) ||
+		    attach_one(&rq, &be, &line, &fd, &info, scratch, sizeof scratch))
+			continue;
+		if (info.gsi != gsi || (s->line && s->nextra == EXTRA_LINES_MAX)) {
+			be->detach(line);
+			continue;
+		}
+		if (!s->line) {
+			s->be = be;
+			s->line = line;
+			s->fd = fd;
+			s->bdf = fns[i];
+			s->info = info;
+			s->rq = rq;
+		} else
+			s->extra[s->nextra++] = (struct irq_extra){ .s = s, .be = be, .bdf = fns[i], .line = line, .fd = fd };
+	}
+	if (!s->line) {
+		snprintf(why, whylen, "GSI %lu: no free function the IRQ policy grants to this label is on it "
+		    "(%u function(s) granted)", gsi, granted);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int
 irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
 	char pci[16];
-	unsigned bdf, slot = 16;
+	unsigned bdf = 0, slot = 16;
 	struct irq_session *s;
 	struct irq_args a;
-	const struct irq_backend *be;
-	int err;
+	int err, by_gsi;
 
-	if ((err = irq_args_parse(args, &a, why, whylen)) || (err = resolve_function(&a, &bdf, why, whylen)))
+	if ((err = irq_args_parse(args, &a, why, whylen)))
 		return err;
-	snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
-	if (!policy_allows(label, bdf, why, whylen))
-		return -EPERM;
+	by_gsi = a.type == IRQ_TYPE_LEGACY && a.has_number && !a.has_pci && !a.has_config_phys &&
+	    a.rid == IRQ_BDF_NONE;
+	if (!by_gsi) {
+		if ((err = resolve_function(&a, &bdf, why, whylen)))
+			return err;
+		snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+		if (!policy_allows(label, bdf, why, whylen))
+			return -EPERM;
+	}
 	for (unsigned i = 0; i < 16; i++) {
 		const struct irq_session *o = active[i];
 
-		if (o && o->bdf == bdf && (o->rq.type != a.type || o->rq.vector == a.vector)) {
+		if (!by_gsi && o && holds(o, bdf) && (o->rq.type != a.type || o->rq.vector == a.vector)) {
 			if (o->rq.type != a.type)
 				snprintf(why, whylen, "the interrupts of %s are held as %s by \"%s\"", pci,
 				    type_names[o->rq.type], o->label);
@@ -237,25 +388,18 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;
-	s->bdf = bdf;
 	s->client = client;
 	s->sigfd = -1;
 	s->given_fd = -1;
 	s->ack_efd = -1;
 	s->ack_given = -1;
-	s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector };
 	snprintf(s->label, sizeof s->label, "%s", label);
-	if (!(s->be = be = irq_select(core_cfg->irq_backend, &s->rq, why, whylen))) {
-		free(s);
-		return a.type == IRQ_TYPE_LEGACY ? -ENODEV : -ENOTSUP;
-	}
-	if (be->attach_request)
-		err = be->attach_request(&s->rq, &s->line, &s->fd, &s->info, why, whylen);
-	else if (a.type == IRQ_TYPE_LEGACY)
-		err = be->attach(bdf, &s->line, &s->fd, &s->info.gsi, why, whylen);
+	if (by_gsi)
+		err = open_by_gsi(s, label, a.number, why, whylen);
 	else {
-		snprintf(why, whylen, "%s has no MSI", be->name);
-		err = -ENOTSUP;
+		s->bdf = bdf;
+		s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector };
+		err = attach_one(&s->rq, &s->be, &s->line, &s->fd, &s->info, why, whylen);
 	}
 	if (err) {
 		free(s);
@@ -263,11 +407,21 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	}
 	s->gsi = s->info.gsi;
 	active[slot] = s;
-	if (a.type == IRQ_TYPE_LEGACY)
-		core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, be->name);
+	snprintf(pci, sizeof pci, "%02x:%02x.%u", s->bdf >> 8, (s->bdf >> 3) & 0x1f, s->bdf & 7);
+	if (by_gsi) {
+		char more[96] = "";
+
+		for (unsigned k = 0; k < s->nextra; k++)
+			snprintf(more + strlen(more), sizeof more - strlen(more), ", %02x:%02x.%u",
+			    s->extra[k].bdf >> 8, (s->extra[k].bdf >> 3) & 0x1f, s->extra[k].bdf & 7);
+		core_log("IRQ \"%s\": GSI %u: %s%s granted through %s%s", label, s->gsi, pci, more, s->be->name,
+		    s->nextra ? " (core forwards and unmasks them together)" : "");
+	} else if (a.type == IRQ_TYPE_LEGACY)
+		core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, s->be->name);
 	else
 		core_log("IRQ \"%s\": %s %s vector %u granted through %s, message 0x%llx/0x%x", label, pci,
-		    type_names[a.type], a.vector, be->name, (unsigned long long)s->info.msi_address, s->info.msi_value);
+		    type_names[a.type], a.vector, s->be->name, (unsigned long long)s->info.msi_address,
+		    s->info.msi_value);
 	*state = s;
 	return 0;
 }
@@ -287,7 +441,7 @@ on_ack(void *arg)
 	if (read(s->ack_efd, &n, sizeof n) != sizeof n)
 		return;
 	s->acks_async++;
-	s->be->unmask(s->line);
+	unmask_all(s);
 }
 
 /* MKX_IRQ_ACK_FD: the kernel's unmask eventfd (VFIO), else an eventfd core watches. */
@@ -295,7 +449,7 @@ static int
 ack_fd(struct irq_session *s, struct mkx_reply *r)
 {
 	uint32_t how = MKX_IRQ_ACK_BY_KERNEL;
-	int fd = s->be->ack_fd ? s->be->ack_fd(s->line) : -ENOTSUP;
+	int fd = s->be->ack_fd && !s->nextra ? s->be->ack_fd(s->line) : -ENOTSUP;
 
 	if (fd == -ENOTSUP && s->rq.type == IRQ_TYPE_LEGACY) {
 		if (s->ack_efd < 0) {
@@ -340,7 +494,7 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		fd = req->fds[0];
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
 			return -errno;
-		if (s->sigfd < 0 && loop_watch(s->fd, on_interrupt, s))
+		if (s->sigfd < 0 && watch_sources(s))
 			return -ENOSPC;
 		if (s->sigfd >= 0)
 			close(s->sigfd);
@@ -351,6 +505,8 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		char what[128];
 		int fd;
 
+		if (s->nextra)
+			return -ENOSYS;	/* several sources: core forwards them to one eventfd */
 		if (source_fd_reaches_more(s, what, sizeof what)) {
 			if (!s->forward_logged++)
 				core_log("IRQ \"%s\": interrupts forwarded by core, source fd not handed out: %s",
@@ -371,7 +527,7 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		return 0;
 	}
 	case MKX_IRQ_ACK:
-		return s->be->unmask(s->line);
+		return unmask_all(s);
 	case MKX_IRQ_ACK_FD:
 		return ack_fd(s, r);
 	case MKX_IRQ_INFO:	/* Genode's Info {type, address, value}, after version 1's gsi and type */
@@ -404,7 +560,7 @@ irq_close(void *state)
 	struct irq_session *s = state;
 
 	if (s->sigfd >= 0) {
-		loop_unwatch(s->fd);
+		unwatch_sources(s);
 		close(s->sigfd);
 	}
 	if (s->given_fd >= 0)
@@ -416,6 +572,8 @@ irq_close(void *state)
 	if (s->ack_given >= 0)
 		close(s->ack_given);
 	s->be->detach(s->line);
+	for (unsigned k = 0; k < s->nextra; k++)
+		s->extra[k].be->detach(s->extra[k].line);
 	for (unsigned i = 0; i < 16; i++)
 		if (active[i] == s)
 			active[i] = NULL;

@@ -22,6 +22,7 @@
  * mechanism (issue 14) that maps buffers into the same container.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -120,6 +121,26 @@ vfio_available(unsigned bdf, char *why, size_t whylen)
 	}
 	snprintf(why, whylen, "an IOMMU translates it (group %d) and vfio-pci is loaded", vfio_iommu_group(bdf));
 	return 1;
+}
+
+/* The machine's functions, from sysfs (segment 0). */
+static int
+vfio_functions(unsigned *bdf, int max)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)) && n < max) {
+		unsigned b, dv, fn;
+
+		if (sscanf(e->d_name, "0000:%x:%x.%x", &b, &dv, &fn) == 3 && b < 256 && dv < 32 && fn < 8)
+			bdf[n++] = b << 8 | dv << 3 | fn;
+	}
+	closedir(d);
+	return n;
 }
 
 static int
@@ -585,4 +606,5 @@ const struct irq_backend irq_vfio = {
 	.detach = vfio_detach, .attach_request = vfio_attach_request, .available = vfio_available,
 	.ack_fd = vfio_ack_fd, .msi_message = vfio_msi_message, .ecam_function = vfio_ecam_function,
 	.client_fd_format = IRQ_FD_EVENTFD, .config_write_check = vfio_config_write_check,
+	.functions = vfio_functions,
 };

@@ -1,7 +1,8 @@
 /*
  * IRQ backend without hardware, for host tests of the IRQ service (policy,
  * exclusivity, what the client fd reaches, core's forwarding path). The
- * machine is io_mem_sim.c's: 00:01.0 (1234:1111) and 00:02.0 (8086:10d3).
+ * machine is io_mem_sim.c's: 00:01.0 (1234:1111) and 00:02.0 (8086:10d3),
+ * plus 00:03.0 (1234:11e8, no BARs here) on 00:02.0's GSI 23.
  * Like uio_pci_generic, the source is a file of 4-byte cumulative counts
  * (a pipe here), and a client fd of 00:01.0 "reaches" its non-prefetchable
  * BAR2 as UIO maps do; 00:02.0 has only an I/O BAR, so its fd reaches
@@ -28,6 +29,7 @@ static const struct {
 } fns[] = {
 	{ 0x08, 0x1234, 0x1111, 22, 0xfebf0000, 0x1000, 0, 0 },
 	{ 0x10, 0x8086, 0x10d3, 23, 0, 0, 1, 5 },
+	{ 0x18, 0x1234, 0x11e8, 23, 0, 0, 1, 0 },	/* shares GSI 23 with 00:02.0 (sessions by GSI) */
 };
 
 /* The sim's ECAM window (as QEMU q35's MCFG): bus 0-255 from here. */
@@ -226,6 +228,16 @@ sim_msi_message(void *line, uint64_t *address, uint32_t *value)
 }
 
 static int
+sim_functions(unsigned *bdf, int max)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < sizeof fns / sizeof fns[0] && n < max; i++)
+		bdf[n++] = fns[i].bdf;
+	return n;
+}
+
+static int
 sim_ecam_function(uint64_t phys, unsigned *bdf)
 {
 	if (phys < SIM_ECAM_BASE || phys >= SIM_ECAM_BASE + (256ull << 20))
@@ -248,5 +260,5 @@ const struct irq_backend irq_sim = {
 	.name = "sim", .identify = sim_identify, .attach = sim_attach, .event = sim_event,
 	.unmask = sim_unmask, .client_fd = sim_client_fd, .client_fd_reach = sim_client_fd_reach,
 	.detach = sim_detach, .attach_request = sim_attach_request, .msi_message = sim_msi_message,
-	.ecam_function = sim_ecam_function, .client_fd_format = IRQ_FD_UIO_COUNT,
+	.ecam_function = sim_ecam_function, .client_fd_format = IRQ_FD_UIO_COUNT, .functions = sim_functions,
 };

@@ -17,6 +17,8 @@
  * native="yes" (MSI): program INFO's message into the MSI capability through
  * config access (CF8/CFC) and set MSI enable, as Genode's platform driver
  * does (native_msi.c); bad writes must be refused.
+ * gsi="23": open the IRQ session by GSI alone (Genode's legacy irq_number);
+ * it covers every function on that line the policy grants.
  * also_rpc="yes": after the rounds, the same rounds again acked by RPC (make bench).
  * stall_ms: first raise one interrupt and leave it unacked (device and
  * line) that long: on a shared line the other functions' drivers must go
@@ -156,7 +158,7 @@ main(void)
 	struct mkx_irq irq;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0, stall_ms = 0;
+	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0, stall_ms = 0, gsi = 0;
 	char why[512], probe[16] = "", args[160], pci[16] = "";
 	const char *ack = "auto", *naming = "pci";
 	double total = 0;
@@ -177,6 +179,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "ecam", 0, &ecam);
 		mkx_xml_attr_ulong(cfg, "index", 0, &index);
 		mkx_xml_attr_ulong(cfg, "stall_ms", 0, &stall_ms);
+		mkx_xml_attr_ulong(cfg, "gsi", 0, &gsi);
 		if (mkx_xml_attr(cfg, "ack"))
 			ack = mkx_xml_attr(cfg, "ack");
 		if (mkx_xml_attr(cfg, "name"))
@@ -203,7 +206,9 @@ main(void)
 		mkx_error("no edu device (1234:11e8) %s in pci_devices", pci);
 		mkx_exit(1);
 	}
-	if (!strcmp(naming, "genode") && ecam)
+	if (gsi)	/* Genode's legacy Irq_connection: the GSI alone */
+		snprintf(args, sizeof args, "irq_number=%lu, irq_trigger=1, irq_polarity=1, irq_type=0", gsi);
+	else if (!strcmp(naming, "genode") && ecam)
 		snprintf(args, sizeof args, "irq_number=%lu, irq_type=%lu, device_config_phys=0x%lx", type ? 1 : 0UL,
 		    type, ecam + ((unsigned long)(d.bus << 8 | d.dev << 3 | d.fn) << 12));
 	else if (!strcmp(naming, "genode"))

@@ -134,12 +134,11 @@ TEST(irq_msi_refusals_name_the_reason)
 	setup();
 	refused("fb", "irq_type=1, pci=\"00:01.0\"", -ENOTSUP, "no MSI capability");
 	refused("fb", "irq_type=2, pci=\"00:01.0\"", -ENOTSUP, "no MSI-X capability");
-	refused("fb", "irq_type=1, device_config_phys=0xb0018000", -ENODEV, "no PCI function there");
+	refused("fb", "irq_type=1, device_config_phys=0xb0020000", -ENODEV, "no PCI function there");
 	refused("fb", "irq_type=1, device_config_phys=0x80000000", -EINVAL, "not in an ECAM window");
 	refused("fb", "irq_type=1, device_config_phys=0xb0008000, bdf=0x10", -EINVAL, "not the function");
 	refused("fb", "irq_type=1, device_config_phys=0xb0010000", -EPERM, "outside the policy");
 	refused("fb", "bdf=0x28", -ENODEV, "there is no PCI function 00:05.0");
-	refused("fb", "irq_number=22", -ENOTSUP, "by GSI alone");
 }
 
 /* The UIO-style asynchronous ack: core watches an eventfd; the client gets a copy. */
@@ -160,4 +159,40 @@ TEST(irq_ack_eventfd_handed_out_for_legacy_not_for_msi)
 	CHECK_INT(call(msi, MKX_IRQ_ACK_FD, &r), -ENOSYS);
 	service_irq.close(intx);
 	service_irq.close(msi);
+}
+
+/* Genode's legacy Irq_connection(irq_number): every free function the policy grants on that GSI. */
+TEST(irq_session_by_gsi_takes_the_granted_functions_on_the_line)
+{
+	static const char xml[] =
+	    "<config>\n<irq backend=\"sim\">\n"
+	    "<policy label=\"pair\" pci=\"00:02.0\"/>\n"
+	    "<policy label=\"pair\" pci=\"00:03.0\"/>\n"
+	    "<policy label=\"one\" pci=\"00:03.0\"/>\n"
+	    "<policy label=\"fb\" pci=\"00:01.0\"/>\n"
+	    "</irq>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
+	static struct mkx_reply r;
+	struct mkx_irq_info_msg info;
+	void *pair, *one;
+
+	core_cfg = &cfg;
+	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
+	refused("fb", "irq_number=23", -EPERM, "GSI 23: no free function the IRQ policy grants to this label is on it "
+	    "(1 function(s) granted)");
+	pair = open_ok("pair", "irq_number=23, irq_trigger=1, irq_polarity=2");
+	CHECK_INT(call(pair, MKX_IRQ_INFO, &r), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.gsi, 23);
+	CHECK_INT(call(pair, MKX_IRQ_FD, &r), -ENOSYS);		/* two sources: core forwards */
+	CHECK_INT(call(pair, MKX_IRQ_ACK, &r), 0);
+	CHECK_INT(irq_sim_unmasks(0x10), 1);			/* the ack unmasks both lines */
+	CHECK_INT(irq_sim_unmasks(0x18), 1);
+	refused("one", "pci=\"00:03.0\"", -EBUSY, "the INTx of 00:03.0 is held by \"pair\"");
+	refused("one", "irq_number=23", -EPERM, "no free function");
+	service_irq.close(pair);
+	CHECK_INT(irq_sim_unmasks(0x18), -1);			/* given back */
+	one = open_ok("one", "irq_number=23");
+	CHECK_INT(call(one, MKX_IRQ_FD, &r), 0);		/* one source: handed out */
+	service_irq.close(one);
 }
