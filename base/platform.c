@@ -85,12 +85,12 @@ mkx_platform_release(struct mkx_platform *p, const char *name)
 	return err;
 }
 
-int
-mkx_platform_io_mem(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_io_mem *io,
+static int
+io_mem(struct mkx_platform *p, const char *name, unsigned idx, uint32_t flags, struct mkx_io_mem *io,
     char *why, size_t whylen)
 {
 	static __thread struct mkx_msg m;
-	struct mkx_platform_res r = { .index = idx };
+	struct mkx_platform_res r = { .index = idx, .flags = flags };
 	int err, prot;
 
 	memset(io, 0, sizeof *io);
@@ -121,4 +121,18 @@ mkx_platform_io_mem(struct mkx_platform *p, const char *name, unsigned idx, stru
 	}
 	io->va = (uint8_t *)io->map + io->ds.page_offset;
 	return 0;
+}
+
+int
+mkx_platform_io_mem(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_io_mem *io,
+    char *why, size_t whylen)
+{
+	return io_mem(p, name, idx, 0, io, why, whylen);
+}
+
+int
+mkx_platform_io_mem_wc(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_io_mem *io,
+    char *why, size_t whylen)
+{
+	return io_mem(p, name, idx, MKX_PLATFORM_WC, io, why, whylen);
 }

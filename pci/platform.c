@@ -169,7 +169,10 @@ io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 		if (!held[i].bar_open[b]) {
 			char cwhy[256] = "";
 
-			if ((err = mkx_io_mem_open(&held[i].bar[b], bar->start, bar->size, 0, cwhy, sizeof cwhy))) {
+			/* Write-combining only where it cannot reorder register accesses: prefetchable BARs. */
+			int wc = (q->flags & MKX_PLATFORM_WC) && bar->prefetch;
+
+			if ((err = mkx_io_mem_open(&held[i].bar[b], bar->start, bar->size, wc, cwhy, sizeof cwhy))) {
 				snprintf(why, whylen, "core refused %s BAR%u: %s", n, b, cwhy);
 				return err;
 			}

@@ -3,17 +3,22 @@
  * registers (MMIO BAR2), maps the linear framebuffer (BAR0, write-combined)
  * and draws the test pattern.
  * Config: <config width="800" height="600" hold_ms="30000"
- *          [fb_base= fb_size= mmio_base=]/>: addresses come from the config
- * if given, else from core's pci_devices ROM (the first 1234:1111).
+ *          [platform="yes"] [fb_base= fb_size= mmio_base=]/>: with platform="yes"
+ * the device comes from a Platform session (the platform driver's policy
+ * gives it; BAR0 and BAR2 are its memory resources 0 and 1); else addresses
+ * come from the config if given, else from core's pci_devices ROM (the
+ * first 1234:1111), and the BARs from core's IO_MEM sessions.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <mkx/devices.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/log.h>
+#include <mkx/platform.h>
 #include <mkx/rom.h>
 #include "../common/fb_pattern.h"
 #include "regs.h"
@@ -53,6 +58,41 @@ find_device(const struct mkx_xml *cfg, struct where *w)
 	return 0;
 }
 
+/* Both BARs through a Platform session: the device its policy gives, acquired. 0 or -errno. */
+static int
+from_platform(struct mkx_platform *p, struct mkx_io_mem *mmio, struct mkx_io_mem *lfb, struct where *w)
+{
+	struct mkx_pci_device dev;
+	struct mkx_xml *devices;
+	char why[256] = "", *xml;
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open(p, "fb", why, sizeof why)) || (err = mkx_platform_devices(p, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	if (!devices || mkx_devices_find(devices, BOCHS_VENDOR, BOCHS_DEVICE, 0, &dev)) {
+		mkx_error("no %04x:%04x in the Platform session's devices", BOCHS_VENDOR, BOCHS_DEVICE);
+		mkx_xml_free(devices);
+		return -ENOENT;
+	}
+	mkx_xml_free(devices);
+	if ((err = mkx_platform_acquire(p, dev.name, why, sizeof why)) ||
+	    (err = mkx_platform_io_mem(p, dev.name, 1, mmio, why, sizeof why)) ||
+	    (err = mkx_platform_io_mem_wc(p, dev.name, 0, lfb, why, sizeof why))) {
+		mkx_error("%s through the Platform session: %s", dev.name, why);
+		return err;
+	}
+	/* Addresses are in the document only with info="yes"; the size is what the dataspace maps. */
+	*w = (struct where){ dev.bar[0].address, lfb->ds.length - lfb->ds.page_offset, dev.bar[2].address };
+	mkx_log("device %s from the Platform session: fb 0x%" PRIx64 "+0x%" PRIx64 ", mmio 0x%" PRIx64,
+	    dev.name, w->fb_base, w->fb_size, w->mmio_base);
+	return 0;
+}
+
 static uint16_t
 dispi_read(struct mkx_io_mem *mmio, unsigned index)
 {
@@ -87,6 +127,7 @@ int
 main(void)
 {
 	struct mkx_io_mem mmio, lfb;
+	struct mkx_platform platform;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	struct where w;
@@ -94,6 +135,7 @@ main(void)
 	char why[512];
 	struct fb fb;
 	uint16_t id, vram64k;
+	int via_platform;
 
 	if (mkx_env_init())
 		return 1;
@@ -107,10 +149,11 @@ main(void)
 		mkx_error("config: %lux%lu is not a mode this driver sets (64..4096)", width, height);
 		mkx_exit(1);
 	}
-	if (find_device(cfg, &w))
+	via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
+	if (via_platform ? from_platform(&platform, &mmio, &lfb, &w) : find_device(cfg, &w))
 		mkx_exit(1);
 	mkx_xml_free(cfg);
-	if (mkx_io_mem_open(&mmio, w.mmio_base, 0x1000, 0, why, sizeof why)) {
+	if (!via_platform && mkx_io_mem_open(&mmio, w.mmio_base, 0x1000, 0, why, sizeof why)) {
 		mkx_error("MMIO BAR denied: %s", why);
 		mkx_exit(1);
 	}
@@ -132,7 +175,7 @@ main(void)
 		    dispi_read(&mmio, DISPI_INDEX_XRES), dispi_read(&mmio, DISPI_INDEX_YRES));
 		mkx_exit(1);
 	}
-	if (mkx_io_mem_open(&lfb, w.fb_base, width * height * 4, 1, why, sizeof why)) {
+	if (!via_platform && mkx_io_mem_open(&lfb, w.fb_base, width * height * 4, 1, why, sizeof why)) {
 		mkx_error("framebuffer denied: %s", why);
 		mkx_exit(1);
 	}
@@ -144,5 +187,7 @@ main(void)
 	usleep(hold_ms * 1000);
 	mkx_io_mem_close(&lfb);
 	mkx_io_mem_close(&mmio);
+	if (via_platform)
+		mkx_platform_close(&platform);	/* the platform driver quiesces the device */
 	mkx_exit(0);
 }

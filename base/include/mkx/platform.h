@@ -25,8 +25,9 @@
 struct mkx_platform_res {
 	char		name[16];	/* "BB:DD.F" */
 	uint32_t	index;
-	uint32_t	pad;
+	uint32_t	flags;		/* MKX_PLATFORM_WC: write-combined, if the BAR is prefetchable */
 };
+#define MKX_PLATFORM_WC		1
 static_assert(sizeof(struct mkx_platform_res) == 24, "wire size");
 
 struct mkx_platform {
@@ -46,6 +47,9 @@ int	mkx_platform_release(struct mkx_platform *, const char *name);
  * does; close with mkx_io_mem_close). 0 or -errno with why.
  */
 int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
+	    char *why, size_t whylen);
+/* The same, write-combined where the BAR allows it (framebuffers). */
+int	mkx_platform_io_mem_wc(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
 	    char *why, size_t whylen);
 
 #endif
