@@ -428,6 +428,9 @@ policy_label(struct ctx *x, const struct mkx_xml *p, const char *service, char *
 		attr = "label_prefix";
 		dst = prefix;
 	}
+	if (!l && (mkx_xml_attr(p, "label_suffix") || mkx_xml_attr(p, "label_last")))
+		return bad(x, p->line, "%s <policy>: core's policies match label or label_prefix; "
+		    "label_suffix and label_last only route rules take (yet)", service);
 	if (!l)
 		return bad(x, p->line, "%s <policy> needs label or label_prefix", service);
 	/* Refused, not cut: a cut label_prefix would match more labels than it says. */

@@ -269,3 +269,11 @@ TEST(route_notes_overflow_into_one_more_line)
 	CHECK_INT(cfg.notes[CONFIG_NOTES_MAX - 1].count, 9);
 	config_free(&cfg);
 }
+
+/* Core's own policies take label or label_prefix; Genode's other selectors are refused by name, not dropped. */
+TEST(route_policy_selectors_core_does_not_take_are_named)
+{
+	CHECK_INT(load("config\n+ io_port\n  + policy | label_suffix: pit | base: 0x40 | size: 4\n"
+	    "+ start a | + binary true\n-\n"), -EINVAL);
+	CHECK_STR_HAS(err, "t.cfg:3: IO_PORT <policy>: core's policies match label or label_prefix");
+}
