@@ -17,7 +17,7 @@ good=$(cd $D && ls *.hid *.xml)
 bad=$(cd $D && ls bad/*)
 extra=""
 [ -n "${GENODE_CONFIGS:-}" ] && extra=$(ls "$GENODE_CONFIGS"/*.hid "$GENODE_CONFIGS"/*.xml "$GENODE_CONFIGS"/*.config 2>/dev/null)
-echo "plan $(( $(echo $good $bad $extra | wc -w) + 4 ))"	# one per config, the XML/HID twins, three runs
+echo "plan $(( $(echo $good $bad $extra | wc -w) + 5 ))"	# one per config, the XML/HID twins, four runs
 
 # check FILE: core --check with a stub for every binary the config names (made as core
 # asks for them); output in $T/out, status in $rc.
@@ -122,6 +122,22 @@ END
 runs "$T/rewrite.hid"
 if [ $rc = 0 ] && grep -qF '[init -> hello_server] session opened by "someone -> else"' "$T/out" &&
    grep -qF 'server says: Hello, rw! (greeting #1)' "$T/out"; then echo "ok - $t"
+else echo "FAIL - $t: rc=$rc"; show; fi
+
+# SIGHUP re-reads a HID config and delivers the changed <config> as a ROM update.
+t=hid_config_reload_updates_the_config_rom
+printf 'config\n+ default-route | + any-service | + parent\n+ start rom_watcher\n  + config | value: 1\n-\n' \
+    > "$T/reload.hid"
+: > "$T/out"	# emptied first: the background job's redirection may come after the grep below
+"$BIN/core" --config "$T/reload.hid" --bin-dir "$BIN" > "$T/out" 2>&1 &
+pid=$!
+for i in $(seq 200); do grep -qF 'value=1' "$T/out" && break; sleep 0.1; done
+sed -i 's/value: 1/value: 2/' "$T/reload.hid"
+kill -HUP $pid
+for i in $(seq 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -KILL $pid 2>/dev/null
+wait $pid; rc=$?
+if [ $rc = 0 ] && grep -qF '[init -> rom_watcher] updated value=2' "$T/out"; then echo "ok - $t"
 else echo "FAIL - $t: rc=$rc"; show; fi
 
 for f in $extra; do
