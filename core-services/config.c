@@ -573,6 +573,9 @@ parse_pci_config(struct ctx *x, const struct mkx_xml *n)
 		if (acc && strcmp(acc, "read") && strcmp(acc, "write"))
 			return bad(x, p->line, "access=\"%s\": use read or write", acc);
 		pol->write = acc && !strcmp(acc, "write");
+		/* unbind="yes": core takes these functions from Linux's drivers for this label (linux/pci_unbind.c). */
+		if ((pol->unbind = mkx_xml_attr_bool(p, "unbind", 0)) < 0)
+			return bad(x, p->line, "pci_config <policy>: unbind takes yes or no");
 	}
 	return 0;
 }

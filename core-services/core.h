@@ -148,6 +148,7 @@ struct pci_config_policy {
 	uint32_t	class, class_mask;	/* PCI_CONFIG_CLASS: 24-bit class code, bits compared */
 	unsigned	vendor, device;		/* PCI_CONFIG_ID */
 	int		write;			/* access="write" (reads included) */
+	int		unbind;			/* unbind="yes": these functions are the label's, not Linux's */
 	int		line;
 };
 
@@ -346,6 +347,15 @@ enum pci_config_access pci_config_access(const struct core_config *, const char 
  */
 int	pci_config_may_write(const struct core_config *, const struct child *client, const char *label,
 	    unsigned bdf, pci_ident_fn ident, char *why, size_t whylen);
+/* The first <pci_config> policy with unbind="yes" that names bdf, or NULL. */
+const struct pci_config_policy *pci_config_unbind_policy(const struct core_config *, unsigned bdf,
+	    pci_ident_fn ident);
+/*
+ * linux/pci_unbind.c: before any child starts, take the functions of
+ * unbind="yes" policies from Linux's drivers (bridges excepted) and keep
+ * Linux from binding them later (driver_override). Logs what it did.
+ */
+void	pci_unbind_managed(const struct core_config *);
 /* "0x0300", "0x030000", "0x03" or a Genode class alias ("VGA"): 0 or -EINVAL. */
 int	pci_class_parse(const char *s, uint32_t *class, uint32_t *mask);
 

@@ -106,6 +106,7 @@ main(int argc, char **argv)
 	}
 	/* From here on core's output never blocks its loop (output.h). */
 	out_init();
+	pci_unbind_managed(&cfg);	/* before the platform driver (or anyone) starts */
 	rc = loop_run(&cfg, config_file, bin_dir);
 	config_free(&cfg);
 	/* The end: what is still queued goes out now, unless nobody reads for 10 s. */

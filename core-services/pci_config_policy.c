@@ -127,3 +127,15 @@ pci_config_may_write(const struct core_config *cfg, const struct child *client, 
 	}
 	return 0;
 }
+
+const struct pci_config_policy *
+pci_config_unbind_policy(const struct core_config *cfg, unsigned bdf, pci_ident_fn ident)
+{
+	struct pci_fn_ident id;
+	int have_id = 0;
+
+	for (unsigned i = 0; i < cfg->npci_config; i++)
+		if (cfg->pci_config[i].unbind && policy_names(&cfg->pci_config[i], bdf, ident, &id, &have_id))
+			return &cfg->pci_config[i];
+	return NULL;
+}
