@@ -77,6 +77,12 @@ e1000e_init(struct e1000e *e, struct mkx_io_mem *bar, const struct mkx_dma_buffe
 	wr(e, RDH, 0);
 	wr(e, RDT, RING_SIZE - 1);
 	wr(e, RDTR, 0);
+	/*
+	 * Legacy descriptors and no offloads, whatever a previous driver left:
+	 * Linux's e1000e sets RFCTL.EXSTEN, which a reset on QEMU's 82574 does not clear.
+	 */
+	wr(e, RFCTL, 0);
+	wr(e, RXCSUM, 0);
 	wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_BSIZE_2048 | RCTL_SECRC);
 
 	/* Transmit. */
@@ -94,6 +100,7 @@ e1000e_init(struct e1000e *e, struct mkx_io_mem *bar, const struct mkx_dma_buffe
 	wr(e, TCTL, TCTL_EN | TCTL_PSP | TCTL_CT(0x0f) | TCTL_COLD(0x3f));
 
 	rd(e, ICR);
+	rd(e, GPTC);	/* statistics clear on read: count from here */
 	wr(e, IMS, ICR_LSC | ICR_RXT0 | ICR_RXDMT0 | ICR_RXO | ICR_TXDW);
 	return 0;
 }
@@ -178,6 +185,13 @@ e1000e_rx(struct e1000e *e, void *out, size_t max)
 	atomic_thread_fence(memory_order_release);
 	wr(e, RDT, i);	/* the descriptor is the device's again */
 	return rc;
+}
+
+uint64_t
+e1000e_device_tx_count(struct e1000e *e)
+{
+	e->gptc += rd(e, GPTC);
+	return e->gptc;
 }
 
 uint32_t

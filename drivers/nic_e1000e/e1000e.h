@@ -23,6 +23,7 @@ struct e1000e {
 	unsigned		tx_clean;	/* oldest descriptor not yet done */
 	uint8_t			mac[6];
 	uint64_t		tx_frames, rx_frames;
+	uint64_t		gptc;		/* GPTC summed */
 };
 
 /* Reset, read the MAC, set up both rings in mem, enable rx/tx and the interrupt causes. 0 or -errno. */
@@ -36,6 +37,8 @@ void	e1000e_tx_flush(struct e1000e *);
 unsigned e1000e_tx_reclaim(struct e1000e *);
 /* The next received frame (copied to out, at most max bytes): its length, 0 if none, -EIO if bad. */
 int	e1000e_rx(struct e1000e *, void *out, size_t max);
+/* Good packets the device transmitted since init (its GPTC statistic, which clears on read, summed). */
+uint64_t e1000e_device_tx_count(struct e1000e *);
 /* Read (and so clear) the interrupt causes. */
 uint32_t e1000e_causes(struct e1000e *);
 /* Mask every cause and stop rx and tx (before giving the device up). */

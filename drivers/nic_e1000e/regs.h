@@ -56,6 +56,8 @@
 #define TDH		0x03810
 #define TDT		0x03818
 #define TIDV		0x03820		/* transmit interrupt delay value */
+#define RXCSUM		0x05000		/* receive checksum offload control */
+#define RFCTL		0x05008		/* receive filter control: EXSTEN selects extended rx descriptors */
 #define MTA		0x05200		/* Multicast Table Array, 128 dwords */
 #define RAL0		0x05400		/* Receive Address Low/High: the MAC (loaded from the NVM) */
 #define RAH0		0x05404
