@@ -44,10 +44,11 @@ take_source(struct mkx_irq *irq, struct mkx_msg *reply, char *why, size_t whylen
 	return mkx_session_call(&irq->s, MKX_IRQ_SIGH, NULL, 0, &irq->fd, 1, reply);
 }
 
+static int set_up(struct mkx_irq *, enum mkx_irq_ack_mode, char *why, size_t whylen);
+
 int
 mkx_irq_open_args(struct mkx_irq *irq, const char *args, enum mkx_irq_ack_mode mode, char *why, size_t whylen)
 {
-	static __thread struct mkx_msg reply;
 	char all[512];
 	int err;
 
@@ -61,7 +62,28 @@ mkx_irq_open_args(struct mkx_irq *irq, const char *args, enum mkx_irq_ack_mode m
 	err = mkx_session_open(&irq->s, "IRQ", all, why, whylen);
 	if (err)
 		return err;
-	err = take_source(irq, &reply, why, whylen);
+	return set_up(irq, mode, why, whylen);
+}
+
+int
+mkx_irq_attach(struct mkx_irq *irq, int sock, enum mkx_irq_ack_mode mode, char *why, size_t whylen)
+{
+	memset(irq, 0, sizeof *irq);
+	irq->fd = -1;
+	irq->ack_fd = -1;
+	irq->s.sock = sock;
+	irq->s.seq = 1;
+	snprintf(irq->s.service, sizeof irq->s.service, "IRQ");
+	return set_up(irq, mode, why, whylen);
+}
+
+/* A fresh session: the interrupt source (or forwarding), INFO, the ack path. 0 or -errno (closed). */
+static int
+set_up(struct mkx_irq *irq, enum mkx_irq_ack_mode mode, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	int err = take_source(irq, &reply, why, whylen);
+
 	if (!err)
 		err = mkx_session_call(&irq->s, MKX_IRQ_INFO, NULL, 0, NULL, 0, &reply);
 	if (err || reply.hdr.len < 8) {

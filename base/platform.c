@@ -136,3 +136,27 @@ mkx_platform_io_mem_wc(struct mkx_platform *p, const char *name, unsigned idx, s
 {
 	return io_mem(p, name, idx, MKX_PLATFORM_WC, io, why, whylen);
 }
+
+int
+mkx_platform_irq(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_irq *irq,
+    char *why, size_t whylen)
+{
+	static __thread struct mkx_msg m;
+	struct mkx_platform_res r = { .index = idx };
+	int err, sock;
+
+	snprintf(r.name, sizeof r.name, "%s", name);
+	err = mkx_session_call(&p->s, MKX_PLATFORM_IRQ, &r, sizeof r, NULL, 0, &m);
+	if (err) {
+		reason(&m, why, whylen);
+		mkx_msg_close_fds(&m);
+		return err;
+	}
+	if (m.hdr.nfds != 1) {
+		mkx_msg_close_fds(&m);
+		snprintf(why, whylen, "malformed reply");
+		return -EBADMSG;
+	}
+	sock = mkx_msg_take_fd(&m, 0);
+	return mkx_irq_attach(irq, sock, MKX_IRQ_ACK_AUTO, why, whylen);
+}

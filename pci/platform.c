@@ -188,6 +188,41 @@ io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 	return -ENOENT;
 }
 
+/*
+ * The function's INTx as an IRQ session the platform driver opens at core
+ * (its <irq> policy must grant the function); the session socket goes to
+ * the client, which talks to core directly from then on.
+ */
+static int
+irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
+	struct mkx_session sess;
+	char n[16], args[64], cwhy[256] = "";
+
+	if (i < 0)
+		return i;
+	pci_name(tree->fn[i].a, n);
+	if (held[i].owner != s) {
+		snprintf(why, whylen, "%s is not acquired by this session", n);
+		return -EPERM;
+	}
+	if (q->index != 0 || !tree->fn[i].pin || !tree->fn[i].intx.routed) {
+		snprintf(why, whylen, "%s has no interrupt %u (INTx only, %s)", n, q->index,
+		    tree->fn[i].pin ? "routed" : "no interrupt pin");
+		return -ENOENT;
+	}
+	snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\"", n);
+	if ((err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy))) {
+		snprintf(why, whylen, "core refused the IRQ of %s: %s", n, cwhy);
+		return err;
+	}
+	mkx_log("%s: IRQ session (INTx, GSI %u) handed to \"%s\"", n, tree->fn[i].intx.gsi, s->label);
+	r->fds[0] = sess.sock;	/* ours is closed once it is sent: the client holds the session */
+	r->nfds = 1;
+	return 0;
+}
+
 /* The reply's fds are sent by the server loop; ours are dups, closed on the next call. */
 static int pending_fd = -1;
 
@@ -240,6 +275,11 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (req->hdr.len != sizeof(struct mkx_platform_res))
 			return -EINVAL;
 		err = io_mem(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_IRQ:
+		if (req->hdr.len != sizeof(struct mkx_platform_res))
+			return -EINVAL;
+		err = irq(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
 		break;
 	default:
 		return -ENOSYS;

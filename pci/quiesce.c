@@ -1,6 +1,6 @@
 /*
  * Turning a function on for its driver and off again. On: the decode its
- * BARs need and bus mastering. Off (release, or the driver died): no bus
+ * BARs need, bus mastering, INTx enabled. Off (release, or the driver died): no bus
  * mastering (no more DMA into memory that is about to be freed), no
  * decode, INTx disabled, MSI and MSI-X disabled.
  */
@@ -22,7 +22,8 @@ pci_fn_enable(const struct pci_cfg *c, const struct pci_fn *f, uint16_t *cmd_out
 			cmd |= CMD_IO;
 		else if (f->bar[b].kind != PCI_BAR_NONE)
 			cmd |= CMD_MEM;
-	cmd |= CMD_MASTER;
+	/* INTx on again: a previous owner's release disabled it. */
+	cmd = (uint16_t)((cmd | CMD_MASTER) & ~CMD_INTX_OFF);
 	err = pci_wr(c, f->a, 0x04, 2, cmd);
 	*cmd_out = (uint16_t)pci_rd(c, f->a, 0x04, 2);
 	return err;

@@ -4,7 +4,11 @@
  * device (waiting while another driver holds it), maps BAR0 through the
  * session and checks QEMU edu's identification and liveness registers,
  * then releases it, or dies by SIGKILL holding it.
- * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"/>
+ * With irq_rounds="N" it also takes the device's INTx through the session
+ * and raises N edu interrupts (0x60), each to be delivered once and acked
+ * (status 0x24, acknowledge 0x64).
+ * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"
+ *         irq_rounds="0"/>
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +23,40 @@
 #include <mkx/platform.h>
 #include <mkx/rom.h>
 
+/* edu's interrupt through the platform session: raise, wait, clear, ack; each delivered once. */
+static int
+irq_rounds(struct mkx_platform *p, const char *dev, struct mkx_io_mem *bar, unsigned long rounds)
+{
+	struct mkx_irq irq;
+	char why[256] = "";
+	unsigned long got = 0;
+	int err;
+
+	if ((err = mkx_platform_irq(p, dev, 0, &irq, why, sizeof why))) {
+		mkx_error("IRQ of %s: %s", dev, why);
+		return err;
+	}
+	for (unsigned long i = 0; i < rounds; i++) {
+		uint32_t status;
+
+		mkx_mmio_write32(bar, 0x60, 1u << (i % 8));
+		if (mkx_irq_wait(&irq, 2000) < 1)
+			break;
+		status = mkx_mmio_read32(bar, 0x24);
+		mkx_mmio_write32(bar, 0x64, status);
+		mkx_irq_ack(&irq);
+		got++;
+		if (mkx_irq_wait(&irq, 0) > 0) {	/* nothing more may come for this round */
+			mkx_error("round %lu: an interrupt delivered twice", i);
+			break;
+		}
+	}
+	mkx_log("INTx of %s through the platform session (GSI %u, ack %s): %lu raised, %lu delivered, each once",
+	    dev, irq.gsi, mkx_irq_ack_path(&irq), rounds, got);
+	mkx_irq_close(&irq);
+	return got == rounds ? 0 : -EIO;
+}
+
 int
 main(void)
 {
@@ -27,7 +65,7 @@ main(void)
 	struct mkx_platform p;
 	struct mkx_io_mem bar, none;
 	char dev[16] = "00:03.0", foreign[16] = "", why[256] = "", names[256] = "", *xml;
-	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0;
+	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0, rounds = 0;
 	int die = 0, err, busy_logged = 0;
 	size_t len, used = 0;
 	uint32_t id, live;
@@ -42,6 +80,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
 		mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
+		mkx_xml_attr_ulong(cfg, "irq_rounds", 0, &rounds);
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
 		mkx_xml_free(cfg);
 	}
@@ -86,6 +125,8 @@ main(void)
 	    live == ~0x12345678u ? "ok" : "WRONG");
 	err = mkx_platform_io_mem(&p, dev, 1, &none, why, sizeof why);
 	mkx_log("memory resource 1 of %s: %s", dev, err ? why : "granted?!");
+	if (rounds && irq_rounds(&p, dev, &bar, rounds))
+		mkx_exit(1);
 	usleep((useconds_t)hold_ms * 1000);
 	if (die) {
 		mkx_log("dying by SIGKILL while holding %s", dev);

@@ -94,5 +94,7 @@ TEST(pci_acquire_enables_release_quiesces)
 	CHECK_INT(cmd, 0x0006);		/* memory decode, bus master */
 	CHECK_INT(pci_fn_quiesce(&cfg, &f, &cmd), 0);
 	CHECK_INT(cmd, 0x0400);		/* nothing decoded, no bus master, INTx disabled */
+	CHECK_INT(pci_fn_enable(&cfg, &f, &cmd), 0);
+	CHECK_INT(cmd, 0x0006);		/* the next owner gets INTx enabled again */
 	pci_sim_free(&sim);
 }

@@ -79,6 +79,12 @@ int	mkx_irq_open_args(struct mkx_irq *, const char *args, enum mkx_irq_ack_mode 
 	    char *why, size_t whylen);
 
 /*
+ * Take over an IRQ session socket someone else opened (the platform driver
+ * hands its clients the sessions of their devices' interrupts) and set it
+ * up as mkx_irq_open_args does. The socket is the irq's from now on.
+ */
+int	mkx_irq_attach(struct mkx_irq *, int sock, enum mkx_irq_ack_mode mode, char *why, size_t whylen);
+/*
  * Wait up to timeout_ms (-1: forever) for interrupts. Returns how many
  * arrived since the last wait (>= 1), 0 on timeout, or -errno. A legacy
  * line returns 1 at most once per ack.

@@ -14,12 +14,14 @@
 #include <stdint.h>
 
 #include <mkx/io_mem.h>
+#include <mkx/irq.h>
 #include <mkx/session.h>
 
 #define MKX_PLATFORM_DEVICES	0x100	/* reply: u64 size; fd 0 = memfd with the <devices> XML */
 #define MKX_PLATFORM_ACQUIRE	0x101	/* req: device name\0; error: reason text */
 #define MKX_PLATFORM_RELEASE	0x102	/* req: device name\0 */
 #define MKX_PLATFORM_IO_MEM	0x103	/* req: struct mkx_platform_res; reply: struct mkx_io_mem_ds + fd */
+#define MKX_PLATFORM_IRQ	0x104	/* req: struct mkx_platform_res; reply: fd = an IRQ session socket at core */
 
 /* Which resource of which device (indices per kind, in devices-document order, as Genode). */
 struct mkx_platform_res {
@@ -47,6 +49,14 @@ int	mkx_platform_release(struct mkx_platform *, const char *name);
  * does; close with mkx_io_mem_close). 0 or -errno with why.
  */
 int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
+	    char *why, size_t whylen);
+/*
+ * Interrupt idx (0: the function's INTx) of an acquired device: the
+ * platform driver opens the IRQ session at core and hands over its
+ * socket; the client talks to core directly from then on. Close with
+ * mkx_irq_close. 0 or -errno with why.
+ */
+int	mkx_platform_irq(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
 	    char *why, size_t whylen);
 /* The same, write-combined where the BAR allows it (framebuffers). */
 int	mkx_platform_io_mem_wc(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
