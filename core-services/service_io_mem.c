@@ -363,7 +363,7 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	granted[ngranted++] = s;
 	core_log("IO_MEM \"%s\": 0x%lx-0x%lx granted (%s%s)", label, base, base + size - 1,
 	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
-	    : s->kind == IO_MEM_ECAM ? "ECAM window, live /dev/mem" : "live /dev/mem, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
+	    : s->kind == IO_MEM_ECAM ? "ECAM window, live physical memory" : "live physical memory, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
 	*state = s;
 	return 0;
 }
