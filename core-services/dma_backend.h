@@ -33,11 +33,12 @@ struct dma_mem_ops {
 	/* At core's start: reserve pages (0: use what the kernel has). 0 or -errno with why. */
 	int	(*reserve)(unsigned long pages, char *why, size_t whylen);
 	/*
-	 * size bytes (rounded up to page_size), physically contiguous, the
-	 * last byte at or below limit. 0, or -errno with why: -ENOMEM no
-	 * pages left, -ERANGE none below limit, -EFBIG not contiguous.
+	 * size bytes (rounded up to page_size); with contiguous, physically
+	 * contiguous with the last byte at or below limit (without an IOMMU
+	 * the device sees physical addresses). 0, or -errno with why: -ENOMEM
+	 * no pages left, -ERANGE none below limit, -EFBIG not contiguous.
 	 */
-	int	(*alloc)(size_t size, uint64_t limit, struct dma_mem *, char *why, size_t whylen);
+	int	(*alloc)(size_t size, int contiguous, uint64_t limit, struct dma_mem *, char *why, size_t whylen);
 	void	(*free)(struct dma_mem *);
 	/* Pages still free in the pool (for messages), or -errno. */
 	long	(*pages_free)(void);

@@ -235,9 +235,9 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 			return refuse(r, -ERANGE, "no IOVA range of %zu bytes left below the DMA mask 0x%" PRIx64,
 			    rounded, s->mask);
 		}
-		err = mem->alloc(rounded, UINT64_MAX, &b->mem, why, sizeof why);
+		err = mem->alloc(rounded, 0, UINT64_MAX, &b->mem, why, sizeof why);
 	} else
-		err = mem->alloc(rounded, s->mask, &b->mem, why, sizeof why);
+		err = mem->alloc(rounded, 1, s->mask, &b->mem, why, sizeof why);
 	if (err) {
 		ram_uncharge(s->client, rounded);
 		return refuse(r, err, "%s", why);

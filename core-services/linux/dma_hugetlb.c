@@ -153,10 +153,11 @@ suitable(const struct dma_mem *m, int pagemap, uint64_t limit, char *why, size_t
 
 /*
  * Try up to TRIES_MAX times, holding the unsuitable buffers meanwhile so
- * the kernel hands out other pages; then give them all back.
+ * the kernel hands out other pages; then give them all back. Behind an
+ * IOMMU (contiguous 0) any pages do: the IOVA range is what is contiguous.
  */
 static int
-hugetlb_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
+hugetlb_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
 {
 	struct dma_mem held[TRIES_MAX];
 	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), err = 0;
@@ -170,7 +171,7 @@ hugetlb_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t 
 	while (n < TRIES_MAX) {
 		if ((err = take(size, m, pagemap, why, whylen)))
 			break;
-		if (!(err = suitable(m, pagemap, limit, why, whylen)))
+		if (!contiguous || !(err = suitable(m, pagemap, limit, why, whylen)))
 			break;
 		held[n++] = *m;
 	}

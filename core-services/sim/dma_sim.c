@@ -75,10 +75,12 @@ sim_reserve(unsigned long pages, char *why, size_t whylen)
 
 /* Pages [first, first+n) are in the pool order: contiguous physically only within a half. */
 static int
-sim_alloc(size_t size, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
+sim_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
 {
 	unsigned n = (unsigned)((size + SIM_PAGE - 1) / SIM_PAGE), nfree = 0, below = 0;
 
+	if (!contiguous)	/* behind the IOMMU: the sim's pages count as any pages */
+		limit = UINT64_MAX;
 	for (unsigned i = 0; i < npages; i++)
 		if (!page_used[i]) {
 			nfree++;
