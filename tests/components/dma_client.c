@@ -41,6 +41,8 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "count", 3, &count);
 		mkx_xml_attr_ulong(cfg, "size", 4096, &size);
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
+		mkx_xml_free(cfg);	/* clean under LeakSanitizer (make test SANITIZE=1) */
+		mkx_rom_close(&rom);
 	}
 	if (count > 8)
 		count = 8;

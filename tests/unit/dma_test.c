@@ -68,7 +68,8 @@ op(void *st, uint16_t code, const void *in, size_t len)
 	memset(&r, 0, sizeof r);
 	m.hdr.op = code;
 	m.hdr.len = (uint32_t)len;
-	memcpy(m.payload, in, len);
+	if (len)
+		memcpy(m.payload, in, len);
 	return service_dma.call(st, &m, &r);
 }
 
