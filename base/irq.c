@@ -208,7 +208,7 @@ mkx_irq_ack_path(const struct mkx_irq *irq)
 	if (irq->info.flags & MKX_IRQ_INFO_NO_ACK)
 		return "none (MSI)";
 	if (irq->ack_fd >= 0)
-		return irq->ack_how == MKX_IRQ_ACK_BY_KERNEL ? "eventfd (kernel)" : "eventfd (core)";
+		return irq->ack_how == MKX_IRQ_ACK_BY_KERNEL ? "eventfd (kernel)" : "socket (core)";
 	return "rpc";
 }
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -43,12 +43,12 @@ struct irq_session {
 	int		fd;		/* the backend's event fd, watched by the loop */
 	int		sigfd;		/* the client's eventfd, when core forwards */
 	int		given_fd;	/* the source fd handed to the client */
-	int		ack_efd;	/* UIO: the ack eventfd core watches, or -1 */
+	int		ack_efd;	/* UIO: core's end of the ack socket pair, or -1 */
 	int		ack_given;	/* the ack fd handed to the client, or -1 */
 	uint32_t	gsi;
 	struct irq_request rq;
 	struct irq_line_info info;
-	unsigned long	acks_async;	/* acks that came through ack_efd */
+	unsigned long	acks_async;	/* acks that came through the ack socket */
 	unsigned long	count;
 	unsigned	dropped;	/* signals the client's full eventfd did not take */
 	unsigned	forward_logged;
@@ -427,24 +427,28 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 }
 
 /*
- * The asynchronous ack (UIO): the client wrote its ack eventfd and went
- * back to waiting; core unmasks without a reply. The eventfd is core's
- * own (the client holds a copy), so it is an eventfd and core reads it
- * non-blocking.
+ * The asynchronous ack (UIO): the client wrote its end of the ack socket
+ * pair and went back to waiting; core unmasks without a reply. A socket
+ * pair, not an eventfd: a shared eventfd would share its open file (and
+ * O_NONBLOCK) with the client, which could make core's read block; core
+ * reads its own end with MSG_DONTWAIT, whatever the client does.
  */
 static void
 on_ack(void *arg)
 {
 	struct irq_session *s = arg;
-	uint64_t n;
+	char buf[64];
+	unsigned n = 0;
 
-	if (read(s->ack_efd, &n, sizeof n) != sizeof n)
+	while (recv(s->ack_efd, buf, sizeof buf, MSG_DONTWAIT) >= 0 && n < 64)
+		n++;
+	if (!n)
 		return;
 	s->acks_async++;
 	unmask_all(s);
 }
 
-/* MKX_IRQ_ACK_FD: the kernel's unmask eventfd (VFIO), else an eventfd core watches. */
+/* MKX_IRQ_ACK_FD: the kernel's unmask eventfd (VFIO), else a socket core watches (UIO). */
 static int
 ack_fd(struct irq_session *s, struct mkx_reply *r)
 {
@@ -452,19 +456,19 @@ ack_fd(struct irq_session *s, struct mkx_reply *r)
 	int fd = s->be->ack_fd && !s->nextra ? s->be->ack_fd(s->line) : -ENOTSUP;
 
 	if (fd == -ENOTSUP && s->rq.type == IRQ_TYPE_LEGACY) {
-		if (s->ack_efd < 0) {
-			s->ack_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-			if (s->ack_efd < 0)
-				return -errno;
-			if (loop_watch(s->ack_efd, on_ack, s)) {
-				close(s->ack_efd);
-				s->ack_efd = -1;
-				return -ENOSPC;
-			}
-		}
-		fd = fcntl(s->ack_efd, F_DUPFD_CLOEXEC, 0);
-		if (fd < 0)
+		int sp[2];
+
+		if (s->ack_efd >= 0)
+			return -EBUSY;	/* one ack channel per session */
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sp))
 			return -errno;
+		if (loop_watch(sp[0], on_ack, s)) {
+			close(sp[0]);
+			close(sp[1]);
+			return -ENOSPC;
+		}
+		s->ack_efd = sp[0];
+		fd = sp[1];
 		how = MKX_IRQ_ACK_BY_CORE;
 	}
 	if (fd < 0)
@@ -491,6 +495,8 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 
 		if (req->hdr.nfds != 1 || !fd_is_eventfd(req->fds[0]))
 			return -EINVAL;	/* a pipe or socket could block core or fill up */
+		if (s->given_fd >= 0)
+			return -EBUSY;	/* the client holds the source: core must not read a file it shares */
 		fd = req->fds[0];
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
 			return -errno;
@@ -507,6 +513,8 @@ irq_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 
 		if (s->nextra)
 			return -ENOSYS;	/* several sources: core forwards them to one eventfd */
+		if (s->sigfd >= 0)
+			return -EBUSY;	/* core forwards already: it reads the source */
 		if (source_fd_reaches_more(s, what, sizeof what)) {
 			if (!s->forward_logged++)
 				core_log("IRQ \"%s\": interrupts forwarded by core, source fd not handed out: %s",
@@ -580,7 +588,7 @@ irq_close(void *state)
 	if (s->sigfd >= 0 || s->count)
 		core_log("IRQ \"%s\": released after %lu interrupts forwarded by core", s->label, s->count);
 	else if (s->acks_async)
-		core_log("IRQ \"%s\": released (delivered directly to the client; %lu acks through the ack eventfd)",
+		core_log("IRQ \"%s\": released (delivered directly to the client; %lu acks through the ack socket)",
 		    s->label, s->acks_async);
 	else
 		core_log("IRQ \"%s\": released (delivered directly to the client)", s->label);

@@ -41,7 +41,7 @@ python3 run/runner.py bench/irq_vfio > build/bench-irq_vfio.log 2>&1 || { tail -
 L=build/images/bench-irq/serial.log
 V=build/images/bench-irq_vfio/serial.log
 f() { sed -n "s/.*bench: irq $2 \([0-9.]*\) us.*/\1/p" $1 | tail -1; }
-ruio=$(f $L 'raw uio'); uev=$(f $L 'session INTx ack eventfd (core)'); urpc=$(f $L 'session INTx ack rpc')
+ruio=$(f $L 'raw uio'); uev=$(f $L 'session INTx ack socket (core)'); urpc=$(f $L 'session INTx ack rpc')
 rvi=$(f $V 'raw vfio INTx'); vi=$(f $V 'session INTx ack eventfd (kernel)'); virpc=$(f $V 'session INTx ack rpc')
 rvm=$(f $V 'raw vfio MSI'); vm=$(f $V 'session MSI ack none (MSI)')
 rvx=$(f $V 'raw vfio MSI-X'); vx=$(f $V 'session MSI-X')
@@ -53,7 +53,7 @@ echo "Interrupt round trip (edu raises, driver wakes, acks device and line), QEM
 awk -v r="$ruio" -v e="$uev" -v p="$urpc" -v rvi="$rvi" -v vi="$vi" -v vp="$virpc" -v rvm="$rvm" -v vm="$vm" \
     -v rvx="$rvx" -v vx="$vx" 'BEGIN {
 	printf "  INTx, no IOMMU: plain UIO loop (reference)        %8.1f us   1.00x\n", r
-	printf "    IRQ session, UIO, ack eventfd core watches      %8.1f us   %.2fx  (goal <= 2x)\n", e, e / r
+	printf "    IRQ session, UIO, ack socket core watches       %8.1f us   %.2fx  (goal <= 2x)\n", e, e / r
 	printf "    IRQ session, UIO, ack RPC                       %8.1f us   %.2fx\n", p, p / r
 	printf "  INTx, IOMMU: plain VFIO loop (reference)          %8.1f us   1.00x\n", rvi
 	printf "    IRQ session, VFIO, unmask eventfd               %8.1f us   %.2fx  (goal <= 1.10x)\n", vi, vi / rvi

@@ -250,9 +250,9 @@ fn_close(struct vfio_fn *f)
 	free(f);
 }
 
-/* Eventfds for the vectors [0, count), handed to VFIO as triggers (or unmask with action). */
+/* Eventfds for the vectors [start, start + count), handed to VFIO as triggers (or unmask with action). */
 static int
-set_eventfds(struct vfio_fn *f, unsigned index, uint32_t action, const int *fds, unsigned count)
+set_eventfds_at(struct vfio_fn *f, unsigned index, uint32_t action, unsigned start, const int *fds, unsigned count)
 {
 	char buf[sizeof(struct vfio_irq_set) + VECTORS_MAX * sizeof(int32_t)];
 	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
@@ -260,7 +260,7 @@ set_eventfds(struct vfio_fn *f, unsigned index, uint32_t action, const int *fds,
 	s->argsz = (uint32_t)(sizeof *s + count * sizeof(int32_t));
 	s->flags = VFIO_IRQ_SET_DATA_EVENTFD | action;
 	s->index = index;
-	s->start = 0;
+	s->start = start;
 	s->count = count;
 	for (unsigned i = 0; i < count; i++) {
 		int32_t fd = fds[i];
@@ -268,6 +268,12 @@ set_eventfds(struct vfio_fn *f, unsigned index, uint32_t action, const int *fds,
 		memcpy(s->data + i * sizeof fd, &fd, sizeof fd);
 	}
 	return ioctl(f->device, VFIO_DEVICE_SET_IRQS, s) ? -errno : 0;
+}
+
+static int
+set_eventfds(struct vfio_fn *f, unsigned index, uint32_t action, const int *fds, unsigned count)
+{
+	return set_eventfds_at(f, index, action, 0, fds, count);
 }
 
 /* MSI/MSI-X messages are DMA writes: without bus master they go nowhere. The IOMMU bounds the rest. */
@@ -584,19 +590,31 @@ vfio_ack_fd(void *line)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * The last session of a function closes it. Otherwise (other MSI-X
+ * vectors stay in use) the vector gets a fresh eventfd: what the session
+ * left unread must not reach the next one, and core must not read the old
+ * one, whose open file the client shares (it could have made it blocking).
+ */
 static void
 vfio_detach(void *line)
 {
 	struct vfio_line *l = line;
 	struct vfio_fn *f = l->fn;
-	uint64_t n;
+	unsigned v = l->vector;
 
-	f->in_use &= ~(1u << l->vector);
-	/* What the session left unread must not reach the next one. */
-	while (read(f->trigger[l->vector], &n, sizeof n) == sizeof n)
-		;
+	f->in_use &= ~(1u << v);
 	if (!f->in_use)
 		fn_close(f);
+	else {
+		int fresh = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+		if (fresh >= 0 && !set_eventfds_at(f, VFIO_PCI_MSIX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER, v, &fresh, 1)) {
+			close(f->trigger[v]);
+			f->trigger[v] = fresh;
+		} else if (fresh >= 0)
+			close(fresh);
+	}
 	free(l);
 }
 

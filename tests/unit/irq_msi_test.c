@@ -4,12 +4,14 @@
  * for a function without the capability, a vector it lacks, a vector or a
  * function held already, an ECAM address that names no function or lies
  * outside ECAM, a mix of types on one function; the UIO-style ack
- * eventfd core watches.
+ * socket core watches.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mkx/irq.h>
@@ -141,10 +143,15 @@ TEST(irq_msi_refusals_name_the_reason)
 	refused("fb", "bdf=0x28", -ENODEV, "there is no PCI function 00:05.0");
 }
 
-/* The UIO-style asynchronous ack: core watches an eventfd; the client gets a copy. */
-TEST(irq_ack_eventfd_handed_out_for_legacy_not_for_msi)
+/*
+ * The UIO-style asynchronous ack: core watches its end of a socket pair;
+ * the client gets the other end (never a file it shares with core: a
+ * shared eventfd's O_NONBLOCK would be the client's to clear).
+ */
+TEST(irq_ack_socket_handed_out_for_legacy_not_for_msi)
 {
 	static struct mkx_reply r;
+	struct stat st;
 	uint32_t how;
 	void *intx, *msi;
 
@@ -152,9 +159,11 @@ TEST(irq_ack_eventfd_handed_out_for_legacy_not_for_msi)
 	intx = open_ok("fb", "pci=\"00:01.0\"");
 	CHECK_INT(call(intx, MKX_IRQ_ACK_FD, &r), 0);
 	CHECK_INT(r.nfds, 1);
-	CHECK_INT(fd_is_eventfd(r.fds[0]), 1);
+	CHECK_INT(fd_is_eventfd(r.fds[0]), 0);
+	CHECK(fstat(r.fds[0], &st) == 0 && S_ISSOCK(st.st_mode));
 	memcpy(&how, r.payload, 4);
 	CHECK_INT(how, MKX_IRQ_ACK_BY_CORE);
+	CHECK_INT(call(intx, MKX_IRQ_ACK_FD, &r), -EBUSY);	/* one ack channel per session */
 	msi = open_ok("nic", "irq_type=1, pci=\"00:02.0\"");
 	CHECK_INT(call(msi, MKX_IRQ_ACK_FD, &r), -ENOSYS);
 	service_irq.close(intx);
@@ -195,4 +204,32 @@ TEST(irq_session_by_gsi_takes_the_granted_functions_on_the_line)
 	one = open_ok("one", "irq_number=23");
 	CHECK_INT(call(one, MKX_IRQ_FD, &r), 0);		/* one source: handed out */
 	service_irq.close(one);
+}
+
+/* Core never reads a source it shares with the client: FD and SIGH exclude each other. */
+TEST(irq_source_handed_out_or_forwarded_not_both)
+{
+	static struct mkx_reply r;
+	static struct mkx_msg m;
+	void *st;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	setup();
+	st = open_ok("nic", "pci=\"00:02.0\"");
+	CHECK_INT(call(st, MKX_IRQ_FD, &r), 0);			/* the source, handed out */
+	memset(&m, 0, sizeof m);
+	m.hdr.op = MKX_IRQ_SIGH;
+	m.hdr.nfds = 1;
+	m.fds[0] = efd;
+	CHECK_INT(service_irq.call(st, &m, &r), -EBUSY);
+	service_irq.close(st);
+	st = open_ok("nic", "pci=\"00:02.0\"");
+	memset(&m, 0, sizeof m);
+	m.hdr.op = MKX_IRQ_SIGH;
+	m.hdr.nfds = 1;
+	m.fds[0] = fcntl(efd, F_DUPFD_CLOEXEC, 0);
+	CHECK_INT(service_irq.call(st, &m, &r), 0);		/* core forwards */
+	CHECK_INT(call(st, MKX_IRQ_FD, &r), -EBUSY);
+	service_irq.close(st);
+	close(efd);
 }

@@ -20,7 +20,7 @@
 #define MKX_IRQ_ACK	0x101	/* unmask the line (RPC: core unmasks, then replies) */
 #define MKX_IRQ_INFO	0x102	/* reply: struct mkx_irq_info_msg */
 #define MKX_IRQ_FD	0x103	/* reply: fd 0 = the interrupt source itself; u32 format (see below) */
-#define MKX_IRQ_ACK_FD	0x104	/* reply: fd 0 = eventfd the client writes to ack; u32 how */
+#define MKX_IRQ_ACK_FD	0x104	/* reply: fd 0 = the fd the client writes 8 bytes to, to ack; u32 how */
 
 /* MKX_IRQ_FD's format: what a read of the source yields. */
 #define MKX_IRQ_FD_UIO_COUNT	0	/* 4-byte cumulative count (UIO) */
@@ -28,7 +28,7 @@
 
 /* MKX_IRQ_ACK_FD's how: who unmasks after the client's write. */
 #define MKX_IRQ_ACK_BY_KERNEL	0	/* VFIO's unmask eventfd: core is not involved */
-#define MKX_IRQ_ACK_BY_CORE	1	/* an eventfd core watches (UIO): no reply awaited */
+#define MKX_IRQ_ACK_BY_CORE	1	/* a socket core watches (UIO): no reply awaited */
 
 /* INFO's flags */
 #define MKX_IRQ_INFO_NO_ACK	1	/* nothing to unmask (MSI): an ack is a no-op */
@@ -73,7 +73,7 @@ int	mkx_irq_open(struct mkx_irq *, const char *pci, char *why, size_t whylen);
 
 /*
  * Open an IRQ session with these args (Genode's or pci=; ram_quota is
- * added), acks as mode says (AUTO: the ack eventfd where core offers one).
+ * added), acks as mode says (AUTO: the ack fd where core offers one).
  */
 int	mkx_irq_open_args(struct mkx_irq *, const char *args, enum mkx_irq_ack_mode mode,
 	    char *why, size_t whylen);
@@ -97,7 +97,7 @@ int	mkx_irq_ack(struct mkx_irq *);
 /* Ack by RPC from now on (on = 1) or as opened (0): benchmarks compare both. */
 void	mkx_irq_ack_by_rpc(struct mkx_irq *, int on);
 
-/* How acks go: "eventfd (kernel)", "eventfd (core)", "none (MSI)" or "rpc". */
+/* How acks go: "eventfd (kernel)", "socket (core)", "none (MSI)" or "rpc". */
 const char *mkx_irq_ack_path(const struct mkx_irq *);
 
 void	mkx_irq_close(struct mkx_irq *);
