@@ -94,3 +94,17 @@ awk -v o="$ours" -v s="$sysfs" -v c="$conf1" 'BEGIN {
 	printf "  lspci -n -A intel-conf1 (process start included)            %8.1f ms   %.2fx\n", c, c / s
 	printf "  platform driver walk, ECAM, BARs sized (in the component)   %8.1f ms   %.2fx  (goal <= 1x)\n", o, o / s
 }'
+
+# DMA buffers (issue 14): alloc + map + free through core's DMA session vs. a root process doing
+# hugetlb memfd + fault-in + pagemap itself (raw_hugetlb, run by bench_preinit before core).
+python3 run/runner.py bench/dma > build/bench-dma.log 2>&1 || { tail -20 build/bench-dma.log; exit 1; }
+L=build/images/bench-dma/serial.log
+raw=$(sed -n 's/.*bench: dma alloc+free raw hugetlb \([0-9.]*\) us.*/\1/p' $L | tail -1)
+ses=$(sed -n 's/.*bench: dma alloc+free session \([0-9.]*\) us.*/\1/p' $L | tail -1)
+[ -n "$raw" ] && [ -n "$ses" ] || { echo "bench dma: a figure is missing; see $L"; exit 1; }
+echo
+echo "DMA buffer of 2 MiB (allocate, map, free), no IOMMU, QEMU q35 TCG, mean of 200 (one boot):"
+awk -v r="$raw" -v s="$ses" 'BEGIN {
+	printf "  plain hugetlb memfd + fault-in + pagemap, root (reference) %10.1f us   1.00x\n", r
+	printf "  DMA session: alloc (core) + map + free                     %10.1f us   %.2fx\n", s, s / r
+}'
