@@ -20,6 +20,8 @@
  * gsi="23": open the IRQ session by GSI alone (Genode's legacy irq_number);
  * it covers every function on that line the policy grants.
  * also_rpc="yes": after the rounds, the same rounds again acked by RPC (make bench).
+ * platform="yes": the device, BAR0 and INTx come from a Platform session (the
+ * platform driver's policy gives the device; index picks among several).
  * stall_ms: first raise one interrupt and leave it unacked (device and
  * line) that long: on a shared line the other functions' drivers must go
  * on meanwhile.
@@ -31,6 +33,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,6 +43,7 @@
 #include <mkx/io_mem.h>
 #include <mkx/irq.h>
 #include <mkx/log.h>
+#include <mkx/platform.h>
 #include <mkx/rom.h>
 #include "native_msi.h"
 #include "regs.h"
@@ -150,9 +154,43 @@ rounds(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long count, unsigne
 	return total;
 }
 
+/* The index-th edu of the Platform session's devices, acquired, BAR0 and INTx from the session. */
+static int
+from_platform(struct mkx_platform *p, unsigned index, struct mkx_pci_device *d, struct mkx_io_mem *bar,
+    struct mkx_irq *irq)
+{
+	struct mkx_xml *devices;
+	char why[256] = "", *xml;
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open(p, "edu", why, sizeof why)) || (err = mkx_platform_devices(p, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err ? err : -EIO;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	err = devices ? mkx_devices_find(devices, EDU_VENDOR, EDU_DEVICE, index, d) : -ENOENT;
+	mkx_xml_free(devices);
+	if (err) {
+		mkx_error("no edu device in the Platform session's devices");
+		return err;
+	}
+	if ((err = mkx_platform_acquire(p, d->name, why, sizeof why)) ||
+	    (err = mkx_platform_io_mem(p, d->name, 0, bar, why, sizeof why)) ||
+	    (err = mkx_platform_irq(p, d->name, 0, irq, why, sizeof why))) {
+		mkx_error("%s through the Platform session: %s", d->name, why);
+		return err;
+	}
+	mkx_log("edu %s from the Platform session", d->name);
+	return 0;
+}
+
 int
 main(void)
 {
+	struct mkx_platform platform;
+	int via_platform = 0;
 	struct mkx_pci_device d;
 	struct mkx_io_mem bar;
 	struct mkx_irq irq;
@@ -202,7 +240,15 @@ main(void)
 	}
 	if (cfg && check_refusals(cfg))
 		mkx_exit(1);
-	if (find_edu(&d, (unsigned)index, pci)) {
+	if (cfg && mkx_xml_attr_bool(cfg, "platform", 0) == 1) {
+		via_platform = 1;
+		if (type != 0) {
+			mkx_error("through a Platform session: INTx only (irq_type 0)");
+			mkx_exit(1);
+		}
+		if (from_platform(&platform, (unsigned)index, &d, &bar, &irq))
+			mkx_exit(1);
+	} else if (find_edu(&d, (unsigned)index, pci)) {
 		mkx_error("no edu device (1234:11e8) %s in pci_devices", pci);
 		mkx_exit(1);
 	}
@@ -220,11 +266,12 @@ main(void)
 	 * The whole BAR, before the IRQ session: UIO's source fd maps all of
 	 * it, and core hands it only to a client that holds all of it.
 	 */
-	if (mkx_io_mem_open(&bar, d.bar[0].address, d.bar[0].size, 0, why, sizeof why)) {
+	if (!via_platform && mkx_io_mem_open(&bar, d.bar[0].address, d.bar[0].size, 0, why, sizeof why)) {
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
 		mkx_exit(1);
 	}
-	if (mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
+	if (!via_platform &&
+	    mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
 		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
 		mkx_exit(1);
 	}
@@ -304,5 +351,7 @@ main(void)
 	}
 	mkx_io_mem_close(&bar);
 	mkx_irq_close(&irq);
+	if (via_platform)
+		mkx_platform_close(&platform);	/* the platform driver quiesces the device */
 	mkx_exit(0);
 }
