@@ -116,9 +116,10 @@ config_report(const struct core_config *cfg, const char *file, FILE *f)
 	for (unsigned j = 0; j < cfg->nalias; j++)
 		fprintf(f, "  alias \"%s\" for child \"%s\" (line %d)\n", cfg->alias[j].name,
 		    cfg->alias[j].child, cfg->alias[j].line);
-	fprintf(f, "  policies: %u IO_PORT, %u IO_MEM, %u IRQ, %u pci_config, %u report_rom\n",
-	    cfg->nio_port, cfg->nio_mem, cfg->nirq, cfg->npci_config, cfg->nreport_rom);
-	fprintf(f, "  from the parent: LOG, ROM, Report, IO_PORT, IO_MEM, IRQ served by core; "
+	fprintf(f, "  policies: %u IO_PORT, %u IO_MEM, %u IRQ, %u DMA (%lu huge pages reserved at start), "
+	    "%u pci_config, %u report_rom\n", cfg->nio_port, cfg->nio_mem, cfg->nirq, cfg->ndma, cfg->dma_huge_pages,
+	    cfg->npci_config, cfg->nreport_rom);
+	fprintf(f, "  from the parent: LOG, ROM, Report, IO_PORT, IO_MEM, IRQ, DMA served by core; "
 	    "PD, CPU, RM are what every Linux process has\n");
 	if (!cfg->nnotes) {
 		fprintf(f, "ignored: nothing\n");
