@@ -6,9 +6,7 @@
  * session (mkx/nic.h): frames are copied between the client's shared
  * rings and the device's DMA buffers.
  *
- * Config: <config pci="00:02.0" irq_type="0" die_after="0" acquire_ms="10000" wait_ms="0"/>
- *   die_after: SIGKILL itself after that many transmitted frames (the
- *   crash test: core must turn bus master off before it frees the rings);
+ * Config: <config pci="00:02.0" irq_type="0" acquire_ms="10000" wait_ms="0"/>
  *   acquire_ms: how long to retry while a previous instance still holds
  *   the device (its BAR, IRQ or DMA session: -EBUSY); wait_ms: sleep
  *   first (a second instance that must come after the first).
@@ -16,7 +14,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +41,6 @@ struct nic {
 	unsigned		mbps;
 	int			link_up;
 	uint64_t		interrupts, dropped;
-	unsigned long		die_after;
 	/* the one client */
 	int			attached;
 	struct mkx_nic_shm	*shm;
@@ -112,13 +108,6 @@ transmit(struct nic *n)
 			n->dropped++;
 		head++;
 		moved++;
-		if (n->die_after && n->dev.tx_frames >= n->die_after) {
-			e1000e_tx_flush(&n->dev);
-			mkx_log("nic_e1000e: %llu frames sent: killing myself with SIGKILL mid-traffic (die_after)",
-			    (unsigned long long)n->dev.tx_frames);
-			mkx_log_flush();
-			raise(SIGKILL);
-		}
 	}
 	if (moved) {
 		e1000e_tx_flush(&n->dev);
@@ -261,7 +250,6 @@ main(void)
 		if (mkx_xml_attr(cfg, "pci"))
 			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
 		mkx_xml_attr_ulong(cfg, "irq_type", 0, &irq_type);
-		mkx_xml_attr_ulong(cfg, "die_after", 0, &nic.die_after);
 		mkx_xml_attr_ulong(cfg, "acquire_ms", 10000, &acquire_ms);
 		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
 	}

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Host check of the nic_restart scenario's log ($MKX_LOG): the order of what
-# happened to the NIC when its driver died: nic_a's last words (it kills
-# itself), then bus master off (read back), then its buffers freed, and only
+# happened to the NIC when its driver died: kill_child's SIGKILL to nic_a
+# (mid-traffic: nic_client_a was flooding), then bus master off (read back), then its buffers freed, and only
 # then nic_b's DMA session; core reports the crash (when it reaps the child,
 # which may come after it dropped the child's sessions on their sockets' EOF);
 # and nic_client_b's frames in the pcap (run/checks/nic_pcap.py).
 line() { grep -n -m1 -e "$1" "$MKX_LOG" | cut -d: -f1; }
-crash=$(line '\[init -> nic_a\] nic_e1000e: 200 frames sent: killing myself with SIGKILL')
+crash=$(line '\[init -> kill_child\] kill_child: "nic_a" (pid [0-9]*) has used [0-9]* ms of CPU: SIGKILL now')
 reaped=$(line '\[init\] child "nic_a" crashed: killed by signal 9')
 off=$(line '\[init\] DMA "nic_a": 00:02.0: bus master off (command register reads')
 freed=$(line '\[init\] DMA "nic_a": 00:02.0: 1 buffer(s) of 2048 KiB unmapped and freed')
@@ -15,7 +15,7 @@ for v in "crash:$crash" "reaped:$reaped" "off:$off" "freed:$freed" "next:$next";
 	[ -n "${v#*:}" ] || { echo "missing in log: ${v%%:*}" >&2; exit 1; }
 done
 if [ "$crash" -lt "$off" ] && [ "$off" -lt "$freed" ] && [ "$freed" -lt "$next" ]; then
-	echo "check: log lines $crash (nic_a kills itself), $off (bus master off), $freed (its buffers freed), $next (nic_b's DMA session) in that order; core reaped nic_a at line $reaped"
+	echo "check: log lines $crash (nic_a killed), $off (bus master off), $freed (its buffers freed), $next (nic_b's DMA session) in that order; core reaped nic_a at line $reaped"
 else
 	echo "wrong order: crash $crash, bus master off $off, freed $freed, nic_b $next" >&2
 	exit 1
