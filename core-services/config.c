@@ -674,6 +674,13 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 			return fn;
 		if (fn)
 			return bad(x, p->line, "IRQ <policy> names a function: pci=\"BB:DD.F\" or vendor_id/device_id");
+		if (mkx_xml_attr(p, "backend")) {	/* the mechanism for this policy's functions (docs/irq.md) */
+			const char *pb = mkx_xml_attr(p, "backend");
+
+			if (strcmp(pb, "auto") && strcmp(pb, "linux-uio") && strcmp(pb, "linux-vfio"))
+				return bad(x, p->line, "IRQ <policy backend=\"%s\">: known are auto, linux-uio, linux-vfio", pb);
+			snprintf(pol->backend, sizeof pol->backend, "%s", pb);
+		}
 	}
 	return 0;
 }

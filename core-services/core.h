@@ -97,6 +97,7 @@ struct irq_policy {
 	char		label[128];
 	int		bdf;		/* -1: by vendor/device */
 	unsigned	vendor, device;
+	char		backend[16];	/* "" (the <irq backend=>), "auto", "linux-uio", "linux-vfio" */
 	int		line;
 };
 

@@ -7,7 +7,8 @@
 #include "irq_backend.h"
 
 /*
- * The backend for rq under <irq backend="auto|linux-uio|linux-vfio|sim">,
+ * The backend for rq under config_backend (auto|linux-uio|linux-vfio|sim:
+ * the function's IRQ policy's backend=, else <irq backend=>),
  * the choice logged once per function with its reason; NULL with why (a
  * refusal the client sees) when nothing here can serve it.
  */

@@ -220,7 +220,8 @@ machine(void)
 	return !strcmp(core_cfg->irq_backend, "sim") ? &irq_sim : &irq_vfio;
 }
 
-static int
+/* The policy that grants label the interrupts of bdf, or NULL with why. */
+static const struct irq_policy *
 policy_allows(const char *label, unsigned bdf, char *why, size_t whylen)
 {
 	unsigned vendor = 0, device = 0;
@@ -233,12 +234,19 @@ policy_allows(const char *label, unsigned bdf, char *why, size_t whylen)
 			continue;
 		any = 1;
 		if (p->bdf >= 0 ? (unsigned)p->bdf == bdf : known && p->vendor == vendor && p->device == device)
-			return 1;
+			return p;
 	}
 	snprintf(why, whylen, "the interrupt of %02x:%02x.%u is outside the policy (%s)", bdf >> 8,
 	    (bdf >> 3) & 0x1f, bdf & 7, any ? "policies for this label name other functions"
 	    : "no IRQ policy matches this label");
-	return 0;
+	return NULL;
+}
+
+/* The mechanism the config asks for this function: its policy's backend=, else <irq backend=> (sim: always). */
+static const char *
+mechanism(const struct irq_policy *p)
+{
+	return p && p->backend[0] && strcmp(core_cfg->irq_backend, "sim") ? p->backend : core_cfg->irq_backend;
 }
 
 /*
@@ -281,10 +289,10 @@ resolve_function(const struct irq_args *a, unsigned *bdf, char *why, size_t whyl
 
 /* Take one function's INTx line or MSI/MSI-X vector through the mechanism irq_select picks. */
 static int
-attach_one(const struct irq_request *rq, const struct irq_backend **bep, void **line, int *fd,
+attach_one(const char *mech, const struct irq_request *rq, const struct irq_backend **bep, void **line, int *fd,
     struct irq_line_info *info, char *why, size_t whylen)
 {
-	const struct irq_backend *be = irq_select(core_cfg->irq_backend, rq, why, whylen);
+	const struct irq_backend *be = irq_select(mech, rq, why, whylen);
 
 	memset(info, 0, sizeof *info);
 	if (!(*bep = be))
@@ -315,14 +323,15 @@ open_by_gsi(struct irq_session *s, const char *label, unsigned long gsi, char *w
 		struct irq_request rq = { .bdf = fns[i], .type = IRQ_TYPE_LEGACY };
 		const struct irq_backend *be;
 		struct irq_line_info info;
+		const struct irq_policy *pol;
 		void *line;
 		int fd;
 
-		if (!policy_allows(label, fns[i], scratch, sizeof scratch))
+		if (!(pol = policy_allows(label, fns[i], scratch, sizeof scratch)))
 			continue;
 		granted++;
 		if (irq_function_holder(fns[i], NULL) ||
-		    attach_one(&rq, &be, &line, &fd, &info, scratch, sizeof scratch))
+		    attach_one(mechanism(pol), &rq, &be, &line, &fd, &info, scratch, sizeof scratch))
 			continue;
 		if (info.gsi != gsi || (s->line && s->nextra == EXTRA_LINES_MAX)) {
 			be->detach(line);
@@ -353,6 +362,7 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	unsigned bdf = 0, slot = 16;
 	struct irq_session *s;
 	struct irq_args a;
+	const struct irq_policy *pol = NULL;
 	int err, by_gsi;
 
 	if ((err = irq_args_parse(args, &a, why, whylen)))
@@ -363,7 +373,7 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 		if ((err = resolve_function(&a, &bdf, why, whylen)))
 			return err;
 		snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
-		if (!policy_allows(label, bdf, why, whylen))
+		if (!(pol = policy_allows(label, bdf, why, whylen)))
 			return -EPERM;
 	}
 	for (unsigned i = 0; i < 16; i++) {
@@ -399,7 +409,7 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	else {
 		s->bdf = bdf;
 		s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector };
-		err = attach_one(&s->rq, &s->be, &s->line, &s->fd, &s->info, why, whylen);
+		err = attach_one(mechanism(pol), &s->rq, &s->be, &s->line, &s->fd, &s->info, why, whylen);
 	}
 	if (err) {
 		free(s);

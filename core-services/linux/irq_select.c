@@ -17,12 +17,13 @@
 
 #define LOGGED_MAX 64
 
-static unsigned logged[LOGGED_MAX];	/* bdf << 1 | msi, + 1 */
+static unsigned logged[LOGGED_MAX];	/* bdf << 2 | msi << 1 | vfio, + 1 */
 
+/* Once per function, kind (INTx or MSI) and mechanism: a policy may move a function between them. */
 static void
 log_once(unsigned bdf, int msi, const char *fmt, const char *be, const char *reason)
 {
-	unsigned key = (bdf << 1 | (unsigned)!!msi) + 1;
+	unsigned key = (bdf << 2 | (unsigned)!!msi << 1 | (unsigned)(be == irq_vfio.name)) + 1;
 
 	for (unsigned i = 0; i < LOGGED_MAX; i++) {
 		if (logged[i] == key)
@@ -53,11 +54,11 @@ irq_select(const char *config_backend, const struct irq_request *rq, char *why, 
 	}
 	if (!strcmp(config_backend, "linux-uio")) {
 		if (msi) {
-			snprintf(why, whylen, "%s of %02x:%02x.%u refused: <irq backend=\"linux-uio\">, and "
+			snprintf(why, whylen, "%s of %02x:%02x.%u refused: backend=\"linux-uio\" in the config, and "
 			    "uio_pci_generic delivers INTx only", kinds[rq->type], b >> 8, (b >> 3) & 0x1f, b & 7);
 			return NULL;
 		}
-		log_once(b, 0, "IRQ: %02x:%02x.%u INTx through %s: %s", irq_uio.name, "<irq backend=\"linux-uio\">");
+		log_once(b, 0, "IRQ: %02x:%02x.%u INTx through %s: %s", irq_uio.name, "backend=\"linux-uio\" in the config");
 		return &irq_uio;
 	}
 	if (irq_vfio.available(b, vfio_why, sizeof vfio_why)) {
@@ -66,7 +67,7 @@ irq_select(const char *config_backend, const struct irq_request *rq, char *why, 
 		return &irq_vfio;
 	}
 	if (!strcmp(config_backend, "linux-vfio")) {
-		snprintf(why, whylen, "%s of %02x:%02x.%u refused: <irq backend=\"linux-vfio\">, but %s",
+		snprintf(why, whylen, "%s of %02x:%02x.%u refused: backend=\"linux-vfio\" in the config, but %s",
 		    kinds[rq->type], b >> 8, (b >> 3) & 0x1f, b & 7, vfio_why);
 		return NULL;
 	}

@@ -233,3 +233,19 @@ TEST(irq_source_handed_out_or_forwarded_not_both)
 	service_irq.close(st);
 	close(efd);
 }
+
+/* A policy may pick the mechanism for its functions; a name core does not know is a config error. */
+TEST(irq_policy_backend_checked)
+{
+	static const char bad[] =
+	    "<config>\n<irq>\n<policy label=\"x\" pci=\"00:01.0\" backend=\"linux-msi\"/>\n</irq>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
+	static const char good[] =
+	    "<config>\n<irq>\n<policy label=\"x\" pci=\"00:01.0\" backend=\"linux-uio\"/>\n</irq>\n"
+	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
+
+	CHECK_INT(config_load_buf(&cfg, bad, sizeof bad - 1, "t.xml", "/bin", err, sizeof err), -EINVAL);
+	CHECK_STR_HAS(err, "t.xml:3: IRQ <policy backend=\"linux-msi\">: known are auto, linux-uio, linux-vfio");
+	CHECK_INT(config_load_buf(&cfg, good, sizeof good - 1, "t.xml", "/bin", err, sizeof err), 0);
+	CHECK(!strcmp(cfg.irq[0].backend, "linux-uio"));
+}
