@@ -687,7 +687,7 @@ parse_irq(struct ctx *x, const struct mkx_xml *n)
 
 /*
  * <dma backend="auto|linux|sim" huge_pages="N"> <policy label=... pci=... |
- * vendor_id= device_id= [dma_mask_bits="28"]/> </dma>: DMA buffers
+ * pci="all" | vendor_id= device_id= [dma_mask_bits="28"]/> </dma>: DMA buffers
  * (service_dma.c). huge_pages: how many 2 MiB pages core reserves at start.
  */
 static int
@@ -716,7 +716,9 @@ parse_dma(struct ctx *x, const struct mkx_xml *n)
 		pol->line = p->line;
 		if (policy_label(x, p, "DMA", pol->label, pol->label_prefix))
 			return -EINVAL;
-		fn = policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
+		/* pci="all": every function, for the platform driver that fronts DMA for its clients. */
+		fn = mkx_xml_attr(p, "pci") && !strcmp(mkx_xml_attr(p, "pci"), "all") ? (pol->bdf = DMA_POLICY_ALL, 0)
+		    : policy_function(x, p, &pol->bdf, &pol->vendor, &pol->device);
 		if (fn < 0)
 			return fn;
 		if (fn)

@@ -111,13 +111,14 @@ struct irq_policy {
 struct dma_policy {
 	char		label_prefix[128];
 	char		label[128];
-	int		bdf;		/* -1: by vendor/device */
+	int		bdf;		/* -1: by vendor/device; DMA_POLICY_ALL: every function */
 	unsigned	vendor, device;
 	unsigned	mask_bits;	/* 32..64 or fewer; default 64 */
 	int		line;
 };
 
 #define DMA_POLICIES_MAX 16
+#define DMA_POLICY_ALL	(-2)
 
 /*
  * A <report_rom> policy (service_rom.c): the reader's ROM session label

@@ -99,7 +99,8 @@ policy_mask(const char *label, unsigned bdf, uint64_t *mask, char *why, size_t w
 		if (!label_matches(p->label, p->label_prefix, label))
 			continue;
 		any = 1;
-		if (p->bdf >= 0 ? (unsigned)p->bdf == bdf : known && p->vendor == vendor && p->device == device_id) {
+		if (p->bdf == DMA_POLICY_ALL ||
+		    (p->bdf >= 0 ? (unsigned)p->bdf == bdf : known && p->vendor == vendor && p->device == device_id)) {
 			*mask = p->mask_bits >= 64 ? UINT64_MAX : (1ull << p->mask_bits) - 1;
 			return 0;
 		}
@@ -115,6 +116,7 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 	char pci[16] = "";
 	struct dma_session *s;
 	unsigned bdf, slot = SESSIONS_MAX, v, d;
+	unsigned long bits;
 	uint64_t mask;
 	int err, cmd;
 
@@ -132,6 +134,18 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 	}
 	if ((err = policy_mask(label, bdf, &mask, why, whylen)))
 		return err;
+	/*
+	 * dma_mask_bits= narrows the policy's limit (a platform driver knows a
+	 * device's quirks); it can never widen it.
+	 */
+	if (!mkx_arg_ulong(args, "dma_mask_bits", &bits)) {
+		if (bits < 12 || bits > 64) {
+			snprintf(why, whylen, "dma_mask_bits=%lu: 12..64", bits);
+			return -EINVAL;
+		}
+		if (bits < 64 && (1ull << bits) - 1 < mask)
+			mask = (1ull << bits) - 1;
+	}
 	for (unsigned i = 0; i < SESSIONS_MAX; i++) {
 		if (active[i] && active[i]->bdf == bdf) {
 			snprintf(why, whylen, "the DMA session of %s is held by \"%s\"", pci, active[i]->label);

@@ -36,6 +36,7 @@ setup(int iommu)
 	    "<config>\n<dma backend=\"sim\" huge_pages=\"16\">\n"
 	    "<policy label=\"edu\" pci=\"00:03.0\" dma_mask_bits=\"28\"/>\n"
 	    "<policy label=\"nic\" vendor_id=\"0x8086\" device_id=\"0x10d3\"/>\n"
+	    "<policy label=\"platform\" pci=\"all\" dma_mask_bits=\"32\"/>\n"
 	    "</dma>\n"
 	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
 
@@ -261,4 +262,30 @@ TEST(dma_session_end_turns_bus_master_off_before_any_free)
 	CHECK(strstr(ev, "U") > off && strstr(ev, "F") > off);
 	CHECK(!(dma_sim_command(0x10) & 4));
 	CHECK_INT(ca.ram_left, 16 * MiB);
+}
+
+/* pci="all" (the platform driver); dma_mask_bits= narrows the policy's limit and never widens it. */
+TEST(dma_policy_for_every_function_and_a_narrower_mask_by_argument)
+{
+	struct mkx_dma_info_msg info;
+	char why[512];
+	void *s, *t;
+
+	setup(0);
+	s = open_dma(&ca, "platform", "00:03.0", 0, why, sizeof why);
+	CHECK_INT(op(s, MKX_DMA_INFO, NULL, 0), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.mask, 0xffffffffull);
+	CHECK_INT(service_dma.open(&cb, "platform", "pci=\"00:02.0\", dma_mask_bits=28", &t, why, sizeof why), 0);
+	CHECK_INT(op(t, MKX_DMA_INFO, NULL, 0), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.mask, 0xfffffff);
+	service_dma.close(t);
+	CHECK_INT(service_dma.open(&cb, "platform", "pci=\"00:02.0\", dma_mask_bits=64", &t, why, sizeof why), 0);
+	CHECK_INT(op(t, MKX_DMA_INFO, NULL, 0), 0);
+	memcpy(&info, r.payload, sizeof info);
+	CHECK_INT(info.mask, 0xffffffffull);	/* not widened past the policy's 32 bits */
+	service_dma.close(t);
+	CHECK_INT(service_dma.open(&cb, "platform", "pci=\"00:02.0\", dma_mask_bits=3", &t, why, sizeof why), -EINVAL);
+	service_dma.close(s);
 }
