@@ -137,12 +137,12 @@ mkx_platform_io_mem_wc(struct mkx_platform *p, const char *name, unsigned idx, s
 	return io_mem(p, name, idx, MKX_PLATFORM_WC, io, why, whylen);
 }
 
-int
-mkx_platform_irq(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_irq *irq,
+static int
+irq_of(struct mkx_platform *p, const char *name, unsigned idx, uint32_t flags, struct mkx_irq *irq,
     char *why, size_t whylen)
 {
 	static __thread struct mkx_msg m;
-	struct mkx_platform_res r = { .index = idx };
+	struct mkx_platform_res r = { .index = idx, .flags = flags };
 	int err, sock;
 
 	snprintf(r.name, sizeof r.name, "%s", name);
@@ -159,4 +159,18 @@ mkx_platform_irq(struct mkx_platform *p, const char *name, unsigned idx, struct 
 	}
 	sock = mkx_msg_take_fd(&m, 0);
 	return mkx_irq_attach(irq, sock, MKX_IRQ_ACK_AUTO, why, whylen);
+}
+
+int
+mkx_platform_irq(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_irq *irq,
+    char *why, size_t whylen)
+{
+	return irq_of(p, name, idx, 0, irq, why, whylen);
+}
+
+int
+mkx_platform_irq_intx(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_irq *irq,
+    char *why, size_t whylen)
+{
+	return irq_of(p, name, idx, MKX_PLATFORM_INTX, irq, why, whylen);
 }

@@ -188,36 +188,70 @@ io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 	return -ENOENT;
 }
 
+/* The function's capability of that ID, or NULL. */
+static const struct pci_cap *
+cap_of(const struct pci_fn *f, unsigned id)
+{
+	for (unsigned c = 0; c < f->ncap; c++)
+		if (f->cap[c].id == id)
+			return &f->cap[c];
+	return NULL;
+}
+
 /*
- * The function's INTx as an IRQ session the platform driver opens at core
- * (its <irq> policy must grant the function); the session socket goes to
- * the client, which talks to core directly from then on.
+ * The function's interrupt as an IRQ session the platform driver opens at
+ * core (its <irq> policy must grant the function): MSI-X if the function
+ * has it, else MSI, else INTx, each refused one (core refuses MSI without
+ * an IOMMU, naming why) falling back to the next. The session socket goes
+ * to the client, which talks to core directly from then on.
  */
 static int
 irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
+	static const char *const kinds[] = { "INTx", "MSI", "MSI-X" };
+	int i = lookup(s, q->name, sizeof q->name, why, whylen), err = -ENOENT;
+	const struct pci_fn *f;
 	struct mkx_session sess;
-	char n[16], args[64], cwhy[256] = "";
+	char n[16], args[128], cwhy[256] = "", tried[512] = "";
+	int type;
 
 	if (i < 0)
 		return i;
-	pci_name(tree->fn[i].a, n);
+	f = &tree->fn[i];
+	pci_name(f->a, n);
 	if (held[i].owner != s) {
 		snprintf(why, whylen, "%s is not acquired by this session", n);
 		return -EPERM;
 	}
-	if (q->index != 0 || !tree->fn[i].pin || !tree->fn[i].intx.routed) {
-		snprintf(why, whylen, "%s has no interrupt %u (INTx only, %s)", n, q->index,
-		    tree->fn[i].pin ? "routed" : "no interrupt pin");
+	if (q->index != 0) {
+		snprintf(why, whylen, "%s: one interrupt per device (index 0)", n);
 		return -ENOENT;
 	}
-	snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\"", n);
-	if ((err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy))) {
-		snprintf(why, whylen, "core refused the IRQ of %s: %s", n, cwhy);
+	for (type = (q->flags & MKX_PLATFORM_INTX) ? 0 : 2; type >= 0; type--) {
+		if (type == 2 && !cap_of(f, 0x11))
+			continue;
+		if (type == 1 && !cap_of(f, 0x05))
+			continue;
+		if (type == 0 && (!f->pin || !f->intx.routed))
+			continue;
+		if (type && f->ecam)	/* Genode's way to name the function: its ECAM page */
+			snprintf(args, sizeof args, "ram_quota=6K, irq_number=1, irq_type=%d, device_config_phys=0x%llx",
+			    type, (unsigned long long)f->ecam);
+		else
+			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d", n, type);
+		if (!(err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy)))
+			break;
+		snprintf(tried + strlen(tried), sizeof tried - strlen(tried), "%s%s refused: %.150s",
+		    tried[0] ? "; " : "", kinds[type], cwhy);
+	}
+	if (err) {
+		snprintf(why, whylen, "no interrupt for %s%s%s", n, tried[0] ? ": " : " (no MSI/MSI-X, no routed pin)", tried);
 		return err;
 	}
-	mkx_log("%s: IRQ session (INTx, GSI %u) handed to \"%s\"", n, tree->fn[i].intx.gsi, s->label);
+	if (tried[0])
+		mkx_log("%s: %s", n, tried);
+	mkx_log("%s: IRQ session (%s%s) handed to \"%s\"", n, kinds[type], type ? "" : ", routed from _PRT",
+	    s->label);
 	r->fds[0] = sess.sock;	/* ours is closed once it is sent: the client holds the session */
 	r->nfds = 1;
 	return 0;

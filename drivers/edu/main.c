@@ -20,8 +20,10 @@
  * gsi="23": open the IRQ session by GSI alone (Genode's legacy irq_number);
  * it covers every function on that line the policy grants.
  * also_rpc="yes": after the rounds, the same rounds again acked by RPC (make bench).
- * platform="yes": the device, BAR0 and INTx come from a Platform session (the
- * platform driver's policy gives the device; index picks among several).
+ * platform="yes": the device, BAR0 and its interrupt come from a Platform
+ * session (the platform driver's policy gives the device; index picks among
+ * several): irq_type="0" INTx, irq_type="1" what the platform driver picks
+ * (MSI where core can deliver it, else INTx).
  * stall_ms: first raise one interrupt and leave it unacked (device and
  * line) that long: on a shared line the other functions' drivers must go
  * on meanwhile.
@@ -156,7 +158,7 @@ rounds(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long count, unsigne
 
 /* The index-th edu of the Platform session's devices, acquired, BAR0 and INTx from the session. */
 static int
-from_platform(struct mkx_platform *p, unsigned index, struct mkx_pci_device *d, struct mkx_io_mem *bar,
+from_platform(struct mkx_platform *p, unsigned index, int intx, struct mkx_pci_device *d, struct mkx_io_mem *bar,
     struct mkx_irq *irq)
 {
 	struct mkx_xml *devices;
@@ -178,11 +180,11 @@ from_platform(struct mkx_platform *p, unsigned index, struct mkx_pci_device *d, 
 	}
 	if ((err = mkx_platform_acquire(p, d->name, why, sizeof why)) ||
 	    (err = mkx_platform_io_mem(p, d->name, 0, bar, why, sizeof why)) ||
-	    (err = mkx_platform_irq(p, d->name, 0, irq, why, sizeof why))) {
+	    (err = (intx ? mkx_platform_irq_intx : mkx_platform_irq)(p, d->name, 0, irq, why, sizeof why))) {
 		mkx_error("%s through the Platform session: %s", d->name, why);
 		return err;
 	}
-	mkx_log("edu %s from the Platform session", d->name);
+	mkx_log("edu %s from the Platform session (%s)", d->name, irq->info.type ? "MSI" : "INTx");
 	return 0;
 }
 
@@ -242,12 +244,9 @@ main(void)
 		mkx_exit(1);
 	if (cfg && mkx_xml_attr_bool(cfg, "platform", 0) == 1) {
 		via_platform = 1;
-		if (type != 0) {
-			mkx_error("through a Platform session: INTx only (irq_type 0)");
+		if (from_platform(&platform, (unsigned)index, type == 0, &d, &bar, &irq))
 			mkx_exit(1);
-		}
-		if (from_platform(&platform, (unsigned)index, &d, &bar, &irq))
-			mkx_exit(1);
+		type = irq.info.type;
 	} else if (find_edu(&d, (unsigned)index, pci)) {
 		mkx_error("no edu device (1234:11e8) %s in pci_devices", pci);
 		mkx_exit(1);

@@ -30,6 +30,7 @@ struct mkx_platform_res {
 	uint32_t	flags;		/* MKX_PLATFORM_WC: write-combined, if the BAR is prefetchable */
 };
 #define MKX_PLATFORM_WC		1
+#define MKX_PLATFORM_INTX	2	/* IRQ: INTx even if the function has MSI/MSI-X */
 static_assert(sizeof(struct mkx_platform_res) == 24, "wire size");
 
 struct mkx_platform {
@@ -51,12 +52,17 @@ int	mkx_platform_release(struct mkx_platform *, const char *name);
 int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
 	    char *why, size_t whylen);
 /*
- * Interrupt idx (0: the function's INTx) of an acquired device: the
- * platform driver opens the IRQ session at core and hands over its
- * socket; the client talks to core directly from then on. Close with
- * mkx_irq_close. 0 or -errno with why.
+ * Interrupt idx (0) of an acquired device: MSI-X where the function has
+ * it, else MSI, else INTx, each one core refuses (MSI needs an IOMMU)
+ * falling back to the next; irq->info.type says which it is. The platform
+ * driver opens the IRQ session at core and hands over its socket; the
+ * client talks to core directly from then on. Close with mkx_irq_close.
+ * 0 or -errno with why.
  */
 int	mkx_platform_irq(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
+	    char *why, size_t whylen);
+/* The same, INTx only. */
+int	mkx_platform_irq_intx(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
 	    char *why, size_t whylen);
 /* The same, write-combined where the BAR allows it (framebuffers). */
 int	mkx_platform_io_mem_wc(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
