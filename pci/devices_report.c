@@ -21,10 +21,10 @@ pci_devices_publish(const struct pci_tree *t, const struct acpi_info *ai)
 	(void)ai;
 	if (!o)
 		return;
-	/* Say what the <irq> nodes mean until MSI/MSI-X go through the platform driver (issue 12's INFO). */
-	fprintf(o, "<!-- interrupts: INTx only, routed from the acpi report's _PRT with the bridge swizzle; "
-	    "MSI/MSI-X capable functions are listed with their capabilities but get no MSI from the platform "
-	    "driver yet -->\n");
+	/* Say what the <irq> nodes mean: MSI is decided per session, by what core can deliver. */
+	fprintf(o, "<!-- <irq>: the function's INTx, routed from the acpi report's _PRT with the bridge swizzle. "
+	    "A Platform session's interrupt is MSI-X, else MSI (capabilities below), where core can deliver it "
+	    "(an IOMMU: VFIO), else this INTx -->\n");
 	pci_devices_xml(o, t, NULL, NULL, 1, "");
 	if (fclose(o)) {
 		free(buf);
