@@ -37,6 +37,30 @@ mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why,
 	return 0;
 }
 
+int
+mkx_io_port_attach(struct mkx_io_port *p, int sock, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_info info;
+	int err;
+
+	memset(p, 0, sizeof *p);
+	p->s.sock = sock;
+	p->s.seq = 1;
+	snprintf(p->s.service, sizeof p->s.service, "IO_PORT");
+	err = mkx_session_call(&p->s, MKX_IO_PORT_INFO, NULL, 0, NULL, 0, &reply);
+	if (err || reply.hdr.len != sizeof info) {
+		snprintf(why, whylen, "IO_PORT info failed");
+		mkx_session_close(&p->s);
+		return err ? err : -EBADMSG;
+	}
+	memcpy(&info, reply.payload, sizeof info);
+	p->base = info.base;
+	p->size = info.size;
+	p->direct = 0;	/* a direct grant is ioperm of the process that opened the session, not ours */
+	return 0;
+}
+
 void
 mkx_io_port_close(struct mkx_io_port *p)
 {

@@ -174,3 +174,26 @@ mkx_platform_irq_intx(struct mkx_platform *p, const char *name, unsigned idx, st
 {
 	return irq_of(p, name, idx, MKX_PLATFORM_INTX, irq, why, whylen);
 }
+
+int
+mkx_platform_io_port(struct mkx_platform *p, const char *name, unsigned idx, struct mkx_io_port *io,
+    char *why, size_t whylen)
+{
+	static __thread struct mkx_msg m;
+	struct mkx_platform_res r = { .index = idx };
+	int err;
+
+	snprintf(r.name, sizeof r.name, "%s", name);
+	err = mkx_session_call(&p->s, MKX_PLATFORM_IO_PORT, &r, sizeof r, NULL, 0, &m);
+	if (err) {
+		reason(&m, why, whylen);
+		mkx_msg_close_fds(&m);
+		return err;
+	}
+	if (m.hdr.nfds != 1) {
+		mkx_msg_close_fds(&m);
+		snprintf(why, whylen, "malformed reply");
+		return -EBADMSG;
+	}
+	return mkx_io_port_attach(io, mkx_msg_take_fd(&m, 0), why, whylen);
+}

@@ -257,6 +257,43 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 	return 0;
 }
 
+/* The device's idx-th I/O BAR as an IO_PORT session the platform driver opens at core; its socket goes on. */
+static int
+io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
+	unsigned nth = 0;
+	struct mkx_session sess;
+	char n[16], args[128], cwhy[256] = "";
+
+	if (i < 0)
+		return i;
+	pci_name(tree->fn[i].a, n);
+	if (held[i].owner != s) {
+		snprintf(why, whylen, "%s is not acquired by this session", n);
+		return -EPERM;
+	}
+	for (unsigned b = 0; b < 6; b++) {
+		const struct pci_bar *bar = &tree->fn[i].bar[b];
+
+		if (bar->kind != PCI_BAR_IO || bar->unassigned || nth++ != q->index)
+			continue;
+		snprintf(args, sizeof args, "ram_quota=6K, io_port_base=0x%llx, io_port_size=0x%llx",
+		    (unsigned long long)bar->start, (unsigned long long)bar->size);
+		if ((err = mkx_session_open(&sess, "IO_PORT", args, cwhy, sizeof cwhy))) {
+			snprintf(why, whylen, "core refused %s BAR%u (I/O): %s", n, b, cwhy);
+			return err;
+		}
+		mkx_log("%s: IO_PORT session of BAR%u (0x%llx+0x%llx) handed to \"%s\"", n, b,
+		    (unsigned long long)bar->start, (unsigned long long)bar->size, s->label);
+		r->fds[0] = sess.sock;
+		r->nfds = 1;
+		return 0;
+	}
+	snprintf(why, whylen, "%s has no I/O port resource %u", n, q->index);
+	return -ENOENT;
+}
+
 /* The reply's fds are sent by the server loop; ours are dups, closed on the next call. */
 static int pending_fd = -1;
 
@@ -314,6 +351,11 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (req->hdr.len != sizeof(struct mkx_platform_res))
 			return -EINVAL;
 		err = irq(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_IO_PORT:
+		if (req->hdr.len != sizeof(struct mkx_platform_res))
+			return -EINVAL;
+		err = io_port(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
 		break;
 	default:
 		return -ENOSYS;

@@ -8,7 +8,9 @@
  * and raises N edu interrupts (0x60), each to be delivered once and acked
  * (status 0x24, acknowledge 0x64).
  * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"
- *         irq_rounds="0"/>
+ *         irq_rounds="0" kind="edu|e1000e"/>
+ * kind="e1000e": instead of edu's registers, compare STATUS through the I/O BAR (an IO_PORT
+ * session handed over by the platform driver) with STATUS through BAR0.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +24,35 @@
 #include <mkx/log.h>
 #include <mkx/platform.h>
 #include <mkx/rom.h>
+
+/*
+ * An e1000e's I/O BAR through the session: the IOADDR/IODATA window
+ * (BAR2 offsets 0 and 4) must read the same STATUS register (0x08) as
+ * BAR0's MMIO.
+ */
+static int
+e1000e_io(struct mkx_platform *p, const char *dev, struct mkx_io_mem *bar)
+{
+	struct mkx_io_port io;
+	char why[256] = "";
+	uint32_t via_io = 0, via_mmio;
+	int err;
+
+	if ((err = mkx_platform_io_port(p, dev, 0, &io, why, sizeof why))) {
+		mkx_error("I/O port resource 0 of %s: %s", dev, why);
+		return err;
+	}
+	if ((err = mkx_io_port_out(&io, io.base, 4, 0x08)) || (err = mkx_io_port_in(&io, io.base + 4, 4, &via_io))) {
+		mkx_error("IOADDR/IODATA: %s", strerror(-err));
+		mkx_io_port_close(&io);
+		return err;
+	}
+	via_mmio = mkx_mmio_read32(bar, 0x08);
+	mkx_log("%s: I/O BAR 0x%x+0x%x through the platform session: STATUS via IOADDR/IODATA 0x%08x, via MMIO "
+	    "0x%08x: %s", dev, io.base, io.size, via_io, via_mmio, via_io == via_mmio ? "equal" : "DIFFERENT");
+	mkx_io_port_close(&io);
+	return via_io == via_mmio ? 0 : -EIO;
+}
 
 /* edu's interrupt through the platform session: raise, wait, clear, ack; each delivered once. */
 static int
@@ -66,7 +97,7 @@ main(void)
 	struct mkx_io_mem bar, none;
 	char dev[16] = "00:03.0", foreign[16] = "", why[256] = "", names[256] = "", *xml;
 	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0, rounds = 0;
-	int die = 0, err, busy_logged = 0;
+	int die = 0, err, busy_logged = 0, e1000e = 0;
 	size_t len, used = 0;
 	uint32_t id, live;
 
@@ -82,6 +113,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
 		mkx_xml_attr_ulong(cfg, "irq_rounds", 0, &rounds);
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
+		e1000e = mkx_xml_attr(cfg, "kind") && !strcmp(mkx_xml_attr(cfg, "kind"), "e1000e");
 		mkx_xml_free(cfg);
 	}
 	if ((err = mkx_platform_open(&p, "drv", why, sizeof why))) {
@@ -117,6 +149,9 @@ main(void)
 	if ((err = mkx_platform_io_mem(&p, dev, 0, &bar, why, sizeof why))) {
 		mkx_error("%s memory resource 0: %s", dev, why);
 		mkx_exit(1);
+	}
+	if (e1000e) {
+		mkx_exit(e1000e_io(&p, dev, &bar) ? 1 : 0);
 	}
 	id = mkx_mmio_read32(&bar, 0x00);
 	mkx_mmio_write32(&bar, 0x04, 0x12345678);

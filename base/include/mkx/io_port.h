@@ -51,6 +51,12 @@ struct mkx_io_port {
  */
 int	mkx_io_port_open(struct mkx_io_port *, unsigned base, unsigned size,
 	    char *why, size_t whylen);
+/*
+ * Take over an IO_PORT session socket someone else opened (the platform
+ * driver hands its clients the sessions of their devices' I/O BARs). The
+ * RPC path only: a direct grant is the opener's ioperm. 0 or -errno.
+ */
+int	mkx_io_port_attach(struct mkx_io_port *, int sock, char *why, size_t whylen);
 void	mkx_io_port_close(struct mkx_io_port *);
 
 /*

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <mkx/io_mem.h>
+#include <mkx/io_port.h>
 #include <mkx/irq.h>
 #include <mkx/session.h>
 
@@ -22,6 +23,7 @@
 #define MKX_PLATFORM_RELEASE	0x102	/* req: device name\0 */
 #define MKX_PLATFORM_IO_MEM	0x103	/* req: struct mkx_platform_res; reply: struct mkx_io_mem_ds + fd */
 #define MKX_PLATFORM_IRQ	0x104	/* req: struct mkx_platform_res; reply: fd = an IRQ session socket at core */
+#define MKX_PLATFORM_IO_PORT	0x105	/* req: struct mkx_platform_res; reply: fd = an IO_PORT session socket */
 
 /* Which resource of which device (indices per kind, in devices-document order, as Genode). */
 struct mkx_platform_res {
@@ -60,6 +62,13 @@ int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, s
  * 0 or -errno with why.
  */
 int	mkx_platform_irq(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
+	    char *why, size_t whylen);
+/*
+ * I/O port resource idx (the device's idx-th I/O BAR) of an acquired device:
+ * an IO_PORT session the platform driver opens at core and hands over (RPC
+ * path). Close with mkx_io_port_close. 0 or -errno with why.
+ */
+int	mkx_platform_io_port(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_port *io,
 	    char *why, size_t whylen);
 /* The same, INTx only. */
 int	mkx_platform_irq_intx(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
