@@ -17,9 +17,23 @@ fi
 set -- tests/acpi/hostile/*.asl tests/acpi/hostile/*/
 echo "plan $#"
 mkdir -p build/acpi-oracle
-oracle() {	# DIR (acpiexec's answer depends only on the table: cached)
+# acpiexec's answer depends only on the table: cached in build/acpi-oracle.
+# Cases whose loops run into acpiexec's 30 s loop timeout many times (24 endless
+# _INIs take acpiexec about 12 minutes) carry its answer recorded once with
+# acpiexec 20200925 (Debian 12's acpica-tools) next to their source:
+# CASE.acpiexec.prt, or acpiexec.prt in a case directory. ACPI_ORACLE_LIVE=1
+# runs acpiexec anyway and fails the case if the recording went stale.
+oracle() {	# DIR RECORDING
 	key=$(cat "$1"/dsdt.dat "$1"/ssdt*.dat 2>/dev/null | sha256sum | cut -c1-16)-1
+	if [ -s "$2" ] && [ -z "${ACPI_ORACLE_LIVE:-}" ]; then
+		cat "$2"
+		return
+	fi
 	[ -s "build/acpi-oracle/$key" ] || python3 tests/acpi/acpiexec_prt.py "$1" --pic 1 > "build/acpi-oracle/$key" 2>/dev/null
+	if [ -s "$2" ] && ! cmp -s "$2" "build/acpi-oracle/$key"; then
+		echo "recording $2 differs from acpiexec's answer now" >&2
+		return
+	fi
 	cat "build/acpi-oracle/$key"
 }
 for src; do
@@ -43,7 +57,8 @@ for src; do
 	timeout 120 "$B/bin/acpi" --tables "$d" --prt --pic 1 > "$T/out" 2> "$T/err"
 	rc=$?
 	sed 's/ ERROR .*/ ERROR/' "$T/out" > "$T/got"
-	oracle "$d" | sed 's/ ERROR .*/ ERROR/' > "$T/want"
+	if [ -d "$src" ]; then rec=${src}acpiexec.prt; else rec=${src%.asl}.acpiexec.prt; fi
+	oracle "$d" "$rec" | sed 's/ ERROR .*/ ERROR/' > "$T/want"
 	if [ $rc -ge 124 ]; then
 		echo "FAIL - $name: exit status $rc (killed by a signal or by the 120 s timeout)"
 		tail -3 "$T/err" | sed 's/^/    /'
