@@ -53,6 +53,24 @@ mkx_rpc_send(int sock, uint16_t op, uint32_t seq, int32_t status,
 	}
 }
 
+static void (*closer)(int fd);
+
+void
+mkx_rpc_set_closer(void (*fn)(int fd))
+{
+	closer = fn;
+}
+
+/* A received fd we do not keep: the peer chose it, so close it the careful way if one is set. */
+static void
+drop_fd(int fd)
+{
+	if (closer)
+		closer(fd);
+	else
+		close(fd);
+}
+
 /* Collect the fds of every SCM_RIGHTS block; returns how many arrived. */
 static unsigned
 collect_fds(struct msghdr *mh, int *fds, unsigned cap, int *overflow)
@@ -72,7 +90,7 @@ collect_fds(struct msghdr *mh, int *fds, unsigned cap, int *overflow)
 			if (n < cap)
 				fds[n++] = fd;
 			else {
-				close(fd);
+				drop_fd(fd);
 				*overflow = 1;
 			}
 		}
@@ -87,8 +105,13 @@ mkx_rpc_recv(int sock, struct mkx_msg *m)
 	static __thread uint8_t buf[sizeof(struct mkx_msg_hdr) + MKX_PAYLOAD_MAX + 1];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
 	union {
-		/* room for more fds than allowed, so extras are seen and closed */
-		char buf[CMSG_SPACE(sizeof(int) * MKX_FDS_MAX * 4)];
+		/*
+		 * Room for every fd one message can carry (the kernel's SCM_MAX_FD,
+		 * 253), so the extras are ours to close (closer): fds that do not
+		 * fit are dropped by the kernel inside recvmsg, where no closer can
+		 * keep a lingering socket from blocking the receiver.
+		 */
+		char buf[CMSG_SPACE(sizeof(int) * 253)];
 		struct cmsghdr align;
 	} ctl;
 	struct msghdr mh = {
@@ -146,7 +169,7 @@ mkx_msg_close_fds(struct mkx_msg *m)
 {
 	for (unsigned i = 0; i < m->hdr.nfds && i < MKX_FDS_MAX; i++)
 		if (m->fds[i] >= 0) {
-			close(m->fds[i]);
+			drop_fd(m->fds[i]);
 			m->fds[i] = -1;
 		}
 	m->hdr.nfds = 0;

@@ -62,10 +62,11 @@ pending_drop(struct pending *p, int err, const char *why)
 			open_deny(p->client, p->client_seq, err, why);
 	}
 	p->client->ram_left += p->ram;
+	/* The server may have queued messages with fds in its end: see fd_close_foreign. */
 	if (p->client_end >= 0)
-		close(p->client_end);
+		fd_close_foreign(p->client_end);
 	if (p->server_end >= 0)
-		close(p->server_end);
+		fd_close_foreign(p->server_end);
 	p->used = 0;
 }
 

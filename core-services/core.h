@@ -316,6 +316,8 @@ void	rom_report_changed(const char *report_label);
 int	fd_is_eventfd(int fd);
 /* Write 1 to a child's eventfd, never blocking (sets O_NONBLOCK on it: see fd_check.c). 0 or -errno. */
 int	fd_signal_eventfd(int fd);
+/* Close an fd a child handed core, never waiting on it (a lingering socket: see fd_check.c). */
+void	fd_close_foreign(int fd);
 int	fd_open_regular(const char *path, int nofollow);
 const char *fd_open_strerror(int err);
 

@@ -78,7 +78,35 @@ fd_open_strerror(int err)
 static void
 on_alarm(int sig)
 {
-	(void)sig;	/* only there to interrupt a write that would block */
+	(void)sig;	/* only there to interrupt a call that would block */
+}
+
+/*
+ * A 20 ms SIGALRM without SA_RESTART around one call that a child's file
+ * could make wait: the call returns (EINTR) when it fires, core goes on.
+ */
+struct alarm_guard {
+	struct sigaction old;
+};
+
+static void
+alarm_arm(struct alarm_guard *g)
+{
+	static const struct itimerval soon = { .it_value = { 0, 20000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &g->old);
+	setitimer(ITIMER_REAL, &soon, NULL);
+}
+
+static void
+alarm_disarm(struct alarm_guard *g)
+{
+	static const struct itimerval off;
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &g->old, NULL);
 }
 
 /*
@@ -95,8 +123,7 @@ on_alarm(int sig)
 int
 fd_signal_eventfd(int fd)
 {
-	static const struct itimerval off, soon = { .it_value = { 0, 20000 } };
-	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
+	struct alarm_guard g;
 	uint64_t one = 1;
 	ssize_t n;
 	int fl = fcntl(fd, F_GETFL), err = 0;
@@ -105,13 +132,36 @@ fd_signal_eventfd(int fd)
 		return -errno;
 	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK))
 		return -errno;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old_sa);
-	setitimer(ITIMER_REAL, &soon, NULL);
+	alarm_arm(&g);
 	n = write(fd, &one, sizeof one);
 	if (n != sizeof one)
 		err = n < 0 ? -errno : -EIO;
-	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, &old_sa, NULL);
+	alarm_disarm(&g);
 	return err == -EAGAIN || err == -EINTR ? 0 : err;
+}
+
+/*
+ * Close an fd a child handed core (mkx_rpc_set_closer). close(2) of the
+ * last reference to a TCP socket with SO_LINGER set and unsent data waits
+ * until the data is out or the linger time is over: a child that fills
+ * the queue towards a peer that never reads, sets an hour's linger and
+ * lets core hold the last reference stalled core for that hour (SIGTERM
+ * too: core reads signals from a signalfd, they do not interrupt). Turning
+ * linger off first is no cure, the child could set it again in between;
+ * the 20 ms alarm is: the wait ends on a signal, and the fd is released
+ * whatever close returns. Other files close without waiting.
+ */
+void
+fd_close_foreign(int fd)
+{
+	struct alarm_guard g;
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	alarm_arm(&g);
+	close(fd);
+	alarm_disarm(&g);
 }

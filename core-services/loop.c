@@ -70,7 +70,7 @@ loop_child_exited(struct child *c)
 	else
 		core_log("child \"%s\" %s", c->cfg->name, how);
 	if (c->sock >= 0)
-		close(c->sock);
+		fd_close_foreign(c->sock);	/* with what it still queued there (fd_check.c) */
 	c->sock = -1;
 	sessions_drop_client(c);
 	broker_child_exited(c, how);
@@ -152,6 +152,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	mkx_rpc_set_closer(fd_close_foreign);	/* what a child sends is closed without waiting */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		core_log("signalfd: %s", strerror(errno));

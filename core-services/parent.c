@@ -128,7 +128,7 @@ handle_parent_msg(struct child *c)
 		return;
 	if (err == -ECONNRESET) {
 		/* The child closed its channel; it is exiting. SIGCHLD follows. */
-		close(c->sock);
+		fd_close_foreign(c->sock);
 		c->sock = -1;
 		return;
 	}

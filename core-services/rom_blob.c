@@ -15,33 +15,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rom_blob.h"
 
 static struct rom_blob *blobs;	/* every live version */
 
+/*
+ * Compared with pread, not through a mapping: should the memfd ever be
+ * shorter than its version says, the versions differ instead of core
+ * faulting (SIGBUS) on a page past the end.
+ */
 static int
 same_content(const struct rom_blob *b, const void *data, size_t len)
 {
-	void *va;
-	int same;
+	char chunk[4096];
+	size_t at = 0;
 
 	if (b->size != len)
 		return 0;
-	if (!len)
-		return 1;
-	va = mmap(NULL, len, PROT_READ, MAP_SHARED, b->fd, 0);
-	if (va == MAP_FAILED)
-		return 0;
-	same = !memcmp(va, data, len);
-	munmap(va, len);
-	return same;
+	while (at < len) {
+		size_t want = len - at < sizeof chunk ? len - at : sizeof chunk;
+		ssize_t n = pread(b->fd, chunk, want, (off_t)at);
+
+		if (n != (ssize_t)want || memcmp(chunk, (const char *)data + at, want))
+			return 0;
+		at += want;
+	}
+	return 1;
 }
 
 /*
  * Sealed against writes and growth, but not against shrinking: core's
  * own fd is the only writable one, and truncating is how core revokes.
+ * That holds only with mode 0400: a memfd is created 0777, and a client
+ * can open its read-only fd again through /proc/self/fd/N with the
+ * inode's permissions, read-write, and truncate the version under every
+ * other reader (and core's compare) or seal it against core's revoke.
  */
 static int
 sealed_memfd(const char *name, const void *data, size_t len)
@@ -63,7 +74,7 @@ sealed_memfd(const char *name, const void *data, size_t len)
 		}
 		done += (size_t)n;
 	}
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW)) {
+	if (fchmod(fd, 0400) || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW)) {
 		int err = -errno;
 
 		close(fd);

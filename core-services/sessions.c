@@ -67,7 +67,7 @@ csession_drop(unsigned i)
 	struct csession *s = &csessions[i];
 
 	s->svc->close(s->state);
-	close(s->sock);
+	fd_close_foreign(s->sock);	/* fds the client queued in it are released by this close */
 	s->client->nsessions--;
 	s->client->ram_left += s->ram;
 	csessions[i] = csessions[--ncsessions];

@@ -42,6 +42,15 @@ int	mkx_rpc_recv(int sock, struct mkx_msg *m);
 void	mkx_msg_close_fds(struct mkx_msg *m);
 
 /*
+ * How the fds a receiver does not keep are closed (mkx_msg_close_fds, and
+ * the extras mkx_rpc_recv drops): close(2), unless a closer is set. The
+ * peer picks what it sends, and closing some files can block (a TCP
+ * socket with SO_LINGER and unsent data waits the linger time): core sets
+ * one that cannot (fd_close_foreign). NULL restores close(2).
+ */
+void	mkx_rpc_set_closer(void (*closer)(int fd));
+
+/*
  * Take fd i out of a received message (ownership passes to the caller;
  * the slot becomes -1). Returns -1 if i is out of range.
  */

@@ -1,0 +1,324 @@
+/*
+ * A hostile component for tests/integration/probe_test.sh: it tries one
+ * attack on core per run, chosen by its config (<config attack="..."/>),
+ * and says how it went on one line: "probe <attack>: refused: ..." when
+ * core held, "probe <attack>: HOLE: ..." when it did not. Whether core
+ * itself survived (not crashed, not stalled) the test sees from outside.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/report.h>
+#include <mkx/rom.h>
+#include <mkx/session.h>
+
+static struct mkx_xml *cfg;
+
+static void
+result(const char *attack, int hole, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+result(const char *attack, int hole, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	mkx_log("probe %s: %s: %s", attack, hole ? "HOLE" : "refused", msg);
+}
+
+/* A ROM session's dataspace fd and size; -errno. */
+static int
+rom_fd(struct mkx_session *s, const char *name, uint64_t *size)
+{
+	static struct mkx_msg reply;
+	char args[160], why[256];
+	int err, fd;
+
+	snprintf(args, sizeof args, "label=\"%s\"", name);
+	if ((err = mkx_session_open(s, "ROM", args, why, sizeof why))) {
+		mkx_log("ROM %s: %s: %s", name, strerror(-err), why);
+		return err;
+	}
+	if ((err = mkx_session_call(s, MKX_ROM_DATASPACE, NULL, 0, NULL, 0, &reply)))
+		return err;
+	if (reply.hdr.status)
+		return reply.hdr.status;
+	fd = mkx_msg_take_fd(&reply, 0);
+	memcpy(size, reply.payload, sizeof *size);
+	return fd;
+}
+
+/*
+ * A ROM dataspace is a read-only open of core's memfd. Reopened through
+ * /proc/self/fd it would be a new open file of the same inode, with the
+ * permissions of that inode: a memfd's are 0777. Writes and growth are
+ * sealed, shrinking is not (core revokes by truncating): a reader that
+ * truncates the shared version makes every other mapping of it fault
+ * (SIGBUS), core's own included.
+ */
+static void
+rom_truncate(void)
+{
+	struct mkx_session s, s2;
+	uint64_t size, size2;
+	char path[64];
+	int fd = rom_fd(&s, "config", &size), rw, fd2;
+	struct stat st;
+
+	if (fd < 0) {
+		result("rom_truncate", 0, "no ROM: %s", strerror(-fd));
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	rw = open(path, O_RDWR);
+	if (rw < 0) {
+		result("rom_truncate", 0, "reopening the ROM dataspace read-write: %s", strerror(errno));
+		return;
+	}
+	if (ftruncate(rw, 0)) {
+		result("rom_truncate", 0, "reopened read-write, but truncating: %s", strerror(errno));
+		return;
+	}
+	fstat(fd, &st);
+	/* The same version again: core compares its content with the (now empty) memfd. */
+	fd2 = rom_fd(&s2, "config", &size2);
+	result("rom_truncate", 1, "reopened the %lu-byte ROM read-write and truncated it to %ld bytes; "
+	    "core answered the next fetch with %d", (unsigned long)size, (long)st.st_size, fd2);
+}
+
+/*
+ * close() of a TCP socket with SO_LINGER set and unsent data waits for
+ * the linger time: handed to core in any message, the socket would be
+ * closed by core. Our end keeps no reference, so core's close is the
+ * last one. The peer is our own listener that never reads.
+ */
+static int
+lingering_socket(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof a;
+	struct linger lg = { 1, 10 };	/* core would wait 10 s */
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, acc, small = 4096;
+	static char junk[65536];
+	ssize_t n;
+
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&a, &al))
+		return -errno;
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a))
+		return -errno;
+	acc = accept(l, NULL, NULL);
+	if (acc < 0)
+		return -errno;
+	setsockopt(acc, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	fcntl(c, F_SETFL, O_NONBLOCK);
+	/* Fill the send queue: the peer never reads, so the FIN cannot go out. */
+	do
+		n = send(c, junk, sizeof junk, MSG_NOSIGNAL);
+	while (n > 0);
+	fcntl(c, F_SETFL, 0);
+	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg))
+		return -errno;
+	/* acc and l stay open (with this process): the connection lives on. */
+	return c;
+}
+
+static int
+send_with_fd(int sock, uint16_t op, const void *p, size_t len, int fd)
+{
+	return mkx_rpc_send(sock, op, 1, 0, p, len, &fd, 1);
+}
+
+/*
+ * The lingering socket rides in flight inside a socket pair whose other
+ * end we close: core's close of the carrier drops the last reference, so
+ * the linger wait is core's whatever the timing.
+ */
+static int
+carrier_of(int fd)
+{
+	int sv[2], err;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	err = mkx_rpc_send(sv[0], 1, 0, 0, NULL, 0, &fd, 1);
+	close(sv[0]);
+	close(fd);
+	if (err) {
+		close(sv[1]);
+		return err;
+	}
+	return sv[1];
+}
+
+/* n messages core reads and ignores (EXIT on the parent channel), to queue something behind. */
+static void
+fillers(int sock, uint16_t op, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (mkx_rpc_send(sock, op, 0, 0, NULL, 0, NULL, 0))
+			break;
+}
+
+/*
+ * Ways to make core drop the last reference to a lingering socket:
+ *  parent:   in flight in a carrier, attached to an unknown op (core closes what it received);
+ *  many_fds: the carrier as fd 20 of one message (more than core takes: the kernel drops the rest
+ *            while core receives);
+ *  exit:     the socket itself queued behind fillers on the parent channel, then we exit (core
+ *            closes the channel with the message still in it);
+ *  session:  the carrier queued behind garbage on a LOG session (core closes the session
+ *            with the message still in it).
+ */
+static void
+linger_close(const char *where)
+{
+	int fd = lingering_socket(), err = 0, sock = mkx_parent_fd();
+	struct mkx_session s;
+	char why[256];
+	struct timespec t0, t1;
+	long ms;
+
+	if (fd < 0) {
+		result("linger_close", 0, "no lingering socket here: %s", strerror(-fd));
+		return;
+	}
+	if (!strcmp(where, "exit")) {
+		fillers(sock, MKX_OP_EXIT, 200);
+		send_with_fd(sock, MKX_OP_EXIT, NULL, 0, fd);
+		mkx_log("probe linger_close: queued, exiting");
+		mkx_log_flush();
+		_exit(0);
+	}
+	if (!strcmp(where, "session")) {
+		/*
+		 * Garbage makes core close the session, with the carrier queued
+		 * behind it. If core gets there before the carrier is queued
+		 * (the send fails), or before we closed our own reference (then
+		 * our close waits), the try proves nothing: try again.
+		 */
+		for (unsigned tries = 0; ; tries++) {
+			if (tries == 8) {
+				result("linger_close", 0, "inconclusive: core always closed the session first");
+				return;
+			}
+			if ((err = mkx_session_open(&s, "LOG", "label=\"x\"", why, sizeof why))) {
+				result("linger_close", 0, "no LOG session: %s", why);
+				return;
+			}
+			if (fd < 0)
+				fd = lingering_socket();
+			if (fd < 0 || (fd = carrier_of(fd)) < 0) {
+				result("linger_close", 0, "no carrier: %s", strerror(-fd));
+				return;
+			}
+			fillers(s.sock, 0x1ff, 30);
+			if (send(s.sock, "garbage!", 8, MSG_NOSIGNAL) != 8 ||
+			    send_with_fd(s.sock, 0x1ff, NULL, 0, fd)) {
+				mkx_log("probe linger_close: try %u: core was first", tries);
+				fd = -1;	/* the carrier stays open: closing it ourselves would wait */
+				continue;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			close(fd);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fd = -1;
+			if (t1.tv_sec - t0.tv_sec < 2)
+				break;
+			mkx_log("probe linger_close: try %u: our close was the last", tries);
+		}
+	} else {
+		if ((fd = carrier_of(fd)) < 0) {
+			result("linger_close", 0, "no carrier: %s", strerror(-fd));
+			return;
+		}
+		fillers(sock, MKX_OP_EXIT, 200);
+		if (!strcmp(where, "many_fds")) {
+			int fds[20];
+
+			for (unsigned i = 0; i < 19; i++)
+				fds[i] = 0;	/* /dev/null */
+			fds[19] = fd;
+			/* Past mkx_rpc_send's limit of 4: by hand. */
+			{
+				struct mkx_msg_hdr h = { .magic = MKX_MAGIC, .version = MKX_PROTO_VERSION,
+				    .op = MKX_OP_EXIT, .nfds = 20 };
+				struct iovec iov = { .iov_base = &h, .iov_len = sizeof h };
+				union { char b[CMSG_SPACE(sizeof fds)]; struct cmsghdr a; } ctl;
+				struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+				struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+				c->cmsg_level = SOL_SOCKET;
+				c->cmsg_type = SCM_RIGHTS;
+				c->cmsg_len = CMSG_LEN(sizeof fds);
+				memcpy(CMSG_DATA(c), fds, sizeof fds);
+				err = sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+			}
+		} else
+			err = send_with_fd(sock, 0x77, NULL, 0, fd);
+		close(fd);
+	}
+	if (err) {
+		result("linger_close", 0, "could not send: %s", strerror(-err));
+		return;
+	}
+	usleep(100000);
+	/* Does core still answer? Time a fresh session open. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mkx_session_open(&s, "LOG", "label=\"y\"", why, sizeof why);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	result("linger_close", ms > 1000, "core answered the next session request after %ld ms (%s)",
+	    ms, err ? strerror(-err) : "granted");
+}
+
+int
+main(void)
+{
+	struct mkx_rom rom;
+	const char *attack;
+	unsigned long linger_ms = 0;
+
+	if (mkx_env_init() || mkx_rom_open(&rom, "config") || !(cfg = mkx_config(&rom)))
+		return 1;
+	attack = mkx_xml_attr(cfg, "attack");
+	mkx_xml_attr_ulong(cfg, "linger_ms", 0, &linger_ms);
+	if (!attack)
+		return 2;
+	if (!strcmp(attack, "rom_truncate"))
+		rom_truncate();
+	else if (!strncmp(attack, "linger_", 7))
+		linger_close(attack + 7);
+	else {
+		mkx_log("probe: unknown attack \"%s\"", attack);
+		return 2;
+	}
+	mkx_log_flush();
+	if (linger_ms)
+		usleep(linger_ms * 1000);
+	return 0;
+}

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Attacks on what issue 10 promises, by a hostile component
+# (tests/components/probe_attack.c, one attack per run, chosen by its
+# <config attack=.../>) against core with the sim back ends. Each check
+# fails if the attack works: core crashed, stalled, or gave what it must
+# not. Core must run as root for the checks that need children with uids
+# of their own (an unprivileged core gives its children its own uid).
+set -u
+B=${B:-build/out}
+T=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill -KILL $pid 2>/dev/null; rm -rf "$T"' EXIT
+echo "plan $(grep -c '^t=' "$0")"	# one result per t=
+
+pass() { echo "ok - $1"; }
+fail() { echo "FAIL - $1: $2"; echo "---- output of $1:"; sed 's/^/    /' "$T/out" | tail -20; }
+skip() { echo "skip - $1: $2"; }
+has() { grep -qF -- "$1" "$T/out"; }
+root() { [ "$(id -u)" = 0 ]; }
+# config ATTRS > file: one probe_attack that ends the composition
+config() {
+	printf '<config>\n<parent-provides> <service name="LOG"/> <service name="ROM"/> </parent-provides>\n'
+	printf '<default-route> <any-service> <parent/> </any-service> </default-route>\n'
+	printf '<start name="probe_attack" finish="yes"> <config %s/> </start>\n</config>\n' "$1"
+}
+# run ATTRS: core with that probe, at most 30 s; sets rc (124: core did not end) and ms
+run() {
+	config "$1" > "$T/c.xml"
+	t0=$(date +%s%N)
+	timeout -s KILL 30 "$B/bin/core" --config "$T/c.xml" --bin-dir "$B/bin" > "$T/out" 2>&1
+	rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+# A ROM dataspace is a read-only open of core's memfd, but reopened through
+# /proc/self/fd it had the memfd's own mode, 0777: the reader truncated the
+# shared version, and core's next compare of it died of SIGBUS (core as
+# PID 1: a kernel panic), as would every other reader mapping it.
+t=rom_dataspace_cannot_be_reopened_writable
+if root; then
+	run 'attack="rom_truncate"'
+	if [ $rc = 0 ] && has 'probe rom_truncate: refused' && ! has 'probe rom_truncate: HOLE'; then pass $t
+	else fail $t "rc=$rc (135: core died of SIGBUS)"; fi
+else skip $t "needs root (children of an unprivileged core share its uid)"; fi
+
+# close(2) of a TCP socket with SO_LINGER and unsent data waits the linger
+# time (here 10 s; a child may ask for hours). Each way a child could make
+# core drop the last reference stalled core's single thread for that long.
+linger() {
+	run "attack=\"linger_$1\""
+	if [ $rc = 0 ] && has 'probe linger_close: refused' && [ $ms -lt 8000 ]; then pass $t
+	else fail $t "rc=$rc, $ms ms (core waited on the socket's linger time)"; fi
+}
+# attached to a message: core closes what it does not keep (mkx_rpc_set_closer)
+t=core_closes_a_received_lingering_socket_without_waiting
+linger parent
+# fd 20 of one message: the kernel dropped the fds core had no room for inside recvmsg
+t=core_takes_every_fd_of_a_message_so_none_lingers_in_recvmsg
+linger many_fds
+# queued behind garbage on a session: core's close of the session released it
+t=core_closes_a_session_with_a_lingering_socket_queued_without_waiting
+linger session
