@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "report_files.h"
+#include "host_mode.h"
 #include "output.h"
 #include "pid1.h"
 
@@ -30,6 +32,12 @@ usage(FILE *f)
 	    "                  (default: /bin as PID 1, else the directory of core)\n"
 	    "  --check [FILE]  only parse and check the config (XML or HID), print\n"
 	    "                  \"config ok\", what core honours and what it ignores\n"
+	    "  --host [FILE]   on a running Linux: take the PCI functions the config\n"
+	    "                  grants from Linux's drivers, give them back at the end\n"
+	    "  --dry-run       with --host: say what would be taken and refused, why\n"
+	    "  --state FILE    with --host: state file (default /run/mkx-host.state)\n"
+	    "  --restore FILE  give back what a killed core --host took, then exit\n"
+	    "  --root DIR      with --host/--restore: sysfs and procfs below DIR (tests)\n"
 	    "Signals: SIGHUP re-reads the config and delivers changed <config> nodes\n"
 	    "as ROM updates; SIGTERM/SIGINT stop all children and exit.\n"
 	    "Exit status: 0 if every child exited with 0, 1 if any failed, 2 on a\n"
@@ -44,12 +52,17 @@ main(int argc, char **argv)
 		{ "bin-dir", required_argument, NULL, 'b' },
 		{ "check", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "host", no_argument, NULL, 'H' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "state", required_argument, NULL, 's' },
+		{ "restore", required_argument, NULL, 'r' },
+		{ "root", required_argument, NULL, 'R' },
 		{ 0 }
 	};
 	static struct core_config cfg;
 	char self[PATH_MAX], err[1024];
-	const char *config_file = NULL, *bin_dir = NULL;
-	int pid1 = getpid() == 1, check = 0, o, rc;
+	const char *config_file = NULL, *bin_dir = NULL, *state = "/run/mkx-host.state", *restore = NULL;
+	int pid1 = getpid() == 1, check = 0, host = 0, dry_run = 0, o, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((o = getopt_long(argc, argv, "c:b:kh", opts, NULL)) != -1)
@@ -58,15 +71,27 @@ main(int argc, char **argv)
 		case 'b': bin_dir = optarg; break;
 		case 'k': check = 1; break;
 		case 'h': usage(stdout); return 0;
+		case 'H': host = 1; break;
+		case 'n': dry_run = 1; break;
+		case 's': state = optarg; break;
+		case 'r': restore = optarg; break;
+		case 'R': snprintf(host_root, sizeof host_root, "%s", optarg); break;
 		default: usage(stderr); return 2;
 		}
 	/* core --check FILE: the config to check may follow, as Genode users type it. */
-	if (check && !config_file && optind + 1 == argc)
+	if ((check || host) && !config_file && optind + 1 == argc)
 		config_file = argv[optind++];
 	if (optind != argc) {
 		fprintf(stderr, "core: unexpected argument \"%s\"; see --help\n", argv[optind]);
 		return 2;
 	}
+	if (restore)
+		return host_mode_restore(restore) ? 1 : 0;
+	if (dry_run && !host) {
+		fprintf(stderr, "core: --dry-run needs --host\n");
+		return 2;
+	}
+	pid1 &= !host;	/* host mode: a daemon on a running Linux, even if started as PID 1 */
 	if (pid1) {
 		pid1_setup();
 		core_log("mkx core running as PID 1 (uptime %.2fs)", pid1_uptime());
@@ -104,13 +129,22 @@ main(int argc, char **argv)
 			pid1_poweroff(2, "a forced backend is unusable");
 		return 2;
 	}
+	/* Host mode: Linux's drivers give up the granted functions before anyone starts. */
+	if (host && (rc = host_mode_take(&cfg, state, dry_run)))
+		return rc == -EPERM && dry_run ? 1 : rc == -EPERM ? 3 : 1;
+	if (dry_run)
+		return 0;
 	/* From here on core's output never blocks its loop (output.h). */
+	report_files_start(&cfg);	/* may wait for the results partition: before any child runs */
 	out_init();
 	pci_unbind_managed(&cfg);	/* before the platform driver (or anyone) starts */
 	rc = loop_run(&cfg, config_file, bin_dir);
 	config_free(&cfg);
+	if (host)
+		host_mode_giveback();
 	/* The end: what is still queued goes out now, unless nobody reads for 10 s. */
 	out_flush(10000);
+	report_files_end();
 	if (pid1)
 		pid1_poweroff(rc, NULL);
 	return rc;

@@ -1,0 +1,58 @@
+/*
+ * Host mode (docs/host-mode.md): core on a running Linux, not PID 1,
+ * takes the PCI functions its config grants from Linux's drivers and
+ * gives them back. host_mode.c decides; linux/host_*.c hold one
+ * mechanism each. Every sysfs and procfs path is taken below host_root
+ * ("" on a real system; a simulated tree in tests).
+ */
+#ifndef CORE_HOST_MODE_H
+#define CORE_HOST_MODE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct core_config;
+
+#define HOST_DEVS_MAX 64
+
+struct host_dev {
+	char		name[16];	/* "0000:00:02.0" */
+	unsigned	bdf, vendor, device;
+	uint32_t	class;
+	char		driver[64];	/* Linux's driver when found; "" none */
+	char		override[64];	/* driver_override when found; "" none */
+	char		refused[384];	/* why Linux must keep it; "" takeable */
+	int		taken;
+};
+
+extern char host_root[PATH_MAX];
+
+/* host_root + the formatted path; 0 or -ENAMETOOLONG. */
+int	host_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* linux/host_pci.c: the functions under /sys/bus/pci/devices, and one's current state. */
+int	host_pci_list(char (*names)[16], unsigned max);
+int	host_pci_read(struct host_dev *d);
+/* The driver now bound to name ("" none) into buf; 0 or -errno. */
+int	host_pci_driver(const char *name, char *buf, size_t len);
+
+/* linux/host_refuse.c: fill ->refused of devices Linux must keep. */
+void	host_refuse_mounted(struct host_dev *devs, unsigned n);
+void	host_refuse_console(struct host_dev *devs, unsigned n);
+void	host_refuse_iommu(struct host_dev *devs, unsigned n);
+
+/* linux/host_state.c: the state file, written (fsync'd) before anything changes. */
+int	host_state_write(const char *path, const struct host_dev *devs, unsigned n);
+int	host_state_read(const char *path, struct host_dev *devs, unsigned max, char *why, size_t whylen);
+
+/* linux/host_bind.c */
+int	host_bind_take(struct host_dev *d, char *why, size_t whylen);
+int	host_bind_giveback(const struct host_dev *d, char *why, size_t whylen);
+
+/* host_mode.c */
+int	host_mode_take(const struct core_config *cfg, const char *state, int dry_run);
+void	host_mode_giveback(void);
+int	host_mode_restore(const char *state);
+
+#endif
