@@ -211,6 +211,13 @@ child_reap(void)
 			if (children[i].pid == pid && children[i].state == CHILD_RUNNING) {
 				children[i].status = status;
 				children[i].state = CHILD_EXITED;
+				/*
+				 * What it forked holds what it inherited (fds, the ioperm
+				 * bitmap) and would outlive it, and on a host core too: its
+				 * process group goes with it before its grants are free
+				 * again (cgroup_release kills the rest of its cgroup).
+				 */
+				kill(-pid, SIGKILL);
 				io_port_direct_release(&children[i]);
 				loop_child_exited(&children[i]);
 				pid = 0;

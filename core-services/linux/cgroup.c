@@ -88,6 +88,13 @@ cgroup_release(const char *child)
 
 	if (!base[0])
 		return 0;
+	/*
+	 * Whatever the child left behind (a fork that left its process group
+	 * too) goes now: it holds the child's fds and ioperm bitmap, which
+	 * are free for others from here on. cgroup.kill: Linux 5.14 on.
+	 */
+	snprintf(path, sizeof path, "%s/%s/cgroup.kill", base, child);
+	write_file(path, "1");
 	snprintf(path, sizeof path, "%s/%s/memory.events", base, child);
 	if ((f = fopen(path, "r"))) {
 		while (fgets(line, sizeof line, f)) {
@@ -99,7 +106,9 @@ cgroup_release(const char *child)
 		fclose(f);
 	}
 	snprintf(path, sizeof path, "%s/%s", base, child);
-	rmdir(path);	/* empty now that the child is reaped */
+	/* Empty once the killed are gone: a moment, bounded (a cgroup left over is only untidy). */
+	for (int i = 0; i < 100 && rmdir(path) && errno == EBUSY; i++)
+		usleep(1000);
 	return oom;
 }
 

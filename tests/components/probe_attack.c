@@ -296,6 +296,41 @@ linger_close(const char *where)
 	    ms, err ? strerror(-err) : "granted");
 }
 
+/*
+ * Leave a process behind: a grandchild outlives its parent, the child core
+ * started. Core releases the child's grants when it reaps it (its direct
+ * ports, its BARs), but the grandchild holds what it inherited: the same
+ * fds, the same ioperm bitmap. On a host it also outlives core (the death
+ * signal is not inherited). new_session: it leaves the process group too.
+ */
+static void
+orphan(int new_session)
+{
+	pid_t p;
+	int ready[2];
+	char c;
+
+	if (pipe(ready))
+		return;
+	p = fork();
+	if (p < 0) {
+		result("orphan", 0, "fork: %s", strerror(errno));
+		return;
+	}
+	if (p == 0) {
+		if (new_session)
+			setsid();
+		close(ready[0]);
+		close(ready[1]);	/* tells the parent we are set up */
+		for (int i = 0; i < 50; i++)	/* 5 s at most, then gone by itself */
+			usleep(100000);
+		_exit(0);
+	}
+	close(ready[1]);
+	(void)!read(ready[0], &c, 1);
+	mkx_log("probe orphan: grandchild %d left behind (uid %u)", (int)p, (unsigned)getuid());
+}
+
 int
 main(void)
 {
@@ -311,6 +346,10 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
+	else if (!strcmp(attack, "orphan"))
+		orphan(0);
+	else if (!strcmp(attack, "orphan_setsid"))
+		orphan(1);
 	else if (!strncmp(attack, "linger_", 7))
 		linger_close(attack + 7);
 	else {

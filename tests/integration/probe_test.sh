@@ -60,3 +60,34 @@ linger many_fds
 # queued behind garbage on a session: core's close of the session released it
 t=core_closes_a_session_with_a_lingering_socket_queued_without_waiting
 linger session
+
+# A child forks and exits: core reaps it and releases its grants (direct
+# ports, BARs, IRQs), but the grandchild keeps what it inherited (the same
+# fds, the same ioperm bitmap), and on a host outlives core. Core kills what
+# a child leaves in its process group (and, with cgroup2, in its cgroup).
+# orphan ATTACK: sets left=yes if the grandchild still ran after core ended
+orphan() {
+	run "attack=\"$1\""
+	gpid=$(sed -n 's/.*probe orphan: grandchild \([0-9]*\) left behind.*/\1/p' "$T/out")
+	guid=$(sed -n 's/.*left behind (uid \([0-9]*\)).*/\1/p' "$T/out")
+	left=no
+	# Still running (not a zombie its new parent has yet to reap), with the probe's uid.
+	if [ -n "$gpid" ] && [ "$(awk '/^Uid:/ { print $2 }' /proc/$gpid/status 2>/dev/null)" = "$guid" ] &&
+	   ! grep -q '^State:.*[ZX]' /proc/$gpid/status 2>/dev/null; then
+		left=yes
+		kill -KILL "$gpid"	# ours: started by this test's probe
+	fi
+}
+t=core_kills_what_a_child_leaves_in_its_process_group
+orphan orphan
+if [ -n "$gpid" ] && [ $left = no ]; then pass $t
+else fail $t "grandchild ${gpid:-?} outlived the child and core (left=$left)"; fi
+# The same grandchild in a session of its own: out of the process group,
+# only its cgroup finds it (cgroup.kill). Without cgroup2 (this host may
+# have v1) core cannot find it: a known hole then, not a failure.
+t=core_kills_what_a_child_leaves_in_its_cgroup
+orphan orphan_setsid
+if [ -n "$gpid" ] && [ $left = no ]; then pass $t
+elif [ -n "$gpid" ] && ! has 'RAM quanta enforced as cgroup memory limits'; then
+	skip $t "KNOWN HOLE: without cgroup2 a grandchild in its own session (setsid) outlives its parent and core, keeping its fds and ioperm bitmap"
+else fail $t "grandchild ${gpid:-?} outlived the child and core (left=$left)"; fi
