@@ -46,7 +46,7 @@ ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
 # pci/: the platform driver. Its portable core (config access ops, enumeration, views) is
 # libpci.a for tests and the fuzzer; the component's session code is in the binary only.
 PCI_SRC := $(wildcard pci/*.c)
-PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c
+PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c pci/platform_dma.c
 PCI_LIB_SRC := $(filter-out $(PCI_COMPONENT_SRC),$(PCI_SRC))
 BINS	:= $(B)/bin/acpi $(B)/bin/pci $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <mkx/dma.h>
+#include <mkx/platform.h>
 
 /* A refusal: core's reason from the reply payload into why. */
 static int
@@ -21,10 +22,53 @@ refusal(const struct mkx_msg *r, int err, const char *what, char *why, size_t wh
 	return err;
 }
 
+/*
+ * One DMA op, to core's session or through the Platform session (same
+ * replies: the platform driver passes core's on). in is the op's own
+ * request (size/cache for ALLOC, the id for ADDR and FREE).
+ */
+static int
+call(struct mkx_dma *d, uint16_t op, const struct mkx_dma_alloc_req *alloc, uint32_t id, struct mkx_msg *reply)
+{
+	static const uint16_t via_platform[] = {
+		[MKX_DMA_ALLOC - MKX_DMA_ALLOC] = MKX_PLATFORM_DMA_ALLOC,
+		[MKX_DMA_ADDR - MKX_DMA_ALLOC] = MKX_PLATFORM_DMA_ADDR,
+		[MKX_DMA_FREE - MKX_DMA_ALLOC] = MKX_PLATFORM_DMA_FREE,
+		[MKX_DMA_INFO - MKX_DMA_ALLOC] = MKX_PLATFORM_DMA_INFO,
+	};
+	struct mkx_platform_dma q = { .id = id };
+
+	if (!d->platform) {
+		if (op == MKX_DMA_ALLOC)
+			return mkx_session_call(&d->s, op, alloc, sizeof *alloc, NULL, 0, reply);
+		if (op == MKX_DMA_INFO)
+			return mkx_session_call(&d->s, op, NULL, 0, NULL, 0, reply);
+		return mkx_session_call(&d->s, op, &id, sizeof id, NULL, 0, reply);
+	}
+	snprintf(q.name, sizeof q.name, "%s", d->dev);
+	if (alloc) {
+		q.size = alloc->size;
+		q.cache = alloc->cache;
+	}
+	return mkx_session_call(&d->platform->s, via_platform[op - MKX_DMA_ALLOC], &q, sizeof q, NULL, 0, reply);
+}
+
+static int
+info(struct mkx_dma *d, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	int err = call(d, MKX_DMA_INFO, NULL, 0, &reply);
+
+	mkx_msg_close_fds(&reply);
+	if (err || reply.hdr.len != sizeof d->info)
+		return refusal(&reply, err ? err : -EBADMSG, "DMA info", why, whylen);
+	memcpy(&d->info, reply.payload, sizeof d->info);
+	return 0;
+}
+
 int
 mkx_dma_open(struct mkx_dma *d, const char *pci, char *why, size_t whylen)
 {
-	static __thread struct mkx_msg reply;
 	char args[96];
 	int err;
 
@@ -32,14 +76,19 @@ mkx_dma_open(struct mkx_dma *d, const char *pci, char *why, size_t whylen)
 	snprintf(args, sizeof args, "ram_quota=8K, pci=\"%s\"", pci);
 	if ((err = mkx_session_open(&d->s, "DMA", args, why, whylen)))
 		return err;
-	err = mkx_session_call(&d->s, MKX_DMA_INFO, NULL, 0, NULL, 0, &reply);
-	if (err || reply.hdr.len != sizeof d->info) {
-		mkx_msg_close_fds(&reply);
+	if ((err = info(d, why, whylen)))
 		mkx_session_close(&d->s);
-		return refusal(&reply, err ? err : -EBADMSG, "DMA info", why, whylen);
-	}
-	memcpy(&d->info, reply.payload, sizeof d->info);
-	return 0;
+	return err;
+}
+
+int
+mkx_dma_open_platform(struct mkx_dma *d, struct mkx_platform *p, const char *dev, char *why, size_t whylen)
+{
+	memset(d, 0, sizeof *d);
+	d->s.sock = -1;
+	d->platform = p;
+	snprintf(d->dev, sizeof d->dev, "%s", dev);
+	return info(d, why, whylen);
 }
 
 int
@@ -52,7 +101,7 @@ mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *wh
 
 	memset(b, 0, sizeof *b);
 	b->fd = -1;
-	err = mkx_session_call(&d->s, MKX_DMA_ALLOC, &rq, sizeof rq, NULL, 0, &reply);
+	err = call(d, MKX_DMA_ALLOC, &rq, 0, &reply);
 	if (err || reply.hdr.len != sizeof m || reply.hdr.nfds != 1) {
 		mkx_msg_close_fds(&reply);
 		return refusal(&reply, err ? err : -EBADMSG, "DMA alloc", why, whylen);
@@ -80,7 +129,7 @@ int
 mkx_dma_addr(struct mkx_dma *d, uint32_t id, uint64_t *bus, char *why, size_t whylen)
 {
 	static __thread struct mkx_msg reply;
-	int err = mkx_session_call(&d->s, MKX_DMA_ADDR, &id, sizeof id, NULL, 0, &reply);
+	int err = call(d, MKX_DMA_ADDR, NULL, id, &reply);
 
 	mkx_msg_close_fds(&reply);
 	if (err || reply.hdr.len != sizeof *bus)
@@ -93,7 +142,7 @@ int
 mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 {
 	static __thread struct mkx_msg reply;
-	int err = mkx_session_call(&d->s, MKX_DMA_FREE, &id, sizeof id, NULL, 0, &reply);
+	int err = call(d, MKX_DMA_FREE, NULL, id, &reply);
 
 	mkx_msg_close_fds(&reply);
 	return err ? refusal(&reply, err, "DMA free", why, whylen) : 0;
@@ -114,5 +163,6 @@ mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whyl
 void
 mkx_dma_close(struct mkx_dma *d)
 {
-	mkx_session_close(&d->s);
+	if (!d->platform)
+		mkx_session_close(&d->s);
 }

@@ -21,6 +21,7 @@
 
 #include "component.h"
 #include "devices_xml.h"
+#include "platform_dma.h"
 #include "policy.h"
 #include "quiesce.h"
 
@@ -30,11 +31,16 @@ struct psession {
 	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
 };
 
-/* What an acquired function holds: its owner and the platform driver's IO_MEM sessions of its BARs. */
+/*
+ * What an acquired function holds: its owner, the platform driver's IO_MEM
+ * sessions of its BARs and its DMA session at core (buffers the owner
+ * allocated).
+ */
 struct held {
 	struct psession		*owner;
 	struct mkx_io_mem	bar[6];
 	int			bar_open[6];
+	struct pci_dma		dma;
 };
 
 static struct pci_tree *tree;
@@ -78,15 +84,25 @@ release(int i, const char *how)
 	uint16_t cmd = 0;
 	char n[16];
 
+	/*
+	 * Bus master off (read back) first: only then may core free the DMA
+	 * buffers. The platform driver is the one that turns it off; core's
+	 * DMA session end finds it off, checks that and frees.
+	 */
 	pci_fn_quiesce(cfg, &tree->fn[i], &cmd);
 	for (unsigned b = 0; b < 6; b++)
 		if (h->bar_open[b]) {
 			mkx_io_mem_close(&h->bar[b]);
 			h->bar_open[b] = 0;
 		}
-	mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)",
+	mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)%s",
 	    pci_name(tree->fn[i].a, n), h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off",
-	    cmd & 0x400 ? "disabled" : "enabled");
+	    cmd & 0x400 ? "disabled" : "enabled", h->dma.open && !(cmd & 0x4) ? "; its DMA session at core ends now" : "");
+	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
+	if (!(cmd & 0x4))
+		pci_dma_close(&h->dma);
+	else if (h->dma.open)
+		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
 	h->owner = NULL;
 }
 
@@ -294,6 +310,22 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 	return -ENOENT;
 }
 
+/* DMA buffers of an acquired device, through core's DMA session of it. */
+static int
+dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int i = lookup(s, q->name, sizeof q->name, why, whylen);
+	char n[16];
+
+	if (i < 0)
+		return i;
+	if (held[i].owner != s) {
+		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
+		return -EPERM;
+	}
+	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, op, q, r, why, whylen);
+}
+
 /* The reply's fds are sent by the server loop; ours are dups, closed on the next call. */
 static int pending_fd = -1;
 
@@ -356,6 +388,14 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (req->hdr.len != sizeof(struct mkx_platform_res))
 			return -EINVAL;
 		err = io_port(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_DMA_ALLOC:
+	case MKX_PLATFORM_DMA_ADDR:
+	case MKX_PLATFORM_DMA_FREE:
+	case MKX_PLATFORM_DMA_INFO:
+		if (req->hdr.len != sizeof(struct mkx_platform_dma))
+			return -EINVAL;
+		err = dma(s, req->hdr.op, (const struct mkx_platform_dma *)req->payload, r, why, sizeof why);
 		break;
 	default:
 		return -ENOSYS;

@@ -14,11 +14,18 @@
  * Then bad requests on the DMA session, each to be refused: size 0, more
  * than the RAM quantum, an id never handed out, a double free.
  *
- * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000"/>
+ * platform="yes": the device, BAR0 and the DMA buffers come through a
+ * Platform session (label "edu_dma"; the platform driver opens core's DMA
+ * session with edu's 28-bit quirk). First, before acquiring, it asks for
+ * DMA anyway: that must be refused. At the end it releases the device: the
+ * platform driver quiesces it and only then ends the DMA session at core.
+ *
+ * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes"/>
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +34,7 @@
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/log.h>
+#include <mkx/platform.h>
 #include <mkx/rom.h>
 #include "regs.h"
 
@@ -191,17 +199,86 @@ refusals(struct mkx_dma *dma)
 	return bad;
 }
 
+/* edu from core's pci_devices ROM, BAR0 and the DMA session straight from core. */
+static int
+from_core(const char *pci, struct mkx_dma *dma)
+{
+	struct mkx_pci_device d;
+	struct mkx_rom devs;
+	struct mkx_xml *x;
+	char why[512], err[128];
+
+	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
+		mkx_error("no pci_devices ROM");
+		return -ENOENT;
+	}
+	for (unsigned i = 0; !mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, i, &d) && strcmp(d.name, pci); i++)
+		;
+	if (strcmp(d.name, pci)) {
+		mkx_error("no edu device at %s", pci);
+		return -ENOENT;
+	}
+	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
+		mkx_error("BAR0 of %s: %s", pci, why);
+		return -EPERM;
+	}
+	if (mkx_dma_open(dma, pci, why, sizeof why)) {
+		mkx_error("DMA session for %s: %s", pci, why);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The edu named pci from the Platform session: DMA refused before acquiring, granted after. */
+static int
+from_platform(struct mkx_platform *p, const char *pci, struct mkx_dma *dma)
+{
+	struct mkx_pci_device d;
+	struct mkx_xml *devices;
+	char why[512] = "", *xml;
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open(p, "edu_dma", why, sizeof why)) || (err = mkx_platform_devices(p, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err ? err : -EIO;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	for (unsigned i = 0; devices && !mkx_devices_find(devices, EDU_VENDOR, EDU_DEVICE, i, &d) && strcmp(d.name, pci);
+	    i++)
+		;
+	mkx_xml_free(devices);
+	if (!devices || strcmp(d.name, pci)) {
+		mkx_error("no edu %s in the Platform session's devices", pci);
+		return -ENOENT;
+	}
+	err = mkx_dma_open_platform(dma, p, pci, why, sizeof why);
+	mkx_log("DMA refusal: %s not acquired: %s: %s", pci, err ? strerror(-err) : "granted (BAD)", why);
+	if (!err)
+		return -EPROTO;
+	if ((err = mkx_platform_acquire(p, pci, why, sizeof why)) ||
+	    (err = mkx_platform_io_mem(p, pci, 0, &bar, why, sizeof why)) ||
+	    (err = mkx_dma_open_platform(dma, p, pci, why, sizeof why))) {
+		mkx_error("%s through the Platform session: %s", pci, why);
+		return err;
+	}
+	mkx_log("edu DMA %s: acquired; BAR0 and DMA buffers through the Platform session", pci);
+	return 0;
+}
+
 int
 main(void)
 {
-	struct mkx_pci_device d;
 	struct mkx_dma_buffer a, b;
 	struct mkx_dma dma;
-	struct mkx_rom rom, devs;
-	struct mkx_xml *cfg, *x;
+	struct mkx_platform platform;
+	struct mkx_rom rom;
+	struct mkx_xml *cfg;
 	unsigned long iova = 0xfe00000;
-	char why[512], pci[16] = "00:03.0", err[128];
+	char why[512], pci[16] = "00:03.0";
 	const char *fault = "no";
+	int via_platform = 0;
 
 	if (mkx_env_init())
 		return 1;
@@ -211,25 +288,10 @@ main(void)
 		if (mkx_xml_attr(cfg, "fault"))
 			fault = mkx_xml_attr(cfg, "fault");
 		mkx_xml_attr_ulong(cfg, "unmapped", iova, &iova);
+		via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
 	}
-	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
-		mkx_error("no pci_devices ROM");
+	if (via_platform ? from_platform(&platform, pci, &dma) : from_core(pci, &dma))
 		mkx_exit(1);
-	}
-	for (unsigned i = 0; !mkx_devices_find(x, EDU_VENDOR, EDU_DEVICE, i, &d) && strcmp(d.name, pci); i++)
-		;
-	if (strcmp(d.name, pci)) {
-		mkx_error("no edu device at %s", pci);
-		mkx_exit(1);
-	}
-	if (mkx_io_mem_open(&bar, d.bar[0].address, 0x1000, 0, why, sizeof why)) {
-		mkx_error("BAR0 of %s: %s", pci, why);
-		mkx_exit(1);
-	}
-	if (mkx_dma_open(&dma, pci, why, sizeof why)) {
-		mkx_error("DMA session for %s: %s", pci, why);
-		mkx_exit(1);
-	}
 	if (mkx_dma_alloc(&dma, 0x30000, &a, why, sizeof why) || mkx_dma_alloc(&dma, 0x30000, &b, why, sizeof why)) {
 		mkx_error("DMA buffers: %s", why);
 		mkx_exit(1);
@@ -253,5 +315,9 @@ main(void)
 	mkx_log("edu DMA: done; buffer %u left for core to free at the session's end", b.id);
 	mkx_dma_close(&dma);
 	mkx_io_mem_close(&bar);
+	if (via_platform) {	/* quiesced by the platform driver, then its DMA session at core ends */
+		mkx_platform_release(&platform, pci);
+		mkx_platform_close(&platform);
+	}
 	mkx_exit(0);
 }

@@ -1,9 +1,10 @@
 /*
  * DMA session: buffers a PCI function may read and write by DMA, as
  * Genode's platform session hands them out (alloc_dma_buffer, dma_addr,
- * free_dma_buffer). core serves it today (service "DMA", one session per
- * function and client, by policy); the platform driver will sit in front
- * of it. A buffer is a dataspace fd (a hugetlb memfd of exactly that
+ * free_dma_buffer). core serves it (service "DMA", one session per
+ * function and client, by policy); a driver on a Platform session gets the
+ * same through the platform driver (mkx_dma_open_platform), which holds
+ * core's session for the device it acquired. A buffer is a dataspace fd (a hugetlb memfd of exactly that
  * buffer) the client maps, and the bus address the device must be given:
  * the physical address without an IOMMU, an IOVA core chose with one.
  *
@@ -51,8 +52,12 @@ struct mkx_dma_info_msg {
 };
 static_assert(sizeof(struct mkx_dma_info_msg) == 16, "wire size");
 
+struct mkx_platform;
+
 struct mkx_dma {
-	struct mkx_session	s;
+	struct mkx_session	s;		/* core's DMA session (unused through a platform) */
+	struct mkx_platform	*platform;	/* non-NULL: through this Platform session */
+	char			dev[16];	/* the acquired device there */
 	struct mkx_dma_info_msg	info;
 };
 
@@ -66,6 +71,12 @@ struct mkx_dma_buffer {
 
 /* Open the DMA session for function pci ("00:03.0"). 0 or -errno with core's reason in why. */
 int	mkx_dma_open(struct mkx_dma *, const char *pci, char *why, size_t whylen);
+/*
+ * The DMA buffers of device dev ("00:03.0"), acquired on Platform session
+ * p, with its DMA limit: the platform driver forwards to core. Refused for
+ * a device this session has not acquired. 0 or -errno with why.
+ */
+int	mkx_dma_open_platform(struct mkx_dma *, struct mkx_platform *p, const char *dev, char *why, size_t whylen);
 /* Allocate and map a buffer of at least size bytes. 0 or -errno with core's reason. */
 int	mkx_dma_alloc(struct mkx_dma *, size_t size, struct mkx_dma_buffer *, char *why, size_t whylen);
 /* The bus address of buffer id (Genode's dma_addr). 0 or -errno with why. */
@@ -73,6 +84,7 @@ int	mkx_dma_addr(struct mkx_dma *, uint32_t id, uint64_t *bus, char *why, size_t
 /* Free by id (the mapping of b, if given, is removed first). 0 or -errno with why. */
 int	mkx_dma_free_id(struct mkx_dma *, uint32_t id, char *why, size_t whylen);
 int	mkx_dma_free(struct mkx_dma *, struct mkx_dma_buffer *, char *why, size_t whylen);
+/* Close core's session (through a platform: nothing; the device's release ends it). */
 void	mkx_dma_close(struct mkx_dma *);
 
 #endif

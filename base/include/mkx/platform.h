@@ -24,6 +24,17 @@
 #define MKX_PLATFORM_IO_MEM	0x103	/* req: struct mkx_platform_res; reply: struct mkx_io_mem_ds + fd */
 #define MKX_PLATFORM_IRQ	0x104	/* req: struct mkx_platform_res; reply: fd = an IRQ session socket at core */
 #define MKX_PLATFORM_IO_PORT	0x105	/* req: struct mkx_platform_res; reply: fd = an IO_PORT session socket */
+/*
+ * DMA buffers of an acquired device (Genode's alloc_dma_buffer, dma_addr,
+ * free_dma_buffer): the platform driver forwards each to the device's DMA
+ * session at core, which it opens with the device's DMA limit and closes
+ * only after the device is quiesced. Replies and refusals are core's
+ * (mkx/dma.h); a device not acquired by this session is refused here.
+ */
+#define MKX_PLATFORM_DMA_ALLOC	0x106	/* req: struct mkx_platform_dma; reply: struct mkx_dma_buffer_msg + fd */
+#define MKX_PLATFORM_DMA_ADDR	0x107	/* req: struct mkx_platform_dma (id); reply: u64 bus address */
+#define MKX_PLATFORM_DMA_FREE	0x108	/* req: struct mkx_platform_dma (id); reply: status */
+#define MKX_PLATFORM_DMA_INFO	0x109	/* req: struct mkx_platform_dma; reply: struct mkx_dma_info_msg */
 
 /* Which resource of which device (indices per kind, in devices-document order, as Genode). */
 struct mkx_platform_res {
@@ -34,6 +45,14 @@ struct mkx_platform_res {
 #define MKX_PLATFORM_WC		1
 #define MKX_PLATFORM_INTX	2	/* IRQ: INTx even if the function has MSI/MSI-X */
 static_assert(sizeof(struct mkx_platform_res) == 24, "wire size");
+
+struct mkx_platform_dma {
+	char		name[16];	/* "BB:DD.F", acquired by this session */
+	uint64_t	size;		/* ALLOC */
+	uint32_t	cache;		/* ALLOC: MKX_DMA_CACHED / UNCACHED */
+	uint32_t	id;		/* ADDR, FREE */
+};
+static_assert(sizeof(struct mkx_platform_dma) == 32, "wire size");
 
 struct mkx_platform {
 	struct mkx_session	s;
@@ -73,6 +92,11 @@ int	mkx_platform_io_port(struct mkx_platform *, const char *name, unsigned idx, 
 /* The same, INTx only. */
 int	mkx_platform_irq_intx(struct mkx_platform *, const char *name, unsigned idx, struct mkx_irq *irq,
 	    char *why, size_t whylen);
+/*
+ * DMA buffers of an acquired device: open d with mkx_dma_open_platform
+ * (mkx/dma.h); mkx_dma_alloc, mkx_dma_addr, mkx_dma_free then go through
+ * this session.
+ */
 /* The same, write-combined where the BAR allows it (framebuffers). */
 int	mkx_platform_io_mem_wc(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
 	    char *why, size_t whylen);

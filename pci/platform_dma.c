@@ -1,0 +1,125 @@
+/* DMA buffers through the Platform session: forwarded to core's DMA session (see platform_dma.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mkx/dma.h>
+#include <mkx/log.h>
+#include <mkx/rpc.h>
+
+#include "platform_dma.h"
+
+/*
+ * Devices that address less than 64 bits and do not say so anywhere a
+ * driver could read it: core's policy may narrow further, never wider.
+ */
+static const struct {
+	uint16_t	vendor, device;
+	unsigned	bits;
+	const char	*why;
+} quirks[] = {
+	{ 0x1234, 0x11e8, 28, "QEMU's edu masks DMA addresses to 28 bits" },
+};
+
+/* The quirk's reason, with its bits in *bits; NULL and 64 bits for a device without one. */
+static const char *
+quirk(const struct pci_fn *f, unsigned *bits)
+{
+	*bits = 64;
+	for (size_t i = 0; i < sizeof quirks / sizeof quirks[0]; i++)
+		if (f->vendor == quirks[i].vendor && f->device == quirks[i].device) {
+			*bits = quirks[i].bits;
+			return quirks[i].why;
+		}
+	return NULL;
+}
+
+unsigned
+pci_dma_mask_bits(const struct pci_fn *f)
+{
+	unsigned bits;
+
+	quirk(f, &bits);
+	return bits;
+}
+
+static int
+open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, char *why, size_t whylen)
+{
+	unsigned bits;
+	const char *because = quirk(f, &bits);
+	char n[16], args[128], cwhy[256] = "";
+	int err;
+
+	pci_name(f->a, n);
+	snprintf(args, sizeof args, "ram_quota=8K, pci=\"%s\"", n);
+	if (bits < 64)
+		snprintf(args + strlen(args), sizeof args - strlen(args), ", dma_mask_bits=%u", bits);
+	if ((err = mkx_session_open(&d->s, "DMA", args, cwhy, sizeof cwhy))) {
+		snprintf(why, whylen, "core refused the DMA session of %s: %.200s", n, cwhy);
+		return err;
+	}
+	d->open = 1;
+	mkx_log("%s: DMA session at core for \"%s\", DMA mask %u bits%s%s", n, label, bits,
+	    because ? ": " : "", because ? because : "");
+	return 0;
+}
+
+int
+pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, uint16_t op,
+    const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	static struct mkx_msg m;
+	struct mkx_dma_alloc_req alloc = { .size = q->size, .cache = q->cache };
+	int err;
+
+	if (!d->open && (err = open_core(d, f, label, why, whylen)))
+		return err;
+	switch (op) {
+	case MKX_PLATFORM_DMA_ALLOC:
+		err = mkx_session_call(&d->s, MKX_DMA_ALLOC, &alloc, sizeof alloc, NULL, 0, &m);
+		break;
+	case MKX_PLATFORM_DMA_ADDR:
+		err = mkx_session_call(&d->s, MKX_DMA_ADDR, &q->id, sizeof q->id, NULL, 0, &m);
+		break;
+	case MKX_PLATFORM_DMA_FREE:
+		err = mkx_session_call(&d->s, MKX_DMA_FREE, &q->id, sizeof q->id, NULL, 0, &m);
+		break;
+	case MKX_PLATFORM_DMA_INFO:
+		err = mkx_session_call(&d->s, MKX_DMA_INFO, NULL, 0, NULL, 0, &m);
+		break;
+	default:
+		return -ENOSYS;
+	}
+	if (err == -ECONNRESET) {
+		snprintf(why, whylen, "core's DMA session is gone");
+		return err;
+	}
+	if (err) {	/* core's reason, passed on as it is */
+		snprintf(why, whylen, "%.*s", (int)strnlen((const char *)m.payload, m.hdr.len), (const char *)m.payload);
+		mkx_msg_close_fds(&m);
+		return err;
+	}
+	if (m.hdr.len > sizeof r->payload || m.hdr.nfds > 1) {
+		mkx_msg_close_fds(&m);
+		snprintf(why, whylen, "malformed reply from core");
+		return -EBADMSG;
+	}
+	memcpy(r->payload, m.payload, m.hdr.len);
+	r->len = m.hdr.len;
+	if (m.hdr.nfds) {	/* the buffer's dataspace: sent on, then ours is closed (platform.c) */
+		r->fds[0] = mkx_msg_take_fd(&m, 0);
+		r->nfds = 1;
+	}
+	return 0;
+}
+
+void
+pci_dma_close(struct pci_dma *d)
+{
+	if (!d->open)
+		return;
+	mkx_session_close(&d->s);
+	d->open = 0;
+}

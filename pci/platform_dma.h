@@ -1,0 +1,37 @@
+/*
+ * DMA buffers through the Platform session: the platform driver holds
+ * core's DMA session of each acquired function that asked for one, opened
+ * with the function's DMA limit, and forwards the client's ALLOC, ADDR,
+ * FREE and INFO to it. It closes that session only after the function is
+ * quiesced (pci/platform.c, release), so core frees the buffers with bus
+ * master already off.
+ */
+#ifndef PCI_PLATFORM_DMA_H
+#define PCI_PLATFORM_DMA_H
+
+#include <stdint.h>
+
+#include <mkx/platform.h>
+#include <mkx/server.h>
+#include <mkx/session.h>
+
+#include "pci.h"
+
+struct pci_dma {
+	struct mkx_session	s;
+	int			open;
+};
+
+/* Bits the function can address by DMA: a quirk table entry, else 64. */
+unsigned	pci_dma_mask_bits(const struct pci_fn *);
+/*
+ * Forward one MKX_PLATFORM_DMA_* op of f (acquired by the caller's session
+ * labelled label) to core, opening core's DMA session at the first. Core's
+ * reply (and its fd) goes into r; a refusal's reason into why. 0 or -errno.
+ */
+int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, uint16_t op,
+	    const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen);
+/* End core's DMA session of f (core frees its buffers): only once f is quiesced. */
+void	pci_dma_close(struct pci_dma *);
+
+#endif
