@@ -331,6 +331,32 @@ orphan(int new_session)
 	mkx_log("probe orphan: grandchild %d left behind (uid %u)", (int)p, (unsigned)getuid());
 }
 
+/*
+ * Another core's child on the same host: children get uid 0x6d6b0000 +
+ * their slot, the same numbers under every core. Signal 0 only (it tests
+ * the permission and delivers nothing), and a read of its environment.
+ */
+static void
+reach_pid(unsigned long target)
+{
+	char path[64], buf[256];
+	int fd, sig;
+	ssize_t n = -1;
+
+	sig = kill((pid_t)target, 0);
+	snprintf(path, sizeof path, "/proc/%lu/environ", target);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (!sig || n > 0)
+		result("reach_pid", 1, "pid %lu (another core's child): signal 0 %s, its environment %s",
+		    target, sig ? "refused" : "allowed", n > 0 ? "read" : "not read");
+	else
+		result("reach_pid", 0, "pid %lu: signal 0 and /proc/%lu/environ refused", target, target);
+}
+
 int
 main(void)
 {
@@ -346,7 +372,14 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
-	else if (!strcmp(attack, "orphan"))
+	else if (!strcmp(attack, "victim"))
+		mkx_log("probe victim: pid %d uid %u", (int)getpid(), (unsigned)getuid());
+	else if (!strcmp(attack, "reach_pid")) {
+		unsigned long target = 0;
+
+		mkx_xml_attr_ulong(cfg, "target", 0, &target);
+		reach_pid(target);
+	} else if (!strcmp(attack, "orphan"))
 		orphan(0);
 	else if (!strcmp(attack, "orphan_setsid"))
 		orphan(1);
