@@ -1029,6 +1029,45 @@ parse_alias(struct ctx *x, const struct mkx_xml *n)
 }
 
 /*
+ * <report_files dir= device= wait_s= log= screen=>: reports (and the log)
+ * stored as files too (report_files.c). Names only: core acts on them at start.
+ */
+static int
+parse_report_files(struct ctx *x, const struct mkx_xml *n)
+{
+	static const char *const attrs[] = { "dir", "device", "wait_s", "log", "screen", NULL };
+	struct report_files_cfg *rf = &x->cfg->report_files;
+	const char *dir = mkx_xml_attr(n, "dir"), *dev = mkx_xml_attr(n, "device");
+	const char *log = mkx_xml_attr(n, "log"), *screen = mkx_xml_attr(n, "screen");
+	const char *wait = mkx_xml_attr(n, "wait_s");
+	unsigned long w = 20;
+	int err;
+
+	if ((err = check_attrs(x, n, attrs)))
+		return err;
+	if (!dir || dir[0] != '/' || strlen(dir) >= sizeof rf->dir)
+		return bad(x, n->line, "<report_files> needs dir=\"/absolute/path\" (at most %zu characters)",
+		    sizeof rf->dir - 1);
+	if (dev && ((strncmp(dev, "LABEL=", 6) && strncmp(dev, "UUID=", 5)) || strlen(dev) >= sizeof rf->device))
+		return bad(x, n->line, "<report_files device=\"%.40s\">: use LABEL=name or UUID=XXXX-XXXX", dev);
+	if (log && (!log[0] || strchr(log, '/') || strlen(log) >= sizeof rf->log))
+		return bad(x, n->line, "<report_files log=\"%.40s\">: a file name in dir", log);
+	if (screen && (screen[0] != '/' || strlen(screen) >= sizeof rf->screen))
+		return bad(x, n->line, "<report_files screen=\"%.40s\">: a terminal's path", screen);
+	if (wait && (mkx_parse_ulong(wait, &w) || w > 600))
+		return bad(x, n->line, "<report_files wait_s=\"%.20s\">: seconds, at most 600", wait);
+	strcpy(rf->dir, dir);
+	if (dev)
+		strcpy(rf->device, dev);
+	if (log)
+		strcpy(rf->log, log);
+	if (screen)
+		strcpy(rf->screen, screen);
+	rf->wait_s = (unsigned)w;
+	return 0;
+}
+
+/*
  * Init's elements that mean nothing on mkx yet: checked for their shape,
  * then named in a note. 1 if n is none of them.
  */
@@ -1086,7 +1125,7 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 {
 	static const char *const allowed[] = {
 		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "dma", "report_rom", "pci_config",
-		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", NULL
+		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", "report_files", NULL
 	};
 	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
 	struct ctx x = { cfg, file, bin_dir, err, errlen, NULL };
@@ -1164,6 +1203,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		}
 		else if (!strcmp(n->name, "alias"))
 			rc = parse_alias(&x, n);
+		else if (!strcmp(n->name, "report_files"))
+			rc = parse_report_files(&x, n);
 		else if (strcmp(n->name, "default"))
 			rc = parse_init_only(&x, n);
 	}

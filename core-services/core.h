@@ -203,6 +203,13 @@ struct core_config {
 		int		line;
 	}			alias[CHILDREN_MAX];
 	unsigned		nalias;
+	struct report_files_cfg {			/* <report_files> (report_files.h) */
+		char		dir[128];		/* "": reports are not stored as files */
+		char		device[80];		/* LABEL=name or UUID=XXXX-XXXX, mounted on dir */
+		char		log[64];		/* file in dir for core's log */
+		char		screen[64];		/* a terminal that gets the log too */
+		unsigned	wait_s;			/* for device to appear */
+	}			report_files;
 	/* What the config says that mkx does not act on (yet), each named once (config_notes.c). */
 	struct config_note {
 		char		what[64];		/* "caps=", "<affinity-space>" */

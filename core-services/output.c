@@ -16,6 +16,7 @@
 
 #include "core.h"
 #include "output.h"
+#include "report_files.h"
 
 #define RECS_MAX	(OUT_BUF_SIZE / 8)	/* a line has at least 8 bytes: "[init] \n" */
 #define OUT_LINE_MAX	(4 * MKX_PAYLOAD_MAX + 1024)	/* escaped text grows at most 4x */
@@ -238,6 +239,7 @@ out_line(int owner, const char *label, const char *text, size_t len)
 	n += 2;
 	n += out_escape(line + n, sizeof line - n - 1, text, len);
 	line[n++] = '\n';
+	report_files_log(line, n);	/* the screen and the results directory, with <report_files> */
 	if (enqueue(owner, line, n)) {
 		dropped++;
 		dropped_total++;

@@ -25,6 +25,7 @@
 
 #include <mkx/report.h>
 #include "core.h"
+#include "report_files.h"
 #include "rom_blob.h"
 
 #define REPORTS_PER_CHILD	4
@@ -145,21 +146,25 @@ report_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		return err;
 	}
 	b = rom_blob_get("report", buf, size, &err);
-	free(buf);
-	if (!b)
+	if (!b) {
+		free(buf);
 		return err;
+	}
 	charge = rom_blob_charge(b);
 	ram_uncharge(slot->owner, slot->charged);	/* the new document replaces the old */
 	if (ram_charge(slot->owner, charge, "the report", why, sizeof why)) {
 		core_log("report \"%s\" refused: %s", slot->label, why);
 		ram_charge(slot->owner, slot->charged, "", why, sizeof why);	/* fits: it did before */
 		rom_blob_put(b);
+		free(buf);
 		return -EDQUOT;
 	}
 	slot->charged = charge;
 	rom_blob_put(slot->blob);
 	slot->blob = b;
 	core_log("report \"%s\" published (%zu bytes)", slot->label, (size_t)size);
+	report_files_store(slot->label, buf, (size_t)size);	/* with <report_files> */
+	free(buf);
 	rom_report_changed(slot->label);
 	return 0;
 }

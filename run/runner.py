@@ -11,7 +11,7 @@ import argparse, os, re, select, shlex, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import load
-import image
+import image, usb
 
 BASE_KERNEL_ARGS = "console=ttyS0 panic=-1 iomem=relaxed"
 
@@ -30,7 +30,14 @@ def main():
         return 2
     outdir = f"build/images/{a.name.replace('/', '-')}"
     os.makedirs(outdir, exist_ok=True)
-    initrd = image.build(a.name, scn, os.path.join(b, "bin"), "build/kernel", f"{outdir}/initramfs.cpio.gz")
+    stick = None
+    if scn.get("usb_image"):
+        # A fresh stick image per run (the guest writes to it): boots through its own
+        # firmware and GRUB, so the kernel's arguments are the image's (run/usb.py).
+        stick = usb.build(a.name, scn, os.path.join(b, "bin"), f"{outdir}/stick.img",
+                          {"1": "ok"}.get(scn["usb_image"], scn["usb_image"]))
+    else:
+        initrd = image.build(a.name, scn, os.path.join(b, "bin"), "build/kernel", f"{outdir}/initramfs.cpio.gz")
 
     qmp = os.path.join(outdir, "qmp.sock")
     cmd = ["qemu-system-x86_64", "-name", f"mkx-scenario-{a.name.replace('/', '-')}",
@@ -40,7 +47,11 @@ def main():
         cmd += ["-qmp", f"unix:{qmp},server=on,wait=off"]
     cmd += shlex.split(scn.get("qemu_args", "")) + shlex.split(a.qemu_args)
     append = " ".join(filter(None, [BASE_KERNEL_ARGS, scn.get("kernel_args", ""), a.kernel_args]))
-    cmd += ["-kernel", "build/kernel/vmlinuz", "-initrd", initrd, "-append", append]
+    if stick:
+        cmd += ["-device", "qemu-xhci,id=xhci", "-device", "usb-storage,bus=xhci.0,drive=stick",
+                "-drive", f"if=none,id=stick,format=raw,file={stick}"]
+    else:
+        cmd += ["-kernel", "build/kernel/vmlinuz", "-initrd", initrd, "-append", append]
 
     pending = [re.compile(p) for p in scn["success_all"]]   # all must appear, in any order
     failure = re.compile(scn["failure"]) if scn.get("failure") else None
@@ -109,7 +120,7 @@ def main():
                                  f"{time.monotonic() - t0:.1f} s after QEMU start"
                         break
             if result == "PASS" and scn.get("host_check"):
-                env = dict(os.environ, MKX_LOG=logpath, MKX_QMP=qmp, MKX_OUT=outdir)
+                env = dict(os.environ, MKX_LOG=logpath, MKX_QMP=qmp, MKX_OUT=outdir, MKX_STICK=stick or "")
                 chk = subprocess.run(scn["host_check"], shell=True, env=env, capture_output=True, text=True)
                 if chk.stdout.strip():
                     print(chk.stdout.rstrip())

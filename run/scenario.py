@@ -3,7 +3,8 @@
 import os, sys
 
 KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "kernel_args",
-        "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp", "settle"}
+        "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp", "settle",
+        "usb_image"}
 
 def load(name):
     """name: a scenario of run/scenarios/, or DIR/<name> for run/DIR/ (bench/, tools/)."""

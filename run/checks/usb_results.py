@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Host check of the survey on the USB stick (docs/usb.md): the results
+partition of the stick image (MKX_STICK) is read with mtools, no mount, and
+compared with the serial log (MKX_LOG):
+  - every report the log says was stored is a file of the size it said;
+  - platform.devices.xml lists exactly the functions of the platform
+    driver's lspci -n view, with the same ids and class;
+  - acpi.acpi.xml's _PRT routing gives each root-bus function the GSI the
+    acpi component logged for it;
+  - log.txt is core's log: every line of it is on the serial port, and every
+    core line on the serial port from the mount on is in it.
+With MKX_EXPECT_NO_RESULTS=1 (no or a broken results partition), the check
+is that nothing was stored and the log said so."""
+import os, re, subprocess, sys
+import xml.etree.ElementTree as ET
+
+def fail(msg):
+    print(f"usb_results: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+def results_offset(stick):
+    """Byte offset of partition 2 from the MBR, or None without one."""
+    with open(stick, "rb") as f:
+        mbr = f.read(512)
+    e = mbr[446 + 16: 446 + 32]
+    return int.from_bytes(e[8:12], "little") * 512 if e[4] else None
+
+def mtools(args, stick, off):
+    r = subprocess.run(args[:1] + ["-i", f"{stick}@@{off}"] + args[1:], capture_output=True)
+    return r.returncode, r.stdout
+
+def serial_lines(path):
+    """The serial log without the runner's timestamps."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return [re.sub(r"^\[ *[0-9.]+\] ", "", l.rstrip("\n")) for l in f]
+
+def main():
+    stick, log = os.environ.get("MKX_STICK"), os.environ["MKX_LOG"]
+    if not stick:
+        fail("MKX_STICK not set: not a usb_image scenario")
+    lines = serial_lines(log)
+    off = results_offset(stick)
+    if os.environ.get("MKX_EXPECT_NO_RESULTS") == "1":
+        if not any(l.startswith("[init] reports: could not store results:") for l in lines):
+            fail("the log does not say the results could not be stored")
+        if off is not None and mtools(["mdir", "-b", "::/"], stick, off)[0] == 0:
+            fail("the results partition has a file system after all")
+        print("usb_results: no results partition usable, and the log said so")
+        return
+    if off is None:
+        fail("the stick has no partition 2")
+    rc, out = mtools(["mdir", "-b", "::/"], stick, off)
+    if rc:
+        fail("mdir on the results partition failed")
+    files = {}
+    def read(name):
+        if name not in files:
+            rc, data = mtools(["mcopy", f"::/{name}", "-"], stick, off)
+            if rc:
+                fail(f"{name}: not on the results partition (mdir: {out.decode().split()})")
+            files[name] = data
+        return files[name]
+    stored = [(m.group(1), m.group(2), int(m.group(3))) for l in lines
+              for m in [re.match(r'\[init\] report "(.*)" stored as /results/(\S+) \((\d+) bytes\)', l)] if m]
+    if not stored:
+        fail("the log names no stored report")
+    for label, name, size in stored:
+        if len(read(name)) != size:
+            fail(f"{name}: {len(read(name))} bytes, the log said {size}")
+    names = {n for _, n, _ in stored}
+    for need in ("acpi.acpi.xml", "platform.devices.xml"):
+        if need not in names:
+            fail(f"the log does not say {need} was stored")
+
+    # The devices report against the platform driver's lspci -n view on the serial port.
+    plat = [l[len("[init -> platform] "):] for l in lines if l.startswith("[init -> platform] ")]
+    try:
+        start = plat.index("--- lspci -n ---")
+    except ValueError:
+        fail("no lspci -n view in the log")
+    lspci = {}
+    for l in plat[start + 1:]:
+        if l == "--- end ---":
+            break
+        m = re.match(r"([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) ([0-9a-f]{4}): ([0-9a-f]{4}):([0-9a-f]{4})", l)
+        if m:
+            lspci[m.group(1)] = (int(m.group(2), 16), int(m.group(3), 16), int(m.group(4), 16))
+    devs = {}
+    for d in ET.fromstring(read("platform.devices.xml")).iter("device"):
+        c = d.find("pci-config")
+        devs[d.get("name")] = (int(c.get("class"), 16) >> 8, int(c.get("vendor_id"), 16), int(c.get("device_id"), 16))
+    if not lspci or devs != lspci:
+        fail(f"platform.devices.xml {sorted(devs.items())} differs from the log's lspci -n {sorted(lspci.items())}")
+
+    # The acpi report's _PRT against the routes acpi logged (root bus: no swizzle).
+    prt = {}
+    for r in ET.fromstring(read("acpi.acpi.xml")).iter("routing"):
+        if int(r.get("bridge_bdf"), 16) == 0:
+            prt[(int(r.get("device"), 16), int(r.get("device_pin"), 16))] = int(r.get("gsi"), 16)
+    routes = 0
+    for l in lines:
+        m = re.match(r"\[init -> acpi\] route 00:([0-9a-f]{2})\.[0-7] INT([A-D]) -> GSI (\d+)", l)
+        if m:
+            key = (int(m.group(1), 16), "ABCD".index(m.group(2)))
+            if prt.get(key) != int(m.group(3)):
+                fail(f"acpi.acpi.xml routes {l.split('route ')[1]} to GSI {prt.get(key)}")
+            routes += 1
+
+    # log.txt against core's lines on the serial port.
+    text = read("log.txt").decode("utf-8", "replace").splitlines()
+    serial = set(lines)
+    missing = [l for l in text if l not in serial]
+    if missing:
+        fail(f"log.txt has {len(missing)} line(s) the serial port did not, first: {missing[0]!r}")
+    try:
+        first = next(i for i, l in enumerate(lines) if l.startswith("[init] reports: stored as files in /results"))
+    except StopIteration:
+        fail("the log does not say where reports are stored")
+    want = [l for l in lines[first:] if l.startswith("[init")]
+    have = set(text)
+    lost = [l for l in want if l not in have]
+    if lost:
+        fail(f"{len(lost)} core line(s) of the serial port not in log.txt, first: {lost[0]!r}")
+    print(f"usb_results: {len(stored)} reports and log.txt ({len(text)} lines) on the stick equal the serial log; "
+          f"{len(devs)} PCI functions, {routes} INTx routes checked")
+
+if __name__ == "__main__":
+    main()
