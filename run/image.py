@@ -59,7 +59,13 @@ def build(name, scn, bindir, kdir, out):
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(os.path.join(root, "bin"))
     os.makedirs(os.path.join(root, "lib/modules"))
-    shutil.copy(os.path.join(bindir, "core"), os.path.join(root, "init"))
+    if scn.get("init"):
+        # An ordinary userland boots first and starts core as a daemon (host mode).
+        shutil.copy(scn["init"], os.path.join(root, "init"))
+        os.chmod(os.path.join(root, "init"), 0o755)
+        shutil.copy(os.path.join(bindir, "core"), os.path.join(root, "bin", "core"))
+    else:
+        shutil.copy(os.path.join(bindir, "core"), os.path.join(root, "init"))
     for b in scn.get("binaries", "").split():
         src = os.path.join(bindir, b)
         if not os.path.exists(src):

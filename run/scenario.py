@@ -6,6 +6,10 @@ KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "ke
         "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp", "settle",
         "usb_image"}
 
+# init: a file to boot as /init instead of core (core is then /bin/core): an
+# ordinary Linux userland starts first and runs core itself (host mode).
+KEYS |= {"init"}
+
 def load(name):
     """name: a scenario of run/scenarios/, or DIR/<name> for run/DIR/ (bench/, tools/)."""
     d, base = ("run/" + name.split("/", 1)[0], name.split("/", 1)[1]) if "/" in name else ("run/scenarios", name)
