@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ lookup(struct psession *s, const char *name, size_t len, char *why, size_t whyle
 }
 
 static void
-release(int i, const char *how)
+release(int i, const char *how, int quiet)
 {
 	struct held *h = &held[i];
 	uint16_t cmd = 0;
@@ -95,13 +96,15 @@ release(int i, const char *how)
 			mkx_io_mem_close(&h->bar[b]);
 			h->bar_open[b] = 0;
 		}
-	mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)%s",
-	    pci_name(tree->fn[i].a, n), h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off",
-	    cmd & 0x400 ? "disabled" : "enabled", h->dma.open && !(cmd & 0x4) ? "; its DMA session at core ends now" : "");
+	pci_name(tree->fn[i].a, n);
+	if (!quiet)
+		mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)%s", n,
+		    h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off", cmd & 0x400 ? "disabled" : "enabled",
+		    h->dma.open && !(cmd & 0x4) ? "; its DMA session at core ends now" : "");
 	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
 	if (!(cmd & 0x4))
 		pci_dma_close(&h->dma);
-	else if (h->dma.open)
+	else if (h->dma.open && !quiet)
 		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
 	h->owner = NULL;
 }
@@ -372,7 +375,7 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 			err = -EPERM;
 			break;
 		}
-		release(i, "released");
+		release(i, "released", 0);
 		break;
 	case MKX_PLATFORM_IO_MEM:
 		if (req->hdr.len != sizeof(struct mkx_platform_res))
@@ -418,9 +421,18 @@ p_close(void *ctx, void *state)
 	(void)ctx;
 	for (unsigned i = 0; i < tree->nfn; i++)
 		if (held[i].owner == s)
-			release((int)i, "session closed: the client released it or is gone");
+			release((int)i, "session closed: the client released it or is gone", 0);
 	mkx_log("Platform session of \"%s\" closed", s->label);
 	free(s);
+}
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
 }
 
 void
@@ -453,6 +465,20 @@ pci_serve(struct pci_tree *t, const struct pci_cfg *c, struct mkx_xml *conf)
 		mkx_exit(1);
 	}
 	mkx_log("serving Platform: %u policies", npolicies);
-	while (mkx_server_dispatch(-1) != -ECONNRESET)
+	/*
+	 * Stopped (core ends the composition with SIGTERM to every child at
+	 * once): quiesce what we handed out before our DMA sessions at core end
+	 * with our exit, so buffers are freed after bus master off, as at a
+	 * release. No SA_RESTART: the signal ends the poll; the timeout covers
+	 * one that arrives just before it. Quietly: core does not serve our LOG
+	 * session while it waits for its children to go; core's own DMA log
+	 * shows the command register as we left it (INTx Disable set, which
+	 * only our quiesce sets).
+	 */
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_term }, NULL);
+	while (!stopping && mkx_server_dispatch(200) != -ECONNRESET)
 		;
+	for (unsigned i = 0; i < tree->nfn; i++)
+		if (held[i].owner)
+			release((int)i, "the platform driver is stopped", 1);
 }

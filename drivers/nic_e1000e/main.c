@@ -6,10 +6,16 @@
  * session (mkx/nic.h): frames are copied between the client's shared
  * rings and the device's DMA buffers.
  *
- * Config: <config pci="00:02.0" irq_type="0" acquire_ms="10000" wait_ms="0"/>
+ * platform="yes": the same through a Platform session (label
+ * "nic_e1000e"): the platform driver gives the device, BAR0, the interrupt
+ * (irq_type 0: INTx; else what the platform driver picks: MSI-X, MSI,
+ * INTx) and DMA buffers, and quiesces the NIC when this driver is gone.
+ *
+ * Config: <config pci="00:02.0" irq_type="0" acquire_ms="10000" wait_ms="0" platform="no"/>
  *   acquire_ms: how long to retry while a previous instance still holds
- *   the device (its BAR, IRQ or DMA session: -EBUSY); wait_ms: sleep
- *   first (a second instance that must come after the first).
+ *   the device (its BAR, IRQ or DMA session, or on a Platform session the
+ *   device itself: -EBUSY); wait_ms: sleep first (a second instance that
+ *   must come after the first).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +34,7 @@
 #include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/nic.h>
+#include <mkx/platform.h>
 #include <mkx/rom.h>
 #include <mkx/server.h>
 #include "regs.h"
@@ -38,6 +45,7 @@ struct nic {
 	struct mkx_irq		irq;
 	struct mkx_io_mem	bar;
 	struct mkx_dma		dma;
+	struct mkx_platform	platform;	/* platform="yes" */
 	unsigned		mbps;
 	int			link_up;
 	uint64_t		interrupts, dropped;
@@ -230,6 +238,50 @@ acquire(struct nic *n, const struct mkx_pci_device *d, unsigned long irq_type, u
 	return 0;
 }
 
+/*
+ * The device named pci from the Platform session, retrying while another
+ * session holds it (-EBUSY) up to acquire_ms; then BAR0, the interrupt and
+ * the DMA session through it (IRQ first, as above).
+ */
+static int
+acquire_platform(struct nic *n, const char *pci, unsigned long irq_type, unsigned long acquire_ms)
+{
+	struct mkx_pci_device d;
+	struct mkx_xml *devices;
+	char why[512] = "", *xml;
+	double t0 = mkx_now();
+	unsigned tries = 0;
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open(&n->platform, "nic_e1000e", why, sizeof why)) ||
+	    (err = mkx_platform_devices(&n->platform, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err ? err : -EIO;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	for (unsigned i = 0; devices && !mkx_devices_find(devices, E1000E_VENDOR, E1000E_DEVICE, i, &d) &&
+	    strcmp(d.name, pci); i++)
+		;
+	mkx_xml_free(devices);
+	if (!devices || strcmp(d.name, pci)) {
+		mkx_error("no 82574 (8086:10d3) %s in the Platform session's devices", pci);
+		return -ENOENT;
+	}
+	while ((err = mkx_platform_acquire(&n->platform, pci, why, sizeof why)) == -EBUSY &&
+	    mkx_now() - t0 < acquire_ms / 1e3 && ++tries)
+		usleep(100000);
+	if (err || (err = mkx_platform_io_mem(&n->platform, pci, 0, &n->bar, why, sizeof why)) ||
+	    (err = (irq_type ? mkx_platform_irq : mkx_platform_irq_intx)(&n->platform, pci, 0, &n->irq, why,
+	    sizeof why)) || (err = mkx_dma_open_platform(&n->dma, &n->platform, pci, why, sizeof why))) {
+		mkx_error("%s through the Platform session: %s", pci, why);
+		return err;
+	}
+	mkx_log("nic_e1000e: %s from the Platform session%s", pci, tries ? " (after a previous holder let go)" : "");
+	return 0;
+}
+
 int
 main(void)
 {
@@ -242,7 +294,7 @@ main(void)
 	unsigned long irq_type = 0, acquire_ms = 10000, wait_ms = 0;
 	char why[512], pci[16] = "00:02.0", err[128];
 	double t0;
-	int rc;
+	int rc, via_platform = 0;
 
 	if (mkx_env_init())
 		return 1;
@@ -252,20 +304,26 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "irq_type", 0, &irq_type);
 		mkx_xml_attr_ulong(cfg, "acquire_ms", 10000, &acquire_ms);
 		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
+		via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
 	}
 	usleep((useconds_t)wait_ms * 1000);
-	if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
+	if (via_platform) {
+		if (acquire_platform(&nic, pci, irq_type, acquire_ms))
+			mkx_exit(1);
+	} else if (mkx_rom_open(&devs, "pci_devices") || !(x = mkx_xml_parse(devs.data, devs.size, err, sizeof err))) {
 		mkx_error("no pci_devices ROM");
 		mkx_exit(1);
+	} else {
+		for (unsigned i = 0; !mkx_devices_find(x, E1000E_VENDOR, E1000E_DEVICE, i, &d) && strcmp(d.name, pci);
+		    i++)
+			;
+		if (strcmp(d.name, pci)) {
+			mkx_error("no 82574 (8086:10d3) at %s", pci);
+			mkx_exit(1);
+		}
+		if (acquire(&nic, &d, irq_type, acquire_ms))
+			mkx_exit(1);
 	}
-	for (unsigned i = 0; !mkx_devices_find(x, E1000E_VENDOR, E1000E_DEVICE, i, &d) && strcmp(d.name, pci); i++)
-		;
-	if (strcmp(d.name, pci)) {
-		mkx_error("no 82574 (8086:10d3) at %s", pci);
-		mkx_exit(1);
-	}
-	if (acquire(&nic, &d, irq_type, acquire_ms))
-		mkx_exit(1);
 	if (mkx_dma_alloc(&nic.dma, 2u << 20, &mem, why, sizeof why)) {
 		mkx_error("DMA buffer: %s", why);
 		mkx_exit(1);
@@ -279,7 +337,7 @@ main(void)
 	mkx_log("nic_e1000e %s: mac %02x:%02x:%02x:%02x:%02x:%02x, link %s (%u Mb/s) after %.0f ms; rings at bus "
 	    "0x%llx (%s); interrupts %s, ack %s", pci, nic.dev.mac[0], nic.dev.mac[1], nic.dev.mac[2], nic.dev.mac[3],
 	    nic.dev.mac[4], nic.dev.mac[5], nic.link_up ? "up" : "DOWN", nic.mbps, (mkx_now() - t0) * 1e3,
-	    (unsigned long long)mem.bus, nic.dma.info.iommu ? "IOVA" : "physical", irq_type ? "MSI" : "INTx",
+	    (unsigned long long)mem.bus, nic.dma.info.iommu ? "IOVA" : "physical", nic.irq.info.type ? "MSI" : "INTx",
 	    mkx_irq_ack_path(&nic.irq));
 	if ((rc = mkx_server_announce(&svc))) {
 		mkx_error("announce Nic: %s", strerror(-rc));
