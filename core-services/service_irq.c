@@ -450,7 +450,8 @@ on_ack(void *arg)
 	char buf[64];
 	unsigned n = 0;
 
-	while (recv(s->ack_efd, buf, sizeof buf, MSG_DONTWAIT) >= 0 && n < 64)
+	/* fd_recv_foreign: an fd the client sends along must not be closed inside recv (fd_check.c). */
+	while (fd_recv_foreign(s->ack_efd, buf, sizeof buf) >= 0 && n < 64)
 		n++;
 	if (!n)
 		return;
@@ -585,7 +586,7 @@ irq_close(void *state)
 		close(s->given_fd);
 	if (s->ack_efd >= 0) {
 		loop_unwatch(s->ack_efd);
-		close(s->ack_efd);
+		fd_close_foreign(s->ack_efd);	/* with what the client still queued in it */
 	}
 	if (s->ack_given >= 0)
 		close(s->ack_given);

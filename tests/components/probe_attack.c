@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <mkx/env.h>
+#include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/report.h>
 #include <mkx/rom.h>
@@ -331,6 +332,85 @@ orphan(int new_session)
 	mkx_log("probe orphan: grandchild %d left behind (uid %u)", (int)p, (unsigned)getuid());
 }
 
+/* A memfd of len bytes of c, for a Report submission. */
+static int
+document(size_t len, char c)
+{
+	static char buf[1 << 20];
+	int fd = memfd_create("doc", MFD_CLOEXEC);
+
+	memset(buf, c, sizeof buf);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return -1;
+	return fd;
+}
+
+/*
+ * The UIO ack channel: a datagram socket pair whose other end core reads
+ * with recv(2) and no room for fds, so the kernel drops any fds a
+ * datagram carries inside core's recv. A carrier with a lingering socket
+ * in it, sent while core is busy with a 1 MiB report (so that our own
+ * reference is gone before core reads), makes core's recv the last close.
+ */
+static void
+linger_irq_ack(void)
+{
+	static struct mkx_msg reply;
+	struct mkx_session irq, rep, s;
+	char why[256];
+	uint64_t size = 1 << 20;
+	int ack, doc, fd, err;
+	struct timespec start, t0, t1;
+	long ms;
+
+	if ((err = mkx_session_open(&irq, "IRQ", "pci=\"00:01.0\"", why, sizeof why)) ||
+	    (err = mkx_session_call(&irq, MKX_IRQ_ACK_FD, NULL, 0, NULL, 0, &reply)) ||
+	    (err = reply.hdr.status) || (ack = mkx_msg_take_fd(&reply, 0)) < 0) {
+		result("linger_irq_ack", 0, "no IRQ ack channel: %s %s", strerror(-err), why);
+		return;
+	}
+	if ((err = mkx_session_open(&rep, "Report", "label=\"big\"", why, sizeof why)) ||
+	    (doc = document(size, 'a')) < 0 ||
+	    (err = mkx_session_call(&rep, MKX_REPORT_SUBMIT, &size, sizeof size, &doc, 1, &reply))) {
+		result("linger_irq_ack", 0, "no Report session: %s %s", strerror(-err), why);
+		return;
+	}
+	close(doc);
+	for (unsigned tries = 0; ; tries++) {
+		if (tries == 8) {
+			result("linger_irq_ack", 0, "inconclusive: core always read the carrier first");
+			return;
+		}
+		if ((fd = lingering_socket()) < 0 || (fd = carrier_of(fd)) < 0 ||
+		    (doc = document(size, (char)('b' + tries % 2))) < 0) {
+			result("linger_irq_ack", 0, "no carrier");
+			return;
+		}
+		/* Core compares and copies a 1 MiB document: meanwhile the carrier goes to the ack channel. */
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		mkx_rpc_send(rep.sock, MKX_REPORT_SUBMIT, ++rep.seq, 0, &size, sizeof size, &doc, 1);
+		err = mkx_rpc_send(ack, 1, 0, 0, NULL, 0, &fd, 1);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		close(doc);
+		mkx_rpc_recv(rep.sock, &reply);	/* core's answer: after whatever stalled it */
+		mkx_msg_close_fds(&reply);
+		if (err) {
+			result("linger_irq_ack", 0, "could not send on the ack channel: %s", strerror(-err));
+			return;
+		}
+		if (t1.tv_sec - t0.tv_sec < 2)
+			break;
+		mkx_log("probe linger_irq_ack: try %u: our close was the last", tries);
+	}
+	err = mkx_session_open(&s, "LOG", "label=\"y\"", why, sizeof why);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - start.tv_sec) * 1000 + (t1.tv_nsec - start.tv_nsec) / 1000000;
+	result("linger_irq_ack", ms > 1000, "core answered the report and the next session request "
+	    "within %ld ms (%s)", ms, err ? strerror(-err) : "granted");
+}
+
 /*
  * Another core's child on the same host: children get uid 0x6d6b0000 +
  * their slot, the same numbers under every core. Signal 0 only (it tests
@@ -372,6 +452,8 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
+	else if (!strcmp(attack, "linger_irq_ack"))
+		linger_irq_ack();
 	else if (!strcmp(attack, "victim"))
 		mkx_log("probe victim: pid %d uid %u", (int)getpid(), (unsigned)getuid());
 	else if (!strcmp(attack, "reach_pid")) {
