@@ -21,6 +21,7 @@ static struct host_dev devs[HOST_DEVS_MAX];
 static unsigned ndevs;
 static char state_path[PATH_MAX];
 static int given_back = 1;
+static pid_t taker;	/* a forked child of core must never give back (its exit() runs atexit) */
 
 static struct host_dev *ident_dev;	/* pci_ident_fn has no context argument */
 
@@ -111,7 +112,7 @@ host_mode_giveback(void)
 {
 	unsigned ok = 0, failed = 0;
 
-	if (given_back)
+	if (given_back || getpid() != taker)
 		return;
 	given_back = 1;
 	for (unsigned i = ndevs; i-- > 0;) {
@@ -187,6 +188,7 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 		return err;
 	}
 	given_back = 0;
+	taker = getpid();
 	atexit(host_mode_giveback);	/* a fatal error's exit() gives back too */
 	for (unsigned i = 0; i < ndevs; i++) {
 		char why[512], what[160];
@@ -223,6 +225,7 @@ host_mode_restore(const char *state)
 	}
 	snprintf(state_path, sizeof state_path, "%s", state);
 	given_back = 0;
+	taker = getpid();
 	host_mode_giveback();
 	for (unsigned i = 0; i < ndevs; i++)
 		if (devs[i].taken)
