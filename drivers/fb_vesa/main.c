@@ -3,18 +3,31 @@
  * real-mode emulator (libx86emu), then maps the linear framebuffer and
  * draws the test pattern. Low memory comes as IO_MEM snapshots (IVT/BDA
  * page, 0xC0000-0xFFFFF), ports as IO_PORT sessions; nothing else.
- * Config: <config width="800" height="600" bpp="32" hold_ms="0">
+ *
+ * platform="yes": what belongs to the VGA function comes from a Platform
+ * session (label "fb_vesa"; its policy gives the VGA class with
+ * info="yes"): the device is acquired before the BIOS runs, and the
+ * linear framebuffer is its BAR0, write-combined, at the offset the
+ * BIOS's mode names inside it. The legacy ranges stay core's: the
+ * IVT/BDA and BIOS snapshots, the VGA and DISPI ports, and conf1 (the
+ * BIOS reads its own BARs through it).
+ *
+ * Config: <config width="800" height="600" bpp="32" hold_ms="0" platform="no">
  *           <io_port base="0x3b0" size="0x30"/> ...   (the BIOS's ports)
  *         </config>
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/io_port.h>
+#include <mkx/devices.h>
 #include <mkx/log.h>
+#include <mkx/platform.h>
 #include <mkx/rom.h>
 #include "../common/fb_pattern.h"
 #include "vbe.h"
@@ -53,6 +66,64 @@ open_ports(const struct mkx_xml *cfg, struct mkx_io_port *p)
 	return n;
 }
 
+/* The VGA function of the Platform session's devices, acquired; its name and BAR0 address in *dev. 0 or -errno. */
+static int
+vga_acquire(struct mkx_platform *p, struct mkx_pci_device *dev)
+{
+	struct mkx_xml *devices;
+	char why[256] = "", *xml;
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open(p, "fb_vesa", why, sizeof why)) || (err = mkx_platform_devices(p, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err ? err : -EIO;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	err = devices ? mkx_devices_nth(devices, 0, dev) : -ENOENT;
+	mkx_xml_free(devices);
+	if (err || (dev->class >> 8) != 0x0300 || !dev->bar[0].address) {
+		mkx_error("no VGA function with an addressed BAR0 in the Platform session's devices (info=\"yes\"?)");
+		return -ENOENT;
+	}
+	if ((err = mkx_platform_acquire(p, dev->name, why, sizeof why))) {
+		mkx_error("%s: %s", dev->name, why);
+		return err;
+	}
+	mkx_log("VGA %s from the Platform session, BAR0 at 0x%" PRIx64, dev->name, dev->bar[0].address);
+	return 0;
+}
+
+/*
+ * The mode's framebuffer inside the VGA's BAR0, through the Platform
+ * session; fb_at is where it starts in lfb's mapping. 0 or -errno.
+ */
+static int
+lfb_from_platform(struct mkx_platform *p, const struct mkx_pci_device *dev, const struct vbe_mode *m,
+    struct mkx_io_mem *lfb, volatile uint8_t **fb_at)
+{
+	uint64_t need = (uint64_t)m->pitch * m->height, off = m->phys_base - dev->bar[0].address;
+	char why[256] = "";
+	int err;
+
+	if (m->phys_base < dev->bar[0].address) {
+		mkx_error("the mode's framebuffer 0x%08x is not in %s's BAR0", m->phys_base, dev->name);
+		return -ERANGE;
+	}
+	if ((err = mkx_platform_io_mem_wc(p, dev->name, 0, lfb, why, sizeof why))) {
+		mkx_error("%s BAR0: %s", dev->name, why);
+		return err;
+	}
+	if (off + need > lfb->ds.length - lfb->ds.page_offset) {
+		mkx_error("the mode's framebuffer 0x%08x+0x%" PRIx64 " ends beyond %s's BAR0", m->phys_base, need,
+		    dev->name);
+		return -ERANGE;
+	}
+	*fb_at = (volatile uint8_t *)lfb->va + off;
+	return 0;
+}
+
 static const struct vbe_mode *
 choose(const struct vbe_info *info, unsigned w, unsigned h, unsigned bpp)
 {
@@ -72,11 +143,15 @@ main(void)
 	static struct vbe_info info;
 	struct mkx_io_port ports[PORTS_MAX];
 	struct mkx_io_mem low, bios, lfb;
+	struct mkx_platform platform;
+	struct mkx_pci_device vga;
+	volatile uint8_t *fb_at;
 	const struct vbe_mode *m;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	unsigned long w = 800, h = 600, bpp = 32, hold_ms = 0;
 	unsigned nports;
+	int via_platform;
 	struct vbe *v;
 	char why[512];
 	struct fb fb;
@@ -90,6 +165,9 @@ main(void)
 	mkx_xml_attr_ulong(cfg, "height", 600, &h);
 	mkx_xml_attr_ulong(cfg, "bpp", 32, &bpp);
 	mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
+	via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
+	if (via_platform && vga_acquire(&platform, &vga))
+		mkx_exit(1);
 	nports = open_ports(cfg, ports);
 	mkx_xml_free(cfg);
 	if (mkx_io_mem_open(&low, 0, 0x1000, 0, why, sizeof why) ||
@@ -114,16 +192,21 @@ main(void)
 	    m->bpp, m->pitch, m->phys_base);
 	if (vbe_set_mode(v, m->number))
 		mkx_exit(1);
-	if (mkx_io_mem_open(&lfb, m->phys_base, (uint64_t)m->pitch * m->height, 1, why, sizeof why)) {
+	if (via_platform) {
+		if (lfb_from_platform(&platform, &vga, m, &lfb, &fb_at))
+			mkx_exit(1);
+	} else if (mkx_io_mem_open(&lfb, m->phys_base, (uint64_t)m->pitch * m->height, 1, why, sizeof why)) {
 		mkx_error("framebuffer denied: %s", why);
 		mkx_exit(1);
-	}
-	fb = (struct fb){ (volatile uint8_t *)lfb.va, m->width, m->height, m->pitch, m->bpp };
+	} else
+		fb_at = (volatile uint8_t *)lfb.va;
+	fb = (struct fb){ fb_at, m->width, m->height, m->pitch, m->bpp };
 	if (fb_pattern_draw(&fb)) {
 		mkx_error("cannot draw at %u bits per pixel", m->bpp);
 		mkx_exit(1);
 	}
-	mkx_log("mode 0x%03x set through VBE, pattern drawn", m->number);
+	mkx_log("mode 0x%03x set through VBE, pattern drawn%s", m->number,
+	    via_platform ? " (framebuffer: BAR0 through the Platform session, write-combined)" : "");
 	usleep(hold_ms * 1000);
 	vbe_free(v);
 	mkx_exit(0);
