@@ -444,7 +444,7 @@ main(void)
 	const char *attack;
 	unsigned long linger_ms = 0;
 
-	if (mkx_env_init() || mkx_rom_open(&rom, "config") || !(cfg = mkx_config(&rom)))
+	if (mkx_env_init() || !(cfg = mkx_config(&rom)))
 		return 1;
 	attack = mkx_xml_attr(cfg, "attack");
 	mkx_xml_attr_ulong(cfg, "linger_ms", 0, &linger_ms);
@@ -474,5 +474,7 @@ main(void)
 	mkx_log_flush();
 	if (linger_ms)
 		usleep(linger_ms * 1000);
+	mkx_xml_free(cfg);
+	mkx_rom_close(&rom);
 	return 0;
 }
