@@ -19,7 +19,7 @@ has() { grep -qF -- "$1" "$T/out"; }
 pid=$!
 # While it runs: the sibling's uid, as the kernel sees it (hello_server lives until hostile ends).
 sib=""
-for i in $(seq 100); do
+for i in $(seq 500); do
 	for p in $(pgrep -P $pid -x hello_server); do sib=$(awk '/^Uid:/ { print $2 }' /proc/$p/status 2>/dev/null); done
 	[ -n "$sib" ] && break
 	sleep 0.02

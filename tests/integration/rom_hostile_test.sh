@@ -27,7 +27,8 @@ start() {
 	pid=$!
 	waitfor "$2"
 }
-waitfor() { for i in $(seq 100); do has "$1" && return 0; sleep 0.1; done; return 1; }
+# Generous: a loaded CI machine (ASan, QEMU beside it) can take seconds; success returns at once.
+waitfor() { for i in $(seq 300); do has "$1" && return 0; sleep 0.1; done; return 1; }
 # stop: SIGTERM; core must be gone within 5 s (a blocked core ignores it); sets $stopped
 stop() {
 	kill -TERM $pid 2>/dev/null
