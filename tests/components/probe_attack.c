@@ -332,6 +332,56 @@ orphan(int new_session)
 	mkx_log("probe orphan: grandchild %d left behind (uid %u)", (int)p, (unsigned)getuid());
 }
 
+/*
+ * The same against a component that serves (libmkx's server loop, as the
+ * platform driver and the NIC driver use it): garbage makes hello_server
+ * close our session with the carrier still queued in it. Then: does it
+ * still answer a session request?
+ */
+static void
+linger_server(void)
+{
+	struct mkx_session s, s2;
+	char why[256];
+	struct timespec t0, t1;
+	int fd = -1, err;
+	long ms;
+
+	for (unsigned tries = 0; ; tries++) {
+		if (tries == 8) {
+			result("linger_server", 0, "inconclusive: the server always closed the session first");
+			return;
+		}
+		if ((err = mkx_session_open(&s, "Hello", "", why, sizeof why))) {
+			result("linger_server", 0, "no Hello session: %s", why);
+			return;
+		}
+		if ((fd = lingering_socket()) < 0 || (fd = carrier_of(fd)) < 0) {
+			result("linger_server", 0, "no carrier");
+			return;
+		}
+		fillers(s.sock, 0x1ff, 30);
+		if (send(s.sock, "garbage!", 8, MSG_NOSIGNAL) != 8 ||
+		    mkx_rpc_send(s.sock, 0x1ff, 0, 0, NULL, 0, &fd, 1)) {
+			mkx_log("probe linger_server: try %u: the server was first", tries);
+			continue;	/* the carrier stays open: closing it ourselves would wait */
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec < 2)
+			break;
+		mkx_log("probe linger_server: try %u: our close was the last", tries);
+	}
+	usleep(100000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mkx_session_open(&s2, "Hello", "", why, sizeof why);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	result("linger_server", ms > 1000, "hello_server answered the next session request after %ld ms (%s)",
+	    ms, err ? strerror(-err) : "granted");
+}
+
 /* A memfd of len bytes of c, for a Report submission. */
 static int
 document(size_t len, char c)
@@ -452,6 +502,8 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
+	else if (!strcmp(attack, "linger_server"))
+		linger_server();
 	else if (!strcmp(attack, "linger_irq_ack"))
 		linger_irq_ack();
 	else if (!strcmp(attack, "victim"))
