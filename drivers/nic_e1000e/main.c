@@ -272,9 +272,12 @@ acquire_platform(struct nic *n, const char *pci, unsigned long irq_type, unsigne
 	while ((err = mkx_platform_acquire(&n->platform, pci, why, sizeof why)) == -EBUSY &&
 	    mkx_now() - t0 < acquire_ms / 1e3 && ++tries)
 		usleep(100000);
-	if (err || (err = mkx_platform_io_mem(&n->platform, pci, 0, &n->bar, why, sizeof why)) ||
-	    (err = (irq_type ? mkx_platform_irq : mkx_platform_irq_intx)(&n->platform, pci, 0, &n->irq, why,
-	    sizeof why)) || (err = mkx_dma_open_platform(&n->dma, &n->platform, pci, why, sizeof why))) {
+	if (!err && !(err = mkx_platform_io_mem(&n->platform, pci, 0, &n->bar, why, sizeof why)))
+		/* core may not yet have ended a dead previous holder's IRQ session (its own socket's EOF) */
+		while ((err = (irq_type ? mkx_platform_irq : mkx_platform_irq_intx)(&n->platform, pci, 0, &n->irq, why,
+		    sizeof why)) == -EBUSY && mkx_now() - t0 < acquire_ms / 1e3 && ++tries)
+			usleep(100000);
+	if (err || (err = mkx_dma_open_platform(&n->dma, &n->platform, pci, why, sizeof why))) {
 		mkx_error("%s through the Platform session: %s", pci, why);
 		return err;
 	}

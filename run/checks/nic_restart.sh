@@ -1,23 +1,26 @@
 #!/bin/sh
 # Host check of the nic_restart scenario's log ($MKX_LOG): the order of what
 # happened to the NIC when its driver died: kill_child's SIGKILL to nic_a
-# (mid-traffic: nic_client_a was flooding), then bus master off (read back), then its buffers freed, and only
-# then nic_b's DMA session; core reports the crash (when it reaps the child,
-# which may come after it dropped the child's sessions on their sockets' EOF);
+# (mid-traffic: nic_client_a was flooding), then the platform driver's
+# quiesce (bus master off, read back), then core's own read-back and the
+# buffers freed, and only then nic_b's DMA session; core reports the crash
+# (when it reaps the child, which may come after it dropped the child's
+# sessions on their sockets' EOF);
 # and nic_client_b's frames in the pcap (run/checks/nic_pcap.py).
 line() { grep -n -m1 -e "$1" "$MKX_LOG" | cut -d: -f1; }
 crash=$(line '\[init -> kill_child\] kill_child: "nic_a" (pid [0-9]*) has used [0-9]* ms of CPU: SIGKILL now')
 reaped=$(line '\[init\] child "nic_a" crashed: killed by signal 9')
-off=$(line '\[init\] DMA "nic_a": 00:02.0: bus master off (command register reads')
-freed=$(line '\[init\] DMA "nic_a": 00:02.0: 1 buffer(s) of 2048 KiB unmapped and freed')
-next=$(line '\[init\] DMA "nic_b": 00:02.0, physical addresses')
-for v in "crash:$crash" "reaped:$reaped" "off:$off" "freed:$freed" "next:$next"; do
+quiesced=$(line '\[init -> platform\] 00:02.0 released by "nic_a -> nic_e1000e" (session closed: .*quiesced, command 0x[0-9a-f]* (bus master off')
+off=$(line '\[init\] DMA "platform": 00:02.0: bus master off (command register reads')
+freed=$(line '\[init\] DMA "platform": 00:02.0: 1 buffer(s) of 2048 KiB unmapped and freed')
+next=$(line '\[init -> platform\] 00:02.0: DMA session at core for "nic_b -> nic_e1000e"')
+for v in "crash:$crash" "reaped:$reaped" "quiesced:$quiesced" "off:$off" "freed:$freed" "next:$next"; do
 	[ -n "${v#*:}" ] || { echo "missing in log: ${v%%:*}" >&2; exit 1; }
 done
-if [ "$crash" -lt "$off" ] && [ "$off" -lt "$freed" ] && [ "$freed" -lt "$next" ]; then
-	echo "check: log lines $crash (nic_a killed), $off (bus master off), $freed (its buffers freed), $next (nic_b's DMA session) in that order; core reaped nic_a at line $reaped"
+if [ "$crash" -lt "$quiesced" ] && [ "$quiesced" -lt "$off" ] && [ "$off" -lt "$freed" ] && [ "$freed" -lt "$next" ]; then
+	echo "check: log lines $crash (nic_a killed), $quiesced (platform driver: quiesced, bus master off), $off (core reads it off), $freed (its buffers freed), $next (nic_b's DMA session) in that order; core reaped nic_a at line $reaped"
 else
-	echo "wrong order: crash $crash, bus master off $off, freed $freed, nic_b $next" >&2
+	echo "wrong order: crash $crash, quiesced $quiesced, core's read-back $off, freed $freed, nic_b $next" >&2
 	exit 1
 fi
 exec run/checks/nic_pcap.py nic_restart.pcap nic_client_b
