@@ -61,7 +61,7 @@ FUZZ_SRC_fuzz_config := $(CORE_LIB_SRC) $(BASE_SRC)
 FUZZ_SRC_fuzz_hid := base/hid.c base/xml.c base/args.c
 FUZZ_SRC_fuzz_pci := $(PCI_LIB_SRC) base/hid.c base/xml.c base/args.c
 
-.PHONY: all deps test host-test scenario-test run host-run bench image clean
+.PHONY: all deps test host-test scenario-test run host-run bench image usb clean
 all: $(BINS) $(TESTBINS)
 
 $(B)/obj/%.o: %.c
@@ -162,6 +162,10 @@ run: deps all
 
 image: deps all
 	@run/kernel.sh >/dev/null && B=$(B) python3 run/image.py $(SCENARIO)
+
+# A USB stick image, BIOS and UEFI, of SCENARIO (default survey): docs/usb.md.
+usb: deps all
+	@B=$(B) python3 run/usb.py $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO),survey)
 
 bench: deps all
 	@B=$(B) run/bench.sh
