@@ -30,7 +30,9 @@ BOOT_LABEL, RESULTS_LABEL = "MKXBOOT", "MKXRESULTS"
 # Kernel arguments on the stick: the screen and the serial port both get the
 # kernel's messages (the last console= is /dev/console, core's stdout: the
 # serial port, read by the runner; core copies its log to the screen itself).
-STICK_KERNEL_ARGS = "console=tty0 console=ttyS0,115200 panic=-1 iomem=relaxed"
+# No panic=: a laptop that panics keeps the message on its screen instead of
+# rebooting into the survey again (the runner's failure pattern sees it on serial).
+STICK_KERNEL_ARGS = "console=tty0 console=ttyS0,115200 iomem=relaxed"
 
 # Found by label, so the same early config serves both firmwares and any disk order.
 EARLY_CFG = f"""search --no-floppy --label {BOOT_LABEL} --set=root
