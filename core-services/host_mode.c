@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,7 @@ int
 host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 {
 	unsigned refused = 0;
+	sigset_t stop;
 	int err;
 
 	snprintf(state_path, sizeof state_path, "%s", state);
@@ -182,6 +184,16 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 		fprintf(stderr, "core --host: %u of %u granted function(s) refused; nothing was changed\n", refused, ndevs);
 		return -EPERM;
 	}
+	/*
+	 * From the first change on, SIGINT/SIGTERM must not kill core before
+	 * its loop takes them (signalfd reads what is pending then): blocked
+	 * here, they end the composition and the functions are given back.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if ((err = host_state_write(state_path, devs, ndevs))) {
 		fprintf(stderr, "core --host: cannot write state file %s: %s; nothing was changed\n", state_path,
 		    strerror(-err));

@@ -47,16 +47,27 @@ fn 0000:00:03.0 0x1234 0x11e8 0x00ff00
 fn 0000:00:04.0 0x1234 0x11e8 0x00ff00
 fn 0000:00:05.0 0x1b36 0x0001 0x058000
 fn 0000:00:1f.2 0x8086 0x2922 0x010601 ahci
+# A second display with a frame buffer while fbcon holds the console, and
+# an NVMe disk that is mounted only through device mapper (dm-0's slaves/).
+fn 0000:00:07.0 0x1af4 0x1050 0x038000 virtio-pci
+mkdir -p "$DEV/0000:00:07.0/graphics/fb0" "$R/sys/class/vtconsole/vtcon0" "$R/sys/class/vtconsole/vtcon1"
+echo "(S) dummy device" > "$R/sys/class/vtconsole/vtcon0/name"; echo 0 > "$R/sys/class/vtconsole/vtcon0/bind"
+echo "(M) frame buffer device" > "$R/sys/class/vtconsole/vtcon1/name"; echo 1 > "$R/sys/class/vtconsole/vtcon1/bind"
+fn 0000:00:08.0 0x1b36 0x0010 0x010802 nvme
+mkdir -p "$DEV/0000:00:08.0/nvme/nvme0/nvme0n1" "$R/sys/devices/virtual/block/dm-0/slaves"
+ln -s ../../../../pci0000:00/0000:00:08.0/nvme/nvme0/nvme0n1 "$R/sys/devices/virtual/block/dm-0/slaves/nvme0n1"
 mkdir -p "$R/sys/kernel/iommu_groups/7/devices" "$DEV/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1" "$R/sys/dev/block"
 ln -s ../../../../devices/pci0000:00/0000:00:04.0 "$R/sys/kernel/iommu_groups/7/devices/0000:00:04.0"
 ln -s ../../../../devices/pci0000:00/0000:00:05.0 "$R/sys/kernel/iommu_groups/7/devices/0000:00:05.0"
 ln -s ../../../kernel/iommu_groups/7 "$DEV/0000:00:04.0/iommu_group"
 ln -s ../../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1 "$R/sys/dev/block/8:1"
+ln -s ../../devices/virtual/block/dm-0 "$R/sys/dev/block/254:0"
 mkdir -p "$R/proc/self"
 cat > "$R/proc/self/mountinfo" <<'M'
 22 1 0:21 / /proc rw,nosuid - proc proc rw
 25 1 0:5 / /dev rw - devtmpfs udev rw
 31 1 8:1 / /mnt/data rw,relatime - ext2 /dev/sda1 rw
+32 1 254:0 / /home rw,relatime - ext4 /dev/mapper/vg-home rw
 M
 snapshot() { (cd "$R" && find . -printf '%p %l\n' | sort && find . -type f | sort | xargs md5sum) > "$1"; }
 snapshot "$T/before"
@@ -68,7 +79,7 @@ config() {
 	printf '%s\n</config>\n' "${3:-<start name=\"hello_client\" finish=\"yes\"/>}" >> "$1"
 }
 pol() { for p; do printf '<policy label="x" pci="%s" bar="0"/>' "$p"; done; }
-config "$T/all.xml" "$(pol 00:00.0 00:01.0 00:02.0 00:03.0 00:04.0 00:1f.2)"
+config "$T/all.xml" "$(pol 00:00.0 00:01.0 00:02.0 00:03.0 00:04.0 00:07.0 00:08.0 00:1f.2)"
 core() { timeout -s KILL 30 "$B/bin/core" --root "$R" --state "$S" --bin-dir "$B/bin" "$@" > "$T/out" 2>&1; rc=$?; }
 
 t=dry_run_says_what_is_taken_and_refused_and_why
@@ -79,7 +90,9 @@ if [ $rc = 1 ] && has "keep 0000:00:00.0: a bridge, stays with Linux" &&
    has "take 0000:00:03.0 (1234:11e8, class 00ff00, Linux driver none)" &&
    has "refuse 0000:00:04.0 (1234:11e8, class 00ff00, Linux driver none): shares IOMMU group 7 with 0000:00:05.0, which Linux keeps" &&
    has "refuse 0000:00:1f.2 (8086:2922, class 010601, Linux driver ahci): holds a mounted filesystem: /mnt/data (from /dev/sda1)" &&
-   has "dry run: 2 to take, 3 refused; core --host would refuse to start and change nothing" && unchanged; then
+   has "refuse 0000:00:07.0 (1af4:1050, class 038000, Linux driver virtio-pci): has a frame buffer (0000:00:07.0/graphics) and fbcon holds the console" &&
+   has "refuse 0000:00:08.0 (1b36:0010, class 010802, Linux driver nvme): holds a mounted filesystem: /home (from /dev/mapper/vg-home)" &&
+   has "dry run: 2 to take, 5 refused; core --host would refuse to start and change nothing" && unchanged; then
 	pass $t
 else
 	fail $t "rc $rc, or a line missing, or the tree changed"
@@ -88,7 +101,7 @@ fi
 t=refusals_change_nothing_and_start_nothing
 core --host "$T/all.xml"
 if [ $rc = 3 ] && has "core --host: refusing 0000:00:1f.2" && has "core --host: refusing 0000:00:01.0" &&
-   has "core --host: refusing 0000:00:04.0" && has "3 of 5 granted function(s) refused; nothing was changed" &&
+   has "core --host: refusing 0000:00:04.0" && has "5 of 7 granted function(s) refused; nothing was changed" &&
    ! has "hello_client" && [ ! -e "$S" ] && unchanged; then
 	pass $t
 else
@@ -100,6 +113,7 @@ fi
 # it is given back: bus master off, override cleared, state file gone.
 t=state_file_then_give_back_on_sigterm
 config "$T/one.xml" "$(pol 00:03.0)" '<start name="hello_server"> <provides> <service name="Hello"/> </provides> </start>'
+: > "$T/out"	# not the last test's "took" line: the background core may open it late
 "$B/bin/core" --host "$T/one.xml" --root "$R" --state "$S" --bin-dir "$B/bin" > "$T/out" 2>&1 &
 pid=$!
 for i in $(seq 50); do [ -e "$S" ] && has "took 0000:00:03.0" && break; sleep 0.1; done
@@ -113,6 +127,19 @@ if [ "$state" = "mkx-host-state 1
 	pass $t
 else
 	fail $t "state '$state', override '$ovr', rc $rc, command low byte $cmd (want 03), or state file left"
+fi
+
+t=give_back_on_sigint
+: > "$T/out"	# not the last test's "took" line: the background core may open it late
+"$B/bin/core" --host "$T/one.xml" --root "$R" --state "$S" --bin-dir "$B/bin" > "$T/out" 2>&1 &
+pid=$!
+for i in $(seq 50); do has "took 0000:00:03.0" && break; sleep 0.1; done
+kill -INT $pid; wait $pid; rc=$?; pid=
+if [ $rc = 0 ] && has "host: 1 function(s) given back to Linux" && [ ! -e "$S" ] &&
+   [ "$(head -n1 "$DEV/0000:00:03.0/driver_override")" = "" ]; then
+	pass $t
+else
+	fail $t "rc $rc, not given back or state file left"
 fi
 
 # The fake e1000e's unbind is a plain file: the driver stays bound. core
@@ -144,6 +171,7 @@ fi
 t=sigkill_then_restore
 rm -f "$S"; echo "(null)" > "$DEV/0000:00:03.0/driver_override"
 printf '\007\005' | dd of="$DEV/0000:00:03.0/config" bs=1 seek=4 conv=notrunc 2>/dev/null
+: > "$T/out"	# not the last test's "took" line: the background core may open it late
 "$B/bin/core" --host "$T/one.xml" --root "$R" --state "$S" --bin-dir "$B/bin" > "$T/out" 2>&1 &
 pid=$!
 for i in $(seq 50); do has "took 0000:00:03.0" && break; sleep 0.1; done
