@@ -378,6 +378,8 @@ int	io_mem_select(const struct core_config *);
 const char *io_mem_function_holder(unsigned bdf, const struct child *except);
 /* 1 if c holds IO_MEM grants that cover [base, base+size) (whole pages of its BARs), else 0. */
 int	io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size);
+/* service_io_mem.c: the child is gone: the live dataspaces it kept past their sessions are free now. */
+void	io_mem_child_exited(const struct child *c);
 /* The "pci_devices" ROM: every PCI function with its BARs, as XML (malloc'd). */
 char	*io_mem_devices_xml(size_t *len);
 

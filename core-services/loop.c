@@ -73,6 +73,7 @@ loop_child_exited(struct child *c)
 		fd_close_foreign(c->sock);	/* with what it still queued there (fd_check.c) */
 	c->sock = -1;
 	sessions_drop_client(c);
+	io_mem_child_exited(c);	/* its BAR fds died with it: those grants are free now */
 	broker_child_exited(c, how);
 	if (c->cfg->finish && !c->killed_by_core) {
 		core_log("\"%s\" was marked finish=\"yes\": ending the composition", c->cfg->name);

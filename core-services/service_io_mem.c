@@ -38,6 +38,12 @@ struct io_mem_session {
 	size_t			charged;
 	int			fd;
 	struct mkx_io_mem_ds	ds;
+	/*
+	 * A live dataspace (BAR file, /dev/mem) once handed out cannot be
+	 * taken back: when its session closes, the grant stays the client's
+	 * (closed = 1, still in granted[]) until the client exits.
+	 */
+	int			handed_out, closed;
 	char			label[192];
 };
 
@@ -322,6 +328,17 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 		snprintf(why, whylen, "bad base/size in \"%.100s\"", args);
 		return -EINVAL;
 	}
+	/* The client's own kept grants there are superseded by this session (it holds them anyway). */
+	for (unsigned i = ngranted; i-- > 0;)
+		if (granted[i]->closed && granted[i]->client == client && base < granted[i]->held_base +
+		    granted[i]->held_size && granted[i]->held_base < base + size) {
+			free(granted[i]);
+			granted[i] = granted[--ngranted];
+		}
+	if (ngranted == CORE_SESSIONS_MAX) {
+		snprintf(why, whylen, "core's table of IO_MEM grants is full");
+		return -ENOSPC;
+	}
 	err = mkx_arg_string(args, "wc", wcs, sizeof wcs);
 	wc = !strcmp(wcs, "yes") || !strcmp(wcs, "true");
 	s = calloc(1, sizeof *s);
@@ -375,6 +392,7 @@ io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 
 	if (req->hdr.op != MKX_IO_MEM_DATASPACE)
 		return -ENOSYS;
+	s->handed_out = 1;
 	memcpy(r->payload, &s->ds, sizeof s->ds);
 	r->len = sizeof s->ds;
 	r->fds[0] = s->fd;	/* core keeps its copy until the session closes */
@@ -387,14 +405,31 @@ io_mem_close(void *state)
 {
 	struct io_mem_session *s = state;
 
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->payer)
+		ram_uncharge(s->payer, s->charged);
+	s->payer = NULL;
+	/* The client's copy of a live dataspace still reaches it: nobody else gets it yet. */
+	if (s->handed_out && s->kind != IO_MEM_SNAPSHOT) {
+		s->closed = 1;
+		return;
+	}
 	for (unsigned i = 0; i < ngranted; i++)
 		if (granted[i] == s)
 			granted[i] = granted[--ngranted];
-	if (s->fd >= 0)
-		close(s->fd);
-	if (s->payer)
-		ram_uncharge(s->payer, s->charged);
 	free(s);
+}
+
+void
+io_mem_child_exited(const struct child *c)
+{
+	for (unsigned i = ngranted; i-- > 0;)
+		if (granted[i]->client == c && granted[i]->closed) {
+			free(granted[i]);
+			granted[i] = granted[--ngranted];
+		}
 }
 
 const char *

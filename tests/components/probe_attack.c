@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <mkx/env.h>
+#include <mkx/io_mem.h>
 #include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/report.h>
@@ -382,6 +383,50 @@ linger_server(void)
 	    ms, err ? strerror(-err) : "granted");
 }
 
+/*
+ * A BAR grant after its session closed: the dataspace is the BAR's own
+ * file, which no one can take back from us. bar_keep closes its session
+ * but keeps the fd and the mapping; bar_take (another child) asks for the
+ * same BAR meanwhile. Core should not give it while our fd lives.
+ */
+static void
+bar_keep(void)
+{
+	struct mkx_io_mem m;
+	char why[256];
+	int err = mkx_io_mem_open(&m, 0xfebf0000, 0x1000, 0, why, sizeof why), kept;
+
+	if (err) {
+		result("bar_keep", 0, "no BAR: %s", why);
+		return;
+	}
+	kept = dup(m.fd);
+	mkx_session_close(&m.s);	/* the session ends; the fd and the mapping stay ours */
+	mkx_log("probe bar_keep: session closed, BAR fd %d and mapping kept", kept);
+	mkx_log_flush();
+	sleep(2);
+	mkx_mmio_write32(&m, 0, 0x6d6b);
+	mkx_log("probe bar_keep: still writing the BAR through the kept mapping");
+}
+
+static void
+bar_take(void)
+{
+	struct mkx_io_mem m;
+	char why[256];
+
+	usleep(300000);	/* bar_keep first */
+	for (int i = 0; i < 80; i++) {	/* 4 s */
+		if (!mkx_io_mem_open(&m, 0xfebf0000, 0x1000, 0, why, sizeof why)) {
+			mkx_log("probe bar_take: granted after %d ms", i * 50);
+			mkx_io_mem_close(&m);
+			return;
+		}
+		usleep(50000);
+	}
+	mkx_log("probe bar_take: never granted: %s", why);
+}
+
 /* A memfd of len bytes of c, for a Report submission. */
 static int
 document(size_t len, char c)
@@ -502,6 +547,10 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
+	else if (!strcmp(attack, "bar_keep"))
+		bar_keep();
+	else if (!strcmp(attack, "bar_take"))
+		bar_take();
 	else if (!strcmp(attack, "linger_server"))
 		linger_server();
 	else if (!strcmp(attack, "linger_irq_ack"))

@@ -81,6 +81,22 @@ elif has 'probe linger_server: HOLE'; then
 	skip $t "KNOWN HOLE: $(sed -n 's/.*probe linger_server: HOLE: //p' "$T/out") (a client stalls any libmkx server)"
 else fail $t "rc=$rc, $ms ms"; fi
 
+# A BAR grant outlives its session: the dataspace is the BAR's own file, which the client
+# keeps (fd and mapping) after closing the session. Core gave the BAR to the next child at
+# once, so two held it; now the grant stays the first client's until it exits.
+t=a_bar_kept_past_its_session_is_not_granted_again
+printf '<config>\n<io_mem backend="sim"> <policy label_prefix="probe_" pci="00:01.0" bar="2"/> </io_mem>
+<default-route> <any-service> <parent/> </any-service> </default-route>
+<start name="probe_a"> <binary name="probe_attack"/> <config attack="bar_keep"/> </start>
+<start name="probe_b" finish="yes"> <binary name="probe_attack"/> <config attack="bar_take"/> </start>
+</config>\n' > "$T/c.xml"
+timeout -s KILL 30 "$B/bin/core" --config "$T/c.xml" --bin-dir "$B/bin" > "$T/out" 2>&1
+kept=$(grep -n 'probe bar_keep: session closed' "$T/out" | cut -d: -f1)
+gone=$(grep -n 'child "probe_a" exited' "$T/out" | cut -d: -f1)
+took=$(grep -n 'IO_MEM "probe_b": .* granted' "$T/out" | cut -d: -f1)
+if [ -n "$kept" ] && [ -n "$gone" ] && [ -n "$took" ] && [ "$took" -gt "$gone" ]; then pass $t
+else fail $t "probe_b granted at line ${took:-never}, probe_a kept it from line ${kept:-?}, exited at line ${gone:-?}"; fi
+
 # A child forks and exits: core reaps it and releases its grants (direct
 # ports, BARs, IRQs), but the grandchild keeps what it inherited (the same
 # fds, the same ioperm bitmap), and on a host outlives core. Core kills what
