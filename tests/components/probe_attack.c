@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mkx/dma.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/irq.h>
@@ -427,6 +428,41 @@ bar_take(void)
 	mkx_log("probe bar_take: never granted: %s", why);
 }
 
+/*
+ * DMA buffers kept past FREE: the buffer is a sealed memfd core cannot
+ * take back (the seal against shrinking keeps a device's memory from
+ * being freed under it), but FREE gives the quantum back. Alloc, keep the
+ * fd and mapping, free, again: how much memory do we end up holding?
+ */
+static void
+dma_keep(void)
+{
+	struct mkx_dma d;
+	struct mkx_dma_buffer b;
+	char why[256];
+	size_t kept = 0;
+	int err;
+
+	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why))) {
+		result("dma_keep", 0, "no DMA session: %s", why);
+		return;
+	}
+	for (int i = 0; i < 16; i++) {
+		if (mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why)) {
+			mkx_log("probe dma_keep: alloc %d refused: %s", i, why);
+			break;
+		}
+		((volatile char *)b.va)[0] = 1;	/* ours to touch */
+		if (dup(b.fd) < 0)
+			break;
+		kept += b.size;
+		/* free by id: the library would unmap and close; we keep both */
+		mkx_dma_free_id(&d, b.id, why, sizeof why);
+	}
+	result("dma_keep", kept > (4u << 20), "hold %zu MiB of freed DMA buffers (mapped, fds kept) "
+	    "with a RAM quantum of 4 MiB", kept >> 20);
+}
+
 /* A memfd of len bytes of c, for a Report submission. */
 static int
 document(size_t len, char c)
@@ -547,6 +583,8 @@ main(void)
 		return 2;
 	if (!strcmp(attack, "rom_truncate"))
 		rom_truncate();
+	else if (!strcmp(attack, "dma_keep"))
+		dma_keep();
 	else if (!strcmp(attack, "bar_keep"))
 		bar_keep();
 	else if (!strcmp(attack, "bar_take"))
