@@ -4,7 +4,8 @@
  * binds it again, also not on a later probe), then unbind. core's IRQ and
  * DMA back ends bind uio_pci_generic or vfio-pci themselves when a session
  * opens (irq_uio.c, irq_vfio.c, dma_vfio.c), as in image mode. Giving
- * back: bus master off first (a device must not keep writing into memory
+ * back: bus master off first, unless its Linux driver is still bound (a
+ * device must not keep writing into memory
  * that is no longer its own), unbind whatever is bound now, the original
  * driver_override, and bind the original driver.
  */
@@ -73,9 +74,15 @@ host_bind_giveback(const struct host_dev *d, char *why, size_t whylen)
 	int err;
 
 	why[0] = 0;
-	if ((err = bus_master_off(d->name)))
+	if ((err = host_pci_driver(d->name, now, sizeof now)))
+		now[0] = 0;
+	/*
+	 * Still with its Linux driver (its unbind failed): Linux drives it,
+	 * so its bus mastering is Linux's business, not ours to stop.
+	 */
+	if ((!now[0] || strcmp(now, d->driver)) && (err = bus_master_off(d->name)))
 		snprintf(why, whylen, "bus master off failed (%s); ", strerror(-err));
-	if (!host_pci_driver(d->name, now, sizeof now) && now[0] && strcmp(now, d->driver) &&
+	if (now[0] && strcmp(now, d->driver) &&
 	    !host_path(path, sizeof path, "/sys/bus/pci/devices/%s/driver/unbind", d->name) &&
 	    (err = write_file(path, d->name))) {
 		snprintf(why + strlen(why), whylen - strlen(why), "unbinding %s failed: %s", now, strerror(-err));
