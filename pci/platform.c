@@ -78,6 +78,21 @@ lookup(struct psession *s, const char *name, size_t len, char *why, size_t whyle
 	return i;
 }
 
+/*
+ * The reply's fds are sent by the server loop once a call returns; ours
+ * (dups, or a DMA buffer's memfd from core) are closed at the next call or
+ * release: a buffer's memory must not outlive core's free in our fd table.
+ */
+static int pending_fd = -1;
+
+static void
+close_pending(void)
+{
+	if (pending_fd >= 0)
+		close(pending_fd);
+	pending_fd = -1;
+}
+
 static void
 release(int i, const char *how, int quiet)
 {
@@ -91,6 +106,7 @@ release(int i, const char *how, int quiet)
 	 * DMA session end finds it off, checks that and frees.
 	 */
 	pci_fn_quiesce(cfg, &tree->fn[i], &cmd);
+	close_pending();
 	for (unsigned b = 0; b < 6; b++)
 		if (h->bar_open[b]) {
 			mkx_io_mem_close(&h->bar[b]);
@@ -329,8 +345,6 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, op, q, r, why, whylen);
 }
 
-/* The reply's fds are sent by the server loop; ours are dups, closed on the next call. */
-static int pending_fd = -1;
 
 static int
 p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
@@ -341,10 +355,7 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 	uint16_t cmd;
 
 	(void)ctx;
-	if (pending_fd >= 0) {
-		close(pending_fd);
-		pending_fd = -1;
-	}
+	close_pending();
 	switch (req->hdr.op) {
 	case MKX_PLATFORM_DEVICES:
 		err = devices_doc(s, r);
