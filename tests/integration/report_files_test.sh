@@ -17,9 +17,10 @@ has() { grep -qF -- "$1" "$T/out"; }
 run() { timeout 30 "$B/bin/core" --config "$1" --bin-dir "$B/bin" > "$T/out" 2>&1; rc=$?; }
 
 mkdir "$T/results"
+: > "$T/screen"		# stands in for /dev/tty0: screen= opens, never creates
 cat > "$T/ok.xml" <<X
 <config>
-  <report_files dir="$T/results" log="log.txt"/>
+  <report_files dir="$T/results" log="log.txt" screen="$T/screen"/>
   <report_rom> <policy label="rom_reader -> acpi" report="good -> acpi"/> </report_rom>
   <default-route> <any-service> <parent/> </any-service> </default-route>
   <start name="good"> <binary name="rom_reporter"/> <config report="acpi" routing="3"/> </start>
@@ -39,6 +40,10 @@ t=report_files_log_is_cores_output
 if [ -s "$T/results/log.txt" ] && grep -q '^\[init\] reports: stored as files in' "$T/results/log.txt" &&
    grep '^\[init' "$T/out" | sed -n '/reports: stored as files in/,$p' | cmp -s - "$T/results/log.txt"; then pass $t
 else fail $t "log.txt is not core's output from the reports line on"; fi
+
+t=report_files_screen_copy
+if [ -s "$T/screen" ] && grep '^\[init' "$T/out" | cmp -s - "$T/screen"; then pass $t
+else fail $t "the screen did not get core's output"; fi
 
 cat > "$T/gone.xml" <<X
 <config>
