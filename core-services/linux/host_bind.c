@@ -4,10 +4,10 @@
  * binds it again, also not on a later probe), then unbind. core's IRQ and
  * DMA back ends bind uio_pci_generic or vfio-pci themselves when a session
  * opens (irq_uio.c, irq_vfio.c, dma_vfio.c), as in image mode. Giving
- * back: bus master off first, unless its Linux driver is still bound (a
- * device must not keep writing into memory
- * that is no longer its own), unbind whatever is bound now, the original
- * driver_override, and bind the original driver.
+ * back: bus master off first (a device must not keep writing into memory
+ * that is no longer its own), unless its Linux driver is still bound;
+ * unbind whatever is bound now, the original driver_override, and bind
+ * the original driver.
  */
 #define _GNU_SOURCE
 #include <errno.h>
