@@ -80,6 +80,8 @@ def fat_partition(path, sectors, fat, label, files):
         run(["mmd", "-i", path, dst] if src is None else ["mcopy", "-i", path, src, dst])
 
 def build(name, scn, bindir, out, results="ok"):
+    if results not in ("ok", "missing", "broken"):
+        sys.exit(f"usb: results partition '{results}': use ok (usb_image=1), missing or broken")
     kdir = "build/kernel"
     outdir = os.path.dirname(out) or "."
     os.makedirs(outdir, exist_ok=True)
