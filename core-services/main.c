@@ -124,16 +124,20 @@ main(int argc, char **argv)
 		else
 			core_log("config: %u more ignored: %s", cfg.notes[i].count,
 			    cfg.notes[i].why);
+	/*
+	 * Host mode: Linux's drivers give up the granted functions before anyone
+	 * starts, and before the back ends change the host (dma_select reserves
+	 * huge pages): a refusal or a dry run leaves everything as it was.
+	 */
+	if (host && (rc = host_mode_take(&cfg, state, dry_run)))
+		return rc == -EPERM && dry_run ? 1 : rc == -EPERM ? 3 : 1;
+	if (dry_run)
+		return 0;
 	if (io_port_select(&cfg) || io_mem_select(&cfg) || dma_select(&cfg)) {
 		if (pid1)
 			pid1_poweroff(2, "a forced backend is unusable");
 		return 2;
 	}
-	/* Host mode: Linux's drivers give up the granted functions before anyone starts. */
-	if (host && (rc = host_mode_take(&cfg, state, dry_run)))
-		return rc == -EPERM && dry_run ? 1 : rc == -EPERM ? 3 : 1;
-	if (dry_run)
-		return 0;
 	/* From here on core's output never blocks its loop (output.h). */
 	report_files_start(&cfg);	/* may wait for the results partition: before any child runs */
 	out_init();
