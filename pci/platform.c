@@ -329,6 +329,20 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 	return -ENOENT;
 }
 
+/* Bytes of DMA buffers the session may still take under its policy's dma_quota (over all its devices). */
+static uint64_t
+dma_room(const struct psession *s)
+{
+	uint64_t used = 0;
+
+	if (!s->pol->dma_quota)
+		return UINT64_MAX;
+	for (unsigned i = 0; i < tree->nfn; i++)
+		if (held[i].owner == s)
+			used += held[i].dma.bytes;
+	return used < s->pol->dma_quota ? s->pol->dma_quota - used : 0;
+}
+
 /* DMA buffers of an acquired device, through core's DMA session of it. */
 static int
 dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
@@ -342,7 +356,7 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
 		return -EPERM;
 	}
-	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, op, q, r, why, whylen);
+	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, dma_room(s), op, q, r, why, whylen);
 }
 
 

@@ -66,8 +66,47 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, char *wh
 	return 0;
 }
 
+/*
+ * A buffer core just handed out, within the session's room? Else it goes
+ * back to core at once (the device was never told its address) and the
+ * client gets -EDQUOT.
+ */
+static int
+account(struct pci_dma *d, const struct mkx_msg *m, uint64_t room, char *why, size_t whylen)
+{
+	static struct mkx_msg back;
+	struct mkx_dma_buffer_msg b;
+
+	memcpy(&b, m->payload, sizeof b);
+	if (b.size <= room && d->nbuf < PCI_DMA_BUFFERS_MAX) {
+		d->buf[d->nbuf].id = b.id;
+		d->buf[d->nbuf++].size = b.size;
+		d->bytes += b.size;
+		return 0;
+	}
+	mkx_session_call(&d->s, MKX_DMA_FREE, &b.id, sizeof b.id, NULL, 0, &back);
+	mkx_msg_close_fds(&back);
+	if (d->nbuf == PCI_DMA_BUFFERS_MAX)
+		snprintf(why, whylen, "more than %d DMA buffers of one device", PCI_DMA_BUFFERS_MAX);
+	else
+		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's "
+		    "dma_quota", (unsigned long long)b.size, (unsigned long long)room);
+	return -EDQUOT;
+}
+
+static void
+forget(struct pci_dma *d, uint32_t id)
+{
+	for (unsigned i = 0; i < d->nbuf; i++)
+		if (d->buf[i].id == id) {
+			d->bytes -= d->buf[i].size;
+			d->buf[i] = d->buf[--d->nbuf];
+			return;
+		}
+}
+
 int
-pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, uint16_t op,
+pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, uint64_t room, uint16_t op,
     const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
 	static struct mkx_msg m;
@@ -76,6 +115,11 @@ pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, ui
 
 	if (!d->open && (err = open_core(d, f, label, why, whylen)))
 		return err;
+	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {	/* core would round up, never down: ask it not at all */
+		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's dma_quota",
+		    (unsigned long long)q->size, (unsigned long long)room);
+		return -EDQUOT;
+	}
 	switch (op) {
 	case MKX_PLATFORM_DMA_ALLOC:
 		err = mkx_session_call(&d->s, MKX_DMA_ALLOC, &alloc, sizeof alloc, NULL, 0, &m);
@@ -101,11 +145,18 @@ pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, ui
 		mkx_msg_close_fds(&m);
 		return err;
 	}
-	if (m.hdr.len > sizeof r->payload || m.hdr.nfds > 1) {
+	if (m.hdr.len > sizeof r->payload || m.hdr.nfds > 1 ||
+	    (op == MKX_PLATFORM_DMA_ALLOC && m.hdr.len != sizeof(struct mkx_dma_buffer_msg))) {
 		mkx_msg_close_fds(&m);
 		snprintf(why, whylen, "malformed reply from core");
 		return -EBADMSG;
 	}
+	if (op == MKX_PLATFORM_DMA_ALLOC && (err = account(d, &m, room, why, whylen))) {
+		mkx_msg_close_fds(&m);
+		return err;
+	}
+	if (op == MKX_PLATFORM_DMA_FREE)
+		forget(d, q->id);
 	memcpy(r->payload, m.payload, m.hdr.len);
 	r->len = m.hdr.len;
 	if (m.hdr.nfds) {	/* the buffer's dataspace: sent on, then ours is closed (platform.c) */
@@ -122,4 +173,6 @@ pci_dma_close(struct pci_dma *d)
 		return;
 	mkx_session_close(&d->s);
 	d->open = 0;
+	d->nbuf = 0;
+	d->bytes = 0;
 }

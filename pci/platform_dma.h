@@ -17,9 +17,15 @@
 
 #include "pci.h"
 
+#define PCI_DMA_BUFFERS_MAX	32
+
+/* core's DMA session of one acquired function, and the buffers held there (for the session's dma_quota). */
 struct pci_dma {
 	struct mkx_session	s;
 	int			open;
+	struct { uint32_t id; uint64_t size; } buf[PCI_DMA_BUFFERS_MAX];
+	unsigned		nbuf;
+	uint64_t		bytes;
 };
 
 /* Bits the function can address by DMA: a quirk table entry, else 64. */
@@ -27,9 +33,11 @@ unsigned	pci_dma_mask_bits(const struct pci_fn *);
 /*
  * Forward one MKX_PLATFORM_DMA_* op of f (acquired by the caller's session
  * labelled label) to core, opening core's DMA session at the first. Core's
- * reply (and its fd) goes into r; a refusal's reason into why. 0 or -errno.
+ * reply (and its fd) goes into r; a refusal's reason into why. A buffer
+ * larger than room (bytes the session's dma_quota has left) is given back
+ * to core and refused with -EDQUOT. 0 or -errno.
  */
-int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, uint16_t op,
+int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, uint64_t room, uint16_t op,
 	    const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen);
 /* End core's DMA session of f (core frees its buffers): only once f is quiesced. */
 void	pci_dma_close(struct pci_dma *);

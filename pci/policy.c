@@ -83,6 +83,33 @@ read_match(const struct mkx_xml *e, struct pci_policy_match *m, char *why, size_
 	return 0;
 }
 
+/* A size attribute ("8M", "4096", "1G"), 0 when absent; -EINVAL when malformed or 0. */
+static int
+size_attr(const struct mkx_xml *x, const char *name, uint64_t *out)
+{
+	const char *v = mkx_xml_attr(x, name);
+	unsigned long long n;
+	char *end;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (errno || end == v || *v == '-')
+		return -EINVAL;
+	switch (*end) {
+	case 'K': n <<= 10; end++; break;
+	case 'M': n <<= 20; end++; break;
+	case 'G': n <<= 30; end++; break;
+	default: break;
+	}
+	if (*end || !n || n >= 1ull << 48)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
 int
 pci_policies_read(const struct mkx_xml *conf, struct pci_policy *out, unsigned max, char *why, size_t whylen)
 {
@@ -109,6 +136,11 @@ pci_policies_read(const struct mkx_xml *conf, struct pci_policy *out, unsigned m
 			return -EINVAL;
 		}
 		snprintf(pol->version, sizeof pol->version, "%s", mkx_xml_attr(p, "version") ? mkx_xml_attr(p, "version") : "");
+		if (size_attr(p, "dma_quota", &pol->dma_quota)) {
+			snprintf(why, whylen, "line %d: dma_quota takes bytes (a number, K, M or G after it), above 0",
+			    p->line);
+			return -EINVAL;
+		}
 		for (const struct mkx_xml *e = p->child; e; e = e->next) {
 			if (pol->nmatch == PCI_POLICY_MATCHES_MAX) {
 				snprintf(why, whylen, "line %d: more than %u devices in one policy", e->line,

@@ -1,12 +1,15 @@
 /*
  * The platform driver's <config> policies, in Genode's vocabulary:
- *   <policy label="x" | label_prefix="x" [info="yes"] [version="1"]>
+ *   <policy label="x" | label_prefix="x" [info="yes"] [version="1"] [dma_quota="8M"]>
  *     <device name="00:03.0"/>                      a device by name
  *     <pci class="VGA|ETHERNET|AHCI|NVME|USB|..."/>  by class alias (or class="0x0300")
  *     <pci vendor_id="0x1234" device_id="0x11e8"/>  by both IDs
  *   </policy>
  * A session gets the policy with the exact label, else the longest
- * matching prefix; no policy, no session.
+ * matching prefix; no policy, no session. dma_quota: bytes of DMA buffers
+ * a session may hold at once (they are charged to the platform driver's
+ * RAM quantum at core, so this is what keeps one client from taking it
+ * all); without it, no limit of the session's own.
  */
 #ifndef PCI_POLICY_H
 #define PCI_POLICY_H
@@ -32,6 +35,7 @@ struct pci_policy {
 	char		label[128], label_prefix[128];
 	int		info;
 	char		version[32];
+	uint64_t	dma_quota;	/* 0: none */
 	struct pci_policy_match match[PCI_POLICY_MATCHES_MAX];
 	unsigned	nmatch;
 	int		line;

@@ -20,7 +20,10 @@
  * DMA anyway: that must be refused. At the end it releases the device: the
  * platform driver quiesces it and only then ends the DMA session at core.
  *
- * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes"/>
+ * quota_probe="yes" (with platform="yes" and a policy dma_quota of 6M):
+ * one buffer beyond the quota, refused by the platform driver.
+ *
+ * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes" quota_probe="no"/>
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -171,6 +174,13 @@ unmapped(struct mkx_dma_buffer *a, struct mkx_dma_buffer *b, uint64_t iova)
 	return 0;
 }
 
+/*
+ * Through the Platform session, the policy's dma_quota (6M in dma_edu) is
+ * reached with the two buffers and the small one of the refusals: one more
+ * must be refused by the platform driver.
+ */
+static int quota_probe;
+
 static int
 refusals(struct mkx_dma *dma)
 {
@@ -191,6 +201,11 @@ refusals(struct mkx_dma *dma)
 	if (mkx_dma_alloc(dma, 4096, &extra, why, sizeof why)) {
 		mkx_error("DMA: a small buffer after the refusals: %s", why);
 		return 1;
+	}
+	if (quota_probe) {
+		err = mkx_dma_alloc(dma, 4096, &b, why, sizeof why);
+		mkx_log("DMA refusal: beyond the policy's dma_quota: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+		bad |= !err;
 	}
 	mkx_dma_free(dma, &extra, why, sizeof why);
 	err = mkx_dma_free_id(dma, extra.id, why, sizeof why);
@@ -289,6 +304,7 @@ main(void)
 			fault = mkx_xml_attr(cfg, "fault");
 		mkx_xml_attr_ulong(cfg, "unmapped", iova, &iova);
 		via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
+		quota_probe = mkx_xml_attr_bool(cfg, "quota_probe", 0) == 1;
 	}
 	if (via_platform ? from_platform(&platform, pci, &dma) : from_core(pci, &dma))
 		mkx_exit(1);

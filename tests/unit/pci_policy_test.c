@@ -78,6 +78,25 @@ TEST(pci_policy_errors_name_the_line)
 	CHECK_STR_HAS(why, "<device name=\"BB:DD.F\"/> expected");
 }
 
+TEST(pci_policy_dma_quota)
+{
+	CHECK_INT(read_policies("<config>"
+	    "<policy label=\"a\" dma_quota=\"6M\"><pci class=\"VGA\"/></policy>"
+	    "<policy label=\"b\" dma_quota=\"4096\"><pci class=\"VGA\"/></policy>"
+	    "<policy label=\"c\" dma_quota=\"0x10K\"><pci class=\"VGA\"/></policy>"
+	    "<policy label=\"d\"><pci class=\"VGA\"/></policy>"
+	    "</config>"), 4);
+	CHECK(pol[0].dma_quota == 6ull << 20);
+	CHECK(pol[1].dma_quota == 4096);
+	CHECK(pol[2].dma_quota == 16ull << 10);
+	CHECK(pol[3].dma_quota == 0);		/* none of its own */
+	CHECK_INT(read_policies("<config>\n<policy label=\"x\" dma_quota=\"8X\"/></config>"), -22);
+	CHECK_STR_HAS(why, "line 2: dma_quota takes bytes");
+	CHECK_INT(read_policies("<config>\n<policy label=\"x\" dma_quota=\"0\"/></config>"), -22);
+	CHECK_INT(read_policies("<config>\n<policy label=\"x\" dma_quota=\"-1\"/></config>"), -22);
+	CHECK_INT(read_policies("<config>\n<policy label=\"x\" dma_quota=\"1048576G\"/></config>"), -22);
+}
+
 TEST(pci_acquire_enables_release_quiesces)
 {
 	static struct pci_sim sim;
