@@ -21,6 +21,7 @@
 static struct host_dev devs[HOST_DEVS_MAX];
 static unsigned ndevs;
 static char state_path[PATH_MAX];
+static long hugepages = -1;	/* vm.nr_hugepages before core; -1 unknown */
 static int given_back = 1;
 static pid_t taker;	/* a forked child of core must never give back (its exit() runs atexit) */
 
@@ -112,6 +113,7 @@ void
 host_mode_giveback(void)
 {
 	unsigned ok = 0, failed = 0;
+	long now;
 
 	if (given_back || getpid() != taker)
 		return;
@@ -130,6 +132,13 @@ host_mode_giveback(void)
 		core_log("host: %s given back%s%s", what, why[0] ? "; " : "", why);
 		devs[i].taken = 0;
 		ok++;
+	}
+	/* After the functions: DMA buffers (huge pages) are freed once the drivers are gone. */
+	if (hugepages >= 0 && !host_hugepages_get(&now) && now != hugepages) {
+		int err = host_hugepages_set(hugepages);
+
+		core_log("host: vm.nr_hugepages %ld, back to %ld as before core%s%s", now, hugepages,
+		    err ? ": FAILED, " : "", err ? strerror(-err) : "");
 	}
 	if (failed)
 		core_log("host: %u function(s) not given back; state kept in %s for core --restore", failed, state_path);
@@ -194,7 +203,9 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	if ((err = host_state_write(state_path, devs, ndevs))) {
+	if (host_hugepages_get(&hugepages))
+		hugepages = -1;		/* no hugetlb here: nothing to restore */
+	if ((err = host_state_write(state_path, devs, ndevs, hugepages))) {
 		fprintf(stderr, "core --host: cannot write state file %s: %s; nothing was changed\n", state_path,
 		    strerror(-err));
 		return err;
@@ -220,7 +231,7 @@ int
 host_mode_restore(const char *state)
 {
 	char why[512];
-	int n = host_state_read(state, devs, HOST_DEVS_MAX, why, sizeof why);
+	int n = host_state_read(state, devs, HOST_DEVS_MAX, &hugepages, why, sizeof why);
 
 	if (n < 0) {
 		fprintf(stderr, "core --restore: %s\n", why);

@@ -42,9 +42,17 @@ void	host_refuse_mounted(struct host_dev *devs, unsigned n);
 void	host_refuse_console(struct host_dev *devs, unsigned n);
 void	host_refuse_iommu(struct host_dev *devs, unsigned n);
 
-/* linux/host_state.c: the state file, written (fsync'd) before anything changes. */
-int	host_state_write(const char *path, const struct host_dev *devs, unsigned n);
-int	host_state_read(const char *path, struct host_dev *devs, unsigned max, char *why, size_t whylen);
+/*
+ * linux/host_state.c: the state file, written (fsync'd) before anything
+ * changes: the devices and vm.nr_hugepages (-1: unknown, not restored).
+ */
+int	host_state_write(const char *path, const struct host_dev *devs, unsigned n, long hugepages);
+int	host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hugepages, char *why,
+	    size_t whylen);
+
+/* linux/host_hugepages.c: vm.nr_hugepages; 0 or -errno. */
+int	host_hugepages_get(long *n);
+int	host_hugepages_set(long n);
 
 /* linux/host_bind.c */
 int	host_bind_take(struct host_dev *d, char *why, size_t whylen);

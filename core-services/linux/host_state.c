@@ -5,6 +5,7 @@
  * fsync'd and renamed over the name, before the first sysfs write.
  *
  *   mkx-host-state 1
+ *   nr_hugepages 0
  *   0000:00:02.0 driver=e1000e override=-
  */
 #define _GNU_SOURCE
@@ -19,7 +20,7 @@
 #define MAGIC "mkx-host-state 1"
 
 int
-host_state_write(const char *path, const struct host_dev *devs, unsigned n)
+host_state_write(const char *path, const struct host_dev *devs, unsigned n, long hugepages)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
@@ -35,6 +36,8 @@ host_state_write(const char *path, const struct host_dev *devs, unsigned n)
 		return err;
 	}
 	fprintf(f, MAGIC "\n");
+	if (hugepages >= 0)
+		fprintf(f, "nr_hugepages %ld\n", hugepages);
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "%s driver=%s override=%s\n", devs[i].name, devs[i].driver[0] ? devs[i].driver : "-",
 		    devs[i].override[0] ? devs[i].override : "-");
@@ -50,12 +53,14 @@ host_state_write(const char *path, const struct host_dev *devs, unsigned n)
 }
 
 int
-host_state_read(const char *path, struct host_dev *devs, unsigned max, char *why, size_t whylen)
+host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hugepages, char *why,
+    size_t whylen)
 {
 	char line[512];
 	unsigned n = 0, no = 1;
 	FILE *f = fopen(path, "r");
 
+	*hugepages = -1;
 	if (!f) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -errno;
@@ -70,6 +75,14 @@ host_state_read(const char *path, struct host_dev *devs, unsigned max, char *why
 		unsigned seg, bus, dev, fn;
 
 		no++;
+		if (!strncmp(line, "nr_hugepages ", 13)) {
+			if (sscanf(line, "nr_hugepages %ld", hugepages) != 1 || *hugepages < 0) {
+				fclose(f);
+				snprintf(why, whylen, "%s:%u: malformed nr_hugepages", path, no);
+				return -EINVAL;
+			}
+			continue;
+		}
 		if (n == max) {
 			fclose(f);
 			snprintf(why, whylen, "%s:%u: more than %u devices", path, no, max);

@@ -26,7 +26,7 @@ linux_nic() {
 	echo "host_nic: $1: Linux's e1000e bound, eth0 up (carrier $(cat /sys/class/net/eth0/carrier)), ping 10.0.2.2 answered"
 }
 linux_nic boot
-bindings > /tmp/b0
+{ bindings; echo "nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"; } > /tmp/b0
 
 mke2fs -q /dev/vda && mount -t ext2 /dev/vda /mnt/data || fail "cannot mount /dev/vda on /mnt/data"
 echo "host_nic: /dev/vda (00:03.0) mounted on /mnt/data"
@@ -60,9 +60,9 @@ echo "host_nic: round 2: core killed with SIGKILL; 00:02.0 bound to '${drv##*/}'
 sleep 0.5	# the children see their parent gone (pdeathsig) and end
 /bin/core --restore $STATE; echo "host_nic: round 2: core --restore exit $?"
 linux_nic "round 2"
-bindings > /tmp/b3
+{ bindings; echo "nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"; } > /tmp/b3
 if cmp -s /tmp/b0 /tmp/b3; then
-	echo "host_nic: bindings as at boot after both rounds"
+	echo "host_nic: bindings and nr_hugepages as at boot after both rounds"
 else
 	diff /tmp/b0 /tmp/b3; fail "bindings differ from boot after both rounds"
 fi

@@ -62,7 +62,8 @@ ln -s ../../../../devices/pci0000:00/0000:00:05.0 "$R/sys/kernel/iommu_groups/7/
 ln -s ../../../kernel/iommu_groups/7 "$DEV/0000:00:04.0/iommu_group"
 ln -s ../../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1 "$R/sys/dev/block/8:1"
 ln -s ../../devices/virtual/block/dm-0 "$R/sys/dev/block/254:0"
-mkdir -p "$R/proc/self"
+mkdir -p "$R/proc/self" "$R/proc/sys/vm"
+echo 0 > "$R/proc/sys/vm/nr_hugepages"
 cat > "$R/proc/self/mountinfo" <<'M'
 22 1 0:21 / /proc rw,nosuid - proc proc rw
 25 1 0:5 / /dev rw - devtmpfs udev rw
@@ -118,15 +119,18 @@ config "$T/one.xml" "$(pol 00:03.0)" '<start name="hello_server"> <provides> <se
 pid=$!
 for i in $(seq 50); do [ -e "$S" ] && has "took 0000:00:03.0" && break; sleep 0.1; done
 state=$(cat "$S" 2>/dev/null); ovr=$(head -c3 "$DEV/0000:00:03.0/driver_override")
+echo 4 > "$R/proc/sys/vm/nr_hugepages"	# as <dma huge_pages="4"> would on a real host
 kill -TERM $pid; wait $pid; rc=$?; pid=
 cmd=$(od -An -tx1 -j4 -N1 "$DEV/0000:00:03.0/config" | tr -d ' ')
 if [ "$state" = "mkx-host-state 1
+nr_hugepages 0
 0000:00:03.0 driver=- override=-" ] && [ "$ovr" = mkx ] && [ $rc = 0 ] && [ "$cmd" = 03 ] &&
+   [ "$(cat "$R/proc/sys/vm/nr_hugepages")" = 0 ] && has "host: vm.nr_hugepages 4, back to 0 as before core" &&
    [ "$(head -n1 "$DEV/0000:00:03.0/driver_override")" = "" ] && [ ! -e "$S" ] &&
    has "host: 0000:00:03.0 (1234:11e8, class 00ff00, Linux driver none) given back" && has "state"; then
 	pass $t
 else
-	fail $t "state '$state', override '$ovr', rc $rc, command low byte $cmd (want 03), or state file left"
+	fail $t "state '$state', override '$ovr', rc $rc, command low byte $cmd (want 03), nr_hugepages $(cat "$R/proc/sys/vm/nr_hugepages") (want 0), or state file left"
 fi
 
 t=give_back_on_sigint
@@ -179,10 +183,12 @@ pid=$!
 for i in $(seq 50); do has "took 0000:00:03.0" && break; sleep 0.1; done
 kill -KILL $pid; wait $pid 2>/dev/null; pid=
 ovr=$(head -c3 "$DEV/0000:00:03.0/driver_override")
+echo 4 > "$R/proc/sys/vm/nr_hugepages"
 core --restore "$S"
 if [ "$ovr" = mkx ] && [ $rc = 0 ] && has "host: 0000:00:03.0 (1234:11e8, class 00ff00, Linux driver none) given back" &&
    [ ! -e "$S" ] && [ "$(head -n1 "$DEV/0000:00:03.0/driver_override")" = "" ] &&
-   [ "$(od -An -tx1 -j4 -N1 "$DEV/0000:00:03.0/config" | tr -d ' ')" = 03 ]; then
+   [ "$(od -An -tx1 -j4 -N1 "$DEV/0000:00:03.0/config" | tr -d ' ')" = 03 ] &&
+   [ "$(cat "$R/proc/sys/vm/nr_hugepages")" = 0 ]; then
 	pass $t
 else
 	fail $t "override while killed '$ovr', restore rc $rc, or not given back"
