@@ -2,7 +2,8 @@
  * Host mode's state file: what each taken function had before core
  * touched it, so that `core --restore` can give it back after core died
  * without cleaning up (SIGKILL). Written whole to a temporary file,
- * fsync'd and renamed over the name, before the first sysfs write.
+ * fsync'd and linked to its name (never over an existing one), before the
+ * first sysfs write.
  *
  *   mkx-host-state 1
  *   nr_hugepages 0
@@ -26,7 +27,7 @@ host_state_write(const char *path, const struct host_dev *devs, unsigned n, long
 	FILE *f;
 	int fd, err = 0;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+	if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof tmp)
 		return -ENAMETOOLONG;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		return -errno;
@@ -45,10 +46,13 @@ host_state_write(const char *path, const struct host_dev *devs, unsigned n, long
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;
-	if (!err && rename(tmp, path))
+	/*
+	 * link(), not rename(): it fails if the file exists, so of two cores
+	 * started at once only one goes on (the other's state is not lost).
+	 */
+	if (!err && link(tmp, path))
 		err = -errno;
-	if (err)
-		unlink(tmp);
+	unlink(tmp);
 	return err;
 }
 
