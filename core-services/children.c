@@ -120,11 +120,13 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 	c->cfg = cfg;
 	c->sock = -1;
 	c->ram_left = cfg->ram_quota;
-	static int privdrop_decided;
+	static int privdrop_decided, privdrop_state;
 	int bin;
 
 	if (!privdrop_decided)
-		privdrop_decided = 1, privdrop_init();
+		privdrop_decided = 1, privdrop_state = privdrop_init();
+	if (privdrop_state < 0 && !cfg->privileged)
+		return -EAGAIN;	/* no uid range of its own: said once by privdrop_init */
 	if (cfg->privileged)
 		core_log("\"%s\" runs privileged (privileged=\"yes\"): with core's uid and capabilities", cfg->name);
 	if (cgroup_prepare(cfg->name, cfg->ram_quota))

@@ -13,14 +13,20 @@
 
 #include <sys/types.h>
 
-/* First uid/gid core gives a child; child slot i gets base + i. */
+/*
+ * First uid/gid core gives a child; child slot i gets base + 64 * r + i,
+ * where r is the range this core claimed (0 as PID 1; on a host the first
+ * free lock file uids-R.lock in PRIVDROP_LOCK_DIR).
+ */
 #define PRIVDROP_ID_BASE	0x6d6b0000u	/* "mk": far from distributions' ranges */
+#define PRIVDROP_LOCK_DIR	"/run/mkx"
 
 /*
  * Decide once whether children can be dropped to their own uid (core has
  * CAP_SETUID/CAP_SETGID/CAP_SETPCAP, i.e. runs as root): logs the choice.
  * Returns 1 if children get their own uid, 0 if they keep core's (an
- * unprivileged core: its children cannot be more privileged than it is).
+ * unprivileged core: its children cannot be more privileged than it is),
+ * -1 if no uid range could be claimed (children must then not start).
  */
 int	privdrop_init(void);
 

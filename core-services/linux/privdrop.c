@@ -10,7 +10,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,6 +21,43 @@
 #include "../privdrop.h"
 
 static int dropping;	/* privdrop_init: 1 if children get their own uid */
+static uid_t id_base = PRIVDROP_ID_BASE;	/* this core's range: id_base + slot */
+
+/*
+ * Two cores on one host (two compositions, tests side by side) must not
+ * give their children the same uids, or a child of one could signal,
+ * ptrace and read the children of the other. Each core claims a range of
+ * PRIVDROP_RANGE ids by holding an exclusive lock on a file named after
+ * it for as long as it runs (the kernel drops the lock when core dies,
+ * however it dies). As PID 1 core is alone: range 0, no file needed.
+ */
+#define PRIVDROP_RANGE	64u	/* >= CHILDREN_MAX */
+#define PRIVDROP_RANGES	1024u
+
+static int
+claim_range(void)
+{
+	char path[64];
+
+	if (getpid() == 1)
+		return 0;
+	mkdir("/run", 0755);	/* a minimal root (an initramfs with a shell as init) may lack it */
+	mkdir(PRIVDROP_LOCK_DIR, 0700);
+	for (unsigned r = 0; r < PRIVDROP_RANGES; r++) {
+		int fd;
+
+		snprintf(path, sizeof path, PRIVDROP_LOCK_DIR "/uids-%u.lock", r);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			id_base = PRIVDROP_ID_BASE + r * PRIVDROP_RANGE;
+			return 0;	/* fd stays open: the claim lasts as long as core */
+		}
+		close(fd);
+	}
+	return -EBUSY;
+}
 
 static int
 cap_last(void)
@@ -54,11 +94,17 @@ privdrop_init(void)
 {
 	unsigned long long held = 0;
 	const unsigned long long need = 1ull << CAP_SETUID | 1ull << CAP_SETGID | 1ull << CAP_SETPCAP;
+	int err;
 
 	dropping = !caps_held(&held) && (held & need) == need;
+	if (dropping && (err = claim_range())) {
+		/* Without an own range children would share uids with another core's: run none. */
+		core_log("cannot claim a uid range for the children (%s): refusing to start them", strerror(-err));
+		return -1;
+	}
 	if (dropping)
 		core_log("children run unprivileged: uid/gid %u + slot each, no groups, no capabilities, no_new_privs",
-		    PRIVDROP_ID_BASE);
+		    (unsigned)id_base);
 	else
 		core_log("core is unprivileged (no CAP_SETUID/SETGID/SETPCAP): children keep core's uid %u, "
 		    "with no_new_privs", (unsigned)getuid());
@@ -68,13 +114,13 @@ privdrop_init(void)
 uid_t
 privdrop_uid(unsigned slot)
 {
-	return dropping ? (uid_t)(PRIVDROP_ID_BASE + slot) : getuid();
+	return dropping ? id_base + slot : getuid();
 }
 
 int
 privdrop_apply(unsigned slot)
 {
-	uid_t id = PRIVDROP_ID_BASE + slot;
+	uid_t id = id_base + slot;
 	unsigned long long held;
 
 	if (dropping) {
