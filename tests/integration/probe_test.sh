@@ -143,10 +143,10 @@ elif [ -n "$gpid" ] && ! has 'RAM quanta enforced as cgroup memory limits'; then
 else fail $t "grandchild ${gpid:-?} outlived the child and core (left=$left)"; fi
 
 # Two cores on one host (tests running side by side, two compositions)
-# give their children the same uids (0x6d6b0000 + slot): a child of one
-# core may signal, ptrace and read the children of the other (signal 0
-# and /proc/PID/environ here). Core as PID 1 is alone, so the image is
-# not affected; on a host the uid range would have to be claimed per core.
+# gave their children the same uids (0x6d6b0000 + slot): a child of one
+# core could signal, ptrace and read the children of the other (signal 0
+# and /proc/PID/environ here). Each core now claims a range of its own
+# (privdrop.c: a lock file per range, held for core's life).
 t=children_of_two_cores_on_one_host_have_different_uids
 if root; then
 	config 'attack="victim" linger_ms="4000"' > "$T/v.xml"
