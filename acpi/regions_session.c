@@ -1,7 +1,9 @@
 /*
  * Operation regions backed by core's sessions, for the acpi component:
- * SystemIO through IO_PORT sessions, SystemMemory through IO_MEM (a
- * snapshot is read-only: writes are refused), PCI_Config through the
+ * SystemIO through IO_PORT sessions, SystemMemory through IO_MEM: first a
+ * live session (core does each access, so a polled register changes;
+ * granted only where a live="yes" policy names the range), else a page
+ * snapshot (firmware areas; read-only: writes are refused), PCI_Config through the
  * conf1 pair 0xCF8/0xCFC (an IO_PORT session core emulates). Sessions are
  * opened on first use and kept; what core's policy denies is refused
  * here, the evaluation fails with a clear message, and the denial is
@@ -19,6 +21,8 @@
 
 #define PORTS_MAX	16
 #define PAGES_MAX	16
+#define LIVES_MAX	8
+#define NOT_LIVE_MAX	32
 
 static struct {
 	struct mkx_io_port	port[PORTS_MAX];
@@ -27,6 +31,10 @@ static struct {
 	unsigned		ndenied_port;
 	struct mkx_io_mem	page[PAGES_MAX];
 	unsigned		npage;
+	struct mkx_io_mem_live	live[LIVES_MAX];
+	unsigned		nlive;
+	uint64_t		not_live[NOT_LIVE_MAX];	/* addresses core would not serve live */
+	unsigned		nnot_live;
 	struct mkx_io_port	conf1;
 	int			conf1_state;	/* 0 untried, 1 open, -1 denied */
 	unsigned		ext_logged;	/* extended-register refusals (logged once) */
@@ -72,6 +80,33 @@ page_session(uint64_t addr)
 	return &rs.page[rs.npage++];
 }
 
+/*
+ * The live session covering [addr, addr+bytes), opened on first use; NULL
+ * where core has no live policy for it (then a snapshot serves, as for
+ * firmware tables). Each address is asked about once.
+ */
+static struct mkx_io_mem_live *
+live_session(uint64_t addr, unsigned bytes)
+{
+	char why[512];
+
+	for (unsigned i = 0; i < rs.nlive; i++)
+		if (addr >= rs.live[i].base && addr - rs.live[i].base + bytes <= rs.live[i].size)
+			return &rs.live[i];
+	for (unsigned i = 0; i < rs.nnot_live; i++)
+		if (rs.not_live[i] == addr)
+			return NULL;
+	if (rs.nlive == LIVES_MAX || rs.nnot_live == NOT_LIVE_MAX)
+		return NULL;
+	if (mkx_io_mem_live_open(&rs.live[rs.nlive], addr, bytes, why, sizeof why)) {
+		rs.not_live[rs.nnot_live++] = addr;
+		return NULL;
+	}
+	mkx_log("SystemMemory 0x%" PRIx64 "-0x%" PRIx64 " for AML: live registers", rs.live[rs.nlive].base,
+	    rs.live[rs.nlive].base + rs.live[rs.nlive].size - 1);
+	return &rs.live[rs.nlive++];
+}
+
 static int
 conf1(uint64_t addr, unsigned bytes)
 {
@@ -109,9 +144,12 @@ rs_read(void *ctx, uint8_t space, uint64_t addr, unsigned width, uint64_t *v)
 	*v = 0;
 	switch (space) {
 	case 0: {
-		struct mkx_io_mem *m = page_session(addr);
+		struct mkx_io_mem_live *l = live_session(addr, bytes);
+		struct mkx_io_mem *m;
 
-		if (!m || (addr & 0xfff) + bytes > 0x1000)
+		if (l)
+			return mkx_io_mem_live_read(l, addr, bytes, v);
+		if (!(m = page_session(addr)) || (addr & 0xfff) + bytes > 0x1000)
 			return -EPERM;
 		memcpy(v, (const uint8_t *)m->va + (addr & 0xfff), bytes);
 		return 0;
@@ -146,9 +184,12 @@ rs_write(void *ctx, uint8_t space, uint64_t addr, unsigned width, uint64_t v)
 	(void)ctx;
 	switch (space) {
 	case 0: {
-		struct mkx_io_mem *m = page_session(addr);
+		struct mkx_io_mem_live *l = live_session(addr, bytes);
+		struct mkx_io_mem *m;
 
-		if (!m || (m->ds.flags & MKX_IO_MEM_READONLY) || (addr & 0xfff) + bytes > 0x1000)
+		if (l)
+			return mkx_io_mem_live_write(l, addr, bytes, v);
+		if (!(m = page_session(addr)) || (m->ds.flags & MKX_IO_MEM_READONLY) || (addr & 0xfff) + bytes > 0x1000)
 			return -EPERM;
 		memcpy((uint8_t *)m->va + (addr & 0xfff), &v, bytes);
 		return 0;

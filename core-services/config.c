@@ -591,7 +591,7 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 	for (struct mkx_xml *p = n->child; p; p = p->next) {
 		struct io_mem_policy *pol;
 		unsigned long v;
-		int snap, trusted, fn, ecam;
+		int snap, trusted, fn, ecam, live;
 
 		if (strcmp(p->name, "policy"))
 			return bad(x, p->line, "unknown element <%s> inside <io_mem>", p->name);
@@ -605,13 +605,14 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 			return -EINVAL;
 		snap = mkx_xml_attr_bool(p, "snapshot", 0);
 		trusted = mkx_xml_attr_bool(p, "trusted", 0);
-		if (snap < 0 || trusted < 0)
-			return bad(x, p->line, "IO_MEM <policy>: snapshot and trusted take yes or no");
+		live = mkx_xml_attr_bool(p, "live", 0);
+		if (snap < 0 || trusted < 0 || live < 0)
+			return bad(x, p->line, "IO_MEM <policy>: snapshot, trusted and live take yes or no");
 		/* ecam="yes": the machine's MCFG windows (no base/size: the firmware names them). */
 		if ((ecam = mkx_xml_attr_bool(p, "ecam", 0)) < 0)
 			return bad(x, p->line, "IO_MEM <policy>: ecam takes yes or no");
 		if (ecam) {
-			if (snap || trusted || mkx_xml_attr(p, "base") || mkx_xml_attr(p, "size") ||
+			if (snap || trusted || live || mkx_xml_attr(p, "base") || mkx_xml_attr(p, "size") ||
 			    mkx_xml_attr(p, "pci") || mkx_xml_attr(p, "vendor_id"))
 				return bad(x, p->line, "IO_MEM <policy ecam=\"yes\">: the MCFG windows only, "
 				    "without base/size, pci=, snapshot or trusted");
@@ -622,8 +623,8 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 		if (fn < 0)
 			return fn;
 		if (fn == 0) {
-			if (snap || trusted)
-				return bad(x, p->line, "IO_MEM <policy>: a PCI device policy cannot be snapshot or trusted");
+			if (snap || trusted || live)
+				return bad(x, p->line, "IO_MEM <policy>: a PCI device policy cannot be snapshot, trusted or live");
 			pol->kind = IO_MEM_PCI;
 			if (mkx_xml_attr(p, "bar")) {
 				if (mkx_xml_attr_ulong(p, "bar", 0, &v) || v > 6)
@@ -632,12 +633,12 @@ parse_io_mem(struct ctx *x, const struct mkx_xml *n)
 			}
 			continue;
 		}
-		if (snap && trusted)
-			return bad(x, p->line, "IO_MEM <policy>: snapshot or trusted, not both");
-		if (!snap && !trusted)
+		if (snap + trusted + live > 1)
+			return bad(x, p->line, "IO_MEM <policy>: one of snapshot, trusted or live");
+		if (!snap && !trusted && !live)
 			return bad(x, p->line, "IO_MEM <policy> names a PCI device (pci= or vendor_id=/device_id=), "
-			    "or a range with snapshot=\"yes\" or trusted=\"yes\"");
-		pol->kind = snap ? IO_MEM_SNAPSHOT : IO_MEM_TRUSTED;
+			    "or a range with snapshot=\"yes\", trusted=\"yes\" or live=\"yes\"");
+		pol->kind = snap ? IO_MEM_SNAPSHOT : trusted ? IO_MEM_TRUSTED : IO_MEM_LIVE;
 		if (mkx_xml_attr_ulong(p, "base", 0, &v))
 			return bad(x, p->line, "IO_MEM range <policy> needs a numeric base");
 		pol->base = v;

@@ -74,9 +74,10 @@ struct io_port_policy {
 
 /*
  * An IO_MEM policy (service_io_mem.c): a PCI device's BARs, a snapshot range, a trusted live
- * range, or ECAM: the MCFG windows of the machine, live, for the platform driver (ecam="yes").
+ * range, or ECAM: the MCFG windows of the machine, live, for the platform driver (ecam="yes"),
+ * or a live range (live="yes": no mapping, core does each register access; io_mem_live.c).
  */
-enum io_mem_kind { IO_MEM_PCI, IO_MEM_SNAPSHOT, IO_MEM_TRUSTED, IO_MEM_ECAM };
+enum io_mem_kind { IO_MEM_PCI, IO_MEM_SNAPSHOT, IO_MEM_TRUSTED, IO_MEM_ECAM, IO_MEM_LIVE };
 
 struct io_mem_policy {
 	char		label_prefix[128];
@@ -85,7 +86,7 @@ struct io_mem_policy {
 	int		bdf;		/* IO_MEM_PCI: -1 = by vendor/device */
 	unsigned	vendor, device;
 	int		bar;		/* -1 = every memory BAR */
-	uint64_t	base, size;	/* SNAPSHOT, TRUSTED */
+	uint64_t	base, size;	/* SNAPSHOT, TRUSTED, LIVE */
 	int		line;
 };
 

@@ -42,6 +42,11 @@ struct io_mem_backend {
 	 * 0 with the window's physical range, -ENOENT if none does. NULL: none known.
 	 */
 	int	(*ecam_window)(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
+	/*
+	 * One register access of bytes (1, 2, 4, 8) at physical addr, for live
+	 * IO_MEM sessions (io_mem_live.c). NULL: done through open_phys().
+	 */
+	int	(*phys_rw)(uint64_t addr, unsigned bytes, int write, uint64_t *v);
 };
 
 extern const struct io_mem_backend io_mem_sysfs, io_mem_sim;

@@ -18,6 +18,7 @@
 #include <mkx/io_mem.h>
 #include "core.h"
 #include "io_mem_backend.h"
+#include "io_mem_live.h"
 
 #define PAGE		4096ull
 #define PAGE_DOWN(a)	((a) & ~(PAGE - 1))
@@ -108,8 +109,8 @@ describe_policies(const char *label, char *buf, size_t len)
 		else if (p->kind == IO_MEM_ECAM)
 			snprintf(what, sizeof what, "ECAM (the MCFG windows)");
 		else
-			snprintf(what, sizeof what, "%s 0x%" PRIx64 "-0x%" PRIx64,
-			    p->kind == IO_MEM_SNAPSHOT ? "snapshot" : "trusted", p->base, p->base + p->size - 1);
+			snprintf(what, sizeof what, "%s 0x%" PRIx64 "-0x%" PRIx64, p->kind == IO_MEM_SNAPSHOT ?
+			    "snapshot" : p->kind == IO_MEM_LIVE ? "live" : "trusted", p->base, p->base + p->size - 1);
 		if (p->kind == IO_MEM_PCI && p->bar >= 0)
 			snprintf(what + strlen(what), sizeof what - strlen(what), " BAR%d", p->bar);
 		used += snprintf(buf + used, len - used, "%s%s (line %d)", used ? ", " : "", what, p->line);
@@ -251,7 +252,7 @@ grant_ecam(struct io_mem_session *s, const char *label, char *why, size_t whylen
 
 /* Decide what the request is and grant it; 0 or -errno with why. */
 static int
-grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t whylen)
+grant(struct io_mem_session *s, const char *label, int wc, int live, char *why, size_t whylen)
 {
 	static struct pci_res res[PCI_RES_MAX];
 	uint64_t end = s->base + s->size;
@@ -262,6 +263,9 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 		const struct io_mem_policy *p = &config->io_mem[i];
 
 		if (!label_matches(p->label, p->label_prefix, label))
+			continue;
+		/* live=yes is answered by live policies only, and they answer nothing else. */
+		if ((p->kind == IO_MEM_LIVE) != live)
 			continue;
 		if (p->kind == IO_MEM_PCI) {
 			if (n < 0)
@@ -298,6 +302,12 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 			return -EPERM;
 		}
 		s->kind = p->kind;
+		if (p->kind == IO_MEM_LIVE) {
+			/* The grant is the whole policy range, as a BAR grant is the whole BAR. */
+			s->held_base = p->base;
+			s->held_size = p->size;
+			return io_mem_live_check(backend, p->base, p->size, why, whylen);
+		}
 		return p->kind == IO_MEM_SNAPSHOT ? grant_snapshot(s, why, whylen)
 		    : grant_devmem(s, why, whylen);
 	}
@@ -306,7 +316,8 @@ grant(struct io_mem_session *s, const char *label, int wc, char *why, size_t why
 		return -EPERM;
 	}
 	describe_policies(label, pols, sizeof pols);
-	snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is outside the policy (%s)", s->base, end - 1, pols);
+	snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is outside the %spolicy (%s)", s->base, end - 1,
+	    live ? "live " : "", pols);
 	return -EPERM;
 }
 
@@ -315,9 +326,9 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
     char *why, size_t whylen)
 {
 	unsigned long base, size;
-	char wcs[8] = "no";
+	char wcs[8] = "no", lives[8] = "no";
 	struct io_mem_session *s;
-	int err, wc;
+	int err, wc, live;
 
 	if (!backend) {
 		snprintf(why, whylen, "core has no IO_MEM backend here");
@@ -341,6 +352,8 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	}
 	err = mkx_arg_string(args, "wc", wcs, sizeof wcs);
 	wc = !strcmp(wcs, "yes") || !strcmp(wcs, "true");
+	err = mkx_arg_string(args, "live", lives, sizeof lives);
+	live = !strcmp(lives, "yes") || !strcmp(lives, "true");
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;
@@ -350,7 +363,7 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	s->base = s->held_base = base;
 	s->size = s->held_size = size;
 	snprintf(s->label, sizeof s->label, "%s", label);
-	err = grant(s, label, wc, why, whylen);
+	err = grant(s, label, wc, live, why, whylen);
 	if (!err && s->kind != IO_MEM_SNAPSHOT)
 		for (unsigned i = 0; i < ngranted; i++)
 			if (granted[i]->kind != IO_MEM_SNAPSHOT &&
@@ -380,7 +393,8 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	granted[ngranted++] = s;
 	core_log("IO_MEM \"%s\": 0x%lx-0x%lx granted (%s%s)", label, base, base + size - 1,
 	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
-	    : s->kind == IO_MEM_ECAM ? "ECAM window, live physical memory" : "live physical memory, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
+	    : s->kind == IO_MEM_ECAM ? "ECAM window, live physical memory"
+	    : s->kind == IO_MEM_LIVE ? "live registers, each access done by core" : "live physical memory, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
 	*state = s;
 	return 0;
 }
@@ -390,6 +404,9 @@ io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct io_mem_session *s = state;
 
+	/* Nothing is handed out: the session ends with its close. */
+	if (s->kind == IO_MEM_LIVE)
+		return io_mem_live_call(backend, s->held_base, s->held_size, req, r);
 	if (req->hdr.op != MKX_IO_MEM_DATASPACE)
 		return -ENOSYS;
 	s->handed_out = 1;
@@ -453,7 +470,8 @@ io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size)
 		for (i = 0; i < ngranted; i++) {
 			const struct io_mem_session *g = granted[i];
 
-			if (g->client == c && g->kind != IO_MEM_SNAPSHOT && at >= g->held_base &&
+			/* Snapshots and live grants map nothing of the device into the client. */
+			if (g->client == c && g->kind != IO_MEM_SNAPSHOT && g->kind != IO_MEM_LIVE && at >= g->held_base &&
 			    at < PAGE_UP(g->held_base + g->held_size)) {
 				at = PAGE_UP(g->held_base + g->held_size);
 				break;

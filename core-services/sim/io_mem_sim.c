@@ -3,11 +3,15 @@
  * (1234:1111) with a 16 MiB prefetchable BAR0 at 0xfd000000 and a 4 KiB
  * BAR2 at 0xfebf0000, each backed by a memfd (so the fd really is scoped
  * to the BAR); RAM at 0x100000-0x7fffffff; physical reads give the low
- * byte of the address, so snapshots can be checked.
+ * byte of the address, so snapshots can be checked. Live register
+ * accesses (phys_rw) reach an HPET-like block at 0xfed00000-0xfed003ff:
+ * the counter at 0xf0 advances on every read (a polled register that
+ * changes), the other registers keep what is written.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -75,6 +79,28 @@ sim_open_phys(void)
 	return -ENOTSUP;
 }
 
+static int
+sim_phys_rw(uint64_t addr, unsigned bytes, int write, uint64_t *v)
+{
+	static uint8_t regs[0x400];
+	static uint64_t counter;
+	uint64_t off = addr - 0xfed00000u;
+
+	if (addr < 0xfed00000u || off + bytes > sizeof regs)
+		return -EIO;	/* nothing is there in this machine */
+	if (off == 0xf0 && !write) {
+		*v = ++counter;
+		return 0;
+	}
+	if (write)
+		memcpy(regs + off, v, bytes);
+	else {
+		*v = 0;
+		memcpy(v, regs + off, bytes);
+	}
+	return 0;
+}
+
 /* One ECAM window as on q35: segment 0, buses 0-255 at 0xb0000000. */
 static int
 sim_ecam_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
@@ -89,5 +115,5 @@ sim_ecam_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_
 const struct io_mem_backend io_mem_sim = {
 	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
 	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
-	.ecam_window = sim_ecam_window,
+	.ecam_window = sim_ecam_window, .phys_rw = sim_phys_rw,
 };

@@ -15,6 +15,30 @@
 #include <mkx/session.h>
 
 #define MKX_IO_MEM_DATASPACE	0x100	/* reply: struct mkx_io_mem_ds; fd 0 = dataspace */
+/*
+ * A live session (args live=yes; mkx_io_mem_live_open) has no dataspace:
+ * core does each access on the device and nothing else. RANGE replies the
+ * granted range (the whole live policy range, struct mkx_io_mem_range);
+ * READ and WRITE take struct mkx_io_mem_access, an address inside that
+ * range, width 1, 2, 4 or 8 and naturally aligned; READ replies the
+ * value (uint64_t).
+ */
+#define MKX_IO_MEM_RANGE	0x101
+#define MKX_IO_MEM_READ		0x102
+#define MKX_IO_MEM_WRITE	0x103
+
+struct mkx_io_mem_range {
+	uint64_t	base, size;
+};
+static_assert(sizeof(struct mkx_io_mem_range) == 16, "wire size");
+
+struct mkx_io_mem_access {
+	uint64_t	addr;		/* physical */
+	uint32_t	width;		/* bytes */
+	uint32_t	pad;
+	uint64_t	value;		/* WRITE only */
+};
+static_assert(sizeof(struct mkx_io_mem_access) == 24, "wire size");
 
 #define MKX_IO_MEM_READONLY	(1u << 0)	/* a snapshot: map PROT_READ */
 #define MKX_IO_MEM_WC		(1u << 1)	/* write-combined mapping granted */
@@ -49,6 +73,23 @@ struct mkx_io_mem {
 int	mkx_io_mem_open(struct mkx_io_mem *m, uint64_t base, uint64_t size, int wc,
 	    char *why, size_t whylen);
 void	mkx_io_mem_close(struct mkx_io_mem *m);
+
+/* A live session (base/io_mem_live.c): core does every access, nothing is mapped. */
+struct mkx_io_mem_live {
+	struct mkx_session	s;
+	uint64_t		base, size;	/* what core granted (RANGE) */
+};
+
+/*
+ * Open a live session for [base, base+size); core grants the live policy
+ * range holding it. 0, or core's denial with why (-EPERM: no live policy,
+ * RAM or a PCI BAR; -EBUSY: held by another session).
+ */
+int	mkx_io_mem_live_open(struct mkx_io_mem_live *l, uint64_t base, uint64_t size,
+	    char *why, size_t whylen);
+int	mkx_io_mem_live_read(struct mkx_io_mem_live *l, uint64_t addr, unsigned width, uint64_t *v);
+int	mkx_io_mem_live_write(struct mkx_io_mem_live *l, uint64_t addr, unsigned width, uint64_t v);
+void	mkx_io_mem_live_close(struct mkx_io_mem_live *l);
 
 static inline uint32_t
 mkx_mmio_read32(const struct mkx_io_mem *m, size_t off)
