@@ -9,6 +9,9 @@ grep -q 'PCI_Config for AML refused' "$MKX_LOG" && { echo "PCI_Config was refuse
 grep -q 'LNKA._STA' "$MKX_LOG" && { echo "LNKA._STA failed" >&2; fail=1; }
 grep -q 'SystemIO 0xcd8+4 for AML refused: ports 0xcd8-0xcdb are outside the policy' "$MKX_LOG" ||
 	{ echo "the refusal of SystemIO 0xcd8 is missing" >&2; fail=1; }
+# The HPET's registers (q35's SystemMemory region HPTM) are read live, through core.
+grep -q 'SystemMemory 0xfed00000-0xfed003ff for AML: live registers' "$MKX_LOG" ||
+	{ echo "HPTM was not served live" >&2; fail=1; }
 grep -qE '\[init -> rom_reader\] ROM "acpi": [0-9]+ bytes, [1-9][0-9]* <routing> elements' "$MKX_LOG" ||
 	{ echo "the acpi report was not readable as ROM \"acpi\"" >&2; fail=1; }
 n=0
