@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mkx/close.h>
 #include <mkx/rpc.h>
 
 int
@@ -68,7 +69,7 @@ drop_fd(int fd)
 	if (closer)
 		closer(fd);
 	else
-		close(fd);
+		mkx_close_foreign(fd);
 }
 
 /* Collect the fds of every SCM_RIGHTS block; returns how many arrived. */

@@ -10,6 +10,7 @@
 
 #include <mkx/env.h>
 #include <mkx/log.h>
+#include <mkx/close.h>
 #include <mkx/server.h>
 
 #define SERVICES_MAX	8
@@ -80,7 +81,7 @@ handle_request(struct mkx_msg *m)
 	if (m->hdr.len < 4 + 3 || m->payload[m->hdr.len - 1] != 0 || sock < 0) {
 		mkx_error("malformed session request from core; ignored");
 		if (sock >= 0)
-			close(sock);
+			mkx_close_foreign(sock);
 		return;
 	}
 	memcpy(&id, m->payload, 4);
@@ -90,7 +91,7 @@ handle_request(struct mkx_msg *m)
 	args = label < end ? label + strlen(label) + 1 : end;
 	if (label >= end || args >= end) {
 		respond(id, -EINVAL, "malformed session request");
-		close(sock);
+		mkx_close_foreign(sock);
 		return;
 	}
 	for (unsigned i = 0; i < nservices; i++)
@@ -104,7 +105,7 @@ handle_request(struct mkx_msg *m)
 		err = svc->open(svc->ctx, label, args, &state, why, sizeof why);
 	respond(id, err, why);
 	if (err) {
-		close(sock);
+		mkx_close_foreign(sock);
 		return;
 	}
 	/* A client that never reads must not block the server: see serve_call. */
@@ -122,7 +123,8 @@ drop_session(unsigned i)
 	struct served *s = &sessions[i];
 
 	s->svc->close(s->svc->ctx, s->state);
-	close(s->sock);
+	/* Queued in it may be fds the client sent and we never took: see mkx/close.h. */
+	mkx_close_foreign(s->sock);
 	sessions[i] = sessions[--nsessions];
 }
 

@@ -72,8 +72,9 @@ else fail $t "rc=$rc, $ms ms (core waited on the socket's linger time)"; fi
 
 # The same against a component that serves (libmkx's server loop: the platform driver, the
 # NIC driver): a client made hello_server close its session with the carrier queued, and
-# hello_server (every client of it) waited the linger time. libmkx closes with close(2) in
-# components; core's closer (a SIGALRM around the close) is no library's business.
+# hello_server (every client of it) waited the linger time. libmkx now closes every fd a
+# peer chose, and its session sockets, with mkx_close_foreign (base/close.c: a 20 ms POSIX
+# timer on a signal libmkx reserves ends the wait).
 t=a_server_component_closes_a_lingering_socket_without_waiting
 run 'attack="linger_server"' '<start name="hello_server"> <provides> <service name="Hello"/> </provides> </start>' \
 	'<service name="Hello"> <child name="hello_server"/> </service>'
