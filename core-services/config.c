@@ -416,28 +416,45 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	return 0;
 }
 
-/* label= or label_prefix= of a <policy> (128 bytes each in every policy struct). */
+/*
+ * The label selector of a <policy> (128 bytes each in every policy struct):
+ * label= or unscoped_label= (both compare the whole session label: core's
+ * policies always see it whole) into label; label_prefix= into prefix;
+ * label_suffix= and label_last= into prefix too, behind a marker byte that
+ * label_matches() reads (LABEL_SEL_SUFFIX, LABEL_SEL_LAST). One selector per policy.
+ */
 static int
 policy_label(struct ctx *x, const struct mkx_xml *p, const char *service, char *label, char *prefix)
 {
-	const char *l = mkx_xml_attr(p, "label"), *attr = "label";
-	char *dst = label;
+	static const struct { const char *attr; int to_label; char marker; } sel[] = {
+		{ "label", 1, 0 }, { "unscoped_label", 1, 0 }, { "label_prefix", 0, 0 },
+		{ "label_suffix", 0, LABEL_SEL_SUFFIX }, { "label_last", 0, LABEL_SEL_LAST },
+	};
+	const char *l = NULL, *attr = NULL;
+	unsigned k = 0, n = 0;
 
-	if (!l) {
-		l = mkx_xml_attr(p, "label_prefix");
-		attr = "label_prefix";
-		dst = prefix;
-	}
-	if (!l && (mkx_xml_attr(p, "label_suffix") || mkx_xml_attr(p, "label_last")))
-		return bad(x, p->line, "%s <policy>: core's policies match label or label_prefix; "
-		    "label_suffix and label_last only route rules take (yet)", service);
+	for (unsigned i = 0; i < sizeof sel / sizeof sel[0]; i++)
+		if (mkx_xml_attr(p, sel[i].attr)) {
+			l = mkx_xml_attr(p, sel[i].attr), attr = sel[i].attr, k = i;
+			n++;
+		}
 	if (!l)
-		return bad(x, p->line, "%s <policy> needs label or label_prefix", service);
+		return bad(x, p->line, "%s <policy> needs label, label_prefix, label_suffix, label_last "
+		    "or unscoped_label", service);
+	if (n > 1)
+		return bad(x, p->line, "%s <policy>: give one label selector, not %u", service, n);
 	/* Refused, not cut: a cut label_prefix would match more labels than it says. */
-	if (strlen(l) >= 128)
-		return bad(x, p->line, "%s <policy %s=\"%.20s...\">: longer than 127 characters",
-		    service, attr, l);
-	strcpy(dst, l);
+	if (strlen(l) >= (sel[k].marker ? 127 : 128))
+		return bad(x, p->line, "%s <policy %s=\"%.20s...\">: longer than %d characters",
+		    service, attr, l, sel[k].marker ? 126 : 127);
+	if (strchr(l, LABEL_SEL_SUFFIX) || strchr(l, LABEL_SEL_LAST))
+		return bad(x, p->line, "%s <policy %s>: control characters in a label", service, attr);
+	if (sel[k].to_label)
+		strcpy(label, l);
+	else if (sel[k].marker)
+		prefix[0] = sel[k].marker, strcpy(prefix + 1, l);
+	else
+		strcpy(prefix, l);
 	return 0;
 }
 

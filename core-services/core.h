@@ -402,6 +402,12 @@ char	*platform_info_xml(size_t *len);
 
 /* route.c: Genode's label/label_prefix policy matching (exact wins over prefix). */
 int	label_matches(const char *exact, const char *prefix, const char *label);
+/*
+ * A policy's prefix field holding a label_suffix or label_last selector
+ * starts with one of these bytes (config.c policy_label); never in a label.
+ */
+#define LABEL_SEL_SUFFIX	'\x01'
+#define LABEL_SEL_LAST		'\x02'
 
 /* log.c of core: "[init] ..." lines on stdout. */
 void	core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -164,10 +164,33 @@ service_from_parent(const char *name)
 	return 0;
 }
 
+/* The last element of a label ("a -> b -> c": "c"). */
+static const char *
+label_last_element(const char *label)
+{
+	const char *last = label;
+
+	for (const char *p = label; (p = strstr(p, " -> ")); p += 4)
+		last = p + 4;
+	return last;
+}
+
 int
 label_matches(const char *exact, const char *prefix, const char *label)
 {
+	size_t n, m;
+
 	if (exact && exact[0])
 		return !strcmp(exact, label);
-	return prefix && !strncmp(prefix, label, strlen(prefix));
+	if (!prefix)
+		return 0;
+	switch (prefix[0]) {
+	case LABEL_SEL_SUFFIX:
+		n = strlen(prefix + 1), m = strlen(label);
+		return m >= n && !strcmp(label + m - n, prefix + 1);
+	case LABEL_SEL_LAST:
+		return !strcmp(label_last_element(label), prefix + 1);
+	default:
+		return !strncmp(prefix, label, strlen(prefix));
+	}
 }

@@ -193,7 +193,7 @@ TEST(pci_config_policy_errors)
 		{ "<policy label=\"a\"/>", "one way" },
 		{ "<policy label=\"a\" pci=\"all\" access=\"rw\"/>", "use read or write" },
 		{ "<policy label=\"a\" pci=\"0:1\"/>", "expected BB:DD.F" },
-		{ "<policy pci=\"all\"/>", "needs label or label_prefix" },
+		{ "<policy pci=\"all\"/>", "needs label, label_prefix, label_suffix, label_last or unscoped_label" },
 		{ "<device pci=\"all\"/>", "unknown element <device>" },
 	};
 

@@ -270,10 +270,22 @@ TEST(route_notes_overflow_into_one_more_line)
 	config_free(&cfg);
 }
 
-/* Core's own policies take label or label_prefix; Genode's other selectors are refused by name, not dropped. */
-TEST(route_policy_selectors_core_does_not_take_are_named)
+/* Core's own policies take every Genode label selector; two at once is an error, not a guess. */
+TEST(route_policy_selectors_of_core_policies)
 {
 	CHECK_INT(load("config\n+ io_port\n  + policy | label_suffix: pit | base: 0x40 | size: 4\n"
+	    "  + policy | label_last: rtc | base: 0x70 | size: 2\n"
+	    "  + policy | unscoped_label: a -> b | base: 0x60 | size: 1\n"
+	    "+ start a | + binary true\n-\n"), 0);
+	CHECK(label_matches(cfg.io_port[0].label, cfg.io_port[0].label_prefix, "drv -> pit"));
+	CHECK(!label_matches(cfg.io_port[0].label, cfg.io_port[0].label_prefix, "drv -> pit2"));
+	CHECK(label_matches(cfg.io_port[1].label, cfg.io_port[1].label_prefix, "x -> y -> rtc"));
+	CHECK(label_matches(cfg.io_port[1].label, cfg.io_port[1].label_prefix, "rtc"));
+	CHECK(!label_matches(cfg.io_port[1].label, cfg.io_port[1].label_prefix, "x -> rtc -> y"));
+	CHECK(label_matches(cfg.io_port[2].label, cfg.io_port[2].label_prefix, "a -> b"));
+	CHECK(!label_matches(cfg.io_port[2].label, cfg.io_port[2].label_prefix, "a -> bc"));
+	config_free(&cfg);
+	CHECK_INT(load("config\n+ io_port\n  + policy | label: x | label_last: y | base: 0x40 | size: 4\n"
 	    "+ start a | + binary true\n-\n"), -EINVAL);
-	CHECK_STR_HAS(err, "t.cfg:3: IO_PORT <policy>: core's policies match label or label_prefix");
+	CHECK_STR_HAS(err, "t.cfg:3: IO_PORT <policy>: give one label selector, not 2");
 }
