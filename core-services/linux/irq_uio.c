@@ -18,6 +18,7 @@
 
 #include "../irq_backend.h"
 #include "write_file.h"
+#include "sysfs_read.h"
 
 #define PCI_COMMAND		0x04
 #define  PCI_COMMAND_INTX_DISABLE (1u << 10)
@@ -35,29 +36,14 @@ dev_path(unsigned bdf, char *buf, size_t len)
 	snprintf(buf, len, "/sys/bus/pci/devices/0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
 }
 
-static unsigned
-read_hex(const char *dir, const char *file)
-{
-	char path[160], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (!(f = fopen(path, "r")))
-		return ~0u;
-	if (!fgets(buf, sizeof buf, f))
-		buf[0] = 0;
-	fclose(f);
-	return (unsigned)strtoul(buf, NULL, 0);
-}
-
 static int
 uio_identify(unsigned bdf, unsigned *vendor, unsigned *device)
 {
 	char dev[64];
 
 	dev_path(bdf, dev, sizeof dev);
-	*vendor = read_hex(dev, "vendor");
-	*device = read_hex(dev, "device");
+	*vendor = sysfs_read_hex(dev, "vendor");
+	*device = sysfs_read_hex(dev, "device");
 	return *vendor == ~0u ? -ENOENT : 0;
 }
 
@@ -116,7 +102,7 @@ uio_attach(unsigned bdf, void **linep, int *fd, uint32_t *gsi, char *why, size_t
 	}
 	l->bdf = bdf;
 	l->uio = uio;
-	*gsi = read_hex(l->dev, "irq");
+	*gsi = sysfs_read_hex(l->dev, "irq");
 	*fd = l->uio_fd;
 	*linep = l;
 	return 0;

@@ -39,6 +39,7 @@
 #include "mcfg.h"
 #include "vfio_group.h"
 #include "write_file.h"
+#include "sysfs_read.h"
 
 #define VECTORS_MAX	32	/* MSI-X vectors core enables per function */
 #define FUNCTIONS_MAX	16
@@ -80,21 +81,6 @@ fn_name(unsigned bdf, char *name, size_t len)
 	snprintf(name, len, "0000:%02x:%02x.%u", (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7);
 }
 
-static unsigned
-read_hex(const char *dir, const char *file)
-{
-	char path[160], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (!(f = fopen(path, "r")))
-		return ~0u;
-	if (!fgets(buf, sizeof buf, f))
-		buf[0] = 0;
-	fclose(f);
-	return (unsigned)strtoul(buf, NULL, 0);
-}
-
 static int
 vfio_identify(unsigned bdf, unsigned *vendor, unsigned *device)
 {
@@ -102,8 +88,8 @@ vfio_identify(unsigned bdf, unsigned *vendor, unsigned *device)
 
 	fn_name(bdf, name, sizeof name);
 	snprintf(dev, sizeof dev, "/sys/bus/pci/devices/%s", name);
-	*vendor = read_hex(dev, "vendor");
-	*device = read_hex(dev, "device");
+	*vendor = sysfs_read_hex(dev, "vendor");
+	*device = sysfs_read_hex(dev, "device");
 	return *vendor == ~0u ? -ENOENT : 0;
 }
 
@@ -213,7 +199,7 @@ fn_open(unsigned bdf, char *why, size_t whylen)
 	f->cfg_off = reg.offset;
 	snprintf(path, sizeof path, "%s/config", f->dev);
 	f->cfg = open(path, O_RDONLY | O_CLOEXEC);
-	f->gsi = read_hex(f->dev, "irq");
+	f->gsi = sysfs_read_hex(f->dev, "irq");
 	fns[slot] = f;
 	return f;
 fail:
