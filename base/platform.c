@@ -85,31 +85,50 @@ mkx_platform_release(struct mkx_platform *p, const char *name)
 	return err;
 }
 
+/*
+ * One resource op (IO_MEM, IRQ, IO_PORT) of device name: its reply carries
+ * exactly one fd (and, for want_len != ANY_LEN, a payload of that size).
+ * Returns the fd (m holds the payload), or -errno with why.
+ */
+#define ANY_LEN	((size_t)-1)
+
+static int
+resource_fd(struct mkx_platform *p, uint16_t op, const char *name, unsigned idx, uint32_t flags,
+    size_t want_len, struct mkx_msg *m, char *why, size_t whylen)
+{
+	struct mkx_platform_res r = { .index = idx, .flags = flags };
+	int err;
+
+	snprintf(r.name, sizeof r.name, "%s", name);
+	err = mkx_session_call(&p->s, op, &r, sizeof r, NULL, 0, m);
+	if (err) {
+		reason(m, why, whylen);
+		mkx_msg_close_fds(m);
+		return err;
+	}
+	if ((want_len != ANY_LEN && m->hdr.len != want_len) || m->hdr.nfds != 1) {
+		mkx_msg_close_fds(m);
+		snprintf(why, whylen, "malformed reply");
+		return -EBADMSG;
+	}
+	return mkx_msg_take_fd(m, 0);
+}
+
 static int
 io_mem(struct mkx_platform *p, const char *name, unsigned idx, uint32_t flags, struct mkx_io_mem *io,
     char *why, size_t whylen)
 {
 	static __thread struct mkx_msg m;
-	struct mkx_platform_res r = { .index = idx, .flags = flags };
-	int err, prot;
+	int err, prot, fd;
 
 	memset(io, 0, sizeof *io);
 	io->fd = -1;
 	io->s.sock = -1;	/* the session is the platform driver's, not ours */
-	snprintf(r.name, sizeof r.name, "%s", name);
-	err = mkx_session_call(&p->s, MKX_PLATFORM_IO_MEM, &r, sizeof r, NULL, 0, &m);
-	if (err) {
-		reason(&m, why, whylen);
-		mkx_msg_close_fds(&m);
-		return err;
-	}
-	if (m.hdr.len != sizeof io->ds || m.hdr.nfds != 1) {
-		mkx_msg_close_fds(&m);
-		snprintf(why, whylen, "malformed reply");
-		return -EBADMSG;
-	}
+	fd = resource_fd(p, MKX_PLATFORM_IO_MEM, name, idx, flags, sizeof io->ds, &m, why, whylen);
+	if (fd < 0)
+		return fd;
 	memcpy(&io->ds, m.payload, sizeof io->ds);
-	io->fd = mkx_msg_take_fd(&m, 0);
+	io->fd = fd;
 	prot = PROT_READ | (io->ds.flags & MKX_IO_MEM_READONLY ? 0 : PROT_WRITE);
 	io->map = mmap(NULL, io->ds.length, prot, MAP_SHARED, io->fd, (off_t)io->ds.offset);
 	if (io->map == MAP_FAILED) {
@@ -142,23 +161,9 @@ irq_of(struct mkx_platform *p, const char *name, unsigned idx, uint32_t flags, s
     char *why, size_t whylen)
 {
 	static __thread struct mkx_msg m;
-	struct mkx_platform_res r = { .index = idx, .flags = flags };
-	int err, sock;
+	int sock = resource_fd(p, MKX_PLATFORM_IRQ, name, idx, flags, ANY_LEN, &m, why, whylen);
 
-	snprintf(r.name, sizeof r.name, "%s", name);
-	err = mkx_session_call(&p->s, MKX_PLATFORM_IRQ, &r, sizeof r, NULL, 0, &m);
-	if (err) {
-		reason(&m, why, whylen);
-		mkx_msg_close_fds(&m);
-		return err;
-	}
-	if (m.hdr.nfds != 1) {
-		mkx_msg_close_fds(&m);
-		snprintf(why, whylen, "malformed reply");
-		return -EBADMSG;
-	}
-	sock = mkx_msg_take_fd(&m, 0);
-	return mkx_irq_attach(irq, sock, MKX_IRQ_ACK_AUTO, why, whylen);
+	return sock < 0 ? sock : mkx_irq_attach(irq, sock, MKX_IRQ_ACK_AUTO, why, whylen);
 }
 
 int
@@ -180,20 +185,7 @@ mkx_platform_io_port(struct mkx_platform *p, const char *name, unsigned idx, str
     char *why, size_t whylen)
 {
 	static __thread struct mkx_msg m;
-	struct mkx_platform_res r = { .index = idx };
-	int err;
+	int sock = resource_fd(p, MKX_PLATFORM_IO_PORT, name, idx, 0, ANY_LEN, &m, why, whylen);
 
-	snprintf(r.name, sizeof r.name, "%s", name);
-	err = mkx_session_call(&p->s, MKX_PLATFORM_IO_PORT, &r, sizeof r, NULL, 0, &m);
-	if (err) {
-		reason(&m, why, whylen);
-		mkx_msg_close_fds(&m);
-		return err;
-	}
-	if (m.hdr.nfds != 1) {
-		mkx_msg_close_fds(&m);
-		snprintf(why, whylen, "malformed reply");
-		return -EBADMSG;
-	}
-	return mkx_io_port_attach(io, mkx_msg_take_fd(&m, 0), why, whylen);
+	return sock < 0 ? sock : mkx_io_port_attach(io, sock, why, whylen);
 }
