@@ -17,31 +17,22 @@
 #include <unistd.h>
 
 #include "../core.h"
+#include "sysfs_read.h"
 #include "write_file.h"
 
 #define SYSPCI "/sys/bus/pci/devices"
 
-static unsigned long
-hex_file(unsigned bdf, const char *file)
-{
-	char path[128], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof path, SYSPCI "/0000:%02x:%02x.%u/%s", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, file);
-	if (!(f = fopen(path, "r")))
-		return ~0ul;
-	if (!fgets(buf, sizeof buf, f))
-		buf[0] = 0;
-	fclose(f);
-	return strtoul(buf, NULL, 16);
-}
-
 static int
 ident(unsigned bdf, struct pci_fn_ident *id)
 {
-	unsigned long v = hex_file(bdf, "vendor"), d = hex_file(bdf, "device"), c = hex_file(bdf, "class");
+	char dir[64];
+	unsigned v, d, c;
 
-	if (v == ~0ul || d == ~0ul || c == ~0ul)
+	snprintf(dir, sizeof dir, SYSPCI "/0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	v = sysfs_read_hex(dir, "vendor");
+	d = sysfs_read_hex(dir, "device");
+	c = sysfs_read_hex(dir, "class");
+	if (v == ~0u || d == ~0u || c == ~0u)
 		return -ENOENT;
 	*id = (struct pci_fn_ident){ (unsigned)v, (unsigned)d, (uint32_t)c };
 	return 0;
