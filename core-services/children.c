@@ -220,6 +220,16 @@ child_reap(void)
 				 * again (cgroup_release kills the rest of its cgroup).
 				 */
 				kill(-pid, SIGKILL);
+				if (!children[i].cfg->privileged) {
+					int n = privdrop_kill_uid(i);
+
+					if (n > 0)
+						core_log("child \"%s\" left processes of its uid %u behind; killed",
+						    children[i].cfg->name, (unsigned)privdrop_uid(i));
+					else if (n < 0)
+						core_log("child \"%s\": cannot kill what it left behind: %s",
+						    children[i].cfg->name, strerror(-n));
+				}
 				io_port_direct_release(&children[i]);
 				loop_child_exited(&children[i]);
 				pid = 0;

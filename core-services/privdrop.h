@@ -40,4 +40,12 @@ int	privdrop_apply(unsigned slot);
 /* The uid a child in slot has (core's own uid when children are not dropped). */
 uid_t	privdrop_uid(unsigned slot);
 
+/*
+ * After a child in slot ended: SIGKILL every process that still has its
+ * uid (what it forked, in any session or process group). Returns how many
+ * rounds found one (0: none was left), or -errno. No-op when children
+ * share core's uid. linux/uid_reap.c.
+ */
+int	privdrop_kill_uid(unsigned slot);
+
 #endif
