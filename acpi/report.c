@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "prt.h"
+#include "prt_chain.h"
 #include "report.h"
 
 /* EISA ID (ACPI 6.4 6.1.5): compressed "PNP0A08" in an Integer. */
@@ -64,6 +65,8 @@ bridge_bdf(struct aml_ns *ns, struct aml_node *owner, unsigned *bdf)
 	}
 	if (!parent || !is_root_bridge(ns, parent) || int_of(ns, owner, "_ADR", &adr))
 		return -ENOENT;	/* deeper bridges: their bus numbers live in config space, not in ACPI */
+	if (adr >> 21 || (adr & 0xffff) > 7)
+		return -ENOENT;	/* no single function (the <prt> element says so) */
 	int_of(ns, parent, "_BBN", &bbn);
 	*bdf = (unsigned)(bbn & 0xff) << 8 | (unsigned)((adr >> 16) & 0x1f) << 3 | (unsigned)(adr & 7);
 	return 0;
@@ -73,6 +76,7 @@ struct emit {
 	struct aml_ns	*ns;
 	FILE		*out;
 	int		xml;
+	FILE		*err_log;
 };
 
 static void
@@ -118,7 +122,7 @@ emit_route(const struct prt_route *r, void *arg)
 int
 report_routing_text(FILE *out, struct aml_ns *ns, FILE *err_log)
 {
-	struct emit e = { ns, out, 0 };
+	struct emit e = { ns, out, 0, err_log };
 
 	return prt_routes(ns, 1, emit_route, &e, err_log);
 }
@@ -127,20 +131,74 @@ static void
 root_bridges(struct aml_node *n, void *arg)
 {
 	struct emit *e = arg;
-	uint64_t bbn = 0;
-	char path[256];
+	unsigned seg, bus;
+	char path[256], why[512];
 
 	if (aml_node_type(n) != AML_DEVICE || !is_root_bridge(e->ns, n))
 		return;
-	int_of(e->ns, n, "_BBN", &bbn);
-	fprintf(e->out, "  <root_bridge bdf=\"0x%x\" name=\"%s\"/>\n", (unsigned)(bbn & 0xff) << 8,
-	    aml_path(n, path, sizeof path));
+	aml_path(n, path, sizeof path);
+	if (root_bridge_numbers(e->ns, n, &seg, &bus, why, sizeof why)) {
+		/* Which buses it decodes is not known: left out rather than guessed. */
+		fprintf(e->out, "  <!-- root bridge %s left out: %s -->\n", path, why);
+		fprintf(e->err_log, "acpi: root bridge %s left out: %s\n", path, why);
+		return;
+	}
+	fprintf(e->out, "  <root_bridge bdf=\"0x%x\" name=\"%s\" segment=\"%u\"/>\n", bus << 8, path, seg);
+}
+
+/* Text inside an attribute value: an interpreter message may quote AML strings. */
+static void
+attr_text(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"')
+			fputs("&quot;", out);
+		else if (*s == '<')
+			fputs("&lt;", out);
+		else if (*s == '&')
+			fputs("&amp;", out);
+		else
+			fputc(*s, out);
+}
+
+/*
+ * One <prt> per _PRT: which device it belongs to, and where that device
+ * is: the root bridge above it (segment, bus) and the _ADR of every device
+ * from there down. The platform driver follows the chain through config
+ * space to the bus the _PRT routes (a root bridge's own _PRT: no <adr>).
+ */
+static void
+prt_chains(struct aml_node *n, void *arg)
+{
+	struct emit *e = arg;
+	uint32_t name = aml_node_name(n);
+	struct aml_node *dev = aml_node_parent(n);
+	struct prt_chain c;
+	char path[256], root[256], why[512];
+
+	if (memcmp(&name, "_PRT", 4) || !dev)
+		return;
+	aml_path(dev, path, sizeof path);
+	if (prt_chain(e->ns, dev, &c, why, sizeof why)) {
+		fprintf(e->out, "  <prt bridge=\"%s\" error=\"", path);
+		attr_text(e->out, why);
+		fprintf(e->out, "\"/>\n");
+		fprintf(e->err_log, "acpi: %s._PRT not used: %s\n", path, why);
+		return;
+	}
+	fprintf(e->out, "  <prt bridge=\"%s\" root=\"%s\" segment=\"%u\" bus=\"0x%x\"%s\n", path,
+	    aml_path(c.root, root, sizeof root), c.seg, c.bus, c.n ? ">" : "/>");
+	for (unsigned i = 0; i < c.n; i++)
+		fprintf(e->out, "    <adr device=\"%s\" value=\"0x%x\"/>\n", aml_path(c.dev[i], path, sizeof path),
+		    c.adr[i]);
+	if (c.n)
+		fprintf(e->out, "  </prt>\n");
 }
 
 int
 report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_log)
 {
-	struct emit e = { ns, out, 1 };
+	struct emit e = { ns, out, 1, err_log };
 	int errors = 0;
 
 	fprintf(out, "<acpi>\n");
@@ -193,8 +251,10 @@ report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_l
 	if (ai->have_hpet)
 		fprintf(out, "  <hpet base=\"0x%llx\" number=\"%u\"/>\n", (unsigned long long)ai->hpet_base,
 		    ai->hpet_number);
-	if (ns)
+	if (ns) {
 		errors = prt_routes(ns, 1, emit_route, &e, err_log);
+		aml_walk(ns, prt_chains, &e);
+	}
 	fprintf(out, "</acpi>\n");
 	return errors;
 }

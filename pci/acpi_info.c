@@ -16,6 +16,61 @@ num(const struct mkx_xml *e, const char *name, unsigned long *v, char *why, size
 	return err ? -EINVAL : 0;
 }
 
+/* A quote around an attribute's value in a message, none around "(missing)". */
+static const char *
+q(const struct mkx_xml *e, const char *name)
+{
+	return mkx_xml_attr(e, name) ? "\"" : "";
+}
+
+/*
+ * A <prt>: a malformed one is kept with its error (reported and not used
+ * by route.c), so one bad element costs its own _PRT, not the report.
+ */
+static void
+read_prt(struct acpi_prt *p, const struct mkx_xml *e)
+{
+	const char *bridge = mkx_xml_attr(e, "bridge"), *error = mkx_xml_attr(e, "error");
+	unsigned long seg = 0, bus = 0, v;
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->bridge, sizeof p->bridge, "%s", bridge ? bridge : "");
+	if (!bridge || strlen(bridge) >= sizeof p->bridge) {
+		snprintf(p->error, sizeof p->error, "line %d: <prt> without a bridge= path (or a longer one than %zu)",
+		    e->line, sizeof p->bridge - 1);
+		return;
+	}
+	if (error) {
+		snprintf(p->error, sizeof p->error, "%s", error);
+		return;
+	}
+	if (mkx_xml_attr_ulong(e, "segment", 0, &seg) || seg > 0xffff ||
+	    mkx_xml_attr_ulong(e, "bus", 0, &bus) || bus > 0xff) {
+		snprintf(p->error, sizeof p->error, "line %d: <prt> segment=%s%s%s bus=%s%s%s: "
+		    "needs a segment (0-0xffff) and a bus (0-0xff)", e->line,
+		    q(e, "segment"), mkx_xml_attr(e, "segment") ? mkx_xml_attr(e, "segment") : "(missing)", q(e, "segment"),
+		    q(e, "bus"), mkx_xml_attr(e, "bus") ? mkx_xml_attr(e, "bus") : "(missing)", q(e, "bus"));
+		return;
+	}
+	p->seg = (unsigned)seg;
+	p->bus = (unsigned)bus;
+	for (const struct mkx_xml *a = e->child; a; a = a->next) {
+		if (strcmp(a->name, "adr"))
+			continue;
+		if (p->nadr == ACPI_CHAIN_MAX) {
+			snprintf(p->error, sizeof p->error, "line %d: more than %u <adr> in one <prt>", a->line,
+			    ACPI_CHAIN_MAX);
+			return;
+		}
+		if (!mkx_xml_attr(a, "value") || mkx_xml_attr_ulong(a, "value", 0, &v) || v >> 21 || (v & 0xffff) > 7) {
+			snprintf(p->error, sizeof p->error, "line %d: <adr value=\"%s\">: not a PCI device and function",
+			    a->line, mkx_xml_attr(a, "value") ? mkx_xml_attr(a, "value") : "");
+			return;
+		}
+		p->adr[p->nadr++] = (uint32_t)v;
+	}
+}
+
 int
 acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size_t whylen)
 {
@@ -65,6 +120,8 @@ acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size
 			r->active_low = pol && !strcmp(pol, "low");
 			snprintf(r->bridge, sizeof r->bridge, "%s", mkx_xml_attr(e, "bridge") ? mkx_xml_attr(e, "bridge") : "");
 			ai->nroute++;
+		} else if (!strcmp(e->name, "prt") && ai->nprt < ACPI_PRTS_MAX) {
+			read_prt(&ai->prt[ai->nprt++], e);
 		} else if (!strcmp(e->name, "irq_override") && ai->novr < ACPI_OVERRIDES_MAX) {
 			if (num(e, "irq", &a, why, whylen) || num(e, "gsi", &b, why, whylen) ||
 			    num(e, "flags", &c, why, whylen))

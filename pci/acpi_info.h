@@ -1,7 +1,8 @@
 /*
  * What the platform driver takes from the acpi component's report (see
- * docs/acpi.md): root bridges (_BBN), MCFG windows, _PRT routing entries
- * and MADT interrupt source overrides.
+ * docs/acpi.md): root bridges (_SEG, _BBN), MCFG windows, _PRT routing
+ * entries, where each _PRT's device is (<prt>), MADT interrupt source
+ * overrides.
  */
 #ifndef PCI_ACPI_INFO_H
 #define PCI_ACPI_INFO_H
@@ -13,6 +14,8 @@
 #define ACPI_ROUTES_MAX		1024
 #define ACPI_WINDOWS_MAX	8
 #define ACPI_OVERRIDES_MAX	16
+#define ACPI_PRTS_MAX		256
+#define ACPI_CHAIN_MAX		16	/* as acpi/prt_chain.h */
 
 struct acpi_route {
 	int		has_bdf;	/* the report names the bus of the _PRT's bridge */
@@ -20,7 +23,22 @@ struct acpi_route {
 	unsigned	device, pin;	/* slot, 0 = INTA */
 	unsigned	gsi;
 	int		level, active_low;
-	char		bridge[64];	/* ACPI path of the _PRT's device */
+	char		bridge[128];	/* ACPI path of the _PRT's device */
+};
+
+/*
+ * A <prt>: where the device of a _PRT is. The root bridge's (segment, bus),
+ * then per <adr> a device/function on the current bus, a bridge whose
+ * secondary bus is the next current bus; the last one is the bus the
+ * _PRT routes (route.c follows it). error: the acpi component could not
+ * say (or the element is malformed): the _PRT is not used.
+ */
+struct acpi_prt {
+	char		bridge[128];	/* ACPI path of the _PRT's device, as in <routing bridge=> */
+	unsigned	seg, bus;
+	unsigned	nadr;
+	uint32_t	adr[ACPI_CHAIN_MAX];
+	char		error[200];
 };
 
 struct acpi_info {
@@ -40,6 +58,8 @@ struct acpi_info {
 		unsigned	irq, gsi, flags;
 	}		ovr[ACPI_OVERRIDES_MAX];
 	unsigned	novr;
+	struct acpi_prt	prt[ACPI_PRTS_MAX];
+	unsigned	nprt;
 };
 
 /* Read an <acpi> report. 0, or -EINVAL with why (what is malformed; unknown elements are ignored). */

@@ -279,8 +279,18 @@ pci_enumerate(struct pci_tree *t, const struct pci_cfg *c)
 	for (unsigned i = 0; i + 1 < t->nroot; i++)
 		if (t->root[i + 1].seg == t->root[i].seg && t->root[i].bus_end >= t->root[i + 1].bus)
 			t->root[i].bus_end = t->root[i + 1].bus - 1;
-	for (unsigned i = 0; i < t->nroot; i++)
-		scan_bus(&w, t->root[i].seg, t->root[i].bus, t->root[i].bus, t->root[i].bus_end, -1, 0);
+	for (unsigned i = 0; i < t->nroot; i++) {
+		const struct pci_root *r = &t->root[i];
+		uint32_t v;
+
+		/* A root bus no access reaches (a segment without ECAM window, conf1 beyond segment 0): say so. */
+		if (c->ops->read(c->ctx, (struct pci_addr){ r->seg, r->bus, 0, 0 }, 0, 4, &v) == -ENOENT) {
+			pci_note(t, "root bus %04x:%02x%s%s: %s config access does not reach it: not enumerated", r->seg,
+			    r->bus, r->name[0] ? " of " : "", r->name, c->ops->name);
+			continue;
+		}
+		scan_bus(&w, r->seg, r->bus, r->bus, r->bus_end, -1, 0);
+	}
 	return 0;
 }
 

@@ -61,11 +61,30 @@ slurp(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
+/* Does an MCFG window of the report hold (seg, bus)? */
+static int
+window_covers(const struct acpi_info *ai, unsigned seg, unsigned bus)
+{
+	for (unsigned i = 0; i < ai->nwin; i++)
+		if (ai->win[i].seg == seg && bus >= ai->win[i].bus_start && bus <= ai->win[i].bus_end)
+			return 1;
+	return 0;
+}
+
 void
 pci_roots_from_acpi(struct pci_tree *t, const struct acpi_info *ai)
 {
-	for (unsigned i = 0; i < ai->nroot; i++)
-		pci_tree_add_root(t, ai->root[i].seg, ai->root[i].bus, 255, ai->root[i].name);
+	for (unsigned i = 0; i < ai->nroot; i++) {
+		const struct acpi_root_bridge *r = &ai->root[i];
+
+		/* Segments other than 0 exist only through ECAM (conf1 addresses segment 0). */
+		if (r->seg != 0 && !window_covers(ai, r->seg, r->bus)) {
+			pci_note(t, "root bridge %s (segment %u, bus %02x): no MCFG window covers it: not enumerated",
+			    r->name[0] ? r->name : "without a name", r->seg, r->bus);
+			continue;
+		}
+		pci_tree_add_root(t, r->seg, r->bus, 255, r->name);
+	}
 	/* A window whose first bus no root bridge names is a root bus too (MCFG without a namespace). */
 	for (unsigned i = 0; i < ai->nwin; i++) {
 		int named = 0;

@@ -1,38 +1,175 @@
 /*
- * Legacy interrupt routing (INTx): the _PRT entry of the function's slot
- * and pin on the bus it sits on; where that bus's bridge has no _PRT, the
- * standard swizzle (pin + device number, mod 4) moves the interrupt to
- * the bridge's own slot on the bus above, until a bus with a _PRT is
- * reached. Trigger and polarity come with the _PRT entry (the acpi
- * component resolved link devices through _CRS). Without any _PRT (no
- * ACPI), the firmware's Interrupt Line with the MADT's overrides.
+ * Legacy interrupt routing (INTx). Each _PRT routes one bus: a root
+ * bridge's _PRT its root bus, the _PRT of a device below it the secondary
+ * bus of the bridge that device is. The acpi report says which device
+ * (<prt>: root bridge segment and bus, then the _ADR of each device on the
+ * way down); that chain is followed here through the enumerated bridges,
+ * since only config space knows their secondary buses.
+ *
+ * A function's pin is then routed from its own bus upwards: the first bus
+ * with a _PRT gives the entry for (slot, pin); each bridge without a _PRT
+ * on the way swizzles the pin to its own slot on the bus above (PCI-to-PCI
+ * Bridge spec 1.2, 9.1: pin + device number, mod 4). Trigger and polarity
+ * come with the entry (the acpi component resolved link devices through
+ * _CRS). Without any _PRT (no ACPI): the firmware's Interrupt Line with
+ * the MADT's overrides.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "route.h"
 
-static const struct acpi_route *
-prt_entry(const struct acpi_info *ai, unsigned bridge_bdf, unsigned slot, unsigned pin, int *bus_has_prt)
-{
-	for (unsigned i = 0; i < ai->nroute; i++) {
-		const struct acpi_route *r = &ai->route[i];
+#define TIES_MAX (ACPI_PRTS_MAX + ACPI_ROUTES_MAX)
 
-		if (!r->has_bdf || r->bridge_bdf != bridge_bdf)
-			continue;
-		*bus_has_prt = 1;
-		if (r->device == slot && r->pin == pin)
-			return r;
-	}
-	return NULL;
+/* A _PRT tied to the bus it routes. */
+struct tie {
+	unsigned	seg, bus;
+	const char	*bridge;	/* ACPI path of the _PRT's device */
+	unsigned	bdf;		/* reports without <prt>: the <routing bridge_bdf> it came from */
+	int		from_prt;	/* 1: a <prt> chain; 0: bridge_bdf of a report without <prt> */
+};
+
+struct ties {
+	struct tie	t[TIES_MAX];
+	unsigned	n;
+	int		of_route[ACPI_ROUTES_MAX];	/* index into t, -1: entry not used */
+};
+
+static int
+is_root_bus(const struct pci_tree *t, unsigned seg, unsigned bus)
+{
+	for (unsigned i = 0; i < t->nroot; i++)
+		if (t->root[i].seg == seg && t->root[i].bus == bus)
+			return 1;
+	return 0;
 }
 
 static int
-is_root(const struct acpi_info *ai, unsigned seg, unsigned bus)
+tie_of_bus(const struct ties *ts, unsigned seg, unsigned bus)
 {
-	for (unsigned i = 0; i < ai->nroot; i++)
-		if (ai->root[i].seg == seg && ai->root[i].bus == bus)
-			return 1;
-	return ai->nroot == 0 && bus == 0;
+	for (unsigned i = 0; i < ts->n; i++)
+		if (ts->t[i].seg == seg && ts->t[i].bus == bus)
+			return (int)i;
+	return -1;
+}
+
+/* Follow a <prt> chain to the bus its _PRT routes: 0 with *bus, or -1 with why. */
+static int
+follow(const struct pci_tree *t, const struct acpi_prt *p, unsigned *bus, char *why, size_t len)
+{
+	unsigned b = p->bus;
+	char n[16];
+
+	if (!is_root_bus(t, p->seg, p->bus)) {
+		snprintf(why, len, "its root bus %04x:%02x was not enumerated", p->seg, p->bus);
+		return -1;
+	}
+	for (unsigned i = 0; i < p->nadr; i++) {
+		struct pci_addr a = { p->seg, b, p->adr[i] >> 16, p->adr[i] & 7 };
+		int k = pci_find(t, a);
+		const struct pci_fn *f = k >= 0 ? &t->fn[k] : NULL;
+
+		pci_name(a, n);
+		if (!f) {
+			snprintf(why, len, "_ADR 0x%x (step %u): no function at %s", p->adr[i], i + 1, n);
+			return -1;
+		}
+		if (!f->bridge) {
+			snprintf(why, len, "_ADR 0x%x (step %u): %s is not a bridge (header type %u)", p->adr[i], i + 1, n,
+			    f->hdr_type);
+			return -1;
+		}
+		/* Only buses the walk followed: numbers checked in range, no loop, no sibling's bus. */
+		if (!f->scanned) {
+			snprintf(why, len, "_ADR 0x%x (step %u): bridge %s has no usable bus numbers "
+			    "(secondary %02x, subordinate %02x)", p->adr[i], i + 1, n, f->secondary, f->subordinate);
+			return -1;
+		}
+		b = f->secondary;
+	}
+	*bus = b;
+	return 0;
+}
+
+static int
+add_tie(struct pci_tree *t, struct ties *ts, struct tie x)
+{
+	int k = tie_of_bus(ts, x.seg, x.bus);
+
+	if (k >= 0) {
+		pci_note(t, "%s._PRT also routes bus %04x:%02x, which %s._PRT routes: only the first is used",
+		    x.bridge, x.seg, x.bus, ts->t[k].bridge);
+		return -1;
+	}
+	if (ts->n >= TIES_MAX)
+		return -1;
+	ts->t[ts->n] = x;
+	return (int)ts->n++;
+}
+
+/* Reports without <prt> (older acpi components, hand-written ones): the entry's bridge_bdf. */
+static int
+tie_by_bdf(struct pci_tree *t, struct ties *ts, const struct acpi_route *r)
+{
+	unsigned bus = r->bridge_bdf >> 8;
+	struct pci_addr a = { 0, bus, (r->bridge_bdf >> 3) & 0x1f, r->bridge_bdf & 7 };
+	int k;
+
+	for (unsigned i = 0; i < ts->n; i++)
+		if (!ts->t[i].from_prt && ts->t[i].bdf == r->bridge_bdf && !strcmp(ts->t[i].bridge, r->bridge))
+			return (int)i;
+	/* bus << 8 is Genode's bridge_bdf of a root bridge; device 0 there is the host bridge. */
+	if ((r->bridge_bdf & 0xff) == 0 && is_root_bus(t, 0, bus))
+		return add_tie(t, ts, (struct tie){ 0, bus, r->bridge, r->bridge_bdf, 0 });
+	k = pci_find(t, a);
+	if (k >= 0 && t->fn[k].bridge && t->fn[k].scanned)
+		return add_tie(t, ts, (struct tie){ 0, t->fn[k].secondary, r->bridge, r->bridge_bdf, 0 });
+	return -1;
+}
+
+static void
+tie_all(const struct acpi_info *ai, struct pci_tree *t, struct ties *ts)
+{
+	int prt_tie[ACPI_PRTS_MAX];
+
+	ts->n = 0;
+	for (unsigned i = 0; i < ai->nprt; i++) {
+		const struct acpi_prt *p = &ai->prt[i];
+		char why[200];
+		unsigned bus;
+
+		prt_tie[i] = -1;
+		if (p->error[0])
+			pci_note(t, "%s%s not used: %s", p->bridge[0] ? p->bridge : "a <prt>", p->bridge[0] ? "._PRT" : "",
+			    p->error);
+		else if (follow(t, p, &bus, why, sizeof why))
+			pci_note(t, "%s._PRT not used: %s", p->bridge, why);
+		else
+			prt_tie[i] = add_tie(t, ts, (struct tie){ p->seg, bus, p->bridge, 0, 1 });
+	}
+	for (unsigned i = 0; i < ai->nroute; i++) {
+		const struct acpi_route *r = &ai->route[i];
+		int described = 0;
+
+		ts->of_route[i] = -1;
+		for (unsigned k = 0; k < ai->nprt && !described; k++)
+			if (!strcmp(ai->prt[k].bridge, r->bridge)) {
+				described = 1;
+				ts->of_route[i] = prt_tie[k];
+			}
+		if (!described && r->has_bdf)
+			ts->of_route[i] = tie_by_bdf(t, ts, r);
+	}
+}
+
+static const struct acpi_route *
+prt_entry(const struct acpi_info *ai, const struct ties *ts, int tie, unsigned slot, unsigned pin)
+{
+	for (unsigned i = 0; i < ai->nroute; i++)
+		if (ts->of_route[i] == tie && ai->route[i].device == slot && ai->route[i].pin == pin)
+			return &ai->route[i];
+	return NULL;
 }
 
 /* No _PRT: Interrupt Line, with the MADT override for that ISA IRQ if there is one. */
@@ -59,8 +196,8 @@ route_line(const struct acpi_info *ai, struct pci_fn *f)
 	snprintf(x->how, sizeof x->how, "Interrupt Line %u (no _PRT)", f->line);
 }
 
-void
-pci_route_intx(const struct acpi_info *ai, struct pci_tree *t, struct pci_fn *f)
+static void
+route_intx(const struct acpi_info *ai, const struct ties *ts, struct pci_tree *t, struct pci_fn *f)
 {
 	struct pci_intx *x = &f->intx;
 	const struct pci_fn *cur = f;
@@ -74,40 +211,36 @@ pci_route_intx(const struct acpi_info *ai, struct pci_tree *t, struct pci_fn *f)
 		pci_note(t, "%s: Interrupt Pin %u is not INTA-INTD: not routed", pci_name(f->a, n), f->pin);
 		return;
 	}
-	if (!ai->nroute) {
+	if (!ai->nroute && !ai->nprt) {
 		route_line(ai, f);
 		return;
 	}
 	pin = f->pin - 1u;
+	/* Parents are bridges the walk followed, each on a lower bus: 64 hops is beyond any real depth. */
 	while (hops++ < 64) {
-		int has_prt = 0;
-		const struct acpi_route *r;
+		int k = tie_of_bus(ts, cur->a.seg, cur->a.bus);
 		const struct pci_fn *up = cur->parent >= 0 ? &t->fn[cur->parent] : NULL;
-		unsigned key;
+		const struct acpi_route *r;
 
-		if (up)
-			key = up->a.bus << 8 | up->a.dev << 3 | up->a.fn;
-		else if (is_root(ai, cur->a.seg, cur->a.bus))
-			key = cur->a.bus << 8;
-		else {
-			snprintf(x->how, sizeof x->how, "bus %02x is no root bus the acpi report names", cur->a.bus);
-			break;
-		}
-		if (cur->a.seg == 0 && (r = prt_entry(ai, key, cur->a.dev, pin, &has_prt))) {
+		if (k >= 0) {
+			if (!(r = prt_entry(ai, ts, k, cur->a.dev, pin))) {
+				snprintf(x->how, sizeof x->how, "%.60s._PRT has no entry for slot %u INT%c", ts->t[k].bridge,
+				    cur->a.dev, 'A' + pin);
+				break;
+			}
 			x->routed = 1;
 			x->gsi = r->gsi;
 			x->level = r->level;
 			x->active_low = r->active_low;
 			if (cur == f)
-				snprintf(x->how, sizeof x->how, "_PRT %s slot %u INT%c", r->bridge, cur->a.dev, 'A' + pin);
+				snprintf(x->how, sizeof x->how, "_PRT %.60s slot %u INT%c", r->bridge, cur->a.dev, 'A' + pin);
 			else
-				snprintf(x->how, sizeof x->how, "swizzled to %s INT%c, _PRT %s", pci_name(cur->a, n),
+				snprintf(x->how, sizeof x->how, "swizzled to %s INT%c, _PRT %.60s", pci_name(cur->a, n),
 				    'A' + pin, r->bridge);
 			return;
 		}
-		if (has_prt || !up) {
-			snprintf(x->how, sizeof x->how, "no _PRT entry for slot %u INT%c below %s", cur->a.dev, 'A' + pin,
-			    up ? pci_name(up->a, n) : "the root bridge");
+		if (!up) {
+			snprintf(x->how, sizeof x->how, "no _PRT routes root bus %04x:%02x", cur->a.seg, cur->a.bus);
 			break;
 		}
 		/* A bridge without _PRT: the interrupt appears at the bridge's own slot, pin rotated. */
@@ -120,6 +253,14 @@ pci_route_intx(const struct acpi_info *ai, struct pci_tree *t, struct pci_fn *f)
 void
 pci_route_all(const struct acpi_info *ai, struct pci_tree *t)
 {
+	struct ties *ts = calloc(1, sizeof *ts);
+
+	if (!ts) {
+		pci_note(t, "no memory for interrupt routing: INTx not routed");
+		return;
+	}
+	tie_all(ai, t, ts);
 	for (unsigned i = 0; i < t->nfn; i++)
-		pci_route_intx(ai, t, &t->fn[i]);
+		route_intx(ai, ts, t, &t->fn[i]);
+	free(ts);
 }

@@ -17,7 +17,7 @@ check() {	# NAME FILE PATTERN...
 "$B/bin/acpi" --tables $Q --report > "$T/r" 2>&1
 check acpi_report_q35_tables "$T/r" '<bdf start="0" count="65536" base="0xb0000000" segment="0"/>' \
 	'<irq_override irq="0" gsi="2" flags="0x0"/>' '<irq_override irq="9" gsi="9" flags="0xd"/>' \
-	'<ioapic id="0" base_irq="0" addr="0xfec00000"/>' '<sci_int irq="9"/>' '<root_bridge bdf="0x0" name="\_SB.PCI0"/>' \
+	'<ioapic id="0" base_irq="0" addr="0xfec00000"/>' '<sci_int irq="9"/>' '<root_bridge bdf="0x0" name="\_SB.PCI0" segment="0"/>' \
 	'<hpet base="0xfed00000" number="0"/>'
 check acpi_report_q35_routing "$T/r" \
 	'<routing gsi="0x16" bridge_bdf="0x0" device="0x2" device_pin="0x0" mode="level" polarity="high" bridge="\_SB.PCI0" link="\_SB.GSIG"/>' \
