@@ -2,6 +2,15 @@
  * Sessions of services that children provide: a request waits here until
  * the server announced the service and answered; then the client gets its
  * end of the session socket and core is out of the way.
+ *
+ * Session quota donation (Genode's): the client's ram_quota is taken from
+ * it at the request; once the server grants the session, it moves to the
+ * server's quantum (the server serves the session out of it, e.g. the
+ * platform driver's DMA buffers for the client) for as long as both live.
+ * core cannot see such a session end (it is out of the data path), so the
+ * donation is withdrawn from the server when the client exits, and goes
+ * back to the client when the server exits. A server that spent it is
+ * left in debt: its further charges are refused until it frees.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +39,80 @@ struct pending {
 
 static struct pending pending[PENDING_MAX];
 static uint32_t next_pending_id = 1;
+
+/* A granted session whose ram_quota the server holds (bounded: a request that would need a 257th waits no room). */
+struct grant {
+	int		used;
+	struct child	*client, *server;
+	unsigned long	ram;
+	char		service[NAME_MAX_LEN];
+	char		label[192];
+};
+
+#define GRANTS_MAX	256
+
+static struct grant grants[GRANTS_MAX];
+
+/* Records in use, and pending requests that will need one when granted. */
+static unsigned
+grants_committed(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < GRANTS_MAX; i++)
+		n += grants[i].used;
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		n += pending[i].used && pending[i].ram;
+	return n;
+}
+
+/* The session of p was granted: its ram_quota moves from the client (charged at the request) to the server. */
+static void
+donate(struct pending *p)
+{
+	struct grant *g = NULL;
+
+	for (unsigned i = 0; i < GRANTS_MAX && !g; i++)
+		if (!grants[i].used)
+			g = &grants[i];
+	if (!g)		/* cannot happen: grants_committed() reserved one at the request */
+		return;
+	*g = (struct grant){ .used = 1, .client = p->client, .server = p->server, .ram = p->ram };
+	snprintf(g->service, sizeof g->service, "%s", p->service);
+	snprintf(g->label, sizeof g->label, "%s", p->label);
+	ram_uncharge(p->server, p->ram);
+	core_log("%s session \"%s\": ram_quota of %lu KiB moved from \"%s\" to \"%s\" (%lu KiB left to it)",
+	    p->service, p->label, p->ram >> 10, p->client->cfg->name, p->server->cfg->name,
+	    p->server->ram_left >> 10);
+}
+
+/* c exited: what it donated leaves its servers; what it was donated goes back to its clients. */
+static void
+grants_child_exited(struct child *c)
+{
+	for (unsigned i = 0; i < GRANTS_MAX; i++) {
+		struct grant *g = &grants[i];
+		unsigned long debt;
+
+		if (!g->used)
+			continue;
+		if (g->client == c) {
+			debt = ram_withdraw(g->server, g->ram);
+			if (debt)
+				core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\", which now "
+				    "owes %lu bytes: its further charges are refused until it frees", g->service,
+				    g->label, g->ram >> 10, g->server->cfg->name, debt);
+			else
+				core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\" (%lu KiB "
+				    "left to it)", g->service, g->label, g->ram >> 10, g->server->cfg->name,
+				    g->server->ram_left >> 10);
+			g->used = 0;
+		} else if (g->server == c) {
+			ram_uncharge(g->client, g->ram);	/* the session died with its server */
+			g->used = 0;
+		}
+	}
+}
 
 static void pending_drop(struct pending *p, int err, const char *why);
 
@@ -61,7 +144,7 @@ pending_drop(struct pending *p, int err, const char *why)
 		if (p->client->state == CHILD_RUNNING)
 			open_deny(p->client, p->client_seq, err, why);
 	}
-	p->client->ram_left += p->ram;
+	ram_uncharge(p->client, p->ram);
 	/* The server may have queued messages with fds in its end: see fd_close_foreign. */
 	if (p->client_end >= 0)
 		fd_close_foreign(p->client_end);
@@ -96,6 +179,10 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 	for (unsigned i = 0; i < PENDING_MAX && !p; i++)
 		if (!pending[i].used)
 			p = &pending[i];
+	if (p && ram && grants_committed() >= GRANTS_MAX) {
+		open_deny(c, seq, -EAGAIN, "core records the ram_quota of 256 granted sessions at most");
+		return;
+	}
 	if (!p || strlen(args) >= sizeof p->args) {
 		open_deny(c, seq, p ? -EINVAL : -EAGAIN, p ? "session arguments too long"
 		    : "core has too many session requests in flight");
@@ -111,7 +198,7 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 	snprintf(p->service, sizeof p->service, "%s", service);
 	snprintf(p->label, sizeof p->label, "%s", label);
 	snprintf(p->args, sizeof p->args, "%s", args);
-	c->ram_left -= ram;
+	ram_withdraw(c, ram);	/* parent.c checked that it fits: no debt */
 	for (unsigned i = 0; i < server->nannounced; i++)
 		if (!strcmp(server->announced[i], service)) {
 			forward_request(p);
@@ -153,7 +240,9 @@ handle_response(struct child *c, struct mkx_msg *m)
 		if (core_cfg->verbose)
 			core_log("%s session \"%s\" opened at \"%s\"", p->service, p->label,
 			    c->cfg->name);
-		/* The quota stays charged while the session lives; we cannot see it end. */
+		/* The quota is the server's now, until the client or the server exits. */
+		if (p->ram)
+			donate(p);
 		p->ram = 0;
 		pending_drop(p, 0, NULL);
 		return;
@@ -188,6 +277,7 @@ broker_child_exited(struct child *c, const char *how)
 			pending_drop(p, -ECONNREFUSED, why);
 		}
 	}
+	grants_child_exited(c);
 }
 
 void

@@ -252,6 +252,7 @@ struct child {
 	enum child_state	state;
 	int			status;	/* waitpid status once exited */
 	unsigned long		ram_left;
+	unsigned long		ram_debt;	/* what it owes after a withdrawal (ram_withdraw) */
 	char			announced[PROVIDES_MAX][NAME_MAX_LEN];
 	unsigned		nannounced;
 	unsigned		nsessions;	/* sessions it holds at core */
@@ -386,6 +387,15 @@ char	*io_mem_devices_xml(size_t *len);
 
 /* service_dma.c: reserve the huge pages <dma> asks for and pick the mechanism; 0 or -errno. */
 int	dma_select(const struct core_config *);
+/*
+ * service_dma.c: freed DMA buffers a process still holds (fd or mapping)
+ * stay charged to their payer until none does. How many are kept; check
+ * them again (a freed one is uncharged and released); c exited (its own
+ * kept buffers are uncharged from nobody then, and all are checked).
+ */
+unsigned dma_kept_count(void);
+void	dma_kept_poll(void);
+void	dma_child_exited(const struct child *c);
 
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);
@@ -441,6 +451,14 @@ void	sessions_drop_all(void);
  */
 int	ram_charge(struct child *, size_t bytes, const char *what, char *why, size_t whylen);
 void	ram_uncharge(struct child *, size_t bytes);
+/*
+ * Session quota donation (broker.c): a session's ram_quota moves from the
+ * client to the server (ram_uncharge of the server: it pays a debt
+ * first) and is withdrawn again when the client goes. A withdrawal may
+ * leave the server in debt (ram_debt; ram_left 0): every charge is then
+ * refused until what it frees has paid the debt. Returns the debt after it.
+ */
+unsigned long ram_withdraw(struct child *, size_t bytes);
 
 /* broker.c: sessions of services children provide */
 void	open_child_session(struct child *, uint32_t seq, struct child *server,

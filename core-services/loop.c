@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -74,6 +75,7 @@ loop_child_exited(struct child *c)
 	c->sock = -1;
 	sessions_drop_client(c);
 	io_mem_child_exited(c);	/* its BAR fds died with it: those grants are free now */
+	dma_child_exited(c);	/* freed DMA buffers it held are released (before its donations are withdrawn) */
 	broker_child_exited(c, how);
 	if (c->cfg->finish && !c->killed_by_core) {
 		core_log("\"%s\" was marked finish=\"yes\": ending the composition", c->cfg->name);
@@ -142,6 +144,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + 1];
 	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch */
 	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
+	time_t kept_checked = 0;
 	sigset_t mask;
 	int sfd, bad;
 
@@ -199,10 +202,15 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			pfd[n].events = POLLOUT;
 			pfd[n].revents = 0;
 		}
-		rc = poll(pfd, n + !!out_pending(), -1);
+		/* Freed DMA buffers a process still holds are looked at once a second (dma_kept_poll). */
+		rc = poll(pfd, n + !!out_pending(), dma_kept_count() ? 1000 : -1);
 		if (rc < 0 && errno != EINTR) {
 			core_log("poll: %s", strerror(errno));
 			break;
+		}
+		if (dma_kept_count() && time(NULL) != kept_checked) {
+			kept_checked = time(NULL);
+			dma_kept_poll();
 		}
 		if (out_pending() && pfd[n].revents)
 			out_drain();

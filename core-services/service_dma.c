@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -227,6 +228,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 
 	if (req->hdr.len != sizeof rq)
 		return refuse(r, -EINVAL, "DMA alloc: malformed request");
+	dma_kept_poll();	/* what nobody holds any more is uncharged before this charge */
 	memcpy(&rq, req->payload, sizeof rq);
 	if (rq.size == 0)
 		return refuse(r, -EINVAL, "a DMA buffer of 0 bytes");
@@ -308,15 +310,119 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
 	return NULL;
 }
 
-/* Unmap (the device loses it), then free, then give the quantum back. */
-static void
+/*
+ * Freed buffers on their way out. core cannot take a buffer's memfd back
+ * (the seals keep its size: nobody frees memory a device may still write),
+ * so a freed buffer stays charged to its payer, and core keeps its pages,
+ * until no process holds its memfd or a mapping of it any more
+ * (linux/dma_holders.c). Checked at each ALLOC and FREE, at each child's
+ * exit and once a second while any is held (dma_kept_poll).
+ */
+struct dma_kept {
+	struct dma_mem		mem;
+	struct dma_file_id	file;
+	int			identified;	/* file is known: else it counts as held */
+	int			was_held;	/* a check found it held: its end is logged */
+	struct child		*payer;		/* NULL once the payer exited */
+	const void		*session;	/* while its session ends (dma_close counts) */
+	uint32_t		id;
+	char			pci[16];
+	char			label[192];
+};
+
+#define KEPT_MAX	256	/* freed buffers still held, over all sessions: a FREE beyond is refused */
+
+static struct dma_kept *kept;
+static unsigned nkept, kept_room;
+
+/* Unmap (the device loses it now), then keep it until nobody holds it (kept_check). */
+static struct dma_kept *
 release(struct dma_session *s, struct dma_buffer *b)
 {
+	struct dma_kept *k;
+	struct stat st;
+
 	if (b->mapped)
 		iommu->unmap(s->domain, &b->mem, b->bus);
-	ram_uncharge(s->client, b->mem.size);
+	b->mapped = 0;
 	s->charged -= b->mem.size;
-	mem->free(&b->mem);
+	if (nkept == kept_room) {
+		unsigned room = kept_room ? 2 * kept_room : 16;
+		struct dma_kept *more = realloc(kept, room * sizeof *kept);
+
+		if (!more) {	/* cannot track it: leaked, still charged, rather than freed under a holder */
+			core_log("DMA \"%s\": buffer %u: out of memory to track it; kept, charged", s->label, b->id);
+			return NULL;
+		}
+		kept = more;
+		kept_room = room;
+	}
+	k = &kept[nkept++];
+	*k = (struct dma_kept){ .mem = b->mem, .payer = s->client, .session = s, .id = b->id };
+	if (!fstat(b->mem.fd, &st))
+		k->file = (struct dma_file_id){ .dev = st.st_dev, .ino = st.st_ino }, k->identified = 1;
+	snprintf(k->pci, sizeof k->pci, "%s", s->pci);
+	snprintf(k->label, sizeof k->label, "%s", s->label);
+	return k;
+}
+
+/* Free, and uncharge, every kept buffer no process holds any more. */
+static void
+kept_check(void)
+{
+	struct dma_file_id ids[64];
+	int held[64], err;
+
+	for (unsigned base = 0; base < nkept; base += 64) {
+		unsigned n = nkept - base < 64 ? nkept - base : 64;
+
+		for (unsigned i = 0; i < n; i++)
+			ids[i] = kept[base + i].file;
+		if ((err = dma_holders_scan(ids, n, held))) {
+			core_log("DMA: cannot see who holds freed buffers (%s); they stay charged", strerror(-err));
+			return;
+		}
+		for (unsigned i = 0; i < n; i++)
+			if (held[i] || !kept[base + i].identified)
+				kept[base + i].was_held = 1;
+			else
+				kept[base + i].identified = -1;	/* to go */
+	}
+	for (unsigned i = nkept; i-- > 0;) {
+		struct dma_kept *k = &kept[i];
+
+		if (k->identified != -1)
+			continue;
+		if (k->was_held && !k->session)
+			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
+			    "uncharged from \"%s\"", k->label, k->pci, k->id, k->mem.size >> 10,
+			    k->payer ? k->payer->cfg->name : "(exited)");
+		ram_uncharge(k->payer, k->mem.size);
+		mem->free(&k->mem);
+		*k = kept[--nkept];
+	}
+}
+
+unsigned
+dma_kept_count(void)
+{
+	return nkept;
+}
+
+void
+dma_kept_poll(void)
+{
+	if (nkept)
+		kept_check();
+}
+
+void
+dma_child_exited(const struct child *c)
+{
+	for (unsigned i = 0; i < nkept; i++)
+		if (kept[i].payer == c)
+			kept[i].payer = NULL;	/* its quantum is gone with it; the pages wait for their holders */
+	dma_kept_poll();
 }
 
 static int
@@ -325,6 +431,7 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct dma_session *s = state;
 	struct mkx_dma_info_msg info;
 	struct dma_buffer *b;
+	struct dma_kept *k;
 	int err = 0;
 
 	switch (req->hdr.op) {
@@ -339,9 +446,14 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_DMA_FREE:
 		if (!(b = find(s, req, r, &err)))
 			return err;
+		if (nkept >= KEPT_MAX && (kept_check(), nkept >= KEPT_MAX))
+			return refuse(r, -EBUSY, "DMA buffer %u not freed: %d freed buffers are still held by components "
+			    "(an fd or a mapping); close and unmap them first", b->id, KEPT_MAX);
 		s->freed[s->nfreed++ % FREED_MAX] = b->id;
-		release(s, b);
+		if ((k = release(s, b)))
+			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
 		*b = s->buf[--s->nbuf];
+		kept_check();
 		return 0;
 	case MKX_DMA_INFO:
 		info = (struct mkx_dma_info_msg){ .mask = s->mask, .iommu = !!s->domain,
@@ -364,7 +476,7 @@ static void
 dma_close(void *state)
 {
 	struct dma_session *s = state;
-	unsigned n = s->nbuf;
+	unsigned n = s->nbuf, held = 0;
 	size_t bytes = s->charged;
 	int cmd = device->bus_master(s->bdf, 0);
 
@@ -385,7 +497,18 @@ dma_close(void *state)
 		release(s, &s->buf[i]);
 	if (s->domain)
 		iommu->domain_put(s->domain);
-	core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped and freed", s->label, s->pci, n, bytes >> 10);
+	kept_check();
+	for (unsigned i = 0; i < nkept; i++)
+		if (kept[i].session == s) {
+			held++;
+			kept[i].session = NULL;
+		}
+	if (!held)
+		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped and freed", s->label, s->pci, n, bytes >> 10);
+	else
+		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped; %u of them still held by a process (an fd "
+		    "or a mapping): kept, charged to \"%s\", until none holds them", s->label, s->pci, n, bytes >> 10,
+		    held, s->client ? s->client->cfg->name : "core");
 	free(s);
 }
 

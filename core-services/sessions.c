@@ -69,7 +69,7 @@ csession_drop(unsigned i)
 	s->svc->close(s->state);
 	fd_close_foreign(s->sock);	/* fds the client queued in it are released by this close */
 	s->client->nsessions--;
-	s->client->ram_left += s->ram;
+	ram_uncharge(s->client, s->ram);
 	csessions[i] = csessions[--ncsessions];
 }
 
@@ -173,6 +173,11 @@ ram_charge(struct child *c, size_t bytes, const char *what, char *why, size_t wh
 {
 	if (!c)
 		return 0;	/* core's own request (unit tests): nobody to charge */
+	if (c->ram_debt) {
+		snprintf(why, whylen, "%s of %zu bytes refused: \"%s\" owes %lu bytes of RAM quantum (a client's "
+		    "donated ram_quota was withdrawn) until it frees", what, bytes, c->cfg->name, c->ram_debt);
+		return -EDQUOT;
+	}
 	if (bytes > c->ram_left) {
 		snprintf(why, whylen, "%s of %zu bytes exceeds the %lu bytes left of \"%s\"'s RAM quantum "
 		    "(%lu bytes)", what, bytes, c->ram_left, c->cfg->name, c->cfg->ram_quota);
@@ -185,6 +190,26 @@ ram_charge(struct child *c, size_t bytes, const char *what, char *why, size_t wh
 void
 ram_uncharge(struct child *c, size_t bytes)
 {
-	if (c)
-		c->ram_left += bytes;
+	size_t pay;
+
+	if (!c)
+		return;
+	pay = bytes < c->ram_debt ? bytes : c->ram_debt;	/* a debt is paid first */
+	c->ram_debt -= pay;
+	c->ram_left += bytes - pay;
+	if (pay && !c->ram_debt)
+		core_log("\"%s\" has paid its RAM debt: its charges are taken again (%lu bytes left)",
+		    c->cfg->name, c->ram_left);
+}
+
+unsigned long
+ram_withdraw(struct child *c, size_t bytes)
+{
+	if (bytes <= c->ram_left)
+		c->ram_left -= bytes;
+	else {
+		c->ram_debt += bytes - c->ram_left;
+		c->ram_left = 0;
+	}
+	return c->ram_debt;
 }
