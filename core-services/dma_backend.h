@@ -6,8 +6,8 @@
  *    pages core reserves at start; the physical address from
  *    /proc/self/pagemap (only core may read it), contiguity checked.
  *  - IOMMU: linux/dma_vfio.c: the same memory mapped at an IOVA into the
- *    VFIO container of the function's IOMMU group (shared with the IRQ
- *    back end, linux/irq_vfio.c).
+ *    VFIO container of the session's IOMMU domain (its owner's domain=<n>,
+ *    or the function's own; shared with the IRQ back end, linux/irq_vfio.c).
  *  - device: linux/dma_bus_master.c: the bus master bit of the function's
  *    command register (off before a buffer is freed).
  *
@@ -49,9 +49,17 @@ struct dma_iommu_ops {
 	const char	*name;
 	/* 1 if an IOMMU translates bdf's transactions (then buffers get IOVAs), else 0 with why. */
 	int	(*translated)(unsigned bdf, char *why, size_t whylen);
-	/* The function's IOMMU domain (VFIO container), held until domain_put. 0 or -errno with why. */
-	int	(*domain_get)(unsigned bdf, void **dom, char *why, size_t whylen);
+	/*
+	 * The function's IOMMU domain (VFIO container), held until domain_put:
+	 * with domain >= 0 the one owner named so (every function of owner's
+	 * domain n is in it and reaches what is mapped there; refused if the
+	 * function is in another domain already), with -1 one of its own.
+	 * 0 or -errno with why.
+	 */
+	int	(*domain_get)(unsigned bdf, const void *owner, long domain, void **dom, char *why, size_t whylen);
 	void	(*domain_put)(void *dom);
+	/* The IOVA space dom maps into: sessions with the same space share (and must not reuse) IOVAs. */
+	const void *(*space)(void *dom);
 	/* Map m at iova for device reads and writes; 0 or -errno with why. */
 	int	(*map)(void *dom, const struct dma_mem *m, uint64_t iova, char *why, size_t whylen);
 	int	(*unmap)(void *dom, const struct dma_mem *m, uint64_t iova);

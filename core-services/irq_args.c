@@ -55,6 +55,9 @@ irq_args_parse(const char *args, struct irq_args *a, char *why, size_t whylen)
 	if (number(args, "vector", 2047, &v, &given, why, whylen))
 		return -EINVAL;
 	a->vector = given ? (unsigned)v : 0;
+	if (number(args, "domain", 0xffffffffUL, &v, &a->has_domain, why, whylen))
+		return -EINVAL;
+	a->domain = a->has_domain ? (unsigned)v : 0;
 	if (number(args, "irq_number", 0xffffffffUL, &a->number, &a->has_number, why, whylen))
 		return -EINVAL;
 	if (number(args, "device_config_phys", ~0UL, &v, &a->has_config_phys, why, whylen))

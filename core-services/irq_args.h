@@ -7,6 +7,7 @@
  *   irq_type=0|1|2                Genode's: legacy, MSI, MSI-X
  *   irq_trigger=0|1|2, irq_polarity=0|1|2   Genode's: unchanged, level/high, edge/low
  *   vector=N                      ours: the MSI-X table entry (default 0)
+ *   domain=N                      ours: the owner's IOMMU domain (VFIO; docs/dma.md)
  */
 #ifndef IRQ_ARGS_H
 #define IRQ_ARGS_H
@@ -29,6 +30,8 @@ struct irq_args {
 	enum irq_type	type;
 	unsigned	trigger, polarity;
 	unsigned	vector;
+	int		has_domain;
+	unsigned	domain;
 };
 
 /*

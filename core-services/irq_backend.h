@@ -20,6 +20,9 @@ struct irq_request {
 	unsigned	bdf;
 	enum irq_type	type;
 	unsigned	vector;		/* MSI-X table entry; 0 for MSI and INTx */
+	const void	*owner;		/* the session's owner (core's child) */
+	int		has_domain;	/* domain= given: the owner's IOMMU domain to be in (VFIO) */
+	unsigned	domain;
 };
 
 /* What core learns when it takes the interrupt. */

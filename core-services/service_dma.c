@@ -1,11 +1,15 @@
 /*
  * core's DMA service: buffers a PCI function may reach by DMA, by policy
  * (label and function, with the function's DMA limit), one session per
- * function at a time (one IOMMU domain per session where an IOMMU
- * translates the function). A buffer is huge-page memory (contiguous and
- * below the DMA limit without an IOMMU; mapped at an IOVA below the limit
- * with one), charged to the client's RAM quantum. The mechanisms are
- * behind dma_backend.h; docs/dma.md.
+ * function at a time. Where an IOMMU translates the function, the session
+ * is in an IOMMU domain: with domain=<n> the one its owner named n (all
+ * the owner's sessions of domain n share it: every buffer of any of them
+ * is mapped there, at an IOVA unique in the domain, so every device of
+ * the domain reaches it; a domain is the owner's own, no other component
+ * can join it), else a domain of its own. A buffer is huge-page memory
+ * (contiguous and below the DMA limit without an IOMMU; mapped at an IOVA
+ * below the limit with one), charged to the client's RAM quantum. The
+ * mechanisms are behind dma_backend.h; docs/dma.md.
  *
  * The device may master the bus while it has a DMA session: core sets
  * bus master at open and clears it at close, and reads it back off
@@ -111,13 +115,32 @@ policy_mask(const char *label, unsigned bdf, uint64_t *mask, char *why, size_t w
 	return -EPERM;
 }
 
+/* Does t map into the same IOVA space as s (the same IOMMU domain)? */
+static int
+same_space(const struct dma_session *s, const struct dma_session *t)
+{
+	return t == s || (t && s->domain && t->domain && iommu->space(t->domain) == iommu->space(s->domain));
+}
+
+/* The other active sessions in s's IOMMU domain (for the log). */
+static unsigned
+domain_peers(const struct dma_session *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		n += active[i] != s && same_space(s, active[i]);
+	return n;
+}
+
 static int
 dma_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
 	char pci[16] = "";
 	struct dma_session *s;
 	unsigned bdf, slot = SESSIONS_MAX, v, d;
-	unsigned long bits;
+	unsigned long bits, domain_id;
+	long domain = -1;
 	uint64_t mask;
 	int err, cmd;
 
@@ -147,6 +170,14 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		if (bits < 64 && (1ull << bits) - 1 < mask)
 			mask = (1ull << bits) - 1;
 	}
+	/* domain=<n>: a name within the owner's sessions; another owner's n is another domain. */
+	if ((err = mkx_arg_ulong(args, "domain", &domain_id)) != -ENOENT) {
+		if (err || domain_id > 0xffffffffUL) {
+			snprintf(why, whylen, "domain= must be a number 0..4294967295 (args \"%.100s\")", args);
+			return -EINVAL;
+		}
+		domain = (long)domain_id;
+	}
 	for (unsigned i = 0; i < SESSIONS_MAX; i++) {
 		if (active[i] && active[i]->bdf == bdf) {
 			snprintf(why, whylen, "the DMA session of %s is held by \"%s\"", pci, active[i]->label);
@@ -166,7 +197,8 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 	s->client = client;
 	snprintf(s->pci, sizeof s->pci, "%s", pci);
 	snprintf(s->label, sizeof s->label, "%s", label);
-	if (iommu->translated(bdf, why, whylen) && (err = iommu->domain_get(bdf, &s->domain, why, whylen))) {
+	if (iommu->translated(bdf, why, whylen) &&
+	    (err = iommu->domain_get(bdf, client, domain, &s->domain, why, whylen))) {
 		free(s);
 		return err;
 	}
@@ -179,8 +211,15 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		return cmd < 0 ? cmd : -EIO;
 	}
 	active[slot] = s;
-	core_log("DMA \"%s\": %s, %s, DMA mask 0x%" PRIx64 ", bus master on", label, pci,
-	    s->domain ? "IOVAs in its own IOMMU domain (VFIO container)" : "physical addresses (no IOMMU)", mask);
+	if (!s->domain)
+		snprintf(why, whylen, "physical addresses (no IOMMU)");
+	else if (domain < 0)
+		snprintf(why, whylen, "IOVAs in its own IOMMU domain (VFIO container)");
+	else
+		snprintf(why, whylen, "IOVAs in IOMMU domain %ld of its owner (VFIO container shared with %u other "
+		    "session(s))", domain, domain_peers(s));
+	core_log("DMA \"%s\": %s, %s, DMA mask 0x%" PRIx64 ", bus master on", label, pci, why, mask);
+	why[0] = 0;
 	*state = s;
 	return 0;
 }
@@ -199,20 +238,30 @@ refuse(struct mkx_reply *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* The lowest IOVA of size bytes (aligned to the page size) that no buffer of s uses; 0 if none below mask. */
+/* The lowest IOVA of size bytes (aligned to the page size) that no buffer of s's domain uses; 0 if none below mask. */
 static uint64_t
 iova_find(const struct dma_session *s, size_t size)
 {
 	uint64_t at = IOVA_START;
+	int moved;
 
-	for (unsigned i = 0; i < s->nbuf; i++) {
-		const struct dma_buffer *b = &s->buf[i];
+	do {	/* until a pass over every session of the domain moves nothing: an earlier buffer may now overlap */
+		moved = 0;
+		for (unsigned k = 0; k <= SESSIONS_MAX; k++) {
+			const struct dma_session *t = k < SESSIONS_MAX ? active[k] : s;
 
-		if (at < b->bus + b->mem.size && b->bus < at + size) {
-			at = b->bus + b->mem.size;
-			i = (unsigned)-1;	/* start over: an earlier buffer may now overlap */
+			if (!same_space(s, t))
+				continue;
+			for (unsigned i = 0; i < t->nbuf; i++) {
+				const struct dma_buffer *b = &t->buf[i];
+
+				if (at < b->bus + b->mem.size && b->bus < at + size) {
+					at = b->bus + b->mem.size;
+					moved = 1;
+				}
+			}
 		}
-	}
+	} while (moved);
 	return at + size - 1 <= s->mask ? at : 0;
 }
 

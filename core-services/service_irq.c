@@ -320,7 +320,7 @@ open_by_gsi(struct irq_session *s, const char *label, unsigned long gsi, char *w
 	char scratch[256];
 
 	for (int i = 0; i < n; i++) {
-		struct irq_request rq = { .bdf = fns[i], .type = IRQ_TYPE_LEGACY };
+		struct irq_request rq = { .bdf = fns[i], .type = IRQ_TYPE_LEGACY, .owner = s->client };
 		const struct irq_backend *be;
 		struct irq_line_info info;
 		const struct irq_policy *pol;
@@ -408,7 +408,8 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 		err = open_by_gsi(s, label, a.number, why, whylen);
 	else {
 		s->bdf = bdf;
-		s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector };
+		s->rq = (struct irq_request){ .bdf = bdf, .type = a.type, .vector = a.vector, .owner = client,
+		    .has_domain = a.has_domain, .domain = a.domain };
 		err = attach_one(mechanism(pol), &s->rq, &s->be, &s->line, &s->fd, &s->info, why, whylen);
 	}
 	if (err) {

@@ -28,6 +28,7 @@
 
 struct psession {
 	char			label[192];
+	unsigned		id;		/* the IOMMU domain of its devices at core (domain=<id>) */
 	const struct pci_policy	*pol;
 	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
 };
@@ -49,6 +50,7 @@ static const struct pci_cfg *cfg;
 static struct pci_policy policies[PCI_POLICIES_MAX];
 static unsigned npolicies;
 static struct held *held;	/* one per function of the tree */
+static unsigned session_ids;
 
 static int
 wanted(const struct pci_fn *f, void *arg)
@@ -142,6 +144,7 @@ p_open(void *ctx, const char *label, const char *args, void **state, char *why, 
 		return -ENOMEM;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	s->pol = pol;
+	s->id = ++session_ids;	/* never reused: two sessions never share an IOMMU domain */
 	*state = s;
 	mkx_log("Platform session of \"%s\" (policy line %d)", label, pol->line);
 	return 0;
@@ -270,10 +273,10 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 		if (type == 0 && (!f->pin || !f->intx.routed))
 			continue;
 		if (type && f->ecam)	/* Genode's way to name the function: its ECAM page */
-			snprintf(args, sizeof args, "ram_quota=6K, irq_number=1, irq_type=%d, device_config_phys=0x%llx",
-			    type, (unsigned long long)f->ecam);
-		else
-			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d", n, type);
+			snprintf(args, sizeof args, "ram_quota=6K, irq_number=1, irq_type=%d, device_config_phys=0x%llx, "
+			    "domain=%u", type, (unsigned long long)f->ecam, s->id);
+		else	/* domain=: under VFIO the IRQ's group joins the session's IOMMU domain, as its DMA does */
+			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d, domain=%u", n, type, s->id);
 		if (!(err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy)))
 			break;
 		snprintf(tried + strlen(tried), sizeof tried - strlen(tried), "%s%s refused: %.150s",
@@ -356,7 +359,7 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
 		return -EPERM;
 	}
-	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, dma_room(s), op, q, r, why, whylen);
+	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, s->id, dma_room(s), op, q, r, why, whylen);
 }
 
 

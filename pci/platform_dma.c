@@ -45,7 +45,7 @@ pci_dma_mask_bits(const struct pci_fn *f)
 }
 
 static int
-open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, char *why, size_t whylen)
+open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned domain, char *why, size_t whylen)
 {
 	unsigned bits;
 	const char *because = quirk(f, &bits);
@@ -53,7 +53,8 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, char *wh
 	int err;
 
 	pci_name(f->a, n);
-	snprintf(args, sizeof args, "ram_quota=8K, pci=\"%s\"", n);
+	/* One IOMMU domain per Platform session (Genode's): its devices reach its buffers, no other's. */
+	snprintf(args, sizeof args, "ram_quota=8K, pci=\"%s\", domain=%u", n, domain);
 	if (bits < 64)
 		snprintf(args + strlen(args), sizeof args - strlen(args), ", dma_mask_bits=%u", bits);
 	if ((err = mkx_session_open(&d->s, "DMA", args, cwhy, sizeof cwhy))) {
@@ -61,7 +62,7 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, char *wh
 		return err;
 	}
 	d->open = 1;
-	mkx_log("%s: DMA session at core for \"%s\", DMA mask %u bits%s%s", n, label, bits,
+	mkx_log("%s: DMA session at core for \"%s\" (IOMMU domain %u), DMA mask %u bits%s%s", n, label, domain, bits,
 	    because ? ": " : "", because ? because : "");
 	return 0;
 }
@@ -106,14 +107,14 @@ forget(struct pci_dma *d, uint32_t id)
 }
 
 int
-pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, uint64_t room, uint16_t op,
-    const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned domain, uint64_t room,
+    uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
 	static struct mkx_msg m;
 	struct mkx_dma_alloc_req alloc = { .size = q->size, .cache = q->cache };
 	int err;
 
-	if (!d->open && (err = open_core(d, f, label, why, whylen)))
+	if (!d->open && (err = open_core(d, f, label, domain, why, whylen)))
 		return err;
 	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {	/* core would round up, never down: ask it not at all */
 		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's dma_quota",

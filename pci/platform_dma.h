@@ -32,13 +32,15 @@ struct pci_dma {
 unsigned	pci_dma_mask_bits(const struct pci_fn *);
 /*
  * Forward one MKX_PLATFORM_DMA_* op of f (acquired by the caller's session
- * labelled label) to core, opening core's DMA session at the first. Core's
+ * labelled label) to core, opening core's DMA session at the first, in
+ * IOMMU domain `domain` (the Platform session's id: all devices of one
+ * session share one domain, two sessions never do). Core's
  * reply (and its fd) goes into r; a refusal's reason into why. A buffer
  * larger than room (bytes the session's dma_quota has left) is given back
  * to core and refused with -EDQUOT. 0 or -errno.
  */
-int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, uint64_t room, uint16_t op,
-	    const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen);
+int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, unsigned domain, uint64_t room,
+	    uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen);
 /* End core's DMA session of f (core frees its buffers): only once f is quiesced. */
 void	pci_dma_close(struct pci_dma *);
 

@@ -2,11 +2,13 @@
  * DMA through the IOMMU with VFIO type1: a buffer's memory (core's own
  * mapping of the hugetlb memfd) is mapped at an IOVA core chose into the
  * container of the function's IOMMU group, the one the IRQ back end uses
- * (linux/vfio_group.c: a group is in one container, counted users; the
- * mappings go when its last user puts it). The kernel pins the pages
- * while they are mapped. A device reaches its session's buffers and
- * nothing else: an address never mapped faults in the IOMMU (the kernel
- * logs a DMAR fault) instead of reaching memory.
+ * (linux/vfio_group.c: a group is in one container, counted users). The
+ * container is the session's IOMMU domain: the one its owner named with
+ * domain=<n> (shared with the owner's other sessions of that domain), or
+ * one of the function's own. The kernel pins the pages while they are
+ * mapped. A device reaches the buffers of its domain and nothing else: an
+ * address never mapped there faults in the IOMMU (the kernel logs a DMAR
+ * fault) instead of reaching memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include "vfio_group.h"
 #include "write_file.h"
 
+/* One session's hold on its domain: its function's group, which is in the domain's container. */
 struct vfio_domain {
 	struct vfio_group	*group;		/* vfio_group.c's, shared with IRQ sessions */
 	int			container;
@@ -68,7 +71,7 @@ bind_vfio_pci(unsigned bdf, char *why, size_t whylen)
 }
 
 static int
-vfio_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
+vfio_domain_get(unsigned bdf, const void *owner, long domain, void **dom, char *why, size_t whylen)
 {
 	struct vfio_domain *d = calloc(1, sizeof *d);
 	int err;
@@ -79,13 +82,14 @@ vfio_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
 		free(d);
 		return err;
 	}
-	if ((err = vfio_iommu_group(bdf)) < 0 || !(d->group = vfio_group_get(err, why, whylen))) {
+	if ((err = vfio_iommu_group(bdf)) < 0 ||
+	    !(d->group = vfio_group_get(err, owner, domain < 0 ? VFIO_NO_DOMAIN : domain, why, whylen))) {
 		if (err < 0)
 			snprintf(why, whylen, "no IOMMU group for this function");
 		free(d);
 		return -ENODEV;
 	}
-	d->container = d->group->container;
+	d->container = d->group->c->fd;
 	*dom = d;
 	return 0;
 }
@@ -97,6 +101,13 @@ vfio_domain_put(void *dom)
 
 	vfio_group_put(d->group);
 	free(d);
+}
+
+/* The container: sessions whose domains have the same one share its IOVAs. */
+static const void *
+vfio_space(void *dom)
+{
+	return ((struct vfio_domain *)dom)->group->c;
 }
 
 static int
@@ -126,5 +137,5 @@ vfio_unmap(void *dom, const struct dma_mem *m, uint64_t iova)
 
 const struct dma_iommu_ops dma_vfio = {
 	.name = "vfio", .translated = vfio_translated, .domain_get = vfio_domain_get,
-	.domain_put = vfio_domain_put, .map = vfio_map, .unmap = vfio_unmap,
+	.domain_put = vfio_domain_put, .space = vfio_space, .map = vfio_map, .unmap = vfio_unmap,
 };

@@ -2,7 +2,9 @@
  * IRQ backend on VFIO (needs an IOMMU: Debian's kernel has no VFIO
  * no-IOMMU mode; docs/irq.md). core binds the function to vfio-pci
  * (driver_override + drivers_probe), opens its IOMMU group, puts the group
- * in a type1v2 container of its own and takes the device fd. Interrupts
+ * in a type1v2 container (the IOMMU domain the session names with
+ * domain=<n>, the same one its owner's DMA sessions of that domain use, or
+ * one of its own) and takes the device fd. Interrupts
  * come as eventfds the kernel signals (VFIO_DEVICE_SET_IRQS):
  *
  *  - INTx: one trigger eventfd and one unmask eventfd. VFIO masks the line
@@ -19,7 +21,9 @@
  * client gets only eventfds. Closing the device fd makes vfio-pci disable
  * the function (bus master off, interrupts off); then core unbinds it.
  * The group and its container are vfio_group.c's, shared with the DMA
- * mechanism (issue 14) that maps buffers into the same container.
+ * mechanism (issue 14) that maps buffers into the same container: a group
+ * is in one container only, so an IRQ session whose domain= differs from
+ * the one the function's group is in already is refused, naming both.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -147,17 +151,19 @@ unbind(const struct vfio_fn *f)
 
 /* Bind to vfio-pci, open the device through its group. */
 static struct vfio_fn *
-fn_open(unsigned bdf, char *why, size_t whylen)
+fn_open(const struct irq_request *rq, char *why, size_t whylen)
 {
 	struct vfio_region_info reg = { .argsz = sizeof reg, .index = VFIO_PCI_CONFIG_REGION_INDEX };
 	char path[160], drv[256];
 	struct vfio_fn *f;
 	ssize_t n;
+	unsigned bdf = rq->bdf;
+	long domain = rq->has_domain ? (long)rq->domain : VFIO_NO_DOMAIN;
 	int num = vfio_iommu_group(bdf), err, slot = -1;
 
 	for (int i = 0; i < FUNCTIONS_MAX; i++) {
-		if (fns[i] && fns[i]->bdf == bdf)
-			return fns[i];
+		if (fns[i] && fns[i]->bdf == bdf)	/* another vector: the same group, so the same domain */
+			return vfio_group_fits(fns[i]->group, rq->owner, domain, why, whylen) ? fns[i] : NULL;
 		if (!fns[i] && slot < 0)
 			slot = i;
 	}
@@ -189,7 +195,7 @@ fn_open(unsigned bdf, char *why, size_t whylen)
 			free(f);
 			return NULL;
 		}
-	if (!(f->group = vfio_group_get(num, why, whylen)))
+	if (!(f->group = vfio_group_get(num, rq->owner, domain, why, whylen)))
 		goto fail;
 	f->device = ioctl(f->group->fd, VFIO_GROUP_GET_DEVICE_FD, f->name);
 	if (f->device < 0 || ioctl(f->device, VFIO_DEVICE_GET_REGION_INFO, &reg)) {
@@ -468,7 +474,7 @@ static int
 vfio_attach_request(const struct irq_request *rq, void **linep, int *fd, struct irq_line_info *info,
     char *why, size_t whylen)
 {
-	struct vfio_fn *f = fn_open(rq->bdf, why, whylen);
+	struct vfio_fn *f = fn_open(rq, why, whylen);
 	struct vfio_line *l;
 	int err;
 

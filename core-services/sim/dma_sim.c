@@ -25,7 +25,9 @@ static unsigned npages;
 static int page_used[SIM_PAGES_MAX];
 static unsigned cmd[2] = { 0x0003, 0x0007 };	/* 00:03.0, 00:02.0 (firmware left bus master on) */
 static char events[4096];
-static int domain_token;
+/* Simulated IOMMU domains: one per (owner, domain), or one per session without a domain. */
+static struct sim_space { const void *owner; long domain; unsigned users; } spaces[8];
+static struct sim_space *holds[8];	/* a session's dom: its slot here, pointing at its space */
 
 static void
 event(const char *fmt, unsigned a, unsigned b)
@@ -50,6 +52,8 @@ dma_sim_reset(void)
 	cmd[0] = 0x0003;
 	cmd[1] = 0x0007;
 	sim_iommu = 0;
+	memset(spaces, 0, sizeof spaces);
+	memset(holds, 0, sizeof holds);
 }
 
 void
@@ -160,17 +164,46 @@ sim_translated(unsigned bdf, char *why, size_t whylen)
 }
 
 static int
-sim_domain_get(unsigned bdf, void **dom, char *why, size_t whylen)
+sim_domain_get(unsigned bdf, const void *owner, long domain, void **dom, char *why, size_t whylen)
 {
-	(void)bdf, (void)why, (void)whylen;
-	*dom = &domain_token;
+	struct sim_space *sp = NULL;
+	unsigned h = 0;
+
+	(void)bdf;
+	while (h < 8 && holds[h])
+		h++;
+	for (unsigned i = 0; i < 8 && domain >= 0 && !sp; i++)
+		if (spaces[i].users && spaces[i].owner == owner && spaces[i].domain == domain)
+			sp = &spaces[i];
+	for (unsigned i = 0; i < 8 && !sp; i++)
+		if (!spaces[i].users) {
+			sp = &spaces[i];
+			*sp = (struct sim_space){ .owner = owner, .domain = domain };
+		}
+	if (!sp || h == 8) {
+		snprintf(why, whylen, "simulated IOMMU: no domain left");
+		return -ENOSPC;
+	}
+	sp->users++;
+	holds[h] = sp;
+	*dom = &holds[h];
 	return 0;
 }
 
 static void
 sim_domain_put(void *dom)
 {
-	(void)dom;
+	struct sim_space **h = dom;
+
+	if (*h)		/* NULL after a dma_sim_reset() in the session's life */
+		(*h)->users--;
+	*h = NULL;
+}
+
+static const void *
+sim_space(void *dom)
+{
+	return *(struct sim_space **)dom;
 }
 
 static int
@@ -191,7 +224,7 @@ sim_unmap(void *dom, const struct dma_mem *m, uint64_t iova)
 
 const struct dma_iommu_ops dma_iommu_sim = {
 	.name = "sim", .translated = sim_translated, .domain_get = sim_domain_get, .domain_put = sim_domain_put,
-	.map = sim_map, .unmap = sim_unmap,
+	.space = sim_space, .map = sim_map, .unmap = sim_unmap,
 };
 
 static int

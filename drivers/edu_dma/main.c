@@ -23,7 +23,23 @@
  * quota_probe="yes" (with platform="yes" and a policy dma_quota of 6M):
  * one buffer beyond the quota, refused by the platform driver.
  *
- * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes" quota_probe="no"/>
+ * One IOMMU domain per Platform session (with platform="yes", under an
+ * IOMMU; scenario dma_edu_iommu):
+ *  - peer="00:04.0": a second edu acquired through the same Platform
+ *    session copies through the first edu's buffers (their IOVAs, which
+ *    the first edu's DMA session got): it reaches them, byte by byte.
+ *  - handshake="yes": the first edu's buffer gets a marker; the report
+ *    "edu_ready" names its IOVA; another component (role="other") makes
+ *    its own edu, in its own Platform session, write to that IOVA and
+ *    reports "edu_done"; then the marker must be unchanged, byte by byte
+ *    (the write faults in the IOMMU; the kernel logs it).
+ *  - role="other": that other component (pci= its own edu): acquires it,
+ *    opens its DMA (so the device is in its session's domain, which holds
+ *    no buffer), waits for "edu_ready", writes the device's buffer to that
+ *    IOVA, reports "edu_done".
+ *
+ * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes" quota_probe="no"
+ *          peer="" handshake="no" role=""/>
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +54,7 @@
 #include <mkx/io_mem.h>
 #include <mkx/log.h>
 #include <mkx/platform.h>
+#include <mkx/report.h>
 #include <mkx/rom.h>
 #include "regs.h"
 
@@ -48,19 +65,20 @@
 #define LEN		4088u
 
 static struct mkx_io_mem bar;
+static struct mkx_io_mem *eng = &bar;	/* the engine transfer() drives: the first edu's, or a peer's */
 
 /* Start a transfer and poll until the engine is done (each takes ~100 ms in QEMU). 0 or -ETIMEDOUT. */
 static int
 transfer(uint64_t src, uint64_t dst, uint32_t cmd)
 {
-	mkx_mmio_write32(&bar, EDU_DMA_SRC, (uint32_t)src);
-	mkx_mmio_write32(&bar, EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
-	mkx_mmio_write32(&bar, EDU_DMA_DST, (uint32_t)dst);
-	mkx_mmio_write32(&bar, EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
-	mkx_mmio_write32(&bar, EDU_DMA_COUNT, LEN);
-	mkx_mmio_write32(&bar, EDU_DMA_CMD, cmd | EDU_DMA_START);
+	mkx_mmio_write32(eng, EDU_DMA_SRC, (uint32_t)src);
+	mkx_mmio_write32(eng, EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
+	mkx_mmio_write32(eng, EDU_DMA_DST, (uint32_t)dst);
+	mkx_mmio_write32(eng, EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
+	mkx_mmio_write32(eng, EDU_DMA_COUNT, LEN);
+	mkx_mmio_write32(eng, EDU_DMA_CMD, cmd | EDU_DMA_START);
 	for (int i = 0; i < 3000; i++) {
-		if (!(mkx_mmio_read32(&bar, EDU_DMA_CMD) & EDU_DMA_START))
+		if (!(mkx_mmio_read32(eng, EDU_DMA_CMD) & EDU_DMA_START))
 			return 0;
 		usleep(1000);
 	}
@@ -171,6 +189,147 @@ unmapped(struct mkx_dma_buffer *a, struct mkx_dma_buffer *b, uint64_t iova)
 	}
 	mkx_log("edu DMA: unmapped IOVA 0x%" PRIx64 " -> device: the device got no data of ours (first "
 	    "byte 0x%02x)", iova, ((uint8_t *)a->va)[0]);
+	return 0;
+}
+
+/*
+ * A second edu of the same Platform session copies 4 KiB from buffer a to
+ * buffer b, both allocated for the first edu: one IOMMU domain per
+ * Platform session, so it reaches them at the IOVAs the first one's
+ * session handed out.
+ */
+static int
+peer(struct mkx_platform *p, const char *name, const char *first, struct mkx_dma_buffer *a, struct mkx_dma_buffer *b)
+{
+	static uint8_t want[LEN];
+	struct mkx_io_mem peer_bar;
+	struct mkx_dma peer_dma;
+	char why[512];
+	long bad;
+
+	if (mkx_platform_acquire(p, name, why, sizeof why) || mkx_platform_io_mem(p, name, 0, &peer_bar, why, sizeof why) ||
+	    mkx_dma_open_platform(&peer_dma, p, name, why, sizeof why)) {	/* its DMA: it joins the session's domain */
+		mkx_error("peer %s through the Platform session: %s", name, why);
+		return 1;
+	}
+	fill(want, 4);
+	memcpy(a->va, want, LEN);
+	memset((uint8_t *)b->va + 0x1000, 0, LEN);
+	eng = &peer_bar;
+	bad = round_trip(a->bus, b->bus + 0x1000) ? -2 : differs((uint8_t *)b->va + 0x1000, want, LEN);
+	eng = &bar;
+	if (bad != -1) {
+		mkx_error("edu DMA: peer %s through the buffers of %s: %s %ld", name, first,
+		    bad == -2 ? "the engine did not finish" : "differs at byte", bad);
+		return 1;
+	}
+	mkx_log("edu DMA: %s (same Platform session, %s) copied %u bytes IOVA 0x%" PRIx64 " -> device -> IOVA 0x%"
+	    PRIx64 ", buffers %u and %u of %s: equal byte by byte", name, peer_dma.info.iommu ? "IOMMU" : "no IOMMU",
+	    LEN, a->bus, b->bus + 0x1000, a->id, b->id, first);
+	mkx_dma_close(&peer_dma);
+	mkx_io_mem_close(&peer_bar);
+	mkx_platform_release(p, name);
+	return 0;
+}
+
+/* ROM name, once its report is there (up to 60 s): its root node, or NULL. */
+static struct mkx_xml *
+wait_report(const char *name)
+{
+	struct mkx_rom rom;
+	struct mkx_xml *x;
+	char err[128];
+
+	for (int i = 0; i < 240; i++) {	/* each try that finds nothing is one line in core's log */
+		if (!mkx_rom_try_open(&rom, name)) {
+			x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
+			mkx_rom_close(&rom);
+			return x;
+		}
+		usleep(250000);
+	}
+	mkx_error("no report \"%s\" within 60 s", name);
+	return NULL;
+}
+
+static int
+report(const char *name, const char *doc)
+{
+	struct mkx_report r;
+	char why[256];
+
+	if (mkx_report_open(&r, name, why, sizeof why) || mkx_report_submit(&r, doc, strlen(doc))) {
+		mkx_error("report \"%s\": %s", name, why);
+		return 1;
+	}
+	return 0;	/* left open: core keeps the report while its session lives */
+}
+
+/*
+ * Buffer a of the first edu gets a marker; another component's edu, in
+ * another Platform session (another IOMMU domain), writes to a's IOVA;
+ * the marker must be unchanged.
+ */
+static int
+handshake(const char *first, struct mkx_dma_buffer *a)
+{
+	static uint8_t marker[LEN];
+	struct mkx_xml *done;
+	char doc[96];
+	long bad;
+
+	fill(marker, 7);
+	memcpy(a->va, marker, LEN);
+	snprintf(doc, sizeof doc, "<ready iova=\"0x%" PRIx64 "\" size=\"%u\"/>", a->bus, LEN);
+	if (report("edu_ready", doc) || !(done = wait_report("edu_done")))
+		return 1;
+	mkx_xml_free(done);
+	if ((bad = differs(a->va, marker, LEN)) >= 0) {
+		mkx_error("edu DMA: buffer %u of %s at IOVA 0x%" PRIx64 " changed at byte %ld (0x%02x) after another "
+		    "session's device wrote there", a->id, first, a->bus, bad, ((uint8_t *)a->va)[bad]);
+		return 1;
+	}
+	mkx_log("edu DMA: buffer %u of %s at IOVA 0x%" PRIx64 " after another Platform session's device wrote to "
+	    "that IOVA: unchanged, %u bytes byte by byte", a->id, first, a->bus, LEN);
+	return 0;
+}
+
+/* role="other": our own edu, our own Platform session, writes to the IOVA the first session reported. */
+static int
+other(const char *pci)
+{
+	struct mkx_platform p;
+	struct mkx_dma dma;
+	struct mkx_xml *ready;
+	unsigned long iova = 0;
+	char why[512] = "";
+
+	if (mkx_platform_open(&p, "edu_other", why, sizeof why) || mkx_platform_acquire(&p, pci, why, sizeof why) ||
+	    mkx_platform_io_mem(&p, pci, 0, &bar, why, sizeof why) || mkx_dma_open_platform(&dma, &p, pci, why, sizeof why)) {
+		mkx_error("%s through the Platform session: %s", pci, why);
+		return 1;
+	}
+	if (!(ready = wait_report("edu_ready")))
+		return 1;
+	mkx_xml_attr_ulong(ready, "iova", 0, &iova);
+	mkx_xml_free(ready);
+	if (!iova) {
+		mkx_error("report edu_ready names no IOVA");
+		return 1;
+	}
+	mkx_log("edu_other: %s (another Platform session, %s, no buffer of its own): device -> IOVA 0x%lx, "
+	    "where the first session's buffer is", pci, dma.info.iommu ? "IOMMU" : "no IOMMU", iova);
+	if (transfer(EDU_DMA_BUF, iova, EDU_DMA_TO_RAM)) {
+		mkx_error("edu_other: the write to IOVA 0x%lx did not finish", iova);
+		return 1;
+	}
+	mkx_log("edu_other: the write to IOVA 0x%lx finished in the device", iova);
+	if (report("edu_done", "<done/>"))
+		return 1;
+	mkx_dma_close(&dma);
+	mkx_io_mem_close(&bar);
+	mkx_platform_release(&p, pci);
+	mkx_platform_close(&p);
 	return 0;
 }
 
@@ -291,9 +450,9 @@ main(void)
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	unsigned long iova = 0xfe00000;
-	char why[512], pci[16] = "00:03.0";
+	char why[512], pci[16] = "00:03.0", peer_pci[16] = "";
 	const char *fault = "no";
-	int via_platform = 0;
+	int via_platform = 0, shake = 0;
 
 	if (mkx_env_init())
 		return 1;
@@ -305,6 +464,11 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "unmapped", iova, &iova);
 		via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
 		quota_probe = mkx_xml_attr_bool(cfg, "quota_probe", 0) == 1;
+		if (mkx_xml_attr(cfg, "peer"))
+			snprintf(peer_pci, sizeof peer_pci, "%s", mkx_xml_attr(cfg, "peer"));
+		shake = mkx_xml_attr_bool(cfg, "handshake", 0) == 1;
+		if (mkx_xml_attr(cfg, "role") && !strcmp(mkx_xml_attr(cfg, "role"), "other"))
+			mkx_exit(other(pci));
 	}
 	if (via_platform ? from_platform(&platform, pci, &dma) : from_core(pci, &dma))
 		mkx_exit(1);
@@ -324,6 +488,10 @@ main(void)
 	mkx_log("edu DMA: 6 patterns RAM -> device -> RAM through %s, all equal",
 	    dma.info.iommu ? "the IOMMU" : "physical addresses");
 	if (!strcmp(fault, "yes") && unmapped(&a, &b, iova))
+		mkx_exit(1);
+	if (via_platform && peer_pci[0] && peer(&platform, peer_pci, pci, &a, &b))
+		mkx_exit(1);
+	if (via_platform && shake && handshake(pci, &a))
 		mkx_exit(1);
 	if (refusals(&dma))
 		mkx_exit(1);

@@ -240,6 +240,56 @@ TEST(dma_with_iommu_gives_iovas_below_the_mask_in_the_session_domain)
 	service_dma.close(s);
 }
 
+static void *
+open_in_domain(struct child *c, const char *pci, const char *domain, int expect, char *why, size_t whylen)
+{
+	char args[96];
+	void *st = NULL;
+
+	snprintf(args, sizeof args, "pci=\"%s\", domain=%s", pci, domain);
+	why[0] = 0;
+	CHECK_INT(service_dma.open(c, "platform", args, &st, why, whylen), expect);
+	return st;
+}
+
+/*
+ * domain=<n>: the sessions of one owner with the same n share one IOMMU
+ * domain (IOVAs unique over all of them); another n, another owner's n,
+ * or no domain: an IOVA space of their own (the same IOVAs again).
+ */
+TEST(dma_domain_is_shared_by_one_owner_and_never_across_owners)
+{
+	struct mkx_dma_buffer_msg a, b, c, d;
+	char why[512];
+	void *sa, *sb, *sc;
+
+	setup(1);
+	sa = open_in_domain(&ca, "00:03.0", "7", 0, why, sizeof why);
+	CHECK_INT(alloc(sa, 4096, &a), 0);
+	CHECK_INT(a.bus, 0x200000);
+	sb = open_in_domain(&ca, "00:02.0", "7", 0, why, sizeof why);
+	CHECK_INT(alloc(sb, 4 * MiB, &b), 0);
+	CHECK_INT(b.bus, 0x400000);	/* a's IOVA is taken in the shared domain */
+	CHECK_INT(op(sa, MKX_DMA_FREE, &a.id, sizeof a.id), 0);
+	CHECK_INT(alloc(sa, 8 * MiB, &a), 0);
+	CHECK_INT(a.bus, 0x800000);	/* b's range is skipped too */
+	CHECK_INT(alloc(sb, 2 * MiB, &c), 0);
+	CHECK_INT(c.bus, 0x200000);	/* the domain's hole, reused by the other session */
+	service_dma.close(sb);
+	sb = open_in_domain(&ca, "00:02.0", "8", 0, why, sizeof why);	/* another domain of the same owner */
+	CHECK_INT(alloc(sb, 4096, &d), 0);
+	CHECK_INT(d.bus, 0x200000);
+	service_dma.close(sb);
+	sc = open_in_domain(&cb, "00:02.0", "7", 0, why, sizeof why);	/* another owner's 7 is not ca's 7 */
+	CHECK_INT(alloc(sc, 4096, &d), 0);
+	CHECK_INT(d.bus, 0x200000);
+	service_dma.close(sc);
+	open_in_domain(&cb, "00:02.0", "-1", -EINVAL, why, sizeof why);
+	open_in_domain(&cb, "00:02.0", "4294967296", -EINVAL, why, sizeof why);
+	CHECK_STR_HAS(why, "domain=");
+	service_dma.close(sa);
+}
+
 /* The client dies holding buffers: bus master off (read back) before the first unmap and free. */
 TEST(dma_session_end_turns_bus_master_off_before_any_free)
 {
