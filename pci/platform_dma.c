@@ -62,8 +62,8 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned
 		return err;
 	}
 	d->open = 1;
-	mkx_log("%s: DMA session at core for \"%s\" (IOMMU domain %u), DMA mask %u bits%s%s", n, label, domain, bits,
-	    because ? ": " : "", because ? because : "");
+	mkx_log("%s: DMA session at core for \"%s\", DMA mask %u bits%s%s; domain=%u (the Platform session's)", n,
+	    label, bits, because ? ": " : "", because ? because : "", domain);
 	return 0;
 }
 
