@@ -19,9 +19,15 @@ reason(const struct mkx_msg *m, char *why, size_t whylen)
 int
 mkx_platform_open(struct mkx_platform *p, const char *label, char *why, size_t whylen)
 {
-	char args[160];
+	return mkx_platform_open_ram(p, label, MKX_PLATFORM_RAM, why, whylen);
+}
 
-	snprintf(args, sizeof args, "label=\"%s\", ram_quota=16K", label);
+int
+mkx_platform_open_ram(struct mkx_platform *p, const char *label, unsigned long ram_quota, char *why, size_t whylen)
+{
+	char args[192];
+
+	snprintf(args, sizeof args, "label=\"%s\", ram_quota=%lu", label, ram_quota);
 	return mkx_session_open(&p->s, "Platform", args, why, whylen);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <mkx/args.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/log.h>
@@ -30,6 +31,7 @@ struct psession {
 	char			label[192];
 	unsigned		id;		/* the IOMMU domain of its devices at core (domain=<id>) */
 	const struct pci_policy	*pol;
+	uint64_t		ram_quota;	/* what the client donated with the session: pays its DMA */
 	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
 };
 
@@ -132,21 +134,30 @@ p_open(void *ctx, const char *label, const char *args, void **state, char *why, 
 {
 	const struct pci_policy *pol = pci_policy_for(policies, npolicies, label);
 	struct psession *s;
+	unsigned long ram;
 
 	(void)ctx;
-	(void)args;
 	if (!pol) {
 		snprintf(why, whylen, "no policy for \"%s\"", label);
 		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
 		return -EPERM;
 	}
+	/*
+	 * core moved the session's ram_quota from the client's RAM quantum to
+	 * ours (session quota donation): what we charge at core for the
+	 * client's DMA buffers is paid by it, not by our own quantum.
+	 */
+	if (mkx_arg_ulong(args, "ram_quota", &ram))
+		ram = 0;
 	if (!(s = calloc(1, sizeof *s)))
 		return -ENOMEM;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	s->pol = pol;
+	s->ram_quota = ram;
 	s->id = ++session_ids;	/* never reused: two sessions never share an IOMMU domain */
 	*state = s;
-	mkx_log("Platform session of \"%s\" (policy line %d)", label, pol->line);
+	mkx_log("Platform session of \"%s\" (policy line %d): ram_quota %lu KiB for its DMA buffers", label, pol->line,
+	    ram >> 10);
 	return 0;
 }
 
@@ -332,18 +343,26 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 	return -ENOENT;
 }
 
-/* Bytes of DMA buffers the session may still take under its policy's dma_quota (over all its devices). */
+/*
+ * Bytes of DMA buffers the session may still take (over all its devices):
+ * its ram_quota, or the policy's dma_quota if that is less. limit says
+ * which, for a refusal.
+ */
 static uint64_t
-dma_room(const struct psession *s)
+dma_room(const struct psession *s, char *limit, size_t len)
 {
-	uint64_t used = 0;
+	uint64_t used = 0, quota = s->ram_quota;
 
-	if (!s->pol->dma_quota)
-		return UINT64_MAX;
+	if (s->pol->dma_quota && s->pol->dma_quota < quota) {
+		quota = s->pol->dma_quota;
+		snprintf(limit, len, "the policy's dma_quota of %llu bytes (the session's ram_quota is %llu)",
+		    (unsigned long long)quota, (unsigned long long)s->ram_quota);
+	} else
+		snprintf(limit, len, "the session's ram_quota of %llu bytes", (unsigned long long)quota);
 	for (unsigned i = 0; i < tree->nfn; i++)
 		if (held[i].owner == s)
 			used += held[i].dma.bytes;
-	return used < s->pol->dma_quota ? s->pol->dma_quota - used : 0;
+	return used < quota ? quota - used : 0;
 }
 
 /* DMA buffers of an acquired device, through core's DMA session of it. */
@@ -351,7 +370,8 @@ static int
 dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
 	int i = lookup(s, q->name, sizeof q->name, why, whylen);
-	char n[16];
+	char n[16], limit[128];
+	uint64_t room;
 
 	if (i < 0)
 		return i;
@@ -359,7 +379,14 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
 		return -EPERM;
 	}
-	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, s->id, dma_room(s), op, q, r, why, whylen);
+	room = dma_room(s, limit, sizeof limit);
+	/* Core would round up, never down: a request above what is left is not asked at all. */
+	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {
+		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of %s",
+		    (unsigned long long)q->size, (unsigned long long)room, limit);
+		return -EDQUOT;
+	}
+	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, s->id, room, op, q, r, why, whylen);
 }
 
 

@@ -90,8 +90,9 @@ account(struct pci_dma *d, const struct mkx_msg *m, uint64_t room, char *why, si
 	if (d->nbuf == PCI_DMA_BUFFERS_MAX)
 		snprintf(why, whylen, "more than %d DMA buffers of one device", PCI_DMA_BUFFERS_MAX);
 	else
-		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's "
-		    "dma_quota", (unsigned long long)b.size, (unsigned long long)room);
+		snprintf(why, whylen, "core's DMA buffer of %llu bytes (whole huge pages) exceeds the %llu bytes left of "
+		    "the session's ram_quota (or the policy's dma_quota)", (unsigned long long)b.size,
+		    (unsigned long long)room);
 	return -EDQUOT;
 }
 
@@ -117,7 +118,7 @@ pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, un
 	if (!d->open && (err = open_core(d, f, label, domain, why, whylen)))
 		return err;
 	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {	/* core would round up, never down: ask it not at all */
-		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's dma_quota",
+		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of the session's DMA quota",
 		    (unsigned long long)q->size, (unsigned long long)room);
 		return -EDQUOT;
 	}

@@ -36,7 +36,7 @@ unsigned	pci_dma_mask_bits(const struct pci_fn *);
  * IOMMU domain `domain` (the Platform session's id: all devices of one
  * session share one domain, two sessions never do). Core's
  * reply (and its fd) goes into r; a refusal's reason into why. A buffer
- * larger than room (bytes the session's dma_quota has left) is given back
+ * larger than room (bytes left of the session's ram_quota, or of the policy's dma_quota if less) is given back
  * to core and refused with -EDQUOT. 0 or -errno.
  */
 int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, unsigned domain, uint64_t room,

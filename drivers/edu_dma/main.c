@@ -20,8 +20,12 @@
  * DMA anyway: that must be refused. At the end it releases the device: the
  * platform driver quiesces it and only then ends the DMA session at core.
  *
- * quota_probe="yes" (with platform="yes" and a policy dma_quota of 6M):
- * one buffer beyond the quota, refused by the platform driver.
+ * The Platform session's ram_quota pays its DMA buffers (core moves it
+ * from our RAM quantum to the platform driver's): platform_ram= bytes,
+ * 6 MiB by default, three buffers of one huge page each.
+ * quota_probe="yes" (with platform="yes"): one buffer beyond the session's
+ * ram_quota, refused by the platform driver. hold_ms=N: after the release
+ * keep mapping the buffer left to core for N ms (core keeps it charged).
  *
  * One IOMMU domain per Platform session (with platform="yes", under an
  * IOMMU; scenario dma_edu_iommu):
@@ -334,11 +338,13 @@ other(const char *pci)
 }
 
 /*
- * Through the Platform session, the policy's dma_quota (6M in dma_edu) is
- * reached with the two buffers and the small one of the refusals: one more
- * must be refused by the platform driver.
+ * Through the Platform session, its ram_quota (6M by default) is reached
+ * with the two buffers and the small one of the refusals: one more must be
+ * refused by the platform driver.
  */
 static int quota_probe;
+static unsigned long platform_ram = 6ul << 20;
+static unsigned long hold_ms;	/* after the release, keep mapping a buffer this long (then exit) */
 
 static int
 refusals(struct mkx_dma *dma)
@@ -363,7 +369,7 @@ refusals(struct mkx_dma *dma)
 	}
 	if (quota_probe) {
 		err = mkx_dma_alloc(dma, 4096, &b, why, sizeof why);
-		mkx_log("DMA refusal: beyond the policy's dma_quota: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
+		mkx_log("DMA refusal: beyond the session's ram_quota: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
 		bad |= !err;
 	}
 	mkx_dma_free(dma, &extra, why, sizeof why);
@@ -413,7 +419,8 @@ from_platform(struct mkx_platform *p, const char *pci, struct mkx_dma *dma)
 	size_t len;
 	int err;
 
-	if ((err = mkx_platform_open(p, "edu_dma", why, sizeof why)) || (err = mkx_platform_devices(p, &xml, &len))) {
+	if ((err = mkx_platform_open_ram(p, "edu_dma", platform_ram, why, sizeof why)) ||
+	    (err = mkx_platform_devices(p, &xml, &len))) {
 		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
 		return err ? err : -EIO;
 	}
@@ -464,6 +471,8 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "unmapped", iova, &iova);
 		via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
 		quota_probe = mkx_xml_attr_bool(cfg, "quota_probe", 0) == 1;
+		mkx_xml_attr_ulong(cfg, "platform_ram", platform_ram, &platform_ram);
+		mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
 		if (mkx_xml_attr(cfg, "peer"))
 			snprintf(peer_pci, sizeof peer_pci, "%s", mkx_xml_attr(cfg, "peer"));
 		shake = mkx_xml_attr_bool(cfg, "handshake", 0) == 1;
@@ -502,6 +511,15 @@ main(void)
 	if (via_platform) {	/* quiesced by the platform driver, then its DMA session at core ends */
 		mkx_platform_release(&platform, pci);
 		mkx_platform_close(&platform);
+		/*
+		 * Still mapping buffer b: core cannot take it back, so it keeps it
+		 * charged (to the platform driver, paid by our donation) until we
+		 * exit. hold_ms makes sure core looks while we still hold it.
+		 */
+		if (hold_ms) {
+			mkx_log("edu DMA: released; buffer %u still mapped for %lu ms", b.id, hold_ms);
+			usleep(hold_ms * 1000);
+		}
 	}
 	mkx_exit(0);
 }

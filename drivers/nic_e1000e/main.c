@@ -254,7 +254,8 @@ acquire_platform(struct nic *n, const char *pci, unsigned long irq_type, unsigne
 	size_t len;
 	int err;
 
-	if ((err = mkx_platform_open(&n->platform, "nic_e1000e", why, sizeof why)) ||
+	/* The session's ram_quota pays our one DMA buffer (rings and packets: one 2 MiB huge page). */
+	if ((err = mkx_platform_open_ram(&n->platform, "nic_e1000e", 2ul << 20, why, sizeof why)) ||
 	    (err = mkx_platform_devices(&n->platform, &xml, &len))) {
 		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
 		return err ? err : -EIO;

@@ -60,6 +60,15 @@ struct mkx_platform {
 
 /* Open a Platform session (label: what the policy matches after "client -> "). 0 or -errno with why. */
 int	mkx_platform_open(struct mkx_platform *, const char *label, char *why, size_t whylen);
+/*
+ * The same with ram_quota bytes of the client's RAM quantum donated to
+ * the platform driver: they pay the session's DMA buffers (whole 2 MiB
+ * huge pages each), which may not exceed them. mkx_platform_open gives
+ * MKX_PLATFORM_RAM, enough for a session without DMA.
+ */
+#define MKX_PLATFORM_RAM	(16ul << 10)
+int	mkx_platform_open_ram(struct mkx_platform *, const char *label, unsigned long ram_quota, char *why,
+	    size_t whylen);
 void	mkx_platform_close(struct mkx_platform *);
 /* This session's devices document (malloc'd, NUL-terminated). 0 or -errno. */
 int	mkx_platform_devices(struct mkx_platform *, char **xml, size_t *len);

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Host check ($MKX_LOG): a driver's DMA buffers through the platform driver were
+# paid by the driver's donated ram_quota, not by the platform driver's own quantum.
+# core logs the platform driver's RAM left when the Platform session's ram_quota
+# moves to it and when it is withdrawn at the driver's exit: after the withdrawal
+# it must have exactly what it had before the donation (every buffer uncharged,
+# nothing of its own spent). (dma_edu gives it a quantum smaller than those buffers.)
+# $1: the session label (default "edu_dma -> edu_dma").
+label=${1:-edu_dma -> edu_dma}
+moved=$(grep -m1 "\[init\] Platform session \"$label\": ram_quota of [0-9]* KiB moved from .* to \"platform\"" "$MKX_LOG")
+back=$(grep -m1 "\[init\] Platform session \"$label\": its ram_quota of [0-9]* KiB withdrawn from \"platform\"" "$MKX_LOG")
+[ -n "$moved" ] && [ -n "$back" ] || { echo "missing in log: the donation (${moved:+found}) or its withdrawal (${back:+found})" >&2; exit 1; }
+q=$(echo "$moved" | sed 's/.*ram_quota of \([0-9]*\) KiB moved.*/\1/')
+with=$(echo "$moved" | sed 's/.*(\([0-9]*\) KiB left to it)$/\1/')
+after=$(echo "$back" | sed 's/.*(\([0-9]*\) KiB left to it)$/\1/')
+if [ $((with - q)) -eq "$after" ]; then
+	echo "check: the platform driver had $((with - q)) KiB of its own before \"$label\" donated $q KiB, and $after KiB after the withdrawal: its DMA cost it nothing"
+else
+	echo "the platform driver had $((with - q)) KiB before the donation of $q KiB and $after KiB after its withdrawal" >&2
+	exit 1
+fi
