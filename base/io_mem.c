@@ -48,6 +48,23 @@ mkx_io_mem_open(struct mkx_io_mem *m, uint64_t base, uint64_t size, int wc,
 	return 0;
 }
 
+int
+mkx_io_mem_holder(struct mkx_io_mem *m, struct mkx_io_mem_holder *h)
+{
+	static __thread struct mkx_msg reply;
+	int err = mkx_session_call(&m->s, MKX_IO_MEM_HOLDERS, NULL, 0, NULL, 0, &reply);
+
+	mkx_msg_close_fds(&reply);
+	if (err)
+		return err;
+	if (reply.hdr.len != sizeof *h)
+		return -EBADMSG;
+	memcpy(h, reply.payload, sizeof *h);
+	h->name[sizeof h->name - 1] = 0;
+	h->what[sizeof h->what - 1] = 0;
+	return h->pid < 0 ? -EBADMSG : 0;
+}
+
 void
 mkx_io_mem_close(struct mkx_io_mem *m)
 {

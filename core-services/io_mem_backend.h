@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "holders.h"
+
 #define PCI_RES_IO	1
 #define PCI_RES_MEM	2
 
@@ -47,6 +49,11 @@ struct io_mem_backend {
 	 * IO_MEM sessions (io_mem_live.c). NULL: done through open_phys().
 	 */
 	int	(*phys_rw)(uint64_t addr, unsigned bytes, int write, uint64_t *v);
+	/*
+	 * The paths of what core hands out for function bdf (BAR files, its
+	 * UIO device), for holders_scan (holders.h): count or -errno. NULL: not known.
+	 */
+	int	(*fn_targets)(unsigned bdf, char targets[][HOLDER_PATH_MAX], unsigned max);
 };
 
 extern const struct io_mem_backend io_mem_sysfs, io_mem_sim;

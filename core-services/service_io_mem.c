@@ -399,10 +399,47 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	return 0;
 }
 
+/*
+ * Who else holds something of the function this BAR session belongs to
+ * (MKX_IO_MEM_HOLDERS): every running child but the asker, by the
+ * backend's paths of what core hands out for the function.
+ */
+static int
+holders(const struct io_mem_session *s, struct mkx_reply *r)
+{
+	char targets[HOLDER_TARGETS_MAX][HOLDER_PATH_MAX];
+	struct holder_cand cand[CHILDREN_MAX];
+	struct mkx_io_mem_holder h;
+	unsigned n = 0, which;
+	int nt, found;
+
+	if (s->bdf < 0 || !backend->fn_targets)
+		return -ENOSYS;	/* not a PCI BAR session: it names no function */
+	if ((nt = backend->fn_targets((unsigned)s->bdf, targets, HOLDER_TARGETS_MAX)) < 0)
+		return nt;
+	for (unsigned i = 0; i < nchildren; i++)
+		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client)
+			cand[n++] = (struct holder_cand){ children[i].pid, children[i].cfg->name };
+	memset(&h, 0, sizeof h);
+	found = holders_scan(NULL, targets, (unsigned)nt, cand, n, &which, h.what, sizeof h.what);
+	if (found < 0)
+		return found;
+	if (found) {
+		h.pid = cand[which].pid;
+		snprintf(h.name, sizeof h.name, "%s", cand[which].name);
+	}
+	memcpy(r->payload, &h, sizeof h);
+	r->len = sizeof h;
+	return 0;
+}
+
 static int
 io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct io_mem_session *s = state;
+
+	if (req->hdr.op == MKX_IO_MEM_HOLDERS)
+		return holders(s, r);
 
 	/* Nothing is handed out: the session ends with its close. */
 	if (s->kind == IO_MEM_LIVE)

@@ -26,6 +26,7 @@
 #include "platform_dma.h"
 #include "policy.h"
 #include "quiesce.h"
+#include "reset.h"
 
 struct psession {
 	char			label[192];
@@ -45,6 +46,7 @@ struct held {
 	struct mkx_io_mem	bar[6];
 	int			bar_open[6];
 	struct pci_dma		dma;
+	char			last[192];	/* the label of its last owner, "" if none yet */
 };
 
 static struct pci_tree *tree;
@@ -101,32 +103,105 @@ static void
 release(int i, const char *how, int quiet)
 {
 	struct held *h = &held[i];
+	const struct pci_fn *f = &tree->fn[i];
+	enum pci_reset_method method;
+	char n[16], line[320];
 	uint16_t cmd = 0;
-	char n[16];
+	int err;
 
 	/*
 	 * Bus master off (read back) first: only then may core free the DMA
 	 * buffers. The platform driver is the one that turns it off; core's
 	 * DMA session end finds it off, checks that and frees.
 	 */
-	pci_fn_quiesce(cfg, &tree->fn[i], &cmd);
+	pci_fn_quiesce(cfg, f, &cmd);
 	close_pending();
 	for (unsigned b = 0; b < 6; b++)
 		if (h->bar_open[b]) {
 			mkx_io_mem_close(&h->bar[b]);
 			h->bar_open[b] = 0;
 		}
-	pci_name(tree->fn[i].a, n);
+	pci_name(f->a, n);
 	if (!quiet)
 		mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)%s", n,
 		    h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off", cmd & 0x400 ? "disabled" : "enabled",
 		    h->dma.open && !(cmd & 0x4) ? "; its DMA session at core ends now" : "");
+	/*
+	 * Then the device's own state (rings, queues its driver programmed):
+	 * FLR or D3hot/D0 where the function has one, the firmware's header
+	 * written back. Before core frees the DMA buffers too: a device
+	 * that ignored bus master off is reset before its memory goes.
+	 */
+	err = pci_fn_reset(cfg, f, &pci_reset_spec, &method, line, sizeof line);
+	if (!quiet)
+		mkx_log("%s reset after \"%s\": %s%s", n, h->owner->label, line, err ? " (error)" : "");
+	if (method != PCI_RESET_NONE)
+		cmd = (uint16_t)pci_rd(cfg, f->a, 0x04, 2);
 	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
 	if (!(cmd & 0x4))
 		pci_dma_close(&h->dma);
 	else if (h->dma.open && !quiet)
 		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
+	snprintf(h->last, sizeof h->last, "%s", h->owner->label);
 	h->owner = NULL;
+}
+
+/* "drv_a" of "drv_a -> drv": the start name core gave the session's client. */
+static int
+same_component(const char *label, const char *name)
+{
+	size_t l = strlen(name);
+
+	return name[0] && !strncmp(label, name, l) && (!label[l] || !strncmp(label + l, " -> ", 4));
+}
+
+/*
+ * Linux cannot take back what a released function's last owner got: its
+ * BAR mappings and fds, its UIO fd. Before the function goes to another
+ * component, ask core (IO_MEM op HOLDERS on a session of one of its memory
+ * BARs) whether any component but us still holds something of it; if one
+ * does, refuse. A function without a memory BAR cannot be asked about.
+ */
+static int
+still_held(struct psession *s, int i, char *why, size_t whylen)
+{
+	const struct pci_fn *f = &tree->fn[i];
+	struct mkx_io_mem_holder h;
+	struct mkx_io_mem m;
+	char n[16], cwhy[256] = "";
+	const char *file;
+	int err, mapped;
+
+	pci_name(f->a, n);
+	for (unsigned b = 0; b < 6; b++) {
+		const struct pci_bar *bar = &f->bar[b];
+
+		if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO || bar->unassigned)
+			continue;
+		if (held[i].bar_open[b])
+			err = mkx_io_mem_holder(&held[i].bar[b], &h);
+		else if (!(err = mkx_io_mem_open(&m, bar->start, bar->size, 0, cwhy, sizeof cwhy))) {
+			err = mkx_io_mem_holder(&m, &h);
+			mkx_io_mem_close(&m);
+		} else {
+			mkx_log("%s: cannot ask core who still holds it (BAR%u: %s)", n, b, cwhy);
+			return 0;
+		}
+		if (err) {
+			mkx_log("%s: core did not say who still holds it: %s", n, strerror(-err));
+			return 0;
+		}
+		if (!h.pid || same_component(s->label, h.name))
+			return 0;
+		file = strrchr(h.what, '/') ? strrchr(h.what, '/') + 1 : h.what;
+		mapped = strncmp(h.what, "fd", 2) != 0;
+		snprintf(why, whylen, "%s is still %s by \"%.40s\" (pid %d) after %s released it (%.40s); Linux cannot "
+		    "revoke %s: acquire again when it has %s or exited", n, mapped ? "mapped" : "held", h.name,
+		    (int)h.pid, held[i].last[0] && same_component(held[i].last, h.name) ? "it" : "its owner", file,
+		    mapped ? "a mapping" : "an fd", mapped ? "unmapped" : "closed");
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static int
@@ -394,7 +469,7 @@ static int
 p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct psession *s = state;
-	char why[256] = "", n[16];
+	char why[400] = "", n[16];
 	int err, i;
 	uint16_t cmd;
 
@@ -415,6 +490,8 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 			break;
 		}
 		if (held[i].owner == s)
+			break;
+		if ((err = still_held(s, i, why, sizeof why)))
 			break;
 		held[i].owner = s;
 		pci_fn_enable(cfg, &tree->fn[i], &cmd);

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -53,8 +54,12 @@ sim_is_ram(uint64_t base, uint64_t size)
 static int
 sim_open_bar(const struct pci_res *r, int wc, int *got_wc)
 {
-	int fd = memfd_create("sim-bar", MFD_CLOEXEC);
+	char name[32];
+	int fd;
 
+	/* Named by the function, so holders_scan finds who still holds it (sim_fn_targets). */
+	snprintf(name, sizeof name, "sim-bar-%02x:%02x.%u", r->bdf >> 8, (r->bdf >> 3) & 0x1f, r->bdf & 7);
+	fd = memfd_create(name, MFD_CLOEXEC);
 	*got_wc = wc;
 	if (fd < 0)
 		return -errno;
@@ -63,6 +68,16 @@ sim_open_bar(const struct pci_res *r, int wc, int *got_wc)
 		return -errno;
 	}
 	return fd;
+}
+
+/* A sim BAR is a memfd named after its function: its fd links and mappings read "/memfd:sim-bar-BB:DD.F (deleted)". */
+static int
+sim_fn_targets(unsigned bdf, char targets[][HOLDER_PATH_MAX], unsigned max)
+{
+	if (max < 1)
+		return -ENOSPC;
+	snprintf(targets[0], HOLDER_PATH_MAX, "/memfd:sim-bar-%02x:%02x.%u*", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	return 1;
 }
 
 static int
@@ -115,5 +130,5 @@ sim_ecam_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_
 const struct io_mem_backend io_mem_sim = {
 	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
 	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
-	.ecam_window = sim_ecam_window, .phys_rw = sim_phys_rw,
+	.ecam_window = sim_ecam_window, .phys_rw = sim_phys_rw, .fn_targets = sim_fn_targets,
 };

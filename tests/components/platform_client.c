@@ -8,7 +8,10 @@
  * and raises N edu interrupts (0x60), each to be delivered once and acked
  * (status 0x24, acknowledge 0x64).
  * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"
- *         irq_rounds="0" kind="edu|e1000e"/>
+ *         irq_rounds="0" kind="edu|e1000e" release_keep="no"/>
+ * release_keep="yes": release the device right after the check but keep
+ * BAR0 mapped (a client breaking its promise): the platform driver must
+ * refuse the device to others while the mapping lives.
  * kind="e1000e": instead of edu's registers, compare STATUS through the I/O BAR (an IO_PORT
  * session handed over by the platform driver) with STATUS through BAR0.
  */
@@ -97,7 +100,8 @@ main(void)
 	struct mkx_io_mem bar, none;
 	char dev[16] = "00:03.0", foreign[16] = "", why[256] = "", names[256] = "", *xml;
 	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0, rounds = 0;
-	int die = 0, err, busy_logged = 0, e1000e = 0;
+	int die = 0, err, e1000e = 0, keep = 0;
+	char busy_why[256] = "";
 	size_t len, used = 0;
 	uint32_t id, live;
 
@@ -113,6 +117,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
 		mkx_xml_attr_ulong(cfg, "irq_rounds", 0, &rounds);
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
+		keep = mkx_xml_attr_bool(cfg, "release_keep", 0) == 1;
 		e1000e = mkx_xml_attr(cfg, "kind") && !strcmp(mkx_xml_attr(cfg, "kind"), "e1000e");
 		mkx_xml_free(cfg);
 	}
@@ -137,8 +142,10 @@ main(void)
 	}
 	usleep((useconds_t)delay_ms * 1000);
 	while ((err = mkx_platform_acquire(&p, dev, why, sizeof why)) == -EBUSY && waited < wait_ms) {
-		if (!busy_logged++)
+		if (strcmp(busy_why, why)) {	/* each new reason once */
 			mkx_log("acquire %s busy: %s; waiting", dev, why);
+			snprintf(busy_why, sizeof busy_why, "%s", why);
+		}
 		usleep(100000);
 		waited += 100;
 	}
@@ -162,9 +169,15 @@ main(void)
 	mkx_log("memory resource 1 of %s: %s", dev, err ? why : "granted?!");
 	if (rounds && irq_rounds(&p, dev, &bar, rounds))
 		mkx_exit(1);
+	if (keep) {
+		err = mkx_platform_release(&p, dev);
+		/* The mapping stays; what it reads depends on what the release left decoding. */
+		mkx_log("released %s%s, BAR0 still mapped: reads 0x%08x", dev, err ? " (refused?!)" : "",
+		    mkx_mmio_read32(&bar, 0x00));
+	}
 	usleep((useconds_t)hold_ms * 1000);
 	if (die) {
-		mkx_log("dying by SIGKILL while holding %s", dev);
+		mkx_log("dying by SIGKILL while %s %s", keep ? "still mapping BAR0 of" : "holding", dev);
 		kill(getpid(), SIGKILL);
 	}
 	mkx_io_mem_close(&bar);

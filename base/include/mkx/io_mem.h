@@ -27,6 +27,22 @@
 #define MKX_IO_MEM_READ		0x102
 #define MKX_IO_MEM_WRITE	0x103
 
+/*
+ * HOLDERS, on a session of a PCI BAR: which other component still holds
+ * an fd or a mapping of something core handed out for that BAR's
+ * function (a BAR file, its UIO device). Reply: struct mkx_io_mem_holder,
+ * pid 0 if nobody does. The platform driver asks before it hands a
+ * released function to another client (Linux cannot revoke either).
+ */
+#define MKX_IO_MEM_HOLDERS	0x104
+
+struct mkx_io_mem_holder {
+	int32_t		pid;		/* 0: nobody else holds anything of the function */
+	char		name[60];	/* the holder's start name */
+	char		what[192];	/* "a mapping of /sys/devices/.../resource0", "fd 7 on /dev/uio0" */
+};
+static_assert(sizeof(struct mkx_io_mem_holder) == 256, "wire size");
+
 struct mkx_io_mem_range {
 	uint64_t	base, size;
 };
@@ -73,6 +89,11 @@ struct mkx_io_mem {
 int	mkx_io_mem_open(struct mkx_io_mem *m, uint64_t base, uint64_t size, int wc,
 	    char *why, size_t whylen);
 void	mkx_io_mem_close(struct mkx_io_mem *m);
+/*
+ * MKX_IO_MEM_HOLDERS on a BAR session: 0 with *h (h->pid 0: nobody else
+ * holds anything of the function), -ENOSYS for a session that is no BAR.
+ */
+int	mkx_io_mem_holder(struct mkx_io_mem *m, struct mkx_io_mem_holder *h);
 
 /* A live session (base/io_mem_live.c): core does every access, nothing is mapped. */
 struct mkx_io_mem_live {

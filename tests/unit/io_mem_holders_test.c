@@ -1,0 +1,113 @@
+/*
+ * IO_MEM op HOLDERS on the sim backend (core-services/service_io_mem.c):
+ * core names the child that still maps what it handed out for a BAR's
+ * function, never the asker, nobody once that child is gone, and refuses
+ * the op on a session that is no PCI BAR.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mkx/io_mem.h>
+#include "../../core-services/core.h"
+#include "harness.h"
+
+static struct core_config cfg;
+static char err[1024];
+static struct start_cfg asker_cfg = { .name = "platform", .ram_quota = 64 << 20 };
+static struct start_cfg drv_cfg = { .name = "drv_a", .ram_quota = 64 << 20 };
+
+static void
+setup(void)
+{
+	static const char xml[] =
+	    "<config>\n<io_mem backend=\"sim\">\n"
+	    "<policy label=\"platform\" pci=\"00:01.0\" bar=\"0\"/>\n"
+	    "<policy label=\"platform\" base=\"0xc0000\" size=\"0x40000\" snapshot=\"yes\"/>\n"
+	    "</io_mem><start name=\"a\"><binary name=\"true\"/></start></config>";
+
+	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
+	CHECK_INT(io_mem_select(&cfg), 0);
+	memset(children, 0, 2 * sizeof children[0]);
+	children[0] = (struct child){ .cfg = &asker_cfg, .ram_left = 64 << 20, .pid = getpid() };
+	children[1] = (struct child){ .cfg = &drv_cfg, .ram_left = 64 << 20, .pid = -1 };
+	nchildren = 2;
+}
+
+static int
+call(void *st, uint16_t op, struct mkx_reply *r)
+{
+	static struct mkx_msg m;
+
+	memset(&m.hdr, 0, sizeof m.hdr);
+	m.hdr.op = op;
+	memset(r, 0, sizeof *r);
+	return service_io_mem.call(st, &m, r);
+}
+
+/* A child that maps fd and waits to be killed (the client that released but kept its mapping). */
+static pid_t
+mapper(int fd, size_t len)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	CHECK(pipe(p) == 0);
+	if (!(pid = fork())) {
+		if (mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+			_exit(1);
+		close(fd);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	CHECK(read(p[0], &c, 1) == 1);
+	close(p[0]);
+	return pid;
+}
+
+TEST(io_mem_holders_names_the_child_that_still_maps)
+{
+	static struct mkx_reply r;
+	struct mkx_io_mem_holder h;
+	struct mkx_io_mem_ds ds;
+	char why[512];
+	void *s, *snap;
+	int fd;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xfd000000, size=0x1000", &s, why, sizeof why), 0);
+	CHECK_INT(call(s, MKX_IO_MEM_DATASPACE, &r), 0);
+	memcpy(&ds, r.payload, sizeof ds);
+	fd = r.fds[0];
+
+	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);	/* nobody but the asker (this process) */
+	CHECK_INT(r.len, sizeof h);
+	memcpy(&h, r.payload, sizeof h);
+	CHECK_INT(h.pid, 0);
+
+	children[1].pid = mapper(fd, ds.length);
+	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);
+	memcpy(&h, r.payload, sizeof h);
+	CHECK_INT(h.pid, children[1].pid);
+	CHECK(!strcmp(h.name, "drv_a"));
+	CHECK_STR_HAS(h.what, "a mapping of /memfd:sim-bar-00:01.0");
+
+	kill(children[1].pid, SIGKILL);
+	waitpid(children[1].pid, NULL, 0);
+	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);	/* gone: holds nothing */
+	memcpy(&h, r.payload, sizeof h);
+	CHECK_INT(h.pid, 0);
+
+	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xc0000, size=0x1000", &snap, why, sizeof why), 0);
+	CHECK_INT(call(snap, MKX_IO_MEM_HOLDERS, &r), -ENOSYS);	/* no PCI function to ask about */
+	service_io_mem.close(snap);
+	service_io_mem.close(s);
+}
