@@ -194,10 +194,23 @@ e1000e_device_tx_count(struct e1000e *e)
 	return e->gptc;
 }
 
+void
+e1000e_msix_vector0(struct e1000e *e)
+{
+	e->msix = 1;
+	wr(e, IVAR, IVAR_RXQ0(0) | IVAR_TXQ0(0) | IVAR_OTHER(0));
+	wr(e, EIAC, 0);		/* no auto-clear: e1000e_causes clears what it read */
+	wr(e, IMS, ICR_RXQ0 | ICR_TXQ0 | ICR_OTHER);
+}
+
 uint32_t
 e1000e_causes(struct e1000e *e)
 {
-	return rd(e, ICR);
+	uint32_t c = rd(e, ICR);
+
+	if (e->msix)	/* in MSI-X mode a read does not clear ICR (82574 datasheet 7.4.5): write 1s to clear */
+		wr(e, ICR, c);
+	return c;
 }
 
 void

@@ -24,6 +24,7 @@ struct e1000e {
 	uint8_t			mac[6];
 	uint64_t		tx_frames, rx_frames;
 	uint64_t		gptc;		/* GPTC summed */
+	int			msix;		/* causes routed to MSI-X vector 0: ICR is cleared by writing it */
 };
 
 /* Reset, read the MAC, set up both rings in mem, enable rx/tx and the interrupt causes. 0 or -errno. */
@@ -39,6 +40,12 @@ unsigned e1000e_tx_reclaim(struct e1000e *);
 int	e1000e_rx(struct e1000e *, void *out, size_t max);
 /* Good packets the device transmitted since init (its GPTC statistic, which clears on read, summed). */
 uint64_t e1000e_device_tx_count(struct e1000e *);
+/*
+ * The interrupt is MSI-X (what the platform driver picks where it can): in
+ * that mode the 82574 signals its queue causes and "other" through the
+ * vectors IVAR names; route all three to vector 0, the one we hold.
+ */
+void	e1000e_msix_vector0(struct e1000e *);
 /* Read (and so clear) the interrupt causes. */
 uint32_t e1000e_causes(struct e1000e *);
 /* Mask every cause and stop rx and tx (before giving the device up). */

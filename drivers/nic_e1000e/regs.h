@@ -31,6 +31,14 @@
 #define  ICR_RXDMT0	(1u << 4)	/* receive descriptors below threshold */
 #define  ICR_RXO	(1u << 6)	/* receiver overrun */
 #define  ICR_RXT0	(1u << 7)	/* receive timer: frames arrived */
+#define  ICR_RXQ0	(1u << 20)	/* MSI-X mode: receive queue 0 */
+#define  ICR_TXQ0	(1u << 22)	/* MSI-X mode: transmit queue 0 */
+#define  ICR_OTHER	(1u << 24)	/* MSI-X mode: any other cause (link status change) */
+#define EIAC		0x000dc		/* MSI-X: causes cleared when their vector fires */
+#define IVAR		0x000e4		/* MSI-X: cause -> vector, 4 bits each (vector 2:0, valid 3) */
+#define  IVAR_RXQ0(v)	((0x8u | (v)) << 0)
+#define  IVAR_TXQ0(v)	((0x8u | (v)) << 8)
+#define  IVAR_OTHER(v)	((0x8u | (v)) << 16)
 #define RCTL		0x00100		/* Receive Control */
 #define  RCTL_EN	(1u << 1)
 #define  RCTL_UPE	(1u << 3)	/* unicast promiscuous */
