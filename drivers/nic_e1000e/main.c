@@ -343,8 +343,8 @@ main(void)
 	mkx_log("nic_e1000e %s: mac %02x:%02x:%02x:%02x:%02x:%02x, link %s (%u Mb/s) after %.0f ms; rings at bus "
 	    "0x%llx (%s); interrupts %s, ack %s", pci, nic.dev.mac[0], nic.dev.mac[1], nic.dev.mac[2], nic.dev.mac[3],
 	    nic.dev.mac[4], nic.dev.mac[5], nic.link_up ? "up" : "DOWN", nic.mbps, (mkx_now() - t0) * 1e3,
-	    (unsigned long long)mem.bus, nic.dma.info.iommu ? "IOVA" : "physical", nic.irq.info.type == 2 ? "MSI-X" : nic.irq.info.type ? "MSI" : "INTx",
-	    mkx_irq_ack_path(&nic.irq));
+	    (unsigned long long)mem.bus, nic.dma.info.iommu ? "IOVA" : "physical",
+	    nic.irq.info.type == 2 ? "MSI-X" : nic.irq.info.type ? "MSI" : "INTx", mkx_irq_ack_path(&nic.irq));
 	if ((rc = mkx_server_announce(&svc))) {
 		mkx_error("announce Nic: %s", strerror(-rc));
 		mkx_exit(1);
