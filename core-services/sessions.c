@@ -28,6 +28,36 @@ static struct csession csessions[CORE_SESSIONS_MAX];
 static unsigned ncsessions;
 
 /*
+ * The last denial core logged per child (a hash of service, label and
+ * reason). A child that polls for a report not published yet (the platform
+ * driver for acpi's, a survey component for another's) is denied each
+ * time but logged once, so its wait does not fill the log; any other
+ * denial in between is logged, and the same one again after it.
+ */
+static uint64_t last_denial[CHILDREN_MAX];
+
+static int
+denial_repeated(const struct child *c, const char *svc, const char *label, const char *why)
+{
+	const char *parts[] = { svc, label, why };
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	size_t i = (size_t)(c - children);
+	int same;
+
+	if (c < children || i >= CHILDREN_MAX)
+		return 0;
+	for (unsigned p = 0; p < 3; p++)
+		for (const char *s = parts[p]; ; s++) {
+			h = (h ^ (uint8_t)*s) * 1099511628211ull;
+			if (!*s)
+				break;
+		}
+	same = last_denial[i] == h;
+	last_denial[i] = h;
+	return same;
+}
+
+/*
  * Everything core sends to a child goes through here. The channel is
  * non-blocking: a child that does not read what core sends cannot stop
  * core; the message is dropped and that is logged (once per child).
@@ -88,7 +118,8 @@ open_core_session(struct child *c, uint32_t seq, const struct core_service *svc,
 	}
 	err = svc->open(c, label, args, &state, why, sizeof why);
 	if (err) {
-		core_log("denied %s session \"%s\": %s", svc->name, label, why);
+		if (!denial_repeated(c, svc->name, label, why))
+			core_log("denied %s session \"%s\": %s", svc->name, label, why);
 		open_deny(c, seq, err, why);
 		return;
 	}

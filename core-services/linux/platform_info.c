@@ -5,6 +5,8 @@
  * it in /sys/firmware/efi/systab); on a legacy boot the element has no
  * address and the acpi component scans the BIOS areas itself.
  *   <platform_info> <acpi rsdp="0x7fbfa014" source="efi"/> </platform_info>
+ * And, as Genode's core does, the boot framebuffer if the kernel got one
+ * (<boot><framebuffer .../></boot>, boot_framebuffer.c).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "../core.h"
+#include "boot_framebuffer.h"
 
 char *
 platform_info_xml(size_t *len)
@@ -39,6 +42,7 @@ platform_info_xml(size_t *len)
 		fprintf(out, "  <acpi rsdp=\"0x%" PRIx64 "\" source=\"efi\"/>\n", rsdp);
 	else
 		fprintf(out, "  <acpi source=\"legacy\"/>\n");
+	boot_framebuffer_xml(out);
 	fprintf(out, "</platform_info>\n");
 	if (fclose(out)) {
 		free(buf);

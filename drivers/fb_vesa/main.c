@@ -12,7 +12,10 @@
  * IVT/BDA and BIOS snapshots, the VGA and DISPI ports, and conf1 (the
  * BIOS reads its own BARs through it).
  *
- * Config: <config width="800" height="600" bpp="32" hold_ms="0" platform="no">
+ * probe="yes" (probe.c): no mode is set and nothing is drawn; the modes
+ * the BIOS offers are reported ("fb_modes") and logged, for a survey.
+ *
+ * Config: <config width="800" height="600" bpp="32" hold_ms="0" platform="no" probe="no">
  *           <io_port base="0x3b0" size="0x30"/> ...   (the BIOS's ports)
  *         </config>
  */
@@ -30,6 +33,7 @@
 #include <mkx/platform.h>
 #include <mkx/rom.h>
 #include "../common/fb_pattern.h"
+#include "probe.h"
 #include "vbe.h"
 
 #define PORTS_MAX 8
@@ -151,7 +155,7 @@ main(void)
 	struct mkx_xml *cfg;
 	unsigned long w = 800, h = 600, bpp = 32, hold_ms = 0;
 	unsigned nports;
-	int via_platform;
+	int via_platform, probe;
 	struct vbe *v;
 	char why[512];
 	struct fb fb;
@@ -166,15 +170,27 @@ main(void)
 	mkx_xml_attr_ulong(cfg, "bpp", 32, &bpp);
 	mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
 	via_platform = mkx_xml_attr_bool(cfg, "platform", 0) == 1;
+	probe = mkx_xml_attr_bool(cfg, "probe", 0);
+	if (probe < 0) {
+		mkx_error("config: probe=\"%s\": use yes or no", mkx_xml_attr(cfg, "probe"));
+		mkx_exit(1);
+	}
+	if (probe && via_platform) {
+		mkx_error("config: probe=\"yes\" with platform=\"yes\": a probe acquires no device, leave platform out");
+		mkx_exit(1);
+	}
 	if (via_platform && vga_acquire(&platform, &vga))
 		mkx_exit(1);
-	nports = open_ports(cfg, ports);
+	/* A probe gets only the ports its config names: none by default, the BIOS's port accesses are refused and logged. */
+	nports = probe && !mkx_xml_child(cfg, "io_port") ? 0 : open_ports(cfg, ports);
 	mkx_xml_free(cfg);
 	if (mkx_io_mem_open(&low, 0, 0x1000, 0, why, sizeof why) ||
 	    mkx_io_mem_open(&bios, 0xc0000, 0x40000, 0, why, sizeof why)) {
 		mkx_error("low memory denied: %s", why);
 		mkx_exit(1);
 	}
+	if (probe)
+		mkx_exit(vesa_probe((const void *)low.va, (const void *)bios.va, 0x40000, ports, nports) ? 1 : 0);
 	v = vbe_new((const void *)low.va, (const void *)bios.va, 0x40000, ports, nports);
 	if (!v || vbe_get_info(v, &info))
 		mkx_exit(1);

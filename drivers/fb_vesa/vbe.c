@@ -25,6 +25,8 @@ struct vbe {
 	unsigned		nports;
 	unsigned		refused_port[16];	/* each refused port is logged once */
 	unsigned		nrefused;
+	struct vbe_port_use	used[VBE_PORTS_LOGGED];	/* what the BIOS did through our sessions */
+	unsigned		nused;
 };
 
 static struct vbe *current;	/* libx86emu's handler has no user pointer of ours */
@@ -36,6 +38,26 @@ port_session(struct vbe *v, unsigned port, unsigned width)
 		if (port >= v->ports[i].base && port + width <= v->ports[i].base + v->ports[i].size)
 			return &v->ports[i];
 	return NULL;
+}
+
+/* Count one access the BIOS made through a session (a survey says which ports it touched). */
+static void
+note_use(struct vbe *v, unsigned port, unsigned width, int out)
+{
+	struct vbe_port_use *u = NULL;
+
+	for (unsigned i = 0; i < v->nused && !u; i++)
+		if (v->used[i].port == port && v->used[i].width == width)
+			u = &v->used[i];
+	if (!u && v->nused < VBE_PORTS_LOGGED) {
+		u = &v->used[v->nused++];
+		u->port = port;
+		u->width = width;
+	}
+	if (u && out)
+		u->writes++;
+	else if (u)
+		u->reads++;
 }
 
 static unsigned
@@ -66,6 +88,7 @@ memio(x86emu_t *emu, u32 addr, u32 *val, unsigned type)
 			*val = 0xffffffffu >> (32 - 8 * width);
 		return 0;
 	}
+	note_use(v, addr, width, kind == X86EMU_MEMIO_O);
 	if (kind == X86EMU_MEMIO_O)
 		return mkx_io_port_out(p, addr, width, *val) ? 1 : 0;
 	if (mkx_io_port_in(p, addr, width, &in)) {
@@ -208,6 +231,19 @@ vbe_get_info(struct vbe *v, struct vbe_info *info)
 		info->nmodes++;
 	}
 	return 0;
+}
+
+unsigned
+vbe_ports_refused(const struct vbe *v)
+{
+	return v->nrefused;
+}
+
+unsigned
+vbe_ports_used(const struct vbe *v, const struct vbe_port_use **use)
+{
+	*use = v->used;
+	return v->nused;
 }
 
 int

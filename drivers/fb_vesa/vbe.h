@@ -28,6 +28,13 @@ struct vbe_info {
 	struct vbe_mode	modes[VBE_MODES_MAX];
 };
 
+/* One port (and access width) the BIOS used through our sessions, with counts. */
+struct vbe_port_use {
+	unsigned	port, width;
+	unsigned long	reads, writes;
+};
+#define VBE_PORTS_LOGGED	64
+
 struct vbe;
 
 /*
@@ -41,6 +48,12 @@ void	vbe_free(struct vbe *);
 
 /* 4F00 + 4F01 for every listed mode. 0 or -EIO (reason logged). */
 int	vbe_get_info(struct vbe *, struct vbe_info *);
+
+/* The ports the BIOS read or wrote through our sessions since vbe_new (first VBE_PORTS_LOGGED). */
+unsigned vbe_ports_used(const struct vbe *, const struct vbe_port_use **);
+
+/* How many distinct ports the BIOS tried outside our sessions (each refused and logged once). */
+unsigned vbe_ports_refused(const struct vbe *);
 
 /* 4F02 with the linear-framebuffer bit. 0 or -EIO. */
 int	vbe_set_mode(struct vbe *, uint16_t mode);

@@ -10,9 +10,17 @@ compared with the serial log (MKX_LOG):
   - log.txt is core's log: every line of it is on the serial port (but for
     lines the console dropped, as many as core said), and every core line on
     the serial port from the mount on is in it.
+  - the framebuffer modes: each fb_modes report (fb_vesa's VBE probe,
+    fb_boot's firmware framebuffer) lists exactly the modes its component
+    logged, mode for mode; with --fb vbe (legacy boot on QEMU's std VGA)
+    fb_vesa found a VESA BIOS offering 1024x768x32 and 800x600x32 with a
+    linear framebuffer at BAR0 of the VGA function in platform.devices.xml,
+    and fb_boot found no firmware framebuffer; with --fb firmware (UEFI)
+    fb_boot reports one mode, the one the kernel's efifb logged on the
+    serial port (mode, line length, address; needs loglevel=7).
 With MKX_EXPECT_NO_RESULTS=1 (no or a broken results partition), the check
 is that nothing was stored and the log said so."""
-import os, re, subprocess, sys
+import argparse, os, re, subprocess, sys
 import xml.etree.ElementTree as ET
 
 def fail(msg):
@@ -35,7 +43,73 @@ def serial_lines(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         return [re.sub(r"^\[ *[0-9.]+\] ", "", l.rstrip("\n")) for l in f]
 
+MODE_LINE = re.compile(r"mode (0x[0-9a-f]+|current): (\d+)x(\d+)x(\d+), pitch (\d+), (\S+), "
+                       r"(?:linear framebuffer at (0x[0-9a-f]+)|no linear framebuffer)")
+
+def fb_modes(lines, read, names, fb):
+    """The fb_modes reports against the mode lines of their components; returns what was checked."""
+    said = []
+    reports = {}
+    for comp in ("fb_vesa", "fb_boot"):
+        name = f"{comp}.fb_modes.xml"
+        if name not in names:
+            fail(f"the log does not say {name} was stored")
+        root = ET.fromstring(read(name))
+        reports[comp] = root
+        xml_modes = [(m.get("number") or "current", int(m.get("width")), int(m.get("height")), int(m.get("bpp")),
+                      int(m.get("pitch")), m.get("model"), m.get("phys") if m.get("linear") == "yes" else None)
+                     for m in root.iter("mode")]
+        log_modes = [(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)), int(m.group(5)), m.group(6),
+                      m.group(7))
+                     for l in lines if l.startswith(f"[init -> {comp}] mode ")
+                     for m in [MODE_LINE.match(l[len(f"[init -> {comp}] "):])] if m]
+        if xml_modes != log_modes:
+            fail(f"{name}: {len(xml_modes)} modes differ from the {len(log_modes)} mode lines {comp} logged "
+                 f"(first report/log: {xml_modes[:1]} / {log_modes[:1]})")
+        if (root.get("found") == "yes") != bool(xml_modes):
+            fail(f"{name}: found=\"{root.get('found')}\" with {len(xml_modes)} modes")
+        said.append(f"{comp}: {len(xml_modes)} modes")
+    if fb == "vbe":
+        vesa, boot = reports["fb_vesa"], reports["fb_boot"]
+        if vesa.get("found") != "yes":
+            fail(f"fb_vesa found no VESA BIOS on a legacy boot: {vesa.get('why')}")
+        if boot.get("found") != "no":
+            fail("fb_boot reports a firmware framebuffer on a legacy boot in VGA text mode")
+        vga = [d for d in ET.fromstring(read("platform.devices.xml")).iter("device")
+               if int(d.find("pci-config").get("class"), 16) >> 8 == 0x0300]
+        bar0 = [m.get("address") for d in vga for m in d.iter("io_mem") if m.get("pci_bar") == "0"]
+        if len(bar0) != 1 or not bar0[0]:
+            fail(f"platform.devices.xml has no single VGA function with an addressed BAR0 ({bar0})")
+        have = {(int(m.get("width")), int(m.get("height")), int(m.get("bpp"))): m for m in vesa.iter("mode")
+                if m.get("linear") == "yes"}
+        for want in ((1024, 768, 32), (800, 600, 32)):
+            if want not in have:
+                fail("fb_vesa.fb_modes.xml has no linear mode %dx%dx%d" % want)
+        wrong = [m.get("number") for m in have.values() if int(m.get("phys"), 16) != int(bar0[0], 16)]
+        if wrong:
+            fail(f"linear framebuffer of mode(s) {wrong} is not at the VGA's BAR0 {bar0[0]}")
+        said.append(f"VBE linear framebuffers at the VGA's BAR0 {bar0[0]}")
+    elif fb == "firmware":
+        modes = list(reports["fb_boot"].iter("mode"))
+        if reports["fb_boot"].get("found") != "yes" or len(modes) != 1:
+            fail("fb_boot reports no single firmware framebuffer mode on a UEFI boot")
+        m = modes[0]
+        efi = [e for l in lines for e in [re.search(r"efifb: mode is (\d+)x(\d+)x(\d+), linelength=(\d+)", l)] if e]
+        at = [e for l in lines for e in [re.search(r"efifb: framebuffer at (0x[0-9a-f]+)", l)] if e]
+        if not efi or not at:
+            fail("the kernel's efifb lines are not on the serial port (loglevel below 7?)")
+        kernel = tuple(int(x) for x in efi[0].groups()) + (int(at[0].group(1), 16),)
+        ours = (int(m.get("width")), int(m.get("height")), int(m.get("bpp")), int(m.get("pitch")),
+                int(m.get("phys"), 16))
+        if ours != kernel:
+            fail(f"fb_boot reports {ours}, the kernel's efifb says {kernel} (width, height, bpp, pitch, address)")
+        said.append("fb_boot's mode is efifb's")
+    return ", ".join(said)
+
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fb", choices=("vbe", "firmware"), help="what the framebuffer probes must have found")
+    a = ap.parse_args()
     stick, log = os.environ.get("MKX_STICK"), os.environ["MKX_LOG"]
     if not stick:
         fail("MKX_STICK not set: not a usb_image scenario")
@@ -126,8 +200,9 @@ def main():
     lost = [l for l in want if l not in have]
     if lost:
         fail(f"{len(lost)} core line(s) of the serial port not in log.txt, first: {lost[0]!r}")
+    fb = fb_modes(lines, read, names, a.fb)
     print(f"usb_results: {len(stored)} reports and log.txt ({len(text)} lines) on the stick equal the serial log; "
-          f"{len(devs)} PCI functions, {routes} INTx routes checked")
+          f"{len(devs)} PCI functions, {routes} INTx routes checked; {fb}")
 
 if __name__ == "__main__":
     main()
