@@ -120,8 +120,11 @@ acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size
 			r->active_low = pol && !strcmp(pol, "low");
 			snprintf(r->bridge, sizeof r->bridge, "%s", mkx_xml_attr(e, "bridge") ? mkx_xml_attr(e, "bridge") : "");
 			ai->nroute++;
-		} else if (!strcmp(e->name, "prt") && ai->nprt < ACPI_PRTS_MAX) {
-			read_prt(&ai->prt[ai->nprt++], e);
+		} else if (!strcmp(e->name, "prt")) {
+			if (ai->nprt < ACPI_PRTS_MAX)
+				read_prt(&ai->prt[ai->nprt++], e);
+			else
+				ai->nprt_dropped++;
 		} else if (!strcmp(e->name, "irq_override") && ai->novr < ACPI_OVERRIDES_MAX) {
 			if (num(e, "irq", &a, why, whylen) || num(e, "gsi", &b, why, whylen) ||
 			    num(e, "flags", &c, why, whylen))

@@ -60,6 +60,7 @@ struct acpi_info {
 	unsigned	novr;
 	struct acpi_prt	prt[ACPI_PRTS_MAX];
 	unsigned	nprt;
+	unsigned	nprt_dropped;	/* <prt>s beyond ACPI_PRTS_MAX (their _PRTs are not used) */
 };
 
 /* Read an <acpi> report. 0, or -EINVAL with why (what is malformed; unknown elements are ignored). */

@@ -134,6 +134,9 @@ tie_all(const struct acpi_info *ai, struct pci_tree *t, struct ties *ts)
 	int prt_tie[ACPI_PRTS_MAX];
 
 	ts->n = 0;
+	if (ai->nprt_dropped)
+		pci_note(t, "%u <prt>s beyond the first %u not read: their _PRTs are not used", ai->nprt_dropped,
+		    ACPI_PRTS_MAX);
 	for (unsigned i = 0; i < ai->nprt; i++) {
 		const struct acpi_prt *p = &ai->prt[i];
 		char why[200];
@@ -158,7 +161,8 @@ tie_all(const struct acpi_info *ai, struct pci_tree *t, struct ties *ts)
 				described = 1;
 				ts->of_route[i] = prt_tie[k];
 			}
-		if (!described && r->has_bdf)
+		/* Reports with <prt>s describe every _PRT: bridge_bdf is for reports without any. */
+		if (!described && r->has_bdf && !ai->nprt && !ai->nprt_dropped)
 			ts->of_route[i] = tie_by_bdf(t, ts, r);
 	}
 }

@@ -78,6 +78,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ai.root[1].bus = size > 1 ? data[1] : 0x80;
 	for (unsigned p = 0; p < 4; p++)
 		ai.route[ai.nroute++] = (struct acpi_route){ 1, 0, 3, p, 16 + p, 1, 0, "\\_SB.PCI0" };
+	/* The root bridge's <prt>, and a chain taken from the input, followed through whatever bridges it has. */
+	ai.nprt = 2;
+	snprintf(ai.prt[0].bridge, sizeof ai.prt[0].bridge, "\\_SB.PCI0");
+	snprintf(ai.prt[1].bridge, sizeof ai.prt[1].bridge, "\\_SB.PCI0.RP01");
+	for (unsigned k = 2; k + 1 < size && ai.prt[1].nadr < 3; k += 2)
+		ai.prt[1].adr[ai.prt[1].nadr++] = (uint32_t)(data[k] & 0x1f) << 16 | (data[k + 1] & 7);
+	for (unsigned p = 0; p < 4; p++)
+		ai.route[ai.nroute++] = (struct acpi_route){ 0, 0, p, p, 20 + p, 1, 1, "\\_SB.PCI0.RP01" };
 	pci_tree_add_root(&t, 0, 0, 255, "");
 	pci_tree_add_root(&t, 0, ai.root[1].bus, 255, "");
 	if (pci_enumerate(&t, &cfg) == 0) {
