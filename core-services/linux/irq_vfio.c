@@ -159,7 +159,7 @@ fn_open(const struct irq_request *rq, char *why, size_t whylen)
 	ssize_t n;
 	unsigned bdf = rq->bdf;
 	long domain = rq->has_domain ? (long)rq->domain : VFIO_NO_DOMAIN;
-	int num = vfio_iommu_group(bdf), err, slot = -1;
+	int num = vfio_iommu_group(bdf), err, slot = -1, bound_here;
 
 	for (int i = 0; i < FUNCTIONS_MAX; i++) {
 		if (fns[i] && fns[i]->bdf == bdf)	/* another vector: the same group, so the same domain */
@@ -189,7 +189,8 @@ fn_open(const struct irq_request *rq, char *why, size_t whylen)
 		write_file(path, f->name);
 	}
 	snprintf(path, sizeof path, "%s/driver_override", f->dev);
-	if (n <= 0 || strcmp(basename(drv), "vfio-pci"))
+	bound_here = n <= 0 || strcmp(basename(drv), "vfio-pci");
+	if (bound_here)
 		if ((err = write_file(path, "vfio-pci")) || (err = write_file("/sys/bus/pci/drivers_probe", f->name))) {
 			snprintf(why, whylen, "binding vfio-pci failed (%s)", strerror(-err));
 			free(f);
@@ -213,7 +214,13 @@ fail:
 		close(f->device);
 	if (f->group)
 		vfio_group_put(f->group);
-	unbind(f);
+	/*
+	 * Unbind only what this call bound: a function that was on vfio-pci
+	 * already may have its group held by a DMA session (refused here
+	 * because that group is in another domain's container).
+	 */
+	if (bound_here)
+		unbind(f);
 	free(f);
 	return NULL;
 }

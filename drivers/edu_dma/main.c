@@ -40,10 +40,13 @@
  *  - role="other": that other component (pci= its own edu): acquires it,
  *    opens its DMA (so the device is in its session's domain, which holds
  *    no buffer), waits for "edu_ready", writes the device's buffer to that
- *    IOVA, reports "edu_done".
+ *    IOVA, reports "edu_done". With irq_probe="yes" it first asks core for
+ *    its edu's MSI directly (a policy grants it): core must refuse, since
+ *    the device's IOMMU group is in the platform driver's domain, which no
+ *    other component may join.
  *
  * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes" quota_probe="no"
- *          peer="" handshake="no" role=""/>
+ *          peer="" handshake="no" role="" irq_probe="no"/>
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -56,6 +59,7 @@
 #include <mkx/dma.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
+#include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/platform.h>
 #include <mkx/report.h>
@@ -298,9 +302,29 @@ handshake(const char *first, struct mkx_dma_buffer *a)
 	return 0;
 }
 
+/*
+ * core's IRQ session of our edu, asked for directly (MSI: through VFIO).
+ * The device's IOMMU group is in the platform driver's domain: refused.
+ */
+static int
+irq_probe(const char *pci)
+{
+	struct mkx_irq irq;
+	char args[64], why[256] = "";
+	int err;
+
+	snprintf(args, sizeof args, "pci=\"%s\", irq_type=1", pci);
+	err = mkx_irq_open_args(&irq, args, MKX_IRQ_ACK_AUTO, why, sizeof why);
+	mkx_log("IRQ refusal: %s's MSI from core directly, its group in the platform driver's domain: %s: %s", pci,
+	    err ? strerror(-err) : "granted (BAD)", why);
+	if (!err)
+		mkx_irq_close(&irq);
+	return !err;
+}
+
 /* role="other": our own edu, our own Platform session, writes to the IOVA the first session reported. */
 static int
-other(const char *pci)
+other(const char *pci, int probe)
 {
 	struct mkx_platform p;
 	struct mkx_dma dma;
@@ -313,6 +337,8 @@ other(const char *pci)
 		mkx_error("%s through the Platform session: %s", pci, why);
 		return 1;
 	}
+	if (probe && irq_probe(pci))
+		return 1;
 	if (!(ready = wait_report("edu_ready")))
 		return 1;
 	mkx_xml_attr_ulong(ready, "iova", 0, &iova);
@@ -477,7 +503,7 @@ main(void)
 			snprintf(peer_pci, sizeof peer_pci, "%s", mkx_xml_attr(cfg, "peer"));
 		shake = mkx_xml_attr_bool(cfg, "handshake", 0) == 1;
 		if (mkx_xml_attr(cfg, "role") && !strcmp(mkx_xml_attr(cfg, "role"), "other"))
-			mkx_exit(other(pci));
+			mkx_exit(other(pci, mkx_xml_attr_bool(cfg, "irq_probe", 0) == 1));
 	}
 	if (via_platform ? from_platform(&platform, pci, &dma) : from_core(pci, &dma))
 		mkx_exit(1);
