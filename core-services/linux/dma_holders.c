@@ -3,8 +3,9 @@
  * core cannot take a buffer's memfd back from a component (the seals keep
  * its size, so nobody frees memory a device may still write), so after
  * FREE it keeps the buffer charged until no process other than core has
- * the memfd open (/proc/PID/fd: stat follows the link to the file) or
- * mapped (/proc/PID/maps: device and inode of each file mapping). Every
+ * the memfd open (/proc/PID/fd: the links that name a memfd, stat'ed for
+ * device and inode) or mapped (/proc/PID/maps: device and inode of each
+ * file mapping). Every
  * process is looked at, not only core's children: a child's fork, or a
  * process it passed the fd to, holds it just the same. As root core
  * reads every process; unprivileged (host tests) it reads those of its
@@ -53,9 +54,22 @@ scan_fds(int pd, const struct dma_file_id *ids, unsigned n, int *held)
 			close(fd);
 		return 0;	/* gone meanwhile, or not ours to read */
 	}
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && !fstatat(fd, e->d_name, &st, 0))
+	while ((e = readdir(d))) {
+		char link[16];
+		ssize_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		/*
+		 * Only memfds are stat'ed (their inode is in memory): a stat of
+		 * another file could wait on its filesystem (a dead NFS server).
+		 */
+		len = readlinkat(fd, e->d_name, link, sizeof link);
+		if (len < 7 || memcmp(link, "/memfd:", 7))
+			continue;
+		if (!fstatat(fd, e->d_name, &st, 0))
 			marked += mark(ids, n, held, st.st_dev, st.st_ino);
+	}
 	closedir(d);
 	return marked;
 }
