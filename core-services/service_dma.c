@@ -379,8 +379,11 @@ struct dma_kept {
 	char			label[192];
 };
 
-#define KEPT_MAX	256	/* freed buffers still held, over all sessions: a FREE beyond is refused */
-
+/*
+ * No limit of its own: every kept buffer pins at least one huge page of
+ * the pool core reserved, so there are never more than the pool has.
+ * A limit here would let one component's kept buffers refuse another's FREE.
+ */
 static struct dma_kept *kept;
 static unsigned nkept, kept_room;
 
@@ -495,9 +498,6 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_DMA_FREE:
 		if (!(b = find(s, req, r, &err)))
 			return err;
-		if (nkept >= KEPT_MAX && (kept_check(), nkept >= KEPT_MAX))
-			return refuse(r, -EBUSY, "DMA buffer %u not freed: %d freed buffers are still held by components "
-			    "(an fd or a mapping); close and unmap them first", b->id, KEPT_MAX);
 		s->freed[s->nfreed++ % FREED_MAX] = b->id;
 		if ((k = release(s, b)))
 			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
