@@ -50,6 +50,16 @@ TEST(irq_args_msix_vector)
 	CHECK_INT(a.vector, 3);
 }
 
+/* domain=: the owner's IOMMU domain the function's group is to be in (VFIO); absent by default. */
+TEST(irq_args_domain)
+{
+	CHECK_INT(irq_args_parse("irq_type=1, pci=\"00:02.0\"", &a, why, sizeof why), 0);
+	CHECK_INT(a.has_domain, 0);
+	CHECK_INT(irq_args_parse("irq_type=1, pci=\"00:02.0\", domain=4294967295", &a, why, sizeof why), 0);
+	CHECK_INT(a.has_domain, 1);
+	CHECK(a.domain == 4294967295u);
+}
+
 TEST(irq_args_bad_values_refused_naming_the_argument)
 {
 	static const struct { const char *args, *says; } bad[] = {
@@ -67,6 +77,8 @@ TEST(irq_args_bad_values_refused_naming_the_argument)
 		{ "ram_quota=6K", "needs pci=" },
 		{ "irq_type=1, irq_number=5", "MSI/MSI-X needs the function" },
 		{ "irq_type=2, irq_number=5, bdf=0x10000", "MSI/MSI-X needs the function" },
+		{ "pci=\"00:03.0\", domain=4294967296", "domain must be a number up to 4294967295" },
+		{ "pci=\"00:03.0\", domain=-1", "domain" },
 	};
 
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
