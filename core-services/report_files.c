@@ -7,8 +7,10 @@
  * while stdout is the serial port.
  *
  * Storing is best effort and never stops the composition: a missing or
- * unwritable directory is said once, each report that could not be stored
- * is said, and everything else runs as without <report_files>.
+ * unwritable directory is said at the start and again at the end (by then
+ * the first line has scrolled off the screen of a machine that has no
+ * other output), each report that could not be stored is said, and
+ * everything else runs as without <report_files>.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +26,8 @@
 static char dir[sizeof ((struct core_config *)0)->report_files.dir];
 static int stored = 0;			/* dir is usable */
 static int log_fd = -1, screen_fd = -1;
+static char failed[512];		/* why dir is not usable, for the last word */
+static unsigned not_stored;		/* reports */
 
 /* "acpi -> acpi" -> "acpi.acpi.xml": nothing a reporter chose can leave dir or be odd on FAT. */
 static void
@@ -79,6 +83,7 @@ report_files_start(const struct core_config *cfg)
 	if (rf->device[0]) {
 		rc = results_mount(rf->device, dir, rf->wait_s, why, sizeof why);
 		if (rc) {
+			snprintf(failed, sizeof failed, "%s", why);
 			core_log("reports: could not store results: %s", why);
 			return;
 		}
@@ -88,7 +93,8 @@ report_files_start(const struct core_config *cfg)
 		snprintf(path, sizeof path, "%s/%s", dir, rf->log);
 		log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (log_fd < 0) {
-			core_log("reports: could not store results: %s: %s", path, strerror(errno));
+			snprintf(failed, sizeof failed, "%.400s: %s", path, strerror(errno));
+			core_log("reports: could not store results: %s", failed);
 			return;
 		}
 	}
@@ -105,6 +111,7 @@ report_files_store(const char *label, const char *doc, size_t size)
 	if (!dir[0])
 		return;
 	if (!stored) {
+		not_stored++;
 		core_log("report \"%s\" not stored: no results directory", label);
 		return;
 	}
@@ -148,4 +155,6 @@ report_files_end(void)
 {
 	if (log_fd >= 0)
 		syncfs(log_fd);
+	if (failed[0])
+		core_log("reports: could not store results: %s (%u report(s) not stored)", failed, not_stored);
 }

@@ -10,7 +10,8 @@ scenarios run QEMU with -no-shutdown):
     display size);
   - --vga-text: the VGA text memory (0xb8000, 32 KiB, read with QMP
     pmemsave) holds, as text, core's last log lines before the power-off,
-    and each --line PATTERN (regular expression) of the serial log; what
+    and for each --line PATTERN (regular expression) the last serial line
+    matching it; what
     the kernel's VGA console wrote, whether or not it has scrolled out of
     the visible 25 rows since.
 
@@ -124,8 +125,8 @@ def main():
             hit = [l for l in lines if re.search(pat, l)]
             if not hit:
                 errs.append(f"/{pat}/ is not on the serial port")
-            elif not on_screen(hit[0]):
-                errs.append(f"{hit[0]!r} is not in the VGA text memory")
+            elif not on_screen(hit[-1]):
+                errs.append(f"{hit[-1]!r} (the last line matching /{pat}/) is not in the VGA text memory")
         said.append(f"core's last {len(last)} lines{' and ' + str(len(a.line)) + ' more' if a.line else ''} "
                     f"in the VGA text memory")
     if errs:

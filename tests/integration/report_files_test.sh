@@ -60,6 +60,11 @@ if has "[init] reports: could not store results: $T/not-there/log.txt" &&
    has '[init] report "good -> acpi" published' && [ "$rc" -eq 0 ] && [ ! -e "$T/not-there" ]; then pass $t
 else fail $t "a missing results directory was not said, or stopped the composition (rc $rc)"; fi
 
+t=report_files_failure_said_again_at_the_end
+if [ "$(grep '^\[init\]' "$T/out" | tail -1)" = \
+     "[init] reports: could not store results: $T/not-there/log.txt: No such file or directory (1 report(s) not stored)" ]; then pass $t
+else fail $t "core's last line does not repeat why nothing was stored"; fi
+
 t=report_files_config_checked
 printf '<config><report_files dir="relative"/><start name="a"/></config>\n' > "$T/bad.xml"
 "$B/bin/core" --check "$T/bad.xml" > "$T/out" 2>&1
