@@ -215,7 +215,7 @@ pci_fn_reset(const struct pci_cfg *c, const struct pci_fn *f, const struct pci_r
 	struct saved s;
 	unsigned pm = cap_off(f, CAP_PM);
 	char note[160] = "", why[128] = "";
-	int err = 0;
+	int err = 0, cleared;
 
 	*method = PCI_RESET_NONE;
 	if (f->bridge) {
@@ -244,10 +244,20 @@ pci_fn_reset(const struct pci_cfg *c, const struct pci_fn *f, const struct pci_r
 		snprintf(line, len, "%s failed: %s", names[*method], note);
 		return err;
 	}
+	/*
+	 * Evidence that the function did reset: the quiesce left INTx Disable
+	 * set and the BARs hold addresses; a reset clears both. A function
+	 * that kept them may not have reset at all (said, not an error).
+	 */
+	cleared = !(pci_rd(c, f->a, 0x04, 2) & CMD_INTX_OFF);
+	for (unsigned b = 0; b < s.nbars; b++)
+		cleared |= pci_rd(c, f->a, 0x10 + 4 * b, 4) != s.bar[b];
 	if ((err = restore(c, f, &s, why, sizeof why))) {
 		snprintf(line, len, "%s%s done, restoring the firmware's config failed: %s", names[*method], note, why);
 		return err;
 	}
-	snprintf(line, len, "%s%s, firmware's config restored and verified (command 0x%04x)", names[*method], note, s.cmd);
+	snprintf(line, len, "%s%s (%s), firmware's config restored and verified (command 0x%04x)", names[*method], note,
+	    cleared ? "the header was cleared by it" : "the header was NOT cleared by it: the function may not have reset",
+	    s.cmd);
 	return 0;
 }

@@ -13,7 +13,7 @@ line() { grep -n -m1 -e "$1" "$MKX_LOG" | cut -d: -f1; }
 crash=$(line '\[init -> kill_child\] kill_child: "nic_a" (pid [0-9]*) has used [0-9]* ms of CPU: SIGKILL now')
 reaped=$(line '\[init\] child "nic_a" crashed: killed by signal 9')
 quiesced=$(line '\[init -> platform\] 00:02.0 released by "nic_a -> nic_e1000e" (session closed: .*quiesced, command 0x[0-9a-f]* (bus master off')
-reset=$(line '\[init -> platform\] 00:02.0 reset after "nic_a -> nic_e1000e": D3hot/D0, firmware.s config restored and verified')
+reset=$(line '\[init -> platform\] 00:02.0 reset after "nic_a -> nic_e1000e": D3hot/D0 (.*), firmware.s config restored and verified')
 off=$(line '\[init\] DMA "platform": 00:02.0: bus master off (command register reads')
 freed=$(line '\[init\] DMA "platform": 00:02.0: 1 buffer(s) of 2048 KiB unmapped and freed')
 next=$(line '\[init -> platform\] 00:02.0: DMA session at core for "nic_b -> nic_e1000e"')

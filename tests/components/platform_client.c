@@ -9,6 +9,10 @@
  * (status 0x24, acknowledge 0x64).
  * <config device="00:03.0" foreign="00:04.0" delay_ms="0" hold_ms="0" die="no" wait_ms="20000"
  *         irq_rounds="0" kind="edu|e1000e" release_keep="no"/>
+ * kind="plain": no device-specific check (any device with a BAR0).
+ * reset_check="OFF:VALUE" (hex): then write VALUE to BAR0+OFF, read it back,
+ * unmap, release, acquire again and read OFF: an independent look at
+ * whether the release reset the device (a register the reset clears).
  * release_keep="yes": release the device right after the check but keep
  * BAR0 mapped (a client breaking its promise): the platform driver must
  * refuse the device to others while the mapping lives.
@@ -91,6 +95,39 @@ irq_rounds(struct mkx_platform *p, const char *dev, struct mkx_io_mem *bar, unsi
 	return got == rounds ? 0 : -EIO;
 }
 
+/*
+ * Did the release reset the device? A register it takes and a reset
+ * clears, written before the release and read after acquiring again.
+ */
+static int
+reset_check(struct mkx_platform *p, const char *dev, struct mkx_io_mem *bar, const char *spec)
+{
+	unsigned long off, val;
+	uint32_t before, after;
+	char why[256] = "", *end;
+	int err;
+
+	off = strtoul(spec, &end, 16);
+	if (*end != ':' || (val = strtoul(end + 1, &end, 16), *end) || off % 4 ||
+	    off + 4 > bar->ds.length - bar->ds.page_offset) {
+		mkx_error("reset_check=\"%s\": not OFF:VALUE (hex, OFF a 4-aligned offset in BAR0)", spec);
+		return -EINVAL;
+	}
+	mkx_mmio_write32(bar, off, (uint32_t)val);
+	before = mkx_mmio_read32(bar, off);
+	mkx_io_mem_close(bar);
+	if ((err = mkx_platform_release(p, dev)) || (err = mkx_platform_acquire(p, dev, why, sizeof why)) ||
+	    (err = mkx_platform_io_mem(p, dev, 0, bar, why, sizeof why))) {
+		mkx_error("release and acquire %s again: %s", dev, why[0] ? why : strerror(-err));
+		return err;
+	}
+	after = mkx_mmio_read32(bar, off);
+	mkx_log("%s BAR0+0x%lx: wrote 0x%08lx, read 0x%08x; after release and acquire again 0x%08x: %s", dev, off,
+	    val, before, after, before != (uint32_t)val ? "register did not take the value" :
+	    after == (uint32_t)val ? "kept (not reset)" : "cleared by the reset");
+	return 0;
+}
+
 int
 main(void)
 {
@@ -101,7 +138,8 @@ main(void)
 	char dev[16] = "00:03.0", foreign[16] = "", why[256] = "", names[256] = "", *xml;
 	unsigned long delay_ms = 0, hold_ms = 0, wait_ms = 20000, waited = 0, rounds = 0;
 	int die = 0, err, e1000e = 0, keep = 0;
-	char busy_why[256] = "";
+	char busy_why[256] = "", rcheck[64] = "";
+	int plain = 0;
 	size_t len, used = 0;
 	uint32_t id, live;
 
@@ -119,6 +157,9 @@ main(void)
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
 		keep = mkx_xml_attr_bool(cfg, "release_keep", 0) == 1;
 		e1000e = mkx_xml_attr(cfg, "kind") && !strcmp(mkx_xml_attr(cfg, "kind"), "e1000e");
+		plain = mkx_xml_attr(cfg, "kind") && !strcmp(mkx_xml_attr(cfg, "kind"), "plain");
+		if (mkx_xml_attr(cfg, "reset_check"))
+			snprintf(rcheck, sizeof rcheck, "%s", mkx_xml_attr(cfg, "reset_check"));
 		mkx_xml_free(cfg);
 	}
 	if ((err = mkx_platform_open(&p, "drv", why, sizeof why))) {
@@ -157,8 +198,14 @@ main(void)
 		mkx_error("%s memory resource 0: %s", dev, why);
 		mkx_exit(1);
 	}
-	if (e1000e) {
-		mkx_exit(e1000e_io(&p, dev, &bar) ? 1 : 0);
+	if (e1000e || plain) {
+		err = e1000e ? e1000e_io(&p, dev, &bar) : 0;
+		if (plain)
+			mkx_log("acquired %s: BAR0 through the platform session (%llu bytes): first register 0x%08x", dev,
+			    (unsigned long long)bar.ds.length, mkx_mmio_read32(&bar, 0x00));
+		if (!err && rcheck[0])
+			err = reset_check(&p, dev, &bar, rcheck);
+		mkx_exit(err ? 1 : 0);
 	}
 	id = mkx_mmio_read32(&bar, 0x00);
 	mkx_mmio_write32(&bar, 0x04, 0x12345678);

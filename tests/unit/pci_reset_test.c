@@ -194,7 +194,7 @@ TEST(reset_flr_then_firmware_config_restored)
 	CHECK_INT(d.flrs, 1);
 	CHECK_INT(d.soft_resets, 0);		/* FLR preferred over D3hot/D0 */
 	CHECK(ms >= 100);			/* the spec's 100 ms after FLR */
-	CHECK_STR_HAS(line, "FLR, firmware's config restored and verified");
+	CHECK_STR_HAS(line, "FLR (the header was cleared by it), firmware's config restored and verified");
 	CHECK_INT(rd(0x10, 4), 0xfebf0000);
 	CHECK_INT(rd(0x04, 2), 0x0502);		/* firmware's decode and SERR#, bus master off, INTx disabled */
 	CHECK_INT(rd(0x0c, 1), 0x10);
@@ -217,7 +217,7 @@ TEST(reset_d3hot_d0_when_no_flr)
 	CHECK_INT(d.d3_seen, 1);
 	CHECK_INT(d.soft_resets, 1);
 	CHECK(ms >= 20);			/* 10 ms after each transition */
-	CHECK_STR_HAS(line, "D3hot/D0, firmware's config restored and verified");
+	CHECK_STR_HAS(line, "D3hot/D0 (the header was cleared by it), firmware's config restored and verified");
 	CHECK_INT(rd(0x10, 4), 0xfebf0000);
 	CHECK_INT(rd(0x04, 2), 0x0502);
 	CHECK_INT(rd(0x3c, 1), 0x0b);
@@ -272,7 +272,7 @@ TEST(reset_flr_transactions_never_drain_bounded)
 	d.pending_forever = 1;
 	CHECK_INT(release_reset(&f, &m, line, sizeof line, &ms), 0);
 	CHECK_INT(d.flrs, 1);			/* FLR anyway, as the spec allows after a while */
-	CHECK_STR_HAS(line, "FLR (transactions still pending after 700 ms), firmware's config restored");
+	CHECK_STR_HAS(line, "FLR (transactions still pending after 700 ms) (the header was cleared by it), firmware's config restored");
 	CHECK(ms >= 800 && ms < 2000);
 	pci_sim_free(&d.sim);
 }
@@ -301,5 +301,21 @@ TEST(reset_d3hot_refused)
 	CHECK_INT(release_reset(&f, &m, line, sizeof line, &ms), -EIO);
 	CHECK_STR_HAS(line, "D3hot/D0 failed: did not enter D3hot (PMCSR reads 0x0000)");
 	CHECK_INT(rd(0x10, 4), 0xfebf0000);	/* written back all the same */
+	pci_sim_free(&d.sim);
+}
+
+TEST(reset_d3hot_d0_that_resets_nothing_is_said)
+{
+	struct pci_fn f = setup(0, 1, 0);
+	enum pci_reset_method m;
+	char line[320];
+	long ms;
+
+	d.nsr = 1;			/* the PMCSR bit reads clear, but the function keeps its state */
+	me()->cfg[PM + 4] &= (uint8_t)~0x08;
+	CHECK_INT(release_reset(&f, &m, line, sizeof line, &ms), 0);
+	CHECK_INT(m, PCI_RESET_PM);
+	CHECK_INT(d.soft_resets, 0);
+	CHECK_STR_HAS(line, "D3hot/D0 (the header was NOT cleared by it: the function may not have reset), firmware's config restored and verified");
 	pci_sim_free(&d.sim);
 }
