@@ -610,6 +610,18 @@ pci_serve(struct pci_tree *t, const struct pci_cfg *c, struct mkx_xml *conf)
 	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_term }, NULL);
 	while (!stopping && mkx_server_dispatch(200) != -ECONNRESET)
 		;
+	/*
+	 * Every device quiet first: core waits a second after SIGTERM, and the
+	 * resets (100 ms and more each for FLR) may not all fit. Killed half way,
+	 * we leave bus master off everywhere, which is what core's DMA session
+	 * end checks before it frees.
+	 */
+	for (unsigned i = 0; i < tree->nfn; i++)
+		if (held[i].owner) {
+			uint16_t cmd;
+
+			pci_fn_quiesce(cfg, &tree->fn[i], &cmd);
+		}
 	for (unsigned i = 0; i < tree->nfn; i++)
 		if (held[i].owner)
 			release((int)i, "the platform driver is stopped", 1);
