@@ -91,6 +91,11 @@ vesa_probe(const void *low, const void *bios, size_t bios_size, struct mkx_io_po
 	}
 	mkx_log("VBE version %u.%u, OEM \"%s\", %u KiB video memory, %u modes (probe: no mode is set)",
 	    info.version >> 8, info.version & 0xff, info.oem, info.total_memory_kib, info.nmodes);
+	if (info.failed)
+		mkx_log("VBE 4F01 failed for %u listed mode(s); they are not reported", info.failed);
+	if (info.cut)
+		mkx_log("the mode list goes on beyond %u modes; only the first %u are reported", VBE_MODES_MAX,
+		    VBE_MODES_MAX);
 	fb_modes_escape(info.oem, oem, sizeof oem);
 	snprintf(attrs, sizeof attrs, "source=\"vbe\" found=\"yes\" version=\"%u.%u\" oem=\"%s\" memory_kib=\"%u\"",
 	    info.version >> 8, info.version & 0xff, oem, info.total_memory_kib);

@@ -210,14 +210,20 @@ vbe_get_info(struct vbe *v, struct vbe_info *info)
 		info->oem[i] = c >= 0x20 && c < 0x7f ? c : '?';
 	}
 	list = farptr(v, INFO_BUF + 14);
-	for (unsigned i = 0; info->nmodes < VBE_MODES_MAX; i++) {
+	for (unsigned i = 0; ; i++) {
 		uint16_t nr = (uint16_t)rd16(v, list + 2 * i);
 		struct vbe_mode *m = &info->modes[info->nmodes];
 
 		if (nr == 0xffff)
 			break;
-		if (int10(v, 0x4f01, 0, nr, MODE_BUF, &ax) || ax != 0x004f)
+		if (info->nmodes == VBE_MODES_MAX || i >= 0x8000) {	/* a list without its end mark runs out */
+			info->cut = 1;
+			break;
+		}
+		if (int10(v, 0x4f01, 0, nr, MODE_BUF, &ax) || ax != 0x004f) {
+			info->failed++;
 			continue;
+		}
 		m->number = nr;
 		m->attributes = (uint16_t)rd16(v, MODE_BUF + 0);
 		m->pitch = rd16(v, MODE_BUF + 16);

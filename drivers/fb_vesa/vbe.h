@@ -25,6 +25,8 @@ struct vbe_info {
 	unsigned	total_memory_kib;
 	char		oem[64];
 	unsigned	nmodes;
+	unsigned	failed;		/* listed modes 4F01 gave no information for */
+	int		cut;		/* the list had more than VBE_MODES_MAX modes */
 	struct vbe_mode	modes[VBE_MODES_MAX];
 };
 
