@@ -35,5 +35,6 @@ done
 if [ -z "$PREFIX" ]; then
 	tests/portability/check.sh
 	python3 tests/checker_test.py
+	run_script tests/survey_screen_test.py
 fi
 exit 0
