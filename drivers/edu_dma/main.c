@@ -46,7 +46,7 @@
  *    other component may join.
  *
  * Config: <config pci="00:03.0" fault="no|yes" unmapped="0xfe00000" platform="no|yes" quota_probe="no"
- *          peer="" handshake="no" role="" irq_probe="no"/>
+ *          peer="" handshake="no" role="" irq_probe="no" mask_probe=""/>
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -238,6 +238,33 @@ peer(struct mkx_platform *p, const char *name, const char *first, struct mkx_dma
 	mkx_io_mem_close(&peer_bar);
 	mkx_platform_release(p, name);
 	return 0;
+}
+
+/*
+ * mask_probe="00:04.0": a second edu whose DMA limit (core's policy for it)
+ * no huge page can meet: its ALLOC must be refused with the reason, and
+ * nothing else in the session changes.
+ */
+static int
+mask_probe(struct mkx_platform *p, const char *name)
+{
+	struct mkx_dma_buffer c;
+	struct mkx_dma low;
+	char why[512];
+	int err;
+
+	if (mkx_platform_acquire(p, name, why, sizeof why) || mkx_dma_open_platform(&low, p, name, why, sizeof why)) {
+		mkx_error("mask probe %s through the Platform session: %s", name, why);
+		return 1;
+	}
+	err = mkx_dma_alloc(&low, 4096, &c, why, sizeof why);
+	mkx_log("DMA refusal: above %s's DMA mask 0x%" PRIx64 ": %s: %s", name, low.info.mask,
+	    err ? strerror(-err) : "granted (BAD)", why);
+	if (!err)
+		mkx_dma_free(&low, &c, why, sizeof why);
+	mkx_dma_close(&low);
+	mkx_platform_release(p, name);
+	return !err;
 }
 
 /* ROM name, once its report is there (up to 60 s): its root node, or NULL. */
@@ -483,7 +510,7 @@ main(void)
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	unsigned long iova = 0xfe00000;
-	char why[512], pci[16] = "00:03.0", peer_pci[16] = "";
+	char why[512], pci[16] = "00:03.0", peer_pci[16] = "", low_pci[16] = "";
 	const char *fault = "no";
 	int via_platform = 0, shake = 0;
 
@@ -501,6 +528,8 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "hold_ms", 0, &hold_ms);
 		if (mkx_xml_attr(cfg, "peer"))
 			snprintf(peer_pci, sizeof peer_pci, "%s", mkx_xml_attr(cfg, "peer"));
+		if (mkx_xml_attr(cfg, "mask_probe"))
+			snprintf(low_pci, sizeof low_pci, "%s", mkx_xml_attr(cfg, "mask_probe"));
 		shake = mkx_xml_attr_bool(cfg, "handshake", 0) == 1;
 		if (mkx_xml_attr(cfg, "role") && !strcmp(mkx_xml_attr(cfg, "role"), "other"))
 			mkx_exit(other(pci, mkx_xml_attr_bool(cfg, "irq_probe", 0) == 1));
@@ -525,6 +554,8 @@ main(void)
 	if (!strcmp(fault, "yes") && unmapped(&a, &b, iova))
 		mkx_exit(1);
 	if (via_platform && peer_pci[0] && peer(&platform, peer_pci, pci, &a, &b))
+		mkx_exit(1);
+	if (via_platform && low_pci[0] && mask_probe(&platform, low_pci))
 		mkx_exit(1);
 	if (via_platform && shake && handshake(pci, &a))
 		mkx_exit(1);
