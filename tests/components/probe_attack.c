@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -581,6 +582,246 @@ reach_pid(unsigned long target)
 		result("reach_pid", 0, "pid %lu: signal 0 and /proc/%lu/environ refused", target, target);
 }
 
+/*
+ * Session quota donation keeps a record per granted session with a
+ * ram_quota (core-services/broker.c), 256 for all children together, and
+ * core cannot see a child-to-child session end: the record stays until
+ * the client exits. donation_hog opens Hello sessions with a ram_quota of
+ * 1 byte until core refuses, closing each at once or (keep) keeping them
+ * all; donation_victim (another child, later) then asks for one ordinary
+ * Hello session with ram_quota=4K.
+ */
+static void
+donation_hog(int keep)
+{
+	struct mkx_session s;
+	char args[64], why[256] = "";
+	int n = 0;
+
+	/* labels s<k>-<n>: the test may route each k to a server of its own (hello_server serves 64) */
+	for (; n < 400; n++) {
+		snprintf(args, sizeof args, "label=\"s%d-%d\", ram_quota=1", n / 64, n % 64);
+		if (mkx_session_open(&s, "Hello", args, why, sizeof why))
+			break;
+		if (!keep)
+			mkx_session_close(&s);
+	}
+	mkx_log("probe donation_hog: %d sessions granted (%s), then: %s", n,
+	    keep ? "all kept open" : "each closed at once",
+	    n == 400 ? "(stopped)" : why);
+}
+
+static void
+donation_victim(void)
+{
+	struct mkx_session s;
+	char why[256];
+	int err;
+
+	usleep(2000000);	/* the hog first */
+	err = mkx_session_open(&s, "Hello", "label=\"victim\", ram_quota=4K", why, sizeof why);
+	if (!err) {
+		mkx_session_close(&s);
+		result("donation_victim", 0, "another child's Hello session with ram_quota=4K was granted");
+	} else
+		result("donation_victim", 1, "another child's Hello session with ram_quota=4K was refused: %s", why);
+}
+
+/*
+ * core's scan for holders of freed DMA buffers (linux/dma_holders.c) reads
+ * every process's fd table in core's one thread, once a second while a
+ * freed buffer is held and at each ALLOC and FREE. Helpers (forked by us)
+ * fill their fd tables with copies of a memfd (each readlink'ed and
+ * stat'ed by core); the last one forked (scanned last) keeps a freed
+ * buffer mapped, so the scan never stops early. How long does core take
+ * to answer meanwhile?
+ */
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void
+dma_scan_stall(unsigned long helpers)
+{
+	struct rlimit rl;
+	struct mkx_dma d;
+	struct mkx_dma_buffer b;
+	struct mkx_session s;
+	struct timespec t0;
+	char why[256];
+	int ready[2], stop[2], memfd, err;
+	long free_ms, worst = 0, opens = 0;
+	unsigned long fds = 0;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why)) ||
+	    (err = mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why))) {
+		result("dma_scan_stall", 0, "no DMA buffer: %s", why);
+		return;
+	}
+	memfd = memfd_create("mkx-dma-lookalike", MFD_CLOEXEC);
+	if (memfd < 0 || pipe(ready) || pipe(stop)) {
+		result("dma_scan_stall", 0, "no memfd or pipe: %s", strerror(errno));
+		return;
+	}
+	for (unsigned long i = 0; i < helpers; i++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			break;
+		if (p == 0) {
+			unsigned long n = 0;
+
+			close(ready[0]);
+			close(stop[1]);
+			if (i + 1 < helpers) {	/* only the last holds the buffer */
+				munmap(b.va, b.size);
+				close(b.fd);
+			}
+			while (dup(memfd) >= 0)
+				n++;
+			(void)!write(ready[1], &n, sizeof n);
+			/* until the probe closes stop (or exits), at most 20 s */
+			struct pollfd pf = { .fd = stop[0], .events = POLLIN };
+			poll(&pf, 1, 20000);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(stop[0]);
+	for (unsigned long i = 0, n; i < helpers && read(ready[0], &n, sizeof n) == sizeof n; i++)
+		fds += n;
+	/* The freed buffer is the last helper's only: core keeps it, and scans. */
+	munmap(b.va, b.size);
+	close(b.fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mkx_dma_free_id(&d, b.id, why, sizeof why);
+	free_ms = ms_since(&t0);
+	/* 3 s of session requests, as any other child would make them */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 3000) {
+		struct timespec t1;
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!mkx_session_open(&s, "LOG", "label=\"y\"", why, sizeof why))
+			mkx_session_close(&s);
+		ms = ms_since(&t1);
+		worst = ms > worst ? ms : worst;
+		opens++;
+		usleep(50000);
+	}
+	close(stop[1]);	/* the helpers go */
+	result("dma_scan_stall", free_ms > 1000 || worst > 1000,
+	    "%lu helpers holding %lu memfd fds: FREE (%s) answered after %ld ms, the slowest of %ld "
+	    "session requests in 3 s after %ld ms", helpers, fds, err ? strerror(-err) : "ok", free_ms,
+	    opens, worst);
+}
+
+/*
+ * The known hole of docs/dma.md: a freed buffer whose only copy is in
+ * flight (SCM_RIGHTS, queued in a socket pair we keep) is held by no
+ * process /proc can show. Free each such buffer, then take them all back.
+ */
+static void
+dma_inflight(void)
+{
+	struct mkx_dma d;
+	struct mkx_dma_buffer b;
+	static struct mkx_msg m;
+	char why[256];
+	size_t held = 0;
+	int sv[2], n = 0, err;
+
+	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why)) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		result("dma_inflight", 0, "no DMA session: %s", why);
+		return;
+	}
+	for (; n < 16; n++) {
+		if (mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why)) {
+			mkx_log("probe dma_inflight: alloc %d refused: %s", n, why);
+			break;
+		}
+		if (mkx_rpc_send(sv[0], 1, 0, 0, NULL, 0, &b.fd, 1))
+			break;
+		munmap(b.va, b.size);
+		close(b.fd);
+		mkx_dma_free_id(&d, b.id, why, sizeof why);
+	}
+	/* take them back: each a whole, writable buffer again */
+	for (int i = 0; i < n; i++) {
+		int fd;
+		void *va;
+
+		if (mkx_rpc_recv(sv[1], &m) || (fd = mkx_msg_take_fd(&m, 0)) < 0)
+			break;
+		va = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (va != MAP_FAILED) {
+			((volatile char *)va)[0] = 1;
+			held += 2 << 20;
+		}
+	}
+	result("dma_inflight", held > (4u << 20), "hold %zu MiB of freed DMA buffers (each in flight "
+	    "while freed, received and mapped again after) with a RAM quantum of 4 MiB", held >> 20);
+}
+
+/*
+ * Many processes left behind, each in a session of its own, some of them
+ * changing pid all the time (fork, parent exits): does core's kill by uid
+ * (linux/uid_reap.c) get every one? Each ends by itself after 5 s.
+ */
+static void
+orphan_swarm(unsigned long n)
+{
+	struct timespec t0;
+	int ready[2];
+	char c;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (pipe(ready))
+		return;
+	for (unsigned long i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			break;
+		if (p)
+			continue;
+		setsid();
+		close(ready[0]);
+		close(ready[1]);	/* the last one closed tells the probe all are set up */
+		if (i % 8 == 0) {	/* a hopper: a new pid every 2 ms */
+			while (ms_since(&t0) < 5000) {
+				pid_t q = fork();
+
+				if (q > 0)
+					_exit(0);
+				if (q < 0)
+					usleep(2000);
+				else
+					usleep(2000);
+			}
+			_exit(0);
+		}
+		while (ms_since(&t0) < 5000)
+			usleep(100000);
+		_exit(0);
+	}
+	close(ready[1]);
+	(void)!read(ready[0], &c, 1);
+	mkx_log("probe orphan_swarm: %lu processes left behind (uid %u), every 8th hopping", n,
+	    (unsigned)getuid());
+}
+
 int
 main(void)
 {
@@ -613,6 +854,24 @@ main(void)
 
 		mkx_xml_attr_ulong(cfg, "target", 0, &target);
 		reach_pid(target);
+	} else if (!strcmp(attack, "donation_hog"))
+		donation_hog(0);
+	else if (!strcmp(attack, "donation_keep"))
+		donation_hog(1);
+	else if (!strcmp(attack, "donation_victim"))
+		donation_victim();
+	else if (!strcmp(attack, "dma_scan_stall")) {
+		unsigned long helpers = 8;
+
+		mkx_xml_attr_ulong(cfg, "helpers", 8, &helpers);
+		dma_scan_stall(helpers);
+	} else if (!strcmp(attack, "dma_inflight"))
+		dma_inflight();
+	else if (!strcmp(attack, "orphan_swarm")) {
+		unsigned long n = 64;
+
+		mkx_xml_attr_ulong(cfg, "processes", 64, &n);
+		orphan_swarm(n);
 	} else if (!strcmp(attack, "orphan"))
 		orphan(0);
 	else if (!strcmp(attack, "orphan_setsid"))

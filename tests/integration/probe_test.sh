@@ -169,3 +169,70 @@ if root; then
 		skip $t "KNOWN HOLE: $(sed -n 's/.*probe reach_pid: HOLE: //p' "$T/out")"
 	else fail $t "no victim or no result"; fi
 else skip $t "needs root (an unprivileged core's children all share its uid)"; fi
+
+# Session quota donation (core-services/broker.c) records each granted session with a
+# ram_quota, 256 for all children together. One child keeping 256 sessions of 1 byte
+# each (at five hello_servers: one serves 64) took every record: another child's
+# ordinary session (ram_quota=4K, at a server with room) was refused.
+t=one_child_cannot_take_every_donation_record
+{
+	printf '<config>\n<default-route>\n'
+	for k in 0 1 2 3 4; do printf ' <service name="Hello" label_prefix="s%s-"> <child name="hs%s"/> </service>\n' $k $k; done
+	printf ' <service name="Hello"> <child name="hs5"/> </service> <any-service> <parent/> </any-service> </default-route>\n'
+	for k in 0 1 2 3 4 5; do printf '<start name="hs%s"> <binary name="hello_server"/> <provides> <service name="Hello"/> </provides> </start>\n' $k; done
+	printf '<start name="probe_a"> <binary name="probe_attack"/> <config attack="donation_keep" linger_ms="3000"/> </start>\n'
+	printf '<start name="probe_b" finish="yes"> <binary name="probe_attack"/> <config attack="donation_victim"/> </start>\n</config>\n'
+} > "$T/c.xml"
+timeout -s KILL 30 "$B/bin/core" --config "$T/c.xml" --bin-dir "$B/bin" > "$T/out" 2>&1
+if has 'probe donation_victim: refused' && has 'probe donation_hog: '; then pass $t
+elif has 'probe donation_victim: HOLE'; then
+	skip $t "KNOWN HOLE: $(sed -n 's/.*probe donation_hog: //p' "$T/out" | head -1); then $(sed -n 's/.*probe donation_victim: HOLE: //p' "$T/out")"
+else fail $t "no result"; fi
+
+# The same against one server: libmkx's server loop serves 64 sessions, whoever holds them.
+t=one_child_cannot_take_every_session_of_a_server
+printf '<config>\n<default-route> <service name="Hello"> <child name="hello_server"/> </service> <any-service> <parent/> </any-service> </default-route>
+<start name="hello_server"> <provides> <service name="Hello"/> </provides> </start>
+<start name="probe_a"> <binary name="probe_attack"/> <config attack="donation_keep" linger_ms="3000"/> </start>
+<start name="probe_b" finish="yes"> <binary name="probe_attack"/> <config attack="donation_victim"/> </start>
+</config>\n' > "$T/c.xml"
+timeout -s KILL 30 "$B/bin/core" --config "$T/c.xml" --bin-dir "$B/bin" > "$T/out" 2>&1
+if has 'probe donation_victim: refused' && has 'probe donation_hog: '; then pass $t
+elif has 'probe donation_victim: HOLE'; then
+	skip $t "KNOWN HOLE: $(sed -n 's/.*probe donation_hog: //p' "$T/out" | head -1); then $(sed -n 's/.*probe donation_victim: HOLE: //p' "$T/out")"
+else fail $t "no result"; fi
+
+# The known hole of docs/dma.md: a freed DMA buffer whose only copy is in flight
+# (SCM_RIGHTS, queued in a socket pair the client keeps) is held by no process /proc
+# shows; core uncharges it, and the client receives it back. 16 buffers of 2 MiB with a
+# 4 MiB quantum.
+t=dma_buffers_in_flight_while_freed_stay_charged
+run 'attack="dma_inflight"' '<dma backend="sim" huge_pages="16"> <policy label="probe_attack" pci="00:03.0"/> </dma>'
+sed -i 's|<start name="probe_attack" finish="yes">|& <resource name="RAM" quantum="4M"/>|' "$T/c.xml"
+timeout -s KILL 30 "$B/bin/core" --config "$T/c.xml" --bin-dir "$B/bin" > "$T/out" 2>&1
+if has 'probe dma_inflight: refused'; then pass $t
+elif has 'probe dma_inflight: HOLE'; then skip $t "KNOWN HOLE: $(sed -n 's/.*probe dma_inflight: HOLE: //p' "$T/out")"
+else fail $t "no result"; fi
+
+# core's scan for holders of freed DMA buffers (linux/dma_holders.c) reads every
+# process's fds in core's one thread, at each ALLOC and FREE and once a second while one
+# is held. 16 helper processes of the probe fill their fd tables with copies of a memfd
+# (each readlink'ed and stat'ed), the last keeps a freed buffer mapped: does core still
+# answer within 1 s (FREE, and session requests for 3 s)?
+t=holding_a_freed_dma_buffer_among_many_fds_does_not_stall_core
+run 'attack="dma_scan_stall" helpers="16"' '<dma backend="sim" huge_pages="16"> <policy label="probe_attack" pci="00:03.0"/> </dma>'
+if [ $rc = 0 ] && has 'probe dma_scan_stall: refused'; then pass $t
+elif has 'probe dma_scan_stall: HOLE'; then skip $t "KNOWN HOLE: $(sed -n 's/.*probe dma_scan_stall: HOLE: //p' "$T/out")"
+else fail $t "rc=$rc, no result"; fi
+
+# Many processes left behind, each in a session of its own, every 8th changing its pid
+# every 2 ms (fork, the parent exits): core's kill by uid (linux/uid_reap.c) must get
+# them all. Each would end by itself after 5 s; looked at as soon as core ended.
+t=core_kills_a_swarm_of_processes_a_child_leaves_behind
+if root; then
+	run 'attack="orphan_swarm" processes="64"'
+	u=$(sed -n 's/.*probe orphan_swarm: .* left behind (uid \([0-9]*\)).*/\1/p' "$T/out")
+	live=$(ps -eo uid=,stat= | awk -v u="${u:-x}" '$1 == u && $2 !~ /^[ZX]/' | wc -l)
+	if [ -n "$u" ] && [ "$live" = 0 ] && grep -qE "child \"probe_attack\" left processes of its uid $u behind; killed" "$T/out"; then pass $t
+	else fail $t "uid ${u:-?}: $live processes still live after core ended"; fi
+else skip $t "needs root (an unprivileged core's children all share its uid)"; fi
