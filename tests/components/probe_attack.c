@@ -822,6 +822,47 @@ orphan_swarm(unsigned long n)
 	    (unsigned)getuid());
 }
 
+/*
+ * core logs a denial it repeats to a child once (sessions.c), but two
+ * denials alternated are each logged, and those lines are core's own in
+ * its console queue (output.c), not the child's share: on a slow console
+ * a child's flood of denials fills core's part, and a later denial of
+ * another child is dropped unseen. via: "rom" (a core service's refusal,
+ * sessions.c) or "args" (a malformed request, parent.c).
+ */
+static void
+denial_flood(const char *via, unsigned long ms)
+{
+	struct mkx_session s;
+	struct timespec t0;
+	char args[96], why[256];
+	unsigned long n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < (long)ms) {
+		if (!strcmp(via, "rom"))
+			snprintf(args, sizeof args, "label=\"missing-%c\"", "ab"[n % 2]);
+		else
+			snprintf(args, sizeof args, "label=\"%c\", ram_quota=lots", "ab"[n % 2]);
+		if (!mkx_session_open(&s, strcmp(via, "rom") ? "LOG" : "ROM", args, why, sizeof why))
+			mkx_session_close(&s);
+		n++;
+	}
+	mkx_log("probe denial_flood: %lu denied requests (%s) in %lu ms", n, via, ms);
+}
+
+static void
+denial_victim(void)
+{
+	struct mkx_session s;
+	char why[256];
+
+	usleep(1000000);	/* while the flood goes on */
+	if (!mkx_session_open(&s, "ROM", "label=\"victim-marker\"", why, sizeof why))
+		mkx_session_close(&s);
+	mkx_log("probe denial_victim: asked for ROM victim-marker: %s", why);
+}
+
 int
 main(void)
 {
@@ -865,7 +906,15 @@ main(void)
 
 		mkx_xml_attr_ulong(cfg, "helpers", 8, &helpers);
 		dma_scan_stall(helpers);
-	} else if (!strcmp(attack, "dma_inflight"))
+	} else if (!strcmp(attack, "denial_flood")) {
+		const char *via = mkx_xml_attr(cfg, "via");
+		unsigned long ms = 3000;
+
+		mkx_xml_attr_ulong(cfg, "ms", 3000, &ms);
+		denial_flood(via ? via : "rom", ms);
+	} else if (!strcmp(attack, "denial_victim"))
+		denial_victim();
+	else if (!strcmp(attack, "dma_inflight"))
 		dma_inflight();
 	else if (!strcmp(attack, "orphan_swarm")) {
 		unsigned long n = 64;
