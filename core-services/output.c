@@ -33,6 +33,7 @@ static size_t rec_head, nrecs;
 static size_t child_queued[CHILDREN_MAX], children_queued;
 
 static unsigned long dropped, dropped_total;
+static int behalf = OUT_CORE;		/* out_behalf: whose share core's own lines go to */
 static int saved_flags = -1;		/* fd 1's flags if we set O_NONBLOCK on a shared description */
 
 /* Length of the valid UTF-8 sequence at p if it encodes a code point from U+00A0 on, else 0. */
@@ -222,10 +223,19 @@ out_drain(void)
 }
 
 void
+out_behalf(int owner)
+{
+	behalf = owner >= 0 && owner < CHILDREN_MAX ? owner : OUT_CORE;
+}
+
+void
 out_line(int owner, const char *label, const char *text, size_t len)
 {
 	static char line[OUT_LINE_MAX];
 	size_t n = 0;
+
+	if (owner == OUT_CORE)
+		owner = behalf;
 
 	note_drops();
 	memcpy(line, "[init", 5);

@@ -37,6 +37,15 @@ size_t	out_escape(char *dst, size_t cap, const char *src, size_t len);
  */
 void	out_line(int owner, const char *label, const char *text, size_t len);
 
+/*
+ * Until the next call, core's own lines (OUT_CORE) are charged to child
+ * owner's share: the lines a child's request makes core print (a denial,
+ * each of two it alternates) are that child's words as much as its LOG
+ * lines are, and a flood of them must not take the room of core's and
+ * the other children's lines. OUT_CORE: core's own again.
+ */
+void	out_behalf(int owner);
+
 /* Make stdout non-blocking without touching the file description others share. */
 void	out_init(void);
 /* Bytes queued (the loop polls stdout for POLLOUT while there are). */

@@ -13,6 +13,7 @@
 
 #include <mkx/args.h>
 #include "core.h"
+#include "output.h"
 
 static void
 handle_session_open(struct child *c, struct mkx_msg *m)
@@ -137,6 +138,8 @@ handle_parent_msg(struct child *c)
 		    c->cfg->name, mkx_rpc_strerror(err));
 		return;
 	}
+	/* What core says about this request (a denial) is c's to pay for in the console queue. */
+	out_behalf((int)(c - children));
 	switch (m.hdr.op) {
 	case MKX_OP_SESSION_OPEN:	handle_session_open(c, &m); break;
 	case MKX_OP_ANNOUNCE:		handle_announce(c, &m); break;
@@ -147,6 +150,7 @@ handle_parent_msg(struct child *c)
 		    c->cfg->name, m.hdr.op);
 		child_send(c, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
 	}
+	out_behalf(OUT_CORE);
 	mkx_msg_close_fds(&m);
 }
 

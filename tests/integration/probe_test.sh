@@ -238,10 +238,11 @@ if root; then
 else skip $t "needs root (an unprivileged core's children all share its uid)"; fi
 
 # core logs a denial repeated to a child once (sessions.c), but alternated denials are
-# each logged, as core's own lines (output.c: no share limits them). On a console that
-# does not keep up (a FIFO nobody reads for 4 s), one child's flood of alternated
-# denials (3 s) took the whole queue: a later denial of another child, and that child's
-# own LOG line, were dropped, only counted.
+# each logged. They were core's own lines, which no share limits: on a console that does
+# not keep up (a FIFO nobody reads for 4 s), one child's flood of alternated denials (3 s)
+# took the whole queue, and a later denial of another child, and that child's own LOG
+# line, were dropped, only counted. Now what core says about a child's request on its
+# parent channel is charged to that child's share (output.c out_behalf, parent.c).
 t=a_flood_of_denials_does_not_hide_another_childs_denial
 printf '<config>\n<default-route> <any-service> <parent/> </any-service> </default-route>
 <start name="probe_a"> <binary name="probe_attack"/> <config attack="denial_flood" via="rom" ms="3000"/> </start>
