@@ -22,6 +22,13 @@
 #define PRIVDROP_LOCK_DIR	"/run/mkx"
 
 /*
+ * Processes (and threads) a child's uid may have (RLIMIT_NPROC, set with
+ * the uid): without a bound one component could take every pid of the
+ * host, and core's kill by uid (uid_reap.c) forks a helper to send it.
+ */
+#define PRIVDROP_NPROC		256
+
+/*
  * Decide once whether children can be dropped to their own uid (core has
  * CAP_SETUID/CAP_SETGID/CAP_SETPCAP, i.e. runs as root): logs the choice.
  * Returns 1 if children get their own uid, 0 if they keep core's (an

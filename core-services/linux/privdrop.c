@@ -1,7 +1,7 @@
 /*
  * Dropping a child's privileges before exec (see ../privdrop.h). Linux
  * mechanism: setgroups/setresgid/setresuid, the capability bounding set,
- * ambient capabilities and PR_SET_NO_NEW_PRIVS.
+ * ambient capabilities, PR_SET_NO_NEW_PRIVS and RLIMIT_NPROC.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -128,6 +129,9 @@ privdrop_apply(unsigned slot)
 		for (int cap = 0; cap <= cap_last(); cap++)
 			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
 				return -errno;
+		/* Counted per real uid, and the uid is this child's alone: a bound on it and its forks. */
+		if (setrlimit(RLIMIT_NPROC, &(struct rlimit){ PRIVDROP_NPROC, PRIVDROP_NPROC }))
+			return -errno;
 		if (setgroups(0, NULL) || setresgid(id, id, id) || setresuid(id, id, id))
 			return -errno;
 	}

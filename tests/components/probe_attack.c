@@ -863,6 +863,40 @@ denial_victim(void)
 	mkx_log("probe denial_victim: asked for ROM victim-marker: %s", why);
 }
 
+/*
+ * How many processes may a child have? Without a bound it can take every
+ * pid of the host: no other component can fork then, nor can core's kill
+ * by uid (linux/uid_reap.c forks a helper to send it). Up to max, each
+ * waiting on a pipe whose write end goes with us (10 s at most).
+ */
+static void
+fork_bound(unsigned long max)
+{
+	struct pollfd pf;
+	unsigned long n = 0;
+	int p[2], err = 0;
+
+	if (pipe(p))
+		return;
+	for (; n < max; n++) {
+		pid_t q = fork();
+
+		if (q < 0) {
+			err = errno;
+			break;
+		}
+		if (q == 0) {
+			close(p[1]);
+			pf = (struct pollfd){ .fd = p[0], .events = POLLIN };
+			poll(&pf, 1, 10000);
+			_exit(0);
+		}
+	}
+	close(p[1]);	/* they all go */
+	result("fork_bound", n == max, "%lu processes forked%s%s", n, err ? ", then: " : " (all asked for)",
+	    err ? strerror(err) : "");
+}
+
 int
 main(void)
 {
@@ -914,6 +948,12 @@ main(void)
 		denial_flood(via ? via : "rom", ms);
 	} else if (!strcmp(attack, "denial_victim"))
 		denial_victim();
+	else if (!strcmp(attack, "fork_bound")) {
+		unsigned long max = 1000;
+
+		mkx_xml_attr_ulong(cfg, "max", 1000, &max);
+		fork_bound(max);
+	}
 	else if (!strcmp(attack, "dma_inflight"))
 		dma_inflight();
 	else if (!strcmp(attack, "orphan_swarm")) {

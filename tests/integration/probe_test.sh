@@ -264,3 +264,13 @@ if [ $rc = 0 ] && has 'denied ROM session "probe_b -> victim-marker"' && has 'pr
 elif [ $rc = 0 ] && has 'log lines dropped' && has 'denied ROM session "probe_a -> missing-'; then
 	skip $t "KNOWN HOLE: probe_a's alternated denials filled the console queue; probe_b's denial $(has 'probe_b -> victim-marker' && echo kept || echo dropped), its own LOG line $(has 'probe denial_victim: asked' && echo kept || echo dropped); $(grep -c 'log lines dropped' "$T/out") drop counts"
 else fail $t "rc=$rc, no result"; fi
+
+# A child's processes are bounded (RLIMIT_NPROC of its own uid, linux/privdrop.c): without
+# a bound one component could take every pid of the host, and then core could not fork
+# the helper that kills by uid (uid_reap.c). The probe forks up to 1000, each gone with it.
+t=a_child_cannot_fork_without_bound
+if root; then
+	run 'attack="fork_bound" max="1000"'
+	if [ $rc = 0 ] && has 'probe fork_bound: refused'; then pass $t
+	else fail $t "rc=$rc: $(sed -n 's/.*probe fork_bound: //p' "$T/out")"; fi
+else skip $t "needs root (an unprivileged core's children share its uid, and its limits)"; fi
