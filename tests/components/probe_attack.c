@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -892,7 +893,9 @@ fork_bound(unsigned long max)
 			_exit(0);
 		}
 	}
-	close(p[1]);	/* they all go */
+	close(p[1]);	/* they all go: waited for, so that our own exit may start a thread (LSan's) */
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
 	result("fork_bound", n == max, "%lu processes forked%s%s", n, err ? ", then: " : " (all asked for)",
 	    err ? strerror(err) : "");
 }
