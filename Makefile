@@ -69,13 +69,14 @@ $(B)/obj/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
+# Archives are made anew (rm first): ar would keep the object of a deleted source in them.
 $(B)/libmkx.a: $(call obj,$(BASE_SRC))
 	@mkdir -p $(dir $@)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/libcore.a: $(call obj,$(CORE_LIB_SRC))
 	@mkdir -p $(dir $@)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
@@ -84,7 +85,7 @@ $(B)/bin/core: $(call obj,core-services/main.c) $(B)/libcore.a $(B)/libmkx.a
 
 $(B)/libacpi.a: $(call obj,$(ACPI_LIB_SRC))
 	@mkdir -p $(dir $@)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/acpi: $(call obj,acpi/main.c) $(B)/libacpi.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
@@ -93,7 +94,7 @@ $(B)/bin/acpi: $(call obj,acpi/main.c) $(B)/libacpi.a $(B)/libmkx.a
 
 $(B)/libpci.a: $(call obj,$(PCI_LIB_SRC))
 	@mkdir -p $(dir $@)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/pci: $(call obj,$(PCI_COMPONENT_SRC)) $(B)/libpci.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
@@ -124,7 +125,7 @@ $(B)/bin/hostile: $(call obj,$(wildcard tests/attack/*.c)) $(B)/libmkx.a
 
 $(B)/libdrivers.a: $(call obj,$(DRV_COMMON_SRC))
 	@mkdir -p $(dir $@)
-	@ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 # A driver is every .c file in drivers/<name>/. Extra libraries per driver;
 # a driver with a library Debian ships only as .so is linked dynamically

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <mkx/env.h>
@@ -123,6 +124,12 @@ drop_session(unsigned i)
 	struct served *s = &sessions[i];
 
 	s->svc->close(s->svc->ctx, s->state);
+	/*
+	 * core keeps a dup of this end to see the session close (its ram_quota
+	 * goes back to the client, core-services/broker.c): a close alone would
+	 * not end the socket, shutdown tells the client the session is over.
+	 */
+	shutdown(s->sock, SHUT_RDWR);
 	/* Queued in it may be fds the client sent and we never took: see mkx/close.h. */
 	mkx_close_foreign(s->sock);
 	sessions[i] = sessions[--nsessions];

@@ -6,11 +6,22 @@
  * Session quota donation (Genode's): the client's ram_quota is taken from
  * it at the request; once the server grants the session, it moves to the
  * server's quantum (the server serves the session out of it, e.g. the
- * platform driver's DMA buffers for the client) for as long as both live.
- * core cannot see such a session end (it is out of the data path), so the
- * donation is withdrawn from the server when the client exits, and goes
- * back to the client when the server exits. A server that spent it is
- * left in debt: its further charges are refused until it frees.
+ * platform driver's DMA buffers for the client) until the session closes.
+ * core is out of the data path, but it made the session's socket pair:
+ * it keeps a dup of the server's end and polls it for nothing but
+ * POLLHUP (events 0, never reading: the server's traffic is untouched),
+ * which the kernel reports once every holder of the client's end closed
+ * it (the client closed the session, or exited) or either side shut the
+ * socket down. Then the donation goes back from the server to the
+ * client. It also goes back when the server exits, and is withdrawn when
+ * the client exits. A server that spent it is left in debt: its further
+ * charges are refused until it frees.
+ *
+ * core's dup does not keep the session alive for the server: the client's
+ * end is what closes, so the server sees the hangup as before. It does
+ * keep the server's end open for the client when the server closes its
+ * fd while it runs: a server ends a session with shutdown() (base/server.c
+ * does), which reaches the client through any number of dups.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +42,7 @@ struct pending {
 	uint32_t	client_seq;
 	int		client_end;	/* kept until the server answers */
 	int		server_end;	/* kept until the server announced */
+	int		watch;		/* a dup of the server's end, if ram: becomes the grant's */
 	unsigned long	ram;
 	char		service[NAME_MAX_LEN];
 	char		label[192];
@@ -43,13 +55,12 @@ static uint32_t next_pending_id = 1;
 /* A granted session whose ram_quota the server holds (bounded: a request that would need a 257th waits no room). */
 struct grant {
 	int		used;
+	int		watch;		/* core's dup of the server's end: POLLHUP when the session closed */
 	struct child	*client, *server;
 	unsigned long	ram;
 	char		service[NAME_MAX_LEN];
 	char		label[192];
 };
-
-#define GRANTS_MAX	256
 
 static struct grant grants[GRANTS_MAX];
 
@@ -77,7 +88,8 @@ donate(struct pending *p)
 			g = &grants[i];
 	if (!g)		/* cannot happen: grants_committed() reserved one at the request */
 		return;
-	*g = (struct grant){ .used = 1, .client = p->client, .server = p->server, .ram = p->ram };
+	*g = (struct grant){ .used = 1, .watch = p->watch, .client = p->client, .server = p->server, .ram = p->ram };
+	p->watch = -1;
 	snprintf(g->service, sizeof g->service, "%s", p->service);
 	snprintf(g->label, sizeof g->label, "%s", p->label);
 	ram_uncharge(p->server, p->ram);
@@ -86,32 +98,79 @@ donate(struct pending *p)
 	    p->server->ram_left >> 10);
 }
 
+static void
+grant_end(struct grant *g)
+{
+	/* The last reference to the server's end may be this one: what is queued in it is closed without waiting. */
+	if (g->watch >= 0)
+		fd_close_foreign(g->watch);
+	g->watch = -1;
+	g->used = 0;
+}
+
+/* The donation leaves the server (into debt if it spent it). */
+static void
+withdraw(struct grant *g)
+{
+	unsigned long debt = ram_withdraw(g->server, g->ram);
+
+	if (debt)
+		core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\", which now "
+		    "owes %lu bytes: its further charges are refused until it frees", g->service,
+		    g->label, g->ram >> 10, g->server->cfg->name, debt);
+	else
+		core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\" (%lu KiB "
+		    "left to it)", g->service, g->label, g->ram >> 10, g->server->cfg->name,
+		    g->server->ram_left >> 10);
+}
+
 /* c exited: what it donated leaves its servers; what it was donated goes back to its clients. */
 static void
 grants_child_exited(struct child *c)
 {
 	for (unsigned i = 0; i < GRANTS_MAX; i++) {
 		struct grant *g = &grants[i];
-		unsigned long debt;
 
 		if (!g->used)
 			continue;
 		if (g->client == c) {
-			debt = ram_withdraw(g->server, g->ram);
-			if (debt)
-				core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\", which now "
-				    "owes %lu bytes: its further charges are refused until it frees", g->service,
-				    g->label, g->ram >> 10, g->server->cfg->name, debt);
-			else
-				core_log("%s session \"%s\": its ram_quota of %lu KiB withdrawn from \"%s\" (%lu KiB "
-				    "left to it)", g->service, g->label, g->ram >> 10, g->server->cfg->name,
-				    g->server->ram_left >> 10);
-			g->used = 0;
+			withdraw(g);
+			grant_end(g);
 		} else if (g->server == c) {
 			ram_uncharge(g->client, g->ram);	/* the session died with its server */
-			g->used = 0;
+			grant_end(g);
 		}
 	}
+}
+
+int
+broker_grant_watch(unsigned i)
+{
+	return i < GRANTS_MAX && grants[i].used ? grants[i].watch : -1;
+}
+
+/*
+ * The loop saw POLLHUP (or POLLERR) on grant i's watch: the session is
+ * closed, its donation goes back to the client. A client that exited
+ * has dropped its mappings before its fds (the kernel's order), so the
+ * freed DMA buffers it still mapped are looked at first: the server's
+ * charge for them ends before the withdrawal rather than as a debt.
+ */
+void
+broker_grant_closed(unsigned i)
+{
+	struct grant *g;
+
+	if (i >= GRANTS_MAX || !grants[i].used)
+		return;
+	g = &grants[i];
+	if (dma_kept_count())
+		dma_kept_poll();
+	ram_uncharge(g->client, g->ram);
+	core_log("%s session \"%s\" closed: its ram_quota of %lu KiB goes back to \"%s\" (%lu KiB left to it)",
+	    g->service, g->label, g->ram >> 10, g->client->cfg->name, g->client->ram_left >> 10);
+	withdraw(g);
+	grant_end(g);
 }
 
 static void pending_drop(struct pending *p, int err, const char *why);
@@ -150,6 +209,8 @@ pending_drop(struct pending *p, int err, const char *why)
 		fd_close_foreign(p->client_end);
 	if (p->server_end >= 0)
 		fd_close_foreign(p->server_end);
+	if (p->watch >= 0)
+		fd_close_foreign(p->watch);
 	p->used = 0;
 }
 
@@ -159,7 +220,7 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 {
 	struct pending *p = NULL;
 	char why[256];
-	int sv[2];
+	int sv[2], err;
 
 	if (server->state != CHILD_RUNNING) {
 		snprintf(why, sizeof why, "server \"%s\" of service \"%s\" is not running",
@@ -192,9 +253,19 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 		open_deny(c, seq, -errno, "core cannot create a session socket");
 		return;
 	}
+	/* Only a donation needs to see the session end: see the top of this file. */
+	int watch = ram ? fcntl(sv[0], F_DUPFD_CLOEXEC, 0) : -1;
+
+	if (ram && watch < 0) {
+		err = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		open_deny(c, seq, err, "core cannot keep a watch on a session socket");
+		return;
+	}
 	*p = (struct pending){ .used = 1, .id = next_pending_id++, .client = c,
 	    .server = server, .client_seq = seq, .client_end = sv[1],
-	    .server_end = sv[0], .ram = ram };
+	    .server_end = sv[0], .watch = watch, .ram = ram };
 	snprintf(p->service, sizeof p->service, "%s", service);
 	snprintf(p->label, sizeof p->label, "%s", label);
 	snprintf(p->args, sizeof p->args, "%s", args);
@@ -240,7 +311,7 @@ handle_response(struct child *c, struct mkx_msg *m)
 		if (core_cfg->verbose)
 			core_log("%s session \"%s\" opened at \"%s\"", p->service, p->label,
 			    c->cfg->name);
-		/* The quota is the server's now, until the client or the server exits. */
+		/* The quota is the server's now, until the session closes or the server exits. */
 		if (p->ram)
 			donate(p);
 		p->ram = 0;

@@ -467,6 +467,14 @@ void	handle_response(struct child *, struct mkx_msg *);
 void	broker_announced(struct child *, const char *service);
 void	broker_child_exited(struct child *, const char *how);
 void	broker_drop_all(void);
+/*
+ * The granted sessions with a donation, for the loop: grant i's watch fd
+ * (-1: none), to poll with events 0; broker_grant_closed(i) when poll
+ * reports anything on it (the session closed: the donation goes back).
+ */
+#define GRANTS_MAX	256
+int	broker_grant_watch(unsigned i);
+void	broker_grant_closed(unsigned i);
 
 /* parent.c: requests on the parent channel */
 void	handle_parent_msg(struct child *);

@@ -77,17 +77,7 @@ extern const struct dma_mem_ops dma_hugetlb, dma_mem_sim;
 extern const struct dma_iommu_ops dma_vfio, dma_iommu_sim;
 extern const struct dma_device_ops dma_bus_master, dma_device_sim;
 
-/*
- * linux/dma_holders.c: which of n files (a freed buffer's memfd, by device
- * and inode) a process other than core still holds, as an open fd or a
- * mapping: held[i] = 1. Used with every back end (children are real
- * processes in host tests too). 0 or -errno.
- */
-struct dma_file_id {
-	dev_t	dev;
-	ino_t	ino;
-};
-int	dma_holders_scan(const struct dma_file_id *ids, unsigned n, int *held);
+
 
 /* sim only, for tests: make bdf look IOMMU-translated (1) or not (0); the command register of bdf. */
 void	dma_sim_set_iommu(int on);

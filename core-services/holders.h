@@ -1,10 +1,22 @@
 /*
- * Which of core's children still hold something of a PCI function: an
- * open fd or a mapping of a file core handed out for it (a BAR file, a
- * UIO device). Linux cannot take a passed fd or a mapping back from
- * another process, so the platform driver asks before it hands a released
- * function to a different client (IO_MEM op HOLDERS, docs/protocol.md).
- * linux/fn_holders.c scans /proc/<pid>/fd and /proc/<pid>/maps.
+ * Who still holds a file core handed out (linux/proc_holders.c): Linux
+ * cannot take a passed fd or a mapping back from another process, so core
+ * looks in /proc before it reuses what the file stands for:
+ *
+ * - a freed DMA buffer's memfd (service_dma.c): its pages stay charged
+ *   until no process other than core has it open or mapped; every
+ *   process is looked at (a child's fork, or a process it passed the fd
+ *   to, holds it just the same);
+ * - what core hands out for a PCI function, its sysfs BAR files and its
+ *   UIO device (IO_MEM op HOLDERS, service_io_mem.c): the platform driver
+ *   asks before it hands a released function to another client; core's
+ *   running children but the asker are looked at.
+ *
+ * One mechanism for both: a file is named by (st_dev, st_ino), which core
+ * takes from the file itself (fstat of what it hands out, stat of the
+ * sysfs and /dev nodes), never by a name a process could choose. A
+ * process holds it if one of its /proc/PID/fd links stats to it or one of
+ * its /proc/PID/maps lines has its device and inode (columns 4 and 5).
  */
 #ifndef CORE_HOLDERS_H
 #define CORE_HOLDERS_H
@@ -12,25 +24,33 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define HOLDER_TARGETS_MAX	8
-#define HOLDER_PATH_MAX		256
+#define HOLDER_TARGETS_MAX	16
 
-struct holder_cand {
-	pid_t		pid;
-	const char	*name;
+struct holder_id {
+	dev_t	dev;
+	ino_t	ino;
 };
 
 /*
- * Each target is a path: exact, or ending in '*' for every path that
- * starts with the rest ("/sys/devices/.../0000:00:03.0/resource*").
- * 1 with *which (index into c) and what ("a mapping of PATH", "fd 5 on
- * PATH") for the first candidate that holds one; 0 if none does; -errno.
- * A process that went away meanwhile holds nothing. proc: NULL for the
- * kernel's (tests name another).
+ * Look at the processes pids[0..npids) (those <= 0 skipped; pids NULL:
+ * every process but core) for the files ids[0..nids):
+ *  - held (NULL: not wanted): held[i] = 1 if one of them holds ids[i];
+ *    the scan ends once every id is held;
+ *  - first (NULL: not wanted): the index into pids of the first process
+ *    that holds any, and what it holds ("fd 5 on PATH", "a mapping of
+ *    PATH": PATH only as the kernel shows it, for people); the scan ends
+ *    there when held is NULL.
+ * 1 if a process holds one, 0 if none does, -errno if /proc cannot be
+ * read. A process that went away meanwhile, or that core may not read,
+ * holds nothing. proc: NULL for the kernel's (tests name another).
+ *
+ * An fd is stat'ed only if its link names a file in memory (a memfd,
+ * /dev, /sys): a stat of another file could wait on its filesystem (a
+ * FUSE or NFS server); and then without syncing (AT_STATX_DONT_SYNC).
  */
-int	holders_scan(const char *proc, char targets[][HOLDER_PATH_MAX], unsigned ntargets,
-	    const struct holder_cand *c, unsigned n, unsigned *which, char *what, size_t len);
-/* linux/fn_holders.c: the targets of a function (segment 0): its sysfs BAR files, its UIO device. Count or -errno. */
-int	holders_pci_targets(unsigned bdf, char targets[][HOLDER_PATH_MAX], unsigned max);
+int	holders_scan(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids,
+	    unsigned nids, int *held, unsigned *first, char *what, size_t len);
+/* linux/proc_holders.c: the files of a function (segment 0): its sysfs BAR files, its UIO device. Count or -errno. */
+int	holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max);
 
 #endif

@@ -50,10 +50,11 @@ struct io_mem_backend {
 	 */
 	int	(*phys_rw)(uint64_t addr, unsigned bytes, int write, uint64_t *v);
 	/*
-	 * The paths of what core hands out for function bdf (BAR files, its
-	 * UIO device), for holders_scan (holders.h): count or -errno. NULL: not known.
+	 * What core hands out for function bdf (BAR files, its UIO device), by
+	 * device and inode, for holders_scan (holders.h): count or -errno.
+	 * NULL: not known.
 	 */
-	int	(*fn_targets)(unsigned bdf, char targets[][HOLDER_PATH_MAX], unsigned max);
+	int	(*fn_targets)(unsigned bdf, struct holder_id *ids, unsigned max);
 };
 
 extern const struct io_mem_backend io_mem_sysfs, io_mem_sim;

@@ -29,6 +29,7 @@ static int finished;
 
 #define WATCHES_MAX (CHILDREN_MAX + 32)	/* each child's output pipe, and services' fds */
 #define WHO_WATCH 1000000	/* who[] of a watch: WHO_WATCH + index */
+#define WHO_GRANT 2000000	/* who[] of a granted session's watch (broker.c): WHO_GRANT + index */
 
 static struct watch {
 	int	fd;
@@ -141,9 +142,9 @@ exit_status(void)
 int
 loop_run(struct core_config *config, const char *config_file, const char *bin_dir)
 {
-	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + 1];
-	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch */
-	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX];
+	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX + 1];
+	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch, >= WHO_GRANT a granted session */
+	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX];
 	time_t kept_checked = 0;
 	sigset_t mask;
 	int sfd, bad;
@@ -196,6 +197,17 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			pfd[n].events = POLLIN;
 			who[n++] = -(int)i - 1;
 		}
+		/*
+		 * Granted sessions with a donation: events 0, so only a hangup
+		 * (or error) is reported and nothing is read; a closed one
+		 * leaves the set (broker_grant_closed): at most GRANTS_MAX here.
+		 */
+		for (unsigned i = 0; i < GRANTS_MAX; i++)
+			if (broker_grant_watch(i) >= 0) {
+				pfd[n].fd = broker_grant_watch(i);
+				pfd[n].events = 0;
+				who[n++] = WHO_GRANT + (int)i;
+			}
 		/* Last, outside the who[] walks: stdout, while output waits for it. */
 		if (out_pending()) {
 			pfd[n].fd = STDOUT_FILENO;
@@ -216,7 +228,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			out_drain();
 		/* Watches first: an interrupt should not wait behind calls. */
 		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= WHO_WATCH) {
+			if (pfd[k].revents && who[k] >= WHO_WATCH && who[k] < WHO_GRANT) {
 				struct watch *w = &watches[who[k] - WHO_WATCH];
 
 				if (w->fn && w->fd == pfd[k].fd)
@@ -226,6 +238,11 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		for (unsigned k = n; k-- > 1;)
 			if (pfd[k].revents && who[k] < 0)
 				handle_session_call((unsigned)(-who[k] - 1));
+		/* Closed sessions before parent messages: a client that closed one and opens another pays once. */
+		for (unsigned k = 1; k < n; k++)
+			if (pfd[k].revents && who[k] >= WHO_GRANT &&
+			    broker_grant_watch((unsigned)(who[k] - WHO_GRANT)) == pfd[k].fd)
+				broker_grant_closed((unsigned)(who[k] - WHO_GRANT));
 		for (unsigned k = 1; k < n; k++)
 			if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && children[who[k]].sock == pfd[k].fd)
 				handle_parent_msg(&children[who[k]]);

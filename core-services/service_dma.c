@@ -32,6 +32,7 @@
 #include <mkx/dma.h>
 #include "core.h"
 #include "dma_backend.h"
+#include "holders.h"
 
 #define BUFFERS_MAX	64		/* per session */
 #define FREED_MAX	16		/* recently freed ids remembered per session (double free) */
@@ -364,12 +365,12 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
  * (the seals keep its size: nobody frees memory a device may still write),
  * so a freed buffer stays charged to its payer, and core keeps its pages,
  * until no process holds its memfd or a mapping of it any more
- * (linux/dma_holders.c). Checked at each ALLOC and FREE, at each child's
+ * (linux/proc_holders.c, holders.h). Checked at each ALLOC and FREE, at each child's
  * exit and once a second while any is held (dma_kept_poll).
  */
 struct dma_kept {
 	struct dma_mem		mem;
-	struct dma_file_id	file;
+	struct holder_id	file;
 	int			identified;	/* file is known: else it counts as held */
 	int			was_held;	/* a check found it held: its end is logged */
 	struct child		*payer;		/* NULL once the payer exited */
@@ -412,7 +413,7 @@ release(struct dma_session *s, struct dma_buffer *b)
 	k = &kept[nkept++];
 	*k = (struct dma_kept){ .mem = b->mem, .payer = s->client, .session = s, .id = b->id };
 	if (!fstat(b->mem.fd, &st))
-		k->file = (struct dma_file_id){ .dev = st.st_dev, .ino = st.st_ino }, k->identified = 1;
+		k->file = (struct holder_id){ .dev = st.st_dev, .ino = st.st_ino }, k->identified = 1;
 	snprintf(k->pci, sizeof k->pci, "%s", s->pci);
 	snprintf(k->label, sizeof k->label, "%s", s->label);
 	return k;
@@ -422,7 +423,7 @@ release(struct dma_session *s, struct dma_buffer *b)
 static void
 kept_check(void)
 {
-	struct dma_file_id ids[64];
+	struct holder_id ids[64];
 	int held[64], err;
 
 	for (unsigned base = 0; base < nkept; base += 64) {
@@ -430,7 +431,8 @@ kept_check(void)
 
 		for (unsigned i = 0; i < n; i++)
 			ids[i] = kept[base + i].file;
-		if ((err = dma_holders_scan(ids, n, held))) {
+		/* Every process but core: a child's fork, or whoever it passed the fd to, holds it just the same. */
+		if ((err = holders_scan(NULL, NULL, 0, ids, n, held, NULL, NULL, 0)) < 0) {
 			core_log("DMA: cannot see who holds freed buffers (%s); they stay charged", strerror(-err));
 			return;
 		}
@@ -445,11 +447,15 @@ kept_check(void)
 
 		if (k->identified != -1)
 			continue;
-		if (k->was_held && !k->session)
-			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
-			    "uncharged from \"%s\"", k->label, k->pci, k->id, k->mem.size >> 10,
-			    k->payer ? k->payer->cfg->name : "(exited)");
 		ram_uncharge(k->payer, k->mem.size);
+		/* With what the payer has left: a donation withdrawn at a session's close may come before this. */
+		if (k->was_held && !k->session && k->payer)
+			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
+			    "uncharged from \"%s\" (%lu KiB left to it)", k->label, k->pci, k->id, k->mem.size >> 10,
+			    k->payer->cfg->name, k->payer->ram_left >> 10);
+		else if (k->was_held && !k->session)
+			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
+			    "uncharged from \"(exited)\"", k->label, k->pci, k->id, k->mem.size >> 10);
 		mem->free(&k->mem);
 		*k = kept[--nkept];
 	}

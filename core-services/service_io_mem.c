@@ -407,26 +407,28 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 static int
 holders(const struct io_mem_session *s, struct mkx_reply *r)
 {
-	char targets[HOLDER_TARGETS_MAX][HOLDER_PATH_MAX];
-	struct holder_cand cand[CHILDREN_MAX];
+	struct holder_id ids[HOLDER_TARGETS_MAX];
+	pid_t pids[CHILDREN_MAX];
+	unsigned idx[CHILDREN_MAX], n = 0, which;
 	struct mkx_io_mem_holder h;
-	unsigned n = 0, which;
 	int nt, found;
 
 	if (s->bdf < 0 || !backend->fn_targets)
 		return -ENOSYS;	/* not a PCI BAR session: it names no function */
-	if ((nt = backend->fn_targets((unsigned)s->bdf, targets, HOLDER_TARGETS_MAX)) < 0)
+	if ((nt = backend->fn_targets((unsigned)s->bdf, ids, HOLDER_TARGETS_MAX)) < 0)
 		return nt;
 	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client)
-			cand[n++] = (struct holder_cand){ children[i].pid, children[i].cfg->name };
+		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client) {
+			idx[n] = i;
+			pids[n++] = children[i].pid;
+		}
 	memset(&h, 0, sizeof h);
-	found = holders_scan(NULL, targets, (unsigned)nt, cand, n, &which, h.what, sizeof h.what);
+	found = holders_scan(NULL, pids, n, ids, (unsigned)nt, NULL, &which, h.what, sizeof h.what);
 	if (found < 0)
 		return found;
 	if (found) {
-		h.pid = cand[which].pid;
-		snprintf(h.name, sizeof h.name, "%s", cand[which].name);
+		h.pid = pids[which];
+		snprintf(h.name, sizeof h.name, "%.59s", children[idx[which]].cfg->name);
 	}
 	memcpy(r->payload, &h, sizeof h);
 	r->len = sizeof h;

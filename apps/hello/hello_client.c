@@ -1,7 +1,8 @@
 /*
  * hello_client: uses the "Hello" service that core routes to a server.
- * <config name="world" count="2" wait_ms="0"/> says whom to greet, how
- * often, and how long to wait before starting.
+ * <config name="world" count="2" wait_ms="0" sessions="1"/> says whom to
+ * greet, how often, how long to wait before starting, and in how many
+ * sessions one after the other (each closed before the next is opened).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,16 +15,40 @@
 #include <mkx/session.h>
 #include "hello.h"
 
-int
-main(void)
+/* One Hello session: count greetings, then closed. */
+static int
+greet(const char *name, unsigned long count)
 {
 	static struct mkx_msg reply;
 	struct mkx_session s;
+	char why[512];
+	int err;
+
+	err = mkx_session_open(&s, "Hello", "label=\"greeter\", ram_quota=4K", why, sizeof why);
+	if (err) {
+		mkx_error("Hello session denied: %s", why);
+		return err;
+	}
+	for (unsigned long i = 0; i < count; i++) {
+		err = mkx_session_call(&s, HELLO_SAY, name, strlen(name), NULL, 0, &reply);
+		if (err) {
+			mkx_error("HELLO_SAY failed: %s", strerror(-err));
+			mkx_session_close(&s);
+			return err;
+		}
+		mkx_log("server says: %.*s", (int)reply.hdr.len, (char *)reply.payload);
+	}
+	mkx_session_close(&s);
+	return 0;
+}
+
+int
+main(void)
+{
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	char name[64] = "world", why[512];
-	unsigned long count = 1;
-	int err;
+	char name[64] = "world";
+	unsigned long count = 1, sessions = 1;
 
 	if (mkx_env_init())
 		return 1;
@@ -42,22 +67,15 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
 		usleep(wait_ms * 1000);
 	}
-	mkx_xml_free(cfg);
-
-	err = mkx_session_open(&s, "Hello", "label=\"greeter\", ram_quota=4K", why, sizeof why);
-	if (err) {
-		mkx_error("Hello session denied: %s", why);
+	if (mkx_xml_attr_ulong(cfg, "sessions", 1, &sessions) == -EINVAL) {
+		mkx_error("config: sessions=\"%s\" is not a number", mkx_xml_attr(cfg, "sessions"));
 		mkx_exit(1);
 	}
-	for (unsigned long i = 0; i < count; i++) {
-		err = mkx_session_call(&s, HELLO_SAY, name, strlen(name), NULL, 0, &reply);
-		if (err) {
-			mkx_error("HELLO_SAY failed: %s", strerror(-err));
+	mkx_xml_free(cfg);
+
+	for (unsigned long k = 0; k < sessions; k++)
+		if (greet(name, count))
 			mkx_exit(1);
-		}
-		mkx_log("server says: %.*s", (int)reply.hdr.len, (char *)reply.payload);
-	}
-	mkx_session_close(&s);
 	mkx_log("done");
 	mkx_exit(0);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../io_mem_backend.h"
@@ -51,33 +52,44 @@ sim_is_ram(uint64_t base, uint64_t size)
 	return base <= 0x7fffffff && 0x100000 < base + size;
 }
 
+/* The BAR memfds handed out, by function: what sim_fn_targets names (the newest 32). */
+static struct {
+	unsigned		bdf;
+	struct holder_id	id;
+} sim_handed[32];
+static unsigned sim_nhanded;
+
 static int
 sim_open_bar(const struct pci_res *r, int wc, int *got_wc)
 {
 	char name[32];
+	struct stat st;
 	int fd;
 
-	/* Named by the function, so holders_scan finds who still holds it (sim_fn_targets). */
+	/* Named by the function for people reading a HOLDERS answer; found by its device and inode. */
 	snprintf(name, sizeof name, "sim-bar-%02x:%02x.%u", r->bdf >> 8, (r->bdf >> 3) & 0x1f, r->bdf & 7);
 	fd = memfd_create(name, MFD_CLOEXEC);
 	*got_wc = wc;
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, (off_t)r->size)) {
+	if (ftruncate(fd, (off_t)r->size) || fstat(fd, &st)) {
 		close(fd);
 		return -errno;
 	}
+	sim_handed[sim_nhanded++ % 32] = (typeof(sim_handed[0])){ r->bdf, { st.st_dev, st.st_ino } };
 	return fd;
 }
 
-/* A sim BAR is a memfd named after its function: its fd links and mappings read "/memfd:sim-bar-BB:DD.F (deleted)". */
+/* A sim BAR is a memfd: the function's files are the memfds handed out for it. */
 static int
-sim_fn_targets(unsigned bdf, char targets[][HOLDER_PATH_MAX], unsigned max)
+sim_fn_targets(unsigned bdf, struct holder_id *ids, unsigned max)
 {
-	if (max < 1)
-		return -ENOSPC;
-	snprintf(targets[0], HOLDER_PATH_MAX, "/memfd:sim-bar-%02x:%02x.%u*", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
-	return 1;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 32 && i < sim_nhanded && n < max; i++)
+		if (sim_handed[i].bdf == bdf)
+			ids[n++] = sim_handed[i].id;
+	return (int)n;
 }
 
 static int

@@ -98,7 +98,7 @@ TEST(io_mem_holders_names_the_child_that_still_maps)
 	memcpy(&h, r.payload, sizeof h);
 	CHECK_INT(h.pid, children[1].pid);
 	CHECK(!strcmp(h.name, "drv_a"));
-	CHECK_STR_HAS(h.what, "a mapping of /memfd:sim-bar-00:01.0");
+	CHECK_STR_HAS(h.what, "a mapping of /memfd:sim-bar-00:01.0");	/* found by device and inode, the name for people */
 
 	kill(children[1].pid, SIGKILL);
 	waitpid(children[1].pid, NULL, 0);
