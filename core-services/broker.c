@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -153,19 +154,24 @@ broker_grant_watch(unsigned i)
  * The loop saw POLLHUP (or POLLERR) on grant i's watch: the session is
  * closed, its donation goes back to the client. A client that exited
  * has dropped its mappings before its fds (the kernel's order), so the
- * freed DMA buffers it still mapped are looked at first: the server's
- * charge for them ends before the withdrawal rather than as a debt.
+ * freed DMA buffers it still mapped are looked at first (at most once a
+ * second; the loop looks once a second too): the server's charge for
+ * them then ends before the withdrawal rather than as a debt.
  */
 void
 broker_grant_closed(unsigned i)
 {
+	static time_t kept_polled;
 	struct grant *g;
 
 	if (i >= GRANTS_MAX || !grants[i].used)
 		return;
 	g = &grants[i];
-	if (dma_kept_count())
+	/* At most once a second from here: a client opening and closing sessions must not buy a /proc scan each. */
+	if (dma_kept_count() && time(NULL) != kept_polled) {
+		kept_polled = time(NULL);
 		dma_kept_poll();
+	}
 	ram_uncharge(g->client, g->ram);
 	core_log("%s session \"%s\" closed: its ram_quota of %lu KiB goes back to \"%s\" (%lu KiB left to it)",
 	    g->service, g->label, g->ram >> 10, g->client->cfg->name, g->client->ram_left >> 10);
