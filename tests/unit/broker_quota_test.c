@@ -239,3 +239,17 @@ TEST(broker_server_shutdown_ends_the_session_for_the_client_and_returns_the_dona
 	broker_child_exited(&cc, "exited");
 	close_ends();
 }
+
+TEST(broker_half_shutdown_by_the_client_keeps_the_donation_with_the_server)
+{
+	setup();
+	answer(request(), 0);
+	/* The client stops sending but could still read replies: the session is not over. */
+	CHECK_INT(shutdown(client_end, SHUT_WR), 0);
+	CHECK_INT(loop_once(), 0);
+	CHECK_INT(shutdown(client_end, SHUT_RD), 0);	/* now both ways: over for the server too */
+	CHECK_INT(loop_once(), 1);
+	CHECK_INT(cc.ram_left, 64 * KiB);
+	CHECK_INT(cs.ram_left, 32 * KiB);
+	close_ends();
+}
