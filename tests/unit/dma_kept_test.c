@@ -1,6 +1,6 @@
 /*
  * Freed DMA buffers a process still holds stay charged (service_dma.c,
- * linux/dma_holders.c), with real processes holding them: a forked
+ * linux/proc_holders.c), with real processes holding them: a forked
  * holder keeps a buffer's memfd open, or only a mapping of it; FREE and
  * the session's end keep the charge until the holder is gone, then a
  * check gives it back. And the RAM debt a withdrawn donation leaves
