@@ -16,12 +16,20 @@
 
 #define SERVICES_MAX	8
 #define SESSIONS_MAX	64
+/*
+ * Sessions of one client component at most (mkx/server.h): the first
+ * element of the label is the client's name, set by core (parent.c
+ * prefixes the child's name; a route's label= is the config's, never the
+ * client's), so one client cannot take every session of a server.
+ */
+#define PER_CLIENT	MKX_SERVER_SESSIONS_PER_CLIENT
 
 struct served {
 	int			sock;
 	struct mkx_service	*svc;
 	void			*state;
 	char			label[128];
+	char			client[64];	/* the label's first element */
 };
 
 static struct mkx_service *services[SERVICES_MAX];
@@ -66,6 +74,26 @@ respond(uint32_t id, int32_t status, const char *why)
 	mkx_parent_send(MKX_OP_SESSION_RESPONSE, buf, 8 + wl + 1);
 }
 
+/* The label's first element ("client" of "client -> x"), as far as it fits. */
+static void
+client_of(const char *label, char *client, size_t len)
+{
+	const char *arrow = strstr(label, " -> ");
+	int n = arrow ? (int)(arrow - label) : (int)strlen(label);
+
+	snprintf(client, len, "%.*s", n, label);
+}
+
+static unsigned
+sessions_of(const char *client)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nsessions; i++)
+		n += !strcmp(sessions[i].client, client);
+	return n;
+}
+
 /* Payload: u32 id, "service\0label\0args\0"; fd 0 = our end of the session. */
 static void
 handle_request(struct mkx_msg *m)
@@ -74,6 +102,7 @@ handle_request(struct mkx_msg *m)
 	const char *service, *label, *args, *end;
 	uint32_t id;
 	int sock = mkx_msg_take_fd(m, 0);
+	char client[64];
 	struct mkx_service *svc = NULL;
 	void *state = NULL;
 	int err;
@@ -98,10 +127,14 @@ handle_request(struct mkx_msg *m)
 	for (unsigned i = 0; i < nservices; i++)
 		if (!strcmp(services[i]->name, service))
 			svc = services[i];
+	client_of(label, client, sizeof client);
 	if (!svc)
 		err = -ENOENT, snprintf(why, sizeof why, "service \"%.64s\" not served here", service);
+	else if (sessions_of(client) >= PER_CLIENT)
+		err = -EAGAIN, snprintf(why, sizeof why, "client \"%.63s\" has %d sessions here already, "
+		    "the most one client may (MKX_SERVER_SESSIONS_PER_CLIENT)", client, PER_CLIENT);
 	else if (nsessions == SESSIONS_MAX)
-		err = -EAGAIN, snprintf(why, sizeof why, "too many sessions");
+		err = -EAGAIN, snprintf(why, sizeof why, "too many sessions (%d, of all clients)", SESSIONS_MAX);
 	else
 		err = svc->open(svc->ctx, label, args, &state, why, sizeof why);
 	respond(id, err, why);
@@ -115,6 +148,7 @@ handle_request(struct mkx_msg *m)
 	sessions[nsessions].svc = svc;
 	sessions[nsessions].state = state;
 	snprintf(sessions[nsessions].label, sizeof sessions[0].label, "%s", label);
+	snprintf(sessions[nsessions].client, sizeof sessions[0].client, "%s", client);
 	nsessions++;
 }
 

@@ -53,7 +53,12 @@ struct pending {
 static struct pending pending[PENDING_MAX];
 static uint32_t next_pending_id = 1;
 
-/* A granted session whose ram_quota the server holds (bounded: a request that would need a 257th waits no room). */
+/*
+ * A granted session whose ram_quota the server holds. Bounded per client
+ * (GRANTS_PER_CLIENT, counting its pending requests with a ram_quota),
+ * and the table has room for that many of every child (core.h): one
+ * child keeping sessions cannot leave another none.
+ */
 struct grant {
 	int		used;
 	int		watch;		/* core's dup of the server's end: POLLHUP when the session closed */
@@ -65,16 +70,16 @@ struct grant {
 
 static struct grant grants[GRANTS_MAX];
 
-/* Records in use, and pending requests that will need one when granted. */
+/* Records in use, and pending requests that will need one when granted: of client c, or (NULL) of all. */
 static unsigned
-grants_committed(void)
+grants_committed(const struct child *c)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < GRANTS_MAX; i++)
-		n += grants[i].used;
+		n += grants[i].used && (!c || grants[i].client == c);
 	for (unsigned i = 0; i < PENDING_MAX; i++)
-		n += pending[i].used && pending[i].ram;
+		n += pending[i].used && pending[i].ram && (!c || pending[i].client == c);
 	return n;
 }
 
@@ -246,8 +251,14 @@ open_child_session(struct child *c, uint32_t seq, struct child *server,
 	for (unsigned i = 0; i < PENDING_MAX && !p; i++)
 		if (!pending[i].used)
 			p = &pending[i];
-	if (p && ram && grants_committed() >= GRANTS_MAX) {
-		open_deny(c, seq, -EAGAIN, "core records the ram_quota of 256 granted sessions at most");
+	if (p && ram && grants_committed(c) >= GRANTS_PER_CLIENT) {
+		snprintf(why, sizeof why, "\"%s\" has %d sessions with a ram_quota already, the most core records "
+		    "for one client (GRANTS_PER_CLIENT); close one first", c->cfg->name, GRANTS_PER_CLIENT);
+		open_deny(c, seq, -EAGAIN, why);
+		return;
+	}
+	if (p && ram && grants_committed(NULL) >= GRANTS_MAX) {	/* cannot happen: room for every child's */
+		open_deny(c, seq, -EAGAIN, "core's table of sessions with a ram_quota is full");
 		return;
 	}
 	if (!p || strlen(args) >= sizeof p->args) {

@@ -472,7 +472,12 @@ void	broker_drop_all(void);
  * (-1: none), to poll with events 0; broker_grant_closed(i) when poll
  * reports anything on it (the session closed: the donation goes back).
  */
-#define GRANTS_MAX	256
+/*
+ * At most GRANTS_PER_CLIENT donating sessions per client, and room for
+ * that many of every child: no client can take another's record.
+ */
+#define GRANTS_PER_CLIENT	32
+#define GRANTS_MAX	(CHILDREN_MAX * GRANTS_PER_CLIENT)
 int	broker_grant_watch(unsigned i);
 void	broker_grant_closed(unsigned i);
 

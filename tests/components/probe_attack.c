@@ -585,12 +585,14 @@ reach_pid(unsigned long target)
 
 /*
  * Session quota donation keeps a record per granted session with a
- * ram_quota (core-services/broker.c), 256 for all children together, and
- * core cannot see a child-to-child session end: the record stays until
- * the client exits. donation_hog opens Hello sessions with a ram_quota of
- * 1 byte until core refuses, closing each at once or (keep) keeping them
- * all; donation_victim (another child, later) then asks for one ordinary
- * Hello session with ram_quota=4K.
+ * ram_quota (core-services/broker.c), bounded per client, and a server
+ * (base/server.c) serves a bounded number of sessions per client.
+ * donation_hog opens Hello sessions with a ram_quota of 1 byte, labels
+ * s<k>-<n> (the test may route each k to a server of its own), moving on
+ * to the next k when one is refused, until five k were tried or 400
+ * sessions granted, closing each at once or (keep) keeping them all; it
+ * names the last refusal. donation_victim (another child, later) then
+ * asks for one ordinary Hello session with ram_quota=4K.
  */
 static void
 donation_hog(int keep)
@@ -599,14 +601,14 @@ donation_hog(int keep)
 	char args[64], why[256] = "";
 	int n = 0;
 
-	/* labels s<k>-<n>: the test may route each k to a server of its own (hello_server serves 64) */
-	for (; n < 400; n++) {
-		snprintf(args, sizeof args, "label=\"s%d-%d\", ram_quota=1", n / 64, n % 64);
-		if (mkx_session_open(&s, "Hello", args, why, sizeof why))
-			break;
-		if (!keep)
-			mkx_session_close(&s);
-	}
+	for (int k = 0; k < 5 && n < 400; k++)
+		for (int i = 0; i < 64 && n < 400; i++, n++) {
+			snprintf(args, sizeof args, "label=\"s%d-%d\", ram_quota=1", k, i);
+			if (mkx_session_open(&s, "Hello", args, why, sizeof why))
+				break;
+			if (!keep)
+				mkx_session_close(&s);
+		}
 	mkx_log("probe donation_hog: %d sessions granted (%s), then: %s", n,
 	    keep ? "all kept open" : "each closed at once",
 	    n == 400 ? "(stopped)" : why);
@@ -629,7 +631,7 @@ donation_victim(void)
 }
 
 /*
- * core's scan for holders of freed DMA buffers (linux/dma_holders.c) reads
+ * core's scan for holders of freed DMA buffers (linux/proc_holders.c) reads
  * every process's fd table in core's one thread, once a second while a
  * freed buffer is held and at each ALLOC and FREE. Helpers (forked by us)
  * fill their fd tables with copies of a memfd (each readlink'ed and

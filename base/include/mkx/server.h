@@ -45,6 +45,14 @@ int	mkx_server_announce(struct mkx_service *svc);
  */
 int	mkx_server_dispatch(int timeout_ms);
 
+/*
+ * A server serves 64 sessions, at most MKX_SERVER_SESSIONS_PER_CLIENT of
+ * them to one client component (the label's first element, which core
+ * sets): one client cannot take them all. A request beyond is refused,
+ * naming the bound.
+ */
+#define MKX_SERVER_SESSIONS_PER_CLIENT	16
+
 /* Number of open sessions, for servers that quit when idle. */
 unsigned mkx_server_sessions(void);
 
