@@ -65,6 +65,21 @@ mkx_io_mem_holder(struct mkx_io_mem *m, struct mkx_io_mem_holder *h)
 	return h->pid < 0 ? -EBADMSG : 0;
 }
 
+int
+mkx_io_mem_running(struct mkx_io_mem *m, const char *name, int32_t *pid)
+{
+	static __thread struct mkx_msg reply;
+	int err = mkx_session_call(&m->s, MKX_IO_MEM_RUNNING, name, strlen(name) + 1, NULL, 0, &reply);
+
+	mkx_msg_close_fds(&reply);
+	if (err)
+		return err;
+	if (reply.hdr.len != sizeof *pid)
+		return -EBADMSG;
+	memcpy(pid, reply.payload, sizeof *pid);
+	return *pid < 0 ? -EBADMSG : 0;
+}
+
 void
 mkx_io_mem_close(struct mkx_io_mem *m)
 {

@@ -258,7 +258,14 @@ struct child {
 	unsigned		nsessions;	/* sessions it holds at core */
 	int			killed_by_core;
 	int			send_failed;	/* logged once that it does not read */
+	/*
+	 * Bit j: it asked children[j] for a session (routed there), since it
+	 * started. core tells a server whether such a client still runs
+	 * (IO_MEM op RUNNING), about no other child.
+	 */
+	uint32_t		asked;
 };
+_Static_assert(CHILDREN_MAX <= 32, "struct child's asked bits");
 
 extern struct child children[CHILDREN_MAX];
 extern unsigned nchildren;

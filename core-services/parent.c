@@ -21,6 +21,7 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 	const char *service = (char *)m->payload, *args;
 	char why[512], arg_label[128] = "", label[192], server_label[192];
 	const struct start_cfg *server;
+	struct child *srv;
 	unsigned long ram = 0;
 	int err;
 
@@ -87,7 +88,10 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 		open_core_session(c, m->hdr.seq, core_service_find(service), server_label, args, ram);
 		return;
 	}
-	open_child_session(c, m->hdr.seq, child_by_name(server->name), service, server_label, args, ram);
+	srv = child_by_name(server->name);
+	if (srv)
+		c->asked |= 1u << (srv - children);	/* c is one of srv's clients (see IO_MEM RUNNING) */
+	open_child_session(c, m->hdr.seq, srv, service, server_label, args, ram);
 }
 
 static void

@@ -435,6 +435,33 @@ holders(const struct io_mem_session *s, struct mkx_reply *r)
 	return 0;
 }
 
+/*
+ * Does the named component still run (MKX_IO_MEM_RUNNING)? Its pid, or 0
+ * once core has reaped it: child_reap killed every process of its uid
+ * first, so what it held, fds in flight in its sockets too, is gone. Only
+ * about the asker's own clients (it sees their sessions anyway): any other
+ * name, existing or not, gets the same -EPERM, so the question reveals
+ * nothing about the rest of the composition.
+ */
+static int
+running(const struct io_mem_session *s, const struct mkx_msg *req, struct mkx_reply *r)
+{
+	const char *name = (const char *)req->payload;
+	struct child *c;
+	int32_t pid;
+
+	if (!req->hdr.len || req->hdr.len > NAME_MAX_LEN || name[req->hdr.len - 1])
+		return -EINVAL;
+	c = child_by_name(name);
+	if (!c || !s->client || s->client < children || s->client >= children + CHILDREN_MAX ||
+	    !(c->asked & (1u << (s->client - children))))
+		return -EPERM;
+	pid = c->state == CHILD_RUNNING ? (int32_t)c->pid : 0;
+	memcpy(r->payload, &pid, sizeof pid);
+	r->len = sizeof pid;
+	return 0;
+}
+
 static int
 io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -442,6 +469,8 @@ io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 
 	if (req->hdr.op == MKX_IO_MEM_HOLDERS)
 		return holders(s, r);
+	if (req->hdr.op == MKX_IO_MEM_RUNNING)
+		return running(s, req, r);
 
 	/* Nothing is handed out: the session ends with its close. */
 	if (s->kind == IO_MEM_LIVE)

@@ -155,53 +155,122 @@ same_component(const char *label, const char *name)
 	return name[0] && !strncmp(label, name, l) && (!label[l] || !strncmp(label + l, " -> ", 4));
 }
 
+/* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
+static void
+component_of(const char *label, char *name, size_t len)
+{
+	const char *arrow = strstr(label, " -> ");
+	size_t l = arrow ? (size_t)(arrow - label) : strlen(label);
+
+	snprintf(name, len, "%.*s", (int)(l < len ? l : len - 1), label);
+}
+
+/*
+ * HOLDERS: does any component but us still hold an fd or a mapping of
+ * the function (core looks in its children's /proc)? 0 if nobody or if
+ * core cannot say (as before: the RUNNING check below still applies).
+ */
+static int
+holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t whylen)
+{
+	struct mkx_io_mem_holder h;
+	char n[16];
+	const char *file;
+	int err, mapped;
+
+	pci_name(tree->fn[i].a, n);
+	if ((err = mkx_io_mem_holder(m, &h))) {
+		mkx_log("%s: core did not say who still holds it: %s", n, strerror(-err));
+		return 0;
+	}
+	if (!h.pid || same_component(s->label, h.name))
+		return 0;
+	file = strrchr(h.what, '/') ? strrchr(h.what, '/') + 1 : h.what;
+	mapped = strncmp(h.what, "fd", 2) != 0;
+	snprintf(why, whylen, "%s is still %s by \"%.40s\" (pid %d) after %s released it (%.40s); Linux cannot "
+	    "revoke %s: acquire again when it has %s or exited", n, mapped ? "mapped" : "held", h.name,
+	    (int)h.pid, held[i].last[0] && same_component(held[i].last, h.name) ? "it" : "its owner", file,
+	    mapped ? "a mapping" : "an fd", mapped ? "unmapped" : "closed");
+	return -EBUSY;
+}
+
+/*
+ * RUNNING: the component we last handed the function to may keep what it
+ * got where /proc does not show it (a BAR fd in flight in a socket it
+ * keeps) and no one can take it back; so the function stays its own until
+ * core says it has exited (core killed every process of its uid then).
+ * Fails closed: if core will not answer, the function is not handed on.
+ */
+static int
+running_check(int i, struct mkx_io_mem *m, const char *comp, char *why, size_t whylen)
+{
+	char n[16];
+	int32_t pid = 0;
+	int err;
+
+	pci_name(tree->fn[i].a, n);
+	if (m && (err = mkx_io_mem_running(m, comp, &pid))) {
+		snprintf(why, whylen, "%s was handed to \"%.60s\"; core does not say whether it still runs (%s): "
+		    "not handed on", n, comp, strerror(-err));
+		return -EBUSY;
+	}
+	if (!m) {
+		snprintf(why, whylen, "%s was handed to \"%.60s\"; it has no memory BAR to ask core through whether "
+		    "that still runs: not handed on", n, comp);
+		return -EBUSY;
+	}
+	if (pid) {
+		snprintf(why, whylen, "%s was handed to \"%.60s\", which still runs; Linux cannot revoke what it may "
+		    "still hold: acquire again once it has exited", n, comp);
+		return -EBUSY;
+	}
+	mkx_log("%s: \"%s\", which had it last, has exited (core killed every process of its uid): it may be "
+	    "handed on", n, comp);
+	held[i].last[0] = 0;
+	return 0;
+}
+
 /*
  * Linux cannot take back what a released function's last owner got: its
- * BAR mappings and fds, its UIO fd. Before the function goes to another
- * component, ask core (IO_MEM op HOLDERS on a session of one of its memory
- * BARs) whether any component but us still holds something of it; if one
- * does, refuse. A function without a memory BAR cannot be asked about.
+ * BAR mappings and fds, its UIO fd, the sessions' sockets. Before the
+ * function goes to another component, ask core (on an IO_MEM session of
+ * one of its memory BARs) whether any component but us still holds
+ * something of it (HOLDERS), and whether the component that had it last
+ * still runs (RUNNING); if so, refuse. The same component may have it
+ * again at any time.
  */
 static int
 still_held(struct psession *s, int i, char *why, size_t whylen)
 {
 	const struct pci_fn *f = &tree->fn[i];
-	struct mkx_io_mem_holder h;
-	struct mkx_io_mem m;
-	char n[16], cwhy[256] = "";
-	const char *file;
-	int err, mapped;
+	struct mkx_io_mem tmp, *m = NULL;
+	char n[16], cwhy[256] = "", comp[64] = "";
+	int err, other;
 
 	pci_name(f->a, n);
-	for (unsigned b = 0; b < 6; b++) {
+	if (held[i].last[0])
+		component_of(held[i].last, comp, sizeof comp);
+	other = comp[0] && !same_component(s->label, comp);
+	for (unsigned b = 0; b < 6 && !m; b++) {
 		const struct pci_bar *bar = &f->bar[b];
 
 		if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO || bar->unassigned)
 			continue;
 		if (held[i].bar_open[b])
-			err = mkx_io_mem_holder(&held[i].bar[b], &h);
-		else if (!(err = mkx_io_mem_open(&m, bar->start, bar->size, 0, cwhy, sizeof cwhy))) {
-			err = mkx_io_mem_holder(&m, &h);
-			mkx_io_mem_close(&m);
-		} else {
+			m = &held[i].bar[b];
+		else if (!(err = mkx_io_mem_open(&tmp, bar->start, bar->size, 0, cwhy, sizeof cwhy)))
+			m = &tmp;
+		else {
 			mkx_log("%s: cannot ask core who still holds it (BAR%u: %s)", n, b, cwhy);
-			return 0;
+			break;
 		}
-		if (err) {
-			mkx_log("%s: core did not say who still holds it: %s", n, strerror(-err));
-			return 0;
-		}
-		if (!h.pid || same_component(s->label, h.name))
-			return 0;
-		file = strrchr(h.what, '/') ? strrchr(h.what, '/') + 1 : h.what;
-		mapped = strncmp(h.what, "fd", 2) != 0;
-		snprintf(why, whylen, "%s is still %s by \"%.40s\" (pid %d) after %s released it (%.40s); Linux cannot "
-		    "revoke %s: acquire again when it has %s or exited", n, mapped ? "mapped" : "held", h.name,
-		    (int)h.pid, held[i].last[0] && same_component(held[i].last, h.name) ? "it" : "its owner", file,
-		    mapped ? "a mapping" : "an fd", mapped ? "unmapped" : "closed");
-		return -EBUSY;
 	}
-	return 0;
+	err = m ? holders_check(s, i, m, why, whylen) : 0;
+	if (!err && other)
+		err = running_check(i, m, comp, why, whylen);
+	if (m == &tmp)
+		mkx_io_mem_close(&tmp);
+	return err;
 }
 
 static int

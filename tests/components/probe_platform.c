@@ -6,8 +6,10 @@
  * the BAR's fd in flight (SCM_RIGHTS into a socket pair we keep), unmap
  * and close every other copy, release; once the next driver had time to
  * acquire it, take the fd back, map it and read the edu's liveness
- * register, which the next driver set. <config attack="bar_victim"/>: that
- * next driver. One line each: "probe bar_inflight: refused|HOLE: ...".
+ * register, which the next driver set. <config attack="bar_victim"
+ * ms="1500" wait_ms="10000"/>: that next driver: it asks after ms and
+ * retries for wait_ms while refused (-EBUSY), saying each new reason once.
+ * The thief's line: "probe bar_inflight: refused|HOLE: ...".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -81,25 +83,30 @@ bar_inflight(unsigned long wait_ms)
 }
 
 static void
-bar_victim(unsigned long delay_ms)
+bar_victim(unsigned long delay_ms, unsigned long wait_ms)
 {
 	struct mkx_platform p;
 	struct mkx_io_mem bar;
-	char why[256];
-	int err, waited = 0;
+	char why[256], last[256] = "";
+	int err;
+	unsigned long waited = 0;
 
 	usleep(delay_ms * 1000);
 	if ((err = mkx_platform_open(&p, "drv", why, sizeof why))) {
 		mkx_log("probe bar_victim: no Platform session: %s", why);
 		return;
 	}
-	/* 2 s of tries: the thief gets its fd back after that */
-	while ((err = mkx_platform_acquire(&p, dev, why, sizeof why)) == -EBUSY && waited < 2000) {
+	/* Bounded: the device is ours once the thief has exited, or the test has failed. */
+	while ((err = mkx_platform_acquire(&p, dev, why, sizeof why)) == -EBUSY && waited < wait_ms) {
+		if (strcmp(last, why)) {	/* each new reason once */
+			mkx_log("probe bar_victim: acquire %s busy: %s", dev, why);
+			snprintf(last, sizeof last, "%s", why);
+		}
 		usleep(100000);
 		waited += 100;
 	}
 	if (err) {
-		mkx_log("probe bar_victim: acquire %s refused after %d ms: %s", dev, waited, why);
+		mkx_log("probe bar_victim: acquire %s refused after %lu ms: %s", dev, waited, why);
 		return;
 	}
 	if ((err = mkx_platform_io_mem(&p, dev, 0, &bar, why, sizeof why))) {
@@ -107,10 +114,11 @@ bar_victim(unsigned long delay_ms)
 		return;
 	}
 	((volatile uint32_t *)bar.va)[EDU_LIVENESS / 4] = MARK;
-	mkx_log("probe bar_victim: acquired %s after %d ms and wrote 0x%08x to its liveness register", dev,
+	mkx_log("probe bar_victim: acquired %s after %lu ms and wrote 0x%08x to its liveness register", dev,
 	    waited, MARK);
 	mkx_log_flush();
-	sleep(4);	/* the thief looks meanwhile */
+	/* Held long enough for a thief that got it too early to look (its HOLE line fails the test). */
+	sleep(3);
 	mkx_io_mem_close(&bar);
 	mkx_platform_release(&p, dev);
 }
@@ -121,16 +129,17 @@ main(void)
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	const char *attack;
-	unsigned long ms = 0;
+	unsigned long ms = 0, wait_ms = 0;
 
 	if (mkx_env_init() || !(cfg = mkx_config(&rom)))
 		return 1;
 	attack = mkx_xml_attr(cfg, "attack");
 	mkx_xml_attr_ulong(cfg, "ms", 3000, &ms);
+	mkx_xml_attr_ulong(cfg, "wait_ms", 10000, &wait_ms);
 	if (attack && !strcmp(attack, "bar_inflight"))
 		bar_inflight(ms);
 	else if (attack && !strcmp(attack, "bar_victim"))
-		bar_victim(ms);
+		bar_victim(ms, wait_ms);
 	else {
 		mkx_log("probe_platform: unknown attack \"%s\"", attack ? attack : "");
 		return 2;

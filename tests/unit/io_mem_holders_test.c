@@ -2,7 +2,8 @@
  * IO_MEM op HOLDERS on the sim backend (core-services/service_io_mem.c):
  * core names the child that still maps what it handed out for a BAR's
  * function, never the asker, nobody once that child is gone, and refuses
- * the op on a session that is no PCI BAR.
+ * the op on a session that is no PCI BAR; op RUNNING about the asker's
+ * clients only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -109,5 +110,59 @@ TEST(io_mem_holders_names_the_child_that_still_maps)
 	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xc0000, size=0x1000", &snap, why, sizeof why), 0);
 	CHECK_INT(call(snap, MKX_IO_MEM_HOLDERS, &r), -ENOSYS);	/* no PCI function to ask about */
 	service_io_mem.close(snap);
+	service_io_mem.close(s);
+}
+
+static int
+call_running(void *st, const char *name, size_t len, int32_t *pid)
+{
+	static struct mkx_msg m;
+	static struct mkx_reply r;
+	int err;
+
+	memset(&m.hdr, 0, sizeof m.hdr);
+	m.hdr.op = MKX_IO_MEM_RUNNING;
+	m.hdr.len = (uint32_t)len;
+	memcpy(m.payload, name, len);
+	memset(&r, 0, sizeof r);
+	*pid = -1;
+	if ((err = service_io_mem.call(st, &m, &r)))
+		return err;
+	CHECK_INT(r.len, sizeof *pid);
+	memcpy(pid, r.payload, sizeof *pid);
+	return 0;
+}
+
+/*
+ * RUNNING: core says whether the asker's client still runs (its pid, 0
+ * once reaped), and answers about any other child, existing or not, with
+ * the same -EPERM.
+ */
+TEST(io_mem_running_answers_only_about_the_askers_clients)
+{
+	static struct start_cfg other_cfg = { .name = "other", .ram_quota = 64 << 20 };
+	char why[512];
+	int32_t pid;
+	void *s;
+
+	setup();
+	children[2] = (struct child){ .cfg = &other_cfg, .ram_left = 64 << 20, .pid = 4321 };
+	nchildren = 3;
+	children[1].pid = 1234;
+	children[1].asked = 1u << 0;	/* drv_a asked "platform" for a session */
+	children[2].asked = 1u << 1;	/* other asked drv_a, not the asker */
+	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xc0000, size=0x1000", &s, why, sizeof why), 0);
+
+	CHECK_INT(call_running(s, "drv_a", 6, &pid), 0);
+	CHECK_INT(pid, 1234);
+	CHECK_INT(call_running(s, "other", 6, &pid), -EPERM);	/* runs, but not a client of the asker */
+	CHECK_INT(call_running(s, "nobody", 7, &pid), -EPERM);	/* the same answer: names are not revealed */
+	CHECK_INT(call_running(s, "platform", 9, &pid), -EPERM);	/* not its own client either */
+	CHECK_INT(call_running(s, "drv_a", 5, &pid), -EINVAL);	/* not NUL-terminated */
+	CHECK_INT(call_running(s, "", 0, &pid), -EINVAL);
+
+	children[1].state = CHILD_EXITED;	/* reaped: child_reap killed its uid's processes first */
+	CHECK_INT(call_running(s, "drv_a", 6, &pid), 0);
+	CHECK_INT(pid, 0);
 	service_io_mem.close(s);
 }

@@ -36,6 +36,17 @@
  */
 #define MKX_IO_MEM_HOLDERS	0x104
 
+/*
+ * RUNNING, on any IO_MEM session: does the component with this start name
+ * (payload: the name, NUL-terminated) still run? Reply: i32 pid, 0 once
+ * it has exited and core has killed every process of its uid (so no fd it
+ * kept, in flight or not, lives on). core answers only about a component
+ * that has asked the asker for a session (one of its clients); about any
+ * other name, existing or not, -EPERM. The platform driver asks before it
+ * hands a function to another component than the one it last gave it to.
+ */
+#define MKX_IO_MEM_RUNNING	0x105
+
 struct mkx_io_mem_holder {
 	int32_t		pid;		/* 0: nobody else holds anything of the function */
 	char		name[60];	/* the holder's start name */
@@ -94,6 +105,8 @@ void	mkx_io_mem_close(struct mkx_io_mem *m);
  * holds anything of the function), -ENOSYS for a session that is no BAR.
  */
 int	mkx_io_mem_holder(struct mkx_io_mem *m, struct mkx_io_mem_holder *h);
+/* MKX_IO_MEM_RUNNING: 0 with *pid (0: exited), or -EPERM (not a client of ours) or another -errno. */
+int	mkx_io_mem_running(struct mkx_io_mem *m, const char *name, int32_t *pid);
 
 /* A live session (base/io_mem_live.c): core does every access, nothing is mapped. */
 struct mkx_io_mem_live {
