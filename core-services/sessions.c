@@ -14,6 +14,7 @@
 
 #include <mkx/args.h>
 #include "core.h"
+#include "output.h"
 
 struct csession {
 	int			sock;
@@ -162,7 +163,16 @@ handle_session_call(unsigned i)
 	}
 	r.len = 0;
 	r.nfds = 0;
+	/*
+	 * What core prints because of this call (a refusal the service logs)
+	 * is the client's to pay for in the console queue, as on its parent
+	 * channel (parent.c). Not a session's close: what a service says when
+	 * it frees (DMA buffers) is core's own.
+	 */
+	if (s->client >= children && s->client < children + CHILDREN_MAX)
+		out_behalf((int)(s->client - children));
 	status = s->svc->call(s->state, &m, &r);
+	out_behalf(OUT_CORE);
 	mkx_msg_close_fds(&m);
 	err = mkx_rpc_send(s->sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len, r.fds, r.nfds);
 	if (err) {
