@@ -397,12 +397,17 @@ int	dma_select(const struct core_config *);
 /*
  * service_dma.c: freed DMA buffers a process still holds (fd or mapping)
  * stay charged to their payer until none does. How many are kept; check
- * them again (a freed one is uncharged and released); c exited (its own
- * kept buffers are uncharged from nobody then, and all are checked).
+ * them again (a step of a look at /proc, bounded in time: a freed one is
+ * uncharged and released when a complete look saw nobody hold it);
+ * whether a look is under way (the loop steps it on each turn then); c
+ * exited (its own kept buffers are uncharged from nobody then, and all
+ * are checked). dma_kept_unbounded: tests set it to take each look whole.
  */
 unsigned dma_kept_count(void);
 void	dma_kept_poll(void);
+int	dma_kept_busy(void);
 void	dma_child_exited(const struct child *c);
+extern int dma_kept_unbounded;
 
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);

@@ -32,6 +32,17 @@ struct holder_id {
 };
 
 /*
+ * A scan costs what the processes hold: a few microseconds per fd and per
+ * mapping, and a component may hold hundreds of thousands (a child may
+ * fork, each with its RLIMIT_NOFILE). core has one thread, so no scan
+ * may run unbounded in it: holders_scan gives up after HOLDERS_SCAN_MS
+ * (-EBUSY: the caller cannot tell, and must not take it as "nobody"), and
+ * the DMA use scans in passes of steps (holders_pass_*), each step bounded
+ * by the time its caller gives, resumed where it stopped.
+ */
+#define HOLDERS_SCAN_MS		50
+
+/*
  * Look at the processes pids[0..npids) (those <= 0 skipped; pids NULL:
  * every process but core) for the files ids[0..nids):
  *  - held (NULL: not wanted): held[i] = 1 if one of them holds ids[i];
@@ -40,9 +51,10 @@ struct holder_id {
  *    that holds any, and what it holds ("fd 5 on PATH", "a mapping of
  *    PATH": PATH only as the kernel shows it, for people); the scan ends
  *    there when held is NULL.
- * 1 if a process holds one, 0 if none does, -errno if /proc cannot be
- * read. A process that went away meanwhile, or that core may not read,
- * holds nothing. proc: NULL for the kernel's (tests name another).
+ * 1 if a process holds one, 0 if none does, -EBUSY if the scan could not
+ * finish in HOLDERS_SCAN_MS, other -errno if /proc cannot be read. A
+ * process that went away meanwhile, or that core may not read, holds
+ * nothing. proc: NULL for the kernel's (tests name another).
  *
  * An fd is stat'ed only if its link names a file in memory (a memfd,
  * /dev, /sys): a stat of another file could wait on its filesystem (a
@@ -50,6 +62,23 @@ struct holder_id {
  */
 int	holders_scan(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids,
 	    unsigned nids, int *held, unsigned *first, char *what, size_t len);
+/*
+ * A pass over every process but core for ids[0..nids) (copied), in
+ * steps: holders_pass_step looks on from where the last step stopped
+ * until budget_ms passed (0: no bound), and returns 1 once the pass is
+ * complete (every process looked at, or every id found held), else 0.
+ * Then holders_pass_held(p)[i] is 1 if a process held ids[i] when the
+ * pass looked at it. A process that passes an fd to one the pass looked
+ * at already, and closes its own, is not seen: as with any one scan, and
+ * as with an fd in flight (docs/dma.md). NULL (errno) if /proc cannot be
+ * opened or no memory.
+ */
+struct holders_pass;
+struct holders_pass *holders_pass_begin(const char *proc, const struct holder_id *ids, unsigned nids);
+int	holders_pass_step(struct holders_pass *p, unsigned budget_ms);
+const int *holders_pass_held(const struct holders_pass *p);
+void	holders_pass_end(struct holders_pass *p);
+
 /* linux/proc_holders.c: the files of a function (segment 0): its sysfs BAR files, its UIO device. Count or -errno. */
 int	holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max);
 

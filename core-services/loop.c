@@ -214,13 +214,20 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			pfd[n].events = POLLOUT;
 			pfd[n].revents = 0;
 		}
-		/* Freed DMA buffers a process still holds are looked at once a second (dma_kept_poll). */
-		rc = poll(pfd, n + !!out_pending(), dma_kept_count() ? 1000 : -1);
+		/*
+		 * Freed DMA buffers a process still holds are looked at in steps
+		 * of a few ms, one per turn while a look is under way (no wait in
+		 * poll then), a new look once a second after the last.
+		 */
+		rc = poll(pfd, n + !!out_pending(), dma_kept_busy() ? 0 : dma_kept_count() ? 1000 : -1);
 		if (rc < 0 && errno != EINTR) {
 			core_log("poll: %s", strerror(errno));
 			break;
 		}
-		if (dma_kept_count() && time(NULL) != kept_checked) {
+		if (dma_kept_busy()) {
+			dma_kept_poll();
+			kept_checked = time(NULL);
+		} else if (dma_kept_count() && time(NULL) != kept_checked) {
 			kept_checked = time(NULL);
 			dma_kept_poll();
 		}

@@ -29,6 +29,16 @@
 #define PRIVDROP_NPROC		256
 
 /*
+ * Open files a child's process may have (RLIMIT_NOFILE, soft and hard,
+ * every child, privileged core or not): Linux's usual soft limit, and
+ * what a child of core as PID 1 had anyway. A bound on what core's look
+ * at /proc for holders of freed DMA buffers reads per process (that look
+ * goes in steps bounded in time all the same, holders.h: 256 processes
+ * of 1024 fds are still many).
+ */
+#define PRIVDROP_NOFILE		1024
+
+/*
  * Decide once whether children can be dropped to their own uid (core has
  * CAP_SETUID/CAP_SETGID/CAP_SETPCAP, i.e. runs as root): logs the choice.
  * Returns 1 if children get their own uid, 0 if they keep core's (an

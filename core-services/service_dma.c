@@ -38,6 +38,8 @@
 #define FREED_MAX	16		/* recently freed ids remembered per session (double free) */
 #define SESSIONS_MAX	16
 #define IOVA_START	0x200000ull	/* bus address 0 stays unmapped: a zeroed descriptor faults */
+#define KEPT_TURN_MS	10	/* a look at freed buffers' holders: a step per turn of core's loop */
+#define KEPT_CALL_MS	50	/* a step at a request (FREE, ALLOC, a session's or a child's end) */
 
 struct dma_buffer {
 	uint32_t	id;
@@ -266,6 +268,8 @@ iova_find(const struct dma_session *s, size_t size)
 	return at + size - 1 <= s->mask ? at : 0;
 }
 
+static void kept_check(unsigned ms);
+
 static int
 do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -278,7 +282,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 
 	if (req->hdr.len != sizeof rq)
 		return refuse(r, -EINVAL, "DMA alloc: malformed request");
-	dma_kept_poll();	/* what nobody holds any more is uncharged before this charge */
+	kept_check(KEPT_CALL_MS);	/* what nobody holds any more is uncharged before this charge (if the look ends in time) */
 	memcpy(&rq, req->payload, sizeof rq);
 	if (rq.size == 0)
 		return refuse(r, -EINVAL, "a DMA buffer of 0 bytes");
@@ -365,8 +369,10 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
  * (the seals keep its size: nobody frees memory a device may still write),
  * so a freed buffer stays charged to its payer, and core keeps its pages,
  * until no process holds its memfd or a mapping of it any more
- * (linux/proc_holders.c, holders.h). Checked at each ALLOC and FREE, at each child's
- * exit and once a second while any is held (dma_kept_poll).
+ * (linux/proc_holders.c, holders.h). Looked at in steps (kept_check): at
+ * each ALLOC and FREE, at each child's exit, on each turn of core's loop
+ * while a look is under way, and a new look once a second while any is
+ * held (dma_kept_poll).
  */
 struct dma_kept {
 	struct dma_mem		mem;
@@ -419,29 +425,56 @@ release(struct dma_session *s, struct dma_buffer *b)
 	return k;
 }
 
-/* Free, and uncharge, every kept buffer no process holds any more. */
+/*
+ * The look at who holds kept buffers is a pass over /proc in steps
+ * (holders.h), each bounded in time: a component holding hundreds of
+ * thousands of fds must not stall core's one thread (probe_test's
+ * holding_a_freed_dma_buffer_among_many_fds_does_not_stall_core). A pass
+ * looks for kept[0..pass_n) as they were when it began (buffers kept
+ * later wait for the next pass: kept only grows while a pass runs); a
+ * buffer is freed, and uncharged, only by a complete pass that saw no
+ * process holding it. Until then it stays charged: conservative.
+ */
+static struct holders_pass *pass;
+static unsigned pass_n;
+int dma_kept_unbounded;
+
+/* A step of the pass (one begins if none runs); at its end, free and uncharge every kept buffer no process held. */
 static void
-kept_check(void)
+kept_check(unsigned ms)
 {
-	struct holder_id ids[64];
-	int held[64], err;
+	const int *held;
 
-	for (unsigned base = 0; base < nkept; base += 64) {
-		unsigned n = nkept - base < 64 ? nkept - base : 64;
+	if (!pass) {
+		struct holder_id *ids;
 
-		for (unsigned i = 0; i < n; i++)
-			ids[i] = kept[base + i].file;
-		/* Every process but core: a child's fork, or whoever it passed the fd to, holds it just the same. */
-		if ((err = holders_scan(NULL, NULL, 0, ids, n, held, NULL, NULL, 0)) < 0) {
-			core_log("DMA: cannot see who holds freed buffers (%s); they stay charged", strerror(-err));
+		if (!nkept)
+			return;
+		if (!(ids = malloc(nkept * sizeof *ids))) {
+			core_log("DMA: no memory to look who holds freed buffers; they stay charged");
 			return;
 		}
-		for (unsigned i = 0; i < n; i++)
-			if (held[i] || !kept[base + i].identified)
-				kept[base + i].was_held = 1;
-			else
-				kept[base + i].identified = -1;	/* to go */
+		for (unsigned i = 0; i < nkept; i++)
+			ids[i] = kept[i].file;
+		/* Every process but core: a child's fork, or whoever it passed the fd to, holds it just the same. */
+		pass = holders_pass_begin(NULL, ids, nkept);
+		free(ids);
+		if (!pass) {
+			core_log("DMA: cannot see who holds freed buffers (%s); they stay charged", strerror(errno));
+			return;
+		}
+		pass_n = nkept;
 	}
+	if (!holders_pass_step(pass, dma_kept_unbounded ? 0 : ms))
+		return;		/* on at the next step */
+	held = holders_pass_held(pass);
+	for (unsigned i = 0; i < pass_n; i++)
+		if (held[i] || !kept[i].identified)
+			kept[i].was_held = 1;
+		else
+			kept[i].identified = -1;	/* to go */
+	holders_pass_end(pass);
+	pass = NULL;
 	for (unsigned i = nkept; i-- > 0;) {
 		struct dma_kept *k = &kept[i];
 
@@ -467,11 +500,16 @@ dma_kept_count(void)
 	return nkept;
 }
 
+int
+dma_kept_busy(void)
+{
+	return pass != NULL;
+}
+
 void
 dma_kept_poll(void)
 {
-	if (nkept)
-		kept_check();
+	kept_check(KEPT_TURN_MS);
 }
 
 void
@@ -480,7 +518,7 @@ dma_child_exited(const struct child *c)
 	for (unsigned i = 0; i < nkept; i++)
 		if (kept[i].payer == c)
 			kept[i].payer = NULL;	/* its quantum is gone with it; the pages wait for their holders */
-	dma_kept_poll();
+	kept_check(KEPT_CALL_MS);
 }
 
 static int
@@ -508,7 +546,7 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if ((k = release(s, b)))
 			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
 		*b = s->buf[--s->nbuf];
-		kept_check();
+		kept_check(KEPT_CALL_MS);
 		return 0;
 	case MKX_DMA_INFO:
 		info = (struct mkx_dma_info_msg){ .mask = s->mask, .iommu = !!s->domain,
@@ -531,7 +569,7 @@ static void
 dma_close(void *state)
 {
 	struct dma_session *s = state;
-	unsigned n = s->nbuf, held = 0;
+	unsigned n = s->nbuf, held = 0, unseen = 0;
 	size_t bytes = s->charged;
 	int cmd = device->bus_master(s->bdf, 0);
 
@@ -552,18 +590,25 @@ dma_close(void *state)
 		release(s, &s->buf[i]);
 	if (s->domain)
 		iommu->domain_put(s->domain);
-	kept_check();
+	kept_check(KEPT_CALL_MS);
 	for (unsigned i = 0; i < nkept; i++)
 		if (kept[i].session == s) {
-			held++;
+			if (kept[i].was_held)
+				held++;
+			else
+				unseen++;	/* a look at /proc still runs (in steps), or began before these were kept */
 			kept[i].session = NULL;
 		}
-	if (!held)
+	if (!held && !unseen)
 		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped and freed", s->label, s->pci, n, bytes >> 10);
-	else
+	else if (!unseen)
 		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped; %u of them still held by a process (an fd "
 		    "or a mapping): kept, charged to \"%s\", until none holds them", s->label, s->pci, n, bytes >> 10,
 		    held, s->client ? s->client->cfg->name : "core");
+	else
+		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped; %u of them still held by a process, %u not "
+		    "looked at yet (core looks in /proc in steps): kept, charged to \"%s\", until a look finds none "
+		    "holds them", s->label, s->pci, n, bytes >> 10, held, unseen, s->client ? s->client->cfg->name : "core");
 	free(s);
 }
 

@@ -1,7 +1,7 @@
 /*
  * Dropping a child's privileges before exec (see ../privdrop.h). Linux
  * mechanism: setgroups/setresgid/setresuid, the capability bounding set,
- * ambient capabilities, PR_SET_NO_NEW_PRIVS and RLIMIT_NPROC.
+ * ambient capabilities, PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC and RLIMIT_NOFILE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -135,6 +135,9 @@ privdrop_apply(unsigned slot)
 		if (setgroups(0, NULL) || setresgid(id, id, id) || setresuid(id, id, id))
 			return -errno;
 	}
+	/* Lowered by anyone, raised by none but root: the child cannot take it back. */
+	if (setrlimit(RLIMIT_NOFILE, &(struct rlimit){ PRIVDROP_NOFILE, PRIVDROP_NOFILE }))
+		return -errno;
 	/* Ambient capabilities would survive exec; with none held this is a no-op, but say it. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		return -errno;

@@ -20,54 +20,96 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../holders.h"
 
-struct scan {
-	const struct holder_id	*ids;
+/*
+ * A scan in steps (holders.h): where it stands is kept here between
+ * steps, the /proc directory, the process, and its maps file or fd
+ * directory open, each read on from where it stopped (the kernel keeps
+ * the position of each: /proc by pid, fd/ by fd number, maps by address).
+ */
+struct holders_pass {
+	const struct holder_id	*ids;		/* the pass's own copy */
 	unsigned		nids, left;	/* left: ids not yet marked in held */
 	int			*held;
+	int			want_held;	/* else the pass ends at the first holder */
 	int			found;		/* a looked-at process holds one */
-	char			*what;		/* NULL: not wanted (or found already) */
-	size_t			len;
+	int			finished;
+	/* which processes: the pid list (pids != NULL) or every one in /proc but core */
+	pid_t			*pids;
+	unsigned		npids, next;	/* next: the next pid to look at */
+	unsigned		cur;		/* index of the process looked at */
+	int			first_set;
+	unsigned		first;
+	char			what[256];
+	pid_t			self;
+	int			proc_fd;
+	DIR			*procdir;
+	/* the process looked at now: its /proc directory, and where in it */
+	int			pd;
+	int			phase;		/* 0 nothing open yet, 1 maps, 2 fd/ */
+	FILE			*maps;		/* first: a mapping outlives the fd */
+	DIR			*fds;
+	int			fds_fd;
+	/* the step's end */
+	struct timespec		deadline;
+	unsigned		budget_ms;	/* 0: none */
 };
 
-/* 1 if (dev, ino) is one of the ids (each such is marked held). */
 static int
-match(struct scan *s, dev_t dev, ino_t ino)
+done(const struct holders_pass *p)
+{
+	return p->want_held ? !p->left : p->found;
+}
+
+/* The step's time is up (looked at once per fd or maps line: each costs microseconds). */
+static int
+over(const struct holders_pass *p)
+{
+	struct timespec now;
+
+	if (!p->budget_ms)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > p->deadline.tv_sec ||
+	    (now.tv_sec == p->deadline.tv_sec && now.tv_nsec >= p->deadline.tv_nsec);
+}
+
+/* 1 if (dev, ino) is one of the ids (each such is marked held; the process is noted as the first holder). */
+static int
+match(struct holders_pass *p, dev_t dev, ino_t ino)
 {
 	int hit = 0;
 
-	for (unsigned i = 0; i < s->nids; i++)
-		if (s->ids[i].dev == dev && s->ids[i].ino == ino) {
-			hit = s->found = 1;
-			if (s->held && !s->held[i]) {
-				s->held[i] = 1;
-				s->left--;
+	for (unsigned i = 0; i < p->nids; i++)
+		if (p->ids[i].dev == dev && p->ids[i].ino == ino) {
+			hit = p->found = 1;
+			if (!p->held[i]) {
+				p->held[i] = 1;
+				p->left--;
 			}
 		}
+	if (hit && !p->first_set) {
+		p->first_set = 1;
+		p->first = p->cur;
+	}
 	return hit;
 }
 
 /* What the first holder holds, for people, once. */
 static void __attribute__((format(printf, 2, 3)))
-describe(struct scan *s, const char *fmt, ...)
+describe(struct holders_pass *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!s->what)
+	if (p->what[0] || p->first != p->cur)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(s->what, s->len, fmt, ap);
+	vsnprintf(p->what, sizeof p->what, fmt, ap);
 	va_end(ap);
-	s->what = NULL;
-}
-
-static int
-done(const struct scan *s)
-{
-	return s->held ? !s->left : s->found;
 }
 
 /*
@@ -82,146 +124,269 @@ in_memory(const char *link)
 	return !strncmp(link, "/memfd:", 7) || !strncmp(link, "/dev/", 5) || !strncmp(link, "/sys/", 5);
 }
 
-/* The open fds of a process (its /proc directory: pd). 1 if one is one of the ids. */
-static int
-scan_fds(int pd, struct scan *s)
+/* The process looked at is done with (or went away). */
+static void
+process_end(struct holders_pass *p)
 {
-	int fd = openat(pd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), hit = 0;
-	struct dirent *e;
-	DIR *d;
-
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return 0;	/* gone meanwhile, or not ours to read */
-	}
-	while (!done(s) && (e = readdir(d))) {
-		char link[256];
-		struct statx sx;
-		ssize_t len;
-
-		if (e->d_name[0] == '.')
-			continue;
-		/* readlink first: it never touches the file's filesystem; the stat only after in_memory said so. */
-		len = readlinkat(fd, e->d_name, link, sizeof link - 1);
-		if (len <= 0)
-			continue;
-		link[len] = 0;
-		if (!in_memory(link) || statx(fd, e->d_name, AT_STATX_DONT_SYNC, STATX_INO, &sx))
-			continue;
-		if (!match(s, makedev(sx.stx_dev_major, sx.stx_dev_minor), (ino_t)sx.stx_ino))
-			continue;
-		hit = 1;
-		describe(s, "fd %s on %s", e->d_name, link);
-		if (!s->held)
-			break;
-	}
-	closedir(d);
-	return hit;
+	if (p->maps)
+		fclose(p->maps);
+	if (p->fds)
+		closedir(p->fds);
+	if (p->pd >= 0)
+		close(p->pd);
+	p->maps = NULL;
+	p->fds = NULL;
+	p->pd = -1;
+	p->phase = 0;
 }
 
-/* The file mappings of a process: "start-end perms offset MAJ:MIN inode   path". */
+/* Its mappings, on from where the last step stopped: "start-end perms offset MAJ:MIN inode   path". 1: at the end. */
 static int
-scan_maps(int pd, struct scan *s)
+step_maps(struct holders_pass *p)
 {
-	int fd = openat(pd, "maps", O_RDONLY | O_CLOEXEC), hit = 0;
 	unsigned maj, min;
 	unsigned long long ino;
 	char line[512];
-	FILE *f;
 
-	if (fd < 0 || !(f = fdopen(fd, "r"))) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while (!done(s) && fgets(line, sizeof line, f)) {
-		char *nl = strchr(line, '\n'), *path = line;
+	while (!done(p) && !over(p)) {
+		char *nl, *path = line;
 
-		if (!nl)	/* a long path: skip the rest of the line */
-			for (int c; (c = fgetc(f)) != EOF && c != '\n';)
+		if (!fgets(line, sizeof line, p->maps))
+			return 1;
+		if (!(nl = strchr(line, '\n')))	/* a long path: skip the rest of the line */
+			for (int c; (c = fgetc(p->maps)) != EOF && c != '\n';)
 				;
 		else
 			*nl = 0;
 		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3 || !ino ||
-		    !match(s, makedev(maj, min), (ino_t)ino))
+		    !match(p, makedev(maj, min), (ino_t)ino))
 			continue;
-		hit = 1;
 		for (int field = 0; field < 5 && path; field++)
 			path = strchr(path, ' ') ? strchr(path, ' ') + 1 : NULL;
-		describe(s, "a mapping of %s", path ? path + strspn(path, " ") : "?");
-		if (!s->held)
-			break;
+		describe(p, "a mapping of %s", path ? path + strspn(path, " ") : "?");
 	}
-	fclose(f);
-	return hit;
+	return done(p);
 }
 
-/* One process, by its /proc directory: 1 if it holds one of the ids. */
+/* Its open fds, on from where the last step stopped. 1: at the end. */
 static int
-scan_process(int proc_fd, const char *pid, struct scan *s)
+step_fds(struct holders_pass *p)
 {
-	int pd = openat(proc_fd, pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC), hit;
+	struct dirent *e;
 
-	if (pd < 0)
-		return 0;
-	/* Mappings first: a mapping outlives the fd, and says more to the one told about it. */
-	hit = scan_maps(pd, s);
-	if (!done(s))
-		hit |= scan_fds(pd, s);
-	close(pd);
-	return hit;
+	while (!done(p) && !over(p)) {
+		char link[256];
+		struct statx sx;
+		ssize_t len;
+
+		if (!(e = readdir(p->fds)))
+			return 1;
+		if (e->d_name[0] == '.')
+			continue;
+		/* readlink first: it never touches the file's filesystem; the stat only after in_memory said so. */
+		len = readlinkat(p->fds_fd, e->d_name, link, sizeof link - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (!in_memory(link) || statx(p->fds_fd, e->d_name, AT_STATX_DONT_SYNC, STATX_INO, &sx))
+			continue;
+		if (match(p, makedev(sx.stx_dev_major, sx.stx_dev_minor), (ino_t)sx.stx_ino))
+			describe(p, "fd %s on %s", e->d_name, link);
+	}
+	return done(p);
+}
+
+/* The next process to look at: 1 and its /proc directory open in pd, or 0 when there is none. */
+static int
+process_next(struct holders_pass *p)
+{
+	char name[24];
+	struct dirent *e;
+
+	for (;;) {
+		if (p->pids) {
+			if (p->next >= p->npids)
+				return 0;
+			p->cur = p->next++;
+			if (p->pids[p->cur] <= 0)
+				continue;
+			snprintf(name, sizeof name, "%d", (int)p->pids[p->cur]);
+		} else {
+			char *end;
+			long pid;
+
+			if (!(e = readdir(p->procdir)))
+				return 0;
+			pid = strtol(e->d_name, &end, 10);
+			if (*end || pid <= 0 || pid == p->self)
+				continue;
+			snprintf(name, sizeof name, "%ld", pid);
+		}
+		if ((p->pd = openat(p->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+			return 1;	/* else gone meanwhile, or not ours to read */
+	}
+}
+
+/* maps, then fd/, of the process in pd: 1 when it is looked at (or cannot be). */
+static int
+step_process(struct holders_pass *p)
+{
+	if (p->phase == 0) {
+		int fd = openat(p->pd, "maps", O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0 && !(p->maps = fdopen(fd, "r")))
+			close(fd);
+		p->phase = 1;
+	}
+	if (p->phase == 1) {
+		if (p->maps && !step_maps(p))
+			return 0;
+		if (done(p))
+			return 1;
+		p->phase = 2;
+		if ((p->fds_fd = openat(p->pd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return 1;	/* gone meanwhile, or not ours to read */
+		if (!(p->fds = fdopendir(p->fds_fd))) {
+			close(p->fds_fd);
+			return 1;
+		}
+	}
+	return step_fds(p);
+}
+
+static struct holders_pass *
+pass_new(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids, unsigned nids)
+{
+	struct holders_pass *p = calloc(1, sizeof *p);
+	int dfd;
+
+	if (!p)
+		return NULL;
+	p->pd = p->proc_fd = -1;
+	p->self = getpid();
+	p->nids = p->left = nids;
+	p->held = calloc(nids ? nids : 1, sizeof *p->held);
+	p->ids = malloc((nids ? nids : 1) * sizeof *ids);
+	if (pids)
+		p->pids = malloc((npids ? npids : 1) * sizeof *pids);
+	if (!p->held || !p->ids || (pids && !p->pids)) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	memcpy((void *)p->ids, ids, nids * sizeof *ids);
+	if (pids)
+		memcpy(p->pids, pids, npids * sizeof *pids);
+	p->npids = npids;
+	if (!nids) {
+		p->finished = 1;
+		return p;
+	}
+	if ((p->proc_fd = open(proc ? proc : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto fail;
+	if (!pids) {
+		if ((dfd = fcntl(p->proc_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+			goto fail;
+		if (!(p->procdir = fdopendir(dfd))) {
+			close(dfd);
+			goto fail;
+		}
+	}
+	return p;
+fail:
+	dfd = errno;
+	holders_pass_end(p);
+	errno = dfd;
+	return NULL;
+}
+
+struct holders_pass *
+holders_pass_begin(const char *proc, const struct holder_id *ids, unsigned nids)
+{
+	struct holders_pass *p = pass_new(proc, NULL, 0, ids, nids);
+
+	if (p)
+		p->want_held = 1;
+	return p;
+}
+
+int
+holders_pass_step(struct holders_pass *p, unsigned budget_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &p->deadline);
+	p->deadline.tv_sec += budget_ms / 1000;
+	p->deadline.tv_nsec += (long)(budget_ms % 1000) * 1000000;
+	if (p->deadline.tv_nsec >= 1000000000) {
+		p->deadline.tv_sec++;
+		p->deadline.tv_nsec -= 1000000000;
+	}
+	p->budget_ms = budget_ms;
+	while (!p->finished) {
+		if (done(p)) {
+			p->finished = 1;
+			break;
+		}
+		if (p->pd < 0 && !process_next(p)) {
+			p->finished = 1;
+			break;
+		}
+		if (!step_process(p))
+			return 0;	/* the time is up: on from here next step */
+		process_end(p);
+		if (over(p) && !done(p))
+			return 0;
+	}
+	process_end(p);
+	return 1;
+}
+
+const int *
+holders_pass_held(const struct holders_pass *p)
+{
+	return p->held;
+}
+
+void
+holders_pass_end(struct holders_pass *p)
+{
+	if (!p)
+		return;
+	process_end(p);
+	if (p->procdir)
+		closedir(p->procdir);
+	if (p->proc_fd >= 0)
+		close(p->proc_fd);
+	free(p->held);
+	free((void *)p->ids);
+	free(p->pids);
+	free(p);
 }
 
 int
 holders_scan(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids,
     unsigned nids, int *held, unsigned *first, char *what, size_t len)
 {
-	struct scan s = { .ids = ids, .nids = nids, .left = nids, .held = held,
-	    .what = first && what && len ? what : NULL, .len = len };
-	char name[24];
-	int proc_fd;
+	struct holders_pass *p = pass_new(proc, pids, npids, ids, nids);
+	int ret;
 
 	if (held)
 		memset(held, 0, nids * sizeof *held);
-	if (!nids)
-		return 0;
-	if ((proc_fd = open(proc ? proc : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if (!p)
 		return -errno;
-	if (pids) {
-		for (unsigned i = 0; i < npids && !done(&s); i++) {
-			int was = s.found;
-
-			if (pids[i] <= 0)
-				continue;
-			snprintf(name, sizeof name, "%d", (int)pids[i]);
-			if (scan_process(proc_fd, name, &s) && !was && first)
-				*first = i;
-		}
-	} else {
-		pid_t self = getpid();
-		int dfd = fcntl(proc_fd, F_DUPFD_CLOEXEC, 0), err;
-		struct dirent *e;
-		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-
-		if (!d) {
-			err = -errno;
-			if (dfd >= 0)
-				close(dfd);
-			close(proc_fd);
-			return err;
-		}
-		while (!done(&s) && (e = readdir(d))) {
-			char *end;
-			long pid = strtol(e->d_name, &end, 10);
-
-			if (!*end && pid > 0 && pid != self)
-				scan_process(proc_fd, e->d_name, &s);
-		}
-		closedir(d);
+	p->want_held = !!held;
+	if (!holders_pass_step(p, HOLDERS_SCAN_MS)) {
+		holders_pass_end(p);
+		return -EBUSY;	/* could not finish in time: the caller cannot tell, and must not assume none */
 	}
-	close(proc_fd);
-	return s.found;
+	if (held)
+		memcpy(held, p->held, nids * sizeof *held);
+	if (p->found && first) {
+		*first = p->first;
+		if (what && len)
+			snprintf(what, len, "%s", p->what);
+	}
+	ret = p->found;
+	holders_pass_end(p);
+	return ret;
 }
 
 #define SYSFS_PCI "/sys/bus/pci/devices"

@@ -631,9 +631,10 @@ donation_victim(void)
 }
 
 /*
- * core's scan for holders of freed DMA buffers (linux/proc_holders.c) reads
+ * core's scan for holders of freed DMA buffers (linux/proc_holders.c) read
  * every process's fd table in core's one thread, once a second while a
- * freed buffer is held and at each ALLOC and FREE. Helpers (forked by us)
+ * freed buffer is held and at each ALLOC and FREE (now in steps bounded in
+ * time). Helpers (forked by us)
  * fill their fd tables with copies of a memfd (each readlink'ed and
  * stat'ed by core); the last one forked (scanned last) keeps a freed
  * buffer mapped, so the scan never stops early. How long does core take
@@ -659,7 +660,7 @@ dma_scan_stall(unsigned long helpers)
 	char why[256];
 	int ready[2], stop[2], memfd, err;
 	long free_ms, worst = 0, opens = 0;
-	unsigned long fds = 0;
+	unsigned long fds = 0, forked = 0;
 
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
 		rl.rlim_cur = rl.rlim_max;
@@ -680,6 +681,7 @@ dma_scan_stall(unsigned long helpers)
 
 		if (p < 0)
 			break;
+		forked++;
 		if (p == 0) {
 			unsigned long n = 0;
 
@@ -700,6 +702,11 @@ dma_scan_stall(unsigned long helpers)
 	}
 	close(ready[1]);
 	close(stop[0]);
+	if (forked < helpers) {	/* the last, the one holding the buffer, is missing: no attack */
+		close(stop[1]);
+		result("dma_scan_stall", 0, "forked %lu helpers of %lu: %s", forked, helpers, strerror(errno));
+		return;
+	}
 	for (unsigned long i = 0, n; i < helpers && read(ready[0], &n, sizeof n) == sizeof n; i++)
 		fds += n;
 	/* The freed buffer is the last helper's only: core keeps it, and scans. */

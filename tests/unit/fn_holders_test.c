@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,4 +178,60 @@ TEST(fn_holders_every_process_marks_each_held_file)
 	CHECK_INT(held[0] + held[1] + held[2], 0);
 	for (unsigned i = 0; i < 3; i++)
 		close(fds[i]);
+}
+
+/*
+ * The DMA use looks in steps bounded in time (holders_pass_*): a holder
+ * with 8192 fds (each readlink'ed and stat'ed) cannot be looked at in one
+ * step of 1 ms, and the pass resumes where it stopped until it has seen
+ * the one file held, at the end of that fd table, behind all the others.
+ */
+TEST(fn_holders_pass_in_steps_resumes_and_finds_the_holder)
+{
+	struct holder_id id[2];
+	struct stat st;
+	struct holders_pass *p;
+	int buf, lookalike, steps = 0, ready[2], stop[2];
+	pid_t pid;
+	char c;
+
+	CHECK((buf = memfd_create("buf", MFD_CLOEXEC)) >= 0);
+	CHECK((lookalike = memfd_create("lookalike", MFD_CLOEXEC)) >= 0);
+	CHECK_INT(fstat(buf, &st), 0);
+	id[0] = (struct holder_id){ st.st_dev, st.st_ino };
+	id[1] = (struct holder_id){ st.st_dev, st.st_ino + 1000000 };	/* held by nobody */
+	CHECK(pipe(ready) == 0 && pipe(stop) == 0);
+	if (!(pid = fork())) {
+		struct rlimit rl = { 8192, 8192 };
+		int last = -1, fd;
+
+		close(ready[0]);
+		close(stop[1]);
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(1);
+		while ((fd = dup(lookalike)) >= 0)
+			last = fd;
+		/* the buffer's only copy here at the last fd: read last */
+		if (last < 0 || dup2(buf, last) != last || close(buf) || write(ready[1], "r", 1) != 1)
+			_exit(1);
+		while (read(stop[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(stop[0]);
+	close(lookalike);
+	CHECK_INT(read(ready[0], &c, 1), 1);
+	close(buf);	/* the child's is the only one now */
+	CHECK((p = holders_pass_begin(NULL, id, 2)) != NULL);
+	while (steps < 100000 && !holders_pass_step(p, 1))
+		steps++;
+	CHECK(steps > 0);	/* it took more than one step */
+	CHECK(steps < 100000);	/* and it got on: each step resumed where the last stopped */
+	CHECK_INT(holders_pass_held(p)[0], 1);
+	CHECK_INT(holders_pass_held(p)[1], 0);
+	holders_pass_end(p);
+	close(stop[1]);
+	CHECK_INT(waitpid(pid, NULL, 0), pid);
+	close(ready[0]);
 }
