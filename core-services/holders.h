@@ -68,9 +68,11 @@ int	holders_scan(const char *proc, const pid_t *pids, unsigned npids, const stru
  * until budget_ms passed (0: no bound), and returns 1 once the pass is
  * complete (every process looked at, or every id found held), else 0.
  * Then holders_pass_held(p)[i] is 1 if a process held ids[i] when the
- * pass looked at it. A process that passes an fd to one the pass looked
- * at already, and closes its own, is not seen: as with any one scan, and
- * as with an fd in flight (docs/dma.md). NULL (errno) if /proc cannot be
+ * pass looked at it. A holder that moves what it holds behind the pass
+ * (its fd to a process looked at already, or dup2'ed to a lower fd; its
+ * mapping mremap'ed to a lower address) and drops the copy ahead is not
+ * seen: as with an fd in flight (docs/dma.md), and as with one scan in
+ * one go, if in a narrower window. NULL (errno) if /proc cannot be
  * opened or no memory.
  */
 struct holders_pass;
