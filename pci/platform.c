@@ -167,8 +167,9 @@ component_of(const char *label, char *name, size_t len)
 
 /*
  * HOLDERS: does any component but us still hold an fd or a mapping of
- * the function (core looks in its children's /proc)? 0 if nobody or if
- * core cannot say (as before: the RUNNING check below still applies).
+ * the function (core looks in its children's /proc)? 0 if nobody; -EBUSY
+ * if core's look, bounded in time, did not finish; 0 with a log line if
+ * core cannot answer at all (the RUNNING check below still applies).
  */
 static int
 holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t whylen)
@@ -179,7 +180,13 @@ holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t
 	int err, mapped;
 
 	pci_name(tree->fn[i].a, n);
-	if ((err = mkx_io_mem_holder(m, &h))) {
+	if ((err = mkx_io_mem_holder(m, &h)) == -EBUSY) {
+		/* core's look at /proc is bounded in time and did not finish: that is not "nobody". */
+		snprintf(why, whylen, "core could not finish its look at who still holds %s (a component with very "
+		    "many fds?): acquire again", n);
+		return -EBUSY;
+	}
+	if (err) {
 		mkx_log("%s: core did not say who still holds it: %s", n, strerror(-err));
 		return 0;
 	}
@@ -215,8 +222,8 @@ running_check(int i, struct mkx_io_mem *m, const char *comp, char *why, size_t w
 		return -EBUSY;
 	}
 	if (!m) {
-		snprintf(why, whylen, "%s was handed to \"%.60s\"; it has no memory BAR to ask core through whether "
-		    "that still runs: not handed on", n, comp);
+		snprintf(why, whylen, "%s was handed to \"%.60s\"; without an IO_MEM session of one of its memory BARs "
+		    "core cannot be asked whether that still runs: not handed on", n, comp);
 		return -EBUSY;
 	}
 	if (pid) {
