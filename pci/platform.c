@@ -177,7 +177,7 @@ holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t
 	struct mkx_io_mem_holder h;
 	char n[16];
 	const char *file;
-	int err, mapped;
+	int err, mapped, last;
 
 	pci_name(tree->fn[i].a, n);
 	if ((err = mkx_io_mem_holder(m, &h)) == -EBUSY) {
@@ -194,10 +194,12 @@ holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t
 		return 0;
 	file = strrchr(h.what, '/') ? strrchr(h.what, '/') + 1 : h.what;
 	mapped = strncmp(h.what, "fd", 2) != 0;
+	last = held[i].last[0] && same_component(held[i].last, h.name);
+	/* The last owner keeps it until it exits (running_check); another holder only while it holds. */
 	snprintf(why, whylen, "%s is still %s by \"%.40s\" (pid %d) after %s released it (%.40s); Linux cannot "
-	    "revoke %s: acquire again when it has %s or exited", n, mapped ? "mapped" : "held", h.name,
-	    (int)h.pid, held[i].last[0] && same_component(held[i].last, h.name) ? "it" : "its owner", file,
-	    mapped ? "a mapping" : "an fd", mapped ? "unmapped" : "closed");
+	    "revoke %s: acquire again when it has %s", n, mapped ? "mapped" : "held", h.name, (int)h.pid,
+	    last ? "it" : "its owner", file, mapped ? "a mapping" : "an fd",
+	    last ? "exited" : mapped ? "unmapped or exited" : "closed or exited");
 	return -EBUSY;
 }
 
