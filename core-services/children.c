@@ -98,6 +98,7 @@ exec_child(int sock, int bin, unsigned slot, const struct start_cfg *cfg, const 
 	snprintf(label, sizeof label, "MKX_LABEL=%s", cfg->name);
 	snprintf(fdenv, sizeof fdenv, "MKX_PARENT_FD=%d", MKX_PARENT_FD);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGIO, SIG_DFL);	/* core ignores it (linux/dma_lease.c); an ignored signal would stay so past exec */
 	execve(cfg->path, argv, envp);
 	/*
 	 * Our own uid may lack the search right on core's directories (a build

@@ -22,7 +22,7 @@
 
 /* One buffer's memory, as the memory mechanism hands it out. */
 struct dma_mem {
-	int		fd;		/* the dataspace: a memfd of exactly this buffer */
+	int		fd;		/* core's one open file of the buffer (a memfd of exactly it) */
 	size_t		size;		/* bytes of the fd (a huge-page multiple) */
 	uint64_t	phys;		/* physical address of byte 0; contiguous over size */
 	void		*map;		/* core's own mapping: keeps the pages in place */
@@ -74,6 +74,18 @@ struct dma_device_ops {
 };
 
 extern const struct dma_mem_ops dma_hugetlb, dma_mem_sim;
+
+/*
+ * linux/dma_lease.c: who holds a buffer, from the kernel (a write lease
+ * is granted only while no other open file of the inode exists: open,
+ * mapped or in flight). Both memory mechanisms keep in dma_mem.fd core's
+ * one open file of the buffer (dma_lease_own), mapped through it; a
+ * client gets another (dma_lease_share).
+ */
+void	dma_lease_init(void);		/* at core's start: a lease's break signal (SIGIO) ignored */
+int	dma_lease_own(int memfd);	/* a counted reopen replaces memfd: the fd, or -errno */
+int	dma_lease_share(int fd);	/* another open file of fd's buffer for a client: the fd, or -errno */
+int	dma_lease_held(int fd);		/* 1 another open file exists, 0 none, other -errno: cannot tell */
 extern const struct dma_iommu_ops dma_vfio, dma_iommu_sim;
 extern const struct dma_device_ops dma_bus_master, dma_device_sim;
 

@@ -74,6 +74,7 @@ dma_select(const struct core_config *cfg)
 	char why[256] = "";
 	int err;
 
+	dma_lease_init();	/* before any buffer: a lease check must never kill core */
 	if (!strcmp(cfg->dma_backend, "sim")) {
 		mem = &dma_mem_sim;
 		iommu = &dma_iommu_sim;
@@ -270,6 +271,23 @@ iova_find(const struct dma_session *s, size_t size)
 
 static void kept_check(unsigned ms);
 
+/*
+ * The client's open file of the buffer last allocated (dma_lease_share):
+ * the reply carries it after dma_call returns, so it is closed at core's
+ * next entry here (sent_close). Until then it counts as a holder of that
+ * one buffer, which is live until a FREE or the session's end: both come
+ * in here first.
+ */
+static int sent_fd = -1;
+
+static void
+sent_close(void)
+{
+	if (sent_fd >= 0)
+		close(sent_fd);
+	sent_fd = -1;
+}
+
 static int
 do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -278,7 +296,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	struct dma_buffer *b;
 	size_t rounded;
 	char why[384] = "";
-	int err;
+	int err, fd;
 
 	if (req->hdr.len != sizeof rq)
 		return refuse(r, -EINVAL, "DMA alloc: malformed request");
@@ -321,6 +339,14 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		b->mapped = 1;
 	} else
 		b->bus = b->mem.phys;
+	/* The client's own open file: core's stays the only other one, so a lease can tell when the client's is gone. */
+	if ((fd = dma_lease_share(b->mem.fd)) < 0) {
+		if (b->mapped)
+			iommu->unmap(s->domain, &b->mem, b->bus);
+		mem->free(&b->mem);
+		ram_uncharge(s->client, rounded);
+		return refuse(r, fd, "a DMA buffer reopened for the client: %s", strerror(-fd));
+	}
 	/* Opening VFIO's device (IRQ session) may have cleared bus master since our open. */
 	device->bus_master(s->bdf, 1);
 	b->id = next_id++;
@@ -330,7 +356,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	    .size = b->mem.size, .bus = b->bus };
 	memcpy(r->payload, &m, sizeof m);
 	r->len = sizeof m;
-	r->fds[0] = b->mem.fd;	/* core keeps its fd until the buffer is freed */
+	r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps b->mem.fd */
 	r->nfds = 1;
 	return 0;
 }
@@ -368,11 +394,11 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
  * Freed buffers on their way out. core cannot take a buffer's memfd back
  * (the seals keep its size: nobody frees memory a device may still write),
  * so a freed buffer stays charged to its payer, and core keeps its pages,
- * until no process holds its memfd or a mapping of it any more
- * (linux/proc_holders.c, holders.h). Looked at in steps (kept_check): at
- * each ALLOC and FREE, at each child's exit, on each turn of core's loop
- * while a look is under way, and a new look once a second while any is
- * held (dma_kept_poll).
+ * until no process holds a file of it (open, mapped, or in flight in a
+ * socket) any more: a lease check (linux/dma_lease.c) at each ALLOC and
+ * FREE, at a session's end, at each child's exit, and once a second while
+ * any is kept (dma_kept_poll). Without leases, a look at /proc
+ * (linux/proc_holders.c, holders.h) in steps instead (kept_check).
  */
 struct dma_kept {
 	struct dma_mem		mem;
@@ -426,6 +452,13 @@ release(struct dma_session *s, struct dma_buffer *b)
 }
 
 /*
+ * Who holds a kept buffer: the kernel says, a lease check per buffer
+ * (linux/dma_lease.c): O(1), and it sees what a look at /proc cannot: a
+ * file in flight in a socket, a holder moving its fd behind the look.
+ * Only if the kernel refuses core a lease for another reason (leases
+ * disabled: /proc/sys/fs/leases-enable 0) does core look in /proc, from
+ * then on (logged once): the pass below.
+ *
  * The look at who holds kept buffers is a pass over /proc in steps
  * (holders.h), each bounded in time: a component holding hundreds of
  * thousands of fds must not stall core's one thread (probe_test's
@@ -439,12 +472,67 @@ static struct holders_pass *pass;
 static unsigned pass_n;
 int dma_kept_unbounded;
 
-/* A step of the pass (one begins if none runs); at its end, free and uncharge every kept buffer no process held. */
+static int leases = 1;	/* 0 once the kernel refused a lease for another reason than a holder */
+
+/* Free and uncharge every kept buffer a check found held by nobody (identified -1). */
+static void
+kept_release(void)
+{
+	for (unsigned i = nkept; i-- > 0;) {
+		struct dma_kept *k = &kept[i];
+
+		if (k->identified != -1)
+			continue;
+		ram_uncharge(k->payer, k->mem.size);
+		/* With what the payer has left: a donation withdrawn at a session's close may come before this. */
+		if (k->was_held && !k->session && k->payer)
+			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
+			    "uncharged from \"%s\" (%lu KiB left to it)", k->label, k->pci, k->id, k->mem.size >> 10,
+			    k->payer->cfg->name, k->payer->ram_left >> 10);
+		else if (k->was_held && !k->session)
+			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
+			    "uncharged from \"(exited)\"", k->label, k->pci, k->id, k->mem.size >> 10);
+		mem->free(&k->mem);
+		*k = kept[--nkept];
+	}
+}
+
+/* A lease check of every kept buffer; 0, or -1 if leases do not work here (then the /proc look). */
+static int
+kept_lease_check(void)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < nkept && !err; i++) {
+		int held = dma_lease_held(kept[i].mem.fd);
+
+		if (held < 0) {
+			core_log("DMA: the kernel refuses core a lease on a freed buffer (%s; /proc/sys/fs/leases-enable?): "
+			    "core looks in /proc for who holds freed buffers from now on", strerror(-held));
+			leases = 0;
+			err = -1;
+		} else if (held)
+			kept[i].was_held = 1;
+		else
+			kept[i].identified = -1;	/* to go */
+	}
+	kept_release();
+	return err;
+}
+
+/*
+ * With leases: every kept buffer checked now, whatever ms. Else a step of
+ * the pass over /proc (one begins if none runs); at its end, free and
+ * uncharge every kept buffer no process held.
+ */
 static void
 kept_check(unsigned ms)
 {
 	const int *held;
 
+	sent_close();
+	if (leases && !kept_lease_check())
+		return;
 	if (!pass) {
 		struct holder_id *ids;
 
@@ -475,23 +563,7 @@ kept_check(unsigned ms)
 			kept[i].identified = -1;	/* to go */
 	holders_pass_end(pass);
 	pass = NULL;
-	for (unsigned i = nkept; i-- > 0;) {
-		struct dma_kept *k = &kept[i];
-
-		if (k->identified != -1)
-			continue;
-		ram_uncharge(k->payer, k->mem.size);
-		/* With what the payer has left: a donation withdrawn at a session's close may come before this. */
-		if (k->was_held && !k->session && k->payer)
-			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
-			    "uncharged from \"%s\" (%lu KiB left to it)", k->label, k->pci, k->id, k->mem.size >> 10,
-			    k->payer->cfg->name, k->payer->ram_left >> 10);
-		else if (k->was_held && !k->session)
-			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
-			    "uncharged from \"(exited)\"", k->label, k->pci, k->id, k->mem.size >> 10);
-		mem->free(&k->mem);
-		*k = kept[--nkept];
-	}
+	kept_release();
 }
 
 unsigned
@@ -530,6 +602,7 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct dma_kept *k;
 	int err = 0;
 
+	sent_close();	/* the last ALLOC's reply has gone */
 	switch (req->hdr.op) {
 	case MKX_DMA_ALLOC:
 		return do_alloc(s, req, r);
@@ -571,8 +644,10 @@ dma_close(void *state)
 	struct dma_session *s = state;
 	unsigned n = s->nbuf, held = 0, unseen = 0;
 	size_t bytes = s->charged;
-	int cmd = device->bus_master(s->bdf, 0);
+	int cmd;
 
+	sent_close();	/* the last ALLOC's reply has gone */
+	cmd = device->bus_master(s->bdf, 0);
 	for (unsigned i = 0; i < SESSIONS_MAX; i++)
 		if (active[i] == s)
 			active[i] = NULL;

@@ -3,9 +3,10 @@
  * (/proc/sys/vm/nr_hugepages, from <dma huge_pages=>); a buffer is a
  * memfd of whole 2 MiB pages, faulted in by core's own mapping (the pages
  * stay put: hugetlb pages are neither swapped nor migrated while mapped),
- * zeroed by the kernel. Its physical address comes from
- * /proc/self/pagemap, whose frame numbers only a CAP_SYS_ADMIN reader
- * sees: core, never a component. A buffer of several pages must be
+ * zeroed by the kernel; core keeps one open file of it (dma_lease.c: the
+ * lease check that tells who else holds it needs exactly one). Its
+ * physical address comes from /proc/self/pagemap, whose frame numbers
+ * only a CAP_SYS_ADMIN reader sees: core, never a component. A buffer of several pages must be
  * physically contiguous, and below the device's DMA limit: core tries
  * other pages of the pool while it holds the unsuitable ones, then gives
  * up with the reason.
@@ -102,8 +103,13 @@ take(size_t size, struct dma_mem *m, int pagemap, char *why, size_t whylen)
 		snprintf(why, whylen, "hugetlb memfd of %zu bytes: %s", size, strerror(-err));
 		return err;
 	}
-	/* The client must not shrink the buffer under the device (it may still write, it cannot free pages). */
+	/* The client must not shrink the buffer under the device (seals are the inode's: every reopen has them). */
 	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	/* core's copy: one counted open file, mapped through itself, so a lease tells who else holds it (dma_lease.c). */
+	if ((fd = dma_lease_own(fd)) < 0) {
+		snprintf(why, whylen, "hugetlb memfd reopened through /proc/self/fd: %s", strerror(-fd));
+		return fd;
+	}
 	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
 	if (m->map == MAP_FAILED) {
 		err = -errno;

@@ -108,6 +108,11 @@ sim_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *
 				close(m->fd);
 			return -ENOMEM;
 		}
+		/* core's one counted open file, as with hugetlb (dma_lease.c). */
+		if ((m->fd = dma_lease_own(m->fd)) < 0) {
+			snprintf(why, whylen, "memfd reopened through /proc/self/fd: %s", strerror(-m->fd));
+			return m->fd;
+		}
 		for (i = first; i < first + n; i++)
 			page_used[i] = 1;
 		m->size = (size_t)n * SIM_PAGE;

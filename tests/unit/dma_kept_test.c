@@ -1,17 +1,24 @@
 /*
  * Freed DMA buffers a process still holds stay charged (service_dma.c,
- * linux/proc_holders.c), with real processes holding them: a forked
- * holder keeps a buffer's memfd open, or only a mapping of it; FREE and
- * the session's end keep the charge until the holder is gone, then a
- * check gives it back. And the RAM debt a withdrawn donation leaves
- * (sessions.c): charges refused until frees have paid it.
+ * linux/dma_lease.c), with real processes holding them: a forked holder
+ * keeps a buffer's file open, or only a mapping of it, or the client puts
+ * it in flight in a socket pair, or another process reopens it through
+ * /proc/PID/fd; FREE and the session's end keep the charge until the
+ * holder is gone, then a check gives it back. The client's file has the
+ * buffer's seals; a reopen racing core's lease check does not kill core.
+ * And the RAM debt a withdrawn donation leaves (sessions.c): charges
+ * refused until frees have paid it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/dma.h>
@@ -62,7 +69,11 @@ op(void *st, uint16_t code, const void *in, size_t len)
 	return service_dma.call(st, &m, &r);
 }
 
-/* A 2 MiB buffer; its id, and in *fd the dataspace (core's own fd: not to be closed). */
+/*
+ * A 2 MiB buffer; its id, and in *fd the client's copy of the file the
+ * reply carries (as a client receives it: core closes its sent fd at its
+ * next call). The caller closes *fd.
+ */
 static uint32_t
 alloc(void *st, int *fd)
 {
@@ -72,7 +83,8 @@ alloc(void *st, int *fd)
 	CHECK_INT(op(st, MKX_DMA_ALLOC, &rq, sizeof rq), 0);
 	CHECK_INT(r.nfds, 1);
 	memcpy(&b, r.payload, sizeof b);
-	*fd = r.fds[0];
+	*fd = dup(r.fds[0]);
+	CHECK(*fd >= 0);
 	return b.id;
 }
 
@@ -149,6 +161,8 @@ TEST(dma_freed_buffer_held_by_an_fd_or_a_mapping_stays_charged_until_released)
 	CHECK_INT(ca.ram_left, 12 * MiB);
 	h1 = holder(fd1, 0, &stop1);	/* the memfd open */
 	h2 = holder(fd2, 1, &stop2);	/* only mapped */
+	close(fd1);
+	close(fd2);
 	CHECK_INT(op(s, MKX_DMA_FREE, &id1, sizeof id1), 0);
 	CHECK_INT(op(s, MKX_DMA_FREE, &id2, sizeof id2), 0);
 	CHECK_INT(ca.ram_left, 12 * MiB);	/* both held: both charged */
@@ -160,6 +174,7 @@ TEST(dma_freed_buffer_held_by_an_fd_or_a_mapping_stays_charged_until_released)
 	CHECK_INT(dma_kept_count(), 1);
 	end(h2, stop2);
 	id3 = alloc(s, &fd1);	/* an ALLOC looks first: the mapping is gone, its 2 MiB back before this charge */
+	close(fd1);
 	CHECK_INT(dma_kept_count(), 0);
 	CHECK_INT(ca.ram_left, 14 * MiB);
 	CHECK_INT(op(s, MKX_DMA_FREE, &id3, sizeof id3), 0);	/* held by nobody: back at once */
@@ -175,8 +190,10 @@ TEST(dma_buffers_held_at_the_session_end_stay_charged_until_released)
 	void *s = setup();
 
 	alloc(s, &fd);
+	close(fd);
 	alloc(s, &fd);
 	h = holder(fd, 1, &stop);
+	close(fd);
 	service_dma.close(s);	/* frees one, keeps the held one */
 	CHECK_INT(ca.ram_left, 14 * MiB);
 	CHECK_INT(dma_kept_count(), 1);
@@ -197,6 +214,7 @@ TEST(dma_buffer_of_an_exited_payer_waits_for_its_holder)
 
 	alloc(s, &fd);
 	h = holder(fd, 0, &stop);
+	close(fd);
 	service_dma.close(s);
 	dma_child_exited(&ca);	/* the payer is gone: nothing to give back to, the pages wait for the holder */
 	CHECK_INT(dma_kept_count(), 1);
@@ -205,6 +223,153 @@ TEST(dma_buffer_of_an_exited_payer_waits_for_its_holder)
 	dma_kept_poll();
 	CHECK_INT(dma_kept_count(), 0);
 	CHECK_INT(ca.ram_left, 16 * MiB);
+}
+
+/* Put fd in flight: sent (SCM_RIGHTS) into sv[0] of a new socket pair, never received. */
+static void
+in_flight(int fd, int sv[2])
+{
+	char c = 'x', ctl[CMSG_SPACE(sizeof fd)];
+	struct iovec io = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof fd);
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	CHECK_INT(sendmsg(sv[0], &mh, 0), 1);
+}
+
+/* The hole a look at /proc had: the buffer's only other copy in flight in a socket is seen, and then its end. */
+TEST(dma_freed_buffer_in_flight_in_a_socket_stays_charged_until_the_socket_is_gone)
+{
+	int fd, sv[2];
+	uint32_t id;
+	void *s = setup();
+
+	id = alloc(s, &fd);
+	in_flight(fd, sv);
+	close(fd);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
+	CHECK_INT(dma_kept_count(), 1);
+	CHECK_INT(ca.ram_left, 14 * MiB);
+	dma_kept_poll();
+	dma_kept_poll();
+	CHECK_INT(dma_kept_count(), 1);	/* still in flight */
+	CHECK_INT(ca.ram_left, 14 * MiB);
+	close(sv[1]);
+	CHECK_INT(dma_kept_count(), 1);
+	close(sv[0]);	/* the socket and what was in flight in it are gone */
+	dma_kept_poll();
+	CHECK_INT(dma_kept_count(), 0);
+	CHECK_INT(ca.ram_left, 16 * MiB);
+	service_dma.close(s);
+}
+
+/* Another open of the buffer, made through /proc/PID/fd of its holder (another open file, not a copy of the fd). */
+TEST(dma_freed_buffer_reopened_through_proc_stays_charged_until_closed)
+{
+	char path[64];
+	int fd, stop, ro;
+	uint32_t id;
+	pid_t h;
+	void *s = setup();
+
+	id = alloc(s, &fd);
+	h = holder(fd, 0, &stop);	/* its fd 200 */
+	close(fd);
+	snprintf(path, sizeof path, "/proc/%d/fd/200", (int)h);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(ro >= 0);
+	end(h, stop);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
+	CHECK_INT(dma_kept_count(), 1);	/* the read-only reopen holds it */
+	CHECK_INT(ca.ram_left, 14 * MiB);
+	close(ro);
+	dma_kept_poll();
+	CHECK_INT(dma_kept_count(), 0);
+	CHECK_INT(ca.ram_left, 16 * MiB);
+	service_dma.close(s);
+}
+
+/* Seals are the inode's: the client's own open file cannot shrink, grow or reseal the buffer. */
+TEST(dma_client_file_keeps_the_seals)
+{
+	uint32_t id;
+	int fd;
+	void *s = setup();
+
+	id = alloc(s, &fd);
+	CHECK_INT(fcntl(fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	CHECK_INT(ftruncate(fd, 4096), -1);
+	CHECK_INT(errno, EPERM);
+	CHECK_INT(ftruncate(fd, 4 * MiB), -1);
+	CHECK_INT(errno, EPERM);
+	CHECK_INT(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -1);
+	CHECK_INT(errno, EPERM);
+	close(fd);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
+	CHECK_INT(dma_kept_count(), 0);
+	service_dma.close(s);
+}
+
+/* ms since t0 */
+static long
+since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * An open of a buffer racing core's short lease makes the kernel signal
+ * core (SIGIO: by default it terminates). core's own file of a buffer
+ * (dma_lease_own, as the memory back ends keep it), a child that reopens
+ * it through an O_PATH fd (not an open the lease counts) again and again
+ * for a second while core checks: core lives on (dma_select, at its
+ * start, ignored SIGIO), and saw it held and not held.
+ */
+TEST(dma_reopen_racing_the_lease_check_does_not_kill_core)
+{
+	unsigned held = 0, nobody = 0;
+	struct timespec t0;
+	char path[64];
+	int f0, opath, status;
+	pid_t racer;
+
+	setup();	/* core's start: dma_select */
+	f0 = dma_lease_own(memfd_create("race", MFD_CLOEXEC));
+	CHECK(f0 >= 0);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", f0);
+	CHECK((opath = open(path, O_PATH | O_CLOEXEC)) >= 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!(racer = fork())) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", opath);
+		while (since(&t0) < 1000) {
+			int o = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+			if (o >= 0)
+				close(o);
+		}
+		_exit(0);
+	}
+	while (since(&t0) < 1000) {
+		int h = dma_lease_held(f0);
+
+		CHECK(h == 0 || h == 1);
+		held += h == 1;
+		nobody += h == 0;
+	}
+	CHECK_INT(waitpid(racer, &status, 0), racer);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	printf("# %u checks: %u held, %u held by nobody\n", held + nobody, held, nobody);
+	CHECK(held > 0 && nobody > 0);
+	close(opath);
+	close(f0);
 }
 
 TEST(ram_withdrawn_into_debt_refuses_charges_until_frees_pay_it)

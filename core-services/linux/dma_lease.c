@@ -1,0 +1,73 @@
+/*
+ * Does any process but core still hold a DMA buffer's memfd: open in an
+ * fd, mapped, or in flight in a socket (SCM_RIGHTS sent, not received)?
+ * The kernel knows, in O(1): a write lease (F_SETLEASE F_WRLCK) is
+ * granted only while the file's inode has no open file description but
+ * the caller's own (fs/locks.c, check_conflicting_open: its write count
+ * must be 1 for an O_RDWR file, its read count 0). A file in flight or
+ * behind a mapping is still open, so it counts; a /proc look sees neither
+ * the one nor a holder moving its fd behind the look.
+ *
+ * So core's copy must be exactly one open file description, counted the
+ * ordinary way: the memfd memfd_create returns is not counted in the
+ * inode's write count (the kernel makes it without an open), so core
+ * reopens it O_RDWR through /proc/self/fd, closes the original, and maps
+ * through the reopened file (a mapping shares its file, it does not open
+ * another). What a client gets is another reopen of it (dma_lease_share),
+ * which core closes once sent.
+ *
+ * The lease is dropped at once. Its side effect: an open of the inode
+ * racing the short lease makes the kernel signal the lease's owner
+ * (SIGIO unless F_SETSIG), whose default action is to terminate: core
+ * ignores SIGIO (dma_lease_init, at core's start; children get it back at
+ * the default, children.c).
+ *
+ * Not seen: an O_PATH file of the inode (the kernel does not count it as
+ * an open): docs/dma.md.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "../dma_backend.h"
+
+void
+dma_lease_init(void)
+{
+	signal(SIGIO, SIG_IGN);
+}
+
+/* Another open file description of fd's inode, read-write; the new fd or -errno. */
+int
+dma_lease_share(int fd)
+{
+	char path[40];
+	int nfd;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	nfd = open(path, O_RDWR | O_CLOEXEC);
+	return nfd < 0 ? -errno : nfd;
+}
+
+/* memfd replaced by a counted reopen of it (core's one copy): that fd, or -errno (memfd closed either way). */
+int
+dma_lease_own(int memfd)
+{
+	int fd = dma_lease_share(memfd);
+
+	close(memfd);
+	return fd;
+}
+
+int
+dma_lease_held(int fd)
+{
+	if (!fcntl(fd, F_SETLEASE, F_WRLCK)) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	return errno == EAGAIN ? 1 : -errno;
+}
