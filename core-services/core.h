@@ -395,19 +395,22 @@ char	*io_mem_devices_xml(size_t *len);
 /* service_dma.c: reserve the huge pages <dma> asks for and pick the mechanism; 0 or -errno. */
 int	dma_select(const struct core_config *);
 /*
- * service_dma.c: freed DMA buffers a process still holds (fd or mapping)
- * stay charged to their payer until none does. How many are kept; check
- * them again (a step of a look at /proc, bounded in time: a freed one is
+ * service_dma.c: freed DMA buffers a process still holds (fd, mapping, or
+ * in flight) stay charged to their payer until none does. How many are
+ * kept; check them again (a lease check each, linux/dma_lease.c; without
+ * leases a step of a look at /proc, bounded in time: a freed one is
  * uncharged and released when a complete look saw nobody hold it);
- * whether a look is under way (the loop steps it on each turn then); c
- * exited (its own kept buffers are uncharged from nobody then, and all
- * are checked). dma_kept_unbounded: tests set it to take each look whole.
+ * whether a look at /proc is under way (the loop steps it on each turn
+ * then); c exited (its own kept buffers are uncharged from nobody then,
+ * and all are checked). dma_kept_unbounded: tests set it to take each
+ * look whole; dma_kept_leases: 1 while leases work (tests set 0 to check
+ * the look at /proc).
  */
 unsigned dma_kept_count(void);
 void	dma_kept_poll(void);
 int	dma_kept_busy(void);
 void	dma_child_exited(const struct child *c);
-extern int dma_kept_unbounded;
+extern int dma_kept_unbounded, dma_kept_leases;
 
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);

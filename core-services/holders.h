@@ -3,10 +3,11 @@
  * cannot take a passed fd or a mapping back from another process, so core
  * looks in /proc before it reuses what the file stands for:
  *
- * - a freed DMA buffer's memfd (service_dma.c): its pages stay charged
- *   until no process other than core has it open or mapped; every
- *   process is looked at (a child's fork, or a process it passed the fd
- *   to, holds it just the same);
+ * - a freed DMA buffer's memfd (service_dma.c), only where the kernel
+ *   refuses core leases (else linux/dma_lease.c answers, and sees files
+ *   in flight too): its pages stay charged until no process other than
+ *   core has it open or mapped; every process is looked at (a child's
+ *   fork, or a process it passed the fd to, holds it just the same);
  * - what core hands out for a PCI function, its sysfs BAR files and its
  *   UIO device (IO_MEM op HOLDERS, service_io_mem.c): the platform driver
  *   asks before it hands a released function to another client; core's

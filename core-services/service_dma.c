@@ -472,7 +472,7 @@ static struct holders_pass *pass;
 static unsigned pass_n;
 int dma_kept_unbounded;
 
-static int leases = 1;	/* 0 once the kernel refused a lease for another reason than a holder */
+int dma_kept_leases = 1;	/* 0 once the kernel refused a lease for another reason than a holder */
 
 /* Free and uncharge every kept buffer a check found held by nobody (identified -1). */
 static void
@@ -509,7 +509,7 @@ kept_lease_check(void)
 		if (held < 0) {
 			core_log("DMA: the kernel refuses core a lease on a freed buffer (%s; /proc/sys/fs/leases-enable?): "
 			    "core looks in /proc for who holds freed buffers from now on", strerror(-held));
-			leases = 0;
+			dma_kept_leases = 0;
 			err = -1;
 		} else if (held)
 			kept[i].was_held = 1;
@@ -531,7 +531,7 @@ kept_check(unsigned ms)
 	const int *held;
 
 	sent_close();
-	if (leases && !kept_lease_check())
+	if (dma_kept_leases && !kept_lease_check())
 		return;
 	if (!pass) {
 		struct holder_id *ids;

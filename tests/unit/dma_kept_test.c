@@ -49,6 +49,7 @@ setup(void)
 	core_cfg = &cfg;
 	/* Each look at /proc whole: these tests check what a complete look decides, not its bound in time. */
 	dma_kept_unbounded = 1;
+	dma_kept_leases = 1;
 	if (config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err))
 		harness_fail(__FILE__, __LINE__, "config: %s", err);
 	dma_sim_reset();
@@ -313,6 +314,39 @@ TEST(dma_client_file_keeps_the_seals)
 	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
 	CHECK_INT(dma_kept_count(), 0);
 	service_dma.close(s);
+}
+
+/*
+ * Where the kernel refuses leases (leases-enable 0), core looks in /proc
+ * instead: a holder's fd and a holder's mapping still keep their buffers
+ * charged until the holder exits (an fd in flight is what that look
+ * cannot see).
+ */
+TEST(dma_without_leases_core_looks_in_proc)
+{
+	int fd1, fd2, stop1, stop2;
+	uint32_t id1, id2;
+	pid_t h1, h2;
+	void *s = setup();
+
+	dma_kept_leases = 0;
+	id1 = alloc(s, &fd1);
+	id2 = alloc(s, &fd2);
+	h1 = holder(fd1, 0, &stop1);
+	h2 = holder(fd2, 1, &stop2);
+	close(fd1);
+	close(fd2);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id1, sizeof id1), 0);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id2, sizeof id2), 0);
+	CHECK_INT(dma_kept_count(), 2);
+	CHECK_INT(ca.ram_left, 12 * MiB);
+	end(h1, stop1);
+	end(h2, stop2);
+	dma_kept_poll();
+	CHECK_INT(dma_kept_count(), 0);
+	CHECK_INT(ca.ram_left, 16 * MiB);
+	service_dma.close(s);
+	dma_kept_leases = 1;
 }
 
 /* ms since t0 */
