@@ -83,9 +83,10 @@ extern const struct dma_mem_ops dma_hugetlb, dma_mem_sim;
  * client gets another (dma_lease_share).
  */
 void	dma_lease_init(void);		/* at core's start: a lease's break signal (SIGIO) ignored */
-int	dma_lease_own(int memfd);	/* a counted reopen replaces memfd: the fd, or -errno */
+int	dma_lease_own(int memfd);	/* memfd made 0600, a counted reopen replaces it: the fd, or -errno */
 int	dma_lease_share(int fd);	/* another open file of fd's buffer for a client: the fd, or -errno */
 int	dma_lease_held(int fd);		/* 1 another open file exists, 0 none, other -errno: cannot tell */
+int	dma_lease_punch(int fd, size_t size);	/* the pages freed at once (held by nobody else): 0 or -errno */
 extern const struct dma_iommu_ops dma_vfio, dma_iommu_sim;
 extern const struct dma_device_ops dma_bus_master, dma_device_sim;
 

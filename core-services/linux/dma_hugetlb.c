@@ -107,7 +107,7 @@ take(size_t size, struct dma_mem *m, int pagemap, char *why, size_t whylen)
 	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
 	/* core's copy: one counted open file, mapped through itself, so a lease tells who else holds it (dma_lease.c). */
 	if ((fd = dma_lease_own(fd)) < 0) {
-		snprintf(why, whylen, "hugetlb memfd reopened through /proc/self/fd: %s", strerror(-fd));
+		snprintf(why, whylen, "hugetlb memfd made core's (mode 0600, reopened through /proc/self/fd): %s", strerror(-fd));
 		return fd;
 	}
 	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
@@ -130,6 +130,7 @@ static void
 hugetlb_free(struct dma_mem *m)
 {
 	munmap(m->map, m->size);
+	dma_lease_punch(m->fd, m->size);	/* back to the pool even if an (uncounted) O_PATH file keeps the inode */
 	close(m->fd);
 	m->fd = -1;
 	m->map = NULL;

@@ -23,13 +23,22 @@
  * the default, children.c).
  *
  * Not seen: an O_PATH file of the inode (the kernel does not count it as
- * an open): docs/dma.md.
+ * an open): a client can keep one (open("/proc/self/fd/N", O_PATH))
+ * after it closed its file, and a released buffer's inode and pages live
+ * on with it. What makes that harmless: an O_PATH file can neither be
+ * mapped nor read nor written, and a new open through it is checked
+ * against the inode's mode, which a memfd has at 0777: core makes it 0600
+ * (owner core, root), so a component (another uid, no capabilities)
+ * cannot turn it into an open file again; and at the release core
+ * punches the pages out of the inode (dma_lease_punch), so none stay
+ * allocated behind an O_PATH file either.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../dma_backend.h"
@@ -52,14 +61,28 @@ dma_lease_share(int fd)
 	return nfd < 0 ? -errno : nfd;
 }
 
-/* memfd replaced by a counted reopen of it (core's one copy): that fd, or -errno (memfd closed either way). */
+/*
+ * memfd made core's only (mode 0600) and replaced by a counted reopen of
+ * it (core's one copy): that fd, or -errno (memfd closed either way).
+ */
 int
 dma_lease_own(int memfd)
 {
-	int fd = dma_lease_share(memfd);
+	int fd = fchmod(memfd, 0600) ? -errno : dma_lease_share(memfd);
 
 	close(memfd);
 	return fd;
+}
+
+/*
+ * At a buffer's release, when nobody else holds it: its pages back to the
+ * pool now, even if an O_PATH file (uncounted, and unable to reopen it)
+ * keeps the inode alive. The seals allow it (no F_SEAL_WRITE). 0 or -errno.
+ */
+int
+dma_lease_punch(int fd, size_t size)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)size) ? -errno : 0;
 }
 
 int

@@ -110,7 +110,7 @@ sim_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *
 		}
 		/* core's one counted open file, as with hugetlb (dma_lease.c). */
 		if ((m->fd = dma_lease_own(m->fd)) < 0) {
-			snprintf(why, whylen, "memfd reopened through /proc/self/fd: %s", strerror(-m->fd));
+			snprintf(why, whylen, "memfd made core's (mode 0600, reopened through /proc/self/fd): %s", strerror(-m->fd));
 			return m->fd;
 		}
 		for (i = first; i < first + n; i++)
@@ -140,6 +140,7 @@ sim_free(struct dma_mem *m)
 	for (unsigned i = 0; i < npages; i++)
 		if (page_phys(i) >= m->phys && page_phys(i) < m->phys + m->size)
 			page_used[i] = 0;
+	dma_lease_punch(m->fd, m->size);	/* as with hugetlb: nothing stays behind an O_PATH file */
 	close(m->fd);
 	event("F%u@%u ", (unsigned)(m->size / SIM_PAGE), (unsigned)((m->phys & 0xffffffffu) >> 21));
 	m->fd = -1;

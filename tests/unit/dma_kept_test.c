@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -313,6 +314,72 @@ TEST(dma_client_file_keeps_the_seals)
 	close(fd);
 	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
 	CHECK_INT(dma_kept_count(), 0);
+	service_dma.close(s);
+}
+
+/*
+ * An O_PATH file is no open the lease counts: a client keeps one of its
+ * buffer, closes its file and FREEs: core releases and uncharges the
+ * buffer. The O_PATH file cannot be made an open file again by a
+ * component (another uid, no capabilities: the buffer's mode is 0600,
+ * core's), and the pages are gone from the inode it still names (punched
+ * at the release). Needs root (to be core and then another uid).
+ */
+TEST(dma_buffer_kept_only_as_an_o_path_file_cannot_be_reopened)
+{
+	char path[64];
+	int fd, opath, go[2], ready[2], status;
+	struct stat st;
+	char c;
+	uint32_t id;
+	pid_t client;
+	void *s;
+
+	if (geteuid()) {
+		printf("skip - dma_buffer_kept_only_as_an_o_path_file_cannot_be_reopened: needs root\n");
+		return;
+	}
+	s = setup();
+	id = alloc(s, &fd);
+	CHECK_INT(pwrite(fd, "x", 1, MiB), 1);	/* a page of it in use */
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	CHECK((opath = open(path, O_PATH | O_CLOEXEC)) >= 0);
+	close(fd);
+	CHECK(fstat(opath, &st) == 0 && st.st_blocks > 0);
+	CHECK_INT(pipe(go), 0);
+	CHECK_INT(pipe(ready), 0);
+	if (!(client = fork())) {
+		int rw, ro;
+
+		/* Keep only the O_PATH file and the pipe (the forked copies of core's fds go). */
+		if (dup2(opath, 200) < 0 || dup2(go[0], 201) < 0 || dup2(ready[1], 202) < 0)
+			_exit(9);
+		close_range(3, 199, 0);
+		close_range(203, ~0u, 0);
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) || write(202, "r", 1) != 1)
+			_exit(10);
+		close(202);
+		if (read(201, &c, 1) != 0)	/* until core released the buffer */
+			_exit(11);
+		snprintf(path, sizeof path, "/proc/self/fd/200");
+		rw = open(path, O_RDWR | O_CLOEXEC);
+		ro = open(path, O_RDONLY | O_CLOEXEC);
+		_exit(rw < 0 && ro < 0 && errno == EACCES ? 0 : rw >= 0 || ro >= 0 ? 1 : 12);
+	}
+	close(go[0]);
+	close(ready[1]);
+	CHECK_INT(read(ready[0], &c, 1), 1);	/* it holds nothing of ours but the O_PATH file now */
+	close(ready[0]);
+	CHECK_INT(op(s, MKX_DMA_FREE, &id, sizeof id), 0);
+	CHECK_INT(dma_kept_count(), 0);	/* the O_PATH files are not seen: released */
+	CHECK_INT(ca.ram_left, 16 * MiB);
+	CHECK_INT(fstat(opath, &st), 0);
+	CHECK_INT(st.st_blocks, 0);	/* its pages punched out: nothing left behind the O_PATH files */
+	close(opath);	/* the client's O_PATH file is the only one left */
+	close(go[1]);
+	CHECK_INT(waitpid(client, &status, 0), client);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WEXITSTATUS(status), 0);	/* 1: it reopened the released buffer */
 	service_dma.close(s);
 }
 
