@@ -84,6 +84,20 @@ lookup(struct psession *s, const char *name, size_t len, char *why, size_t whyle
 	return i;
 }
 
+/* lookup, and the device must be acquired by this session: its index, or -errno with why. */
+static int
+lookup_acquired(struct psession *s, const char *name, size_t len, char *why, size_t whylen)
+{
+	char n[16];
+	int i = lookup(s, name, len, why, whylen);
+
+	if (i >= 0 && held[i].owner != s) {
+		snprintf(why, whylen, "%s is not acquired by this session", pci_name(tree->fn[i].a, n));
+		return -EPERM;
+	}
+	return i;
+}
+
 /*
  * The reply's fds are sent by the server loop once a call returns; ours
  * (dups, or a DMA buffer's memfd from core) are closed at the next call or
@@ -351,17 +365,13 @@ devices_doc(struct psession *s, struct mkx_reply *r)
 static int
 io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	int i = lookup(s, q->name, sizeof q->name, why, whylen);
+	int i = lookup_acquired(s, q->name, sizeof q->name, why, whylen);
 	unsigned nth = 0;
 	char n[16];
 
 	if (i < 0)
 		return i;
 	pci_name(tree->fn[i].a, n);
-	if (held[i].owner != s) {
-		snprintf(why, whylen, "%s is not acquired by this session", n);
-		return -EPERM;
-	}
 	for (unsigned b = 0; b < 6; b++) {
 		const struct pci_bar *bar = &tree->fn[i].bar[b];
 		int err;
@@ -411,7 +421,7 @@ static int
 irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
 {
 	static const char *const kinds[] = { "INTx", "MSI", "MSI-X" };
-	int i = lookup(s, q->name, sizeof q->name, why, whylen), err = -ENOENT;
+	int i = lookup_acquired(s, q->name, sizeof q->name, why, whylen), err = -ENOENT;
 	const struct pci_fn *f;
 	struct mkx_session sess;
 	char n[16], args[128], cwhy[256] = "", tried[512] = "";
@@ -421,10 +431,6 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 		return i;
 	f = &tree->fn[i];
 	pci_name(f->a, n);
-	if (held[i].owner != s) {
-		snprintf(why, whylen, "%s is not acquired by this session", n);
-		return -EPERM;
-	}
 	if (q->index != 0) {
 		snprintf(why, whylen, "%s: one interrupt per device (index 0)", n);
 		return -ENOENT;
@@ -463,7 +469,7 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 static int
 io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
+	int i = lookup_acquired(s, q->name, sizeof q->name, why, whylen), err;
 	unsigned nth = 0;
 	struct mkx_session sess;
 	char n[16], args[128], cwhy[256] = "";
@@ -471,10 +477,6 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 	if (i < 0)
 		return i;
 	pci_name(tree->fn[i].a, n);
-	if (held[i].owner != s) {
-		snprintf(why, whylen, "%s is not acquired by this session", n);
-		return -EPERM;
-	}
 	for (unsigned b = 0; b < 6; b++) {
 		const struct pci_bar *bar = &tree->fn[i].bar[b];
 
@@ -577,14 +579,9 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 		    cmd & 0x4 ? "on" : "OFF");
 		break;
 	case MKX_PLATFORM_RELEASE:
-		if ((err = i = lookup(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
+		if ((err = i = lookup_acquired(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
 			break;
 		err = 0;
-		if (held[i].owner != s) {
-			snprintf(why, sizeof why, "%s is not acquired by this session", pci_name(tree->fn[i].a, n));
-			err = -EPERM;
-			break;
-		}
 		release(i, "released", 0);
 		break;
 	case MKX_PLATFORM_IO_MEM:
