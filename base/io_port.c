@@ -11,10 +11,27 @@
 #include <mkx/io_port.h>
 #include <mkx/log.h>
 
+/* The session's range and whether core granted it directly (INFO); on failure the session is closed. */
+static int
+fetch_info(struct mkx_io_port *p, struct mkx_io_port_info *info, char *why, size_t whylen)
+{
+	static __thread struct mkx_msg reply;
+	int err = mkx_session_call(&p->s, MKX_IO_PORT_INFO, NULL, 0, NULL, 0, &reply);
+
+	if (err || reply.hdr.len != sizeof *info) {
+		snprintf(why, whylen, "IO_PORT info failed");
+		mkx_session_close(&p->s);
+		return err ? err : -EBADMSG;
+	}
+	memcpy(info, reply.payload, sizeof *info);
+	p->base = info->base;
+	p->size = info->size;
+	return 0;
+}
+
 int
 mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why, size_t whylen)
 {
-	static __thread struct mkx_msg reply;
 	struct mkx_io_port_info info;
 	char args[128];
 	int err;
@@ -22,17 +39,8 @@ mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why,
 	memset(p, 0, sizeof *p);
 	snprintf(args, sizeof args, "ram_quota=6K, io_port_base=0x%x, io_port_size=0x%x", base, size);
 	err = mkx_session_open(&p->s, "IO_PORT", args, why, whylen);
-	if (err)
+	if (err || (err = fetch_info(p, &info, why, whylen)))
 		return err;
-	err = mkx_session_call(&p->s, MKX_IO_PORT_INFO, NULL, 0, NULL, 0, &reply);
-	if (err || reply.hdr.len != sizeof info) {
-		snprintf(why, whylen, "IO_PORT info failed");
-		mkx_session_close(&p->s);
-		return err ? err : -EBADMSG;
-	}
-	memcpy(&info, reply.payload, sizeof info);
-	p->base = info.base;
-	p->size = info.size;
 	p->direct = info.direct;
 	return 0;
 }
@@ -40,7 +48,6 @@ mkx_io_port_open(struct mkx_io_port *p, unsigned base, unsigned size, char *why,
 int
 mkx_io_port_attach(struct mkx_io_port *p, int sock, char *why, size_t whylen)
 {
-	static __thread struct mkx_msg reply;
 	struct mkx_io_port_info info;
 	int err;
 
@@ -48,15 +55,8 @@ mkx_io_port_attach(struct mkx_io_port *p, int sock, char *why, size_t whylen)
 	p->s.sock = sock;
 	p->s.seq = 1;
 	snprintf(p->s.service, sizeof p->s.service, "IO_PORT");
-	err = mkx_session_call(&p->s, MKX_IO_PORT_INFO, NULL, 0, NULL, 0, &reply);
-	if (err || reply.hdr.len != sizeof info) {
-		snprintf(why, whylen, "IO_PORT info failed");
-		mkx_session_close(&p->s);
-		return err ? err : -EBADMSG;
-	}
-	memcpy(&info, reply.payload, sizeof info);
-	p->base = info.base;
-	p->size = info.size;
+	if ((err = fetch_info(p, &info, why, whylen)))
+		return err;
 	p->direct = 0;	/* a direct grant is ioperm of the process that opened the session, not ours */
 	return 0;
 }
