@@ -20,9 +20,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include <mkx/bench.h>
 #include <mkx/env.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
@@ -103,15 +103,6 @@ probe(void)
 	return err;
 }
 
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Wait for each <wait_for rom=".."/>; 0, or -ETIMEDOUT with the missing ones logged. */
 static int
 wait_for_roms(const struct mkx_xml *cfg)
@@ -124,7 +115,7 @@ wait_for_roms(const struct mkx_xml *cfg)
 		mkx_error("config: wait_s=\"%s\": not a number of seconds", mkx_xml_attr(cfg, "wait_s"));
 		return -EINVAL;
 	}
-	end = now() + (double)wait_s;
+	end = mkx_now() + (double)wait_s;
 	for (struct mkx_xml *w = mkx_xml_child(cfg, "wait_for"); w; w = mkx_xml_next(w, "wait_for")) {
 		const char *name = mkx_xml_attr(w, "rom");
 		struct mkx_rom rom;
@@ -135,7 +126,7 @@ wait_for_roms(const struct mkx_xml *cfg)
 			missing = 1;
 			continue;
 		}
-		while ((err = mkx_rom_try_open(&rom, name)) && now() < end)
+		while ((err = mkx_rom_try_open(&rom, name)) && mkx_now() < end)
 			usleep(250 * 1000);
 		if (err) {
 			mkx_error("ROM \"%s\" did not appear within %lu s; ending anyway", name, wait_s);

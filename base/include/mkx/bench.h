@@ -1,4 +1,4 @@
-/* Tiny helpers shared by benchmark components: a monotonic clock in seconds. */
+/* A monotonic clock in seconds (mkx_now, for any component) and the benchmark loop of bench components. */
 #ifndef MKX_BENCH_H
 #define MKX_BENCH_H
 
