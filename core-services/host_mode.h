@@ -30,6 +30,8 @@ extern char host_root[PATH_MAX];
 
 /* host_root + the formatted path; 0 or -ENAMETOOLONG. */
 int	host_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The first line of a file, without its newline, into buf ("" if empty); 0 or -errno. */
+int	host_read_line(const char *path, char *buf, size_t len);
 
 /* linux/host_pci.c: the functions under /sys/bus/pci/devices, and one's current state. */
 int	host_pci_list(char (*names)[16], unsigned max);

@@ -52,20 +52,30 @@ host_pci_list(char (*names)[16], unsigned max)
 	return (int)n;
 }
 
-static int
-read_line(const char *name, const char *file, char *buf, size_t len)
+int
+host_read_line(const char *path, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
 	buf[0] = 0;
-	if (host_path(path, sizeof path, "/sys/bus/pci/devices/%s/%s", name, file) || !(f = fopen(path, "r")))
+	if (!f)
 		return -errno;
 	if (!fgets(buf, (int)len, f))
 		buf[0] = 0;
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
+}
+
+static int
+read_line(const char *name, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	buf[0] = 0;
+	if (host_path(path, sizeof path, "/sys/bus/pci/devices/%s/%s", name, file))
+		return -ENAMETOOLONG;
+	return host_read_line(path, buf, len);
 }
 
 int

@@ -94,21 +94,6 @@ host_refuse_mounted(struct host_dev *devs, unsigned n)
 	fclose(f);
 }
 
-static int
-read_word(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = 0;
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = 0;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 /* Is a frame buffer console (fbcon) bound to a virtual terminal? */
 static int
 fbcon_bound(void)
@@ -116,11 +101,11 @@ fbcon_bound(void)
 	char path[PATH_MAX], buf[128];
 
 	for (int i = 0; i < 16; i++) {
-		if (host_path(path, sizeof path, "/sys/class/vtconsole/vtcon%d/name", i) || read_word(path, buf, sizeof buf))
+		if (host_path(path, sizeof path, "/sys/class/vtconsole/vtcon%d/name", i) || host_read_line(path, buf, sizeof buf))
 			continue;
 		if (!strstr(buf, "frame buffer"))
 			continue;
-		if (!host_path(path, sizeof path, "/sys/class/vtconsole/vtcon%d/bind", i) && !read_word(path, buf, sizeof buf) &&
+		if (!host_path(path, sizeof path, "/sys/class/vtconsole/vtcon%d/bind", i) && !host_read_line(path, buf, sizeof buf) &&
 		    !strcmp(buf, "1"))
 			return 1;
 	}
@@ -138,7 +123,7 @@ host_refuse_console(struct host_dev *devs, unsigned n)
 
 		/* The firmware's display: the VGA console and early messages are on it. */
 		if (!host_path(path, sizeof path, "/sys/bus/pci/devices/%s/boot_vga", d->name) &&
-		    !read_word(path, buf, sizeof buf) && !strcmp(buf, "1"))
+		    !host_read_line(path, buf, sizeof buf) && !strcmp(buf, "1"))
 			refuse(d, "is the boot display (boot_vga 1)%s%s: Linux's console is on it", "", "");
 		/* A frame buffer of this function while fbcon draws the console. */
 		if (fbcon && !host_path(path, sizeof path, "/sys/bus/pci/devices/%s/graphics", d->name) && !access(path, F_OK))
@@ -151,7 +136,7 @@ is_bridge(const char *name)
 {
 	char path[PATH_MAX], buf[32];
 
-	return !host_path(path, sizeof path, "/sys/bus/pci/devices/%s/class", name) && !read_word(path, buf, sizeof buf) &&
+	return !host_path(path, sizeof path, "/sys/bus/pci/devices/%s/class", name) && !host_read_line(path, buf, sizeof buf) &&
 	    (strtoul(buf, NULL, 16) >> 16) == 0x06;
 }
 
