@@ -412,6 +412,8 @@ int	dma_kept_busy(void);
 void	dma_child_exited(const struct child *c);
 extern int dma_kept_unbounded, dma_kept_leases;
 
+/* service_dma.c: the label of another child's DMA session for bdf, or NULL. */
+const char *dma_function_holder(unsigned bdf, const struct child *except);
 /* service_irq.c: the label of another child's IRQ session for bdf, or NULL. */
 const char *irq_function_holder(unsigned bdf, const struct child *except);
 /*

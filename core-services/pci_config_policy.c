@@ -5,9 +5,9 @@
  * access path asks the same question: the CF8/CFC emulation of
  * service_io_port.c today, ECAM grants (IO_MEM) later. A function no
  * policy names is absent for that label (reads give all ones); a write
- * also needs that no other component holds a BAR or the IRQ of the
- * function, since a config write can move a BAR, turn off its decoding or
- * mask its interrupt under its holder.
+ * also needs that no other component holds a BAR, the IRQ or the DMA
+ * session of the function, since a config write can move a BAR, turn off
+ * its decoding or bus mastering, or mask its interrupt under its holder.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,6 +123,16 @@ pci_config_may_write(const struct core_config *cfg, const struct child *client, 
 	holder = irq_function_holder(bdf, client);
 	if (holder) {
 		snprintf(why, whylen, "\"%s\" holds the IRQ of this function", holder);
+		return -EPERM;
+	}
+	/*
+	 * A DMA holder's device reaches memory core gave it by bus address: a
+	 * write could move its BARs, turn bus mastering off under it or on
+	 * again after core turned it off, or aim its MSI elsewhere.
+	 */
+	holder = dma_function_holder(bdf, client);
+	if (holder) {
+		snprintf(why, whylen, "\"%s\" holds the DMA session of this function", holder);
 		return -EPERM;
 	}
 	return 0;

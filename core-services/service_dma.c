@@ -687,6 +687,20 @@ dma_close(void *state)
 	free(s);
 }
 
+/*
+ * The label of another child's DMA session for bdf, or NULL: a config
+ * write to the function (its BARs, its command register, its MSI) would
+ * change what the holder's device reaches, pci_config_policy.c.
+ */
+const char *
+dma_function_holder(unsigned bdf, const struct child *except)
+{
+	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+		if (active[i] && active[i]->bdf == bdf && active[i]->client != except)
+			return active[i]->label;
+	return NULL;
+}
+
 const struct core_service service_dma = {
 	.name = "DMA", .open = dma_open, .call = dma_call, .close = dma_close,
 };
