@@ -3,7 +3,8 @@
  * emulation on the sim backends: a function the policy does not name is
  * absent for that label, read-only policies refuse writes, functions
  * named by address, class, vendor/device or all, and no writes to a
- * function whose BAR another component holds.
+ * function whose BAR or DMA session another component holds (issue 22
+ * finding 8: a DMA holder was not asked about).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +12,7 @@
 
 #include <mkx/io_port.h>
 #include "../../core-services/core.h"
+#include "../../core-services/dma_backend.h"
 #include "harness.h"
 
 static struct core_config cfg;
@@ -25,6 +27,7 @@ setup(void)
 	    "<policy label_prefix=\"\" base=\"0xcf8\" size=\"8\"/>\n"
 	    "</io_port>\n"
 	    "<io_mem backend=\"sim\"> <policy label=\"fb\" pci=\"00:01.0\"/> </io_mem>\n"
+	    "<dma backend=\"sim\" huge_pages=\"4\"> <policy label=\"nic\" pci=\"00:02.0\"/> </dma>\n"
 	    "<pci_config>\n"
 	    "<policy label=\"acpi\" pci=\"all\" access=\"read\"/>\n"
 	    "<policy label_prefix=\"platform\" pci=\"all\" access=\"write\"/>\n"
@@ -38,6 +41,8 @@ setup(void)
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	CHECK_INT(io_port_select(&cfg), 0);
 	CHECK_INT(io_mem_select(&cfg), 0);
+	dma_sim_reset();
+	CHECK_INT(dma_select(&cfg), 0);
 }
 
 static int
@@ -168,6 +173,41 @@ TEST(pci_config_write_to_function_whose_bar_another_holds_is_refused)
 	CHECK_INT(wr(st, 0x10, 0x04, 0x1), 0);			/* other functions stay writable */
 	service_io_mem.close(bar);
 	CHECK_INT(wr(st, 0x08, 0x04, 0x0), 0);
+	service_io_port.close(st);
+}
+
+/*
+ * The DMA holder's device reaches memory by bus address: another writer
+ * must not turn its bus mastering back on, move its BARs or aim its MSI.
+ */
+TEST(pci_config_write_to_function_whose_dma_another_holds_is_refused)
+{
+	char why[512];
+	void *st, *dma = NULL;
+
+	setup();
+	st = open_conf1(&fake, "platform");
+	CHECK_INT(wr(st, 0x10, 0x04, 0x2), 0);
+	CHECK_INT(service_dma.open(&other, "nic", "pci=\"00:02.0\"", &dma, why, sizeof why), 0);
+	CHECK_INT(wr(st, 0x10, 0x04, 0x6), -EPERM);		/* bus master and memory under "nic" */
+	CHECK_INT(wr(st, 0x10, 0x10, 0xe0000000u), -EPERM);	/* its BAR0 */
+	CHECK_INT(rd(st, 0x10, 0x04) & 0x2, 0x2);		/* unchanged */
+	CHECK_INT(wr(st, 0x08, 0x04, 0x2), 0);			/* other functions stay writable */
+	service_dma.close(dma);
+	CHECK_INT(wr(st, 0x10, 0x04, 0x2), 0);
+	service_io_port.close(st);
+}
+
+TEST(pci_config_dma_holder_itself_may_write)
+{
+	char why[512];
+	void *st, *dma = NULL;
+
+	setup();
+	st = open_conf1(&other, "platform");
+	CHECK_INT(service_dma.open(&other, "nic", "pci=\"00:02.0\"", &dma, why, sizeof why), 0);
+	CHECK_INT(wr(st, 0x10, 0x04, 0x6), 0);
+	service_dma.close(dma);
 	service_io_port.close(st);
 }
 
