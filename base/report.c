@@ -1,6 +1,7 @@
 /* Report session client (see mkx/report.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -26,10 +27,12 @@ mkx_report_submit(struct mkx_report *r, const void *data, size_t len)
 
 	if (len > MKX_REPORT_MAX)
 		return -EFBIG;
-	fd = memfd_create("report", MFD_CLOEXEC);
+	/* core reads only a memfd sealed against change (service_report.c): nothing can stall it. */
+	fd = memfd_create("report", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, data, len) != (ssize_t)len) {
+	if (write(fd, data, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
 		close(fd);
 		return -EIO;
 	}

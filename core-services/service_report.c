@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,20 +102,43 @@ report_open(struct child *client, const char *label, const char *args, void **st
 	return 0;
 }
 
-/* The document in the reporter's fd: a regular file (a memfd), never a pipe that could block. */
+/*
+ * The document in the reporter's fd. core has one thread, so reading it
+ * must not wait on anyone: a regular file on FUSE (or NFS) would let its
+ * server stall core in pread. Only a memfd answers F_GET_SEALS (tmpfs and
+ * hugetlbfs keep its pages in memory, nobody serves them), and with
+ * writes, shrinking and growing sealed the reporter can neither change
+ * the document under core's read nor make it shorter than it said.
+ */
+#define REPORT_SEALS	(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)
+
 static int
-read_document(int fd, uint64_t size, char **out)
+read_document(int fd, uint64_t size, char **out, const char **what)
 {
 	struct stat st;
 	char *buf;
+	int seals;
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < size)
+	/* Asked first: fstat too is answered by a FUSE server. */
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0) {
+		*what = "the document is not a memfd (F_GET_SEALS fails: a file some server could stall core on)";
 		return -EINVAL;
+	}
+	if ((seals & REPORT_SEALS) != REPORT_SEALS) {
+		*what = "the document's memfd is not sealed against write, shrink and grow";
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < size) {
+		*what = "the document is shorter than the size given";
+		return -EINVAL;
+	}
 	buf = malloc(size ? size : 1);
 	if (!buf)
 		return -ENOMEM;
 	if (pread(fd, buf, size, 0) != (ssize_t)size) {
 		free(buf);
+		*what = "the document could not be read whole";
 		return -EIO;
 	}
 	*out = buf;
@@ -128,6 +152,7 @@ report_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct rom_blob *b;
 	uint64_t size;
 	char *buf, why[256];
+	const char *what = "";
 	size_t charge;
 	int err;
 
@@ -139,10 +164,9 @@ report_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	memcpy(&size, req->payload, sizeof size);
 	if (size > MKX_REPORT_MAX)
 		return -EFBIG;
-	err = read_document(req->fds[0], size, &buf);
+	err = read_document(req->fds[0], size, &buf, &what);
 	if (err) {
-		core_log("report \"%s\": %s; refused", slot->label, err == -EINVAL
-		    ? "the document is not a regular file (memfd) of the size given" : strerror(-err));
+		core_log("report \"%s\": %s; refused", slot->label, err == -ENOMEM ? strerror(-err) : what);
 		return err;
 	}
 	b = rom_blob_get("report", buf, size, &err);

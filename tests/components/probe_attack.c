@@ -483,10 +483,11 @@ static int
 document(size_t len, char c)
 {
 	static char buf[1 << 20];
-	int fd = memfd_create("doc", MFD_CLOEXEC);
+	int fd = memfd_create("doc", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	memset(buf, c, sizeof buf);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW))	/* core takes no other */
 		return -1;
 	return fd;
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <mkx/session.h>
 
-#define MKX_REPORT_SUBMIT	0x100	/* req: fd 0 = memfd, payload u64 size */
+#define MKX_REPORT_SUBMIT	0x100	/* req: fd 0 = memfd sealed F_SEAL_WRITE|SHRINK|GROW, payload u64 size */
 #define MKX_REPORT_MAX		(1u << 20)
 
 struct mkx_report {

@@ -1,0 +1,168 @@
+/*
+ * What core's Report service reads (service_report.c, issue 22 "Also
+ * close"): core has one thread, so SUBMIT must take only a document core
+ * can read without waiting on anyone. Before, any regular file was read
+ * with pread: a file on FUSE (a regular file whose reads a user's server
+ * answers, or never) stalled core. Now only a memfd sealed against write,
+ * shrink and grow is taken. A regular file on disk stands in for the FUSE
+ * file here (same file type, which is all the old check looked at); a
+ * FIFO, an unsealed memfd and a partly sealed one are refused as well.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mkx/report.h>
+#include <mkx/rpc.h>
+#include "../../core-services/core.h"
+#include "harness.h"
+
+static struct core_config cfg;
+static struct start_cfg cfg_r = { .name = "r", .ram_quota = 1 << 20 };
+static struct child cr = { .cfg = &cfg_r, .ram_left = 1 << 20 };
+
+static const char doc[] = "<report/>";
+
+static int
+submit(void *st, int fd, uint64_t size)
+{
+	static struct mkx_msg m;
+	static struct mkx_reply r;
+
+	memset(&m.hdr, 0, sizeof m.hdr);
+	m.hdr.op = MKX_REPORT_SUBMIT;
+	m.hdr.len = sizeof size;
+	m.hdr.nfds = 1;
+	m.fds[0] = fd;
+	memcpy(m.payload, &size, sizeof size);
+	r.len = 0;
+	return service_report.call(st, &m, &r);
+}
+
+static void *
+open_report(void)
+{
+	char why[256];
+	void *st = NULL;
+
+	core_cfg = &cfg;
+	CHECK_INT(service_report.open(&cr, "r -> r", "", &st, why, sizeof why), 0);
+	return st;
+}
+
+static int
+memfd_with(unsigned seals)
+{
+	int fd = memfd_create("doc", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	CHECK(fd >= 0);
+	CHECK_INT(write(fd, doc, sizeof doc - 1), sizeof doc - 1);
+	if (seals)
+		CHECK_INT(fcntl(fd, F_ADD_SEALS, seals), 0);
+	return fd;
+}
+
+TEST(report_sealed_memfd_is_published)
+{
+	void *st = open_report();
+	int fd = memfd_with(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+
+	CHECK_INT(submit(st, fd, sizeof doc - 1), 0);
+	CHECK(report_blob("r -> r") != NULL);
+	close(fd);
+	service_report.close(st);
+}
+
+/* The FUSE stand-in: a regular file, which core would pread whatever serves it. */
+TEST(report_regular_file_is_refused)
+{
+	char path[] = "/tmp/mkx-report-XXXXXX";
+	void *st = open_report();
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	unlink(path);
+	CHECK_INT(write(fd, doc, sizeof doc - 1), sizeof doc - 1);
+	CHECK_INT(submit(st, fd, sizeof doc - 1), -EINVAL);
+	CHECK(report_blob("r -> r") == NULL);
+	close(fd);
+	service_report.close(st);
+}
+
+TEST(report_fifo_is_refused)
+{
+	void *st = open_report();
+	int p[2];
+
+	CHECK_INT(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+	CHECK_INT(submit(st, p[0], 4), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+	service_report.close(st);
+}
+
+/* Unsealed, the reporter could still change or cut the document under core's read. */
+TEST(report_unsealed_or_partly_sealed_memfd_is_refused)
+{
+	static const unsigned partial[] = { 0, F_SEAL_WRITE, F_SEAL_WRITE | F_SEAL_SHRINK,
+	    F_SEAL_SHRINK | F_SEAL_GROW };
+	void *st = open_report();
+
+	for (unsigned i = 0; i < sizeof partial / sizeof partial[0]; i++) {
+		int fd = memfd_with(partial[i]);
+
+		CHECK_INT(submit(st, fd, sizeof doc - 1), -EINVAL);
+		close(fd);
+	}
+	CHECK(report_blob("r -> r") == NULL);
+	service_report.close(st);
+}
+
+TEST(report_size_beyond_the_sealed_memfd_is_refused)
+{
+	void *st = open_report();
+	int fd = memfd_with(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+
+	CHECK_INT(submit(st, fd, sizeof doc + 100), -EINVAL);
+	close(fd);
+	service_report.close(st);
+}
+
+/* libmkx's client seals what it sends: a component using it is published as before. */
+TEST(report_client_seals_its_document)
+{
+	int sv[2];
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	{
+		struct mkx_report r = { .s = { .sock = sv[0] } };
+		static struct mkx_msg m;
+		pid_t pid = fork();
+
+		CHECK(pid >= 0);
+		if (pid == 0) {
+			_exit(mkx_report_submit(&r, doc, sizeof doc - 1) ? 1 : 0);
+		}
+		CHECK_INT(mkx_rpc_recv(sv[1], &m), 0);
+		CHECK_INT(m.hdr.op, MKX_REPORT_SUBMIT);
+		CHECK_INT(m.hdr.nfds, 1);
+		CHECK_INT(fcntl(m.fds[0], F_GET_SEALS) & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW),
+		    F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+		{
+			void *st = open_report();
+
+			CHECK_INT(submit(st, m.fds[0], sizeof doc - 1), 0);
+			service_report.close(st);
+		}
+		CHECK_INT(mkx_rpc_send(sv[1], 0, m.hdr.seq, 0, NULL, 0, NULL, 0), 0);
+		mkx_msg_close_fds(&m);
+		close(sv[1]);
+	}
+}
