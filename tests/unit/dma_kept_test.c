@@ -335,10 +335,8 @@ TEST(dma_buffer_kept_only_as_an_o_path_file_cannot_be_reopened)
 	pid_t client;
 	void *s;
 
-	if (geteuid()) {
-		printf("skip - dma_buffer_kept_only_as_an_o_path_file_cannot_be_reopened: needs root\n");
-		return;
-	}
+	if (geteuid())
+		harness_skip("needs root (to be core and then another uid)");
 	s = setup();
 	id = alloc(s, &fd);
 	CHECK_INT(pwrite(fd, "x", 1, MiB), 1);	/* a page of it in use */

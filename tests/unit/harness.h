@@ -1,8 +1,14 @@
 /*
  * A minimal test harness: each TEST runs in its own forked process (a
- * crash fails that test only), with a 30 s alarm. Output, one line per test:
+ * crash fails that test only), with a 30 s alarm. Output: first
+ * "plan N" (the number of tests it is about to run), then one line per test:
  *   ok - name | FAIL - name: why | skip - name: why
- * tests/run-all.sh counts these lines into "N passed, N failed".
+ * Only the harness prints these lines. A test's own output (stdout and
+ * stderr) passes through the harness, and a line of it that looks like a
+ * result ("ok - ", "FAIL - ", "skip - ", "plan ") fails that test: a test
+ * that cannot run says so with harness_skip(), never with a line of its own.
+ * tests/run-host.sh checks the plan against the lines and the exit status;
+ * tests/run-all.sh counts the lines into "N passed, N failed".
  */
 #ifndef HARNESS_H
 #define HARNESS_H
@@ -14,6 +20,7 @@ typedef void (*harness_fn)(void);
 void	harness_register(const char *name, harness_fn fn);
 void	harness_fail(const char *file, int line, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 3, 4)));
+/* Ends the running test as "skip - name: why" (counted as skipped, never as passed). */
 void	harness_skip(const char *why) __attribute__((noreturn));
 int	harness_count_fds(void);
 
