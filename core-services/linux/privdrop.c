@@ -20,6 +20,7 @@
 
 #include "../core.h"
 #include "../privdrop.h"
+#include "../uid_range.h"
 
 static int dropping;	/* privdrop_init: 1 if children get their own uid */
 static uid_t id_base = PRIVDROP_ID_BASE;	/* this core's range: id_base + slot */
@@ -27,37 +28,17 @@ static uid_t id_base = PRIVDROP_ID_BASE;	/* this core's range: id_base + slot */
 /*
  * Two cores on one host (two compositions, tests side by side) must not
  * give their children the same uids, or a child of one could signal,
- * ptrace and read the children of the other. Each core claims a range of
- * PRIVDROP_RANGE ids by holding an exclusive lock on a file named after
- * it for as long as it runs (the kernel drops the lock when core dies,
- * however it dies). As PID 1 core is alone: range 0, no file needed.
+ * ptrace and read the children of the other; nor may a core reuse the
+ * uids of processes a dead core left behind. uid_range.c claims a range
+ * (a lock held as long as core runs) and empties it first. As PID 1 core
+ * is alone: range 0, no lock needed.
  */
-#define PRIVDROP_RANGE	64u	/* >= CHILDREN_MAX */
-#define PRIVDROP_RANGES	1024u
-
 static int
 claim_range(void)
 {
-	char path[64];
-
 	if (getpid() == 1)
 		return 0;
-	mkdir("/run", 0755);	/* a minimal root (an initramfs with a shell as init) may lack it */
-	mkdir(PRIVDROP_LOCK_DIR, 0700);
-	for (unsigned r = 0; r < PRIVDROP_RANGES; r++) {
-		int fd;
-
-		snprintf(path, sizeof path, PRIVDROP_LOCK_DIR "/uids-%u.lock", r);
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0)
-			return -errno;
-		if (!flock(fd, LOCK_EX | LOCK_NB)) {
-			id_base = PRIVDROP_ID_BASE + r * PRIVDROP_RANGE;
-			return 0;	/* fd stays open: the claim lasts as long as core */
-		}
-		close(fd);
-	}
-	return -EBUSY;
+	return uid_range_claim(&id_base);
 }
 
 static int

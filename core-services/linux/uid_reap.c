@@ -6,6 +6,10 @@
  * process group, reparented to init. Without cgroup2 nothing else finds a
  * grandchild that left the process group.
  *
+ * The same for a whole uid range (uid_range.h): what a SIGKILLed core's
+ * children forked outlives it, and is killed before the range is used
+ * again, and by core --restore.
+ *
  * core looks in /proc for live processes of the uid; if there are any, a
  * helper becomes that uid and sends SIGKILL to every process it may signal
  * (kill(-1) spares the sender): the kernel's permission check is the
@@ -25,19 +29,26 @@
 
 #include "../core.h"
 #include "../privdrop.h"
+#include "../uid_range.h"
 
 #define REAP_ROUNDS	16
 
-/* How many live (not zombie) processes have real uid uid. */
-static unsigned
-live_with_uid(uid_t uid)
+/*
+ * How many live (not zombie) processes have a real uid in [lo, lo + n);
+ * seen (NULL: not wanted) gets a 1 at uid - lo for each such uid. -errno
+ * if /proc cannot be read: not knowing is never "none".
+ */
+static int
+live_in(uid_t lo, unsigned long n, unsigned char *seen)
 {
-	unsigned n = 0;
+	int count = 0;
 	struct dirent *e;
 	DIR *d = opendir("/proc");
 
 	if (!d)
-		return 0;
+		return -errno;
+	if (seen)
+		memset(seen, 0, n);
 	while ((e = readdir(d))) {
 		char path[300], line[128], state = '?';
 		unsigned long ruid = ~0ul;
@@ -57,10 +68,14 @@ live_with_uid(uid_t uid)
 			}
 		}
 		fclose(f);
-		n += ruid == uid && state != 'Z' && state != 'X';
+		if (ruid >= lo && ruid - lo < n && state != 'Z' && state != 'X') {
+			count++;
+			if (seen)
+				seen[ruid - lo] = 1;
+		}
 	}
 	closedir(d);
-	return n;
+	return count;
 }
 
 static int
@@ -87,17 +102,57 @@ int
 privdrop_kill_uid(unsigned slot)
 {
 	uid_t uid = privdrop_uid(slot);
-	int err, killed = 0;
+	int err, n, killed = 0;
 
 	if (uid == getuid())
 		return 0;	/* children share core's uid: nothing tells them apart */
 	for (int round = 0; round < REAP_ROUNDS; round++) {
-		if (!live_with_uid(uid))
-			return killed;
+		if ((n = live_in(uid, 1, NULL)) <= 0)
+			return n < 0 ? n : killed;
 		if ((err = kill_as(uid)))
 			return err;
 		killed++;
 		usleep(2000);	/* SIGKILL is delivered when the target next runs */
 	}
-	return live_with_uid(uid) ? -EAGAIN : killed;
+	return (n = live_in(uid, 1, NULL)) ? (n < 0 ? n : -EAGAIN) : killed;
+}
+
+int
+uid_reap_range(uid_t first, unsigned count, unsigned *found)
+{
+	unsigned char seen[PRIVDROP_RANGE];
+	int n, err;
+
+	*found = 0;
+	if (count > PRIVDROP_RANGE)
+		return -EINVAL;
+	for (int round = 0; round < REAP_ROUNDS; round++) {
+		if ((n = live_in(first, count, seen)) <= 0)
+			return n;
+		if (!round)
+			*found = (unsigned)n;
+		for (unsigned i = 0; i < count; i++)
+			if (seen[i] && first + i != getuid() && (err = kill_as(first + i)))
+				return err;
+		usleep(2000);	/* SIGKILL is delivered when the target next runs */
+	}
+	return (n = live_in(first, count, NULL)) ? (n < 0 ? n : -EAGAIN) : 0;
+}
+
+int
+uid_ranges_live(uid_t first, unsigned ranges, unsigned char *live)
+{
+	static unsigned char seen[PRIVDROP_RANGES * PRIVDROP_RANGE];
+	int n;
+
+	if (ranges > PRIVDROP_RANGES)
+		return -EINVAL;
+	if ((n = live_in(first, (unsigned long)ranges * PRIVDROP_RANGE, seen)) < 0)
+		return n;
+	for (unsigned r = 0; r < ranges; r++) {
+		live[r] = 0;
+		for (unsigned i = 0; i < PRIVDROP_RANGE; i++)
+			live[r] |= seen[r * PRIVDROP_RANGE + i];
+	}
+	return n;
 }
