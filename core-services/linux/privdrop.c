@@ -20,6 +20,7 @@
 
 #include "../core.h"
 #include "../privdrop.h"
+#include "../seccomp.h"
 #include "../uid_range.h"
 
 static int dropping;	/* privdrop_init: 1 if children get their own uid */
@@ -134,5 +135,5 @@ privdrop_apply(unsigned slot)
 		if (held || getuid() != id || geteuid() != id || getgid() != id || getegid() != id)
 			return -EPERM;
 	}
-	return 0;
+	return seccomp_apply();	/* last: no namespaces, mounts, bpf, ptrace (../seccomp.h) */
 }
