@@ -82,7 +82,34 @@ int	holders_pass_step(struct holders_pass *p, unsigned budget_ms);
 const int *holders_pass_held(const struct holders_pass *p);
 void	holders_pass_end(struct holders_pass *p);
 
-/* linux/proc_holders.c: the files of a function (segment 0): its sysfs BAR files, its UIO device. Count or -errno. */
+/*
+ * Processes are found by uid too, not only by pid: what a child forked
+ * (in its own session, reparented to init) has the child's uid, which no
+ * other process has (privdrop.h), and holds what it inherited just the
+ * same. who: the processes whose pid is one of pids[0..npids) or whose
+ * real uid is one of uids[0..nuids); NULL: every process but core.
+ */
+struct holders_who {
+	const pid_t	*pids;
+	unsigned	npids;
+	const uid_t	*uids;
+	unsigned	nuids;
+};
+/*
+ * The first process of who that holds one of ids[0..nids): 1 with its
+ * pid, real uid ((uid_t)-1 if unreadable) and what it holds (as
+ * holders_scan), 0 if none does, -EBUSY if budget_ms (0: no bound) ran
+ * out first, other -errno.
+ */
+int	holders_find(const char *proc, const struct holders_who *who, const struct holder_id *ids, unsigned nids,
+	    unsigned budget_ms, pid_t *pid, uid_t *uid, char *what, size_t len);
+
+/*
+ * linux/proc_holders.c: the files of a function (segment 0): its sysfs BAR
+ * files, its UIO device, its VFIO group node. Count or -errno. _at: below
+ * root (a simulated tree, host mode's --root; "" the real one).
+ */
 int	holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max);
+int	holders_pci_targets_at(const char *root, unsigned bdf, struct holder_id *ids, unsigned max);
 
 #endif

@@ -19,6 +19,7 @@
 #include "core.h"
 #include "io_mem_backend.h"
 #include "io_mem_live.h"
+#include "privdrop.h"
 
 #define PAGE		4096ull
 #define PAGE_DOWN(a)	((a) & ~(PAGE - 1))
@@ -401,15 +402,20 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 
 /*
  * Who else holds something of the function this BAR session belongs to
- * (MKX_IO_MEM_HOLDERS): every running child but the asker, by the
- * backend's paths of what core hands out for the function.
+ * (MKX_IO_MEM_HOLDERS): every running child but the asker, by pid, and
+ * every process with the uid of any other child slot (what a child forked
+ * holds what it inherited, wherever it went: the same processes the uid
+ * sweep kills, uid_reap.c), by the backend's paths of what core hands out
+ * for the function. Children sharing core's uid (an unprivileged core)
+ * are found by pid only.
  */
 static int
 holders(const struct io_mem_session *s, struct mkx_reply *r)
 {
 	struct holder_id ids[HOLDER_TARGETS_MAX];
-	pid_t pids[CHILDREN_MAX];
-	unsigned idx[CHILDREN_MAX], n = 0, which;
+	pid_t pids[CHILDREN_MAX], pid = 0;
+	uid_t uids[CHILDREN_MAX], uid = (uid_t)-1, asker = (uid_t)-1;
+	unsigned n = 0, nu = 0;
 	struct mkx_io_mem_holder h;
 	int nt, found;
 
@@ -417,18 +423,27 @@ holders(const struct io_mem_session *s, struct mkx_reply *r)
 		return -ENOSYS;	/* not a PCI BAR session: it names no function */
 	if ((nt = backend->fn_targets((unsigned)s->bdf, ids, HOLDER_TARGETS_MAX)) < 0)
 		return nt;
-	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client) {
-			idx[n] = i;
+	if (s->client >= children && s->client < children + CHILDREN_MAX)
+		asker = privdrop_uid((unsigned)(s->client - children));
+	for (unsigned i = 0; i < nchildren; i++) {
+		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client)
 			pids[n++] = children[i].pid;
-		}
+		if (&children[i] != s->client && privdrop_uid(i) != getuid() && privdrop_uid(i) != asker)
+			uids[nu++] = privdrop_uid(i);
+	}
 	memset(&h, 0, sizeof h);
-	found = holders_scan(NULL, pids, n, ids, (unsigned)nt, NULL, &which, h.what, sizeof h.what);
+	found = holders_find(NULL, &(struct holders_who){ pids, n, uids, nu }, ids, (unsigned)nt, HOLDERS_SCAN_MS,
+	    &pid, &uid, h.what, sizeof h.what);
 	if (found < 0)
 		return found;
 	if (found) {
-		h.pid = pids[which];
-		snprintf(h.name, sizeof h.name, "%.59s", children[idx[which]].cfg->name);
+		h.pid = pid;
+		for (unsigned i = 0; i < nchildren; i++)
+			if (&children[i] != s->client && ((children[i].state == CHILD_RUNNING && children[i].pid == pid) ||
+			    (privdrop_uid(i) == uid && uid != getuid()))) {
+				snprintf(h.name, sizeof h.name, "%.59s", children[i].cfg ? children[i].cfg->name : "?");
+				break;
+			}
 	}
 	memcpy(r->payload, &h, sizeof h);
 	r->len = sizeof h;

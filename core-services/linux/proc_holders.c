@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,12 +39,21 @@ struct holders_pass {
 	int			want_held;	/* else the pass ends at the first holder */
 	int			found;		/* a looked-at process holds one */
 	int			finished;
-	/* which processes: the pid list (pids != NULL) or every one in /proc but core */
+	/*
+	 * which processes: the pid list (pids != NULL, uids NULL), or every one
+	 * in /proc but core, filtered when uids != NULL to those whose pid is
+	 * in pids or whose real uid is in uids
+	 */
 	pid_t			*pids;
 	unsigned		npids, next;	/* next: the next pid to look at */
+	uid_t			*uids;
+	unsigned		nuids;
 	unsigned		cur;		/* index of the process looked at */
+	pid_t			cur_pid;
 	int			first_set;
 	unsigned		first;
+	pid_t			first_pid;
+	uid_t			first_uid;
 	char			what[256];
 	pid_t			self;
 	int			proc_fd;
@@ -78,6 +88,47 @@ over(const struct holders_pass *p)
 	    (now.tv_sec == p->deadline.tv_sec && now.tv_nsec >= p->deadline.tv_nsec);
 }
 
+/* The real uid of the process whose /proc directory is pd; (uid_t)-1 if it cannot be read. */
+static uid_t
+proc_uid(int pd)
+{
+	char line[128];
+	unsigned long ruid = ~0ul;
+	int fd = openat(pd, "status", O_RDONLY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0 || !(f = fdopen(fd, "r"))) {
+		if (fd >= 0)
+			close(fd);
+		return (uid_t)-1;
+	}
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "Uid:", 4)) {
+			sscanf(line + 4, "%lu", &ruid);
+			break;
+		}
+	fclose(f);
+	return (uid_t)ruid;
+}
+
+/* Is the process in pd (pid) one the pass looks at? With a uid filter: its pid listed, or its real uid. */
+static int
+wanted(const struct holders_pass *p, pid_t pid)
+{
+	uid_t uid;
+
+	if (!p->uids)
+		return 1;
+	for (unsigned i = 0; i < p->npids; i++)
+		if (p->pids[i] == pid)
+			return 1;
+	uid = proc_uid(p->pd);
+	for (unsigned i = 0; i < p->nuids; i++)
+		if (p->uids[i] == uid)
+			return 1;
+	return 0;
+}
+
 /* 1 if (dev, ino) is one of the ids (each such is marked held; the process is noted as the first holder). */
 static int
 match(struct holders_pass *p, dev_t dev, ino_t ino)
@@ -95,6 +146,8 @@ match(struct holders_pass *p, dev_t dev, ino_t ino)
 	if (hit && !p->first_set) {
 		p->first_set = 1;
 		p->first = p->cur;
+		p->first_pid = p->cur_pid;
+		p->first_uid = proc_uid(p->pd);
 	}
 	return hit;
 }
@@ -204,13 +257,14 @@ process_next(struct holders_pass *p)
 	struct dirent *e;
 
 	for (;;) {
-		if (p->pids) {
+		if (p->pids && !p->uids) {
 			if (p->next >= p->npids)
 				return 0;
 			p->cur = p->next++;
 			if (p->pids[p->cur] <= 0)
 				continue;
 			snprintf(name, sizeof name, "%d", (int)p->pids[p->cur]);
+			p->cur_pid = p->pids[p->cur];
 		} else {
 			char *end;
 			long pid;
@@ -221,9 +275,14 @@ process_next(struct holders_pass *p)
 			if (*end || pid <= 0 || pid == p->self)
 				continue;
 			snprintf(name, sizeof name, "%ld", pid);
+			p->cur_pid = (pid_t)pid;
 		}
-		if ((p->pd = openat(p->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-			return 1;	/* else gone meanwhile, or not ours to read */
+		if ((p->pd = openat(p->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			continue;	/* gone meanwhile, or not ours to read */
+		if (wanted(p, p->cur_pid))
+			return 1;
+		close(p->pd);
+		p->pd = -1;
 	}
 }
 
@@ -255,7 +314,8 @@ step_process(struct holders_pass *p)
 }
 
 static struct holders_pass *
-pass_new(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids, unsigned nids)
+pass_new(const char *proc, const pid_t *pids, unsigned npids, const uid_t *uids, unsigned nuids,
+    const struct holder_id *ids, unsigned nids)
 {
 	struct holders_pass *p = calloc(1, sizeof *p);
 	int dfd;
@@ -269,7 +329,9 @@ pass_new(const char *proc, const pid_t *pids, unsigned npids, const struct holde
 	p->ids = malloc((nids ? nids : 1) * sizeof *ids);
 	if (pids)
 		p->pids = malloc((npids ? npids : 1) * sizeof *pids);
-	if (!p->held || !p->ids || (pids && !p->pids)) {
+	if (uids)
+		p->uids = malloc((nuids ? nuids : 1) * sizeof *uids);
+	if (!p->held || !p->ids || (pids && !p->pids) || (uids && !p->uids)) {
 		errno = ENOMEM;
 		goto fail;
 	}
@@ -277,13 +339,16 @@ pass_new(const char *proc, const pid_t *pids, unsigned npids, const struct holde
 	if (pids)
 		memcpy(p->pids, pids, npids * sizeof *pids);
 	p->npids = npids;
+	if (uids)
+		memcpy(p->uids, uids, nuids * sizeof *uids);
+	p->nuids = nuids;
 	if (!nids) {
 		p->finished = 1;
 		return p;
 	}
 	if ((p->proc_fd = open(proc ? proc : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto fail;
-	if (!pids) {
+	if (!pids || uids) {
 		if ((dfd = fcntl(p->proc_fd, F_DUPFD_CLOEXEC, 0)) < 0)
 			goto fail;
 		if (!(p->procdir = fdopendir(dfd))) {
@@ -302,7 +367,7 @@ fail:
 struct holders_pass *
 holders_pass_begin(const char *proc, const struct holder_id *ids, unsigned nids)
 {
-	struct holders_pass *p = pass_new(proc, NULL, 0, ids, nids);
+	struct holders_pass *p = pass_new(proc, NULL, 0, NULL, 0, ids, nids);
 
 	if (p)
 		p->want_held = 1;
@@ -358,6 +423,7 @@ holders_pass_end(struct holders_pass *p)
 	free(p->held);
 	free((void *)p->ids);
 	free(p->pids);
+	free(p->uids);
 	free(p);
 }
 
@@ -365,7 +431,7 @@ int
 holders_scan(const char *proc, const pid_t *pids, unsigned npids, const struct holder_id *ids,
     unsigned nids, int *held, unsigned *first, char *what, size_t len)
 {
-	struct holders_pass *p = pass_new(proc, pids, npids, ids, nids);
+	struct holders_pass *p = pass_new(proc, pids, npids, NULL, 0, ids, nids);
 	int ret;
 
 	if (held)
@@ -389,19 +455,57 @@ holders_scan(const char *proc, const pid_t *pids, unsigned npids, const struct h
 	return ret;
 }
 
+int
+holders_find(const char *proc, const struct holders_who *who, const struct holder_id *ids, unsigned nids,
+    unsigned budget_ms, pid_t *pid, uid_t *uid, char *what, size_t len)
+{
+	static const uid_t none;
+	struct holders_pass *p;
+	int ret;
+
+	/* who with neither list: nobody to look at (not everybody) */
+	if (who)
+		p = pass_new(proc, who->pids ? who->pids : &(pid_t){ 0 }, who->pids ? who->npids : 0,
+		    who->uids ? who->uids : &none, who->uids ? who->nuids : 0, ids, nids);
+	else
+		p = pass_new(proc, NULL, 0, NULL, 0, ids, nids);
+	if (!p)
+		return -errno;
+	if (!holders_pass_step(p, budget_ms)) {
+		holders_pass_end(p);
+		return -EBUSY;	/* could not finish in time: the caller cannot tell, and must not assume none */
+	}
+	if ((ret = p->found)) {
+		if (pid)
+			*pid = p->first_pid;
+		if (uid)
+			*uid = p->first_uid;
+		if (what && len)
+			snprintf(what, len, "%s", p->what);
+	}
+	holders_pass_end(p);
+	return ret;
+}
+
 #define SYSFS_PCI "/sys/bus/pci/devices"
 
-/* The files core hands out for a function: each resource file (BARs, _wc too), and its UIO device, by stat. */
+/*
+ * The files core hands out for a function: each resource file (BARs, _wc
+ * too), its UIO device, and its VFIO group's device node, by stat.
+ */
 int
-holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max)
+holders_pci_targets_at(const char *root, unsigned bdf, struct holder_id *ids, unsigned max)
 {
-	char dir[64], path[64 + 256 + 2];
+	char dir[PATH_MAX], path[PATH_MAX + 256 + 2], link[PATH_MAX];
+	ssize_t ln;
 	struct dirent *e;
 	struct stat st;
 	unsigned n = 0;
 	DIR *d;
 
-	snprintf(dir, sizeof dir, SYSFS_PCI "/0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	if (snprintf(dir, sizeof dir, "%s" SYSFS_PCI "/0000:%02x:%02x.%u", root ? root : "", bdf >> 8, (bdf >> 3) & 0x1f,
+	    bdf & 7) >= (int)sizeof dir)
+		return -ENAMETOOLONG;
 	if (!(d = opendir(dir)))
 		return -errno;
 	while (n < max && (e = readdir(d))) {
@@ -417,11 +521,25 @@ holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max)
 		while (n < max && (e = readdir(d))) {
 			if (strncmp(e->d_name, "uio", 3))
 				continue;
-			snprintf(path, sizeof path, "/dev/%.32s", e->d_name);
+			snprintf(path, sizeof path, "%s/dev/%.32s", root ? root : "", e->d_name);
 			if (!stat(path, &st))
 				ids[n++] = (struct holder_id){ st.st_dev, st.st_ino };
 		}
 		closedir(d);
 	}
+	/* VFIO: the group's node (/dev/vfio/N) is what a process opens to reach the device */
+	snprintf(path, sizeof path, "%s/iommu_group", dir);
+	if (n < max && (ln = readlink(path, link, sizeof link - 1)) > 0) {
+		link[ln] = 0;
+		snprintf(path, sizeof path, "%s/dev/vfio/%.32s", root ? root : "", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+		if (!stat(path, &st))
+			ids[n++] = (struct holder_id){ st.st_dev, st.st_ino };
+	}
 	return (int)n;
+}
+
+int
+holders_pci_targets(unsigned bdf, struct holder_id *ids, unsigned max)
+{
+	return holders_pci_targets_at("", bdf, ids, max);
 }
