@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
+#include "holders.h"
 #include "host_mode.h"
 #include "output.h"
+#include "uid_range.h"
 
 static struct host_dev devs[HOST_DEVS_MAX];
 static unsigned ndevs;
@@ -24,6 +27,7 @@ static char state_path[PATH_MAX];
 static long hugepages = -1;	/* vm.nr_hugepages before core; -1 unknown */
 static int given_back = 1;
 static pid_t taker;	/* a forked child of core must never give back (its exit() runs atexit) */
+static unsigned refused_at_restore;	/* functions core --restore would not touch: the state file stays */
 
 static struct host_dev *ident_dev;	/* pci_ident_fn has no context argument */
 
@@ -109,11 +113,39 @@ collect(const struct core_config *cfg, FILE *out)
 	return 0;
 }
 
+/*
+ * Does a process other than core still map or hold what core hands out
+ * for d (its BAR files, UIO node, VFIO group node)? 1 with who in why,
+ * 0 if none; not knowing counts as held.
+ */
+static int
+held(const struct host_dev *d, char *why, size_t whylen)
+{
+	struct holder_id ids[HOLDER_TARGETS_MAX];
+	char what[256] = "";
+	pid_t pid = 0;
+	uid_t uid = 0;
+	int n = holders_pci_targets_at(host_root, d->bdf, ids, HOLDER_TARGETS_MAX), r;
+
+	if (n < 0) {
+		snprintf(why, whylen, "cannot tell who holds its files (%s)", strerror(-n));
+		return 1;
+	}
+	if (!n || !(r = holders_find(NULL, NULL, ids, (unsigned)n, 0, &pid, &uid, what, sizeof what)))
+		return 0;
+	if (r < 0)
+		snprintf(why, whylen, "cannot tell who holds its files (%s)", strerror(-r));
+	else
+		snprintf(why, whylen, "still held by pid %d (uid %u): %s", (int)pid, (unsigned)uid, what);
+	return 1;
+}
+
 void
 host_mode_giveback(void)
 {
 	unsigned ok = 0, failed = 0;
 	long now;
+	int err;
 
 	if (given_back || getpid() != taker)
 		return;
@@ -124,6 +156,12 @@ host_mode_giveback(void)
 		if (!devs[i].taken)
 			continue;
 		describe(&devs[i], what, sizeof what);
+		/* A process that still maps a BAR or holds the UIO/VFIO node would reach the device under Linux's driver. */
+		if (held(&devs[i], why, sizeof why)) {
+			core_log("host: %s NOT given back: %s", what, why);
+			failed++;
+			continue;
+		}
 		if (host_bind_giveback(&devs[i], why, sizeof why)) {
 			core_log("host: %s NOT given back: %s", what, why);
 			failed++;
@@ -135,15 +173,16 @@ host_mode_giveback(void)
 	}
 	/* After the functions: DMA buffers (huge pages) are freed once the drivers are gone. */
 	if (hugepages >= 0 && !host_hugepages_get(&now) && now != hugepages) {
-		int err = host_hugepages_set(hugepages);
+		err = host_hugepages_set(hugepages);
 
 		core_log("host: vm.nr_hugepages %ld, back to %ld as before core%s%s", now, hugepages,
 		    err ? ": FAILED, " : "", err ? strerror(-err) : "");
 	}
+	failed += refused_at_restore;
 	if (failed)
 		core_log("host: %u function(s) not given back; state kept in %s for core --restore", failed, state_path);
-	else if (unlink(state_path) && errno != ENOENT)
-		core_log("host: removing %s: %s", state_path, strerror(errno));
+	else if ((err = host_state_remove(state_path)))
+		core_log("host: removing %s: %s", state_path, strerror(-err));
 	else
 		core_log("host: %u function(s) given back to Linux; %s removed", ok, state_path);
 	out_flush(2000);
@@ -161,12 +200,21 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 		return err;
 	for (unsigned i = 0; i < ndevs; i++)
 		refused += !!devs[i].refused[0];
-	if (!access(state_path, F_OK)) {
-		fprintf(dry_run ? stdout : stderr, "%s: %s exists: an earlier core --host did not give its devices back; "
-		    "run core --restore %s first\n", dry_run ? "refuse all" : "core --host", state_path, state_path);
-		if (!dry_run)
-			return -EEXIST;
-		refused++;
+	{
+		char why[PATH_MAX + 256];
+
+		if ((err = host_state_check_dir(state_path, why, sizeof why))) {
+			fprintf(dry_run ? stdout : stderr, "%s: state file %s\n", dry_run ? "refuse all" : "core --host", why);
+			if (!dry_run)
+				return -EPERM;
+			refused++;
+		} else if (host_state_exists(state_path) > 0) {
+			fprintf(dry_run ? stdout : stderr, "%s: %s exists: an earlier core --host did not give its devices "
+			    "back; run core --restore %s first\n", dry_run ? "refuse all" : "core --host", state_path, state_path);
+			if (!dry_run)
+				return -EEXIST;
+			refused++;
+		}
 	}
 	if (dry_run) {
 		for (unsigned i = 0; i < ndevs; i++) {
@@ -205,10 +253,13 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (host_hugepages_get(&hugepages))
 		hugepages = -1;		/* no hugetlb here: nothing to restore */
-	if ((err = host_state_write(state_path, devs, ndevs, hugepages))) {
-		fprintf(stderr, "core --host: cannot write state file %s: %s; nothing was changed\n", state_path,
-		    strerror(-err));
-		return err;
+	{
+		char why[PATH_MAX + 256];
+
+		if ((err = host_state_write(state_path, devs, ndevs, hugepages, why, sizeof why))) {
+			fprintf(stderr, "core --host: cannot write state file %s; nothing was changed\n", why);
+			return err;
+		}
 	}
 	given_back = 0;
 	taker = getpid();
@@ -227,29 +278,103 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 	return 0;
 }
 
+/* Is there a PCI driver of that name on this host? */
+static int
+driver_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return !host_path(path, sizeof path, "/sys/bus/pci/drivers/%s", name) && !lstat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * core --restore trusts the state file only as far as the host agrees
+ * (host_state.c already refused a file anyone but root could have
+ * written): a function is touched only if it exists and core holds it
+ * (driver_override "mkx", set first when core takes one), only if host
+ * mode would take it now (never the controller of a mounted filesystem,
+ * never the console's display), only with drivers this host has, and
+ * vm.nr_hugepages is only ever lowered. Processes dead cores left (their
+ * uid ranges are free) are killed first, and a function a process still
+ * maps or holds is not handed to Linux (host_mode_giveback). What is
+ * skipped is said, function by function.
+ */
 int
 host_mode_restore(const char *state)
 {
-	char why[512];
-	int n = host_state_read(state, devs, HOST_DEVS_MAX, &hugepages, why, sizeof why);
+	char why[PATH_MAX + 512];
+	unsigned killed = 0, alone = 0;
+	long now;
+	int n = host_state_read(state, devs, HOST_DEVS_MAX, &hugepages, why, sizeof why), err;
 
 	if (n < 0) {
 		fprintf(stderr, "core --restore: %s\n", why);
 		return n;
 	}
 	ndevs = (unsigned)n;
+	refused_at_restore = 0;
+	/* Only root can kill processes of other uids; an unprivileged core's children had its own. */
+	if (!geteuid()) {
+		if ((err = uid_range_sweep_free(&killed)))
+			core_log("host: restore: processes left by a dead core could not all be killed: %s", strerror(-err));
+		else if (killed)
+			core_log("host: restore: killed %u processes a dead core left behind", killed);
+	}
 	for (unsigned i = 0; i < ndevs; i++) {
 		struct host_dev t = { 0 };
 
-		/* Identity only, for the messages; the rest is what the file says. */
 		snprintf(t.name, sizeof t.name, "%s", devs[i].name);
-		if (!host_pci_read(&t))
-			devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
+		if (host_pci_read(&t)) {
+			core_log("host: restore skips %s: no such PCI function on this host; left alone", devs[i].name);
+			devs[i].taken = 0;
+			alone++;
+			continue;
+		}
+		devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
+		if (strcmp(t.override, "mkx")) {
+			core_log("host: restore skips %s: core does not hold it (driver_override \"%s\", not \"mkx\"); left alone",
+			    devs[i].name, t.override[0] ? t.override : "(none)");
+			devs[i].taken = 0;
+			alone++;
+			continue;
+		}
+		if (devs[i].driver[0] && !driver_exists(devs[i].driver))
+			snprintf(why, sizeof why, "its driver \"%s\" is not on this host", devs[i].driver);
+		else if (devs[i].override[0] && !driver_exists(devs[i].override))
+			snprintf(why, sizeof why, "its driver_override \"%s\" names no driver on this host", devs[i].override);
+		else
+			continue;
+		memcpy(devs[i].refused, why, sizeof devs[i].refused - 1);	/* why is shorter: driver names < 64 */
 	}
+	/* What host mode refuses to take it never gives "back" either. */
+	host_refuse_mounted(devs, ndevs);
+	host_refuse_console(devs, ndevs);
+	for (unsigned i = 0; i < ndevs; i++)
+		if (devs[i].taken && devs[i].refused[0]) {
+			char what[160];
+
+			describe(&devs[i], what, sizeof what);
+			core_log("host: restore skips %s: %s; not unbound, bus master and driver_override untouched", what,
+			    devs[i].refused);
+			devs[i].taken = 0;
+			refused_at_restore++;
+		}
+	/* core raises nr_hugepages and only ever lowers it back: a value above today's is not core's. */
+	if (hugepages >= 0 && (host_hugepages_get(&now) || hugepages > now)) {
+		core_log("host: restore skips vm.nr_hugepages %ld: %s", hugepages, host_hugepages_get(&now) ?
+		    "cannot read today's value" : "above today's; restoring only lowers it back");
+		hugepages = -1;
+		refused_at_restore++;
+	}
+	if (alone)
+		core_log("host: restore: %u function(s) of %s left alone (not held by core)", alone, state);
 	snprintf(state_path, sizeof state_path, "%s", state);
 	given_back = 0;
 	taker = getpid();
 	host_mode_giveback();
+	if (refused_at_restore)
+		return -EPERM;
 	for (unsigned i = 0; i < ndevs; i++)
 		if (devs[i].taken)
 			return -EIO;

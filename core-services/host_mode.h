@@ -47,8 +47,18 @@ void	host_refuse_iommu(struct host_dev *devs, unsigned n);
 /*
  * linux/host_state.c: the state file, written (fsync'd) before anything
  * changes: the devices and vm.nr_hugepages (-1: unknown, not restored).
+ * Only in a directory of core's user (root) nobody else may write, below
+ * directories nobody else may change; the file itself regular, core's
+ * user's, mode 0600, opened without following links or blocking. 0 or
+ * -errno with why filled (write and read; check_dir says only whether
+ * the directory is fit). exists: 1, 0, or -errno (an unfit directory).
  */
-int	host_state_write(const char *path, const struct host_dev *devs, unsigned n, long hugepages);
+#define HOST_HUGEPAGES_MAX	(1L << 20)	/* 2 TiB of 2 MiB pages: above it a state file is malformed */
+int	host_state_check_dir(const char *path, char *why, size_t whylen);
+int	host_state_exists(const char *path);
+int	host_state_remove(const char *path);
+int	host_state_write(const char *path, const struct host_dev *devs, unsigned n, long hugepages, char *why,
+	    size_t whylen);
 int	host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hugepages, char *why,
 	    size_t whylen);
 

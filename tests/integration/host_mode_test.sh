@@ -175,7 +175,8 @@ fi
 # SIGKILL: nothing of core's runs at the end, the state file remains and
 # core --restore gives back from it alone.
 t=sigkill_then_restore
-rm -f "$S"; echo "(null)" > "$DEV/0000:00:03.0/driver_override"
+# (an empty driver_override: writes to the fake tree's plain files do not truncate, as sysfs would)
+rm -f "$S"; : > "$DEV/0000:00:03.0/driver_override"
 printf '\007\005' | dd of="$DEV/0000:00:03.0/config" bs=1 seek=4 conv=notrunc 2>/dev/null
 : > "$T/out"	# not the last test's "took" line: the background core may open it late
 "$B/bin/core" --host "$T/one.xml" --root "$R" --state "$S" --bin-dir "$B/bin" > "$T/out" 2>&1 &
@@ -198,7 +199,8 @@ fi
 # an override the function had before core).
 t=restore_binds_the_original_driver
 rm -f "$DEV/0000:00:02.0/driver"; : > "$R/sys/bus/pci/drivers/e1000e/bind"
-printf 'mkx-host-state 1\n0000:00:02.0 driver=e1000e override=e1000e\n' > "$S"
+printf 'mkx-host-state 1\n0000:00:02.0 driver=e1000e override=e1000e\n' > "$S"; chmod 600 "$S"
+echo mkx > "$DEV/0000:00:02.0/driver_override"	# as core left it
 core --restore "$S"
 if [ $rc = 0 ] && [ "$(cat "$R/sys/bus/pci/drivers/e1000e/bind")" = 0000:00:02.0 ] &&
    [ "$(head -c6 "$DEV/0000:00:02.0/driver_override")" = e1000e ] && [ ! -e "$S" ]; then
@@ -208,7 +210,7 @@ else
 fi
 
 t=restore_refuses_a_malformed_state_file
-printf 'mkx-host-state 1\n0000:00:02.0 driver=../../x override=-\n' > "$S"
+printf 'mkx-host-state 1\n0000:00:02.0 driver=../../x override=-\n' > "$S"; chmod 600 "$S"
 core --restore "$S"
 if [ $rc = 1 ] && has "core --restore: $S:2: malformed line" && [ -e "$S" ]; then
 	pass $t
