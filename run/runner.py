@@ -79,19 +79,17 @@ def watch(cmd, scn, logpath, show=None, check_env=None):
 
     def judge(lines):
         """Every line: failure first; success patterns only count while no line failed.
-        Returns the failing line or None."""
+        Returns None, or (result, reason) for the first failing line."""
         nonlocal pending
         for line in lines:
             if failure and failure.search(line):
-                return line
+                after = " (after the success patterns)" if not pending else ""
+                return "FAIL", f"failure pattern matched: {line.strip()} (pattern /{scn['failure']}/){after}"
             for p in pending:
                 if p.search(line):
                     seen.append(p)
             pending = [p for p in pending if p not in seen]
         return None
-
-    def failed(line):
-        return "FAIL", f"failure pattern matched: {line.strip()} (pattern /{scn['failure']}/)"
 
     def read(wait):
         """One read of QEMU's output: its lines, [] if nothing came, None at its end."""
@@ -126,7 +124,7 @@ def watch(cmd, scn, logpath, show=None, check_env=None):
                 q.wait()
             bad = judge(lines or [])
             if bad is not None:
-                result, reason = failed(bad)
+                result, reason = bad
             elif not pending:
                 result = "PASS"
                 reason = f"success pattern{'s' if len(scn['success_all']) > 1 else ''} seen " \
@@ -156,8 +154,7 @@ def watch(cmd, scn, logpath, show=None, check_env=None):
                 exited = True
             bad = judge(lines or [])
             if bad is not None:
-                result, reason = failed(bad)
-                reason += " (after the success patterns)"
+                result, reason = bad
             elif left <= 0:
                 reason += f"; watched {settle:.0f} s more, no failure, QEMU stopped"
                 break
