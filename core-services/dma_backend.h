@@ -25,7 +25,8 @@ struct dma_mem {
 	int		fd;		/* core's one open file of the buffer (a memfd of exactly it) */
 	size_t		size;		/* bytes of the fd (a huge-page multiple) */
 	uint64_t	phys;		/* physical address of byte 0; contiguous over size */
-	void		*map;		/* core's own mapping: keeps the pages in place */
+	void		*map;		/* core's own mapping, never touched after the allocation (intact) */
+	int		pin;		/* a pipe (read end) holding a reference to every page: -1 none */
 };
 
 struct dma_mem_ops {
@@ -41,6 +42,14 @@ struct dma_mem_ops {
 	 */
 	int	(*alloc)(size_t size, int contiguous, uint64_t limit, struct dma_mem *, char *why, size_t whylen);
 	void	(*free)(struct dma_mem *);
+	/*
+	 * Are the pages handed out still the file's pages? 1 yes; 0 a holder of
+	 * the buffer's file punched them out (fallocate PUNCH_HOLE, madvise
+	 * MADV_REMOVE): the physical pages the device was given stay pinned
+	 * by core (pin) until free, never back in the pool before; -errno
+	 * cannot tell (counts as punched).
+	 */
+	int	(*intact)(const struct dma_mem *);
 	/* Pages still free in the pool (for messages), or -errno. */
 	long	(*pages_free)(void);
 };

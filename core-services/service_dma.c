@@ -36,7 +36,13 @@
 
 #define BUFFERS_MAX	64		/* per session */
 #define FREED_MAX	16		/* recently freed ids remembered per session (double free) */
-#define SESSIONS_MAX	16
+/*
+ * Sessions a client may hold at once (one per function): at most what
+ * core lets a child hold at all. The table grows as sessions open, so it
+ * has room for that many of every child: one client taking its share
+ * leaves the others theirs, and core runs out of memory before of slots.
+ */
+#define SESSIONS_PER_CLIENT	SESSIONS_PER_CHILD
 #define IOVA_START	0x200000ull	/* bus address 0 stays unmapped: a zeroed descriptor faults */
 #define KEPT_TURN_MS	10	/* a look at freed buffers' holders: a step per turn of core's loop */
 #define KEPT_CALL_MS	50	/* a step at a request (FREE, ALLOC, a session's or a child's end) */
@@ -65,7 +71,8 @@ struct dma_session {
 static const struct dma_mem_ops *mem;
 static const struct dma_iommu_ops *iommu;
 static const struct dma_device_ops *device;
-static struct dma_session *active[SESSIONS_MAX];
+static struct dma_session **active;	/* nactive of them, in active_room */
+static unsigned nactive, active_room;
 static uint32_t next_id = 1;
 
 int
@@ -132,7 +139,7 @@ domain_peers(const struct dma_session *s)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < SESSIONS_MAX; i++)
+	for (unsigned i = 0; i < nactive; i++)
 		n += active[i] != s && same_space(s, active[i]);
 	return n;
 }
@@ -142,7 +149,7 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 {
 	char pci[16] = "";
 	struct dma_session *s;
-	unsigned bdf, slot = SESSIONS_MAX, v, d;
+	unsigned bdf, v, d, mine = 0;
 	unsigned long bits, domain_id;
 	long domain = -1;
 	uint64_t mask;
@@ -182,17 +189,27 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		}
 		domain = (long)domain_id;
 	}
-	for (unsigned i = 0; i < SESSIONS_MAX; i++) {
-		if (active[i] && active[i]->bdf == bdf) {
+	for (unsigned i = 0; i < nactive; i++) {
+		if (active[i]->bdf == bdf) {
 			snprintf(why, whylen, "the DMA session of %s is held by \"%s\"", pci, active[i]->label);
 			return -EBUSY;
 		}
-		if (!active[i] && slot == SESSIONS_MAX)
-			slot = i;
+		mine += client && active[i]->client == client;
 	}
-	if (slot == SESSIONS_MAX) {
-		snprintf(why, whylen, "core serves %d DMA sessions at most", SESSIONS_MAX);
+	if (mine >= SESSIONS_PER_CLIENT) {
+		snprintf(why, whylen, "\"%s\" holds %u DMA sessions already, the most one client may", label, mine);
 		return -EAGAIN;
+	}
+	if (nactive == active_room) {
+		unsigned room = active_room ? 2 * active_room : 16;
+		struct dma_session **more = realloc(active, room * sizeof *active);
+
+		if (!more) {
+			snprintf(why, whylen, "core is out of memory for another DMA session");
+			return -ENOMEM;
+		}
+		active = more;
+		active_room = room;
 	}
 	if (!(s = calloc(1, sizeof *s)))
 		return -ENOMEM;
@@ -214,7 +231,7 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		free(s);
 		return cmd < 0 ? cmd : -EIO;
 	}
-	active[slot] = s;
+	active[nactive++] = s;
 	if (!s->domain)
 		snprintf(why, whylen, "physical addresses (no IOMMU)");
 	else if (domain < 0)
@@ -251,8 +268,8 @@ iova_find(const struct dma_session *s, size_t size)
 
 	do {	/* until a pass over every session of the domain moves nothing: an earlier buffer may now overlap */
 		moved = 0;
-		for (unsigned k = 0; k <= SESSIONS_MAX; k++) {
-			const struct dma_session *t = k < SESSIONS_MAX ? active[k] : s;
+		for (unsigned k = 0; k <= nactive; k++) {
+			const struct dma_session *t = k < nactive ? active[k] : s;
 
 			if (!same_space(s, t))
 				continue;
@@ -375,8 +392,8 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
 	for (unsigned i = 0; i < s->nbuf; i++)
 		if (s->buf[i].id == id)
 			return &s->buf[i];
-	for (unsigned i = 0; i < SESSIONS_MAX; i++)
-		for (unsigned j = 0; active[i] && active[i] != s && j < active[i]->nbuf; j++)
+	for (unsigned i = 0; i < nactive; i++)
+		for (unsigned j = 0; active[i] != s && j < active[i]->nbuf; j++)
 			if (active[i]->buf[j].id == id) {
 				*err = refuse(r, -EPERM, "DMA buffer %u belongs to another session", id);
 				return NULL;
@@ -407,6 +424,8 @@ struct dma_kept {
 	int			was_held;	/* a check found it held: its end is logged */
 	struct child		*payer;		/* NULL once the payer exited */
 	const void		*session;	/* while its session ends (dma_close counts) */
+	const void		*fence;		/* punched: kept until this session's bus master is off */
+	int			punched;	/* its release is logged */
 	uint32_t		id;
 	char			pci[16];
 	char			label[192];
@@ -420,12 +439,27 @@ struct dma_kept {
 static struct dma_kept *kept;
 static unsigned nkept, kept_room;
 
-/* Unmap (the device loses it now), then keep it until nobody holds it (kept_check). */
+/* The fence of a punched buffer whose device never read back off: never released. */
+static const char fence_forever[] = "bus master stayed on";
+
+/*
+ * Unmap (the device loses it now), then keep it until nobody holds it
+ * (kept_check). device_off: bus master of s reads back off already (the
+ * session's end); else a FREE, which trusts the driver to have stopped
+ * the device using the buffer.
+ *
+ * A buffer whose pages a holder punched out of its file (mem->intact 0)
+ * shows a driver that does not keep that contract: the pages its device
+ * was given are still pinned by core (dma_mem.pin), and they stay so,
+ * out of the pool, until the session's end has read bus master back off
+ * (k->fence), whenever its holders let go.
+ */
 static struct dma_kept *
-release(struct dma_session *s, struct dma_buffer *b)
+release(struct dma_session *s, struct dma_buffer *b, int device_off)
 {
 	struct dma_kept *k;
 	struct stat st;
+	int intact = mem->intact(&b->mem);
 
 	if (b->mapped)
 		iommu->unmap(s->domain, &b->mem, b->bus);
@@ -448,6 +482,16 @@ release(struct dma_session *s, struct dma_buffer *b)
 		k->file = (struct holder_id){ .dev = st.st_dev, .ino = st.st_ino }, k->identified = 1;
 	snprintf(k->pci, sizeof k->pci, "%s", s->pci);
 	snprintf(k->label, sizeof k->label, "%s", s->label);
+	if (intact != 1) {
+		k->fence = device_off ? NULL : s;
+		k->punched = 1;
+		core_log("DMA \"%s\": %s: buffer %u (bus 0x%" PRIx64 ", %zu KiB): %s; the pages the device was given "
+		    "stay pinned by core, out of the pool, %s", s->label, s->pci, b->id, b->bus, b->mem.size >> 10,
+		    intact ? "core cannot tell whether its pages are still the ones handed out (treated as punched)"
+		    : "its pages were punched out of its file by a holder (fallocate or madvise)",
+		    device_off ? "until no process holds the buffer (bus master is off)"
+		    : "until the session ends with bus master read back off");
+	}
 	return k;
 }
 
@@ -481,7 +525,7 @@ kept_release(void)
 	for (unsigned i = nkept; i-- > 0;) {
 		struct dma_kept *k = &kept[i];
 
-		if (k->identified != -1)
+		if (k->identified != -1 || k->fence)
 			continue;
 		ram_uncharge(k->payer, k->mem.size);
 		/* With what the payer has left: a donation withdrawn at a session's close may come before this. */
@@ -492,6 +536,9 @@ kept_release(void)
 		else if (k->was_held && !k->session)
 			core_log("DMA \"%s\": %s: freed buffer %u of %zu KiB is held by no process now: released, "
 			    "uncharged from \"(exited)\"", k->label, k->pci, k->id, k->mem.size >> 10);
+		if (k->punched)
+			core_log("DMA \"%s\": %s: punched buffer %u: bus master is off and no process holds it: its "
+			    "pinned pages go back to the pool now", k->label, k->pci, k->id);
 		mem->free(&k->mem);
 		*k = kept[--nkept];
 	}
@@ -593,6 +640,32 @@ dma_child_exited(const struct child *c)
 	kept_check(KEPT_CALL_MS);
 }
 
+/*
+ * KEPT: which of these freed buffers does core still keep, charged to the
+ * session's client (held by a process, or punched and fenced)? One byte
+ * per id, 1 kept. The platform driver counts a buffer against the
+ * Platform session that allocated it until core has released it.
+ */
+static int
+do_kept(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
+{
+	uint32_t id;
+	size_t n = req->hdr.len / sizeof id;
+
+	if (!n || n > MKX_DMA_KEPT_MAX || req->hdr.len % sizeof id)
+		return refuse(r, -EINVAL, "DMA kept: 1..%d buffer ids (u32), not %u bytes", MKX_DMA_KEPT_MAX,
+		    (unsigned)req->hdr.len);
+	kept_check(KEPT_CALL_MS);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&id, req->payload + i * sizeof id, sizeof id);
+		r->payload[i] = 0;
+		for (unsigned j = 0; j < nkept && !r->payload[i]; j++)
+			r->payload[i] = kept[j].id == id && kept[j].payer == s->client;
+	}
+	r->len = n;
+	return 0;
+}
+
 static int
 dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -616,11 +689,13 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		if (!(b = find(s, req, r, &err)))
 			return err;
 		s->freed[s->nfreed++ % FREED_MAX] = b->id;
-		if ((k = release(s, b)))
+		if ((k = release(s, b, 0)))
 			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
 		*b = s->buf[--s->nbuf];
 		kept_check(KEPT_CALL_MS);
 		return 0;
+	case MKX_DMA_KEPT:
+		return do_kept(s, req, r);
 	case MKX_DMA_INFO:
 		info = (struct mkx_dma_info_msg){ .mask = s->mask, .iommu = !!s->domain,
 		    .page_size = (uint32_t)mem->page_size };
@@ -648,12 +723,17 @@ dma_close(void *state)
 
 	sent_close();	/* the last ALLOC's reply has gone */
 	cmd = device->bus_master(s->bdf, 0);
-	for (unsigned i = 0; i < SESSIONS_MAX; i++)
-		if (active[i] == s)
-			active[i] = NULL;
+	for (unsigned i = 0; i < nactive; i++)
+		if (active[i] == s) {
+			active[i] = active[--nactive];
+			break;
+		}
 	if (cmd < 0 || (cmd & 4)) {
 		core_log("DMA \"%s\": %s: bus master does not read back off (%s); its %u buffer(s) are kept, "
 		    "not freed", s->label, s->pci, cmd < 0 ? strerror(-cmd) : "still set", n);
+		for (unsigned i = 0; i < nkept; i++)
+			if (kept[i].fence == s)
+				kept[i].fence = fence_forever;	/* punched buffers it freed: never released either */
 		if (s->domain)
 			iommu->domain_put(s->domain);
 		free(s);
@@ -661,8 +741,11 @@ dma_close(void *state)
 	}
 	core_log("DMA \"%s\": %s: bus master off (command register reads 0x%04x); freeing its buffers now",
 	    s->label, s->pci, (unsigned)cmd);
+	for (unsigned i = 0; i < nkept; i++)
+		if (kept[i].fence == s)
+			kept[i].fence = NULL;	/* punched buffers it freed: the device cannot reach them now */
 	for (unsigned i = 0; i < n; i++)
-		release(s, &s->buf[i]);
+		release(s, &s->buf[i], 1);
 	if (s->domain)
 		iommu->domain_put(s->domain);
 	kept_check(KEPT_CALL_MS);
@@ -695,8 +778,8 @@ dma_close(void *state)
 const char *
 dma_function_holder(unsigned bdf, const struct child *except)
 {
-	for (unsigned i = 0; i < SESSIONS_MAX; i++)
-		if (active[i] && active[i]->bdf == bdf && active[i]->client != except)
+	for (unsigned i = 0; i < nactive; i++)
+		if (active[i]->bdf == bdf && active[i]->client != except)
 			return active[i]->label;
 	return NULL;
 }

@@ -23,7 +23,13 @@
 static int sim_iommu;
 static unsigned npages;
 static int page_used[SIM_PAGES_MAX];
-static unsigned cmd[2] = { 0x0003, 0x0007 };	/* 00:03.0, 00:02.0 (firmware left bus master on) */
+/*
+ * 00:03.0, 00:02.0 (firmware left bus master on), and 256 more functions
+ * on bus 1 (01:00.0-01:1f.7, virtio-like) for tests of how many sessions
+ * one client may hold.
+ */
+#define SIM_FNS		(2 + 256)
+static unsigned cmd[SIM_FNS] = { 0x0003, 0x0007 };
 static char events[4096];
 /* Simulated IOMMU domains: one per (owner, domain), or one per session without a domain. */
 static struct sim_space { const void *owner; long domain; unsigned users; } spaces[8];
@@ -49,6 +55,7 @@ dma_sim_reset(void)
 {
 	events[0] = 0;
 	memset(page_used, 0, sizeof page_used);
+	memset(cmd, 0, sizeof cmd);
 	cmd[0] = 0x0003;
 	cmd[1] = 0x0007;
 	sim_iommu = 0;
@@ -113,11 +120,22 @@ sim_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *
 			snprintf(why, whylen, "memfd made core's (mode 0600, reopened through /proc/self/fd): %s", strerror(-m->fd));
 			return m->fd;
 		}
+		/*
+		 * core's mapping, faulted in and never touched again, as with
+		 * hugetlb: a holder's punch clears it (sim_intact). No pin: the
+		 * sim's physical pages are the page_used table, given back at free.
+		 */
+		m->map = mmap(NULL, (size_t)n * SIM_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, m->fd, 0);
+		if (m->map == MAP_FAILED) {
+			snprintf(why, whylen, "memfd mapped: %s", strerror(errno));
+			close(m->fd);
+			return -ENOMEM;
+		}
 		for (i = first; i < first + n; i++)
 			page_used[i] = 1;
 		m->size = (size_t)n * SIM_PAGE;
 		m->phys = page_phys(first);
-		m->map = NULL;
+		m->pin = -1;
 		event("A%u@%u ", n, first);
 		return 0;
 	}
@@ -140,10 +158,35 @@ sim_free(struct dma_mem *m)
 	for (unsigned i = 0; i < npages; i++)
 		if (page_phys(i) >= m->phys && page_phys(i) < m->phys + m->size)
 			page_used[i] = 0;
+	if (m->map)
+		munmap(m->map, m->size);
+	m->map = NULL;
 	dma_lease_punch(m->fd, m->size);	/* as with hugetlb: nothing stays behind an O_PATH file */
 	close(m->fd);
 	event("F%u@%u ", (unsigned)(m->size / SIM_PAGE), (unsigned)((m->phys & 0xffffffffu) >> 21));
 	m->fd = -1;
+}
+
+/*
+ * Every 4 KiB page of core's mapping still present (pagemap's present
+ * bit, which any reader sees): a punch by a holder clears it. 1, 0 or -errno.
+ */
+static int
+sim_intact(const struct dma_mem *m)
+{
+	static uint64_t e[512];
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), ok = 1;
+
+	if (pagemap < 0)
+		return -errno;
+	for (size_t off = 0; off < m->size && ok == 1; off += sizeof e / sizeof e[0] * 4096) {
+		if (pread(pagemap, e, sizeof e, (off_t)((uintptr_t)((uint8_t *)m->map + off) / 4096) * 8) != sizeof e)
+			ok = -EIO;
+		for (unsigned i = 0; ok == 1 && i < sizeof e / sizeof e[0]; i++)
+			ok = (int)(e[i] >> 63 & 1);
+	}
+	close(pagemap);
+	return ok;
 }
 
 static long
@@ -158,7 +201,7 @@ sim_pages_free(void)
 
 const struct dma_mem_ops dma_mem_sim = {
 	.name = "sim", .page_size = SIM_PAGE, .reserve = sim_reserve, .alloc = sim_alloc, .free = sim_free,
-	.pages_free = sim_pages_free,
+	.intact = sim_intact, .pages_free = sim_pages_free,
 };
 
 static int
@@ -236,7 +279,7 @@ const struct dma_iommu_ops dma_iommu_sim = {
 static int
 sim_slot(unsigned bdf)
 {
-	return bdf == 0x18 ? 0 : bdf == 0x10 ? 1 : -1;
+	return bdf == 0x18 ? 0 : bdf == 0x10 ? 1 : bdf >= 0x100 && bdf < 0x200 ? 2 + (int)(bdf - 0x100) : -1;
 }
 
 static int
@@ -245,7 +288,8 @@ sim_identify(unsigned bdf, unsigned *vendor, unsigned *device)
 	switch (sim_slot(bdf)) {
 	case 0: *vendor = 0x1234; *device = 0x11e8; return 0;
 	case 1: *vendor = 0x8086; *device = 0x10d3; return 0;
-	default: return -ENOENT;
+	case -1: return -ENOENT;
+	default: *vendor = 0x1af4; *device = 0x1041; return 0;
 	}
 }
 

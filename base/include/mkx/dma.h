@@ -22,6 +22,8 @@
 #define MKX_DMA_ADDR	0x101	/* req: u32 id; reply: u64 bus address */
 #define MKX_DMA_FREE	0x102	/* req: u32 id; reply: status */
 #define MKX_DMA_INFO	0x103	/* reply: struct mkx_dma_info_msg */
+#define MKX_DMA_KEPT	0x104	/* req: u32 ids of freed buffers; reply: u8 each, 1 core still keeps it charged */
+#define MKX_DMA_KEPT_MAX	128	/* ids per KEPT request */
 
 /* A refusal's reply carries core's reason as text (NUL-terminated). */
 
