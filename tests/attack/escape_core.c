@@ -1,7 +1,10 @@
 /*
  * Attacks through core's own sessions (issue 10, findings 2-8, 11): asking
  * core for more than the policy grants, or handing it things that could
- * stall or fool it. Each returns 0 if core refused, -1 if it got through.
+ * stall or fool it. Each returns its verdict (attack.h): refused only when
+ * core answered with a refusal; a target that is not there (no edu, a
+ * grant the config should give and did not) or a channel that broke is
+ * inconclusive.
  * The targets come from core's pci_devices ROM (QEMU's edu device) and
  * from run/configs/isolation.xml, which grants exactly:
  *   ports 0xCF4-0xCFF (conf1 emulated), config space of 00:00.0 read-only,
@@ -29,9 +32,21 @@
 #include "attack.h"
 
 #define CONF1_ENABLE	0x80000000u
+#define EDU_ID		0x00	/* BAR0: reads 0x010000ed while memory decode is on */
 #define SNAPSHOT_BASE	0xc0000u	/* video BIOS: firmware, never RAM */
 #define SNAPSHOT_SIZE	0x40000u
 #define QUANTUM		(4u << 20)	/* hostile's RAM quantum in the config */
+
+/*
+ * A refusal is core's answer to a request: any -errno but those that say
+ * the channel to core broke or carried garbage (then core said nothing).
+ */
+static int
+core_refused(int err)
+{
+	return err < 0 && err != -ECONNRESET && err != -EBADMSG && err != -EPROTONOSUPPORT && err != -EBADF &&
+	    err != -ETIMEDOUT;
+}
 
 static struct mkx_pci_device edu;
 static int have_edu = -1;
@@ -79,6 +94,27 @@ cf8_of(unsigned bus, unsigned dev, unsigned fn, unsigned reg)
 	return CONF1_ENABLE | bus << 16 | dev << 11 | fn << 8 | (reg & 0xfc);
 }
 
+/*
+ * edu's BAR0, first page, opened once and kept: the witness of whether a
+ * config write to edu landed (with memory decode off, its ID register
+ * reads all ones), and the first of the two sessions bar_sub_range_twice
+ * asks for.
+ */
+static struct mkx_io_mem bar0;
+static int bar0_open = -1;
+static char bar0_why[256];
+
+static int
+need_bar0(char *how, size_t len)
+{
+	if (bar0_open < 0)
+		bar0_open = find_edu(how, len) &&
+		    !mkx_io_mem_open(&bar0, edu.bar[0].address, 0x1000, 0, bar0_why, sizeof bar0_why);
+	if (!bar0_open)
+		snprintf(how, len, "edu BAR0's first page not granted (config?): %s", bar0_why);
+	return bar0_open;
+}
+
 /* Finding 2: a function the policy does not name reads as absent. */
 static int
 a_conf1_read_foreign(char *how, size_t len)
@@ -87,46 +123,76 @@ a_conf1_read_foreign(char *how, size_t len)
 	int err;
 
 	if (!find_edu(how, len) || !need_conf1(how, len))
-		return -1;
+		return ATTACK_INCONCLUSIVE;
 	mkx_io_port_out(&conf1, 0xcf8, 4, cf8_of(edu.bus, edu.dev, edu.fn, 0));
 	err = mkx_io_port_in(&conf1, 0xcfc, 4, &v);
 	snprintf(how, len, "ID of %s read as 0x%08x (%s)", edu.name, v, err ? strerror(-err) : "no error");
-	return v == 0x11e81234 ? -1 : 0;
+	if (v == 0x11e81234)
+		return ATTACK_HOLE;
+	return err && !core_refused(err) ? ATTACK_INCONCLUSIVE : ATTACK_REFUSED;
 }
 
+/*
+ * Clear memory and I/O decode in the command register of bus:dev.fn:
+ * harmful if it got through, which is the point. Whether it did is read
+ * back through conf1 where we may read (00:00.0), else through edu's BAR0
+ * (witness): an attack whose outcome cannot be seen is inconclusive.
+ */
 static int
-conf1_write(unsigned bus, unsigned dev, unsigned fn, const char *what, char *how, size_t len)
+conf1_write(unsigned bus, unsigned dev, unsigned fn, const char *what, struct mkx_io_mem *witness,
+    char *how, size_t len)
 {
-	uint32_t before = 0, after = 0;
-	int err;
+	uint32_t before = 0, after = 0, id0 = 0, id1 = 0;
+	int err, e_before, e_after;
 
+	if (witness && (id0 = mkx_mmio_read32(witness, EDU_ID)) == 0xffffffffu) {
+		snprintf(how, len, "%s's BAR0 reads all ones before the attack: no witness", what);
+		return ATTACK_INCONCLUSIVE;
+	}
 	mkx_io_port_out(&conf1, 0xcf8, 4, cf8_of(bus, dev, fn, 0x04));
-	mkx_io_port_in(&conf1, 0xcfc, 2, &before);
-	/* Memory and I/O decode off: harmful if it got through, which is the point. */
+	e_before = mkx_io_port_in(&conf1, 0xcfc, 2, &before);
 	err = mkx_io_port_out(&conf1, 0xcfc, 2, before & ~3u);
-	mkx_io_port_in(&conf1, 0xcfc, 2, &after);
-	if (!err && after != before) {
+	e_after = mkx_io_port_in(&conf1, 0xcfc, 2, &after);
+	if (witness)
+		id1 = mkx_mmio_read32(witness, EDU_ID);
+	if (!err && !e_before && !e_after && after != before) {
 		mkx_io_port_out(&conf1, 0xcfc, 2, before);	/* it got through: undo */
 		snprintf(how, len, "%s command register written (0x%04x -> 0x%04x)", what, before, after);
-		return -1;
+		return ATTACK_HOLE;
 	}
-	snprintf(how, len, "%s command write: %s", what, err ? strerror(-err) : "accepted but ignored");
-	return 0;
+	if (witness && id1 != id0) {
+		snprintf(how, len, "%s's BAR0 ID register went from 0x%08x to 0x%08x: the command write landed",
+		    what, id0, id1);
+		return ATTACK_HOLE;
+	}
+	if (err && !core_refused(err)) {
+		snprintf(how, len, "%s command write: %s: the channel to core broke", what, strerror(-err));
+		return ATTACK_INCONCLUSIVE;
+	}
+	if (!err && !witness && (e_before || e_after)) {
+		snprintf(how, len, "%s command write accepted, and it cannot be read back (%s)", what,
+		    strerror(-(e_before ? e_before : e_after)));
+		return ATTACK_INCONCLUSIVE;
+	}
+	snprintf(how, len, "%s command write: %s%s", what, err ? strerror(-err) : "accepted but ignored",
+	    witness ? "; its BAR0 still decodes (ID register unchanged)" : " (read back unchanged)");
+	return ATTACK_REFUSED;
 }
 
 /* Finding 2: read-only means read-only; a foreign function is not writable either. */
 static int
 a_conf1_write_readonly(char *how, size_t len)
 {
-	return need_conf1(how, len) ? conf1_write(0, 0, 0, "00:00.0 (granted read-only)", how, len) : -1;
+	return need_conf1(how, len) ? conf1_write(0, 0, 0, "00:00.0 (granted read-only)", NULL, how, len) :
+	    ATTACK_INCONCLUSIVE;
 }
 
 static int
 a_conf1_write_foreign(char *how, size_t len)
 {
-	if (!find_edu(how, len) || !need_conf1(how, len))
-		return -1;
-	return conf1_write(edu.bus, edu.dev, edu.fn, edu.name, how, len);
+	if (!find_edu(how, len) || !need_conf1(how, len) || !need_bar0(how, len))
+		return ATTACK_INCONCLUSIVE;
+	return conf1_write(edu.bus, edu.dev, edu.fn, edu.name, &bar0, how, len);
 }
 
 /* Finding 3: an access that straddles into 0xCF8-0xCFF, and the reset register 0xCF9. */
@@ -137,12 +203,14 @@ a_conf1_straddle(char *how, size_t len)
 	int e1, e2;
 
 	if (!need_conf1(how, len))
-		return -1;
+		return ATTACK_INCONCLUSIVE;
 	e1 = mkx_io_port_in(&conf1, 0xcf6, 4, &v);
 	e2 = mkx_io_port_in(&conf1, 0xcf9, 1, &v);
 	snprintf(how, len, "4 bytes at 0xCF6: %s; 0xCF9: %s", e1 ? strerror(-e1) : "served",
 	    e2 ? strerror(-e2) : "served");
-	return e1 && e2 ? 0 : -1;
+	if (!e1 || !e2)
+		return ATTACK_HOLE;
+	return core_refused(e1) && core_refused(e2) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 4: ports another child holds by ioperm are not granted again. */
@@ -156,10 +224,10 @@ a_ports_held_direct(char *how, size_t len)
 	if (!err) {
 		mkx_io_port_close(&p);
 		snprintf(how, len, "PIT ports granted although pit_direct holds them");
-		return -1;
+		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "%s: %s", strerror(-err), why);
-	return 0;
+	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 4: the IRQ session's fd must not map the device's registers. */
@@ -171,10 +239,10 @@ a_irq_fd_maps_bar(char *how, size_t len)
 	void *p;
 
 	if (!find_edu(how, len))
-		return -1;
+		return ATTACK_INCONCLUSIVE;
 	if (mkx_irq_open(&irq, edu.name, why, sizeof why)) {
 		snprintf(how, len, "IRQ session of %s not granted (config?): %s", edu.name, why);
-		return -1;
+		return ATTACK_INCONCLUSIVE;
 	}
 	/* UIO's map N is at offset N pages; map 0 would be BAR0. */
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, irq.fd, 0);
@@ -182,36 +250,32 @@ a_irq_fd_maps_bar(char *how, size_t len)
 		munmap(p, 4096);
 		mkx_irq_close(&irq);
 		snprintf(how, len, "the interrupt fd maps %s's registers", edu.name);
-		return -1;
+		return ATTACK_HOLE;
 	}
+	/* Any failure is the protection: the fd has nothing to map (EINVAL, ENODEV) or may not (EACCES). */
 	snprintf(how, len, "mmap of the interrupt fd: %s", strerror(errno));
 	mkx_irq_close(&irq);
-	return 0;
+	return ATTACK_REFUSED;
 }
 
 /* Finding 4: a sub-range of a BAR is a grant of the whole BAR file; no second one. */
 static int
 a_bar_twice(char *how, size_t len)
 {
-	struct mkx_io_mem a, b;
+	struct mkx_io_mem b;
 	char why[256];
 	int err;
 
-	if (!find_edu(how, len))
-		return -1;
-	if (mkx_io_mem_open(&a, edu.bar[0].address, 0x1000, 0, why, sizeof why)) {
-		snprintf(how, len, "edu BAR0's first page not granted (config?): %s", why);
-		return -1;
-	}
+	if (!need_bar0(how, len))	/* the first session, kept */
+		return ATTACK_INCONCLUSIVE;
 	err = mkx_io_mem_open(&b, edu.bar[0].address + 0x1000, 0x1000, 0, why, sizeof why);
-	mkx_io_mem_close(&a);
 	if (!err) {
 		mkx_io_mem_close(&b);
 		snprintf(how, len, "a second session on the same BAR was granted");
-		return -1;
+		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "second page of the same BAR: %s: %s", strerror(-err), why);
-	return 0;
+	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 5: a full blocking pipe as the ROM update signal. */
@@ -224,8 +288,8 @@ a_rom_signal_pipe(char *how, size_t len)
 	int p[2], err;
 
 	if (pipe(p) || mkx_rom_open(&rom, "config")) {
-		snprintf(how, len, "set-up failed");
-		return -1;
+		snprintf(how, len, "set-up failed (a pipe, or the config ROM): nothing was attempted");
+		return ATTACK_INCONCLUSIVE;
 	}
 	fcntl(p[1], F_SETFL, O_NONBLOCK);
 	while (write(p[1], junk, sizeof junk) > 0)
@@ -236,7 +300,9 @@ a_rom_signal_pipe(char *how, size_t len)
 	close(p[0]);
 	close(p[1]);
 	snprintf(how, len, "pipe as signal fd: %s", err ? strerror(-err) : "accepted");
-	return err ? 0 : -1;
+	if (!err)
+		return ATTACK_HOLE;
+	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 6: a report must never become core's ROM of the same name. */
@@ -252,14 +318,16 @@ a_report_forges_platform_info(char *how, size_t len)
 	int got;
 
 	if (mkx_rom_try_open(&rom, "platform_info")) {
-		snprintf(how, len, "report %s; ROM platform_info: denied", published ? "published" : "refused");
-		return 0;
+		/* Refused at the report is a refusal; published, and the ROM unreadable, shows nothing. */
+		snprintf(how, len, "report %s; ROM platform_info: denied%s", published ? "published" : "refused",
+		    published ? ": whether it is our forgery cannot be seen" : "");
+		return published ? ATTACK_INCONCLUSIVE : ATTACK_REFUSED;
 	}
 	got = strstr(rom.data, "<forged/>") != NULL;
 	mkx_rom_close(&rom);
 	snprintf(how, len, "report %s; ROM platform_info is %s", published ? "published" : "refused",
 	    got ? "our forgery" : "core's own");
-	return got ? -1 : 0;
+	return got ? ATTACK_HOLE : ATTACK_REFUSED;
 }
 
 /* Finding 6: report slots are bounded per reporter. */
@@ -277,8 +345,10 @@ a_report_fill_slots(char *how, size_t len)
 	}
 	for (unsigned i = 0; i < n; i++)
 		mkx_report_close(&r[i]);
-	snprintf(how, len, "%u of 40 reports accepted", n);
-	return n < 40 ? 0 : -1;
+	snprintf(how, len, "%u of 40 reports accepted%s", n, n ? "" : ": no report at all, so no bound was shown");
+	if (n == 0)
+		return ATTACK_INCONCLUSIVE;
+	return n < 40 ? ATTACK_REFUSED : ATTACK_HOLE;
 }
 
 /* Finding 7: what a client can keep mapped is charged to its quantum. */
@@ -297,9 +367,9 @@ a_pin_beyond_quantum(char *how, size_t len)
 	    n * (SNAPSHOT_SIZE >> 10), QUANTUM >> 10, n < 64 ? why : "never refused");
 	if (n == 0) {
 		snprintf(how, len, "no snapshot granted at all (config?): %s", why);
-		return -1;
+		return ATTACK_INCONCLUSIVE;
 	}
-	return (uint64_t)n * SNAPSHOT_SIZE <= QUANTUM ? 0 : -1;
+	return (uint64_t)n * SNAPSHOT_SIZE <= QUANTUM ? ATTACK_REFUSED : ATTACK_HOLE;
 }
 
 /*
@@ -317,8 +387,9 @@ a_forge_console(char *how, size_t len)
 	/* Whether these writes succeed does not matter: the console is core's either way. */
 	(void)!write(STDOUT_FILENO, marker + 1, sizeof marker - 2);
 	(void)!write(STDERR_FILENO, marker + 1, sizeof marker - 2);
+	/* Not ours to judge from in here: "refused" stands on the consumer's check of the serial log. */
 	snprintf(how, len, "markers sent through LOG, stdout and stderr; the scenario fails if one starts a line");
-	return 0;
+	return ATTACK_REFUSED;
 }
 
 /* Finding 11: a label longer than core keeps must be refused, not cut. */
@@ -327,15 +398,17 @@ a_long_label(char *how, size_t len)
 {
 	struct mkx_session s;
 	char args[400], why[256];
+	int err;
 
 	snprintf(args, sizeof args, "label=\"%0300d\"", 0);
-	if (!mkx_session_open(&s, "LOG", args, why, sizeof why)) {
+	err = mkx_session_open(&s, "LOG", args, why, sizeof why);
+	if (!err) {
 		mkx_session_close(&s);
 		snprintf(how, len, "a 300-character label was granted");
-		return -1;
+		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "%s", why);
-	return 0;
+	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 const struct attack escape_core[] = {
