@@ -45,6 +45,12 @@ struct io_mem_backend {
 	 */
 	int	(*ecam_window)(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
 	/*
+	 * An ECAM window that overlaps [base, base+size) at all (snapshots
+	 * and live grants must not reach any of it): 0 with the window's
+	 * physical range, -ENOENT if none does. NULL: none known.
+	 */
+	int	(*ecam_overlap)(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
+	/*
 	 * One register access of bytes (1, 2, 4, 8) at physical addr, for live
 	 * IO_MEM sessions (io_mem_live.c). NULL: done through open_phys().
 	 */

@@ -3,9 +3,12 @@
  * client must see change (AML polling a status bit) but that must not be
  * mapped into it. Core maps nothing out: each READ/WRITE is one access of
  * the asked width, done by core, at an address inside the granted range.
- * The range must be no RAM and no PCI BAR (those belong to Linux and to
- * the drivers that hold them through their PCI policies); exclusivity
- * against other grants is service_io_mem.c's, as for any live grant.
+ * The range must be no RAM, no PCI BAR (those belong to Linux and to
+ * the drivers that hold them through their PCI policies) and no part of
+ * an ECAM window (it reaches every function's config space: only an
+ * ECAM policy grants it, to a label <pci_config> lets write them all);
+ * exclusivity against other grants is service_io_mem.c's, as for any
+ * live grant.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,10 +26,17 @@ int
 io_mem_live_check(const struct io_mem_backend *be, uint64_t base, uint64_t size, char *why, size_t whylen)
 {
 	static struct pci_res res[PCI_RES_MAX];
+	uint64_t wb, ws;
 	int n;
 
 	if (be->is_ram(base, size)) {
 		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is RAM that belongs to Linux", base, base + size - 1);
+		return -EPERM;
+	}
+	if (be->ecam_overlap && !be->ecam_overlap(base, size, &wb, &ws)) {
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " overlaps the ECAM window 0x%" PRIx64 "-0x%" PRIx64
+		    " (MCFG): config space of every function, granted only by an ECAM policy",
+		    base, base + size - 1, wb, wb + ws - 1);
 		return -EPERM;
 	}
 	n = be->resources(res, PCI_RES_MAX);

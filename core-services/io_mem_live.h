@@ -8,7 +8,7 @@
 
 struct io_mem_backend;
 
-/* 0 if [base, base+size) may be granted live: not RAM, no PCI memory BAR. Else -EPERM with why. */
+/* 0 if [base, base+size) may be granted live: not RAM, no PCI memory BAR, no ECAM. Else -EPERM with why. */
 int	io_mem_live_check(const struct io_mem_backend *be, uint64_t base, uint64_t size,
 	    char *why, size_t whylen);
 /* RANGE, READ, WRITE on a live session granted [base, base+size). */

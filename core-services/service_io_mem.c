@@ -149,6 +149,61 @@ grant_bar(struct io_mem_session *s, const struct pci_res *r, int wc, char *why, 
 	return 0;
 }
 
+/* The label of a grant (not a snapshot) that holds any of [base, base+len), or NULL. */
+static const char *
+held_by(uint64_t base, uint64_t len)
+{
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i]->kind != IO_MEM_SNAPSHOT && base < granted[i]->held_base + granted[i]->held_size &&
+		    granted[i]->held_base < base + len)
+			return granted[i]->label;
+	return NULL;
+}
+
+/*
+ * A snapshot copies firmware memory (ACPI tables, BIOS areas, reserved
+ * regions): core reads every page of it through /dev/mem. Device memory
+ * is not firmware's: a read of a register can have effects, and a copy
+ * of another driver's BAR or of ECAM (every function's config space)
+ * hands out what only its holder, or an ECAM policy, may see. So no page
+ * core would read may touch a PCI memory BAR (held by anyone or by
+ * nobody) or an MCFG window. The one exception is the boot VGA's
+ * expansion ROM, which Linux names at its legacy shadow 0xc0000-0xdffff
+ * (below 1 MiB, the firmware's copy in memory, not a decoding BAR).
+ */
+static int
+snapshot_device_overlap(uint64_t page, uint64_t len, char *why, size_t whylen)
+{
+	static struct pci_res res[PCI_RES_MAX];
+	uint64_t wb, ws;
+	const char *holder;
+	char dev[16];
+	int n = backend->resources(res, PCI_RES_MAX);
+
+	for (int i = 0; i < n; i++) {
+		const struct pci_res *r = &res[i];
+
+		if (r->type != PCI_RES_MEM || !(page < r->start + r->size && r->start < page + len))
+			continue;
+		if (r->bar == 6 && r->start + r->size <= 0x100000)
+			continue;	/* the shadowed ROM copy, see above */
+		bdf_str(r->bdf, dev, sizeof dev);
+		holder = held_by(r->start, r->size);
+		snprintf(why, whylen, "a snapshot reads 0x%" PRIx64 "-0x%" PRIx64 ", which overlaps %s BAR%u "
+		    "(0x%" PRIx64 "-0x%" PRIx64 ", %s%s%s): snapshots copy firmware memory only, never a device's",
+		    page, page + len - 1, dev, r->bar, r->start, r->start + r->size - 1,
+		    holder ? "held by \"" : "held by nobody", holder ? holder : "", holder ? "\"" : "");
+		return -EPERM;
+	}
+	if (backend->ecam_overlap && !backend->ecam_overlap(page, len, &wb, &ws)) {
+		snprintf(why, whylen, "a snapshot reads 0x%" PRIx64 "-0x%" PRIx64 ", which overlaps the ECAM window "
+		    "0x%" PRIx64 "-0x%" PRIx64 " (MCFG, the config space of every function): snapshots copy "
+		    "firmware memory only", page, page + len - 1, wb, wb + ws - 1);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int
 grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 {
@@ -161,6 +216,8 @@ grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 		    "(at most 16 MiB)", s->size);
 		return -EINVAL;
 	}
+	if ((err = snapshot_device_overlap(page, len, why, whylen)))
+		return err;
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;

@@ -77,3 +77,33 @@ mcfg_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size
 	}
 	return -ENOENT;
 }
+
+int
+mcfg_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
+{
+	unsigned char t[4096];
+	ssize_t n;
+	int fd = open("/sys/firmware/acpi/tables/MCFG", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -ENOENT;
+	n = read(fd, t, sizeof t);
+	close(fd);
+	for (ssize_t off = MCFG_HEADER; n > 0 && off + MCFG_ENTRY <= n; off += MCFG_ENTRY) {
+		uint64_t b, lo, hi;
+		uint8_t first = t[off + 10], last = t[off + 11];
+
+		memcpy(&b, t + off, 8);
+		if (last < first)
+			continue;
+		lo = b + ((uint64_t)first << 20);
+		hi = b + (((uint64_t)last + 1) << 20);
+		/* [base, base+size) against [lo, hi), written so that no sum can wrap. */
+		if (size && base < hi && (base >= lo || lo - base < size)) {
+			*win_base = lo;
+			*win_size = hi - lo;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

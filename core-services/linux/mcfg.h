@@ -18,4 +18,7 @@ int	mcfg_function(uint64_t phys, unsigned *bdf);
  */
 int	mcfg_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
 
+/* The first MCFG window (any segment) that overlaps [base, base+size): 0 with its range, else -ENOENT. */
+int	mcfg_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
+
 #endif

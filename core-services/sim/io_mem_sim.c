@@ -139,8 +139,18 @@ sim_ecam_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_
 	return 0;
 }
 
+static int
+sim_ecam_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
+{
+	if (!size || base >= 0xc0000000u || (base < 0xb0000000u && 0xb0000000u - base >= size))
+		return -ENOENT;
+	*win_base = 0xb0000000u;
+	*win_size = 0x10000000u;
+	return 0;
+}
+
 const struct io_mem_backend io_mem_sim = {
 	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
 	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
-	.ecam_window = sim_ecam_window, .phys_rw = sim_phys_rw, .fn_targets = sim_fn_targets,
+	.ecam_window = sim_ecam_window, .ecam_overlap = sim_ecam_overlap, .phys_rw = sim_phys_rw, .fn_targets = sim_fn_targets,
 };

@@ -29,6 +29,8 @@ setup(void)
 	    "<policy label=\"acpi\" base=\"0xfff00\" size=\"0x200\" live=\"yes\"/>\n"
 	    "<policy label=\"acpi\" base=\"0xfebf0000\" size=\"0x100\" live=\"yes\"/>\n"
 	    "<policy label=\"acpi\" base=\"0x0\" size=\"0x100000000\" snapshot=\"yes\"/>\n"
+	    "<policy label=\"nocfg\" base=\"0xb0008000\" size=\"0x1000\" live=\"yes\"/>\n"
+	    "<policy label=\"nocfg2\" base=\"0xaff00000\" size=\"0x200000\" live=\"yes\"/>\n"
 	    "</io_mem><start name=\"a\"><binary name=\"true\"/></start></config>";
 
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
@@ -134,6 +136,24 @@ TEST(io_mem_live_ram_and_bars_refused)
 	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xfee00000, size=0x4, live=yes", &s, why, sizeof why), -EPERM);
 	CHECK_STR_HAS(why, "outside the live policy");
 	CHECK_INT(service_io_mem.open(&fake, "fb", "base=0xfed00000, size=0x4, live=yes", &s, why, sizeof why), -EPERM);
+}
+
+/*
+ * Issue 22 finding 7: ECAM (sim: 0xb0000000, 256 MiB) reaches the config
+ * space of every function; a live SystemMemory grant over any of it, for
+ * a label without <pci_config>, was granted. Only an ECAM policy grants it.
+ */
+TEST(io_mem_live_ecam_refused)
+{
+	char why[512];
+	void *s;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&fake, "nocfg", "base=0xb0008000, size=0x4, live=yes", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "0xb0008000-0xb0008fff overlaps the ECAM window 0xb0000000-0xbfffffff");
+	/* A policy that only reaches into the window from below: refused all the same. */
+	CHECK_INT(service_io_mem.open(&fake, "nocfg2", "base=0xaff00000, size=0x4, live=yes", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "overlaps the ECAM window");
 }
 
 TEST(io_mem_live_grant_is_exclusive_and_snapshots_remain)

@@ -141,6 +141,49 @@ TEST(io_mem_snapshot_is_read_only_copy_and_shareable)
 	service_io_mem.close(b);
 }
 
+/*
+ * Issue 22 finding 6: snapshots were checked only against RAM, so a 0-4
+ * GiB snapshot policy (every scenario gives acpi one) copied another
+ * child's BAR, an unheld BAR, or ECAM. Every page core would read must
+ * be firmware memory: the refusal names what it overlaps.
+ */
+TEST(io_mem_snapshot_of_a_held_bar_refused)
+{
+	char why[512];
+	void *fb, *s;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&other, "fb", "base=0xfd000000, size=0x1000", &fb, why, sizeof why), 0);
+	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xfd000000, size=0x1000", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "overlaps 00:01.0 BAR0 (0xfd000000-0xfdffffff, held by \"fb\")");
+	service_io_mem.close(fb);
+}
+
+TEST(io_mem_snapshot_of_an_unheld_bar_refused)
+{
+	char why[512];
+	void *s;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xfebf0100, size=0x10", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "overlaps 00:01.0 BAR2 (0xfebf0000-0xfebf0fff, held by nobody)");
+	/* Asked for the bytes just before it: core reads whole pages, and the page is the BAR's neighbour only. */
+	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xfebefff0, size=0x20", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "a snapshot reads 0xfebef000-0xfebf0fff");
+}
+
+TEST(io_mem_snapshot_of_ecam_refused)
+{
+	char why[512];
+	void *s;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xb0008000, size=0x100", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "overlaps the ECAM window 0xb0000000-0xbfffffff");
+	CHECK_INT(service_io_mem.open(&fake, "acpi", "base=0xafffff00, size=0x200", &s, why, sizeof why), -EPERM);
+	CHECK_STR_HAS(why, "overlaps the ECAM window");
+}
+
 TEST(io_mem_snapshot_requests_are_limited_to_16_mib)
 {
 	char why[512];
