@@ -33,6 +33,7 @@ struct psession {
 	unsigned		id;		/* the IOMMU domain of its devices at core (domain=<id>) */
 	const struct pci_policy	*pol;
 	uint64_t		ram_quota;	/* what the client donated with the session: pays its DMA */
+	struct pci_dma_freed	freed;		/* its freed buffers core may still keep: they count too */
 	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
 };
 
@@ -153,7 +154,7 @@ release(int i, const char *how, int quiet)
 		cmd = (uint16_t)pci_rd(cfg, f->a, 0x04, 2);
 	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
 	if (!(cmd & 0x4))
-		pci_dma_close(&h->dma);
+		pci_dma_close(&h->dma, &h->owner->freed);
 	else if (h->dma.open && !quiet)
 		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
 	snprintf(h->last, sizeof h->last, "%s", h->owner->label);
@@ -517,6 +518,10 @@ dma_room(const struct psession *s, char *limit, size_t len)
 	for (unsigned i = 0; i < tree->nfn; i++)
 		if (held[i].owner == s)
 			used += held[i].dma.bytes;
+	used += s->freed.bytes;	/* until core has really released them */
+	if (s->freed.bytes)
+		snprintf(limit + strlen(limit), len - strlen(limit), ", %llu bytes of it in freed buffers core still "
+		    "keeps (a process holds them)", (unsigned long long)s->freed.bytes);
 	return used < quota ? quota - used : 0;
 }
 
@@ -524,8 +529,8 @@ dma_room(const struct psession *s, char *limit, size_t len)
 static int
 dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	int i = lookup(s, q->name, sizeof q->name, why, whylen);
-	char n[16], limit[128];
+	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
+	char n[16], limit[256];
 	uint64_t room;
 
 	if (i < 0)
@@ -534,6 +539,10 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
 		return -EPERM;
 	}
+	/* What core released since is room again; what it still keeps is not. */
+	if (op == MKX_PLATFORM_DMA_ALLOC && s->freed.n &&
+	    (err = pci_dma_settle(&held[i].dma, &s->freed, &tree->fn[i], s->label, s->id, why, whylen)))
+		return err;
 	room = dma_room(s, limit, sizeof limit);
 	/* Core would round up, never down: a request above what is left is not asked at all. */
 	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {
@@ -541,7 +550,7 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		    (unsigned long long)q->size, (unsigned long long)room, limit);
 		return -EDQUOT;
 	}
-	return pci_dma_forward(&held[i].dma, &tree->fn[i], s->label, s->id, room, op, q, r, why, whylen);
+	return pci_dma_forward(&held[i].dma, &s->freed, &tree->fn[i], s->label, s->id, room, op, q, r, why, whylen);
 }
 
 
@@ -630,6 +639,7 @@ p_close(void *ctx, void *state)
 		if (held[i].owner == s)
 			release((int)i, "session closed: the client released it or is gone", 0);
 	mkx_log("Platform session of \"%s\" closed", s->label);
+	pci_dma_freed_drop(&s->freed);
 	free(s);
 }
 

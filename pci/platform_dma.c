@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mkx/dma.h>
@@ -72,8 +73,40 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned
  * back to core at once (the device was never told its address) and the
  * client gets -EDQUOT.
  */
+/*
+ * Buffer id of size bytes to fr: counted until core says it released it.
+ * If fr cannot grow, the buffer is counted as live forever rather than
+ * forgotten (d keeps it): the session's room shrinks, nobody else's.
+ */
+static void
+freed_add(struct pci_dma_freed *fr, uint32_t id, uint64_t size)
+{
+	if (fr->n == fr->room) {
+		unsigned room = fr->room ? 2 * fr->room : 16;
+		void *more = realloc(fr->buf, room * sizeof *fr->buf);
+
+		if (!more) {
+			mkx_log("DMA: no memory to track freed buffer %u: it counts against its session for good", id);
+			fr->bytes += size;
+			return;
+		}
+		fr->buf = more;
+		fr->room = room;
+	}
+	fr->buf[fr->n].id = id;
+	fr->buf[fr->n++].size = size;
+	fr->bytes += size;
+}
+
+void
+pci_dma_freed_drop(struct pci_dma_freed *fr)
+{
+	free(fr->buf);
+	*fr = (struct pci_dma_freed){ 0 };
+}
+
 static int
-account(struct pci_dma *d, const struct mkx_msg *m, uint64_t room, char *why, size_t whylen)
+account(struct pci_dma *d, struct pci_dma_freed *fr, const struct mkx_msg *m, uint64_t room, char *why, size_t whylen)
 {
 	static struct mkx_msg back;
 	struct mkx_dma_buffer_msg b;
@@ -85,7 +118,9 @@ account(struct pci_dma *d, const struct mkx_msg *m, uint64_t room, char *why, si
 		d->bytes += b.size;
 		return 0;
 	}
-	mkx_session_call(&d->s, MKX_DMA_FREE, &b.id, sizeof b.id, NULL, 0, &back);
+	/* Core keeps it while our copy of its file is open (the caller closes it): counted until core says. */
+	if (!mkx_session_call(&d->s, MKX_DMA_FREE, &b.id, sizeof b.id, NULL, 0, &back))
+		freed_add(fr, b.id, b.size);
 	mkx_msg_close_fds(&back);
 	if (d->nbuf == PCI_DMA_BUFFERS_MAX)
 		snprintf(why, whylen, "more than %d DMA buffers of one device", PCI_DMA_BUFFERS_MAX);
@@ -96,11 +131,13 @@ account(struct pci_dma *d, const struct mkx_msg *m, uint64_t room, char *why, si
 	return -EDQUOT;
 }
 
+/* Freed at core: from d's live buffers to fr, still counted (core may keep it). */
 static void
-forget(struct pci_dma *d, uint32_t id)
+forget(struct pci_dma *d, struct pci_dma_freed *fr, uint32_t id)
 {
 	for (unsigned i = 0; i < d->nbuf; i++)
 		if (d->buf[i].id == id) {
+			freed_add(fr, id, d->buf[i].size);
 			d->bytes -= d->buf[i].size;
 			d->buf[i] = d->buf[--d->nbuf];
 			return;
@@ -108,8 +145,46 @@ forget(struct pci_dma *d, uint32_t id)
 }
 
 int
-pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned domain, uint64_t room,
-    uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+pci_dma_settle(struct pci_dma *d, struct pci_dma_freed *fr, const struct pci_fn *f, const char *label,
+    unsigned domain, char *why, size_t whylen)
+{
+	static struct mkx_msg m;
+	uint32_t ids[MKX_DMA_KEPT_MAX];
+	int err;
+
+	if (!fr->n)
+		return 0;
+	if (!d->open && (err = open_core(d, f, label, domain, why, whylen)))
+		return err;
+	for (unsigned at = 0; at < fr->n;) {
+		unsigned n = fr->n - at < MKX_DMA_KEPT_MAX ? fr->n - at : MKX_DMA_KEPT_MAX, left = at;
+
+		for (unsigned i = 0; i < n; i++)
+			ids[i] = fr->buf[at + i].id;
+		if ((err = mkx_session_call(&d->s, MKX_DMA_KEPT, ids, n * sizeof ids[0], NULL, 0, &m)) ||
+		    m.hdr.len != n) {
+			snprintf(why, whylen, "core cannot say which freed DMA buffers it still keeps: %s",
+			    err ? strerror(-err) : "malformed reply");
+			mkx_msg_close_fds(&m);
+			return err ? err : -EBADMSG;
+		}
+		/* Those core released leave; the rest move down over them, in order. */
+		for (unsigned i = 0; i < n; i++)
+			if (m.payload[i])
+				fr->buf[left++] = fr->buf[at + i];
+			else
+				fr->bytes -= fr->buf[at + i].size;
+		memmove(&fr->buf[left], &fr->buf[at + n], (fr->n - at - n) * sizeof *fr->buf);
+		fr->n -= at + n - left;
+		at = left;
+	}
+	return 0;
+}
+
+int
+pci_dma_forward(struct pci_dma *d, struct pci_dma_freed *fr, const struct pci_fn *f, const char *label,
+    unsigned domain, uint64_t room, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r,
+    char *why, size_t whylen)
 {
 	static struct mkx_msg m;
 	struct mkx_dma_alloc_req alloc = { .size = q->size, .cache = q->cache };
@@ -153,12 +228,12 @@ pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, un
 		snprintf(why, whylen, "malformed reply from core");
 		return -EBADMSG;
 	}
-	if (op == MKX_PLATFORM_DMA_ALLOC && (err = account(d, &m, room, why, whylen))) {
+	if (op == MKX_PLATFORM_DMA_ALLOC && (err = account(d, fr, &m, room, why, whylen))) {
 		mkx_msg_close_fds(&m);
 		return err;
 	}
 	if (op == MKX_PLATFORM_DMA_FREE)
-		forget(d, q->id);
+		forget(d, fr, q->id);
 	memcpy(r->payload, m.payload, m.hdr.len);
 	r->len = m.hdr.len;
 	if (m.hdr.nfds) {	/* the buffer's dataspace: sent on, then ours is closed (platform.c) */
@@ -169,10 +244,13 @@ pci_dma_forward(struct pci_dma *d, const struct pci_fn *f, const char *label, un
 }
 
 void
-pci_dma_close(struct pci_dma *d)
+pci_dma_close(struct pci_dma *d, struct pci_dma_freed *fr)
 {
 	if (!d->open)
 		return;
+	/* core frees them at its session's end, or keeps those a process still holds: counted until it says. */
+	for (unsigned i = 0; i < d->nbuf; i++)
+		freed_add(fr, d->buf[i].id, d->buf[i].size);
 	mkx_session_close(&d->s);
 	d->open = 0;
 	d->nbuf = 0;

@@ -28,6 +28,21 @@ struct pci_dma {
 	uint64_t		bytes;
 };
 
+/*
+ * Buffers a Platform session freed, or whose device it released, that
+ * core may still keep charged to us (a process still holds one: core
+ * cannot take it back; or its pages were punched and core keeps them until
+ * bus master is off). They count against the session's room until core
+ * says it released them (pci_dma_settle): a client that frees and keeps
+ * its buffers gets no more than its quota, and our own quantum, which
+ * other sessions share, pays nothing for it.
+ */
+struct pci_dma_freed {
+	struct { uint32_t id; uint64_t size; } *buf;
+	unsigned		n, room;
+	uint64_t		bytes;
+};
+
 /* Bits the function can address by DMA: a quirk table entry, else 64. */
 unsigned	pci_dma_mask_bits(const struct pci_fn *);
 /*
@@ -39,9 +54,19 @@ unsigned	pci_dma_mask_bits(const struct pci_fn *);
  * larger than room (bytes left of the session's ram_quota, or of the policy's dma_quota if less) is given back
  * to core and refused with -EDQUOT. 0 or -errno.
  */
-int	pci_dma_forward(struct pci_dma *, const struct pci_fn *f, const char *label, unsigned domain, uint64_t room,
-	    uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen);
-/* End core's DMA session of f (core frees its buffers): only once f is quiesced. */
-void	pci_dma_close(struct pci_dma *);
+int	pci_dma_forward(struct pci_dma *, struct pci_dma_freed *fr, const struct pci_fn *f, const char *label,
+	    unsigned domain, uint64_t room, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r,
+	    char *why, size_t whylen);
+/*
+ * Before an ALLOC: ask core (through d, opened if need be) which of the
+ * session's freed buffers it still keeps; those it released leave fr.
+ * 0 or -errno with why (fr unchanged: they still count).
+ */
+int	pci_dma_settle(struct pci_dma *d, struct pci_dma_freed *fr, const struct pci_fn *f, const char *label,
+	    unsigned domain, char *why, size_t whylen);
+/* End core's DMA session of f (core frees its buffers): only once f is quiesced. Its buffers go to fr. */
+void	pci_dma_close(struct pci_dma *, struct pci_dma_freed *fr);
+/* The session is gone: forget fr (core's charge for what it still keeps is the broker's matter then). */
+void	pci_dma_freed_drop(struct pci_dma_freed *fr);
 
 #endif

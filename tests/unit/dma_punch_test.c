@@ -51,13 +51,28 @@ meminfo(const char *key)
 	return v;
 }
 
-/* nr_hugepages as it was, put back at exit (the pool is the machine's). */
+/*
+ * nr_hugepages as it was when the harness started, put back when it (or
+ * a test that passed) exits: the pool is the machine's. A failing test
+ * ends with _exit, but the harness's own exit puts it back then.
+ */
 static char nr_before[32];
 
-static void
+__attribute__((constructor)) static void
+nr_save(void)
+{
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+
+	if (f && !fgets(nr_before, sizeof nr_before, f))
+		nr_before[0] = 0;
+	if (f)
+		fclose(f);
+}
+
+__attribute__((destructor)) static void
 nr_restore(void)
 {
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "w");
+	FILE *f = nr_before[0] && !geteuid() ? fopen("/proc/sys/vm/nr_hugepages", "w") : NULL;
 
 	if (f) {
 		fputs(nr_before, f);
@@ -69,15 +84,12 @@ nr_restore(void)
 static void
 hugetlb_setup(unsigned pages)
 {
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
 	char why[256] = "";
 
 	if (geteuid())
 		harness_skip("needs root (huge pages, /proc/self/pagemap frame numbers)");
-	if (!f || !fgets(nr_before, sizeof nr_before, f))
+	if (!nr_before[0])
 		harness_skip("no /proc/sys/vm/nr_hugepages");
-	fclose(f);
-	atexit(nr_restore);
 	if (dma_hugetlb.reserve(meminfo("HugePages_Total") + pages, why, sizeof why) ||
 	    meminfo("HugePages_Free") < (long)pages)
 		harness_skip("the kernel reserves no huge pages here");
