@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "switches.h"
+
 static double
 now(void)
 {
@@ -51,6 +53,8 @@ main(int argc, char **argv)
 	volatile uint32_t *bar;
 	int uio = -1, ufd, cfd, rfd;
 	double t0, total = 0, best = 1e9;
+	struct switches sw0, sw1;
+	char per[48];
 	DIR *d;
 	struct dirent *e;
 
@@ -80,6 +84,10 @@ main(int argc, char **argv)
 		printf("raw_uio: UIO set-up of %s failed (uio%d): %s\n", pci, uio, strerror(errno));
 		return 1;
 	}
+	if (switches_read(0, &sw0)) {
+		printf("raw_uio: no context switch counts in /proc/self/status\n");
+		return 1;
+	}
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = ufd, .events = POLLIN };
 		uint32_t n, status;
@@ -104,8 +112,15 @@ main(int argc, char **argv)
 		}
 		total += now() - t0;
 	}
+	if (switches_read(0, &sw1)) {
+		printf("raw_uio: no context switch counts in /proc/self/status\n");
+		return 1;
+	}
 	best = total < best ? total : best;
 	printf("bench: irq raw uio %.1f us\n", best / (count / 5) * 1e6);
+	/* The only process of the reference's path (the interrupt is handled in the kernel's IRQ context). */
+	switches_per_round(per, sizeof per, &sw0, &sw1, count);
+	printf("bench: irq switches raw uio: total %.2f per round (raw_uio %s)\n", switches_total(&sw0, &sw1, count), per);
 	/* Give the device back, for the IRQ session that comes next. */
 	munmap((void *)bar, 4096);
 	close(ufd);

@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "switches.h"
+
 static double
 now(void)
 {
@@ -55,6 +57,17 @@ fail(const char *what)
 {
 	printf("raw_vfio: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+/* The switch line of the loop between a and b: this process is the reference's only one. */
+static void
+print_switches(const char *label, const struct switches *a, const struct switches *b, unsigned long rounds)
+{
+	char per[48];
+
+	switches_per_round(per, sizeof per, a, b, rounds);
+	printf("bench: irq switches raw vfio %s: total %.2f per round (raw_vfio %s)\n", label,
+	    switches_total(a, b, rounds), per);
 }
 
 /* One eventfd as trigger or unmask of irq index. */
@@ -102,6 +115,7 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
     const char *dev, int device, int group, int container)
 {
 	double total = 0, best = 1e9;
+	struct switches sw0, sw1;
 
 	bar[IMC / 4] = ~0u;
 	bar[IVAR / 4] = 0x8;		/* RXQ0 -> vector 0, valid */
@@ -109,6 +123,8 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
 	(void)bar[ICR / 4];
 	bar[ICR / 4] = ~0u;
 	bar[IMS / 4] = RXQ0;
+	if (switches_read(0, &sw0))
+		return fail("context switch counts in /proc/self/status");
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = trig, .events = POLLIN };
 		uint64_t c;
@@ -128,9 +144,13 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
 		bar[IMS / 4] = RXQ0;
 		total += now() - t0;
 	}
+	if (switches_read(0, &sw1))
+		return fail("context switch counts in /proc/self/status");
 	best = total < best ? total : best;
 	bar[IMC / 4] = ~0u;
 	printf("bench: irq raw vfio MSI-X %.1f us\n", best / (count / 5) * 1e6);
+	/* Includes the sleep of 2 ms before each raise (one voluntary switch), as the session's loop. */
+	print_switches("MSI-X", &sw0, &sw1, count);
 	munmap((void *)bar, 0x1000);
 	give_back(name, dev, device, group, container);
 	return 0;
@@ -149,6 +169,7 @@ main(int argc, char **argv)
 	int container, group, device, trig, unmask = -1;
 	volatile uint32_t *bar;
 	double total = 0, best = 1e9;
+	struct switches sw0, sw1;
 	ssize_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -197,6 +218,8 @@ main(int argc, char **argv)
 	if (msix)
 		return msix_loop(bar, trig, count, pci, name, dev, device, group, container);
 	bar[0x64 / 4] = bar[0x24 / 4];	/* nothing left raised */
+	if (switches_read(0, &sw0))
+		return fail("context switch counts in /proc/self/status");
 	/* Best of 5 rounds of count/5, as the session's figures. */
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = trig, .events = POLLIN };
@@ -218,8 +241,11 @@ main(int argc, char **argv)
 			return fail("unmask");
 		total += now() - t0;
 	}
+	if (switches_read(0, &sw1))
+		return fail("context switch counts in /proc/self/status");
 	best = total < best ? total : best;
 	printf("bench: irq raw vfio %s %.1f us\n", msi ? "MSI" : "INTx", best / (count / 5) * 1e6);
+	print_switches(msi ? "MSI" : "INTx", &sw0, &sw1, count);
 	/* Give the device back, for the IRQ session that comes next. */
 	munmap((void *)bar, 4096);
 	give_back(name, dev, device, group, container);
