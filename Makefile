@@ -5,7 +5,7 @@
 #   make test       host tests + QEMU scenarios, last line "N passed, N failed"
 #   make test SANITIZE=1   host tests under ASan/UBSan (dynamic build in build/san)
 #   make run [SCENARIO=name] [QEMU_ARGS=...] [KERNEL_ARGS=...]
-#   make bench      benchmarks, reported as ratios
+#   make bench      benchmarks, reported as ratios, written to build/bench/results.md
 #   make host-run   the hello composition on this machine, no QEMU
 
 CC	?= gcc
@@ -97,6 +97,12 @@ $(B)/libpci.a: $(call obj,$(PCI_LIB_SRC))
 	@rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/pci: $(call obj,$(PCI_COMPONENT_SRC)) $(B)/libpci.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# pci_walk (make bench): the platform driver's portable walk (libpci.a) as a whole process.
+$(B)/bin/pci_walk: $(B)/obj/core-services/tools/pci_walk.o $(B)/libpci.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
