@@ -1,9 +1,16 @@
 /*
  * A hostile component for tests/integration/probe_test.sh: it tries one
  * attack on core per run, chosen by its config (<config attack="..."/>),
- * and says how it went on one line: "probe <attack>: refused: ..." when
- * core held, "probe <attack>: HOLE: ..." when it did not. Whether core
- * itself survived (not crashed, not stalled) the test sees from outside.
+ * and says how it went on one line:
+ *   "probe <attack>: refused: ..."       core (or the kernel) held;
+ *   "probe <attack>: HOLE: ..."          it did not;
+ *   "probe <attack>: inconclusive: ..."  the attack could not be made (no
+ *                                        ROM, no session, a first allocation
+ *                                        refused, every try lost a race):
+ *                                        nothing was shown, and the test
+ *                                        fails on it as on a hole.
+ * Whether core itself survived (not crashed, not stalled) the test sees
+ * from outside.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,11 +44,13 @@
 
 static struct mkx_xml *cfg;
 
-static void
-result(const char *attack, int hole, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+enum verdict { REFUSED, HOLE, INCONCLUSIVE };
 
 static void
-result(const char *attack, int hole, const char *fmt, ...)
+result(const char *attack, enum verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+result(const char *attack, enum verdict v, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -49,7 +58,17 @@ result(const char *attack, int hole, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	mkx_log("probe %s: %s: %s", attack, hole ? "HOLE" : "refused", msg);
+	mkx_log("probe %s: %s: %s", attack, v == REFUSED ? "refused" : v == HOLE ? "HOLE" : "inconclusive", msg);
+}
+
+/* A yes/no outcome: hole if the attack worked, refused if not. */
+#define HOLE_IF(c)	((c) ? HOLE : REFUSED)
+
+/* The kernel's refusals (a permission check, a seal, a read-only file); anything else shows nothing. */
+static enum verdict
+kernel_said(int e)
+{
+	return e == EPERM || e == EACCES || e == EROFS ? REFUSED : INCONCLUSIVE;
 }
 
 /* A ROM session's dataspace fd and size; -errno. */
@@ -92,23 +111,23 @@ rom_truncate(void)
 	struct stat st;
 
 	if (fd < 0) {
-		result("rom_truncate", 0, "no ROM: %s", strerror(-fd));
+		result("rom_truncate", INCONCLUSIVE, "no ROM: %s", strerror(-fd));
 		return;
 	}
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	rw = open(path, O_RDWR);
 	if (rw < 0) {
-		result("rom_truncate", 0, "reopening the ROM dataspace read-write: %s", strerror(errno));
+		result("rom_truncate", kernel_said(errno), "reopening the ROM dataspace read-write: %s", strerror(errno));
 		return;
 	}
 	if (ftruncate(rw, 0)) {
-		result("rom_truncate", 0, "reopened read-write, but truncating: %s", strerror(errno));
+		result("rom_truncate", kernel_said(errno), "reopened read-write, but truncating: %s", strerror(errno));
 		return;
 	}
 	fstat(fd, &st);
 	/* The same version again: core compares its content with the (now empty) memfd. */
 	fd2 = rom_fd(&s2, "config", &size2);
-	result("rom_truncate", 1, "reopened the %lu-byte ROM read-write and truncated it to %ld bytes; "
+	result("rom_truncate", HOLE, "reopened the %lu-byte ROM read-write and truncated it to %ld bytes; "
 	    "core answered the next fetch with %d", (unsigned long)size, (long)st.st_size, fd2);
 }
 
@@ -208,7 +227,7 @@ linger_close(const char *where)
 	long ms;
 
 	if (fd < 0) {
-		result("linger_close", 0, "no lingering socket here: %s", strerror(-fd));
+		result("linger_close", INCONCLUSIVE, "no lingering socket here: %s", strerror(-fd));
 		return;
 	}
 	if (!strcmp(where, "exit")) {
@@ -227,17 +246,17 @@ linger_close(const char *where)
 		 */
 		for (unsigned tries = 0; ; tries++) {
 			if (tries == 8) {
-				result("linger_close", 0, "inconclusive: core always closed the session first");
+				result("linger_close", INCONCLUSIVE, "core always closed the session first");
 				return;
 			}
 			if ((err = mkx_session_open(&s, "LOG", "label=\"x\"", why, sizeof why))) {
-				result("linger_close", 0, "no LOG session: %s", why);
+				result("linger_close", INCONCLUSIVE, "no LOG session: %s", why);
 				return;
 			}
 			if (fd < 0)
 				fd = lingering_socket();
 			if (fd < 0 || (fd = carrier_of(fd)) < 0) {
-				result("linger_close", 0, "no carrier: %s", strerror(-fd));
+				result("linger_close", INCONCLUSIVE, "no carrier: %s", strerror(-fd));
 				return;
 			}
 			fillers(s.sock, 0x1ff, 30);
@@ -257,13 +276,13 @@ linger_close(const char *where)
 		}
 	} else for (unsigned tries = 0; ; tries++) {
 		if (tries == 8) {
-			result("linger_close", 0, "inconclusive: core always took the carrier first");
+			result("linger_close", INCONCLUSIVE, "core always took the carrier first");
 			return;
 		}
 		if (fd < 0)
 			fd = lingering_socket();
 		if (fd < 0 || (fd = carrier_of(fd)) < 0) {
-			result("linger_close", 0, "no carrier: %s", strerror(-fd));
+			result("linger_close", INCONCLUSIVE, "no carrier: %s", strerror(-fd));
 			return;
 		}
 		fillers(sock, MKX_OP_EXIT, 200);
@@ -301,7 +320,7 @@ linger_close(const char *where)
 		mkx_log("probe linger_close: try %u: our close was the last", tries);
 	}
 	if (err) {
-		result("linger_close", 0, "could not send: %s", strerror(-err));
+		result("linger_close", INCONCLUSIVE, "could not send: %s", strerror(-err));
 		return;
 	}
 	usleep(100000);
@@ -310,7 +329,7 @@ linger_close(const char *where)
 	err = mkx_session_open(&s, "LOG", "label=\"y\"", why, sizeof why);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	result("linger_close", ms > 1000, "core answered the next session request after %ld ms (%s)",
+	result("linger_close", HOLE_IF(ms > 1000), "core answered the next session request after %ld ms (%s)",
 	    ms, err ? strerror(-err) : "granted");
 }
 
@@ -328,11 +347,13 @@ orphan(int new_session)
 	int ready[2];
 	char c;
 
-	if (pipe(ready))
+	if (pipe(ready)) {
+		result("orphan", INCONCLUSIVE, "pipe: %s", strerror(errno));
 		return;
+	}
 	p = fork();
 	if (p < 0) {
-		result("orphan", 0, "fork: %s", strerror(errno));
+		result("orphan", INCONCLUSIVE, "fork: %s", strerror(errno));
 		return;
 	}
 	if (p == 0) {
@@ -366,15 +387,15 @@ linger_server(void)
 
 	for (unsigned tries = 0; ; tries++) {
 		if (tries == 8) {
-			result("linger_server", 0, "inconclusive: the server always closed the session first");
+			result("linger_server", INCONCLUSIVE, "the server always closed the session first");
 			return;
 		}
 		if ((err = mkx_session_open(&s, "Hello", "", why, sizeof why))) {
-			result("linger_server", 0, "no Hello session: %s", why);
+			result("linger_server", INCONCLUSIVE, "no Hello session: %s", why);
 			return;
 		}
 		if ((fd = lingering_socket()) < 0 || (fd = carrier_of(fd)) < 0) {
-			result("linger_server", 0, "no carrier");
+			result("linger_server", INCONCLUSIVE, "no carrier");
 			return;
 		}
 		fillers(s.sock, 0x1ff, 30);
@@ -395,7 +416,7 @@ linger_server(void)
 	err = mkx_session_open(&s2, "Hello", "", why, sizeof why);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	result("linger_server", ms > 1000, "hello_server answered the next session request after %ld ms (%s)",
+	result("linger_server", HOLE_IF(ms > 1000), "hello_server answered the next session request after %ld ms (%s)",
 	    ms, err ? strerror(-err) : "granted");
 }
 
@@ -413,7 +434,7 @@ bar_keep(void)
 	int err = mkx_io_mem_open(&m, 0xfebf0000, 0x1000, 0, why, sizeof why), kept;
 
 	if (err) {
-		result("bar_keep", 0, "no BAR: %s", why);
+		result("bar_keep", INCONCLUSIVE, "no BAR: %s", why);
 		return;
 	}
 	kept = dup(m.fd);
@@ -456,25 +477,35 @@ dma_keep(void)
 	struct mkx_dma_buffer b;
 	char why[256];
 	size_t kept = 0;
-	int err;
+	int err, i;
 
 	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why))) {
-		result("dma_keep", 0, "no DMA session: %s", why);
+		result("dma_keep", INCONCLUSIVE, "no DMA session: %s", why);
 		return;
 	}
-	for (int i = 0; i < 16; i++) {
+	for (i = 0; i < 16; i++) {
 		if (mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why)) {
 			mkx_log("probe dma_keep: alloc %d refused: %s", i, why);
 			break;
 		}
 		((volatile char *)b.va)[0] = 1;	/* ours to touch */
-		if (dup(b.fd) < 0)
-			break;
+		if (dup(b.fd) < 0) {
+			result("dma_keep", INCONCLUSIVE, "dup of buffer %d: %s", i, strerror(errno));
+			return;
+		}
 		kept += b.size;
 		/* free by id: the library would unmap and close; we keep both */
-		mkx_dma_free_id(&d, b.id, why, sizeof why);
+		if (mkx_dma_free_id(&d, b.id, why, sizeof why)) {
+			/* not freed, so never uncharged: a refusal after this would show nothing */
+			result("dma_keep", INCONCLUSIVE, "FREE of buffer %d: %s", i, why);
+			return;
+		}
 	}
-	result("dma_keep", kept > (4u << 20), "hold %zu MiB of freed DMA buffers (mapped, fds kept) "
+	if (i == 0) {	/* the first ALLOC is the attack's set-up, not what it tests */
+		result("dma_keep", INCONCLUSIVE, "the first allocation was refused: %s", why);
+		return;
+	}
+	result("dma_keep", HOLE_IF(kept > (4u << 20)), "hold %zu MiB of freed DMA buffers (mapped, fds kept) "
 	    "with a RAM quantum of 4 MiB", kept >> 20);
 }
 
@@ -513,24 +544,24 @@ linger_irq_ack(void)
 	if ((err = mkx_session_open(&irq, "IRQ", "pci=\"00:01.0\"", why, sizeof why)) ||
 	    (err = mkx_session_call(&irq, MKX_IRQ_ACK_FD, NULL, 0, NULL, 0, &reply)) ||
 	    (err = reply.hdr.status) || (ack = mkx_msg_take_fd(&reply, 0)) < 0) {
-		result("linger_irq_ack", 0, "no IRQ ack channel: %s %s", strerror(-err), why);
+		result("linger_irq_ack", INCONCLUSIVE, "no IRQ ack channel: %s %s", strerror(-err), why);
 		return;
 	}
 	if ((err = mkx_session_open(&rep, "Report", "label=\"big\"", why, sizeof why)) ||
 	    (doc = document(size, 'a')) < 0 ||
 	    (err = mkx_session_call(&rep, MKX_REPORT_SUBMIT, &size, sizeof size, &doc, 1, &reply))) {
-		result("linger_irq_ack", 0, "no Report session: %s %s", strerror(-err), why);
+		result("linger_irq_ack", INCONCLUSIVE, "no Report session: %s %s", strerror(-err), why);
 		return;
 	}
 	close(doc);
 	for (unsigned tries = 0; ; tries++) {
 		if (tries == 8) {
-			result("linger_irq_ack", 0, "inconclusive: core always read the carrier first");
+			result("linger_irq_ack", INCONCLUSIVE, "core always read the carrier first");
 			return;
 		}
 		if ((fd = lingering_socket()) < 0 || (fd = carrier_of(fd)) < 0 ||
 		    (doc = document(size, (char)('b' + tries % 2))) < 0) {
-			result("linger_irq_ack", 0, "no carrier");
+			result("linger_irq_ack", INCONCLUSIVE, "no carrier");
 			return;
 		}
 		/* Core compares and copies a 1 MiB document: meanwhile the carrier goes to the ack channel. */
@@ -544,7 +575,7 @@ linger_irq_ack(void)
 		mkx_rpc_recv(rep.sock, &reply);	/* core's answer: after whatever stalled it */
 		mkx_msg_close_fds(&reply);
 		if (err) {
-			result("linger_irq_ack", 0, "could not send on the ack channel: %s", strerror(-err));
+			result("linger_irq_ack", INCONCLUSIVE, "could not send on the ack channel: %s", strerror(-err));
 			return;
 		}
 		if (t1.tv_sec - t0.tv_sec < 2)
@@ -554,7 +585,7 @@ linger_irq_ack(void)
 	err = mkx_session_open(&s, "LOG", "label=\"y\"", why, sizeof why);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - start.tv_sec) * 1000 + (t1.tv_nsec - start.tv_nsec) / 1000000;
-	result("linger_irq_ack", ms > 1000, "core answered the report and the next session request "
+	result("linger_irq_ack", HOLE_IF(ms > 1000), "core answered the report and the next session request "
 	    "within %ld ms (%s)", ms, err ? strerror(-err) : "granted");
 }
 
@@ -567,21 +598,30 @@ static void
 reach_pid(unsigned long target)
 {
 	char path[64], buf[256];
-	int fd, sig;
+	int fd, sig, sig_e, open_e = 0;
 	ssize_t n = -1;
 
+	if (target < 2) {	/* 0 would signal our own process group, 1 is no child of a core */
+		result("reach_pid", INCONCLUSIVE, "no target pid given (%lu)", target);
+		return;
+	}
 	sig = kill((pid_t)target, 0);
+	sig_e = errno;
 	snprintf(path, sizeof path, "/proc/%lu/environ", target);
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof buf - 1);
 		close(fd);
-	}
+	} else
+		open_e = errno;
 	if (!sig || n > 0)
-		result("reach_pid", 1, "pid %lu (another core's child): signal 0 %s, its environment %s",
+		result("reach_pid", HOLE, "pid %lu (another core's child): signal 0 %s, its environment %s",
 		    target, sig ? "refused" : "allowed", n > 0 ? "read" : "not read");
-	else
-		result("reach_pid", 0, "pid %lu: signal 0 and /proc/%lu/environ refused", target, target);
+	else if (sig_e == EPERM && fd < 0 && kernel_said(open_e) == REFUSED)
+		result("reach_pid", REFUSED, "pid %lu: signal 0 and /proc/%lu/environ refused", target, target);
+	else	/* ESRCH, ENOENT: the victim is gone; an open that worked yet read nothing */
+		result("reach_pid", INCONCLUSIVE, "pid %lu: signal 0: %s; /proc/%lu/environ: %s", target,
+		    strerror(sig_e), target, fd >= 0 ? "opened, nothing read" : strerror(open_e));
 }
 
 /*
@@ -626,9 +666,9 @@ donation_victim(void)
 	err = mkx_session_open(&s, "Hello", "label=\"victim\", ram_quota=4K", why, sizeof why);
 	if (!err) {
 		mkx_session_close(&s);
-		result("donation_victim", 0, "another child's Hello session with ram_quota=4K was granted");
+		result("donation_victim", REFUSED, "another child's Hello session with ram_quota=4K was granted");
 	} else
-		result("donation_victim", 1, "another child's Hello session with ram_quota=4K was refused: %s", why);
+		result("donation_victim", HOLE, "another child's Hello session with ram_quota=4K was refused: %s", why);
 }
 
 /*
@@ -669,12 +709,12 @@ dma_scan_stall(unsigned long helpers)
 	}
 	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why)) ||
 	    (err = mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why))) {
-		result("dma_scan_stall", 0, "no DMA buffer: %s", why);
+		result("dma_scan_stall", INCONCLUSIVE, "no DMA buffer: %s", why);
 		return;
 	}
 	memfd = memfd_create("mkx-dma-lookalike", MFD_CLOEXEC);
 	if (memfd < 0 || pipe(ready) || pipe(stop)) {
-		result("dma_scan_stall", 0, "no memfd or pipe: %s", strerror(errno));
+		result("dma_scan_stall", INCONCLUSIVE, "no memfd or pipe: %s", strerror(errno));
 		return;
 	}
 	for (unsigned long i = 0; i < helpers; i++) {
@@ -705,7 +745,7 @@ dma_scan_stall(unsigned long helpers)
 	close(stop[0]);
 	if (forked < helpers) {	/* the last, the one holding the buffer, is missing: no attack */
 		close(stop[1]);
-		result("dma_scan_stall", 0, "forked %lu helpers of %lu: %s", forked, helpers, strerror(errno));
+		result("dma_scan_stall", INCONCLUSIVE, "forked %lu helpers of %lu: %s", forked, helpers, strerror(errno));
 		return;
 	}
 	for (unsigned long i = 0, n; i < helpers && read(ready[0], &n, sizeof n) == sizeof n; i++)
@@ -731,7 +771,11 @@ dma_scan_stall(unsigned long helpers)
 		usleep(50000);
 	}
 	close(stop[1]);	/* the helpers go */
-	result("dma_scan_stall", free_ms > 1000 || worst > 1000,
+	if (err) {	/* no FREE, no scan: the stall was never provoked */
+		result("dma_scan_stall", INCONCLUSIVE, "FREE of the held buffer failed: %s", why);
+		return;
+	}
+	result("dma_scan_stall", HOLE_IF(free_ms > 1000 || worst > 1000),
 	    "%lu helpers holding %lu memfd fds: FREE (%s) answered after %ld ms, the slowest of %ld "
 	    "session requests in 3 s after %ld ms", helpers, fds, err ? strerror(-err) : "ok", free_ms,
 	    opens, worst);
@@ -750,38 +794,50 @@ dma_inflight(void)
 	static struct mkx_msg m;
 	char why[256];
 	size_t held = 0;
-	int sv[2], n = 0, err;
+	int sv[2], n = 0, err, refused_alloc = 0;
 
 	if ((err = mkx_dma_open(&d, "00:03.0", why, sizeof why)) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-		result("dma_inflight", 0, "no DMA session: %s", why);
+		result("dma_inflight", INCONCLUSIVE, "no DMA session: %s", why);
 		return;
 	}
 	for (; n < 16; n++) {
 		if (mkx_dma_alloc(&d, 2 << 20, &b, why, sizeof why)) {
 			mkx_log("probe dma_inflight: alloc %d refused: %s", n, why);
+			refused_alloc = 1;
 			break;
 		}
-		if (mkx_rpc_send(sv[0], 1, 0, 0, NULL, 0, &b.fd, 1))
-			break;
+		if (mkx_rpc_send(sv[0], 1, 0, 0, NULL, 0, &b.fd, 1)) {
+			result("dma_inflight", INCONCLUSIVE, "buffer %d could not be put in flight", n);
+			return;
+		}
 		munmap(b.va, b.size);
 		close(b.fd);
-		mkx_dma_free_id(&d, b.id, why, sizeof why);
+		if (mkx_dma_free_id(&d, b.id, why, sizeof why)) {
+			result("dma_inflight", INCONCLUSIVE, "FREE of buffer %d: %s", n, why);
+			return;
+		}
+	}
+	if (n == 0) {	/* the first ALLOC is the set-up */
+		result("dma_inflight", INCONCLUSIVE, "the first allocation was refused: %s", why);
+		return;
 	}
 	/* take them back: each a whole, writable buffer again */
 	for (int i = 0; i < n; i++) {
 		int fd;
 		void *va;
 
-		if (mkx_rpc_recv(sv[1], &m) || (fd = mkx_msg_take_fd(&m, 0)) < 0)
-			break;
+		if (mkx_rpc_recv(sv[1], &m) || (fd = mkx_msg_take_fd(&m, 0)) < 0) {
+			result("dma_inflight", INCONCLUSIVE, "buffer %d did not come back out of flight", i);
+			return;
+		}
 		va = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (va != MAP_FAILED) {
 			((volatile char *)va)[0] = 1;
 			held += 2 << 20;
 		}
 	}
-	result("dma_inflight", held > (4u << 20), "hold %zu MiB of freed DMA buffers (each in flight "
+	result("dma_inflight", held > (4u << 20) ? HOLE : refused_alloc ? REFUSED : INCONCLUSIVE, "hold %zu MiB of freed DMA buffers (each in flight "
 	    "while freed, received and mapped again after) with a RAM quantum of 4 MiB", held >> 20);
 }
 
@@ -798,8 +854,10 @@ orphan_swarm(unsigned long n)
 	char c;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (pipe(ready))
+	if (pipe(ready)) {
+		mkx_log("probe orphan_swarm: inconclusive: pipe: %s", strerror(errno));
 		return;
+	}
 	for (unsigned long i = 0; i < n; i++) {
 		pid_t p = fork();
 
@@ -887,8 +945,10 @@ fork_bound(unsigned long max)
 	unsigned long n = 0;
 	int p[2], err = 0;
 
-	if (pipe(p))
+	if (pipe(p)) {
+		result("fork_bound", INCONCLUSIVE, "pipe: %s", strerror(errno));
 		return;
+	}
 	for (; n < max; n++) {
 		pid_t q = fork();
 
@@ -906,7 +966,8 @@ fork_bound(unsigned long max)
 	close(p[1]);	/* they all go: waited for, so that our own exit may start a thread (LSan's) */
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
-	result("fork_bound", n == max, "%lu processes forked%s%s", n, err ? ", then: " : " (all asked for)",
+	/* EAGAIN is RLIMIT_NPROC's answer; ENOMEM and the like say nothing about a bound */
+	result("fork_bound", n == max ? HOLE : err == EAGAIN ? REFUSED : INCONCLUSIVE, "%lu processes forked%s%s", n, err ? ", then: " : " (all asked for)",
 	    err ? strerror(err) : "");
 }
 
