@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The screendump checker must accept the right picture and reject wrong
 ones (a wrong expectation, a shifted bar, a wrong size, a missing corner)."""
-import os, sys, tempfile
+import os, shutil, sys, tempfile
 sys.path.insert(0, "run/checks")
 import screen
 
@@ -15,8 +15,14 @@ def ppm(path, w, h, bars=screen.BARS, grey=screen.GREY):
                 row += bytes((c >> 16, (c >> 8) & 0xff, c & 0xff))
         f.write(row)
 
+failed = 0
+
 def result(name, ok, why=""):
+    global failed
+    failed += not ok
     print(f"ok - {name}" if ok else f"FAIL - {name}: {why}")
+
+print("plan 4")
 
 d = tempfile.mkdtemp()
 good = os.path.join(d, "good.ppm")
@@ -33,3 +39,5 @@ nogrey = os.path.join(d, "nogrey.ppm")
 ppm(nogrey, 320, 200, grey=0xffffff)
 errs = screen.check(nogrey, 320, 200)
 result("screen_checker_rejects_a_missing_corner_square", any("corner" in e for e in errs), str(errs))
+shutil.rmtree(d)
+sys.exit(1 if failed else 0)
