@@ -58,14 +58,25 @@ struct irq_session {
 	unsigned	nextra;
 };
 
-static struct irq_session *active[16];
+/*
+ * Room for as many IRQ sessions as core has sessions at all (every one
+ * could be an IRQ session): the table cannot fill before core's session
+ * table, itself bounded per child. A client may hold at most
+ * IRQ_SESSIONS_PER_CLIENT (each is a kernel line, an eventfd, fds): one
+ * client cannot take the interrupts of the others (issue 22: 16 slots
+ * served all of core, and one client could take them all).
+ */
+#define IRQ_SESSIONS_MAX	CORE_SESSIONS_MAX
+#define IRQ_SESSIONS_PER_CLIENT	16
+
+static struct irq_session *active[IRQ_SESSIONS_MAX];
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
 int
 irq_config_write_check(unsigned bdf, unsigned reg, unsigned width, uint32_t value, char *why, size_t whylen)
 {
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < IRQ_SESSIONS_MAX; i++) {
 		struct irq_session *s = active[i];
 		int err;
 
@@ -92,7 +103,7 @@ holds(const struct irq_session *s, unsigned bdf)
 const char *
 irq_function_holder(unsigned bdf, const struct child *except)
 {
-	for (unsigned i = 0; i < 16; i++)
+	for (unsigned i = 0; i < IRQ_SESSIONS_MAX; i++)
 		if (active[i] && holds(active[i], bdf) && active[i]->client != except)
 			return active[i]->label;
 	return NULL;
@@ -359,7 +370,7 @@ static int
 irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
 	char pci[16];
-	unsigned bdf = 0, slot = 16;
+	unsigned bdf = 0, slot = IRQ_SESSIONS_MAX, mine = 0;
 	struct irq_session *s;
 	struct irq_args a;
 	const struct irq_policy *pol = NULL;
@@ -376,8 +387,11 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 		if (!(pol = policy_allows(label, bdf, why, whylen)))
 			return -EPERM;
 	}
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < IRQ_SESSIONS_MAX; i++) {
 		const struct irq_session *o = active[i];
+
+		if (o && o->client == client)
+			mine++;
 
 		if (!by_gsi && o && holds(o, bdf) && (o->rq.type != a.type || o->rq.vector == a.vector)) {
 			if (o->rq.type != a.type)
@@ -388,11 +402,15 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 				    a.type == IRQ_TYPE_MSIX ? " vector" : "", pci, o->label);
 			return -EBUSY;
 		}
-		if (!o && slot == 16)
+		if (!o && slot == IRQ_SESSIONS_MAX)
 			slot = i;
 	}
-	if (slot == 16) {
-		snprintf(why, whylen, "core serves 16 IRQ sessions at most");
+	if (mine >= IRQ_SESSIONS_PER_CLIENT) {
+		snprintf(why, whylen, "\"%s\" holds %u IRQ sessions, the most one client may hold", label, mine);
+		return -EAGAIN;
+	}
+	if (slot == IRQ_SESSIONS_MAX) {
+		snprintf(why, whylen, "core's table of %d IRQ sessions is full", IRQ_SESSIONS_MAX);
 		return -EAGAIN;
 	}
 	s = calloc(1, sizeof *s);
@@ -594,7 +612,7 @@ irq_close(void *state)
 	s->be->detach(s->line);
 	for (unsigned k = 0; k < s->nextra; k++)
 		s->extra[k].be->detach(s->extra[k].line);
-	for (unsigned i = 0; i < 16; i++)
+	for (unsigned i = 0; i < IRQ_SESSIONS_MAX; i++)
 		if (active[i] == s)
 			active[i] = NULL;
 	if (s->sigfd >= 0 || s->count)

@@ -29,6 +29,8 @@ setup(void)
 	    "<config>\n<irq backend=\"sim\">\n"
 	    "<policy label=\"fb\" pci=\"00:01.0\"/>\n"
 	    "<policy label=\"nic\" vendor_id=\"0x8086\" device_id=\"0x10d3\"/>\n"
+	    "<policy label=\"hog\" pci=\"00:07.0\"/>\n"
+	    "<policy label=\"many\" pci=\"00:07.0\"/>\n"
 	    "</irq>\n"
 	    "<io_mem backend=\"sim\"> <policy label=\"fb\" pci=\"00:01.0\"/> </io_mem>\n"
 	    "<io_port backend=\"sim\"> <policy label=\"platform\" base=\"0xcf8\" size=\"8\"/> </io_port>\n"
@@ -197,4 +199,40 @@ TEST(irq_config_write_refused_while_another_holds_the_irq)
 	service_irq.close(irq);
 	CHECK_INT(conf1_write(conf, 0x10, 0x04, 0x400), 0);
 	service_io_port.close(conf);
+}
+
+/*
+ * Issue 22: 16 IRQ session slots served all of core, so one client took
+ * them all (here 16 MSI-X vectors of a 64-vector function) and every
+ * other client was refused. Now a client holds at most 16, and the table
+ * has room for every session core can have.
+ */
+TEST(irq_one_client_cannot_take_every_session)
+{
+	static struct child hog = { .ram_left = 1 << 20 }, many = { .ram_left = 1 << 20 };
+	char args[64], why[512];
+	void *st[40], *nic;
+	unsigned n = 0;
+
+	setup();
+	for (unsigned v = 0; v < 20; v++) {
+		snprintf(args, sizeof args, "irq_type=2, pci=\"00:07.0\", vector=%u", v);
+		why[0] = 0;
+		if (service_irq.open(&hog, "hog", args, &st[n], why, sizeof why))
+			break;
+		n++;
+	}
+	CHECK_INT(n, 16);
+	CHECK_STR_HAS(why, "\"hog\" holds 16 IRQ sessions, the most one client may hold");
+	/* Another client still gets its interrupt ... */
+	nic = open_irq(&other, "nic", "00:02.0", 0);
+	/* ... and a third its own 16 vectors: the table holds more than one client's limit. */
+	for (unsigned v = 20; v < 36; v++) {
+		snprintf(args, sizeof args, "irq_type=2, pci=\"00:07.0\", vector=%u", v);
+		CHECK_INT(service_irq.open(&many, "many", args, &st[n], why, sizeof why), 0);
+		n++;
+	}
+	service_irq.close(nic);
+	while (n)
+		service_irq.close(st[--n]);
 }
