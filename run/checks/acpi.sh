@@ -1,25 +1,29 @@
 #!/bin/sh
 # Every device on bus 0 the oracle (Linux) routed must have the same GSI
-# in the acpi component's route lines; and the report must have been published.
+# in the acpi component's route lines; and core must have published the report.
+# Lines are read by serial_log.sh and matched anchored at their author's prefix.
+. "$(dirname "$0")/serial_log.sh"
 fail=0
-grep -q 'report "acpi" published' "$MKX_LOG" || { echo "acpi report not published" >&2; fail=1; }
+[ -n "$(line_of '^\[init\] report "acpi -> acpi" published \([0-9]+ bytes\)$')" ] ||
+	{ echo "core did not publish the acpi report" >&2; fail=1; }
 # AML's region accesses: PCI_Config through the granted conf1 pair works (the link
 # devices' _STA read the LPC's PIRQ registers), the ungranted SystemIO port is refused cleanly.
-grep -q 'PCI_Config for AML refused' "$MKX_LOG" && { echo "PCI_Config was refused" >&2; fail=1; }
-grep -q 'LNKA._STA' "$MKX_LOG" && { echo "LNKA._STA failed" >&2; fail=1; }
-grep -q 'SystemIO 0xcd8+4 for AML refused: ports 0xcd8-0xcdb are outside the policy' "$MKX_LOG" ||
+# (Absent anywhere in the log, whoever would print it.)
+grep -qF 'PCI_Config for AML refused' "$LINES" && { echo "PCI_Config was refused" >&2; fail=1; }
+grep -qF 'LNKA._STA' "$LINES" && { echo "LNKA._STA failed" >&2; fail=1; }
+has_line '[init -> acpi] SystemIO 0xcd8+4 for AML refused: ports 0xcd8-0xcdb are outside the policy' ||
 	{ echo "the refusal of SystemIO 0xcd8 is missing" >&2; fail=1; }
 # The HPET's registers (q35's SystemMemory region HPTM) are read live, through core.
-grep -q 'SystemMemory 0xfed00000-0xfed003ff for AML: live registers' "$MKX_LOG" ||
+has_line '[init -> acpi] SystemMemory 0xfed00000-0xfed003ff for AML: live registers' ||
 	{ echo "HPTM was not served live" >&2; fail=1; }
-grep -qE '\[init -> rom_reader\] ROM "acpi": [0-9]+ bytes, [1-9][0-9]* <routing> elements' "$MKX_LOG" ||
+[ -n "$(line_of '^\[init -> rom_reader\] ROM "acpi": [0-9]+ bytes, [1-9][0-9]* <routing> elements')" ] ||
 	{ echo "the acpi report was not readable as ROM \"acpi\"" >&2; fail=1; }
 n=0
-for line in $(grep -o 'oracle [0-9a-f:.]* INT[A-D] irq [0-9]*' "$MKX_LOG" | tr ' ' '_'); do
+for line in $(lines_of '^\[init -> pci_irq_oracle\] oracle [0-9a-f:.]+ INT[A-D] irq [0-9]+$' | cut -d' ' -f4- | tr ' ' '_'); do
 	set -- $(echo "$line" | tr '_' ' ')
 	dev=$2 pin=$3 irq=$5
 	case $dev in 00:*) ;; *) continue;; esac	# behind bridges: swizzling is the platform driver's job
-	got=$(grep -o "route $dev $pin -> GSI [0-9]*" "$MKX_LOG" | awk '{print $NF}')
+	got=$(lines_of "^\[init -> acpi\] route $dev $pin -> GSI [0-9]+ " | awk '{print $9}')
 	if [ "$got" != "$irq" ]; then
 		echo "$dev $pin: acpi says GSI '${got:-none}', Linux routed irq $irq" >&2
 		fail=1

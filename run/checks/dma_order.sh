@@ -4,11 +4,13 @@
 # release (bus master off, read back through ECAM) comes before core's own
 # read-back and before core frees the buffers.
 dev=${1:-00:03.0}
-line() { grep -n -m1 -e "$1" "$MKX_LOG" | cut -d: -f1; }
-quiesced=$(line "\[init -> platform\] $dev released by .*quiesced, command 0x[0-9a-f]* (bus master off")
-off=$(line "\[init\] DMA \"platform\": $dev: bus master off (command register reads")
+# Line numbers of serial_log.sh's lines, matched anchored at their author's prefix.
+. "$(dirname "$0")/serial_log.sh"
+line() { line_of "$1"; }
+quiesced=$(line "^\[init -> platform\] $dev released by .*quiesced, command 0x[0-9a-f]* \(bus master off")
+off=$(line "^\[init\] DMA \"platform\": $dev: bus master off \(command register reads")
 # (unmapped, and freed unless the driver still maps one: then freed when nothing holds it any more)
-freed=$(line "\[init\] DMA \"platform\": $dev: [0-9]* buffer(s) of [0-9]* KiB unmapped")
+freed=$(line "^\[init\] DMA \"platform\": $dev: [0-9]+ buffer\(s\) of [0-9]+ KiB unmapped")
 for v in "quiesced:$quiesced" "off:$off" "freed:$freed"; do
 	[ -n "${v#*:}" ] || { echo "missing in log: ${v%%:*}" >&2; exit 1; }
 done

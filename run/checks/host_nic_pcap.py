@@ -5,6 +5,8 @@ ICMP echo request Linux's e1000e sent (busybox ping, not nic_client's id 0x6d6b)
 2's 64 pattern frames (seed 1), then another echo request of Linux's. Pattern frames are
 rebuilt by tests/components/nic_client.c's rule (as run/checks/nic_pcap.py)."""
 import os, re, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serial_log import Log
 
 def mac(s):
     return bytes(int(x, 16) for x in s.split(":"))
@@ -31,10 +33,11 @@ def linux_echo(f, src):
             and f[30:34] == bytes([10, 0, 2, 2]) and f[38:40] != b"\x6d\x6b")
 
 def main():
-    log = open(os.environ["MKX_LOG"], errors="replace").read()
+    # nic_client's own lines only (serial_log.py: "[init -> nic_client] ", at the line start).
+    log = Log()
     pcap = os.path.join(os.environ["MKX_OUT"], "nic.pcap")
-    ours = re.search(r"\[init -> nic_client\] nic_client: mac ([0-9a-f:]{17})", log)
-    gw = re.search(r"\[init -> nic_client\] nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{17})", log)
+    ours = log.first(r"nic_client: mac ([0-9a-f:]{17})", "nic_client")
+    gw = log.first(r"nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{17})", "nic_client")
     if not (ours and gw):
         sys.exit("the log lacks nic_client's mac or ARP reply")
     src, dst = mac(ours.group(1)), mac(gw.group(1))

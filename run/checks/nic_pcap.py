@@ -7,6 +7,8 @@ tests/components/nic_client.c: frame i is 60 + (i*37) % 1441 bytes, to the
 gateway's MAC from ours, ethertype 0x88b5, byte j (from 14) = (i*7 + j + seed)
 & 0xff.  Arguments: the pcap's name in $MKX_OUT, the client's label."""
 import os, re, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serial_log import Log
 
 def mac(s):
     return bytes(int(x, 16) for x in s.split(":"))
@@ -23,13 +25,13 @@ def frames(path):
     return out
 
 def main():
-    log = open(os.environ["MKX_LOG"], errors="replace").read()
+    # The client's own lines only (serial_log.py: "[init -> WHO] ", matched at the line start).
+    log = Log()
     pcap = os.path.join(os.environ["MKX_OUT"], sys.argv[1] if len(sys.argv) > 1 else "nic.pcap")
-    who = re.escape(sys.argv[2] if len(sys.argv) > 2 else "nic_client")
-    ours = re.search(rf"\[init -> {who}\] nic_client: mac ([0-9a-f:]{{17}})", log)
-    gw = re.search(rf"\[init -> {who}\] nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{{17}})", log)
-    count = re.search(rf"\[init -> {who}\] nic_client: sent (\d+) pattern frames \(ethertype 0x88b5, seed (\d+)\)",
-                      log)
+    who = sys.argv[2] if len(sys.argv) > 2 else "nic_client"
+    ours = log.first(r"nic_client: mac ([0-9a-f:]{17})", who)
+    gw = log.first(r"nic_client: ARP reply: 10\.0\.2\.2 is at ([0-9a-f:]{17})", who)
+    count = log.first(r"nic_client: sent (\d+) pattern frames \(ethertype 0x88b5, seed (\d+)\)", who)
     if not (ours and gw and count):
         sys.exit("the log lacks nic_client's mac, ARP reply or pattern count")
     src, dst, n, seed = mac(ours.group(1)), mac(gw.group(1)), int(count.group(1)), int(count.group(2))

@@ -9,14 +9,16 @@
 # (when it reaps the child, which may come after it dropped the child's
 # sessions on their sockets' EOF);
 # and nic_client_b's frames in the pcap (run/checks/nic_pcap.py).
-line() { grep -n -m1 -e "$1" "$MKX_LOG" | cut -d: -f1; }
-crash=$(line '\[init -> kill_child\] kill_child: "nic_a" (pid [0-9]*) has used [0-9]* ms of CPU: SIGKILL now')
-reaped=$(line '\[init\] child "nic_a" crashed: killed by signal 9')
-quiesced=$(line '\[init -> platform\] 00:02.0 released by "nic_a -> nic_e1000e" (session closed: .*quiesced, command 0x[0-9a-f]* (bus master off')
-reset=$(line '\[init -> platform\] 00:02.0 reset after "nic_a -> nic_e1000e": D3hot/D0 (.*), firmware.s config restored and verified')
-off=$(line '\[init\] DMA "platform": 00:02.0: bus master off (command register reads')
-freed=$(line '\[init\] DMA "platform": 00:02.0: 1 buffer(s) of 2048 KiB unmapped and freed')
-next=$(line '\[init -> platform\] 00:02.0: DMA session at core for "nic_b -> nic_e1000e"')
+# Line numbers of serial_log.sh's lines, matched anchored at their author's prefix.
+. "$(dirname "$0")/serial_log.sh"
+line() { line_of "$1"; }
+crash=$(line '^\[init -> kill_child\] kill_child: "nic_a" \(pid [0-9]+\) has used [0-9]+ ms of CPU: SIGKILL now')
+reaped=$(line '^\[init\] child "nic_a" crashed: killed by signal 9')
+quiesced=$(line '^\[init -> platform\] 00:02\.0 released by "nic_a -> nic_e1000e" \(session closed: .*quiesced, command 0x[0-9a-f]+ \(bus master off')
+reset=$(line '^\[init -> platform\] 00:02\.0 reset after "nic_a -> nic_e1000e": D3hot/D0 \(.*\), firmware.s config restored and verified')
+off=$(line '^\[init\] DMA "platform": 00:02\.0: bus master off \(command register reads')
+freed=$(line '^\[init\] DMA "platform": 00:02\.0: 1 buffer\(s\) of 2048 KiB unmapped and freed')
+next=$(line '^\[init -> platform\] 00:02\.0: DMA session at core for "nic_b -> nic_e1000e"')
 for v in "crash:$crash" "reaped:$reaped" "quiesced:$quiesced" "reset:$reset" "off:$off" "freed:$freed" "next:$next"; do
 	[ -n "${v#*:}" ] || { echo "missing in log: ${v%%:*}" >&2; exit 1; }
 done

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Host-side check of the pit scenario's serial log ($MKX_LOG): every part
 # of stage 1 must have reported success, and the refusals must name the
-# component, the range and the policy.
+# component, the range and the policy. Each line must begin with the text given
+# (serial_log.sh: read by serial_log.py, anchored at the author's prefix).
+. "$(dirname "$0")/serial_log.sh"
 fail=0
 need() {
-	if grep -qF -- "$1" "$MKX_LOG"; then :; else echo "missing in log: $1" >&2; fail=1; fi
+	if has_line "$1"; then :; else echo "missing in log: $1" >&2; fail=1; fi
 }
 need '[init -> pit_rpc] PIT ok (rpc path)'
 need '[init -> pit_direct] PIT ok (direct path)'
@@ -14,5 +16,5 @@ need '[init] denied IO_PORT session "port_intruder": ports 0x60-0x60 are outside
 need '[init] denied IO_PORT session "port_intruder": ports 0xcf8-0xcff are outside the policy'
 need '[init] IO_PORT "port_intruder": read port 0x72 width 1: outside the granted 0x70-0x71; refused'
 need '[init -> port_intruder] intruder: every refusal came, and core still serves me'
-grep -o '\[init -> pit_[a-z]*\] measured PIT frequency: .*' "$MKX_LOG" | sed 's/^/check: /'
+lines_of '^\[init -> pit_[a-z]*\] measured PIT frequency: ' | sed 's/^/check: /'
 exit $fail

@@ -3,37 +3,44 @@
 the same boot (pci_linux_view ran as PID 1 before core: sysfs config/resource/irq, lspci -n,
 lspci -vvv). Also writes the recorded machine as a dump directory ($MKX_OUT/dump: config.txt,
 resource.txt, acpi.xml, the Linux outputs) and runs `pci --dump` on it: the host back end must
-give the same views as the live ECAM walk. Exit 0 if everything agrees."""
+give the same views as the live ECAM walk. Exit 0 if everything agrees; 1 if anything
+differs, or a section it compares is missing or empty.
+The log is read by serial_log.py: the platform driver's lines are those that begin
+"[init -> platform] "; Linux's view is pci_linux_view's output, which comes before core
+runs (so only lines before core's first line count as Linux's)."""
 import os, re, subprocess, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serial_log
 
-log = os.environ["MKX_LOG"]
+LOG = serial_log.Log()
 out = os.environ.get("MKX_OUT", "/tmp")
 pci_bin = os.path.join(os.environ.get("B", "build/out"), "bin", "pci")
-STAMP = re.compile(r"^\[\s*[0-9.]+\] ")
 OURS = "[init -> platform] "
 
 def sections():
     """{(who, name): [lines]}: who 'linux' (pci_linux_view) or 'ours' (the platform driver)."""
     secs, cur = {}, None
-    with open(log, errors="replace") as f:
-        for raw in f:
-            line = STAMP.sub("", raw.rstrip("\n"), count=1)
-            who = "linux"
-            if line.startswith(OURS):
-                who, line = "ours", line[len(OURS):]
-            elif line.startswith("[init"):
-                continue
-            m = re.match(r"^--- (.+) ---$", line)
-            if m and m.group(1) != "end":
-                name = m.group(1)
-                if who == "linux" and name.startswith("linux "):
-                    name = name[6:]
-                cur = (who, name)
-                secs[cur] = []
-            elif m:
-                cur = None
-            elif cur and cur[0] == who:
-                secs[cur].append(line)
+    core_ran = False
+    for line in LOG.raw:
+        who = "linux"
+        if line.startswith(OURS):
+            who, line = "ours", line[len(OURS):]
+        elif serial_log.kind(line) in ("core", "component"):
+            core_ran = True
+            continue
+        elif core_ran or serial_log.kind(line) == "kernel":
+            continue                    # the kernel's, or after core started: no one's we compare
+        m = re.match(r"^--- (.+) ---$", line)
+        if m and m.group(1) != "end":
+            name = m.group(1)
+            if who == "linux" and name.startswith("linux "):
+                name = name[6:]
+            cur = (who, name)
+            secs[cur] = []
+        elif m:
+            cur = None
+        elif cur and cur[0] == who:
+            secs[cur].append(line)
     return secs
 
 def short(fn):
@@ -62,19 +69,24 @@ def expect(ok, what):
     (said if ok else fails).append(what)
 
 s = sections()
-with open(log, errors="replace") as f:
-    text = f.read()
-# Extended capabilities are compared too: the walk must have gone through ECAM, granted as such.
-expect('IO_MEM "platform": 0xb0000000-0xbfffffff granted (ECAM window' in text and
-       "[init -> platform] config access: ECAM" in text, "config access: ECAM, granted by core as the MCFG window")
+# Extended capabilities are compared too: the walk must have gone through ECAM, granted as such
+# (core's grant, and the platform driver's own line).
+expect(LOG.first(r'IO_MEM "platform": 0xb0000000-0xbfffffff granted \(ECAM window') is not None and
+       LOG.first(r"config access: ECAM ", "platform") is not None,
+       "config access: ECAM, granted by core as the MCFG window")
 if "--conf1" in sys.argv:
-  m = re.search(r"conf1 walk equal to the ECAM walk: (\d+) functions.*\(([0-9.]+) ms\)", text)
+  m = LOG.first(r"conf1 walk equal to the ECAM walk: (\d+) functions.*\(([0-9.]+) ms\)$", "platform")
   expect(m is not None, f"conf1 (core's CF8/CFC emulation) walk equal to the ECAM walk ({m.group(1) if m else '?'} functions)")
-need = [("linux", "config"), ("linux", "resource"), ("linux", "irq"), ("ours", "lspci -n"), ("ours", "intx"),
-        ("ours", "bars"), ("ours", "buses"), ("ours", "caps"), ("ours", "acpi")]
+# Every section compared must be there and hold something: an empty view equals an empty view.
+# (buses may be empty: a machine without bridges; lspci -vvv then has no Bus: line either.)
+need = [("linux", "config"), ("linux", "resource"), ("linux", "irq"), ("linux", "lspci -n"), ("linux", "lspci -vvv"),
+        ("ours", "lspci -n"), ("ours", "intx"), ("ours", "bars"), ("ours", "buses"), ("ours", "caps"), ("ours", "acpi")]
 missing = [f"{w} {n}" for w, n in need if (w, n) not in s]
 if missing:
     sys.exit(f"sections missing from the log: {', '.join(missing)}")
+empty = [f"{w} {n}" for w, n in need if n != "buses" and not [l for l in s[(w, n)] if l.strip()]]
+if empty:
+    sys.exit(f"sections empty in the log: {', '.join(empty)}")
 
 # The recorded machine, as a dump directory the host back end reads.
 dump = os.path.join(out, "dump")
@@ -96,7 +108,7 @@ if ("linux", "lspci -n") in s:
         fails.append("  ours:  " + " | ".join(ours_n) + "\n  linux: " + " | ".join(s[("linux", "lspci -n")]))
 linux_fns = [short(l) for l in s[("linux", "config")] if re.match(r"^[0-9a-f]{4}:[0-9a-f]{2}:", l)]
 ours_fns = [l.split()[0] for l in ours_n]
-expect(ours_fns == linux_fns, f"functions: the same {len(ours_fns)} as Linux's sysfs")
+expect(ours_fns and ours_fns == linux_fns, f"functions: the same {len(ours_fns)} as Linux's sysfs")
 if ours_fns != linux_fns:
     fails.append(f"  only ours: {sorted(set(ours_fns) - set(linux_fns))}, only Linux's: {sorted(set(linux_fns) - set(ours_fns))}")
 
@@ -107,7 +119,7 @@ for l in s[("linux", "resource")]:
     if int(idx) < 6:
         linux_bars.append(f"{short(fn)} {idx} {start} {end}")
 ours_bars = s[("ours", "bars")]
-expect(ours_bars == linux_bars, f"bars: {len(ours_bars)} BARs equal to sysfs resource")
+expect(ours_bars and ours_bars == linux_bars, f"bars: {len(ours_bars)} BARs equal to sysfs resource")
 if ours_bars != linux_bars:
     fails.append(f"  only ours: {sorted(set(ours_bars) - set(linux_bars))}\n  only Linux's: {sorted(set(linux_bars) - set(ours_bars))}")
 
@@ -122,7 +134,7 @@ for l in s[("linux", "irq")]:
         fails.append(f"intx {fn} {pin}: Linux irq {irq}, ours '{got or 'none'}'")
     else:
         n += 1
-expect(n == len(s[("linux", "irq")]) and n == len(ours_intx), f"intx: {n} pins routed to Linux's GSIs")
+expect(n > 0 and n == len(s[("linux", "irq")]) and n == len(ours_intx), f"intx: {n} pins routed to Linux's GSIs")
 
 # 4. Capabilities and bus numbers, against lspci -vvv.
 if ("linux", "lspci -vvv") in s:
@@ -136,7 +148,7 @@ if ("linux", "lspci -vvv") in s:
         if sorted(d["caps"]) != sorted(ours_caps.get(fn, [])):
             fails.append(f"caps {fn}: lspci {[hex(x) for x in d['caps']]}, ours {[hex(x) for x in ours_caps.get(fn, [])]}")
         ncap += len(d["caps"])
-    expect(set(ours_caps) <= set(v), f"caps: {ncap} capabilities at lspci -vvv's offsets")
+    expect(ncap > 0 and set(ours_caps) <= set(v), f"caps: {ncap} capabilities at lspci -vvv's offsets")
     ours_bus = {}
     for l in s[("ours", "buses")]:
         m = re.match(r"^(\S+) primary=(\w+) secondary=(\w+) subordinate=(\w+)", l)
@@ -165,7 +177,7 @@ else:
     fails.append(f"{pci_bin} not built")
 
 # 6. Enumeration time against lspci's own (same boot), as ratios: reported, not judged here.
-m = re.search(r"enumerated \d+ functions on \d+ root bus\(es\) in ([0-9.]+) ms", text)
+m = LOG.first(r"enumerated \d+ functions on \d+ root bus\(es\) in ([0-9.]+) ms", "platform")
 for l in s.get(("linux", "timing"), []):
     t = re.match(r"^(lspci -A \S+) ([0-9.]+) ms$", l)
     if m and t and float(t.group(2)) > 0:
