@@ -339,6 +339,13 @@ host_mode_restore(const char *state)
 			alone++;
 			continue;
 		}
+	}
+	/* What host mode refuses to take it never gives "back" either; then the drivers named must exist. */
+	host_refuse_mounted(devs, ndevs);
+	host_refuse_console(devs, ndevs);
+	for (unsigned i = 0; i < ndevs; i++) {
+		if (!devs[i].taken || devs[i].refused[0])
+			continue;
 		if (devs[i].driver[0] && !driver_exists(devs[i].driver))
 			snprintf(why, sizeof why, "its driver \"%s\" is not on this host", devs[i].driver);
 		else if (devs[i].override[0] && !driver_exists(devs[i].override))
@@ -347,9 +354,6 @@ host_mode_restore(const char *state)
 			continue;
 		memcpy(devs[i].refused, why, sizeof devs[i].refused - 1);	/* why is shorter: driver names < 64 */
 	}
-	/* What host mode refuses to take it never gives "back" either. */
-	host_refuse_mounted(devs, ndevs);
-	host_refuse_console(devs, ndevs);
 	for (unsigned i = 0; i < ndevs; i++)
 		if (devs[i].taken && devs[i].refused[0]) {
 			char what[160];
