@@ -521,7 +521,7 @@ dma_room(const struct psession *s, char *limit, size_t len)
 	used += s->freed.bytes;	/* until core has really released them */
 	if (s->freed.bytes)
 		snprintf(limit + strlen(limit), len - strlen(limit), ", %llu bytes of it in freed buffers core still "
-		    "keeps (a process holds them)", (unsigned long long)s->freed.bytes);
+		    "keeps", (unsigned long long)s->freed.bytes);
 	return used < quota ? quota - used : 0;
 }
 
