@@ -10,13 +10,17 @@
 #   - a script that prints all its planned ok lines and exits 1; one that
 #     prints fewer than it planned; a checker that declares no plan;
 #   - a source file gcc cannot preprocess (an escape hidden in it);
-#   - run-host.sh itself exits non-zero after a FAIL.
+#   - run-host.sh itself exits non-zero after a FAIL;
+#   - run-all.sh (on stand-ins of its four parts): one line per part with
+#     its own counts before "N skipped" and the last line "N passed, N
+#     failed"; a part that prints fewer results than it should, or exits
+#     non-zero without a FAIL line, is a FAIL.
 # Runs the run-host.sh, harness.c and check.sh next to this file (so the same
 # script, copied into an old checkout, shows what the old gates let through).
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "plan 13"
+echo "plan 16"
 
 mkdir -p "$T/tests/unit" "$T/tests/integration" "$T/tests/portability" "$T/build/tests" "$T/drivers"
 cp "$TOP/tests/unit/harness.c" "$TOP/tests/unit/harness.h" "$T/tests/unit/"
@@ -49,6 +53,23 @@ printf '/* the comment never ends\nint fd = open("/dev/mem", 0);\n' > "$T/driver
 
 (cd "$T" && B=build PREFIX= sh "$TOP/tests/run-host.sh") > "$T/out" 2>&1
 rc=$?
+
+# run-all.sh's parts as stand-ins, in a tree of their own: host 2 ok and 1
+# skip (asan: 1 ok), the fuzzers 1 result for 5 targets, the scenarios
+# their 2 ok lines and exit status 3.
+A="$T/all"
+mkdir -p "$A/tests/fuzz" "$A/run/scenarios"
+cp "$TOP/tests/run-all.sh" "$A/tests/"
+printf 'all:\n\t@true\nfuzz-build:\n\t@true\n' > "$A/Makefile"
+cat > "$A/tests/run-host.sh" <<'EOF'
+#!/bin/sh
+if [ -n "$PREFIX" ]; then echo "ok - ${PREFIX}a"; else printf 'ok - a\nok - b\nskip - c: x\n'; fi
+EOF
+printf '#!/bin/sh\necho "ok - fuzz_aml"\n' > "$A/tests/fuzz/run.sh"
+printf '#!/bin/sh\necho "ok - scenario_a"; echo "ok - scenario_b"; exit 3\n' > "$A/run/scenarios.sh"
+touch "$A/run/scenarios/a.scn" "$A/run/scenarios/b.scn"
+chmod +x "$A/tests/run-host.sh" "$A/tests/fuzz/run.sh" "$A/run/scenarios.sh"
+(cd "$A" && B=build SANITIZE=0 sh tests/run-all.sh) > "$T/all.out" 2>&1
 
 n=0
 result() {	# NAME OKS WHY: OKS is one 1 per condition that held (a 0 or nothing: FAIL)
@@ -83,8 +104,25 @@ result portability_check_fails_on_a_file_gcc_cannot_preprocess \
     "$(has '^FAIL - portability_no_linux_interfaces_in_components_source: .*st_unpreprocessable\.c.*unterminated comment')" \
     "no FAIL naming drivers/st_unpreprocessable.c and gcc's error"
 result run_host_exits_nonzero_after_a_fail "$([ "$rc" != 0 ] && echo 1)" "run-host.sh exited with status $rc"
+tail -6 "$T/all.out" > "$T/all.tail"
+cat > "$T/all.want" <<'EOF'
+host tests (build): 2 ok, 0 FAIL, 1 skip
+host tests again under ASan/UBSan (build/san: a rerun of the same tests): 1 ok, 0 FAIL, 0 skip
+fuzzers (fixed seed and input count: the same on every machine): 1 ok, 1 FAIL, 0 skip
+QEMU scenarios (run/scenarios/): 2 ok, 1 FAIL, 0 skip
+1 skipped
+6 passed, 2 failed
+EOF
+result run_all_prints_each_part_then_the_totals_last "$(cmp -s "$T/all.tail" "$T/all.want" && echo 1)" \
+    "its last lines are not the four part lines, \"1 skipped\", \"6 passed, 2 failed\": $(tr '\n' '|' < "$T/all.tail")"
+result run_all_fails_a_part_with_fewer_results_than_it_runs \
+    "$(grep -q '^FAIL - part_fuzz: 5 results expected, 1 printed' "$T/all.out" && echo 1)" "no FAIL for the fuzzers' 1 result of 5"
+result run_all_fails_a_part_exiting_nonzero_without_a_fail_line \
+    "$(grep -q '^FAIL - part_scenarios: exited with status 3' "$T/all.out" && echo 1)" "the scenarios' exit status 3 was ignored"
 if [ "$n" != 0 ]; then
 	echo "# run-host.sh on the sandbox printed:"
 	sed 's/^/#    /' "$T/out"
+	echo "# run-all.sh on its sandbox printed:"
+	sed 's/^/#    /' "$T/all.out"
 fi
 [ "$n" = 0 ]
