@@ -23,6 +23,8 @@ scenarios run QEMU with -no-shutdown):
   survey_screen.py [--fb-from-log] [--fb-text] [--vga-text] [--line RE]... [--ppm FILE]
 Exit 0 if all holds; else 1 with what did not."""
 import argparse, collections, json, lzma, os, re, socket, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serial_log
 
 def qmp(sock_path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -115,8 +117,10 @@ def screen_text(w, h, px, font):
     return rows
 
 def serial_lines(path):
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return [re.sub(r"^\[ *[0-9.]+\] ", "", l.rstrip("\n")) for l in f]
+    """core's, the components' and the kernel's lines (run/checks/serial_log.py): a --line
+    pattern or "core's last lines" cannot be met by text a child prints inside its own line
+    when the pattern is anchored at the author's prefix."""
+    return serial_log.Log(path).lines
 
 def main():
     ap = argparse.ArgumentParser()
@@ -151,7 +155,7 @@ def main():
             errs.append(f"fb_boot logged a {fb[0].group(1)}x{fb[0].group(2)} framebuffer, QEMU shows {w}x{h}")
         else:
             said.append(f"its size is the firmware framebuffer fb_boot reported")
-    core = [l for l in lines if l.startswith("[init")]
+    core = [l for l in lines if serial_log.kind(l) in ("core", "component")]
     def find_lines(flat, where):
         """core's last 3 lines and the last line of each --line pattern, in flat text."""
         def has(l):

@@ -22,6 +22,8 @@ With MKX_EXPECT_NO_RESULTS=1 (no or a broken results partition), the check
 is that nothing was stored and the log said so."""
 import argparse, os, re, subprocess, sys
 import xml.etree.ElementTree as ET
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serial_log
 
 def fail(msg):
     print(f"usb_results: {msg}", file=sys.stderr)
@@ -39,9 +41,10 @@ def mtools(args, stick, off):
     return r.returncode, r.stdout
 
 def serial_lines(path):
-    """The serial log without the runner's timestamps."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return [re.sub(r"^\[ *[0-9.]+\] ", "", l.rstrip("\n")) for l in f]
+    """The serial log as serial_log.py reads it: (core's, the components' and the kernel's
+    lines, the runner's stamps off; every line on the serial port, for log.txt's lines)."""
+    log = serial_log.Log(path)
+    return log.lines, log.raw
 
 MODE_LINE = re.compile(r"mode (0x[0-9a-f]+|current): (\d+)x(\d+)x(\d+), pitch (\d+), (\S+), "
                        r"(?:linear framebuffer at (0x[0-9a-f]+)|no linear framebuffer)")
@@ -94,8 +97,9 @@ def fb_modes(lines, read, names, fb):
         if reports["fb_boot"].get("found") != "yes" or len(modes) != 1:
             fail("fb_boot reports no single firmware framebuffer mode on a UEFI boot")
         m = modes[0]
-        efi = [e for l in lines for e in [re.search(r"efifb: mode is (\d+)x(\d+)x(\d+), linelength=(\d+)", l)] if e]
-        at = [e for l in lines for e in [re.search(r"efifb: framebuffer at (0x[0-9a-f]+)", l)] if e]
+        kernel = [serial_log.KERNEL_STAMP.sub("", l, count=1) for l in lines if serial_log.kind(l) == "kernel"]
+        efi = [e for l in kernel for e in [re.match(r"efifb: mode is (\d+)x(\d+)x(\d+), linelength=(\d+)", l)] if e]
+        at = [e for l in kernel for e in [re.match(r"efifb: framebuffer at (0x[0-9a-f]+)", l)] if e]
         if not efi or not at:
             fail("the kernel's efifb lines are not on the serial port (loglevel below 7?)")
         kernel = tuple(int(x) for x in efi[0].groups()) + (int(at[0].group(1), 16),)
@@ -113,7 +117,7 @@ def main():
     stick, log = os.environ.get("MKX_STICK"), os.environ["MKX_LOG"]
     if not stick:
         fail("MKX_STICK not set: not a usb_image scenario")
-    lines = serial_lines(log)
+    lines, raw = serial_lines(log)
     off = results_offset(stick)
     if os.environ.get("MKX_EXPECT_NO_RESULTS") == "1":
         if not any(l.startswith("[init] reports: could not store results:") for l in lines):
@@ -181,9 +185,12 @@ def main():
                 fail(f"acpi.acpi.xml routes {l.split('route ')[1]} to GSI {prt.get(key)}")
             routes += 1
 
+    if not routes:
+        fail("the log has no route line of the acpi component for a root-bus function: nothing to compare")
+
     # log.txt against core's lines on the serial port.
     text = read("log.txt").decode("utf-8", "replace").splitlines()
-    serial = set(lines)
+    serial = set(raw)
     missing = [l for l in text if l not in serial]
     # A console that lags loses lines (output.c says how many); the file has them all.
     dropped = sum(int(m.group(1)) for l in lines
