@@ -80,7 +80,7 @@ SECTION=acpi
 say ""
 say "## ACPI (run/bench_acpi.py, on the host, not in QEMU)"
 python3 run/bench_acpi.py > "$OUT/acpi.log" 2>&1 || { cat "$OUT/acpi.log"; fail acpi "see $OUT/acpi.log"; }
-sed -n '1p' "$OUT/acpi.log" | sed 's/^/method: /' | out
+sed -n '1p' "$OUT/acpi.log" | out
 sed -n '2,$p' "$OUT/acpi.log" | sed 's/^  /    /' | out
 
 # --- IRQ ---
@@ -155,7 +155,7 @@ say "method: whole processes (fork + exec + wait, process start included), mean 
 awk -v w="$walk" -v s="$sysfs" -v c="$conf1" -v o="$ours" 'BEGIN {
 	printf "    lspci -n -A linux-sysfs (reference)                 %8.1f ms   1.00x\n", s
 	printf "    lspci -n -A intel-conf1                             %8.1f ms   %.2fx\n", c, c / s
-	printf "    pci_walk: the platform driver walk, ECAM, BARs sized %8.1f ms   %.2fx  (goal <= 1x)\n", w, w / s
+	printf "    pci_walk: platform driver walk, ECAM, BARs sized    %8.1f ms   %.2fx  (goal <= 1x)\n", w, w / s
 	printf "    (for information, not a ratio: the platform component walk in-process, one run %.1f ms)\n", o
 }' | out
 
