@@ -292,7 +292,8 @@ driver_exists(const char *name)
  * core --restore trusts the state file only as far as the host agrees
  * (host_state.c already refused a file anyone but root could have
  * written): a function is touched only if it exists and core holds it
- * (driver_override "mkx", set first when core takes one), only if host
+ * (driver_override "mkx", set first when core takes one; or no driver
+ * but core's back ends' own), only if host
  * mode would take it now (never the controller of a mounted filesystem,
  * never the console's display), only with drivers this host has, and
  * vm.nr_hugepages is only ever lowered. Processes dead cores left (their
@@ -332,9 +333,16 @@ host_mode_restore(const char *state)
 			continue;
 		}
 		devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
-		if (strcmp(t.override, "mkx")) {
-			core_log("host: restore skips %s: core does not hold it (driver_override \"%s\", not \"mkx\"); left alone",
-			    devs[i].name, t.override[0] ? t.override : "(none)");
+		/*
+		 * core holds a function it took: override "mkx", or (its IRQ and
+		 * DMA back ends bind them, and clear the override when done) bound
+		 * to uio_pci_generic or vfio-pci, or to nothing. One a Linux driver
+		 * drives is not core's, whatever the file says.
+		 */
+		if (strcmp(t.override, "mkx") && t.driver[0] && strcmp(t.driver, "uio_pci_generic") &&
+		    strcmp(t.driver, "vfio-pci")) {
+			core_log("host: restore skips %s: bound to %s, driver_override not \"mkx\": core does not hold it; left alone",
+			    devs[i].name, t.driver);
 			devs[i].taken = 0;
 			alone++;
 			continue;
