@@ -9,7 +9,11 @@
  * register, which the next driver set. <config attack="bar_victim"
  * ms="1500" wait_ms="10000"/>: that next driver: it asks after ms and
  * retries for wait_ms while refused (-EBUSY), saying each new reason once.
- * The thief's line: "probe bar_inflight: refused|HOLE: ...".
+ * The thief's line: "probe bar_inflight: refused|HOLE|inconclusive: ...";
+ * inconclusive when its set-up failed (no BAR0 to start with, the fd never
+ * in flight or never back, an mmap error that is no refusal): nothing was
+ * shown, and the scenario fails on it. The victim says "inconclusive" too
+ * when it could not even ask.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,13 +52,13 @@ bar_inflight(unsigned long wait_ms)
 	if ((err = mkx_platform_open(&p, "drv", why, sizeof why)) ||
 	    (err = mkx_platform_acquire(&p, dev, why, sizeof why)) ||
 	    (err = mkx_platform_io_mem(&p, dev, 0, &bar, why, sizeof why))) {
-		mkx_log("probe bar_inflight: refused: no BAR0 of %s to start with: %s", dev, why);
+		mkx_log("probe bar_inflight: inconclusive: no BAR0 of %s to start with: %s", dev, why);
 		return;
 	}
 	ds = bar.ds;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
 	    mkx_rpc_send(sv[0], 1, 0, 0, NULL, 0, &bar.fd, 1)) {
-		mkx_log("probe bar_inflight: refused: could not put the fd in flight");
+		mkx_log("probe bar_inflight: inconclusive: could not put the fd in flight");
 		return;
 	}
 	munmap(bar.map, bar.ds.length);
@@ -64,12 +68,14 @@ bar_inflight(unsigned long wait_ms)
 	mkx_log_flush();
 	usleep(wait_ms * 1000);
 	if (mkx_rpc_recv(sv[1], &m) || (fd = mkx_msg_take_fd(&m, 0)) < 0) {
-		mkx_log("probe bar_inflight: refused: the fd did not come back");
+		mkx_log("probe bar_inflight: inconclusive: the fd did not come back");
 		return;
 	}
 	map = mmap(NULL, ds.length, PROT_READ, MAP_SHARED, fd, (off_t)ds.offset);
 	if (map == MAP_FAILED) {
-		mkx_log("probe bar_inflight: refused: mapping the fd again: %s", strerror(errno));
+		/* only the kernel's permission check is a refusal */
+		mkx_log("probe bar_inflight: %s: mapping the fd again: %s",
+		    errno == EPERM || errno == EACCES ? "refused" : "inconclusive", strerror(errno));
 		return;
 	}
 	r = (volatile uint32_t *)((char *)map + ds.page_offset);
@@ -93,7 +99,7 @@ bar_victim(unsigned long delay_ms, unsigned long wait_ms)
 
 	usleep(delay_ms * 1000);
 	if ((err = mkx_platform_open(&p, "drv", why, sizeof why))) {
-		mkx_log("probe bar_victim: no Platform session: %s", why);
+		mkx_log("probe bar_victim: inconclusive: no Platform session: %s", why);
 		return;
 	}
 	/* Bounded: the device is ours once the thief has exited, or the test has failed. */
@@ -110,7 +116,7 @@ bar_victim(unsigned long delay_ms, unsigned long wait_ms)
 		return;
 	}
 	if ((err = mkx_platform_io_mem(&p, dev, 0, &bar, why, sizeof why))) {
-		mkx_log("probe bar_victim: acquired %s, but no BAR0: %s", dev, why);
+		mkx_log("probe bar_victim: inconclusive: acquired %s, but no BAR0: %s", dev, why);
 		return;
 	}
 	((volatile uint32_t *)bar.va)[EDU_LIVENESS / 4] = MARK;
