@@ -55,12 +55,6 @@ mkx_server_announce(struct mkx_service *svc)
 	return 0;
 }
 
-unsigned
-mkx_server_sessions(void)
-{
-	return nsessions;
-}
-
 static void
 respond(uint32_t id, int32_t status, const char *why)
 {

@@ -51,15 +51,14 @@ pci_wr(const struct pci_cfg *c, struct pci_addr a, unsigned off, unsigned width,
 }
 
 /*
- * ECAM over a mapped window (cfg_ecam.c): buses bus_start..bus_end of
- * segment seg, 1 MiB per bus at base. The caller maps it (IO_MEM session
- * in the component, a buffer in tests).
+ * One ECAM window (cfg_ecam.c): buses bus_start..bus_end of segment seg,
+ * 1 MiB per bus at base. The caller maps it (IO_MEM session in the
+ * component, a buffer in tests).
  */
 struct pci_ecam {
 	volatile uint8_t	*base;
 	unsigned		seg, bus_start, bus_end;
 };
-extern const struct pci_cfg_ops pci_cfg_ecam;
 
 /*
  * A set of ECAM windows (one per MCFG entry) as one access: the read goes

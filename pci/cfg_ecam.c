@@ -62,10 +62,6 @@ ecam_space(void *ctx, struct pci_addr a)
 	return 4096;
 }
 
-const struct pci_cfg_ops pci_cfg_ecam = {
-	.name = "ecam", .read = ecam_read, .write = ecam_write, .space = ecam_space,
-};
-
 static struct pci_ecam *
 window(struct pci_ecam_set *s, struct pci_addr a)
 {

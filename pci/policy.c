@@ -17,7 +17,8 @@ static const struct {
 	{ "WIFI", 0x028000, 0xffff00 }, { "HOSTBRIDGE", 0x060000, 0xffff00 },
 };
 
-int
+/* A class: Genode's alias or a number (0xCC, 0xCCSS, 0xCCSSPP). 0 or -EINVAL. */
+static int
 pci_class_from(const char *s, uint32_t *class, uint32_t *mask)
 {
 	char *end;

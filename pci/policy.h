@@ -47,7 +47,5 @@ int	pci_policies_read(const struct mkx_xml *conf, struct pci_policy *out, unsign
 const struct pci_policy *pci_policy_for(const struct pci_policy *p, unsigned n, const char *label);
 /* Does the policy give this function? */
 int	pci_policy_has(const struct pci_policy *, const struct pci_fn *);
-/* A class: Genode's alias or a number (0xCC, 0xCCSS, 0xCCSSPP). 0 or -EINVAL. */
-int	pci_class_from(const char *s, uint32_t *class, uint32_t *mask);
 
 #endif

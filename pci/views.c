@@ -1,7 +1,7 @@
 /* The plain-text views (views.h). The tree must be sorted (pci_sort). */
 #include "views.h"
 
-void
+static void
 pci_view_lspci_n(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- lspci -n ---\n");
@@ -17,7 +17,7 @@ pci_view_lspci_n(FILE *o, const struct pci_tree *t)
 	fprintf(o, "--- end ---\n");
 }
 
-void
+static void
 pci_view_intx(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- intx ---\n");
@@ -36,7 +36,7 @@ pci_view_intx(FILE *o, const struct pci_tree *t)
 	fprintf(o, "--- end ---\n");
 }
 
-void
+static void
 pci_view_bars(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- bars ---\n");
@@ -64,7 +64,7 @@ bar_kind(const struct pci_bar *b)
 	}
 }
 
-void
+static void
 pci_view_caps(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- caps ---\n");
@@ -82,7 +82,7 @@ pci_view_caps(FILE *o, const struct pci_tree *t)
 	fprintf(o, "--- end ---\n");
 }
 
-void
+static void
 pci_view_buses(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- buses ---\n");
@@ -119,7 +119,7 @@ tree_fn(FILE *o, const struct pci_tree *t, unsigned i, unsigned depth)
 			tree_fn(o, t, j, depth + 1);
 }
 
-void
+static void
 pci_view_tree(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- tree ---\n");
@@ -133,7 +133,7 @@ pci_view_tree(FILE *o, const struct pci_tree *t)
 	fprintf(o, "--- end ---\n");
 }
 
-void
+static void
 pci_view_notes(FILE *o, const struct pci_tree *t)
 {
 	fprintf(o, "--- notes ---\n");

@@ -10,14 +10,7 @@
 
 #include "pci.h"
 
-void	pci_view_lspci_n(FILE *, const struct pci_tree *);	/* --- lspci -n --- */
-void	pci_view_intx(FILE *, const struct pci_tree *);		/* --- intx --- */
-void	pci_view_bars(FILE *, const struct pci_tree *);		/* --- bars --- */
-void	pci_view_caps(FILE *, const struct pci_tree *);		/* --- caps --- */
-void	pci_view_buses(FILE *, const struct pci_tree *);	/* --- buses --- */
-void	pci_view_tree(FILE *, const struct pci_tree *);		/* --- tree --- */
-void	pci_view_notes(FILE *, const struct pci_tree *);	/* --- notes --- */
-/* All of them, in that order. */
+/* Every view: lspci -n, intx, bars, buses, caps, tree, notes (the order of the output). */
 void	pci_views(FILE *, const struct pci_tree *);
 
 #endif

@@ -19,7 +19,7 @@ aml_buffer_op(struct frame *f)
 	if (size > (1u << 24))
 		aml_fail(f, "Buffer of %llu bytes is not plausible", (unsigned long long)size);
 	have = (size_t)(end - f->pc);
-	b = obj_buf(f->ns, NULL, size);
+	b = aml_obj_buf(f->ns, NULL, size);
 	memcpy(b->b.p, f->pc, have < size ? have : size);
 	f->pc = end;
 	return b;
@@ -34,12 +34,12 @@ package_name(struct frame *f)
 	char buf[256];
 
 	aml_name_string(f, &np);
-	e = obj_new(f->ns, AML_NAMEREF);
+	e = aml_obj_new(f->ns, AML_NAMEREF);
 	e->nref.scope = f->scope;
-	e->nref.np = arena_alloc(f->ns, sizeof np);
+	e->nref.np = aml_arena_alloc(f->ns, sizeof np);
 	memcpy(e->nref.np, &np, sizeof np);
-	path_format(&np, buf, sizeof buf);
-	e->nref.path = obj_str(f->ns, buf, strlen(buf))->s.p;
+	aml_path_format(&np, buf, sizeof buf);
+	e->nref.path = aml_obj_str(f->ns, buf, strlen(buf))->s.p;
 	return e;
 }
 
@@ -71,11 +71,11 @@ aml_package_element(struct frame *f, struct aml_obj *e)
 	case N_NAME:
 		return n->obj ? n->obj : aml_int(f->ns, 0);
 	case N_FIELD:
-		return field_read(f, n);
+		return aml_field_read(f, n);
 	case N_BUFFER_FIELD:
-		return buffer_field_read(f, n);
+		return aml_buffer_field_read(f, n);
 	default:
-		r = obj_new(f->ns, AML_REF);
+		r = aml_obj_new(f->ns, AML_REF);
 		r->ref.kind = REF_NODE;
 		r->ref.node = n;
 		return r;
@@ -94,7 +94,7 @@ aml_package_op(struct frame *f, int var)
 	n = var ? aml_eval_int(f) : aml_next(f);
 	if (n > 65536)
 		aml_fail(f, "Package of %llu elements is not plausible", (unsigned long long)n);
-	p = obj_pkg(f->ns, (uint32_t)n);
+	p = aml_obj_pkg(f->ns, (uint32_t)n);
 	while (f->pc < end) {
 		struct aml_obj *e;
 
@@ -121,5 +121,5 @@ aml_string_op(struct frame *f)
 	while (aml_peek(f))
 		f->pc++;
 	f->pc++;
-	return obj_str(f->ns, (const char *)s, (size_t)(f->pc - 1 - s));
+	return aml_obj_str(f->ns, (const char *)s, (size_t)(f->pc - 1 - s));
 }

@@ -12,20 +12,20 @@ aml_create(struct frame *f, const struct name_path *p, enum node_kind kind, int 
 	uint32_t last;
 	char buf[256];
 
-	parent = path_parent(f->scope, p, &last);
+	parent = aml_path_parent(f->scope, p, &last);
 	if (!parent) {
-		path_format(p, buf, sizeof buf);
+		aml_path_format(p, buf, sizeof buf);
 		aml_fail(f, "scope of %s does not exist", buf);
 	}
-	n = node_child(parent, last);
+	n = aml_node_child_name(parent, last);
 	if (n) {
 		/* Device etc. opened twice (a method's names go when it ends, aborted or not) */
 		if (reuse && n->kind == kind)
 			return n;
-		path_format(p, buf, sizeof buf);
+		aml_path_format(p, buf, sizeof buf);
 		aml_fail(f, "%s already exists", buf);
 	}
-	n = node_new(f->ns, parent, last, kind);
+	n = aml_node_new(f->ns, parent, last, kind);
 	if (f->method && f->ncreated < sizeof f->created / sizeof f->created[0])
 		f->created[f->ncreated++] = n;
 	else if (f->method)
@@ -98,7 +98,7 @@ aml_resolve_kind(struct frame *f, enum node_kind kind, const char *what)
 	aml_name_string(f, &p);
 	n = aml_resolve(f, &p);
 	if (n->kind != kind)
-		aml_fail(f, "%s is a %s, not a %s", what, type_name(node_type(n)), type_name(kind == N_REGION ? AML_REGION : AML_FIELD_UNIT));
+		aml_fail(f, "%s is a %s, not a %s", what, aml_type_name(aml_node_type(n)), aml_type_name(kind == N_REGION ? AML_REGION : AML_FIELD_UNIT));
 	return n;
 }
 
@@ -110,7 +110,7 @@ create_field_node(struct frame *f, struct aml_obj *src, uint64_t index, uint64_t
 
 	aml_name_string(f, &p);
 	if (src->type != AML_BUF)
-		aml_fail(f, "Create*Field on a %s, not a Buffer", type_name(src->type));
+		aml_fail(f, "Create*Field on a %s, not a Buffer", aml_type_name(src->type));
 	if (bits == 0 || index + bits > (uint64_t)src->b.len * 8)
 		aml_fail(f, "field of %llu bits at bit %llu lies outside the %u-byte buffer",
 		    (unsigned long long)bits, (unsigned long long)index, src->b.len);
@@ -120,7 +120,7 @@ create_field_node(struct frame *f, struct aml_obj *src, uint64_t index, uint64_t
 void
 aml_create_field(struct frame *f, unsigned op)
 {
-	struct aml_obj *src = deref(f, aml_eval_arg(f));
+	struct aml_obj *src = aml_deref(f, aml_eval_arg(f));
 	uint64_t index = aml_eval_int(f), bits;
 	struct aml_node *n;
 
@@ -147,7 +147,7 @@ aml_scope_body(struct frame *f, const uint8_t *end, struct aml_node *n)
 
 	f->scope = n;
 	f->end = end;
-	exec_termlist(f, end);
+	aml_exec_termlist(f, end);
 	f->scope = save_scope;
 	f->end = save_end;
 	f->pc = end;

@@ -12,6 +12,8 @@
 
 #include "internal.h"
 
+static struct aml_obj *aml_eval_term(struct frame *);
+
 void
 aml_fail(struct frame *f, const char *fmt, ...)
 {
@@ -31,8 +33,8 @@ aml_fail(struct frame *f, const char *fmt, ...)
 	longjmp(*ns->fail, 1);
 }
 
-/* The stack grows down on every target we build for. */
-void
+/* Fails the evaluation when the stack budget is spent (the stack grows down on every target we build for). */
+static void
 aml_stack_check(struct frame *f)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
@@ -74,7 +76,7 @@ aml_eval_arg(struct frame *f)
 uint64_t
 aml_eval_int(struct frame *f)
 {
-	return to_int(f, aml_eval_arg(f));
+	return aml_to_int(f, aml_eval_arg(f));
 }
 
 static void
@@ -86,7 +88,7 @@ if_op(struct frame *f)
 	f->end = end;
 	pred = aml_eval_int(f);
 	if (pred) {
-		exec_termlist(f, end);
+		aml_exec_termlist(f, end);
 		f->end = save_end;
 		f->pc = end;
 		if (!f->returning && !f->breaking && !f->continuing && f->pc < f->end && *f->pc == 0xa1) {
@@ -106,7 +108,7 @@ if_op(struct frame *f)
 		f->pc++;
 		eend = aml_pkg_end(f);
 		f->end = eend;
-		exec_termlist(f, eend);
+		aml_exec_termlist(f, eend);
 		f->end = save_end;
 		f->pc = eend;
 	}
@@ -126,7 +128,7 @@ while_op(struct frame *f)
 		if (++iter > AML_LOOP_MAX)
 			aml_fail(f, "While loop did not end after %d iterations (hardware that never "
 			    "answers reads as zero here); method aborted", AML_LOOP_MAX);
-		exec_termlist(f, end);
+		aml_exec_termlist(f, end);
 		f->continuing = 0;
 		if (f->breaking || f->returning)
 			break;
@@ -145,8 +147,8 @@ call_by_name(struct frame *f, struct aml_node *n)
 	for (unsigned i = 0; i < nargs; i++)
 		args[i] = aml_eval_arg(f);
 	if (n->kind == N_BUILTIN)
-		return builtin_call(f, n, args, nargs);
-	return call_method(f, n, args, nargs);
+		return aml_builtin_call(f, n, args, nargs);
+	return aml_call_method(f, n, args, nargs);
 }
 
 /*
@@ -160,7 +162,7 @@ name_term_node(struct frame *f)
 	struct name_path p;
 
 	aml_name_string(f, &p);
-	if (f->lenient && !path_lookup(f->scope, &p))
+	if (f->lenient && !aml_path_lookup(f->scope, &p))
 		return NULL;
 	return aml_resolve(f, &p);
 }
@@ -181,11 +183,11 @@ name_term(struct frame *f)
 	case N_NAME:
 		return n->obj;
 	case N_FIELD:
-		return field_read(f, n);
+		return aml_field_read(f, n);
 	case N_BUFFER_FIELD:
-		return buffer_field_read(f, n);
+		return aml_buffer_field_read(f, n);
 	default:
-		r = obj_new(f->ns, AML_REF);
+		r = aml_obj_new(f->ns, AML_REF);
 		r->ref.kind = REF_NODE;
 		r->ref.node = n;
 		return r;
@@ -256,7 +258,7 @@ ext_op(struct frame *f)
 	case 0x30:	/* Revision: the ACPICA version acpiexec reports */
 		return aml_int(f->ns, 0x20200925);
 	case 0x31:	/* Debug */
-		return obj_new(f->ns, AML_DEBUG);
+		return aml_obj_new(f->ns, AML_DEBUG);
 	case 0x32: {	/* Fatal */
 		unsigned type = aml_next(f);
 		uint32_t code = (uint32_t)aml_next_n(f, 4);
@@ -366,7 +368,7 @@ named_def_node(struct frame *f, uint8_t op, const uint8_t **end)
 		aml_name_string(f, &p);
 		a = aml_eval_arg(f);
 		n = aml_create(f, &p, N_NAME, 0);
-		n->obj = obj_store_value(f, n->kept, a);
+		n->obj = aml_obj_store_value(f, n->kept, a);
 		return NULL;
 	case 0x10:	/* Scope: the caller runs the body */
 		*end = aml_pkg_end(f);
@@ -405,7 +407,7 @@ named_def(struct frame *f, uint8_t op)
 		aml_scope_body(f, end, scope);
 }
 
-struct aml_obj *
+static struct aml_obj *
 aml_eval_term(struct frame *f)
 {
 	struct aml_ns *ns = f->ns;
@@ -486,7 +488,7 @@ aml_eval_term(struct frame *f)
 	case 0x75:	/* Increment */
 	case 0x76:	/* Decrement */
 		aml_super_name(f, &t, 0);
-		x = to_int(f, aml_read_target(f, &t));
+		x = aml_to_int(f, aml_read_target(f, &t));
 		r = aml_int(ns, (op == 0x75 ? x + 1 : x - 1) & ns->ones);
 		aml_store(f, &t, r);
 		break;
@@ -526,19 +528,19 @@ aml_eval_term(struct frame *f)
 
 			if (!n)
 				aml_fail(f, "DerefOf(\"%s\"): no such name", a->s.p);
-			a = obj_new(ns, AML_REF);
+			a = aml_obj_new(ns, AML_REF);
 			a->ref.kind = REF_NODE;
 			a->ref.node = n;
 		}
 		if (a->type != AML_REF && a->type != AML_NAMEREF)
-			aml_fail(f, "DerefOf a %s", type_name(a->type));
-		r = deref(f, a);
+			aml_fail(f, "DerefOf a %s", aml_type_name(a->type));
+		r = aml_deref(f, a);
 		break;
 	case 0x84: {	/* ConcatenateResTemplate: drop a's end tag (2 bytes) */
-		struct aml_obj *x1 = to_buffer(f, aml_eval_arg(f)), *y1 = to_buffer(f, aml_eval_arg(f));
+		struct aml_obj *x1 = aml_to_buffer(f, aml_eval_arg(f)), *y1 = aml_to_buffer(f, aml_eval_arg(f));
 		uint32_t la = x1->b.len >= 2 ? x1->b.len - 2 : 0, lb = y1->b.len;
 
-		a = obj_buf(ns, NULL, la + lb);
+		a = aml_obj_buf(ns, NULL, la + lb);
 		memcpy(a->b.p, x1->b.p, la);
 		memcpy(a->b.p + la, y1->b.p, lb);
 		r = aml_result(f, a);
@@ -566,11 +568,11 @@ aml_eval_term(struct frame *f)
 		else if (a->type == AML_PKG)
 			r = aml_int(ns, a->pkg.n);
 		else
-			aml_fail(f, "SizeOf a %s", type_name(a->type));
+			aml_fail(f, "SizeOf a %s", aml_type_name(a->type));
 		break;
 	case 0x88: r = aml_index_op(f); break;
 	case 0x89: {	/* Match */
-		struct aml_obj *pkg = deref(f, aml_eval_arg(f)), *o1, *o2;
+		struct aml_obj *pkg = aml_deref(f, aml_eval_arg(f)), *o1, *o2;
 		unsigned op1, op2;
 		uint64_t start;
 
@@ -580,7 +582,7 @@ aml_eval_term(struct frame *f)
 		o2 = aml_eval_arg(f);
 		start = aml_eval_int(f);
 		if (pkg->type != AML_PKG)
-			aml_fail(f, "Match over a %s", type_name(pkg->type));
+			aml_fail(f, "Match over a %s", aml_type_name(pkg->type));
 		r = aml_int(ns, ns->ones);
 		for (uint64_t i = start; i < pkg->pkg.n; i++)
 			if (aml_match_one(f, op1, pkg->pkg.e[i], o1) && aml_match_one(f, op2, pkg->pkg.e[i], o2)) {
@@ -620,24 +622,24 @@ aml_eval_term(struct frame *f)
 		r = aml_int(ns, (op == 0x93 ? c == 0 : op == 0x94 ? c > 0 : c < 0) ? ns->ones : 0);
 		break;
 	}
-	case 0x96: r = aml_result(f, to_buffer(f, aml_eval_arg(f))); break;
+	case 0x96: r = aml_result(f, aml_to_buffer(f, aml_eval_arg(f))); break;
 	case 0x97: r = aml_to_hex_or_dec(f, 0); break;
 	case 0x98: r = aml_to_hex_or_dec(f, 1); break;
 	case 0x99: r = aml_to_integer_op(f); break;
 	case 0x9c: {	/* ToString: buffer, length (Ones = up to the first NUL) */
-		struct aml_obj *src = to_buffer(f, aml_eval_arg(f));
+		struct aml_obj *src = aml_to_buffer(f, aml_eval_arg(f));
 		uint64_t len = aml_eval_int(f), n = 0;
 
 		while (n < src->b.len && src->b.p[n] && n < len)
 			n++;
-		r = aml_result(f, obj_str(ns, (const char *)src->b.p, n));
+		r = aml_result(f, aml_obj_str(ns, (const char *)src->b.p, n));
 		break;
 	}
 	case 0x9d:	/* CopyObject: no conversion */
-		a = deref(f, aml_eval_arg(f));
+		a = aml_deref(f, aml_eval_arg(f));
 		aml_super_name(f, &t, 0);
 		if (t.k == T_NODE && t.node && t.node->kind == N_NAME)
-			t.node->obj = obj_store_value(f, t.node->kept, a);
+			t.node->obj = aml_obj_store_value(f, t.node->kept, a);
 		else
 			aml_store(f, &t, a);
 		r = a;
@@ -727,7 +729,7 @@ term_end(struct frame *f, const uint8_t *start, const uint8_t *end)
 }
 
 void
-exec_termlist(struct frame *f, const uint8_t *end)
+aml_exec_termlist(struct frame *f, const uint8_t *end)
 {
 	const uint8_t *save_end = f->end;
 
@@ -773,7 +775,7 @@ exec_termlist(struct frame *f, const uint8_t *end)
 }
 
 struct aml_obj *
-call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs)
+aml_call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs)
 {
 	struct aml_ns *ns = caller->ns;
 	struct frame *f;
@@ -781,14 +783,14 @@ call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, uns
 	int top;
 
 	if (m->kind == N_BUILTIN)
-		return builtin_call(caller, m, args, nargs);
+		return aml_builtin_call(caller, m, args, nargs);
 	if (ns->depth >= AML_CALL_DEPTH)
 		aml_fail(caller, "method calls nested deeper than %d (recursion?)", AML_CALL_DEPTH);
 	/* Called while a table loads: an evaluation of its own, in scratch memory. */
 	top = !ns->scratch;
 	if (top)
-		arena_scratch_begin(ns);
-	f = arena_alloc(ns, sizeof *f);
+		aml_arena_scratch_begin(ns);
+	f = aml_arena_alloc(ns, sizeof *f);
 	f->ns = ns;
 	f->scope = m;
 	f->method = m;
@@ -798,20 +800,20 @@ call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, uns
 	f->table = m->m.table;
 	f->table_start = m->m.table_start;
 	for (unsigned i = 0; i < nargs && i < AML_MAX_ARGS; i++)
-		f->args[i] = args[i] && args[i]->type != AML_REF ? obj_copy(ns, deref(caller, args[i])) : args[i];
+		f->args[i] = args[i] && args[i]->type != AML_REF ? aml_obj_copy(ns, aml_deref(caller, args[i])) : args[i];
 	f->up = ns->top;
 	ns->top = f;
 	ns->depth++;
-	exec_termlist(f, f->end);
+	aml_exec_termlist(f, f->end);
 	ns->depth--;
 	ns->top = f->up;
 	/* Names a method creates live only while it runs. */
 	while (f->ncreated)
-		node_unlink(f->created[--f->ncreated]);
+		aml_node_unlink(f->created[--f->ncreated]);
 	ret = f->ret;
 	if (top) {
-		ret = ret ? obj_keep_result(caller, ret) : NULL;
-		arena_scratch_end(ns);
+		ret = ret ? aml_obj_keep_result(caller, ret) : NULL;
+		aml_arena_scratch_end(ns);
 	}
 	return ret;
 }
@@ -826,9 +828,9 @@ aml_unwind(struct aml_ns *ns)
 {
 	for (struct frame *f = ns->top; f; f = f->up)
 		while (f->ncreated)
-			node_unlink(f->created[--f->ncreated]);
+			aml_node_unlink(f->created[--f->ncreated]);
 	ns->top = NULL;
 	ns->depth = 0;
 	if (ns->scratch)
-		arena_scratch_end(ns);
+		aml_arena_scratch_end(ns);
 }

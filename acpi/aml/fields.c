@@ -23,7 +23,7 @@ static uint64_t
 region_address(struct frame *f, struct aml_node *region, uint64_t off)
 {
 	if (region->r.space == 2)
-		return pci_config_address(f, region, region->r.offset + off);
+		return aml_pci_config_address(f, region, region->r.offset + off);
 	return region->r.offset + off;
 }
 
@@ -50,7 +50,7 @@ region_unit(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, i
 	uint64_t addr;
 
 	if (n->f.fk == FIELD_BANK)
-		field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
+		aml_field_write(f, n->f.bank, aml_int(f->ns, n->f.bank_value));
 	if (off + width / 8 > r->r.length && r->r.space != 0x7f)
 		aml_fail(f, "field access at 0x%llx beyond its %llu-byte region",
 		    (unsigned long long)off, (unsigned long long)r->r.length);
@@ -70,8 +70,8 @@ unit_read(struct frame *f, struct aml_node *n, uint64_t off, unsigned width)
 		region_unit(f, n, off, width, 0, &v);
 		return v;
 	}
-	field_write(f, n->f.index, aml_int(f->ns, off));
-	return to_int(f, field_read(f, n->f.data));
+	aml_field_write(f, n->f.index, aml_int(f->ns, off));
+	return aml_to_int(f, aml_field_read(f, n->f.data));
 }
 
 static void
@@ -81,8 +81,8 @@ unit_write(struct frame *f, struct aml_node *n, uint64_t off, unsigned width, ui
 		region_unit(f, n, off, width, 1, &v);
 		return;
 	}
-	field_write(f, n->f.index, aml_int(f->ns, off));
-	field_write(f, n->f.data, aml_int(f->ns, v));
+	aml_field_write(f, n->f.index, aml_int(f->ns, off));
+	aml_field_write(f, n->f.data, aml_int(f->ns, v));
 }
 
 static uint64_t
@@ -92,7 +92,7 @@ mask(unsigned bits)
 }
 
 struct aml_obj *
-field_read(struct frame *f, struct aml_node *n)
+aml_field_read(struct frame *f, struct aml_node *n)
 {
 	unsigned width = access_bits(n), bits = n->f.bit_len, bytes = (bits + 7) / 8;
 	uint64_t first = n->f.bit_offset / width * width;
@@ -103,7 +103,7 @@ field_read(struct frame *f, struct aml_node *n)
 		return aml_int(f->ns, 0);
 	if (bits > 1u << 20)
 		aml_fail(f, "field of %u bits is not plausible", bits);
-	out = bits <= (f->ns->int64 ? 64u : 32u) ? aml_int(f->ns, 0) : obj_buf(f->ns, NULL, bytes);
+	out = bits <= (f->ns->int64 ? 64u : 32u) ? aml_int(f->ns, 0) : aml_obj_buf(f->ns, NULL, bytes);
 	dst = out->type == AML_BUF ? out->b.p : NULL;
 	/* Walk the units; copy the field's bits into the result, bit by bit is clear and fast enough. */
 	for (uint64_t u = first; u < (uint64_t)n->f.bit_offset + bits; u += width) {
@@ -128,12 +128,12 @@ field_read(struct frame *f, struct aml_node *n)
 }
 
 void
-field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
+aml_field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
 {
 	unsigned width = access_bits(n), bits = n->f.bit_len, update = (n->f.flags >> 5) & 3;
 	uint64_t first = n->f.bit_offset / width * width;
-	struct aml_obj *src = deref(f, val);
-	struct aml_obj *buf = src->type == AML_INT ? NULL : to_buffer(f, src);
+	struct aml_obj *src = aml_deref(f, val);
+	struct aml_obj *buf = src->type == AML_INT ? NULL : aml_to_buffer(f, src);
 	uint64_t ival = src->type == AML_INT ? src->i : 0;
 
 	for (uint64_t u = first; u < (uint64_t)n->f.bit_offset + bits; u += width) {
@@ -157,14 +157,14 @@ field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
 }
 
 struct aml_obj *
-buffer_field_read(struct frame *f, struct aml_node *n)
+aml_buffer_field_read(struct frame *f, struct aml_node *n)
 {
 	struct aml_obj *b = n->bf.buf, *out;
 	unsigned bits = n->bf.bit_len;
 
 	if ((uint64_t)n->bf.bit_offset + bits > (uint64_t)b->b.len * 8)
 		aml_fail(f, "buffer field outside its buffer (it shrank)");
-	out = bits <= (f->ns->int64 ? 64u : 32u) ? aml_int(f->ns, 0) : obj_buf(f->ns, NULL, (bits + 7) / 8);
+	out = bits <= (f->ns->int64 ? 64u : 32u) ? aml_int(f->ns, 0) : aml_obj_buf(f->ns, NULL, (bits + 7) / 8);
 	for (unsigned i = 0; i < bits; i++) {
 		unsigned abs = n->bf.bit_offset + i;
 
@@ -179,9 +179,9 @@ buffer_field_read(struct frame *f, struct aml_node *n)
 }
 
 void
-buffer_field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
+aml_buffer_field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
 {
-	struct aml_obj *b = n->bf.buf, *src = deref(f, val), *buf = NULL;
+	struct aml_obj *b = n->bf.buf, *src = aml_deref(f, val), *buf = NULL;
 	uint64_t ival = 0;
 
 	if ((uint64_t)n->bf.bit_offset + n->bf.bit_len > (uint64_t)b->b.len * 8)
@@ -189,7 +189,7 @@ buffer_field_write(struct frame *f, struct aml_node *n, struct aml_obj *val)
 	if (src->type == AML_INT)
 		ival = src->i;
 	else
-		buf = to_buffer(f, src);
+		buf = aml_to_buffer(f, src);
 	for (unsigned i = 0; i < n->bf.bit_len; i++) {
 		unsigned abs = n->bf.bit_offset + i;
 		int bit = buf ? (i / 8 < buf->b.len ? buf->b.p[i / 8] >> (i % 8) & 1 : 0)

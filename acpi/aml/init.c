@@ -69,21 +69,21 @@ aml_ns_new(const struct aml_region_ops *regions, size_t arena_cap)
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < ns->stack_budget)
 		ns->stack_budget = rl.rlim_cur / 4;
 	/* the first arena chunk holds all of these, or malloc failed and nothing is there */
-	if (!arena_alloc(ns, 1)) {
+	if (!aml_arena_alloc(ns, 1)) {
 		aml_ns_free(ns);
 		return NULL;
 	}
-	ns->root = node_new(ns, NULL, seg("\\___"), N_SCOPE);
+	ns->root = aml_node_new(ns, NULL, seg("\\___"), N_SCOPE);
 	for (unsigned i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
-		node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
-	n = node_new(ns, ns->root, seg("_OSI"), N_BUILTIN);
+		aml_node_new(ns, ns->root, seg(scopes[i]), N_SCOPE);
+	n = aml_node_new(ns, ns->root, seg("_OSI"), N_BUILTIN);
 	n->m.nargs = 1;
 	n->builtin = BUILTIN_OSI;
-	n = node_new(ns, ns->root, seg("_OS_"), N_NAME);
-	n->obj = obj_str(ns, "Microsoft Windows NT", 20);
-	n = node_new(ns, ns->root, seg("_REV"), N_NAME);
+	n = aml_node_new(ns, ns->root, seg("_OS_"), N_NAME);
+	n->obj = aml_obj_str(ns, "Microsoft Windows NT", 20);
+	n = aml_node_new(ns, ns->root, seg("_REV"), N_NAME);
 	n->obj = aml_int(ns, 2);
-	node_new(ns, ns->root, seg("_GL_"), N_MUTEX);
+	aml_node_new(ns, ns->root, seg("_GL_"), N_MUTEX);
 	return ns;
 }
 
@@ -110,7 +110,7 @@ aml_ns_free(struct aml_ns *ns)
 {
 	if (!ns)
 		return;
-	arena_free_all(ns);
+	aml_arena_free_all(ns);
 	free(ns);
 }
 
@@ -125,15 +125,15 @@ static const char *const osi_true[] = {
 };
 
 struct aml_obj *
-builtin_call(struct frame *f, struct aml_node *n, struct aml_obj **args, unsigned nargs)
+aml_builtin_call(struct frame *f, struct aml_node *n, struct aml_obj **args, unsigned nargs)
 {
 	struct aml_obj *s;
 
 	if (n->builtin != BUILTIN_OSI || nargs != 1)
 		aml_fail(f, "unknown built-in");
-	s = deref(f, args[0]);
+	s = aml_deref(f, args[0]);
 	if (s->type != AML_STR)
-		aml_fail(f, "_OSI of a %s", type_name(s->type));
+		aml_fail(f, "_OSI of a %s", aml_type_name(s->type));
 	for (unsigned i = 0; i < sizeof osi_true / sizeof osi_true[0]; i++)
 		if (!strcmp(s->s.p, osi_true[i]))
 			return aml_int(f->ns, f->ns->ones);
@@ -172,7 +172,7 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 	f.scope = ns->root;
 	f.pc = t + 36;
 	f.end = t + tlen;
-	f.table = obj_str(ns, label, strlen(label))->s.p;	/* methods keep pointing at it */
+	f.table = aml_obj_str(ns, label, strlen(label))->s.p;	/* methods keep pointing at it */
 	f.table_start = t;
 	ns->err = err;
 	ns->errlen = errlen;
@@ -185,7 +185,7 @@ aml_load_table(struct aml_ns *ns, const uint8_t *t, size_t len, const char *labe
 		aml_unwind(ns);
 		return -EINVAL;
 	}
-	exec_termlist(&f, f.end);
+	aml_exec_termlist(&f, f.end);
 	ns->fail = NULL;
 	return ns->load_errors ? -EINVAL : 0;
 }
@@ -199,24 +199,24 @@ eval_node(struct frame *f, struct aml_node *n, struct aml_obj **args, unsigned n
 	case N_METHOD:
 		if (nargs != n->m.nargs)
 			aml_fail(f, "method takes %u arguments, %u given", n->m.nargs, nargs);
-		r = call_method(f, n, args, nargs);
+		r = aml_call_method(f, n, args, nargs);
 		break;
 	case N_BUILTIN:
-		r = builtin_call(f, n, args, nargs);
+		r = aml_builtin_call(f, n, args, nargs);
 		break;
 	case N_NAME:
 		r = n->obj;
 		break;
 	case N_FIELD:
-		r = field_read(f, n);
+		r = aml_field_read(f, n);
 		break;
 	case N_BUFFER_FIELD:
-		r = buffer_field_read(f, n);
+		r = aml_buffer_field_read(f, n);
 		break;
 	default:
-		aml_fail(f, "a %s cannot be evaluated", type_name(node_type(n)));
+		aml_fail(f, "a %s cannot be evaluated", aml_type_name(aml_node_type(n)));
 	}
-	return r ? deref(f, r) : NULL;
+	return r ? aml_deref(f, r) : NULL;
 }
 
 struct eval_job {
@@ -235,7 +235,7 @@ eval_job_run(void *arg)
 	struct aml_obj *r = eval_node(j->f, j->n, j->args, j->nargs);
 
 	/* the result outlives the evaluation's scratch memory */
-	j->result = r ? obj_keep_result(j->f, r) : NULL;
+	j->result = r ? aml_obj_keep_result(j->f, r) : NULL;
 }
 
 /* Run fn with an error boundary: 0, or -EINVAL when it failed (message in ns->err). */
@@ -275,10 +275,10 @@ aml_eval(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args, unsigned 
 		return -ENOMEM;
 	}
 	ns->fail = NULL;
-	arena_scratch_begin(ns);
-	j.f = arena_alloc(ns, sizeof *j.f);
+	aml_arena_scratch_begin(ns);
+	j.f = aml_arena_alloc(ns, sizeof *j.f);
 	if (!j.f) {
-		arena_scratch_end(ns);
+		aml_arena_scratch_end(ns);
 		snprintf(err, errlen, "interpreter memory exhausted");
 		return -ENOMEM;
 	}

@@ -112,63 +112,60 @@ struct frame {
 };
 
 /* object.c */
-void	*arena_alloc(struct aml_ns *, size_t);
-void	arena_free_all(struct aml_ns *);
-void	arena_scratch_begin(struct aml_ns *);
-void	arena_scratch_end(struct aml_ns *);	/* every scratch allocation is gone */
+void	*aml_arena_alloc(struct aml_ns *, size_t);
+void	aml_arena_free_all(struct aml_ns *);
+void	aml_arena_scratch_begin(struct aml_ns *);
+void	aml_arena_scratch_end(struct aml_ns *);	/* every scratch allocation is gone */
 /* A deep copy in the namespace's memory, references made safe (for values that outlive scratch). */
-struct aml_obj *obj_keep(struct frame *, struct aml_obj *);
-struct aml_obj *obj_keep_result(struct frame *, struct aml_obj *);	/* v itself if kept already */
+struct aml_obj *aml_obj_keep_result(struct frame *, struct aml_obj *);	/* v itself if kept already */
 /* Copy of v for a slot that is kept (a named object, a kept package) or not. */
-struct aml_obj *obj_store_value(struct frame *, int kept, struct aml_obj *v);
-struct aml_obj *obj_new(struct aml_ns *, enum aml_type);
-struct aml_obj *obj_str(struct aml_ns *, const char *p, size_t len);
-struct aml_obj *obj_buf(struct aml_ns *, const uint8_t *p, size_t len);
-struct aml_obj *obj_pkg(struct aml_ns *, uint32_t n);
-struct aml_obj *obj_copy(struct aml_ns *, const struct aml_obj *);	/* deep */
-uint64_t to_int(struct frame *, struct aml_obj *);
-struct aml_obj *to_buffer(struct frame *, struct aml_obj *);
-struct aml_obj *to_string(struct frame *, struct aml_obj *);		/* implicit: hex for ints */
-struct aml_obj *deref(struct frame *, struct aml_obj *);		/* follow REF to a value */
-const char *type_name(uint8_t type);
+struct aml_obj *aml_obj_store_value(struct frame *, int kept, struct aml_obj *v);
+struct aml_obj *aml_obj_new(struct aml_ns *, enum aml_type);
+struct aml_obj *aml_obj_str(struct aml_ns *, const char *p, size_t len);
+struct aml_obj *aml_obj_buf(struct aml_ns *, const uint8_t *p, size_t len);
+struct aml_obj *aml_obj_pkg(struct aml_ns *, uint32_t n);
+struct aml_obj *aml_obj_copy(struct aml_ns *, const struct aml_obj *);	/* deep */
+uint64_t aml_to_int(struct frame *, struct aml_obj *);
+struct aml_obj *aml_to_buffer(struct frame *, struct aml_obj *);
+struct aml_obj *aml_to_string(struct frame *, struct aml_obj *);		/* implicit: hex for ints */
+struct aml_obj *aml_deref(struct frame *, struct aml_obj *);		/* follow REF to a value */
+const char *aml_type_name(uint8_t type);
 
 /* namespace.c */
-struct aml_node *node_new(struct aml_ns *, struct aml_node *parent, uint32_t name, enum node_kind);
-struct aml_node *node_child(struct aml_node *, uint32_t name);
-void	node_unlink(struct aml_node *);
-enum aml_type node_type(const struct aml_node *);
+struct aml_node *aml_node_new(struct aml_ns *, struct aml_node *parent, uint32_t name, enum node_kind);
+struct aml_node *aml_node_child_name(struct aml_node *, uint32_t name);
+void	aml_node_unlink(struct aml_node *);
 
 struct name_path {
 	int		root, up;
 	unsigned	nseg;
 	uint32_t	seg[255];
 };
-struct aml_node *path_lookup(struct aml_node *scope, const struct name_path *);
+struct aml_node *aml_path_lookup(struct aml_node *scope, const struct name_path *);
 /* Parent scope and last segment for creating the object a path names. NULL if the scope is missing. */
-struct aml_node *path_parent(struct aml_node *scope, const struct name_path *, uint32_t *last);
-void	path_format(const struct name_path *, char *buf, size_t len);
+struct aml_node *aml_path_parent(struct aml_node *scope, const struct name_path *, uint32_t *last);
+void	aml_path_format(const struct name_path *, char *buf, size_t len);
 
 /* exec.c */
 /* Start the stack budget here (top-level entries: table load, evaluation). */
 #define AML_STACK_START(ns)	((ns)->stack_base = (uintptr_t)__builtin_frame_address(0))
-void	aml_stack_check(struct frame *);
-int	aml_past_deadline(struct aml_ns *);	/* aml_set_time_limit's bound is spent */	/* fails the evaluation when the budget is spent */
+int	aml_past_deadline(struct aml_ns *);	/* aml_set_time_limit's bound is spent */
 void	aml_fail(struct frame *, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void	aml_unwind(struct aml_ns *);	/* an evaluation ended: its names and scratch memory go */
-struct aml_obj *call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
-void	exec_termlist(struct frame *, const uint8_t *end);
+struct aml_obj *aml_call_method(struct frame *caller, struct aml_node *m, struct aml_obj **args, unsigned nargs);
+void	aml_exec_termlist(struct frame *, const uint8_t *end);
 
 /* fields.c */
-struct aml_obj *field_read(struct frame *, struct aml_node *);
-void	field_write(struct frame *, struct aml_node *, struct aml_obj *);
-struct aml_obj *buffer_field_read(struct frame *, struct aml_node *);
-void	buffer_field_write(struct frame *, struct aml_node *, struct aml_obj *);
+struct aml_obj *aml_field_read(struct frame *, struct aml_node *);
+void	aml_field_write(struct frame *, struct aml_node *, struct aml_obj *);
+struct aml_obj *aml_buffer_field_read(struct frame *, struct aml_node *);
+void	aml_buffer_field_write(struct frame *, struct aml_node *, struct aml_obj *);
 
 /* pci.c: a PCI_Config region's address for the backend: (bus << 8 | devfn) << 16 | offset */
-uint64_t pci_config_address(struct frame *, struct aml_node *region, uint64_t off);
+uint64_t aml_pci_config_address(struct frame *, struct aml_node *region, uint64_t off);
 
 /* builtins (init.c) */
-struct aml_obj *builtin_call(struct frame *, struct aml_node *, struct aml_obj **args, unsigned nargs);
+struct aml_obj *aml_builtin_call(struct frame *, struct aml_node *, struct aml_obj **args, unsigned nargs);
 
 /* ---- the executor's parts (exec.c, stream.c, target.c, data.c, defs.c, ops.c) ---- */
 
@@ -196,7 +193,6 @@ struct aml_node *aml_resolve(struct frame *, const struct name_path *);
 void	aml_header_within(struct frame *, const uint8_t *end);
 
 /* exec.c */
-struct aml_obj *aml_eval_term(struct frame *);
 struct aml_obj *aml_eval_arg(struct frame *);
 uint64_t aml_eval_int(struct frame *);
 

@@ -10,9 +10,9 @@
 #include "internal.h"
 
 struct aml_node *
-node_new(struct aml_ns *ns, struct aml_node *parent, uint32_t name, enum node_kind kind)
+aml_node_new(struct aml_ns *ns, struct aml_node *parent, uint32_t name, enum node_kind kind)
 {
-	struct aml_node *n = arena_alloc(ns, sizeof *n);
+	struct aml_node *n = aml_arena_alloc(ns, sizeof *n);
 
 	n->name = name;
 	n->kind = (uint8_t)kind;
@@ -29,7 +29,7 @@ node_new(struct aml_ns *ns, struct aml_node *parent, uint32_t name, enum node_ki
 }
 
 struct aml_node *
-node_child(struct aml_node *n, uint32_t name)
+aml_node_child_name(struct aml_node *n, uint32_t name)
 {
 	for (struct aml_node *c = n ? n->child : NULL; c; c = c->next)
 		if (c->name == name)
@@ -38,7 +38,7 @@ node_child(struct aml_node *n, uint32_t name)
 }
 
 void
-node_unlink(struct aml_node *n)
+aml_node_unlink(struct aml_node *n)
 {
 	struct aml_node *p = n->parent, **pp;
 
@@ -67,7 +67,7 @@ static struct aml_node *
 follow(struct aml_node *n, const struct name_path *p, unsigned nseg)
 {
 	for (unsigned i = 0; n && i < nseg; i++) {
-		n = node_child(n, p->seg[i]);
+		n = aml_node_child_name(n, p->seg[i]);
 		while (n && n->kind == N_ALIAS && i + 1 < nseg)
 			n = n->target;
 	}
@@ -75,7 +75,7 @@ follow(struct aml_node *n, const struct name_path *p, unsigned nseg)
 }
 
 struct aml_node *
-path_lookup(struct aml_node *scope, const struct name_path *p)
+aml_path_lookup(struct aml_node *scope, const struct name_path *p)
 {
 	struct aml_node *n;
 
@@ -92,7 +92,7 @@ path_lookup(struct aml_node *scope, const struct name_path *p)
 	if (p->up || p->nseg > 1)
 		return follow(n, p, p->nseg);
 	for (; n; n = n->parent) {
-		struct aml_node *c = node_child(n, p->seg[0]);
+		struct aml_node *c = aml_node_child_name(n, p->seg[0]);
 
 		if (c)
 			return c;
@@ -101,7 +101,7 @@ path_lookup(struct aml_node *scope, const struct name_path *p)
 }
 
 struct aml_node *
-path_parent(struct aml_node *scope, const struct name_path *p, uint32_t *last)
+aml_path_parent(struct aml_node *scope, const struct name_path *p, uint32_t *last)
 {
 	struct aml_node *n = p->root ? root_of(scope) : scope;
 
@@ -129,7 +129,7 @@ seg_str(uint32_t seg, char out[5])
 
 /* Without snprintf: every name in a package is formatted once at load, and that adds up. */
 void
-path_format(const struct name_path *p, char *buf, size_t len)
+aml_path_format(const struct name_path *p, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -156,7 +156,7 @@ aml_nameref_node(struct aml_obj *o)
 	struct aml_node *n = o->nref.node;
 
 	if (!n && o->nref.np && o->nref.scope) {
-		n = path_lookup(o->nref.scope, o->nref.np);
+		n = aml_path_lookup(o->nref.scope, o->nref.np);
 		while (n && n->kind == N_ALIAS)
 			n = n->target;
 		/* a kept package must not remember a name that goes with an evaluation */
@@ -188,7 +188,7 @@ aml_path(const struct aml_node *n, char *buf, size_t len)
 }
 
 enum aml_type
-node_type(const struct aml_node *n)
+aml_node_type(const struct aml_node *n)
 {
 	switch (n->kind) {
 	case N_NAME:		return n->obj ? (enum aml_type)n->obj->type : AML_UNINIT;
@@ -203,7 +203,7 @@ node_type(const struct aml_node *n)
 	case N_PROCESSOR:	return AML_PROCESSOR;
 	case N_POWER:		return AML_POWER;
 	case N_THERMAL:		return AML_THERMAL;
-	case N_ALIAS:		return n->target ? node_type(n->target) : AML_UNINIT;
+	case N_ALIAS:		return n->target ? aml_node_type(n->target) : AML_UNINIT;
 	default:		return AML_UNINIT;
 	}
 }
@@ -230,7 +230,7 @@ aml_lookup(struct aml_ns *ns, const char *path)
 
 		if (l == 0 || l > 4)
 			return NULL;
-		n = node_child(n, seg_from(path));
+		n = aml_node_child_name(n, seg_from(path));
 		while (n && n->kind == N_ALIAS)
 			n = n->target;
 		path += l;
@@ -258,13 +258,12 @@ aml_walk(struct aml_ns *ns, void (*fn)(struct aml_node *, void *), void *arg)
 }
 
 uint32_t aml_node_name(const struct aml_node *n) { return n->name; }
-enum aml_type aml_node_type(const struct aml_node *n) { return node_type(n); }
 struct aml_node *aml_node_parent(const struct aml_node *n) { return n->parent; }
 
 struct aml_node *
 aml_node_child(const struct aml_node *n, const char *seg)
 {
-	struct aml_node *c = node_child((struct aml_node *)n, seg_from(seg));
+	struct aml_node *c = aml_node_child_name((struct aml_node *)n, seg_from(seg));
 
 	while (c && c->kind == N_ALIAS)
 		c = c->target;

@@ -38,7 +38,7 @@ arena_fail(struct aml_ns *ns, const char *what)
 }
 
 void *
-arena_alloc(struct aml_ns *ns, size_t n)
+aml_arena_alloc(struct aml_ns *ns, size_t n)
 {
 	struct arena_chunk **list = ns->scratch ? &ns->scratch_chunks : &ns->arena, *c = *list;
 	void *p;
@@ -94,7 +94,7 @@ chunks_free(struct aml_ns *ns, struct arena_chunk **list)
 }
 
 void
-arena_free_all(struct aml_ns *ns)
+aml_arena_free_all(struct aml_ns *ns)
 {
 	chunks_free(ns, &ns->arena);
 	chunks_free(ns, &ns->scratch_chunks);
@@ -102,14 +102,14 @@ arena_free_all(struct aml_ns *ns)
 }
 
 void
-arena_scratch_begin(struct aml_ns *ns)
+aml_arena_scratch_begin(struct aml_ns *ns)
 {
 	ns->scratch = 1;
 }
 
 /* All of scratch memory back, but its first chunk (kept for the next evaluation, empty). */
 void
-arena_scratch_end(struct aml_ns *ns)
+aml_arena_scratch_end(struct aml_ns *ns)
 {
 	struct arena_chunk *keep = ns->scratch_chunks;
 
@@ -129,9 +129,9 @@ arena_scratch_end(struct aml_ns *ns)
 
 /* Inside an evaluation (ns->fail set): never returns NULL, it fails the evaluation instead. */
 struct aml_obj *
-obj_new(struct aml_ns *ns, enum aml_type t)
+aml_obj_new(struct aml_ns *ns, enum aml_type t)
 {
-	struct aml_obj *o = arena_alloc(ns, sizeof *o);
+	struct aml_obj *o = aml_arena_alloc(ns, sizeof *o);
 
 	if (o) {
 		o->type = (uint8_t)t;
@@ -143,7 +143,7 @@ obj_new(struct aml_ns *ns, enum aml_type t)
 struct aml_obj *
 aml_int(struct aml_ns *ns, uint64_t v)
 {
-	struct aml_obj *o = arena_alloc(ns, sizeof *o);	/* NULL outside an evaluation when full */
+	struct aml_obj *o = aml_arena_alloc(ns, sizeof *o);	/* NULL outside an evaluation when full */
 
 	if (o) {
 		o->type = AML_INT;
@@ -154,22 +154,22 @@ aml_int(struct aml_ns *ns, uint64_t v)
 }
 
 struct aml_obj *
-obj_str(struct aml_ns *ns, const char *p, size_t len)
+aml_obj_str(struct aml_ns *ns, const char *p, size_t len)
 {
-	struct aml_obj *o = obj_new(ns, AML_STR);
+	struct aml_obj *o = aml_obj_new(ns, AML_STR);
 
-	o->s.p = arena_alloc(ns, len + 1);
+	o->s.p = aml_arena_alloc(ns, len + 1);
 	memcpy(o->s.p, p, len);
 	o->s.len = (uint32_t)len;
 	return o;
 }
 
 struct aml_obj *
-obj_buf(struct aml_ns *ns, const uint8_t *p, size_t len)
+aml_obj_buf(struct aml_ns *ns, const uint8_t *p, size_t len)
 {
-	struct aml_obj *o = obj_new(ns, AML_BUF);
+	struct aml_obj *o = aml_obj_new(ns, AML_BUF);
 
-	o->b.p = arena_alloc(ns, len ? len : 1);
+	o->b.p = aml_arena_alloc(ns, len ? len : 1);
 	if (p)
 		memcpy(o->b.p, p, len);
 	o->b.len = (uint32_t)len;
@@ -177,39 +177,39 @@ obj_buf(struct aml_ns *ns, const uint8_t *p, size_t len)
 }
 
 struct aml_obj *
-obj_pkg(struct aml_ns *ns, uint32_t n)
+aml_obj_pkg(struct aml_ns *ns, uint32_t n)
 {
-	struct aml_obj *o = obj_new(ns, AML_PKG);
+	struct aml_obj *o = aml_obj_new(ns, AML_PKG);
 
-	o->pkg.e = arena_alloc(ns, sizeof(struct aml_obj *) * (n ? n : 1));
+	o->pkg.e = aml_arena_alloc(ns, sizeof(struct aml_obj *) * (n ? n : 1));
 	o->pkg.n = n;
 	for (uint32_t i = 0; i < n; i++)
-		o->pkg.e[i] = obj_new(ns, AML_UNINIT);
+		o->pkg.e[i] = aml_obj_new(ns, AML_UNINIT);
 	return o;
 }
 
 struct aml_obj *
-obj_copy(struct aml_ns *ns, const struct aml_obj *src)
+aml_obj_copy(struct aml_ns *ns, const struct aml_obj *src)
 {
 	struct aml_obj *o;
 
 	if (!src)
-		return obj_new(ns, AML_UNINIT);
+		return aml_obj_new(ns, AML_UNINIT);
 	switch (src->type) {
 	case AML_STR:
-		return obj_str(ns, src->s.p, src->s.len);
+		return aml_obj_str(ns, src->s.p, src->s.len);
 	case AML_BUF:
-		return obj_buf(ns, src->b.p, src->b.len);
+		return aml_obj_buf(ns, src->b.p, src->b.len);
 	case AML_PKG:
 		/* packages nested in packages recurse: within the evaluation's stack budget */
 		if (ns->fail && ns->stack_base - (uintptr_t)__builtin_frame_address(0) > ns->stack_budget)
 			arena_fail(ns, "a Package nested too deep to copy within the interpreter's stack budget");
-		o = obj_pkg(ns, src->pkg.n);
+		o = aml_obj_pkg(ns, src->pkg.n);
 		for (uint32_t i = 0; i < src->pkg.n; i++)
-			o->pkg.e[i] = obj_copy(ns, src->pkg.e[i]);
+			o->pkg.e[i] = aml_obj_copy(ns, src->pkg.e[i]);
 		return o;
 	default:
-		o = obj_new(ns, (enum aml_type)src->type);
+		o = aml_obj_new(ns, (enum aml_type)src->type);
 		*o = *src;
 		o->kept = !ns->scratch;
 		return o;
@@ -223,7 +223,7 @@ static struct aml_obj *
 keep_ref(struct frame *f, struct aml_obj *r, int depth)
 {
 	struct aml_ns *ns = f->ns;
-	struct aml_obj *o = obj_new(ns, AML_REF);
+	struct aml_obj *o = aml_obj_new(ns, AML_REF);
 
 	o->ref = r->ref;
 	switch (r->ref.kind) {
@@ -239,8 +239,8 @@ keep_ref(struct frame *f, struct aml_obj *r, int depth)
 			o->ref.container = keep_copy(f, r->ref.container, depth + 1);
 		return o;
 	}
-	o = deref(f, r);
-	return o->type == AML_REF ? obj_new(ns, AML_UNINIT) : keep_copy(f, o, depth + 1);
+	o = aml_deref(f, r);
+	return o->type == AML_REF ? aml_obj_new(ns, AML_UNINIT) : keep_copy(f, o, depth + 1);
 }
 
 static struct aml_obj *
@@ -252,10 +252,10 @@ keep_copy(struct frame *f, struct aml_obj *src, int depth)
 	if (depth > 64)
 		aml_fail(f, "a value nested more than 64 deep cannot be kept");
 	if (!src)
-		return obj_new(ns, AML_UNINIT);
+		return aml_obj_new(ns, AML_UNINIT);
 	switch (src->type) {
 	case AML_PKG:
-		o = obj_pkg(ns, src->pkg.n);
+		o = aml_obj_pkg(ns, src->pkg.n);
 		for (uint32_t i = 0; i < src->pkg.n; i++)
 			o->pkg.e[i] = keep_copy(f, src->pkg.e[i], depth + 1);
 		return o;
@@ -264,21 +264,21 @@ keep_copy(struct frame *f, struct aml_obj *src, int depth)
 	case AML_NAMEREF:
 		if (src->kept)
 			return src;		/* immutable, and all it points to is kept */
-		o = obj_new(ns, AML_NAMEREF);
+		o = aml_obj_new(ns, AML_NAMEREF);
 		o->nref.scope = src->nref.scope->kept ? src->nref.scope : NULL;
 		o->nref.node = src->nref.node && src->nref.node->kept ? src->nref.node : NULL;
-		o->nref.path = obj_str(ns, src->nref.path, strlen(src->nref.path))->s.p;
+		o->nref.path = aml_obj_str(ns, src->nref.path, strlen(src->nref.path))->s.p;
 		if (o->nref.scope) {
-			o->nref.np = arena_alloc(ns, sizeof(struct name_path));
+			o->nref.np = aml_arena_alloc(ns, sizeof(struct name_path));
 			memcpy(o->nref.np, src->nref.np, sizeof(struct name_path));
 		}
 		return o;
 	default:
-		return obj_copy(ns, src);
+		return aml_obj_copy(ns, src);
 	}
 }
 
-struct aml_obj *
+static struct aml_obj *
 obj_keep(struct frame *f, struct aml_obj *v)
 {
 	struct aml_ns *ns = f->ns;
@@ -297,19 +297,19 @@ obj_keep(struct frame *f, struct aml_obj *v)
  * kept), anything else is kept by copy.
  */
 struct aml_obj *
-obj_keep_result(struct frame *f, struct aml_obj *v)
+aml_obj_keep_result(struct frame *f, struct aml_obj *v)
 {
 	return v->kept ? v : obj_keep(f, v);
 }
 
 struct aml_obj *
-obj_store_value(struct frame *f, int kept, struct aml_obj *v)
+aml_obj_store_value(struct frame *f, int kept, struct aml_obj *v)
 {
-	return kept && f->ns->scratch ? obj_keep(f, v) : obj_copy(f->ns, v);
+	return kept && f->ns->scratch ? obj_keep(f, v) : aml_obj_copy(f->ns, v);
 }
 
 const char *
-type_name(uint8_t t)
+aml_type_name(uint8_t t)
 {
 	switch (t) {
 	case AML_UNINIT: return "uninitialized";
@@ -336,7 +336,7 @@ type_name(uint8_t t)
 
 /* Values behind references (Index, RefOf, names in packages). */
 struct aml_obj *
-deref(struct frame *f, struct aml_obj *o)
+aml_deref(struct frame *f, struct aml_obj *o)
 {
 	for (int hops = 0; o && hops < 16; hops++) {
 		if (o->type == AML_NAMEREF) {
@@ -344,8 +344,8 @@ deref(struct frame *f, struct aml_obj *o)
 
 			if (!n)
 				aml_fail(f, "unresolved name %s in a package", o->nref.path);
-			o = n->kind == N_NAME ? n->obj : n->kind == N_FIELD ? field_read(f, n)
-			    : n->kind == N_BUFFER_FIELD ? buffer_field_read(f, n) : o;
+			o = n->kind == N_NAME ? n->obj : n->kind == N_FIELD ? aml_field_read(f, n)
+			    : n->kind == N_BUFFER_FIELD ? aml_buffer_field_read(f, n) : o;
 			if (o->type == AML_NAMEREF)
 				return o;
 			continue;
@@ -367,9 +367,9 @@ deref(struct frame *f, struct aml_obj *o)
 			if (n->kind == N_NAME)
 				o = n->obj;
 			else if (n->kind == N_FIELD)
-				return field_read(f, n);
+				return aml_field_read(f, n);
 			else if (n->kind == N_BUFFER_FIELD)
-				return buffer_field_read(f, n);
+				return aml_buffer_field_read(f, n);
 			else
 				return o;
 			break;
@@ -394,11 +394,11 @@ hexval(char c)
 }
 
 uint64_t
-to_int(struct frame *f, struct aml_obj *o)
+aml_to_int(struct frame *f, struct aml_obj *o)
 {
 	uint64_t v = 0;
 
-	o = deref(f, o);
+	o = aml_deref(f, o);
 	switch (o->type) {
 	case AML_INT:
 		return o->i & f->ns->ones;
@@ -423,14 +423,14 @@ to_int(struct frame *f, struct aml_obj *o)
 		return v;
 	}
 	default:
-		aml_fail(f, "%s where an Integer is needed", type_name(o->type));
+		aml_fail(f, "%s where an Integer is needed", aml_type_name(o->type));
 	}
 }
 
 struct aml_obj *
-to_buffer(struct frame *f, struct aml_obj *o)
+aml_to_buffer(struct frame *f, struct aml_obj *o)
 {
-	o = deref(f, o);
+	o = aml_deref(f, o);
 	switch (o->type) {
 	case AML_BUF:
 		return o;
@@ -440,39 +440,39 @@ to_buffer(struct frame *f, struct aml_obj *o)
 
 		for (unsigned i = 0; i < 8; i++)
 			b[i] = (uint8_t)(o->i >> (8 * i));
-		return obj_buf(f->ns, b, n);
+		return aml_obj_buf(f->ns, b, n);
 	}
 	case AML_STR:
-		return obj_buf(f->ns, (const uint8_t *)o->s.p, o->s.len ? o->s.len + 1 : 0);
+		return aml_obj_buf(f->ns, (const uint8_t *)o->s.p, o->s.len ? o->s.len + 1 : 0);
 	default:
-		aml_fail(f, "%s where a Buffer is needed", type_name(o->type));
+		aml_fail(f, "%s where a Buffer is needed", aml_type_name(o->type));
 	}
 }
 
 struct aml_obj *
-to_string(struct frame *f, struct aml_obj *o)
+aml_to_string(struct frame *f, struct aml_obj *o)
 {
 	char tmp[32];
 
-	o = deref(f, o);
+	o = aml_deref(f, o);
 	switch (o->type) {
 	case AML_STR:
 		return o;
 	case AML_INT:
 		snprintf(tmp, sizeof tmp, f->ns->int64 ? "%016llX" : "%08llX", (unsigned long long)o->i);
-		return obj_str(f->ns, tmp, strlen(tmp));
+		return aml_obj_str(f->ns, tmp, strlen(tmp));
 	case AML_BUF: {
 		/* Implicit Buffer->String: hex bytes separated by spaces (ACPI 6.4 19.3.5.7). */
-		struct aml_obj *s = obj_new(f->ns, AML_STR);
+		struct aml_obj *s = aml_obj_new(f->ns, AML_STR);
 		uint32_t len = o->b.len ? o->b.len * 5 - 1 : 0;
 
-		s->s.p = arena_alloc(f->ns, len + 1);
+		s->s.p = aml_arena_alloc(f->ns, len + 1);
 		for (uint32_t i = 0; i < o->b.len; i++)
 			snprintf(s->s.p + i * 5, 6, i + 1 < o->b.len ? "0x%02X " : "0x%02X", o->b.p[i]);
 		s->s.len = len;
 		return s;
 	}
 	default:
-		aml_fail(f, "%s where a String is needed", type_name(o->type));
+		aml_fail(f, "%s where a String is needed", aml_type_name(o->type));
 	}
 }

@@ -12,20 +12,20 @@ aml_compare(struct frame *f, struct aml_obj *a, struct aml_obj *b)
 	uint32_t la, lb;
 	int c;
 
-	a = deref(f, a);
+	a = aml_deref(f, a);
 	if (a->type == AML_INT) {
-		uint64_t x = a->i, y = to_int(f, b);
+		uint64_t x = a->i, y = aml_to_int(f, b);
 
 		return x < y ? -1 : x > y;
 	}
 	if (a->type == AML_STR) {
-		b = to_string(f, b);
+		b = aml_to_string(f, b);
 		pa = (const uint8_t *)a->s.p, la = a->s.len, pb = (const uint8_t *)b->s.p, lb = b->s.len;
 	} else if (a->type == AML_BUF) {
-		b = to_buffer(f, b);
+		b = aml_to_buffer(f, b);
 		pa = a->b.p, la = a->b.len, pb = b->b.p, lb = b->b.len;
 	} else
-		aml_fail(f, "cannot compare a %s", type_name(a->type));
+		aml_fail(f, "cannot compare a %s", aml_type_name(a->type));
 	c = memcmp(pa, pb, la < lb ? la : lb);
 	if (c)
 		return c < 0 ? -1 : 1;
@@ -35,32 +35,32 @@ aml_compare(struct frame *f, struct aml_obj *a, struct aml_obj *b)
 struct aml_obj *
 aml_concat(struct frame *f, struct aml_obj *a, struct aml_obj *b)
 {
-	a = deref(f, a);
+	a = aml_deref(f, a);
 	if (a->type == AML_INT) {
-		struct aml_obj *x = to_buffer(f, a), *y = to_buffer(f, aml_int(f->ns, to_int(f, b)));
-		struct aml_obj *r = obj_buf(f->ns, NULL, x->b.len + y->b.len);
+		struct aml_obj *x = aml_to_buffer(f, a), *y = aml_to_buffer(f, aml_int(f->ns, aml_to_int(f, b)));
+		struct aml_obj *r = aml_obj_buf(f->ns, NULL, x->b.len + y->b.len);
 
 		memcpy(r->b.p, x->b.p, x->b.len);
 		memcpy(r->b.p + x->b.len, y->b.p, y->b.len);
 		return r;
 	}
 	if (a->type == AML_STR) {
-		struct aml_obj *y = to_string(f, b), *r = obj_str(f->ns, "", 0);
+		struct aml_obj *y = aml_to_string(f, b), *r = aml_obj_str(f->ns, "", 0);
 
-		r->s.p = arena_alloc(f->ns, a->s.len + y->s.len + 1);
+		r->s.p = aml_arena_alloc(f->ns, a->s.len + y->s.len + 1);
 		memcpy(r->s.p, a->s.p, a->s.len);
 		memcpy(r->s.p + a->s.len, y->s.p, y->s.len);
 		r->s.len = a->s.len + y->s.len;
 		return r;
 	}
 	if (a->type == AML_BUF) {
-		struct aml_obj *y = to_buffer(f, b), *r = obj_buf(f->ns, NULL, a->b.len + y->b.len);
+		struct aml_obj *y = aml_to_buffer(f, b), *r = aml_obj_buf(f->ns, NULL, a->b.len + y->b.len);
 
 		memcpy(r->b.p, a->b.p, a->b.len);
 		memcpy(r->b.p + a->b.len, y->b.p, y->b.len);
 		return r;
 	}
-	aml_fail(f, "cannot concatenate a %s", type_name(a->type));
+	aml_fail(f, "cannot concatenate a %s", aml_type_name(a->type));
 }
 
 int
@@ -70,7 +70,7 @@ aml_match_one(struct frame *f, unsigned op, struct aml_obj *e, struct aml_obj *o
 
 	if (op == 0)
 		return 1;		/* MTR: always */
-	e = deref(f, e);
+	e = aml_deref(f, e);
 	if (e->type != AML_INT && e->type != AML_STR && e->type != AML_BUF)
 		return 0;
 	c = aml_compare(f, e, o);
@@ -87,9 +87,9 @@ aml_match_one(struct frame *f, unsigned op, struct aml_obj *e, struct aml_obj *o
 struct aml_obj *
 aml_index_op(struct frame *f)
 {
-	struct aml_obj *src = deref(f, aml_eval_arg(f));
+	struct aml_obj *src = aml_deref(f, aml_eval_arg(f));
 	uint64_t i = aml_eval_int(f);
-	struct aml_obj *r = obj_new(f->ns, AML_REF);
+	struct aml_obj *r = aml_obj_new(f->ns, AML_REF);
 
 	if (src->type == AML_PKG) {
 		if (i >= src->pkg.n)
@@ -100,9 +100,9 @@ aml_index_op(struct frame *f)
 
 		if (i >= len)
 			aml_fail(f, "Index %llu past the end of a %u-byte %s", (unsigned long long)i, len,
-			    type_name(src->type));
+			    aml_type_name(src->type));
 		if (src->type == AML_STR) {		/* a byte view of the string */
-			struct aml_obj *b = obj_new(f->ns, AML_BUF);
+			struct aml_obj *b = aml_obj_new(f->ns, AML_BUF);
 
 			b->b.p = (uint8_t *)src->s.p;
 			b->b.len = src->s.len;
@@ -110,7 +110,7 @@ aml_index_op(struct frame *f)
 		}
 		r->ref.kind = REF_BUF_BYTE;
 	} else
-		aml_fail(f, "Index into a %s", type_name(src->type));
+		aml_fail(f, "Index into a %s", aml_type_name(src->type));
 	r->ref.container = src;
 	r->ref.index = (uint32_t)i;
 	return aml_result(f, r);
@@ -119,48 +119,48 @@ aml_index_op(struct frame *f)
 struct aml_obj *
 aml_mid(struct frame *f)
 {
-	struct aml_obj *src = deref(f, aml_eval_arg(f));
+	struct aml_obj *src = aml_deref(f, aml_eval_arg(f));
 	uint64_t idx = aml_eval_int(f), len = aml_eval_int(f);
 	uint32_t have = src->type == AML_STR ? src->s.len : src->type == AML_BUF ? src->b.len : 0;
 
 	if (src->type != AML_STR && src->type != AML_BUF)
-		aml_fail(f, "Mid of a %s", type_name(src->type));
+		aml_fail(f, "Mid of a %s", aml_type_name(src->type));
 	if (idx > have)
 		idx = have;
 	if (len > have - idx)
 		len = have - idx;
-	return aml_result(f, src->type == AML_STR ? obj_str(f->ns, src->s.p + idx, len)
-	    : obj_buf(f->ns, src->b.p + idx, len));
+	return aml_result(f, src->type == AML_STR ? aml_obj_str(f->ns, src->s.p + idx, len)
+	    : aml_obj_buf(f->ns, src->b.p + idx, len));
 }
 
 struct aml_obj *
 aml_to_hex_or_dec(struct frame *f, int hex)
 {
-	struct aml_obj *src = deref(f, aml_eval_arg(f)), *r;
+	struct aml_obj *src = aml_deref(f, aml_eval_arg(f)), *r;
 	char tmp[32];
 
 	if (src->type == AML_STR)
 		r = src;
 	else if (src->type == AML_INT) {
 		snprintf(tmp, sizeof tmp, hex ? "0x%llX" : "%llu", (unsigned long long)src->i);
-		r = obj_str(f->ns, tmp, strlen(tmp));
+		r = aml_obj_str(f->ns, tmp, strlen(tmp));
 	} else if (src->type == AML_BUF) {
-		r = obj_str(f->ns, "", 0);
-		r->s.p = arena_alloc(f->ns, src->b.len * 5 + 1);
+		r = aml_obj_str(f->ns, "", 0);
+		r->s.p = aml_arena_alloc(f->ns, src->b.len * 5 + 1);
 		for (uint32_t i = 0; i < src->b.len; i++) {
 			int n = snprintf(r->s.p + r->s.len, 6, hex ? "%s0x%02X" : "%s%u", i ? "," : "", src->b.p[i]);
 
 			r->s.len += (uint32_t)n;
 		}
 	} else
-		aml_fail(f, "To%sString of a %s", hex ? "Hex" : "Decimal", type_name(src->type));
+		aml_fail(f, "To%sString of a %s", hex ? "Hex" : "Decimal", aml_type_name(src->type));
 	return aml_result(f, r);
 }
 
 struct aml_obj *
 aml_to_integer_op(struct frame *f)
 {
-	struct aml_obj *src = deref(f, aml_eval_arg(f));
+	struct aml_obj *src = aml_deref(f, aml_eval_arg(f));
 	uint64_t v = 0;
 
 	if (src->type == AML_STR) {
@@ -179,7 +179,7 @@ aml_to_integer_op(struct frame *f)
 			v = v * (uint64_t)base + (uint64_t)d;
 		}
 	} else
-		v = to_int(f, src);
+		v = aml_to_int(f, src);
 	return aml_int_result(f, v);
 }
 

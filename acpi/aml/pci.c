@@ -30,7 +30,7 @@ seg4(const char *s)
 static struct aml_obj *
 child_value(struct frame *f, struct aml_node *dev, const char *name)
 {
-	struct aml_node *n = node_child(dev, seg4(name));
+	struct aml_node *n = aml_node_child_name(dev, seg4(name));
 
 	while (n && n->kind == N_ALIAS)
 		n = n->target;
@@ -38,11 +38,11 @@ child_value(struct frame *f, struct aml_node *dev, const char *name)
 		return NULL;
 	switch (n->kind) {
 	case N_METHOD:
-		return call_method(f, n, NULL, 0);
+		return aml_call_method(f, n, NULL, 0);
 	case N_NAME:
 		return n->obj;
 	case N_FIELD:
-		return field_read(f, n);
+		return aml_field_read(f, n);
 	default:
 		return NULL;
 	}
@@ -52,7 +52,7 @@ child_value(struct frame *f, struct aml_node *dev, const char *name)
 static int
 is_root_id(struct frame *f, struct aml_obj *o, int depth)
 {
-	o = o ? deref(f, o) : NULL;
+	o = o ? aml_deref(f, o) : NULL;
 	if (!o)
 		return 0;
 	if (o->type == AML_INT)
@@ -104,9 +104,9 @@ derive_bdf(struct frame *f, struct aml_node *region)
 			break;
 		}
 	if (root && (o = child_value(f, root, "_BBN")))
-		bus = (unsigned)to_int(f, o) & 0xff;
+		bus = (unsigned)aml_to_int(f, o) & 0xff;
 	if ((o = child_value(f, dev, "_ADR")))
-		devfn = devfn_of(to_int(f, o));
+		devfn = devfn_of(aml_to_int(f, o));
 	for (struct aml_node *x = dev; x && x != root && x->parent; x = x->parent) {
 		if (n == PCI_PATH_MAX)
 			aml_fail(f, "PCI_Config region more than %d devices below its root bridge", PCI_PATH_MAX);
@@ -118,7 +118,7 @@ derive_bdf(struct frame *f, struct aml_node *region)
 
 		if (!(o = child_value(f, path[n], "_ADR")))
 			continue;		/* not a PCI device: no step on the way down */
-		devfn = devfn_of(to_int(f, o));
+		devfn = devfn_of(aml_to_int(f, o));
 		if (behind_bridge)
 			bus = next_bus;
 		behind_bridge = 0;
@@ -133,7 +133,7 @@ derive_bdf(struct frame *f, struct aml_node *region)
 }
 
 uint64_t
-pci_config_address(struct frame *f, struct aml_node *region, uint64_t off)
+aml_pci_config_address(struct frame *f, struct aml_node *region, uint64_t off)
 {
 	if (off > 0xffff)
 		aml_fail(f, "PCI_Config offset 0x%llx lies beyond any configuration space", (unsigned long long)off);

@@ -126,11 +126,11 @@ aml_name_string(struct frame *f, struct name_path *p)
 struct aml_node *
 aml_resolve(struct frame *f, const struct name_path *p)
 {
-	struct aml_node *n = path_lookup(f->scope, p);
+	struct aml_node *n = aml_path_lookup(f->scope, p);
 	char buf[256];
 
 	if (!n) {
-		path_format(p, buf, sizeof buf);
+		aml_path_format(p, buf, sizeof buf);
 		aml_fail(f, "name %s not found", buf);
 	}
 	while (n->kind == N_ALIAS) {

@@ -13,13 +13,13 @@ target_node(struct frame *f, int lenient)
 	struct aml_node *n;
 
 	aml_name_string(f, &p);
-	n = path_lookup(f->scope, &p);
+	n = aml_path_lookup(f->scope, &p);
 	while (n && n->kind == N_ALIAS)
 		n = n->target;
 	if (!n && !lenient) {
 		char buf[256];
 
-		path_format(&p, buf, sizeof buf);
+		aml_path_format(&p, buf, sizeof buf);
 		aml_fail(f, "name %s not found", buf);
 	}
 	return n;
@@ -53,7 +53,7 @@ aml_super_name(struct frame *f, struct target *t, int lenient)
 		t->ref = aml_eval_arg(f);
 		t->k = T_REF;
 		if (t->ref->type != AML_REF)
-			aml_fail(f, "target is a %s, not a reference", type_name(t->ref->type));
+			aml_fail(f, "target is a %s, not a reference", aml_type_name(t->ref->type));
 	} else
 		aml_fail(f, "opcode 0x%02x is not a valid target", c);
 }
@@ -68,12 +68,12 @@ aml_read_target(struct frame *f, const struct target *t)
 		o = f->locals[t->idx];
 		if (!o)
 			aml_fail(f, "Local%d used before it was set", t->idx);
-		return deref(f, o);
+		return aml_deref(f, o);
 	case T_ARG:
 		o = f->args[t->idx];
 		if (!o)
 			aml_fail(f, "Arg%d was not passed", t->idx);
-		return deref(f, o);
+		return aml_deref(f, o);
 	case T_NODE: {
 		struct aml_obj r = { .type = AML_REF };
 
@@ -81,13 +81,13 @@ aml_read_target(struct frame *f, const struct target *t)
 		r.ref.node = t->node;
 		if (t->node->kind == N_NAME)
 			return t->node->obj;
-		o = deref(f, &r);
-		return o == &r ? obj_copy(f->ns, &r) : o;
+		o = aml_deref(f, &r);
+		return o == &r ? aml_obj_copy(f->ns, &r) : o;
 	}
 	case T_REF:
-		return deref(f, t->ref);
+		return aml_deref(f, t->ref);
 	case T_DEBUG:
-		return obj_new(f->ns, AML_DEBUG);
+		return aml_obj_new(f->ns, AML_DEBUG);
 	default:
 		aml_fail(f, "no target to read");
 	}
@@ -99,31 +99,31 @@ aml_store_node(struct frame *f, struct aml_node *n, struct aml_obj *v)
 {
 	struct aml_obj *cur;
 
-	v = deref(f, v);
+	v = aml_deref(f, v);
 	switch (n->kind) {
 	case N_NAME:
 		cur = n->obj;
 		if (cur && cur->type == AML_INT)
-			v = aml_int(f->ns, to_int(f, v));
+			v = aml_int(f->ns, aml_to_int(f, v));
 		else if (cur && cur->type == AML_STR && v->type != AML_STR)
-			v = to_string(f, v);
+			v = aml_to_string(f, v);
 		else if (cur && cur->type == AML_BUF && v->type != AML_PKG) {
-			struct aml_obj *b = to_buffer(f, v);
-			struct aml_obj *nb = obj_buf(f->ns, NULL, cur->b.len);
+			struct aml_obj *b = aml_to_buffer(f, v);
+			struct aml_obj *nb = aml_obj_buf(f->ns, NULL, cur->b.len);
 
 			memcpy(nb->b.p, b->b.p, b->b.len < cur->b.len ? b->b.len : cur->b.len);
 			v = nb;
 		}
-		n->obj = obj_store_value(f, n->kept, v);	/* a named object outlives the evaluation */
+		n->obj = aml_obj_store_value(f, n->kept, v);	/* a named object outlives the evaluation */
 		return;
 	case N_FIELD:
-		field_write(f, n, v);
+		aml_field_write(f, n, v);
 		return;
 	case N_BUFFER_FIELD:
-		buffer_field_write(f, n, v);
+		aml_buffer_field_write(f, n, v);
 		return;
 	default:
-		aml_fail(f, "cannot store into a %s", type_name(node_type(n)));
+		aml_fail(f, "cannot store into a %s", aml_type_name(aml_node_type(n)));
 	}
 }
 
@@ -135,14 +135,14 @@ aml_store_ref(struct frame *f, struct aml_obj *ref, struct aml_obj *v)
 		aml_store_node(f, ref->ref.node, v);
 		return;
 	case REF_SLOT:
-		*ref->ref.slot = obj_copy(f->ns, deref(f, v));
+		*ref->ref.slot = aml_obj_copy(f->ns, aml_deref(f, v));
 		return;
 	case REF_PKG_ELEM:
 		ref->ref.container->pkg.e[ref->ref.index] =
-		    obj_store_value(f, ref->ref.container->kept, deref(f, v));
+		    aml_obj_store_value(f, ref->ref.container->kept, aml_deref(f, v));
 		return;
 	case REF_BUF_BYTE:
-		ref->ref.container->b.p[ref->ref.index] = (uint8_t)to_int(f, v);
+		ref->ref.container->b.p[ref->ref.index] = (uint8_t)aml_to_int(f, v);
 		return;
 	}
 }
@@ -155,13 +155,13 @@ aml_store(struct frame *f, const struct target *t, struct aml_obj *v)
 	case T_DEBUG:
 		return;
 	case T_LOCAL:
-		f->locals[t->idx] = v->type == AML_REF ? obj_copy(f->ns, v) : obj_copy(f->ns, deref(f, v));
+		f->locals[t->idx] = v->type == AML_REF ? aml_obj_copy(f->ns, v) : aml_obj_copy(f->ns, aml_deref(f, v));
 		return;
 	case T_ARG:
 		if (f->args[t->idx] && f->args[t->idx]->type == AML_REF)
 			aml_store_ref(f, f->args[t->idx], v);
 		else
-			f->args[t->idx] = obj_copy(f->ns, v->type == AML_REF ? v : deref(f, v));
+			f->args[t->idx] = aml_obj_copy(f->ns, v->type == AML_REF ? v : aml_deref(f, v));
 		return;
 	case T_NODE:
 		if (!t->node)
@@ -194,7 +194,7 @@ aml_int_result(struct frame *f, uint64_t v)
 struct aml_obj *
 aml_ref_of(struct frame *f, struct target *t)
 {
-	struct aml_obj *r = obj_new(f->ns, AML_REF);
+	struct aml_obj *r = aml_obj_new(f->ns, AML_REF);
 
 	if ((t->k == T_LOCAL || t->k == T_ARG) && !f->method)
 		aml_fail(f, "RefOf a Local or Arg outside a method");
@@ -226,14 +226,14 @@ aml_object_type(struct frame *f, struct target *t)
 	struct aml_obj *o;
 
 	if (t->k == T_NODE)
-		return node_type(t->node);
+		return aml_node_type(t->node);
 	if (t->k == T_DEBUG)
 		return AML_DEBUG;
 	o = t->k == T_LOCAL ? f->locals[t->idx] : t->k == T_ARG ? f->args[t->idx] : t->ref;
 	if (!o)
 		return AML_UNINIT;
 	if (o->type == AML_REF && o->ref.kind == REF_NODE)
-		return node_type(o->ref.node);
-	o = deref(f, o);
-	return o->type == AML_NAMEREF ? (o->nref.node ? node_type(o->nref.node) : 0) : o->type;
+		return aml_node_type(o->ref.node);
+	o = aml_deref(f, o);
+	return o->type == AML_NAMEREF ? (o->nref.node ? aml_node_type(o->nref.node) : 0) : o->type;
 }

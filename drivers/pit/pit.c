@@ -16,7 +16,8 @@ pit_start(struct mkx_io_port *p)
 	mkx_outb(p, PIT_COUNTER0, 0);
 }
 
-unsigned
+/* Latch and read counter 0 (1..65536 counted as 0..65535). */
+static unsigned
 pit_read(struct mkx_io_port *p)
 {
 	unsigned lo, hi;

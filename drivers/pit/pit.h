@@ -16,9 +16,6 @@ struct pit_result {
 /* Program counter 0 as a free-running mode-2 counter with reload 65536. */
 void	pit_start(struct mkx_io_port *);
 
-/* Latch and read counter 0 (1..65536 counted as 0..65535). */
-unsigned pit_read(struct mkx_io_port *);
-
 /* Sample for about ms milliseconds and fill *r. */
 void	pit_measure(struct mkx_io_port *, unsigned ms, struct pit_result *r);
 

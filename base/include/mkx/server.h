@@ -53,7 +53,4 @@ int	mkx_server_dispatch(int timeout_ms);
  */
 #define MKX_SERVER_SESSIONS_PER_CLIENT	16
 
-/* Number of open sessions, for servers that quit when idle. */
-unsigned mkx_server_sessions(void);
-
 #endif
