@@ -28,6 +28,7 @@ static long hugepages = -1;	/* vm.nr_hugepages before core; -1 unknown */
 static int given_back = 1;
 static pid_t taker;	/* a forked child of core must never give back (its exit() runs atexit) */
 static unsigned refused_at_restore;	/* functions core --restore would not touch: the state file stays */
+static int hugepages_refused;		/* core --restore would not write the file's nr_hugepages: the same */
 
 static struct host_dev *ident_dev;	/* pci_ident_fn has no context argument */
 
@@ -179,8 +180,9 @@ host_mode_giveback(void)
 		    err ? ": FAILED, " : "", err ? strerror(-err) : "");
 	}
 	failed += refused_at_restore;
-	if (failed)
-		core_log("host: %u function(s) not given back; state kept in %s for core --restore", failed, state_path);
+	if (failed || hugepages_refused)
+		core_log("host: %u function(s) not given back%s; state kept in %s for core --restore", failed,
+		    hugepages_refused ? ", vm.nr_hugepages not restored" : "", state_path);
 	else if ((err = host_state_remove(state_path)))
 		core_log("host: removing %s: %s", state_path, strerror(-err));
 	else
@@ -315,6 +317,7 @@ host_mode_restore(const char *state)
 	}
 	ndevs = (unsigned)n;
 	refused_at_restore = 0;
+	hugepages_refused = 0;
 	/* Only root can kill processes of other uids; an unprivileged core's children had its own. */
 	if (!geteuid()) {
 		if ((err = uid_range_sweep_free(&killed)))
@@ -377,7 +380,7 @@ host_mode_restore(const char *state)
 		core_log("host: restore skips vm.nr_hugepages %ld: %s", hugepages, host_hugepages_get(&now) ?
 		    "cannot read today's value" : "above today's; restoring only lowers it back");
 		hugepages = -1;
-		refused_at_restore++;
+		hugepages_refused = 1;
 	}
 	if (alone)
 		core_log("host: restore: %u function(s) of %s left alone (not held by core)", alone, state);
@@ -385,7 +388,7 @@ host_mode_restore(const char *state)
 	given_back = 0;
 	taker = getpid();
 	host_mode_giveback();
-	if (refused_at_restore)
+	if (refused_at_restore || hugepages_refused)
 		return -EPERM;
 	for (unsigned i = 0; i < ndevs; i++)
 		if (devs[i].taken)
