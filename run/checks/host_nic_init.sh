@@ -66,5 +66,71 @@ if cmp -s /tmp/b0 /tmp/b3; then
 else
 	diff /tmp/b0 /tmp/b3; fail "bindings differ from boot after both rounds"
 fi
+# Attacks on core --restore (issue 22 finding 3): each refused, nothing changed.
+mount -t ext2 /dev/vda /mnt/data || fail "cannot mount /dev/vda again"
+snap() { { bindings; echo "nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"; } > "$1"; }
+same() { snap /tmp/a2; cmp -s "$1" /tmp/a2 || { diff "$1" /tmp/a2; fail "$2: bindings or nr_hugepages changed"; }; }
+snap /tmp/a1
+FORGED='mkx-host-state 1
+nr_hugepages 999999999
+0000:00:01.0 driver=- override=x
+0000:00:03.0 driver=- override=x'
+printf '%s\n' "$FORGED" > /run/forged.state; chmod 600 /run/forged.state; chown 1000:1000 /run/forged.state
+timeout -s KILL 20 /bin/core --restore /run/forged.state > /tmp/r.log 2>&1; rc=$?; cat /tmp/r.log
+grep -q "owned by another user, not by core's; nothing was changed (owner uid 1000)" /tmp/r.log && [ $rc = 1 ] ||
+	fail "attack forged: a state file owned by uid 1000 was not refused (exit $rc)"
+same /tmp/a1 "attack forged"
+echo "host_nic: attack forged: a state file owned by uid 1000 refused (exit $rc), bindings and nr_hugepages unchanged"
+# Root-owned and 0600, as if root had been fooled into writing it; the boot display and the mounted
+# disk's controller carry override "mkx": only restore's own refusals keep them.
+echo mkx > /sys/bus/pci/devices/0000:00:01.0/driver_override; echo mkx > /sys/bus/pci/devices/0000:00:03.0/driver_override
+snap /tmp/a1
+printf 'mkx-host-state 1\nnr_hugepages 500\n0000:00:01.0 driver=- override=-\n0000:00:03.0 driver=evil override=-\n' > /run/forged.state
+chown 0:0 /run/forged.state; chmod 600 /run/forged.state
+timeout -s KILL 20 /bin/core --restore /run/forged.state > /tmp/r.log 2>&1; rc=$?; cat /tmp/r.log
+grep -q "restore skips 0000:00:01.0 .*is the boot display" /tmp/r.log && grep -q "restore skips 0000:00:03.0 .*holds a mounted filesystem: /mnt/data" /tmp/r.log &&
+	grep -q "restore skips vm.nr_hugepages 500" /tmp/r.log && [ $rc = 1 ] || fail "attack values: restore did not skip the display, the mounted disk and nr_hugepages (exit $rc)"
+same /tmp/a1 "attack values"
+echo "host_nic: attack values: restore skipped the boot display, the mounted disk's controller and nr_hugepages 500 (exit $rc), nothing changed"
+echo > /sys/bus/pci/devices/0000:00:01.0/driver_override; echo > /sys/bus/pci/devices/0000:00:03.0/driver_override
+rm -f /run/forged.state
+snap /tmp/a1
+mkfifo -m 600 /run/fifo.state
+timeout -s KILL 20 /bin/core --restore /run/fifo.state > /tmp/r.log 2>&1; rc=$?; cat /tmp/r.log
+grep -q "not a regular file" /tmp/r.log && [ $rc = 1 ] || fail "attack fifo: core --restore on a FIFO: exit $rc (137: it hung)"
+same /tmp/a1 "attack fifo"
+echo "host_nic: attack fifo: refused at once (exit $rc)"
+rm -f /run/fifo.state
+echo precious > /run/victim
+timeout -s KILL 60 sh -c 'ln -s /run/victim /run/mkx-host.state.$$.tmp; exec /bin/core --host /config.xml --state /run/mkx-host.state' > /tmp/r.log 2>&1; rc=$?; cat /tmp/r.log
+[ "$(cat /run/victim)" = precious ] && [ ! -e $STATE ] && [ $rc = 1 ] && grep -q "not written through" /tmp/r.log ||
+	fail "attack symlink: core --host wrote through a link at its temporary file (victim: $(cat /run/victim); exit $rc)"
+same /tmp/a1 "attack symlink"
+rm -f /run/mkx-host.state.*.tmp
+chmod 1777 /tmp
+/bin/core --host /config.xml --state /tmp/mkx-host.state > /tmp/r.log 2>&1; rc=$?; cat /tmp/r.log
+[ $rc = 3 ] && [ ! -e /tmp/mkx-host.state ] && grep -q "directory /tmp is writable by group or others" /tmp/r.log ||
+	fail "attack symlink: core --host accepted a state file in /tmp (exit $rc)"
+same /tmp/a1 "attack symlink"
+echo "host_nic: attack symlink: a link at the temporary state file refused, the target unchanged; a state file in /tmp refused (exit $rc)"
+umount /mnt/data
+
+# Leftovers (issue 22 finding 4): a SIGKILLed core's child forked; the next core kills the forks.
+alive() { s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
+/bin/core --config /bin/host_nic_leftover.xml --bin-dir /bin > /tmp/l.log 2>&1 &
+pid=$!
+i=0; while ! grep -q "outlive me" /tmp/l.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL $pid; wait $pid 2>/dev/null
+cat /tmp/l.log
+left=$(sed -n 's/.*outlive me: \([0-9 ]*\) (uid.*/\1/p' /tmp/l.log)
+sleep 0.5
+n=0; for p in $left; do alive $p && n=$((n + 1)); done
+[ $n = 2 ] || fail "leftovers: inconclusive: $n of 2 forks alive after the SIGKILL ('$left')"
+echo "host_nic: leftovers: core SIGKILLed, $n processes its child forked still run (pids $left)"
+/bin/core --config /bin/host_nic_leftover_next.xml --bin-dir /bin > /tmp/l.log 2>&1; rc=$?; cat /tmp/l.log
+sleep 0.2
+m=0; for p in $left; do alive $p && m=$((m + 1)); done
+[ $m = 0 ] && [ $rc = 0 ] || fail "leftovers: $m of 2 still alive after the next core started (exit $rc)"
+echo "host_nic: leftovers: the next core killed all $n before starting its child (exit $rc)"
 echo "host_nic: done"
 poweroff -f
