@@ -164,8 +164,13 @@ test: deps all
 host-run: deps all
 	$(B)/bin/core --config apps/hello/config.xml --bin-dir $(B)/bin
 
-run: deps all
-	@B=$(B) python3 run/runner.py --show $(SCENARIO) --qemu-args '$(QEMU_ARGS)' --kernel-args '$(KERNEL_ARGS)'
+# run: core's and the components' lines, failure reports and the RESULT; V=1 every serial line.
+# The setup (Debian packages, the build) goes to build/run-setup.log, shown if it fails.
+run:
+	@mkdir -p build; { tools/deps.sh && $(MAKE) -s --no-print-directory all; } > build/run-setup.log 2>&1 || \
+	    { tail -30 build/run-setup.log; echo "make run: setup failed (all of it: build/run-setup.log)"; exit 1; }
+	@echo "make run: packages and build ready (build/run-setup.log)"
+	@B=$(B) python3 run/runner.py $(if $(filter 1,$(V)),--show-all,--show) $(SCENARIO) --qemu-args '$(QEMU_ARGS)' --kernel-args '$(KERNEL_ARGS)'
 
 image: deps all
 	@run/kernel.sh >/dev/null && B=$(B) python3 run/image.py $(SCENARIO)

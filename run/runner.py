@@ -181,7 +181,9 @@ def main():
     import image, usb
     scn = load(a.name)
     b = os.environ.get("B", "build/out")
-    if subprocess.run(["run/kernel.sh"], stdout=subprocess.DEVNULL).returncode:
+    k = subprocess.run(["run/kernel.sh"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if k.returncode:                # apt-get's lines only when they explain a failure
+        print(k.stderr.rstrip())
         print("RESULT: FAIL: could not fetch the kernel (run/kernel.sh)")
         return 2
     outdir = f"build/images/{scn['name'].replace('/', '-')}"

@@ -39,7 +39,17 @@ CASES = [
      "QEMU exited (status 0) before the success pattern"),
 ]
 
-print(f"plan {len(CASES)}")
+SHOW = [("[    1.000000] PCI: Using configuration type 1", False), ("[init] mkx core running", True),
+        ('[init -> hello_client] server says: Hello', True), ("MKX-POWEROFF status=0", True),
+        ("[    2.000000] Kernel panic - not syncing: x", True), ("[    2.000000] BUG: kernel NULL pointer", True),
+        ("[    2.000000] general protection fault: 0000", True), ("[    2.000000] hello[55]: segfault at 0", True),
+        ("[    2.000000] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr", True),
+        ("[    2.000000] Oops: 0002 [#1] SMP", True), ("[    2.000000] Run /init as init process", False)]
+print(f"plan {len(CASES) + 1}")
+wrong = [(l, w) for l, w in SHOW if runner.shown(l, "filtered", None) != w or not runner.shown(l, "all", None)
+         or runner.shown(l, None, None)]
+print("ok - runner_show_filters_the_kernel_log_but_not_its_failures" if not wrong else
+      f"FAIL - runner_show_filters_the_kernel_log_but_not_its_failures: {wrong}")
 fake = [sys.executable, os.path.join(HERE, "fake_qemu.py")]
 with tempfile.TemporaryDirectory() as d:
     for name, writes, change, want, text in CASES:
