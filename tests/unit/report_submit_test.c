@@ -148,8 +148,10 @@ TEST(report_client_seals_its_document)
 
 		CHECK(pid >= 0);
 		if (pid == 0) {
+			close(sv[1]);	/* so that the parent's end going away ends our wait for its reply */
 			_exit(mkx_report_submit(&r, doc, sizeof doc - 1) ? 1 : 0);
 		}
+		close(sv[0]);
 		CHECK_INT(mkx_rpc_recv(sv[1], &m), 0);
 		CHECK_INT(m.hdr.op, MKX_REPORT_SUBMIT);
 		CHECK_INT(m.hdr.nfds, 1);
