@@ -18,8 +18,9 @@
 #define PRIVDROP_RANGES	1024u	/* ranges on one host */
 
 /*
- * A core starting: claim the first free range whose processes could all
- * be killed, its first uid in *base. The lock stays held (its fd open,
+ * A core starting: kill what dead cores left in every free range (as
+ * uid_range_sweep_free), then claim the first free range whose processes
+ * could all be killed, its first uid in *base. The lock stays held (its fd open,
  * close-on-exec) for the rest of core's life. 0 or -errno.
  */
 int	uid_range_claim(uid_t *base);

@@ -34,6 +34,16 @@ lock_dir(void)
 int
 uid_range_claim(uid_t *base)
 {
+	unsigned killed;
+	int err;
+
+	/*
+	 * Every free range first, not only the one this core will take: the
+	 * lowest free range need not be the dead core's, and what it left
+	 * must not live on until some core happens to claim that range.
+	 */
+	if ((err = uid_range_sweep_free(&killed)))
+		core_log("uid ranges: processes dead cores left could not all be killed (%s)", strerror(-err));
 	lock_dir();
 	for (unsigned r = 0; r < PRIVDROP_RANGES; r++) {
 		uid_t first = PRIVDROP_ID_BASE + r * PRIVDROP_RANGE;
@@ -88,6 +98,9 @@ uid_range_sweep_free(unsigned *killed)
 		/* Held while killing: no core starts using the range meanwhile. */
 		if ((err = uid_reap_range(first, PRIVDROP_RANGE, &found)))
 			ret = err;
+		if (found)
+			core_log("uid range %u (uids %u-%u): %s %u processes a dead core left behind", r, (unsigned)first,
+			    (unsigned)(first + PRIVDROP_RANGE - 1), err ? "could not kill all of" : "killed", found);
 		*killed += found;
 		close(fd);
 	}
