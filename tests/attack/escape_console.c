@@ -103,10 +103,12 @@ a_inherited(char *how, size_t len)
 			closedir(d);
 			return ATTACK_HOLE;
 		}
-		if (fd <= 2)
+		if (fd <= 2 && S_ISCHR(st.st_mode))
+			snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%sfd %d char %u:%u",
+			    fd ? ", " : "", fd, ma, minor(st.st_rdev));
+		else if (fd <= 2)
 			snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%sfd %d %s", fd ? ", " : "",
-			    fd, S_ISFIFO(st.st_mode) ? "a pipe" : S_ISSOCK(st.st_mode) ? "a socket" :
-			    S_ISCHR(st.st_mode) ? "a character device" : "a file");
+			    fd, S_ISFIFO(st.st_mode) ? "a pipe" : S_ISSOCK(st.st_mode) ? "a socket" : "a file");
 	}
 	closedir(d);
 	if (!n) {
