@@ -26,6 +26,14 @@
 int	uid_range_claim(uid_t *base);
 
 /*
+ * core as PID 1: range 0 is its own, claimed without a look; it also
+ * takes range 0's lock (if it can), so that another core started on the
+ * same machine (not PID 1) neither uses range 0 nor takes its children
+ * for a dead core's.
+ */
+void	uid_range_hold0(void);
+
+/*
  * core --restore: kill every process whose uid is in a range nobody holds
  * (what dead cores left behind); ranges of live cores are not touched.
  * *killed: how many processes were found (before the kill). 0, or

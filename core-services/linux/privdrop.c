@@ -32,13 +32,16 @@ static uid_t id_base = PRIVDROP_ID_BASE;	/* this core's range: id_base + slot */
  * ptrace and read the children of the other; nor may a core reuse the
  * uids of processes a dead core left behind. uid_range.c claims a range
  * (a lock held as long as core runs) and empties it first. As PID 1 core
- * is alone: range 0, no lock needed.
+ * is alone: range 0, its lock held too against a second core started in
+ * the same machine.
  */
 static int
 claim_range(void)
 {
-	if (getpid() == 1)
+	if (getpid() == 1) {
+		uid_range_hold0();
 		return 0;
+	}
 	return uid_range_claim(&id_base);
 }
 

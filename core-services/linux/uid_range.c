@@ -72,6 +72,17 @@ uid_range_claim(uid_t *base)
 	return -EBUSY;
 }
 
+void
+uid_range_hold0(void)
+{
+	int fd;
+
+	lock_dir();
+	/* Best effort: a PID-1 core's range is 0 whatever; the lock only keeps other cores off it. */
+	if ((fd = lock_open(0)) >= 0 && flock(fd, LOCK_EX | LOCK_NB))
+		close(fd);
+}
+
 int
 uid_range_sweep_free(unsigned *killed)
 {
