@@ -15,6 +15,7 @@
 #include <mkx/env.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
+#include <mkx/xml.h>
 
 int
 main(void)
@@ -28,7 +29,9 @@ main(void)
 	if (mkx_env_init() || !(cfg = mkx_config(&rom)))
 		return 1;
 	mkx_xml_attr_ulong(cfg, "forks", 1, &forks);
-	stay = mkx_xml_attr(cfg, "stay");
+	stay = mkx_xml_attr_bool(cfg, "stay", 0) ? "yes" : "no";
+	mkx_xml_free(cfg);	/* what it said is read: nothing left for LeakSanitizer at the end */
+	mkx_rom_close(&rom);
 	for (unsigned long i = 0; i < forks && i < 16; i++) {
 		pid_t p = fork();
 
@@ -43,7 +46,7 @@ main(void)
 		snprintf(pids + strlen(pids), sizeof pids - strlen(pids), "%s%d", i ? " " : "", (int)p);
 	}
 	mkx_log("leftover: forked %lu processes that outlive me: %s (uid %u)", forks, pids, (unsigned)getuid());
-	if (stay && !strcmp(stay, "yes"))
+	if (!strcmp(stay, "yes"))
 		for (;;)
 			pause();
 	return 0;
