@@ -221,37 +221,40 @@ log_line(const char *msg)
 	mkx_log("%s", msg);
 }
 
-int
-acpi_component(void)
+/* The config's regions="sessions" (the default) or "null"; exits on anything else. */
+static const struct aml_region_ops *
+config_regions(void)
 {
-	static struct acpi_info ai;
-	uint64_t root, addrs[64], dsdt_addr = 0, ssdt[32];
-	unsigned nssdt = 0;
-	int xsdt = 0, n, failed;
-	uint8_t rev = 0, *rt;
-	uint32_t rlen;
-	struct aml_ns *ns;
-	struct mkx_report rep;
-	char why[512], *xml = NULL;
-	size_t xlen = 0;
-	FILE *mem;
+	struct mkx_rom cfg_rom;
+	struct mkx_xml *cfg = mkx_config(&cfg_rom);
+	const char *r = cfg ? mkx_xml_attr(cfg, "regions") : NULL;
 	const struct aml_region_ops *regions;
 
-	if (mkx_env_init())
-		return 1;
-	{
-		struct mkx_rom cfg_rom;
-		struct mkx_xml *cfg = mkx_config(&cfg_rom);
-		const char *r = cfg ? mkx_xml_attr(cfg, "regions") : NULL;
-
-		if (r && strcmp(r, "null") && strcmp(r, "sessions")) {
-			mkx_error("config: regions=\"%s\": use sessions or null", r);
-			mkx_exit(1);
-		}
-		regions = r && !strcmp(r, "null") ? &aml_region_null : &aml_region_sessions;
-		mkx_log("operation regions: %s", regions->name);
-		mkx_xml_free(cfg);
+	if (r && strcmp(r, "null") && strcmp(r, "sessions")) {
+		mkx_error("config: regions=\"%s\": use sessions or null", r);
+		mkx_exit(1);
 	}
+	regions = r && !strcmp(r, "null") ? &aml_region_null : &aml_region_sessions;
+	mkx_log("operation regions: %s", regions->name);
+	mkx_xml_free(cfg);
+	return regions;
+}
+
+/*
+ * Find the RSDP, parse every table its root table lists into ai, and
+ * note the SSDTs' addresses (at most max). Returns their count; exits if
+ * there is no root table.
+ */
+static unsigned
+read_tables(struct acpi_info *ai, uint64_t *ssdt, unsigned max)
+{
+	uint64_t root, addrs[64];
+	unsigned nssdt = 0;
+	int xsdt = 0, n;
+	uint8_t rev = 0, *rt;
+	uint32_t rlen;
+	char why[512];
+
 	root = find_rsdp(&xsdt, &rev);
 	if (!root) {
 		mkx_error("no RSDP: platform_info names none, and none in the EBDA or 0xE0000-0xFFFFF");
@@ -267,11 +270,6 @@ acpi_component(void)
 		mkx_error("%s", why);
 		mkx_exit(1);
 	}
-	ns = aml_ns_new(regions, 64u << 20);
-	if (!ns) {
-		mkx_error("no memory for the AML interpreter");
-		mkx_exit(1);
-	}
 	for (int i = 0; i < n; i++) {
 		uint32_t len;
 		uint8_t *t = table_read(addrs[i], &len);
@@ -279,17 +277,25 @@ acpi_component(void)
 		if (!t)
 			continue;
 		mkx_log("table %.4s at 0x%" PRIx64 ", %u bytes, revision %u", t, addrs[i], len, t[8]);
-		if (acpi_parse_table(&ai, t, len, why, sizeof why))
+		if (acpi_parse_table(ai, t, len, why, sizeof why))
 			mkx_error("%.4s: %s", t, why);
-		if (!memcmp(t, "SSDT", 4) && nssdt < 32)
+		if (!memcmp(t, "SSDT", 4) && nssdt < max)
 			ssdt[nssdt++] = addrs[i];
 		free(t);
 	}
-	if (ai.warnings[0])
-		mkx_log("%s", ai.warnings);
-	dsdt_addr = ai.dsdt;
+	if (ai->warnings[0])
+		mkx_log("%s", ai->warnings);
+	return nssdt;
+}
+
+/* Load the DSDT, then each SSDT, into ns; errors are logged, loading goes on. */
+static void
+load_definition_blocks(struct aml_ns *ns, uint64_t dsdt, const uint64_t *ssdt, unsigned nssdt)
+{
+	char why[512];
+
 	for (unsigned i = 0; i <= nssdt; i++) {
-		uint64_t a = i == 0 ? dsdt_addr : ssdt[i - 1];
+		uint64_t a = i == 0 ? dsdt : ssdt[i - 1];
 		uint32_t len;
 		/* The namespace points into the table: it stays allocated until exit. */
 		uint8_t *t = a ? table_read(a, &len) : NULL;
@@ -304,19 +310,52 @@ acpi_component(void)
 		if (aml_load_table(ns, t, len, label, why, sizeof why))
 			mkx_log("%s loaded with errors, each logged above (last: %s)", label, why);
 	}
+}
+
+/* Publish the "acpi" report (failed: the _PRT evaluations that failed, for the log line). */
+static void
+publish(const char *xml, size_t xlen, int failed)
+{
+	struct mkx_report rep;
+	char why[512];
+
+	if (mkx_report_open(&rep, "acpi", why, sizeof why)) {
+		mkx_log("no Report session (%s); report not published", why);
+		return;
+	}
+	mkx_log(mkx_report_submit(&rep, xml, xlen) ? "report could not be published"
+	    : "report \"acpi\" published: %zu bytes, %d _PRT failures", xlen, failed);
+	mkx_report_close(&rep);
+}
+
+int
+acpi_component(void)
+{
+	static struct acpi_info ai;
+	uint64_t ssdt[32];
+	unsigned nssdt;
+	int failed;
+	struct aml_ns *ns;
+	char *xml = NULL;
+	size_t xlen = 0;
+	FILE *mem;
+	const struct aml_region_ops *regions;
+
+	if (mkx_env_init())
+		return 1;
+	regions = config_regions();
+	nssdt = read_tables(&ai, ssdt, 32);
+	ns = aml_ns_new(regions, 64u << 20);
+	if (!ns) {
+		mkx_error("no memory for the AML interpreter");
+		mkx_exit(1);
+	}
+	load_definition_blocks(ns, ai.dsdt, ssdt, nssdt);
 	aml_initialize(ns, log_line);
 	mem = open_memstream(&xml, &xlen);
 	failed = report_xml(mem, &ai, ns, stderr);
 	fclose(mem);
-	if (mkx_report_open(&rep, "acpi", why, sizeof why))
-		mkx_log("no Report session (%s); report not published", why);
-	else {
-		int err = mkx_report_submit(&rep, xml, xlen);
-
-		mkx_log(err ? "report could not be published" : "report \"acpi\" published: %zu bytes, %d _PRT failures",
-		    xlen, failed);
-		mkx_report_close(&rep);
-	}
+	publish(xml, xlen, failed);
 	free(xml);
 	log_device_routes(ns);
 	aml_ns_free(ns);

@@ -67,6 +67,36 @@ print_sorted(char *buf)
 	free(lines);
 }
 
+/*
+ * Parse every table of the directory into ai and load its DSDT and SSDTs
+ * into ns, each labelled by its file name without the extension, in
+ * capitals ("ssdt1.dat": SSDT1). Errors go to stderr. Returns how many
+ * definition blocks it loaded.
+ */
+static unsigned
+load_dir_tables(struct aml_ns *ns, const struct acpi_tables *ts, struct acpi_info *ai)
+{
+	unsigned loaded = 0;
+
+	for (unsigned i = 0; i < ts->n; i++) {
+		char err[1024], label[80];
+
+		if (acpi_parse_table(ai, ts->t[i].data, ts->t[i].len, err, sizeof err))
+			fprintf(stderr, "acpi: %s: %s\n", ts->t[i].file, err);
+		if (strcmp(ts->t[i].sig, "DSDT") && strcmp(ts->t[i].sig, "SSDT"))
+			continue;
+		snprintf(label, sizeof label, "%s", ts->t[i].file);
+		if (strchr(label, '.'))
+			*strchr(label, '.') = 0;
+		for (char *c = label; *c; c++)
+			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+		if (aml_load_table(ns, ts->t[i].data, ts->t[i].len, label, err, sizeof err))
+			fprintf(stderr, "acpi: %s: loaded with errors, each reported above (last: %s)\n", ts->t[i].file, err);
+		loaded++;
+	}
+	return loaded;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -81,7 +111,8 @@ main(int argc, char **argv)
 	};
 	static struct acpi_tables ts;
 	const char *dir = NULL;
-	int prt = 0, pic = 1, o, errors, loaded = 0, routing = 0, report = 0;
+	int prt = 0, pic = 1, o, errors, routing = 0, report = 0;
+	unsigned loaded;
 	static struct acpi_info ai;
 	struct aml_ns *ns;
 	char *out = NULL;
@@ -118,22 +149,7 @@ main(int argc, char **argv)
 		tables_free(&ts);
 		return 2;
 	}
-	for (unsigned i = 0; i < ts.n; i++) {
-		char err[1024], label[80];
-
-		if (acpi_parse_table(&ai, ts.t[i].data, ts.t[i].len, err, sizeof err))
-			fprintf(stderr, "acpi: %s: %s\n", ts.t[i].file, err);
-		if (strcmp(ts.t[i].sig, "DSDT") && strcmp(ts.t[i].sig, "SSDT"))
-			continue;
-		snprintf(label, sizeof label, "%s", ts.t[i].file);
-		if (strchr(label, '.'))
-			*strchr(label, '.') = 0;
-		for (char *c = label; *c; c++)
-			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-		if (aml_load_table(ns, ts.t[i].data, ts.t[i].len, label, err, sizeof err))
-			fprintf(stderr, "acpi: %s: loaded with errors, each reported above (last: %s)\n", ts.t[i].file, err);
-		loaded++;
-	}
+	loaded = load_dir_tables(ns, &ts, &ai);
 	if (!loaded) {
 		fprintf(stderr, "acpi: %s has no dsdt.dat or ssdt*.dat\n", dir);
 		aml_ns_free(ns);

@@ -194,17 +194,75 @@ name_term(struct frame *f)
 	}
 }
 
-/* Not inlined: its locals would enlarge every aml_eval_term frame. */
-static __attribute__((noinline)) struct aml_obj *
-ext_op(struct frame *f)
+/* OperationRegion (created only once its operands evaluated), DataRegion (signature, OEM ID, OEM table ID). */
+static void
+region_def(struct frame *f, uint8_t op)
 {
-	uint8_t op = aml_next(f);
 	struct name_path p;
-	struct target t;
+	uint64_t offset = 0, length = 0;
+	uint8_t space = 0x7f;
 	struct aml_node *n;
 
+	aml_name_string(f, &p);
+	if (op == 0x80) {
+		space = aml_next(f);
+		offset = aml_eval_int(f);
+		length = aml_eval_int(f);
+	} else {
+		aml_eval_arg(f);
+		aml_eval_arg(f);
+		aml_eval_arg(f);
+	}
+	n = aml_create(f, &p, N_REGION, 0);
+	n->r.space = space;
+	if (op == 0x80) {
+		n->r.offset = offset;
+		n->r.length = length;
+	}
+}
+
+/* Field (of a region), IndexField (index and data fields), BankField (region, bank field, its value). */
+static void
+field_def(struct frame *f, uint8_t op)
+{
+	const uint8_t *end = aml_pkg_end(f), *save_end = f->end;
+	struct aml_node *region = NULL, *index = NULL, *data = NULL, *bank = NULL;
+	uint64_t value = 0;
+	uint8_t flags;
+
+	if (op == 0x81)
+		region = aml_resolve_kind(f, N_REGION, "Field's region");
+	else if (op == 0x86) {
+		index = aml_resolve_kind(f, N_FIELD, "IndexField's index");
+		data = aml_resolve_kind(f, N_FIELD, "IndexField's data");
+	} else {
+		region = aml_resolve_kind(f, N_REGION, "BankField's region");
+		bank = aml_resolve_kind(f, N_FIELD, "BankField's bank");
+		aml_header_within(f, end);
+		f->end = end;
+		value = aml_eval_int(f);
+		f->end = save_end;
+	}
+	flags = aml_next(f);
+	aml_header_within(f, end);
+	aml_field_list(f, end, flags, region, index, data, bank, value,
+	    op == 0x81 ? FIELD_REGION : op == 0x86 ? FIELD_INDEX : FIELD_BANK);
+	f->pc = end;
+}
+
+/*
+ * Mutex, Event and the ops on them, Stall, Sleep: an evaluation is
+ * single-threaded and we never wait for hardware that is not there, so
+ * nothing waits; Acquire and Wait report success (no timeout).
+ */
+static struct aml_obj *
+sync_op(struct frame *f, uint8_t op)
+{
+	struct name_path p;
+	struct target t;
+
 	switch (op) {
-	case 0x01:	/* Mutex */
+	case 0x01:	/* Mutex: name, SyncFlags */
 		aml_name_string(f, &p);
 		aml_next(f);
 		aml_create(f, &p, N_MUTEX, 0);
@@ -213,6 +271,34 @@ ext_op(struct frame *f)
 		aml_name_string(f, &p);
 		aml_create(f, &p, N_EVENT, 0);
 		return NULL;
+	case 0x21:	/* Stall */
+	case 0x22:	/* Sleep */
+		aml_eval_int(f);
+		return NULL;
+	case 0x23:	/* Acquire: Mutex, Timeout word; returns True on timeout */
+		aml_super_name(f, &t, 0);
+		aml_next_n(f, 2);
+		return aml_int(f->ns, 0);
+	case 0x25:	/* Wait: Event, Timeout; returns True on timeout */
+		aml_super_name(f, &t, 0);
+		aml_eval_int(f);
+		return aml_int(f->ns, 0);
+	default:	/* 0x24 Signal, 0x26 Reset, 0x27 Release */
+		aml_super_name(f, &t, 0);
+		return NULL;
+	}
+}
+
+/* Not inlined: its locals would enlarge every aml_eval_term frame. */
+static __attribute__((noinline)) struct aml_obj *
+ext_op(struct frame *f)
+{
+	uint8_t op = aml_next(f);
+	struct target t;
+
+	switch (op) {
+	case 0x01: case 0x02: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27:
+		return sync_op(f, op);
 	case 0x12: {	/* CondRefOf */
 		struct aml_obj *r;
 
@@ -231,23 +317,6 @@ ext_op(struct frame *f)
 	case 0x1f:	/* LoadTable */
 	case 0x20:	/* Load */
 		aml_fail(f, "%s is not supported (dynamic tables)", op == 0x1f ? "LoadTable" : "Load");
-	case 0x21:	/* Stall */
-	case 0x22:	/* Sleep: we never wait for hardware that is not there */
-		aml_eval_int(f);
-		return NULL;
-	case 0x23:	/* Acquire: Mutex, Timeout word; returns True on timeout */
-		aml_super_name(f, &t, 0);
-		aml_next_n(f, 2);
-		return aml_int(f->ns, 0);
-	case 0x24:	/* Signal */
-	case 0x26:	/* Reset */
-	case 0x27:	/* Release */
-		aml_super_name(f, &t, 0);
-		return NULL;
-	case 0x25:	/* Wait */
-		aml_super_name(f, &t, 0);
-		aml_eval_int(f);
-		return aml_int(f->ns, 0);
 	case 0x28:	/* FromBCD */
 		return aml_int_result(f, aml_bcd(f, aml_eval_int(f), 1));
 	case 0x29:	/* ToBCD */
@@ -272,70 +341,14 @@ ext_op(struct frame *f)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		return aml_int(f->ns, (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100);
 	}
-	case 0x80: {	/* OperationRegion: created only once its operands evaluated */
-		uint64_t offset, length;
-		uint8_t space;
-
-		aml_name_string(f, &p);
-		space = aml_next(f);
-		offset = aml_eval_int(f);
-		length = aml_eval_int(f);
-		n = aml_create(f, &p, N_REGION, 0);
-		n->r.space = space;
-		n->r.offset = offset;
-		n->r.length = length;
+	case 0x80:	/* OperationRegion */
+	case 0x88:	/* DataRegion */
+		region_def(f, op);
 		return NULL;
-	}
-	case 0x81: {	/* Field */
-		const uint8_t *end = aml_pkg_end(f);
-		struct aml_node *region;
-		uint8_t flags;
-
-		region = aml_resolve_kind(f, N_REGION, "Field's region");
-		flags = aml_next(f);
-		aml_header_within(f, end);
-		aml_field_list(f, end, flags, region, NULL, NULL, NULL, 0, FIELD_REGION);
-		f->pc = end;
-		return NULL;
-	}
-	case 0x86: {	/* IndexField */
-		const uint8_t *end = aml_pkg_end(f);
-		struct aml_node *index, *data;
-		uint8_t flags;
-
-		index = aml_resolve_kind(f, N_FIELD, "IndexField's index");
-		data = aml_resolve_kind(f, N_FIELD, "IndexField's data");
-		flags = aml_next(f);
-		aml_header_within(f, end);
-		aml_field_list(f, end, flags, NULL, index, data, NULL, 0, FIELD_INDEX);
-		f->pc = end;
-		return NULL;
-	}
-	case 0x87: {	/* BankField */
-		const uint8_t *end = aml_pkg_end(f), *save_end = f->end;
-		struct aml_node *region, *bank;
-		uint64_t value;
-		uint8_t flags;
-
-		region = aml_resolve_kind(f, N_REGION, "BankField's region");
-		bank = aml_resolve_kind(f, N_FIELD, "BankField's bank");
-		aml_header_within(f, end);
-		f->end = end;
-		value = aml_eval_int(f);
-		f->end = save_end;
-		flags = aml_next(f);
-		aml_header_within(f, end);
-		aml_field_list(f, end, flags, region, NULL, NULL, bank, value, FIELD_BANK);
-		f->pc = end;
-		return NULL;
-	}
-	case 0x88:	/* DataRegion: signature, OEM ID, OEM table ID */
-		aml_name_string(f, &p);
-		aml_eval_arg(f);
-		aml_eval_arg(f);
-		aml_eval_arg(f);
-		n = aml_create(f, &p, N_REGION, 0);
-		n->r.space = 0x7f;
+	case 0x81:	/* Field */
+	case 0x86:	/* IndexField */
+	case 0x87:	/* BankField */
+		field_def(f, op);
 		return NULL;
 	default:
 		f->pc -= 2;
@@ -407,14 +420,265 @@ named_def(struct frame *f, uint8_t op)
 		aml_scope_body(f, end, scope);
 }
 
+/*
+ * aml_eval_term's opcodes by kind. Each is called once, so gcc inlines
+ * them: aml_eval_term is on the stack once per nesting level, and a frame
+ * of their own would add to every level (-fstack-usage: 160 bytes for
+ * aml_eval_term with them at -O2; 272 for Add's chain if not inlined).
+ */
+
+/* Integer arithmetic: Add .. FindSetRightBit, Mod; the result is stored if a target follows. */
+static struct aml_obj *
+integer_op(struct frame *f, uint8_t op)
+{
+	struct aml_ns *ns = f->ns;
+	struct target t;
+	struct aml_obj *r;
+	uint64_t x, y;
+
+	switch (op) {
+	case 0x75:	/* Increment */
+	case 0x76:	/* Decrement */
+		aml_super_name(f, &t, 0);
+		x = aml_to_int(f, aml_read_target(f, &t));
+		r = aml_int(ns, (op == 0x75 ? x + 1 : x - 1) & ns->ones);
+		aml_store(f, &t, r);
+		return r;
+	case 0x80: return aml_int_result(f, ~aml_eval_int(f));	/* Not */
+	case 0x81:	/* FindSetLeftBit: 1-based, 0 if none */
+		x = aml_eval_int(f);
+		return aml_int_result(f, x ? 64 - (uint64_t)__builtin_clzll(x) : 0);
+	case 0x82:	/* FindSetRightBit */
+		x = aml_eval_int(f);
+		return aml_int_result(f, x ? (uint64_t)__builtin_ctzll(x) + 1 : 0);
+	}
+	x = aml_eval_int(f);
+	y = aml_eval_int(f);
+	switch (op) {
+	case 0x72: return aml_int_result(f, x + y);
+	case 0x74: return aml_int_result(f, x - y);
+	case 0x77: return aml_int_result(f, x * y);
+	case 0x78:	/* Divide: dividend, divisor, remainder target, quotient target */
+		if (!y)
+			aml_fail(f, "Divide by zero");
+		aml_super_name(f, &t, 0);
+		aml_store(f, &t, aml_int(ns, x % y));
+		return aml_int_result(f, x / y);
+	case 0x79: return aml_int_result(f, y >= 64 ? 0 : x << y);
+	case 0x7a: return aml_int_result(f, y >= 64 ? 0 : x >> y);
+	case 0x7b: return aml_int_result(f, x & y);
+	case 0x7c: return aml_int_result(f, ~(x & y));
+	case 0x7d: return aml_int_result(f, x | y);
+	case 0x7e: return aml_int_result(f, ~(x | y));
+	case 0x7f: return aml_int_result(f, x ^ y);
+	default:	/* 0x85 Mod */
+		if (!y)
+			aml_fail(f, "Mod by zero");
+		return aml_int_result(f, x % y);
+	}
+}
+
+/* LAnd, LOr, LNot (and LNotEqual, LLessEqual, LGreaterEqual behind it), LEqual, LGreater, LLess. */
+static struct aml_obj *
+logical_op(struct frame *f, uint8_t op)
+{
+	struct aml_ns *ns = f->ns;
+	struct aml_obj *a, *b;
+	uint64_t x, y;
+	int c, holds;
+
+	switch (op) {
+	case 0x90: x = aml_eval_int(f); y = aml_eval_int(f); return aml_int(ns, x && y ? ns->ones : 0);
+	case 0x91: x = aml_eval_int(f); y = aml_eval_int(f); return aml_int(ns, x || y ? ns->ones : 0);
+	case 0x92:
+		if (!(f->pc < f->end && *f->pc >= 0x93 && *f->pc <= 0x95))
+			return aml_int(ns, aml_eval_int(f) ? 0 : ns->ones);
+		op = aml_next(f);
+		a = aml_eval_arg(f);
+		b = aml_eval_arg(f);
+		c = aml_compare(f, a, b);
+		holds = op == 0x93 ? c != 0 : op == 0x94 ? c <= 0 : c >= 0;
+		return aml_int(ns, holds ? ns->ones : 0);
+	default:	/* 0x93 .. 0x95 */
+		a = aml_eval_arg(f);
+		b = aml_eval_arg(f);
+		c = aml_compare(f, a, b);
+		holds = op == 0x93 ? c == 0 : op == 0x94 ? c > 0 : c < 0;
+		return aml_int(ns, holds ? ns->ones : 0);
+	}
+}
+
+/* DerefOf: a reference, or a string that names an object. */
+static struct aml_obj *
+deref_of(struct frame *f)
+{
+	struct aml_obj *a = aml_eval_arg(f);
+
+	if (a->type == AML_STR) {
+		struct aml_node *n = aml_lookup(f->ns, a->s.p);
+
+		if (!n)
+			aml_fail(f, "DerefOf(\"%s\"): no such name", a->s.p);
+		a = aml_obj_new(f->ns, AML_REF);
+		a->ref.kind = REF_NODE;
+		a->ref.node = n;
+	}
+	if (a->type != AML_REF && a->type != AML_NAMEREF)
+		aml_fail(f, "DerefOf a %s", aml_type_name(a->type));
+	return aml_deref(f, a);
+}
+
+/* ConcatenateResTemplate: the first template without its end tag (2 bytes), then the second. */
+static struct aml_obj *
+concat_res_template(struct frame *f)
+{
+	struct aml_obj *x = aml_to_buffer(f, aml_eval_arg(f)), *y = aml_to_buffer(f, aml_eval_arg(f)), *a;
+	uint32_t la = x->b.len >= 2 ? x->b.len - 2 : 0, lb = y->b.len;
+
+	a = aml_obj_buf(f->ns, NULL, la + lb);
+	memcpy(a->b.p, x->b.p, la);
+	memcpy(a->b.p + la, y->b.p, lb);
+	return aml_result(f, a);
+}
+
+/* SizeOf: of a string, buffer or package. */
+static struct aml_obj *
+size_of(struct frame *f)
+{
+	struct target t;
+	struct aml_obj *a;
+
+	aml_super_name(f, &t, 0);
+	a = aml_read_target(f, &t);
+	if (a->type == AML_STR)
+		return aml_int(f->ns, a->s.len);
+	if (a->type == AML_BUF)
+		return aml_int(f->ns, a->b.len);
+	if (a->type != AML_PKG)
+		aml_fail(f, "SizeOf a %s", aml_type_name(a->type));
+	return aml_int(f->ns, a->pkg.n);
+}
+
+/* Match: the first element from start on that meets both conditions, else Ones. */
+static struct aml_obj *
+match_op(struct frame *f)
+{
+	struct aml_obj *pkg = aml_deref(f, aml_eval_arg(f)), *o1, *o2;
+	unsigned op1, op2;
+	uint64_t start;
+
+	op1 = aml_next(f);
+	o1 = aml_eval_arg(f);
+	op2 = aml_next(f);
+	o2 = aml_eval_arg(f);
+	start = aml_eval_int(f);
+	if (pkg->type != AML_PKG)
+		aml_fail(f, "Match over a %s", aml_type_name(pkg->type));
+	for (uint64_t i = start; i < pkg->pkg.n; i++)
+		if (aml_match_one(f, op1, pkg->pkg.e[i], o1) && aml_match_one(f, op2, pkg->pkg.e[i], o2))
+			return aml_int(f->ns, i);
+	return aml_int(f->ns, f->ns->ones);
+}
+
+/* ToString: buffer, length (Ones = up to the first NUL). */
+static struct aml_obj *
+to_string_op(struct frame *f)
+{
+	struct aml_obj *src = aml_to_buffer(f, aml_eval_arg(f));
+	uint64_t len = aml_eval_int(f), n = 0;
+
+	while (n < src->b.len && src->b.p[n] && n < len)
+		n++;
+	return aml_result(f, aml_obj_str(f->ns, (const char *)src->b.p, n));
+}
+
+/* Store, RefOf, CopyObject (no conversion), ObjectType, Notify: ops on a target. */
+static struct aml_obj *
+target_op(struct frame *f, uint8_t op)
+{
+	struct target t;
+	struct aml_obj *a = NULL;
+
+	if (op == 0x70 || op == 0x9d)	/* the value comes before the target */
+		a = op == 0x70 ? aml_eval_arg(f) : aml_deref(f, aml_eval_arg(f));
+	aml_super_name(f, &t, 0);
+	switch (op) {
+	case 0x70:	/* Store */
+		aml_store(f, &t, a);
+		return a;
+	case 0x71: return aml_ref_of(f, &t);	/* RefOf */
+	case 0x86:	/* Notify */
+		aml_eval_int(f);
+		return NULL;
+	case 0x8e: return aml_int(f->ns, aml_object_type(f, &t));	/* ObjectType */
+	default:	/* 0x9d CopyObject */
+		if (t.k == T_NODE && t.node && t.node->kind == N_NAME)
+			t.node->obj = aml_obj_store_value(f, t.node->kept, a);
+		else
+			aml_store(f, &t, a);
+		return a;
+	}
+}
+
+/* LocalN or ArgN; at is where the opcode was (for the message). */
+static struct aml_obj *
+local_or_arg(struct frame *f, uint8_t op, const uint8_t *at)
+{
+	int local = op < 0x68;
+	unsigned i = op - (local ? 0x60u : 0x68u);
+	struct aml_obj *r = local ? f->locals[i] : f->args[i];
+
+	if (!r) {
+		f->pc = at;
+		if (local)
+			aml_fail(f, "Local%u used before it was set", i);
+		aml_fail(f, "Arg%u was not passed", i);
+	}
+	return r;
+}
+
+/*
+ * 0x5b: Device, Processor (ProcID, PblkAddr (4), PblkLen), PowerResource
+ * (SystemLevel, ResourceOrder (2)), ThermalZone: scopes nest, so not
+ * through ext_op's big frame; the other extended opcodes through it.
+ */
+static struct aml_obj *
+ext_prefix(struct frame *f)
+{
+	static const uint8_t kind[] = { N_DEVICE, N_PROCESSOR, N_POWER, N_THERMAL };
+	static const uint8_t skip[] = { 0, 6, 3, 0 };
+	unsigned i;
+
+	if (!(f->pc < f->end && *f->pc >= 0x82 && *f->pc <= 0x85))
+		return ext_op(f);
+	i = (unsigned)(*f->pc++ - 0x82);
+	aml_named_scope(f, (enum node_kind)kind[i], skip[i]);
+	return NULL;
+}
+
+/* Break, Continue, If, Else, While, Noop, Return, BreakPoint: they return nothing. */
+static void
+control_op(struct frame *f, uint8_t op)
+{
+	switch (op) {
+	case 0x9f: f->continuing = 1; break;
+	case 0xa0: if_op(f); break;
+	case 0xa1: f->pc = aml_pkg_end(f); break;	/* Else without If: skip it */
+	case 0xa2: while_op(f); break;
+	case 0xa4:	/* Return */
+		f->ret = aml_eval_arg(f);
+		f->returning = 1;
+		break;
+	case 0xa5: f->breaking = 1; break;
+	default: break;	/* 0xa3 Noop, 0xcc BreakPoint */
+	}
+}
+
 static struct aml_obj *
 aml_eval_term(struct frame *f)
 {
 	struct aml_ns *ns = f->ns;
 	const uint8_t *at = f->pc;
-	struct aml_obj *a, *b, *r;
-	struct target t;
-	uint64_t x, y;
 	uint8_t op;
 
 	if (++ns->ops > ns->ops_max)
@@ -427,244 +691,57 @@ aml_eval_term(struct frame *f)
 		return name_term(f);
 	f->pc++;
 	switch (op) {
-	case 0x00: r = aml_int(ns, 0); break;
-	case 0x01: r = aml_int(ns, 1); break;
-	case 0xff: r = aml_int(ns, ns->ones); break;
-	case 0x0a: r = aml_int(ns, aml_next_n(f, 1)); break;
-	case 0x0b: r = aml_int(ns, aml_next_n(f, 2)); break;
-	case 0x0c: r = aml_int(ns, aml_next_n(f, 4)); break;
-	case 0x0e: r = aml_int(ns, aml_next_n(f, 8) & ns->ones); break;
-	case 0x0d: r = aml_string_op(f); break;
-	case 0x11: r = aml_buffer_op(f); break;
-	case 0x12: r = aml_package_op(f, 0); break;
-	case 0x13: r = aml_package_op(f, 1); break;
+	case 0x00: return aml_int(ns, 0);
+	case 0x01: return aml_int(ns, 1);
+	case 0xff: return aml_int(ns, ns->ones);
+	case 0x0a: return aml_int(ns, aml_next_n(f, 1));
+	case 0x0b: return aml_int(ns, aml_next_n(f, 2));
+	case 0x0c: return aml_int(ns, aml_next_n(f, 4));
+	case 0x0e: return aml_int(ns, aml_next_n(f, 8) & ns->ones);
+	case 0x0d: return aml_string_op(f);
+	case 0x11: return aml_buffer_op(f);
+	case 0x12: return aml_package_op(f, 0);
+	case 0x13: return aml_package_op(f, 1);
 	case 0x06: case 0x08: case 0x10: case 0x14: case 0x15:
 		named_def(f, op);
-		r = NULL;
-		break;
-	case 0x5b:
-		/*
-		 * Device, Processor (ProcID, PblkAddr (4), PblkLen), PowerResource
-		 * (SystemLevel, ResourceOrder (2)), ThermalZone: scopes nest, so
-		 * not through ext_op's big frame.
-		 */
-		if (f->pc < f->end && *f->pc >= 0x82 && *f->pc <= 0x85) {
-			static const uint8_t kind[] = { N_DEVICE, N_PROCESSOR, N_POWER, N_THERMAL };
-			static const uint8_t skip[] = { 0, 6, 3, 0 };
-			unsigned i = (unsigned)(*f->pc++ - 0x82);
-
-			aml_named_scope(f, (enum node_kind)kind[i], skip[i]);
-			r = NULL;
-		} else
-			r = ext_op(f);
-		break;
+		return NULL;
+	case 0x5b: return ext_prefix(f);
 	case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
-		r = f->locals[op - 0x60];
-		if (!r) {
-			f->pc = at;
-			aml_fail(f, "Local%d used before it was set", op - 0x60);
-		}
-		break;
 	case 0x68: case 0x69: case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e:
-		r = f->args[op - 0x68];
-		if (!r) {
-			f->pc = at;
-			aml_fail(f, "Arg%d was not passed", op - 0x68);
-		}
-		break;
-	case 0x70:	/* Store */
-		a = aml_eval_arg(f);
-		aml_super_name(f, &t, 0);
-		aml_store(f, &t, a);
-		r = a;
-		break;
-	case 0x71:	/* RefOf */
-		aml_super_name(f, &t, 0);
-		r = aml_ref_of(f, &t);
-		break;
-	case 0x72: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x + y); break;
-	case 0x73: a = aml_eval_arg(f); b = aml_eval_arg(f); r = aml_result(f, aml_concat(f, a, b)); break;
-	case 0x74: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x - y); break;
-	case 0x75:	/* Increment */
-	case 0x76:	/* Decrement */
-		aml_super_name(f, &t, 0);
-		x = aml_to_int(f, aml_read_target(f, &t));
-		r = aml_int(ns, (op == 0x75 ? x + 1 : x - 1) & ns->ones);
-		aml_store(f, &t, r);
-		break;
-	case 0x77: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x * y); break;
-	case 0x78: {	/* Divide: dividend, divisor, remainder target, quotient target */
-		struct target rem;
+		return local_or_arg(f, op, at);
+	case 0x70: case 0x71: case 0x86: case 0x8e: case 0x9d:
+		return target_op(f, op);
+	case 0x73: {	/* Concatenate */
+		struct aml_obj *a = aml_eval_arg(f), *b = aml_eval_arg(f);
 
-		x = aml_eval_int(f);
-		y = aml_eval_int(f);
-		if (!y)
-			aml_fail(f, "Divide by zero");
-		aml_super_name(f, &rem, 0);
-		aml_store(f, &rem, aml_int(ns, x % y));
-		r = aml_int_result(f, x / y);
-		break;
+		return aml_result(f, aml_concat(f, a, b));
 	}
-	case 0x79: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, y >= 64 ? 0 : x << y); break;
-	case 0x7a: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, y >= 64 ? 0 : x >> y); break;
-	case 0x7b: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x & y); break;
-	case 0x7c: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, ~(x & y)); break;
-	case 0x7d: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x | y); break;
-	case 0x7e: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, ~(x | y)); break;
-	case 0x7f: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int_result(f, x ^ y); break;
-	case 0x80: x = aml_eval_int(f); r = aml_int_result(f, ~x); break;
-	case 0x81:	/* FindSetLeftBit: 1-based, 0 if none */
-		x = aml_eval_int(f);
-		r = aml_int_result(f, x ? 64 - (uint64_t)__builtin_clzll(x) : 0);
-		break;
-	case 0x82:	/* FindSetRightBit */
-		x = aml_eval_int(f);
-		r = aml_int_result(f, x ? (uint64_t)__builtin_ctzll(x) + 1 : 0);
-		break;
-	case 0x83:	/* DerefOf */
-		a = aml_eval_arg(f);
-		if (a->type == AML_STR) {
-			struct aml_node *n = aml_lookup(ns, a->s.p);
-
-			if (!n)
-				aml_fail(f, "DerefOf(\"%s\"): no such name", a->s.p);
-			a = aml_obj_new(ns, AML_REF);
-			a->ref.kind = REF_NODE;
-			a->ref.node = n;
-		}
-		if (a->type != AML_REF && a->type != AML_NAMEREF)
-			aml_fail(f, "DerefOf a %s", aml_type_name(a->type));
-		r = aml_deref(f, a);
-		break;
-	case 0x84: {	/* ConcatenateResTemplate: drop a's end tag (2 bytes) */
-		struct aml_obj *x1 = aml_to_buffer(f, aml_eval_arg(f)), *y1 = aml_to_buffer(f, aml_eval_arg(f));
-		uint32_t la = x1->b.len >= 2 ? x1->b.len - 2 : 0, lb = y1->b.len;
-
-		a = aml_obj_buf(ns, NULL, la + lb);
-		memcpy(a->b.p, x1->b.p, la);
-		memcpy(a->b.p + la, y1->b.p, lb);
-		r = aml_result(f, a);
-		break;
-	}
-	case 0x85:
-		x = aml_eval_int(f);
-		y = aml_eval_int(f);
-		if (!y)
-			aml_fail(f, "Mod by zero");
-		r = aml_int_result(f, x % y);
-		break;
-	case 0x86:	/* Notify */
-		aml_super_name(f, &t, 0);
-		aml_eval_int(f);
-		r = NULL;
-		break;
-	case 0x87:	/* SizeOf */
-		aml_super_name(f, &t, 0);
-		a = aml_read_target(f, &t);
-		if (a->type == AML_STR)
-			r = aml_int(ns, a->s.len);
-		else if (a->type == AML_BUF)
-			r = aml_int(ns, a->b.len);
-		else if (a->type == AML_PKG)
-			r = aml_int(ns, a->pkg.n);
-		else
-			aml_fail(f, "SizeOf a %s", aml_type_name(a->type));
-		break;
-	case 0x88: r = aml_index_op(f); break;
-	case 0x89: {	/* Match */
-		struct aml_obj *pkg = aml_deref(f, aml_eval_arg(f)), *o1, *o2;
-		unsigned op1, op2;
-		uint64_t start;
-
-		op1 = aml_next(f);
-		o1 = aml_eval_arg(f);
-		op2 = aml_next(f);
-		o2 = aml_eval_arg(f);
-		start = aml_eval_int(f);
-		if (pkg->type != AML_PKG)
-			aml_fail(f, "Match over a %s", aml_type_name(pkg->type));
-		r = aml_int(ns, ns->ones);
-		for (uint64_t i = start; i < pkg->pkg.n; i++)
-			if (aml_match_one(f, op1, pkg->pkg.e[i], o1) && aml_match_one(f, op2, pkg->pkg.e[i], o2)) {
-				r = aml_int(ns, i);
-				break;
-			}
-		break;
-	}
+	case 0x72: case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: case 0x79: case 0x7a:
+	case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: case 0x80: case 0x81: case 0x82: case 0x85:
+		return integer_op(f, op);
+	case 0x83: return deref_of(f);
+	case 0x84: return concat_res_template(f);
+	case 0x87: return size_of(f);
+	case 0x88: return aml_index_op(f);
+	case 0x89: return match_op(f);
 	case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x8f:
 		aml_create_field(f, op);
-		r = NULL;
-		break;
-	case 0x8e:	/* ObjectType */
-		aml_super_name(f, &t, 0);
-		r = aml_int(ns, aml_object_type(f, &t));
-		break;
-	case 0x90: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int(ns, x && y ? ns->ones : 0); break;
-	case 0x91: x = aml_eval_int(f); y = aml_eval_int(f); r = aml_int(ns, x || y ? ns->ones : 0); break;
-	case 0x92:	/* LNot, or LNotEqual/LLessEqual/LGreaterEqual */
-		if (f->pc < f->end && *f->pc >= 0x93 && *f->pc <= 0x95) {
-			uint8_t sub = aml_next(f);
-			int c;
-
-			a = aml_eval_arg(f);
-			b = aml_eval_arg(f);
-			c = aml_compare(f, a, b);
-			r = aml_int(ns, (sub == 0x93 ? c != 0 : sub == 0x94 ? c <= 0 : c >= 0) ? ns->ones : 0);
-		} else
-			r = aml_int(ns, aml_eval_int(f) ? 0 : ns->ones);
-		break;
-	case 0x93: case 0x94: case 0x95: {
-		int c;
-
-		a = aml_eval_arg(f);
-		b = aml_eval_arg(f);
-		c = aml_compare(f, a, b);
-		r = aml_int(ns, (op == 0x93 ? c == 0 : op == 0x94 ? c > 0 : c < 0) ? ns->ones : 0);
-		break;
-	}
-	case 0x96: r = aml_result(f, aml_to_buffer(f, aml_eval_arg(f))); break;
-	case 0x97: r = aml_to_hex_or_dec(f, 0); break;
-	case 0x98: r = aml_to_hex_or_dec(f, 1); break;
-	case 0x99: r = aml_to_integer_op(f); break;
-	case 0x9c: {	/* ToString: buffer, length (Ones = up to the first NUL) */
-		struct aml_obj *src = aml_to_buffer(f, aml_eval_arg(f));
-		uint64_t len = aml_eval_int(f), n = 0;
-
-		while (n < src->b.len && src->b.p[n] && n < len)
-			n++;
-		r = aml_result(f, aml_obj_str(ns, (const char *)src->b.p, n));
-		break;
-	}
-	case 0x9d:	/* CopyObject: no conversion */
-		a = aml_deref(f, aml_eval_arg(f));
-		aml_super_name(f, &t, 0);
-		if (t.k == T_NODE && t.node && t.node->kind == N_NAME)
-			t.node->obj = aml_obj_store_value(f, t.node->kept, a);
-		else
-			aml_store(f, &t, a);
-		r = a;
-		break;
-	case 0x9e: r = aml_mid(f); break;
-	case 0x9f: f->continuing = 1; r = NULL; break;
-	case 0xa0: if_op(f); r = NULL; break;
-	case 0xa1:	/* Else without If: skip it */
-		f->pc = aml_pkg_end(f);
-		r = NULL;
-		break;
-	case 0xa2: while_op(f); r = NULL; break;
-	case 0xa3: r = NULL; break;
-	case 0xa4:	/* Return */
-		f->ret = aml_eval_arg(f);
-		f->returning = 1;
-		r = NULL;
-		break;
-	case 0xa5: f->breaking = 1; r = NULL; break;
-	case 0xcc: r = NULL; break;
+		return NULL;
+	case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x95:
+		return logical_op(f, op);
+	case 0x96: return aml_result(f, aml_to_buffer(f, aml_eval_arg(f)));
+	case 0x97: return aml_to_hex_or_dec(f, 0);
+	case 0x98: return aml_to_hex_or_dec(f, 1);
+	case 0x99: return aml_to_integer_op(f);
+	case 0x9c: return to_string_op(f);
+	case 0x9e: return aml_mid(f);
+	case 0x9f: case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: case 0xa5: case 0xcc:
+		control_op(f, op);
+		return NULL;
 	default:
 		f->pc = at;
 		aml_fail(f, "unsupported opcode 0x%02x", op);
 	}
-	return r;
 }
 
 /* Where a term ends, found without executing it; NULL if its shape is unknown or broken. */
