@@ -169,7 +169,7 @@ log_device_routes(struct aml_ns *ns)
 			int rc;
 
 			/* bus 0: the _PRT of the root bridge whose _BBN is 0 (or absent) */
-			if (!is_root_bridge(ns, owner))
+			if (!acpi_is_root_bridge(ns, owner))
 				continue;
 			rc = aml_eval_path(ns, owner, "_BBN", &bbn, err, sizeof err);
 			if (rc == 0 && bbn && bbn->type == AML_INT && bbn->i != 0)
@@ -201,7 +201,7 @@ log_device_routes(struct aml_ns *ns)
 		char bridge[256], link[256] = "";
 		const struct prt_route *r = &l.r[k];
 
-		if (is_root_bridge(ns, owner))
+		if (acpi_is_root_bridge(ns, owner))
 			continue;
 		aml_path(owner, bridge, sizeof bridge);
 		if (r->link)

@@ -31,7 +31,7 @@ opt_int(struct aml_ns *ns, struct aml_node *dev, const char *name, uint64_t dflt
 }
 
 int
-root_bridge_numbers(struct aml_ns *ns, struct aml_node *root, unsigned *seg, unsigned *bus, char *why,
+acpi_root_bridge_numbers(struct aml_ns *ns, struct aml_node *root, unsigned *seg, unsigned *bus, char *why,
     size_t whylen)
 {
 	uint64_t s, b;
@@ -61,7 +61,7 @@ prt_chain(struct aml_ns *ns, struct aml_node *dev, struct prt_chain *c, char *wh
 	c->n = 0;
 	/* Up to the nearest root bridge, remembering the devices on the way. */
 	for (struct aml_node *d = dev; d; d = aml_node_parent(d)) {
-		if (aml_node_type(d) == AML_DEVICE && is_root_bridge(ns, d)) {
+		if (aml_node_type(d) == AML_DEVICE && acpi_is_root_bridge(ns, d)) {
 			c->root = d;
 			break;
 		}
@@ -77,7 +77,7 @@ prt_chain(struct aml_ns *ns, struct aml_node *dev, struct prt_chain *c, char *wh
 		    aml_path(dev, path, sizeof path));
 		return -EINVAL;
 	}
-	if (root_bridge_numbers(ns, c->root, &c->seg, &c->bus, why, whylen))
+	if (acpi_root_bridge_numbers(ns, c->root, &c->seg, &c->bus, why, whylen))
 		return -EINVAL;
 	/* Down again: each device must say where it is on the bus above it. */
 	for (unsigned i = 0; i < n; i++) {

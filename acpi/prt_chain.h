@@ -30,7 +30,7 @@ struct prt_chain {
 int	prt_chain(struct aml_ns *, struct aml_node *dev, struct prt_chain *, char *why, size_t whylen);
 
 /* _SEG and _BBN of a root bridge (absent: 0). 0, or -EINVAL with why. */
-int	root_bridge_numbers(struct aml_ns *, struct aml_node *root, unsigned *seg, unsigned *bus, char *why,
+int	acpi_root_bridge_numbers(struct aml_ns *, struct aml_node *root, unsigned *seg, unsigned *bus, char *why,
 	    size_t whylen);
 
 #endif

@@ -34,7 +34,7 @@ id_is_root(struct aml_ns *ns, struct aml_node *dev, const char *what)
 }
 
 int
-is_root_bridge(struct aml_ns *ns, struct aml_node *dev)
+acpi_is_root_bridge(struct aml_ns *ns, struct aml_node *dev)
 {
 	return id_is_root(ns, dev, "_HID") || id_is_root(ns, dev, "_CID");
 }
@@ -58,12 +58,12 @@ bridge_bdf(struct aml_ns *ns, struct aml_node *owner, unsigned *bdf)
 	struct aml_node *parent = aml_node_parent(owner);
 	uint64_t bbn = 0, adr;
 
-	if (is_root_bridge(ns, owner)) {
+	if (acpi_is_root_bridge(ns, owner)) {
 		int_of(ns, owner, "_BBN", &bbn);
 		*bdf = (unsigned)(bbn & 0xff) << 8;
 		return 0;
 	}
-	if (!parent || !is_root_bridge(ns, parent) || int_of(ns, owner, "_ADR", &adr))
+	if (!parent || !acpi_is_root_bridge(ns, parent) || int_of(ns, owner, "_ADR", &adr))
 		return -ENOENT;	/* deeper bridges: their bus numbers live in config space, not in ACPI */
 	if (adr >> 21 || (adr & 0xffff) > 7)
 		return -ENOENT;	/* no single function (the <prt> element says so) */
@@ -134,10 +134,10 @@ root_bridges(struct aml_node *n, void *arg)
 	unsigned seg, bus;
 	char path[256], why[512];
 
-	if (aml_node_type(n) != AML_DEVICE || !is_root_bridge(e->ns, n))
+	if (aml_node_type(n) != AML_DEVICE || !acpi_is_root_bridge(e->ns, n))
 		return;
 	aml_path(n, path, sizeof path);
-	if (root_bridge_numbers(e->ns, n, &seg, &bus, why, sizeof why)) {
+	if (acpi_root_bridge_numbers(e->ns, n, &seg, &bus, why, sizeof why)) {
 		/* Which buses it decodes is not known: left out rather than guessed. */
 		fprintf(e->out, "  <!-- root bridge %s left out: %s -->\n", path, why);
 		fprintf(e->err_log, "acpi: root bridge %s left out: %s\n", path, why);

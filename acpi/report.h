@@ -22,6 +22,6 @@ int	report_xml(FILE *out, const struct acpi_info *, struct aml_ns *, FILE *err_l
 int	report_routing_text(FILE *out, struct aml_ns *, FILE *err_log);
 
 /* _HID or _CID is PNP0A03/PNP0A08. */
-int	is_root_bridge(struct aml_ns *, struct aml_node *dev);
+int	acpi_is_root_bridge(struct aml_ns *, struct aml_node *dev);
 
 #endif
