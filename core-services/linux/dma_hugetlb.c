@@ -93,6 +93,20 @@ hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * core's /proc/self/pagemap, opened once (each buffer reads it at its
+ * allocation and at its release): the fd, or -errno.
+ */
+static int
+pagemap_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0 && (fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	return fd;
+}
+
 /* Physical address of the page mapped at va (core's mapping), or 0. */
 static uint64_t
 phys_of(int pagemap, const void *va)
@@ -215,11 +229,11 @@ hugetlb_free(struct dma_mem *m)
 static int
 hugetlb_intact(const struct dma_mem *m)
 {
-	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), ok = 1;
+	int pagemap = pagemap_fd(), ok = 1;
 
 	if (pagemap < 0)
-		return -errno;
-	for (size_t off = 0; off < m->size && ok; off += HUGE) {
+		return pagemap;
+	for (size_t off = 0; off < m->size && ok == 1; off += HUGE) {
 		uint64_t e;
 
 		if (pread(pagemap, &e, sizeof e, (off_t)((uintptr_t)((uint8_t *)m->map + off) / 4096) * 8) != sizeof e)
@@ -227,7 +241,6 @@ hugetlb_intact(const struct dma_mem *m)
 		else if (!(e >> 63 & 1) || (!off && (e & ((1ull << 55) - 1)) * 4096 != m->phys))
 			ok = 0;
 	}
-	close(pagemap);
 	return ok;
 }
 
@@ -262,12 +275,12 @@ static int
 hugetlb_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, char *why, size_t whylen)
 {
 	struct dma_mem held[TRIES_MAX];
-	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), err = 0;
+	int pagemap = pagemap_fd(), err = 0;
 	unsigned n = 0;
 
 	if (pagemap < 0) {
-		snprintf(why, whylen, "/proc/self/pagemap: %s", strerror(errno));
-		return -errno;
+		snprintf(why, whylen, "/proc/self/pagemap: %s", strerror(-pagemap));
+		return pagemap;
 	}
 	size = (size + HUGE - 1) & ~(HUGE - 1);
 	while (n < TRIES_MAX) {
@@ -279,7 +292,6 @@ hugetlb_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, ch
 	}
 	for (unsigned i = 0; i < n; i++)
 		hugetlb_free(&held[i]);
-	close(pagemap);
 	if (err && n && err == -ENOMEM)	/* the pool ran out while looking: say what was wrong with what it had */
 		snprintf(why, whylen, "%u tries: the huge pages left are above the DMA limit 0x%" PRIx64
 		    " or not contiguous for %zu bytes", n, limit, size);
