@@ -17,7 +17,7 @@ import os, re, resource, statistics, subprocess, sys, tempfile
 
 D = sys.argv[1] if len(sys.argv) > 1 else "tests/acpi/q35/default"
 B = os.environ.get("B", "build/out")
-RUNS = 15
+RUNS = int(os.environ.get("MKX_BENCH_RUNS", "15"))	# tests/acpi/bench_acpi_test.sh: 1
 
 
 def die(msg):
@@ -41,6 +41,9 @@ def main():
     dsdt = os.path.join(D, "dsdt.dat")
     if not os.path.isfile(dsdt):
         die(f"no DSDT at {dsdt}")
+    # ours loads the SSDTs of D too: so does acpiexec (ssdt.dat, ssdt1.dat, ... in that order)
+    ssdts = sorted((f for f in os.listdir(D) if re.fullmatch(r"ssdt\d*\.dat", f)),
+                   key=lambda f: int(f[4:-4] or -1))
     ours_cmd = [f"{B}/bin/acpi", "--tables", D, "--prt"]
     try:
         p = subprocess.run(ours_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
@@ -82,7 +85,7 @@ def main():
     if c.returncode or not os.path.isfile(ssdt):
         die(f"iasl could not compile the _PRT SSDT ({tmp}/prt.asl):\n{c.stdout.decode(errors='replace')[-2000:]}")
     batch = "; ".join(["evaluate \\_PIC 1"] + [f"evaluate \\BP{i:02X}" for i in range(len(paths))])
-    theirs_cmd = ["acpiexec", "-b", batch, dsdt, ssdt]
+    theirs_cmd = ["acpiexec", "-b", batch, dsdt] + [os.path.join(D, f) for f in ssdts] + [ssdt]
 
     def check_theirs(rc, text):
         if rc:
