@@ -9,9 +9,14 @@
 # N) beside the figures. The console shows the same text. docs/bench.md and
 # docs/platform.md quote one named run of this file. A run that fails
 # leaves results.md as it was and its partial text in results.md.partial.
+#
+# For tests/integration/bench_sh_test.sh only: MKX_BENCH_RUNNER (the scenario runner; it must
+# print "log: PATH" of the serial log, as run/runner.py does), MKX_BENCH_ACPI, MKX_BENCH_OUT.
 B=${B:-build/out}
 export B
-OUT=build/bench
+RUNNER=${MKX_BENCH_RUNNER:-python3 run/runner.py}
+ACPI=${MKX_BENCH_ACPI:-python3 run/bench_acpi.py}
+OUT=${MKX_BENCH_OUT:-build/bench}
 R=$OUT/results.md
 P=$R.partial
 mkdir -p "$OUT"
@@ -22,8 +27,9 @@ out() { tee -a "$P"; }
 fail() { say "bench $1: $2"; echo "make bench failed; $R not updated (this run: $P)" >&2; exit 1; }
 # scenario NAME: boot run/bench/NAME.scn; the serial log's path in $L.
 scenario() {
-	python3 run/runner.py "bench/$1" > "$OUT/$1.log" 2>&1 || { tail -20 "$OUT/$1.log"; fail "$1" "scenario failed, see $OUT/$1.log"; }
-	L=build/images/bench-$1/serial.log
+	$RUNNER "bench/$1" > "$OUT/$1.log" 2>&1 || { tail -20 "$OUT/$1.log"; fail "$1" "scenario failed, see $OUT/$1.log"; }
+	L=$(sed -n 's/^log: //p' "$OUT/$1.log" | tail -1)
+	[ -f "$L" ] || fail "$1" "the runner named no serial log (\"log: PATH\"); see $OUT/$1.log"
 }
 # The last "bench: ..." figure: fig LOG 'sed pattern with one \(number\)'.
 fig() { sed -n "s/$2/\1/p" "$1" | tail -1; }
@@ -79,7 +85,7 @@ awk -v rr="$rr" -v rw="$rw" -v dr="$dr" -v dw="$dw" 'BEGIN {
 SECTION=acpi
 say ""
 say "## ACPI (run/bench_acpi.py, on the host, not in QEMU)"
-python3 run/bench_acpi.py > "$OUT/acpi.log" 2>&1 || { cat "$OUT/acpi.log"; fail acpi "see $OUT/acpi.log"; }
+$ACPI > "$OUT/acpi.log" 2>&1 || { cat "$OUT/acpi.log"; fail acpi "see $OUT/acpi.log"; }
 sed -n '1p' "$OUT/acpi.log" | out
 sed -n '2,$p' "$OUT/acpi.log" | sed 's/^  /    /' | out
 
