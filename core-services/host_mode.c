@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -280,16 +279,6 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 	return 0;
 }
 
-/* Is there a PCI driver of that name on this host? */
-static int
-driver_exists(const char *name)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	return !host_path(path, sizeof path, "/sys/bus/pci/drivers/%s", name) && !lstat(path, &st) && S_ISDIR(st.st_mode);
-}
-
 /*
  * core --restore trusts the state file only as far as the host agrees
  * (host_state.c already refused a file anyone but root could have
@@ -336,14 +325,8 @@ host_mode_restore(const char *state)
 			continue;
 		}
 		devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
-		/*
-		 * core holds a function it took: override "mkx", or (its IRQ and
-		 * DMA back ends bind them, and clear the override when done) bound
-		 * to uio_pci_generic or vfio-pci, or to nothing. One a Linux driver
-		 * drives is not core's, whatever the file says.
-		 */
-		if (strcmp(t.override, "mkx") && t.driver[0] && strcmp(t.driver, "uio_pci_generic") &&
-		    strcmp(t.driver, "vfio-pci")) {
+		/* One a Linux driver drives is not core's, whatever the file says. */
+		if (!host_pci_core_holds(&t)) {
 			core_log("host: restore skips %s: bound to %s, driver_override not \"mkx\": core does not hold it; left alone",
 			    devs[i].name, t.driver);
 			devs[i].taken = 0;
@@ -357,9 +340,9 @@ host_mode_restore(const char *state)
 	for (unsigned i = 0; i < ndevs; i++) {
 		if (!devs[i].taken || devs[i].refused[0])
 			continue;
-		if (devs[i].driver[0] && !driver_exists(devs[i].driver))
+		if (devs[i].driver[0] && !host_pci_driver_exists(devs[i].driver))
 			snprintf(why, sizeof why, "its driver \"%s\" is not on this host", devs[i].driver);
-		else if (devs[i].override[0] && !driver_exists(devs[i].override))
+		else if (devs[i].override[0] && !host_pci_driver_exists(devs[i].override))
 			snprintf(why, sizeof why, "its driver_override \"%s\" names no driver on this host", devs[i].override);
 		else
 			continue;

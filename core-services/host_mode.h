@@ -38,6 +38,15 @@ int	host_pci_list(char (*names)[16], unsigned max);
 int	host_pci_read(struct host_dev *d);
 /* The driver now bound to name ("" none) into buf; 0 or -errno. */
 int	host_pci_driver(const char *name, char *buf, size_t len);
+/* Is there a PCI driver of that name on this host (a directory in sysfs)? */
+int	host_pci_driver_exists(const char *name);
+/*
+ * Does core hold the function d (as host_pci_read filled it)? Its override
+ * is "mkx" (set first when core takes one), or it is bound to nothing or
+ * to what core's own back ends bind (and whose override they clear when
+ * done): never one a Linux driver drives.
+ */
+int	host_pci_core_holds(const struct host_dev *d);
 
 /* linux/host_refuse.c: fill ->refused of devices Linux must keep. */
 void	host_refuse_mounted(struct host_dev *devs, unsigned n);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../host_mode.h"
@@ -114,4 +115,21 @@ host_pci_read(struct host_dev *d)
 	if (read_line(d->name, "driver_override", d->override, sizeof d->override) || !strcmp(d->override, "(null)"))
 		d->override[0] = 0;
 	return host_pci_driver(d->name, d->driver, sizeof d->driver);
+}
+
+int
+host_pci_driver_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return !host_path(path, sizeof path, "/sys/bus/pci/drivers/%s", name) && !lstat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+int
+host_pci_core_holds(const struct host_dev *d)
+{
+	/* irq_uio.c and irq_vfio.c/dma_vfio.c bind these through driver_override */
+	return !strcmp(d->override, "mkx") || !d->driver[0] || !strcmp(d->driver, "uio_pci_generic") ||
+	    !strcmp(d->driver, "vfio-pci");
 }
