@@ -6,7 +6,7 @@
  *   "probe_lp2 NAME: inconclusive: ..."  the attack could not be set up
  *                                        (counts as a failure, never as refused),
  * and a last line "probe_lp2 ATTACK: N attempts, N refused, N holes, N
- * inconclusive". Chosen by <config attack="..."/>:
+ * inconclusive". Chosen by <config attack="..."/> (several, space-separated, in turn):
  *
  *  seccomp   finding 5: each call core's seccomp filter refuses
  *            (core-services/seccomp.h), with arguments the kernel itself
@@ -289,13 +289,17 @@ attack_hold(void)
 		mkx_log("probe_lp2 hold: needs pci= and bar_pci=");
 		exit(2);
 	}
-	if ((err = mkx_dma_open(&dma, pci, why, sizeof why))) {
-		mkx_log("probe_lp2 hold: DMA session of %s: %s: %s", pci, strerror(-err), why);
-		exit(3);
-	}
 	if ((err = bar0(bar_pci, &start, &size)) || (err = mkx_io_mem_open(&bar, start, 0x1000, 0, why, sizeof why))) {
 		mkx_log("probe_lp2 hold: BAR0 of %s: %s: %s", bar_pci, strerror(-err), why);
 		exit(4);
+	}
+	/* The DMA session last: the attacker waits for it, and then the BAR is held too. */
+	/* The attacker may hold it for a moment (its wait_dma_held asks): retry while busy. */
+	for (unsigned tries = 0; (err = mkx_dma_open(&dma, pci, why, sizeof why)) == -EBUSY && tries < 300; tries++)
+		usleep(100000);
+	if (err) {
+		mkx_log("probe_lp2 hold: DMA session of %s: %s: %s", pci, strerror(-err), why);
+		exit(3);
 	}
 	mkx_log("probe_lp2 hold: holding the DMA session of %s and BAR0 of %s (0x%llx)", pci, bar_pci,
 	    (unsigned long long)start);
@@ -436,15 +440,23 @@ main(void)
 	attack = mkx_xml_attr(cfg, "attack");
 	if (!attack)
 		return 2;
-	if (!strcmp(attack, "seccomp"))
-		attack_seccomp();
-	else if (!strcmp(attack, "hold"))
-		attack_hold();
-	else if (!strcmp(attack, "devmem"))
-		attack_devmem();
-	else {
-		mkx_log("probe_lp2: unknown attack \"%s\"", attack);
-		return 2;
+	/* Several, one after the other, each with its own summary: "devmem seccomp". */
+	for (const char *a = attack; *a;) {
+		size_t len = strcspn(a, " ");
+
+		memset(counts, 0, sizeof counts);
+		if (len == 7 && !strncmp(a, "seccomp", len))
+			attack_seccomp();
+		else if (len == 4 && !strncmp(a, "hold", len))
+			attack_hold();
+		else if (len == 6 && !strncmp(a, "devmem", len))
+			attack_devmem();
+		else {
+			mkx_log("probe_lp2: unknown attack \"%.*s\"", (int)len, a);
+			return 2;
+		}
+		a += len;
+		a += strspn(a, " ");
 	}
 	return 0;
 }
