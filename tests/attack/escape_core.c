@@ -227,7 +227,8 @@ a_ports_held_direct(char *how, size_t len)
 		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "%s: %s", strerror(-err), why);
-	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
+	/* EBUSY is the protection under test; refused for another reason (the policy) shows nothing about it */
+	return err == -EBUSY ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 4: the IRQ session's fd must not map the device's registers. */
@@ -275,7 +276,8 @@ a_bar_twice(char *how, size_t len)
 		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "second page of the same BAR: %s: %s", strerror(-err), why);
-	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
+	/* EBUSY: held by us already, the protection under test; any other refusal is another reason */
+	return err == -EBUSY ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 5: a full blocking pipe as the ROM update signal. */
@@ -302,7 +304,8 @@ a_rom_signal_pipe(char *how, size_t len)
 	snprintf(how, len, "pipe as signal fd: %s", err ? strerror(-err) : "accepted");
 	if (!err)
 		return ATTACK_HOLE;
-	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
+	/* EINVAL: core's "not an eventfd"; another refusal (the op, the ROM) is not this protection */
+	return err == -EINVAL ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 /* Finding 6: a report must never become core's ROM of the same name. */
@@ -408,7 +411,8 @@ a_long_label(char *how, size_t len)
 		return ATTACK_HOLE;
 	}
 	snprintf(how, len, "%s", why);
-	return core_refused(err) ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
+	/* ENAMETOOLONG is core's refusal of the label itself (parent.c) */
+	return err == -ENAMETOOLONG ? ATTACK_REFUSED : ATTACK_INCONCLUSIVE;
 }
 
 const struct attack escape_core[] = {
