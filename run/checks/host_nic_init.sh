@@ -130,7 +130,8 @@ echo "host_nic: leftovers: core SIGKILLed, $n processes its child forked still r
 /bin/core --config /bin/host_nic_leftover_next.xml --bin-dir /bin > /tmp/l.log 2>&1; rc=$?; cat /tmp/l.log
 sleep 0.2
 m=0; for p in $left; do alive $p && m=$((m + 1)); done
-[ $m = 0 ] && [ $rc = 0 ] || fail "leftovers: $m of 2 still alive after the next core started (exit $rc)"
+grep -q "leftover: 0 other processes with my uid" /tmp/l.log || fail "leftovers: the next core's child shared its uid with a dead core's leftovers"
+[ $m = 0 ] && [ $rc = 0 ] || fail "leftovers: $m of 2 still alive after the next core ended (exit $rc)"
 echo "host_nic: leftovers: the next core killed all $n before starting its child (exit $rc)"
 echo "host_nic: done"
 poweroff -f

@@ -236,13 +236,14 @@ if root; then
 	sleep 0.2
 	m=0; for p in $left; do alive $p && m=$((m + 1)); done
 	range=$(( (uid - 0x6d6b0000) / 64 ))
-	if [ "$n" = 2 ] && [ $m = 0 ] && [ $rc = 0 ] && has "uid range $range (uids" && has "killed 2 processes a dead core left behind"; then
+	if [ "$n" = 2 ] && [ $m = 0 ] && [ $rc = 0 ] && has "uid range $range (uids" && has "killed 2 processes a dead core left behind" &&
+	   has "leftover: 0 other processes with my uid"; then
 		pass $t
 	elif [ "$n" != 2 ]; then
 		cp "$T/k.log" "$T/out"
 		fail $t "inconclusive: $n of 2 leftovers alive after the SIGKILL (pids '$left')"
 	else
-		fail $t "$m of 2 leftovers (uid $uid, range $range) still alive after the next core started (rc $rc); or it took another range (inconclusive)"
+		fail $t "$m of 2 leftovers (uid $uid, range $range) still alive after the next core ended (rc $rc), or its child saw processes of its uid at start"
 	fi
 else
 	skip $t "needs root (children of their own uids)"
