@@ -249,7 +249,11 @@ step_fds(struct holders_pass *p)
 	return done(p);
 }
 
-/* The next process to look at: 1 and its /proc directory open in pd, or 0 when there is none. */
+/*
+ * The next process to look at: 1 and its /proc directory open in pd, 0
+ * when there is none, -1 when the step's time ran out on the way (the
+ * /proc directory's position is kept: the next step goes on from there).
+ */
 static int
 process_next(struct holders_pass *p)
 {
@@ -283,6 +287,9 @@ process_next(struct holders_pass *p)
 			return 1;
 		close(p->pd);
 		p->pd = -1;
+		/* Passing over processes by uid costs a read each: bounded as the rest, resumed next step. */
+		if (over(p))
+			return -1;
 	}
 }
 
@@ -390,9 +397,15 @@ holders_pass_step(struct holders_pass *p, unsigned budget_ms)
 			p->finished = 1;
 			break;
 		}
-		if (p->pd < 0 && !process_next(p)) {
-			p->finished = 1;
-			break;
+		if (p->pd < 0) {
+			int next = process_next(p);
+
+			if (next < 0)
+				return 0;	/* the time is up: on from here next step */
+			if (!next) {
+				p->finished = 1;
+				break;
+			}
 		}
 		if (!step_process(p))
 			return 0;	/* the time is up: on from here next step */
