@@ -188,6 +188,163 @@ from_platform(struct mkx_platform *p, unsigned index, int intx, struct mkx_pci_d
 	return 0;
 }
 
+/* What the config asks for (the defaults without one). */
+struct edu_config {
+	unsigned long	count, timeout_ms, type, ecam, index, stall_ms, gsi;
+	char		probe[16], pci[16];
+	const char	*ack, *naming;
+};
+
+static void
+read_config(const struct mkx_xml *cfg, struct edu_config *c)
+{
+	unsigned long wait_ms = 0;
+
+	*c = (struct edu_config){ .count = 200, .timeout_ms = 2000, .ack = "auto", .naming = "pci" };
+	if (!cfg)
+		return;
+	mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);	/* benchmarks: let the reference run alone */
+	usleep(wait_ms * 1000);
+	mkx_xml_attr_ulong(cfg, "count", 200, &c->count);
+	mkx_xml_attr_ulong(cfg, "timeout_ms", 2000, &c->timeout_ms);
+	mkx_xml_attr_ulong(cfg, "irq_type", 0, &c->type);
+	mkx_xml_attr_ulong(cfg, "ecam", 0, &c->ecam);
+	mkx_xml_attr_ulong(cfg, "index", 0, &c->index);
+	mkx_xml_attr_ulong(cfg, "stall_ms", 0, &c->stall_ms);
+	mkx_xml_attr_ulong(cfg, "gsi", 0, &c->gsi);
+	if (mkx_xml_attr(cfg, "ack"))
+		c->ack = mkx_xml_attr(cfg, "ack");
+	if (mkx_xml_attr(cfg, "name"))
+		c->naming = mkx_xml_attr(cfg, "name");
+	if (mkx_xml_attr(cfg, "pci"))
+		snprintf(c->pci, sizeof c->pci, "%s", mkx_xml_attr(cfg, "pci"));
+	if (mkx_xml_attr(cfg, "probe"))
+		snprintf(c->probe, sizeof c->probe, "%s", mkx_xml_attr(cfg, "probe"));
+}
+
+/* The IRQ session's arguments in the naming the config asks for (Genode's or ours). */
+static void
+irq_session_args(char *args, size_t len, const struct edu_config *c, const struct mkx_pci_device *d)
+{
+	unsigned bdf = d->bus << 8 | d->dev << 3 | d->fn;
+
+	if (c->gsi)	/* Genode's legacy Irq_connection: the GSI alone */
+		snprintf(args, len, "irq_number=%lu, irq_trigger=1, irq_polarity=1, irq_type=0", c->gsi);
+	else if (!strcmp(c->naming, "genode") && c->ecam)
+		snprintf(args, len, "irq_number=%lu, irq_type=%lu, device_config_phys=0x%lx", c->type ? 1 : 0UL,
+		    c->type, c->ecam + ((unsigned long)bdf << 12));
+	else if (!strcmp(c->naming, "genode"))
+		snprintf(args, len, "irq_number=%lu, irq_type=%lu, bdf=0x%x", c->type ? 1 : 0UL, c->type, bdf);
+	else
+		snprintf(args, len, "pci=\"%s\", irq_type=%lu", d->name, c->type);
+}
+
+/* A previous owner may have left an interrupt raised (edu has no reset): clear it, as a driver's init does. */
+static void
+clear_left_interrupt(const struct mkx_pci_device *d, struct mkx_io_mem *bar, struct mkx_irq *irq)
+{
+	uint32_t status = mkx_mmio_read32(bar, EDU_IRQ_STATUS);
+	int n;
+
+	if (!status)
+		return;
+	mkx_mmio_write32(bar, EDU_IRQ_ACK, status);
+	n = mkx_irq_wait(irq, 200);
+	mkx_irq_ack(irq);
+	mkx_log("edu %s: status 0x%x left by a previous owner cleared (%d pending delivery)", d->name, status, n);
+}
+
+/* stall_ms: one interrupt left unacked (device and line) that long must not come again. Exits if it does. */
+static void
+stall_unacked(const struct mkx_pci_device *d, struct mkx_io_mem *bar, struct mkx_irq *irq,
+    const struct edu_config *c)
+{
+	int n;
+
+	mkx_mmio_write32(bar, EDU_IRQ_RAISE, 0x20000000);
+	if ((n = mkx_irq_wait(irq, (int)c->timeout_ms)) != 1) {
+		mkx_error("the stalling interrupt: %d deliveries, expected 1", n);
+		mkx_exit(1);
+	}
+	mkx_log("edu %s: interrupt received, left unacked (device and line) for %lu ms", d->name, c->stall_ms);
+	if ((n = mkx_irq_wait(irq, (int)c->stall_ms)) != 0) {
+		mkx_error("the unacked interrupt was delivered again (%d)", n);
+		mkx_exit(1);
+	}
+	mkx_mmio_write32(bar, EDU_IRQ_ACK, mkx_mmio_read32(bar, EDU_IRQ_STATUS));
+	mkx_irq_ack(irq);
+	mkx_log("edu %s: stall over, acked", d->name);
+}
+
+/* also_rpc (make bench): the round trip with each ack path, best of 5 each way. */
+static void
+bench_ack_paths(struct mkx_irq *irq, struct mkx_io_mem *bar, const struct edu_config *c)
+{
+	for (int rpc = 0; rpc < 2; rpc++) {
+		double best = 1e9, t;
+
+		mkx_irq_ack_by_rpc(irq, rpc);
+		for (int r = 0; r < 5; r++) {
+			if ((t = rounds(irq, bar, c->count / 5, c->timeout_ms)) < 0)
+				mkx_exit(1);
+			best = t < best ? t : best;
+		}
+		mkx_log("bench: irq session %s ack %s %.1f us", type_names[c->type], mkx_irq_ack_path(irq),
+		    best / (c->count / 5) * 1e6);
+	}
+}
+
+/* Open BAR0 and the IRQ through core's sessions (without a platform driver); exits if refused. */
+static void
+open_direct(const struct mkx_pci_device *d, const struct edu_config *c, struct mkx_io_mem *bar,
+    struct mkx_irq *irq)
+{
+	char why[512], args[160];
+
+	irq_session_args(args, sizeof args, c, d);
+	/*
+	 * The whole BAR, before the IRQ session: UIO's source fd maps all of
+	 * it, and core hands it only to a client that holds all of it.
+	 */
+	if (mkx_io_mem_open(bar, d->bar[0].address, d->bar[0].size, 0, why, sizeof why)) {
+		mkx_error("BAR0 of %s denied: %s", d->name, why);
+		mkx_exit(1);
+	}
+	if (mkx_irq_open_args(irq, args, strcmp(c->ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
+		mkx_error("IRQ of %s {%s} denied: %s", d->name, args, why);
+		mkx_exit(1);
+	}
+}
+
+/*
+ * Is it an edu (ID register, liveness register), with an MSI message for
+ * an MSI session? Logs what it found; exits if not. native: program the
+ * MSI capability ourselves (native_msi.c).
+ */
+static void
+identify(const struct mkx_pci_device *d, struct mkx_io_mem *bar, struct mkx_irq *irq, const struct edu_config *c,
+    int native)
+{
+	uint32_t id;
+
+	id = mkx_mmio_read32(bar, EDU_ID);
+	mkx_mmio_write32(bar, EDU_LIVENESS, 0x12345678);
+	mkx_log("edu %s: id 0x%08x, liveness %s, %s, GSI %u, info type %u address 0x%llx value 0x%llx, ack %s",
+	    d->name, id, mkx_mmio_read32(bar, EDU_LIVENESS) == ~0x12345678u ? "ok" : "WRONG", type_names[c->type],
+	    irq->gsi, irq->info.info_type, (unsigned long long)irq->info.address, (unsigned long long)irq->info.value,
+	    mkx_irq_ack_path(irq));
+	if ((id & 0xff) != 0xed) {
+		mkx_error("not an edu device");
+		mkx_exit(1);
+	}
+	if (c->type == 1 && (irq->info.info_type != 1 || (irq->info.address & 0xfff00000) != 0xfee00000)) {
+		mkx_error("MSI session without an MSI message in INFO");
+		mkx_exit(1);
+	}
+	if (c->type == 1 && native && native_msi_program(d->bus << 8 | d->dev << 3 | d->fn, irq))
+		mkx_exit(1);
+}
+
 int
 main(void)
 {
@@ -198,45 +355,22 @@ main(void)
 	struct mkx_irq irq;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 200, timeout_ms = 2000, type = 0, ecam = 0, index = 0, stall_ms = 0, gsi = 0;
-	char why[512], probe[16] = "", args[160], pci[16] = "";
-	const char *ack = "auto", *naming = "pci";
+	struct edu_config c;
+	char why[512];
 	double total = 0;
-	unsigned long delivered = 0;
-	uint32_t id;
 
 	if (mkx_env_init())
 		return 1;
 	cfg = mkx_config(&rom);
-	if (cfg) {
-		unsigned long wait_ms = 0;
-
-		mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);	/* benchmarks: let the reference run alone */
-		usleep(wait_ms * 1000);
-		mkx_xml_attr_ulong(cfg, "count", 200, &count);
-		mkx_xml_attr_ulong(cfg, "timeout_ms", 2000, &timeout_ms);
-		mkx_xml_attr_ulong(cfg, "irq_type", 0, &type);
-		mkx_xml_attr_ulong(cfg, "ecam", 0, &ecam);
-		mkx_xml_attr_ulong(cfg, "index", 0, &index);
-		mkx_xml_attr_ulong(cfg, "stall_ms", 0, &stall_ms);
-		mkx_xml_attr_ulong(cfg, "gsi", 0, &gsi);
-		if (mkx_xml_attr(cfg, "ack"))
-			ack = mkx_xml_attr(cfg, "ack");
-		if (mkx_xml_attr(cfg, "name"))
-			naming = mkx_xml_attr(cfg, "name");
-		if (mkx_xml_attr(cfg, "pci"))
-			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
-		if (mkx_xml_attr(cfg, "probe"))
-			snprintf(probe, sizeof probe, "%s", mkx_xml_attr(cfg, "probe"));
-	}
-	if (type > 1) {
+	read_config(cfg, &c);
+	if (c.type > 1) {
 		mkx_error("edu has INTx and MSI only (irq_type 0 or 1)");
 		mkx_exit(1);
 	}
-	if (probe[0]) {
-		int err = mkx_irq_open(&irq, probe, why, sizeof why);
+	if (c.probe[0]) {
+		int err = mkx_irq_open(&irq, c.probe, why, sizeof why);
 
-		mkx_log("IRQ of %s (not ours): %s: %s", probe, err ? strerror(-err) : "granted (BAD)", why);
+		mkx_log("IRQ of %s (not ours): %s: %s", c.probe, err ? strerror(-err) : "granted (BAD)", why);
 		if (!err)
 			mkx_exit(1);
 	}
@@ -244,110 +378,37 @@ main(void)
 		mkx_exit(1);
 	if (cfg && mkx_xml_attr_bool(cfg, "platform", 0) == 1) {
 		via_platform = 1;
-		if (from_platform(&platform, (unsigned)index, type == 0, &d, &bar, &irq))
+		if (from_platform(&platform, (unsigned)c.index, c.type == 0, &d, &bar, &irq))
 			mkx_exit(1);
-		type = irq.info.type;
-	} else if (find_edu(&d, (unsigned)index, pci)) {
-		mkx_error("no edu device (1234:11e8) %s in pci_devices", pci);
+		c.type = irq.info.type;
+	} else if (find_edu(&d, (unsigned)c.index, c.pci)) {
+		mkx_error("no edu device (1234:11e8) %s in pci_devices", c.pci);
 		mkx_exit(1);
-	}
-	if (gsi)	/* Genode's legacy Irq_connection: the GSI alone */
-		snprintf(args, sizeof args, "irq_number=%lu, irq_trigger=1, irq_polarity=1, irq_type=0", gsi);
-	else if (!strcmp(naming, "genode") && ecam)
-		snprintf(args, sizeof args, "irq_number=%lu, irq_type=%lu, device_config_phys=0x%lx", type ? 1 : 0UL,
-		    type, ecam + ((unsigned long)(d.bus << 8 | d.dev << 3 | d.fn) << 12));
-	else if (!strcmp(naming, "genode"))
-		snprintf(args, sizeof args, "irq_number=%lu, irq_type=%lu, bdf=0x%x", type ? 1 : 0UL, type,
-		    d.bus << 8 | d.dev << 3 | d.fn);
-	else
-		snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d.name, type);
-	/*
-	 * The whole BAR, before the IRQ session: UIO's source fd maps all of
-	 * it, and core hands it only to a client that holds all of it.
-	 */
-	if (!via_platform && mkx_io_mem_open(&bar, d.bar[0].address, d.bar[0].size, 0, why, sizeof why)) {
-		mkx_error("BAR0 of %s denied: %s", d.name, why);
-		mkx_exit(1);
-	}
-	if (!via_platform &&
-	    mkx_irq_open_args(&irq, args, strcmp(ack, "rpc") ? MKX_IRQ_ACK_AUTO : MKX_IRQ_ACK_RPC, why, sizeof why)) {
-		mkx_error("IRQ of %s {%s} denied: %s", d.name, args, why);
-		mkx_exit(1);
-	}
-	id = mkx_mmio_read32(&bar, EDU_ID);
-	mkx_mmio_write32(&bar, EDU_LIVENESS, 0x12345678);
-	mkx_log("edu %s: id 0x%08x, liveness %s, %s, GSI %u, info type %u address 0x%llx value 0x%llx, ack %s",
-	    d.name, id, mkx_mmio_read32(&bar, EDU_LIVENESS) == ~0x12345678u ? "ok" : "WRONG", type_names[type],
-	    irq.gsi, irq.info.info_type, (unsigned long long)irq.info.address, (unsigned long long)irq.info.value,
-	    mkx_irq_ack_path(&irq));
-	if ((id & 0xff) != 0xed) {
-		mkx_error("not an edu device");
-		mkx_exit(1);
-	}
-	if (type == 1 && (irq.info.info_type != 1 || (irq.info.address & 0xfff00000) != 0xfee00000)) {
-		mkx_error("MSI session without an MSI message in INFO");
-		mkx_exit(1);
-	}
-	if (type == 1 && cfg && mkx_xml_attr_bool(cfg, "native", 0) == 1 &&
-	    native_msi_program(d.bus << 8 | d.dev << 3 | d.fn, &irq))
-		mkx_exit(1);
-	/* A previous owner may have left an interrupt raised (edu has no reset): clear it, as a driver's init does. */
-	if ((id = mkx_mmio_read32(&bar, EDU_IRQ_STATUS))) {
-		int n;
-
-		mkx_mmio_write32(&bar, EDU_IRQ_ACK, id);
-		n = mkx_irq_wait(&irq, 200);
-		mkx_irq_ack(&irq);
-		mkx_log("edu %s: status 0x%x left by a previous owner cleared (%d pending delivery)", d.name, id, n);
-	}
+	} else
+		open_direct(&d, &c, &bar, &irq);
+	identify(&d, &bar, &irq, &c, cfg && mkx_xml_attr_bool(cfg, "native", 0) == 1);
+	clear_left_interrupt(&d, &bar, &irq);
 	if (cfg && mkx_xml_attr_bool(cfg, "die", 0) == 1) {
 		mkx_mmio_write32(&bar, EDU_IRQ_RAISE, 0x10000000);
-		mkx_log("edu %s: %d interrupt(s) received; dying with it unacked", d.name, mkx_irq_wait(&irq, (int)timeout_ms));
+		mkx_log("edu %s: %d interrupt(s) received; dying with it unacked", d.name,
+		    mkx_irq_wait(&irq, (int)c.timeout_ms));
 		raise(SIGKILL);
 	}
-	if (stall_ms) {
-		int n;
-
-		mkx_mmio_write32(&bar, EDU_IRQ_RAISE, 0x20000000);
-		if ((n = mkx_irq_wait(&irq, (int)timeout_ms)) != 1) {
-			mkx_error("the stalling interrupt: %d deliveries, expected 1", n);
-			mkx_exit(1);
-		}
-		mkx_log("edu %s: interrupt received, left unacked (device and line) for %lu ms", d.name, stall_ms);
-		if ((n = mkx_irq_wait(&irq, (int)stall_ms)) != 0) {
-			mkx_error("the unacked interrupt was delivered again (%d)", n);
-			mkx_exit(1);
-		}
-		mkx_mmio_write32(&bar, EDU_IRQ_ACK, mkx_mmio_read32(&bar, EDU_IRQ_STATUS));
-		mkx_irq_ack(&irq);
-		mkx_log("edu %s: stall over, acked", d.name);
-	}
-	if ((total = rounds(&irq, &bar, count, timeout_ms)) < 0)
+	if (c.stall_ms)
+		stall_unacked(&d, &bar, &irq, &c);
+	if ((total = rounds(&irq, &bar, c.count, c.timeout_ms)) < 0)
 		mkx_exit(1);
-	delivered = count;
-	if (check_once(&irq, &bar, (unsigned)type))
+	if (check_once(&irq, &bar, (unsigned)c.type))
 		mkx_exit(1);
-	mkx_log("edu: %lu interrupts raised, received and acked; round trip %.1f us (mean)", count,
-	    total / count * 1e6);
+	mkx_log("edu: %lu interrupts raised, received and acked; round trip %.1f us (mean)", c.count,
+	    total / c.count * 1e6);
 	/* Echoes (a shared UIO line, docs/irq.md) are dropped by libmkx; on a line of its own there are none. */
-	mkx_log("edu: %s: %lu raised, %lu delivered, each once; ack %s; %u echoes dropped", type_names[type], count,
-	    delivered, mkx_irq_ack_path(&irq), irq.echoes);
+	mkx_log("edu: %s: %lu raised, %lu delivered, each once; ack %s; %u echoes dropped", type_names[c.type],
+	    c.count, c.count, mkx_irq_ack_path(&irq), irq.echoes);
 	if (irq.echoes)
 		mkx_log("edu: %u wake-ups by other functions on the shared line while unacked, dropped", irq.echoes);
-	if (cfg && mkx_xml_attr_bool(cfg, "also_rpc", 0) == 1) {	/* make bench: best of 5 each way */
-		for (int rpc = 0; rpc < 2; rpc++) {
-			double best = 1e9, t;
-
-			mkx_irq_ack_by_rpc(&irq, rpc);
-			for (int r = 0; r < 5; r++) {
-				if ((t = rounds(&irq, &bar, count / 5, timeout_ms)) < 0)
-					mkx_exit(1);
-				best = t < best ? t : best;
-			}
-			mkx_log("bench: irq session %s ack %s %.1f us", type_names[type], mkx_irq_ack_path(&irq),
-			    best / (count / 5) * 1e6);
-		}
-	}
+	if (cfg && mkx_xml_attr_bool(cfg, "also_rpc", 0) == 1)
+		bench_ack_paths(&irq, &bar, &c);
 	mkx_io_mem_close(&bar);
 	mkx_irq_close(&irq);
 	if (via_platform)

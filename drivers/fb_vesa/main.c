@@ -141,6 +141,21 @@ choose(const struct vbe_info *info, unsigned w, unsigned h, unsigned bpp)
 	return NULL;
 }
 
+/* The mode choose() picks; without one, log what the BIOS offers and exit. */
+static const struct vbe_mode *
+choose_or_exit(const struct vbe_info *info, unsigned long w, unsigned long h, unsigned long bpp)
+{
+	const struct vbe_mode *m = choose(info, (unsigned)w, (unsigned)h, (unsigned)bpp);
+
+	if (m)
+		return m;
+	mkx_error("no linear-framebuffer mode %lux%lux%lu; the BIOS offers:", w, h, bpp);
+	for (unsigned i = 0; i < info->nmodes; i++)
+		mkx_log("  mode 0x%03x %ux%ux%u attr 0x%x", info->modes[i].number, info->modes[i].width,
+		    info->modes[i].height, info->modes[i].bpp, info->modes[i].attributes);
+	mkx_exit(1);
+}
+
 int
 main(void)
 {
@@ -196,14 +211,7 @@ main(void)
 		mkx_exit(1);
 	mkx_log("VBE version %u.%u, OEM \"%s\", %u KiB video memory, %u modes", info.version >> 8,
 	    info.version & 0xff, info.oem, info.total_memory_kib, info.nmodes);
-	m = choose(&info, (unsigned)w, (unsigned)h, (unsigned)bpp);
-	if (!m) {
-		mkx_error("no linear-framebuffer mode %lux%lux%lu; the BIOS offers:", w, h, bpp);
-		for (unsigned i = 0; i < info.nmodes; i++)
-			mkx_log("  mode 0x%03x %ux%ux%u attr 0x%x", info.modes[i].number, info.modes[i].width,
-			    info.modes[i].height, info.modes[i].bpp, info.modes[i].attributes);
-		mkx_exit(1);
-	}
+	m = choose_or_exit(&info, w, h, bpp);
 	mkx_log("chosen mode 0x%03x: %ux%ux%u, pitch %u, framebuffer 0x%08x", m->number, m->width, m->height,
 	    m->bpp, m->pitch, m->phys_base);
 	if (vbe_set_mode(v, m->number))

@@ -286,6 +286,43 @@ acquire_platform(struct nic *n, const char *pci, unsigned long irq_type, unsigne
 	return 0;
 }
 
+/*
+ * Serve the Nic session and the device: interrupts (link changes), frames
+ * from the client (its kick) and to it. Returns when the parent channel
+ * is gone (core exited) or reading the kick fails.
+ */
+static void
+serve(struct nic *n)
+{
+	int rc;
+
+	for (int busy = 0;;) {
+		struct pollfd p[2] = { { .fd = n->irq.fd, .events = POLLIN }, { .fd = n->kick, .events = POLLIN } };
+		uint64_t v;
+
+		if (mkx_server_dispatch(0) == -ECONNRESET)
+			return;
+		/* While the client keeps frames coming, go round again at once; else sleep until a signal. */
+		if (poll(p, n->attached ? 2 : 1, busy ? 0 : 2) > 0) {
+			if (p[0].revents && (rc = mkx_irq_wait(&n->irq, 0)) > 0) {
+				uint32_t causes = e1000e_causes(&n->dev);
+
+				n->interrupts += (uint64_t)rc;
+				if (causes & ICR_LSC) {
+					n->link_up = e1000e_link(&n->dev, 0, &n->mbps);
+					mkx_log("nic_e1000e: link %s", n->link_up ? "up" : "down");
+				}
+				mkx_irq_ack(&n->irq);
+			}
+			if (n->attached && p[1].revents && read(n->kick, &v, sizeof v) < 0 && errno != EAGAIN)
+				return;
+		}
+		receive(n);
+		e1000e_tx_reclaim(&n->dev);
+		busy = n->attached && transmit(n) > 0;
+	}
+}
+
 int
 main(void)
 {
@@ -349,31 +386,7 @@ main(void)
 		mkx_error("announce Nic: %s", strerror(-rc));
 		mkx_exit(1);
 	}
-	for (int busy = 0;;) {
-		struct pollfd p[2] = { { .fd = nic.irq.fd, .events = POLLIN }, { .fd = nic.kick, .events = POLLIN } };
-		uint64_t v;
-
-		if (mkx_server_dispatch(0) == -ECONNRESET)
-			break;
-		/* While the client keeps frames coming, go round again at once; else sleep until a signal. */
-		if (poll(p, nic.attached ? 2 : 1, busy ? 0 : 2) > 0) {
-			if (p[0].revents && (rc = mkx_irq_wait(&nic.irq, 0)) > 0) {
-				uint32_t causes = e1000e_causes(&nic.dev);
-
-				nic.interrupts += (uint64_t)rc;
-				if (causes & ICR_LSC) {
-					nic.link_up = e1000e_link(&nic.dev, 0, &nic.mbps);
-					mkx_log("nic_e1000e: link %s", nic.link_up ? "up" : "down");
-				}
-				mkx_irq_ack(&nic.irq);
-			}
-			if (nic.attached && p[1].revents && read(nic.kick, &v, sizeof v) < 0 && errno != EAGAIN)
-				break;
-		}
-		receive(&nic);
-		e1000e_tx_reclaim(&nic.dev);
-		busy = nic.attached && transmit(&nic) > 0;
-	}
+	serve(&nic);
 	e1000e_stop(&nic.dev);
 	mkx_exit(0);
 }
