@@ -220,6 +220,9 @@ attack_seccomp(void)
 	if (f)
 		fclose(f);
 	mkx_log("probe_lp2 seccomp: uid %u, pid %d, Seccomp mode %s", (unsigned)getuid(), (int)getpid(), mode);
+#if defined(__SANITIZE_ADDRESS__)
+	mkx_log("probe_lp2 seccomp: an ASan build: ptrace is let through for LeakSanitizer (seccomp.h), not probed");
+#endif
 	for (unsigned i = 0; i < sizeof sc_probes / sizeof sc_probes[0]; i++)
 		seccomp_call(&sc_probes[i]);
 	userns_mount();
@@ -453,10 +456,14 @@ main(void)
 			attack_devmem();
 		else {
 			mkx_log("probe_lp2: unknown attack \"%.*s\"", (int)len, a);
+			mkx_xml_free(cfg);
+			mkx_rom_close(&rom);
 			return 2;
 		}
 		a += len;
 		a += strspn(a, " ");
 	}
+	mkx_xml_free(cfg);
+	mkx_rom_close(&rom);
 	return 0;
 }
