@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mkx/devices.h>
 #include <mkx/dma.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
@@ -255,25 +256,29 @@ parse_bdf(const char *s, unsigned *bdf)
 	return 0;
 }
 
-/* BAR0 of a function from sysfs (world-readable): 0 with its range, -errno. */
+/* BAR0 of a function, from core's pci_devices ROM: 0 with its range, -errno. */
 static int
 bar0(const char *pci, uint64_t *start, uint64_t *size)
 {
-	char path[96];
-	unsigned long long s, e, fl;
-	FILE *f;
-	int ok;
+	struct mkx_pci_device d;
+	struct mkx_xml *devs;
+	struct mkx_rom rom;
+	char err[128];
+	int found = -ENOENT;
 
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/0000:%s/resource", pci);
-	if (!(f = fopen(path, "r")))
-		return -errno;
-	ok = fscanf(f, "%llx %llx %llx", &s, &e, &fl) == 3 && e > s;
-	fclose(f);
-	if (!ok)
+	if (mkx_rom_open(&rom, "pci_devices"))
 		return -ENOENT;
-	*start = s;
-	*size = e - s + 1;
-	return 0;
+	devs = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
+	for (unsigned i = 0; devs && !mkx_devices_nth(devs, i, &d); i++)
+		if (!strcmp(d.name, pci) && d.bar[0].size) {
+			*start = d.bar[0].address;
+			*size = d.bar[0].size;
+			found = 0;
+			break;
+		}
+	mkx_xml_free(devs);
+	mkx_rom_close(&rom);
+	return found;
 }
 
 static void
