@@ -27,6 +27,7 @@ struct dma_mem {
 	uint64_t	phys;		/* physical address of byte 0; contiguous over size */
 	void		*map;		/* core's own mapping, never touched after the allocation (intact) */
 	int		pin;		/* a pipe (read end) holding a reference to every page: -1 none */
+	int		pin_wr;		/* its write end, kept to reuse the pipe once emptied: -1 none */
 };
 
 struct dma_mem_ops {
@@ -95,6 +96,7 @@ void	dma_lease_init(void);		/* at core's start: a lease's break signal (SIGIO) i
 int	dma_lease_own(int memfd);	/* memfd made 0600, a counted reopen replaces it: the fd, or -errno */
 int	dma_lease_share(int fd);	/* another open file of fd's buffer for a client: the fd, or -errno */
 int	dma_lease_held(int fd);		/* 1 another open file exists, 0 none, other -errno: cannot tell */
+int	dma_lease_held_keep(int fd);	/* the same, but on 0 the lease stays core's until fd is closed */
 int	dma_lease_punch(int fd, size_t size);	/* the pages freed at once (held by nobody else): 0 or -errno */
 extern const struct dma_iommu_ops dma_vfio, dma_iommu_sim;
 extern const struct dma_device_ops dma_bus_master, dma_device_sim;

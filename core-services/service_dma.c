@@ -420,7 +420,7 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
 struct dma_kept {
 	struct dma_mem		mem;
 	struct holder_id	file;
-	int			identified;	/* file is known: else it counts as held */
+	int			identified;	/* file is known (looked up for a /proc look only): else it counts as held */
 	int			was_held;	/* a check found it held: its end is logged */
 	struct child		*payer;		/* NULL once the payer exited */
 	const void		*session;	/* while its session ends (dma_close counts) */
@@ -458,7 +458,6 @@ static struct dma_kept *
 release(struct dma_session *s, struct dma_buffer *b, int device_off)
 {
 	struct dma_kept *k;
-	struct stat st;
 	int intact = mem->intact(&b->mem);
 
 	if (b->mapped)
@@ -478,8 +477,6 @@ release(struct dma_session *s, struct dma_buffer *b, int device_off)
 	}
 	k = &kept[nkept++];
 	*k = (struct dma_kept){ .mem = b->mem, .payer = s->client, .session = s, .id = b->id };
-	if (!fstat(b->mem.fd, &st))
-		k->file = (struct holder_id){ .dev = st.st_dev, .ino = st.st_ino }, k->identified = 1;
 	snprintf(k->pci, sizeof k->pci, "%s", s->pci);
 	snprintf(k->label, sizeof k->label, "%s", s->label);
 	if (intact != 1) {
@@ -551,7 +548,12 @@ kept_lease_check(void)
 	int err = 0;
 
 	for (unsigned i = 0; i < nkept && !err; i++) {
-		int held = dma_lease_held(kept[i].mem.fd);
+		/*
+		 * One that can go now (not fenced) is released below in this call:
+		 * core keeps the lease until it closes the file there, so nobody
+		 * can open it in between either.
+		 */
+		int held = kept[i].fence ? dma_lease_held(kept[i].mem.fd) : dma_lease_held_keep(kept[i].mem.fd);
 
 		if (held < 0) {
 			core_log("DMA: the kernel refuses core a lease on a freed buffer (%s; /proc/sys/fs/leases-enable?): "
@@ -589,8 +591,16 @@ kept_check(unsigned ms)
 			core_log("DMA: no memory to look who holds freed buffers; they stay charged");
 			return;
 		}
-		for (unsigned i = 0; i < nkept; i++)
+		for (unsigned i = 0; i < nkept; i++) {
+			struct stat st;
+
+			/* The file's identity, needed only here: not looked up at every FREE. */
+			if (!kept[i].identified && !fstat(kept[i].mem.fd, &st)) {
+				kept[i].file = (struct holder_id){ .dev = st.st_dev, .ino = st.st_ino };
+				kept[i].identified = 1;
+			}
 			ids[i] = kept[i].file;
+		}
 		/* Every process but core: a child's fork, or whoever it passed the fd to, holds it just the same. */
 		pass = holders_pass_begin(NULL, ids, nkept);
 		free(ids);

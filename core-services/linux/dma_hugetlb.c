@@ -20,9 +20,10 @@
  * a hugetlb page (measured). What keeps it is a reference of another
  * kind: core splices one byte of every page into a pipe of its own
  * (vmsplice, without SPLICE_F_GIFT: the pipe buffer holds a reference to
- * the page, not a copy), whose read end it keeps for the buffer's life
+ * the page, not a copy), which it keeps for the buffer's life
  * (dma_mem.pin). A punched page then stays allocated, out of the file but
- * still where the device was told, until core closes the pipe at free:
+ * still where the device was told, until core reads the bytes out of the
+ * pipe (or closes it) at free:
  * the kernel cannot hand it to anyone else before (measured on 6.1 and
  * 6.18: the next buffer gets another page). The same reference keeps the
  * kernel from migrating the page. Whether a buffer was punched core reads
@@ -120,6 +121,17 @@ phys_of(int pagemap, const void *va)
 }
 
 #define PIPE_SLOTS	16	/* a pipe's buffers by default: one per page spliced */
+#define SPARE_MAX	16	/* empty pin pipes kept for the next buffers */
+
+/*
+ * Empty pipes of default size (both ends), from released buffers: a pin
+ * is then one vmsplice, its end one read, instead of pipe2, vmsplice and
+ * two closes (under TCG each call costs tens of us, a buffer's whole path
+ * about 40 calls). A pipe comes back here only after a read took every
+ * byte out of it: it holds no page any more.
+ */
+static struct { int rd, wr; } spare[SPARE_MAX];
+static unsigned nspare;
 
 /*
  * One byte of every huge page of m spliced into a pipe core keeps (the
@@ -134,8 +146,12 @@ pin(struct dma_mem *m)
 	struct iovec iov[64];
 	int p[2], err = 0;
 
-	m->pin = -1;
-	if (pipe2(p, O_CLOEXEC))
+	m->pin = m->pin_wr = -1;
+	if (pages <= PIPE_SLOTS && nspare) {
+		nspare--;
+		p[0] = spare[nspare].rd;
+		p[1] = spare[nspare].wr;
+	} else if (pipe2(p, O_CLOEXEC | O_NONBLOCK))	/* an unpin read never waits */
 		return -errno;
 	if (pages > PIPE_SLOTS && fcntl(p[1], F_SETPIPE_SZ, (int)(pages * 4096)) < 0)
 		err = -errno;
@@ -152,12 +168,43 @@ pin(struct dma_mem *m)
 			err = -ENOSPC;
 		done += n;
 	}
-	close(p[1]);	/* the buffers stay in the pipe while its read end is open */
-	if (err)
-		close(p[0]);
+	if (err) {
+		close(p[0]);	/* whatever it took goes with it */
+		close(p[1]);
+		return err;
+	}
+	m->pin = p[0];	/* the buffers stay in the pipe while its read end is open */
+	if (pages <= PIPE_SLOTS)
+		m->pin_wr = p[1];	/* kept to reuse the pipe (unpin) */
 	else
-		m->pin = p[0];
-	return err;
+		close(p[1]);
+	return 0;
+}
+
+/*
+ * The pin's end: every page's reference dropped (the last one: the pages
+ * go back to the pool now, punched ones too). A pipe of default size whose
+ * bytes a read took out entirely is kept empty for the next buffer; any
+ * other is closed, which drops what is in it.
+ */
+static void
+unpin(struct dma_mem *m)
+{
+	uint8_t bytes[PIPE_SLOTS];
+	size_t pages = m->size / HUGE;
+
+	if (m->pin < 0)
+		return;
+	if (m->pin_wr >= 0 && nspare < SPARE_MAX && pages <= PIPE_SLOTS &&
+	    read(m->pin, bytes, pages) == (ssize_t)pages) {
+		spare[nspare].rd = m->pin;
+		spare[nspare++].wr = m->pin_wr;
+	} else {
+		close(m->pin);
+		if (m->pin_wr >= 0)
+			close(m->pin_wr);
+	}
+	m->pin = m->pin_wr = -1;
 }
 
 /* One try: a fresh memfd of size bytes, mapped and faulted in by core. */
@@ -214,9 +261,8 @@ hugetlb_free(struct dma_mem *m)
 	munmap(m->map, m->size);
 	dma_lease_punch(m->fd, m->size);	/* back to the pool even if an (uncounted) O_PATH file keeps the inode */
 	close(m->fd);
-	if (m->pin >= 0)
-		close(m->pin);	/* the last reference: the pages go back to the pool now, punched ones too */
-	m->fd = m->pin = -1;
+	unpin(m);	/* the last reference: the pages go back to the pool now, punched ones too */
+	m->fd = -1;
 	m->map = NULL;
 }
 

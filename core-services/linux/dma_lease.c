@@ -85,6 +85,19 @@ dma_lease_punch(int fd, size_t size)
 	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)size) ? -errno : 0;
 }
 
+/*
+ * As dma_lease_held, but a lease granted stays core's (0), for a buffer
+ * core releases at once: closing fd ends the lease, one call fewer per
+ * buffer, and no open can come between the check and the release.
+ */
+int
+dma_lease_held_keep(int fd)
+{
+	if (!fcntl(fd, F_SETLEASE, F_WRLCK))
+		return 0;
+	return errno == EAGAIN ? 1 : -errno;
+}
+
 int
 dma_lease_held(int fd)
 {
