@@ -80,6 +80,10 @@ if [ -z "$PREFIX" ]; then
 	run_script tests/portability/check.sh
 	run_script python3 tests/checker_test.py
 	run_script tests/survey_screen_test.py
+	# The scenario runner and its log checks (stand-in QEMU, real logs as fixtures).
+	run_script tests/run/runner_selftest.py
+	run_script tests/run/expect_failure_test.py
+	run_script tests/run/checks_test.py
 fi
 # (Add new tests above this line.)
 [ "$failed" = 0 ]
