@@ -36,6 +36,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -49,15 +50,50 @@ dma_lease_init(void)
 	signal(SIGIO, SIG_IGN);
 }
 
+/*
+ * core's /proc/self/fd, opened once: a reopen then walks one name
+ * instead of four (procfs revalidates each; two reopens per buffer).
+ * core is one process of one thread, so "self" stays core; a fork
+ * (a test's child) forgets it. Negative if it cannot be opened (then
+ * the full path, as before).
+ */
+static int dir = -1;
+
+/* A forked process has its own fds: the directory it inherited is its parent's. */
+static void
+fd_dir_forget(void)
+{
+	if (dir >= 0)
+		close(dir);
+	dir = -1;
+}
+
+static int
+fd_dir(void)
+{
+	static int registered;
+
+	if (!registered)
+		registered = !pthread_atfork(NULL, NULL, fd_dir_forget);
+	if (dir < 0 && registered)
+		dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dir < 0 ? -ENOENT : dir;
+}
+
 /* Another open file description of fd's inode, read-write; the new fd or -errno. */
 int
 dma_lease_share(int fd)
 {
 	char path[40];
-	int nfd;
+	int dir = fd_dir(), nfd;
 
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	nfd = open(path, O_RDWR | O_CLOEXEC);
+	if (dir >= 0) {
+		snprintf(path, sizeof path, "%d", fd);
+		nfd = openat(dir, path, O_RDWR | O_CLOEXEC);
+	} else {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		nfd = open(path, O_RDWR | O_CLOEXEC);
+	}
 	return nfd < 0 ? -errno : nfd;
 }
 
