@@ -14,7 +14,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fuse.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,4 +172,131 @@ TEST(report_client_seals_its_document)
 		mkx_msg_close_fds(&m);
 		close(sv[1]);
 	}
+}
+
+/*
+ * A FUSE server that answers what opening a file needs (INIT, LOOKUP,
+ * GETATTR, OPEN) and never a READ: the FUSE-backed "document" of the
+ * issue. Runs until killed.
+ */
+static void __attribute__((noreturn))
+fuse_server(int dev)
+{
+	static char in[FUSE_MIN_READ_BUFFER + 65536];
+
+	for (;;) {
+		struct fuse_in_header *h = (struct fuse_in_header *)in;
+		struct {
+			struct fuse_out_header o;
+			union {
+				struct fuse_init_out init;
+				struct fuse_entry_out entry;
+				struct fuse_attr_out attr;
+				struct fuse_open_out open;
+			} u;
+		} out;
+		struct fuse_attr *a = NULL;
+		ssize_t n = read(dev, in, sizeof in);
+		size_t len = sizeof out.o;
+
+		if (n < (ssize_t)sizeof *h)
+			_exit(n < 0 && errno == ENODEV ? 0 : 1);
+		memset(&out, 0, sizeof out);
+		out.o.unique = h->unique;
+		switch (h->opcode) {
+		case FUSE_INIT:
+			out.u.init.major = FUSE_KERNEL_VERSION;
+			out.u.init.minor = FUSE_KERNEL_MINOR_VERSION;
+			out.u.init.max_write = 4096;
+			len += sizeof out.u.init;
+			break;
+		case FUSE_LOOKUP:
+			out.u.entry.nodeid = 2;
+			a = &out.u.entry.attr;
+			len += sizeof out.u.entry;
+			break;
+		case FUSE_GETATTR:
+			a = &out.u.attr.attr;
+			len += sizeof out.u.attr;
+			break;
+		case FUSE_OPEN:
+			len += sizeof out.u.open;
+			break;
+		case FUSE_READ:
+			continue;	/* never answered */
+		default:
+			out.o.error = -ENOSYS;
+			break;
+		}
+		if (a) {
+			uint64_t node = h->opcode == FUSE_LOOKUP ? 2 : h->nodeid;
+
+			a->ino = node;
+			a->mode = node == 1 ? S_IFDIR | 0755 : S_IFREG | 0444;
+			a->size = node == 1 ? 0 : 4096;
+			a->nlink = 1;
+		}
+		out.o.len = (uint32_t)len;
+		if (write(dev, &out, len) < 0 && errno != ENOENT)
+			_exit(1);
+	}
+}
+
+TEST(report_fuse_file_that_never_answers_does_not_stall_core)
+{
+	char dir[] = "/tmp/mkx-fuse-XXXXXX", opts[128], path[64];
+	int dev, fd, status, rc = -1;
+	pid_t server, submitter;
+	void *st;
+
+	if (geteuid() != 0)
+		harness_skip("mounting FUSE needs root here");
+	/* A private mount namespace: the mount goes away with this test's process. */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		harness_skip("no mount namespace of our own (a container without CAP_SYS_ADMIN?)");
+	CHECK(mkdtemp(dir) != NULL);
+	if ((dev = open("/dev/fuse", O_RDWR | O_CLOEXEC)) < 0)
+		harness_skip("no /dev/fuse");
+	snprintf(opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0", dev);
+	if (mount("mkx-fuse", dir, "fuse", MS_NOSUID | MS_NODEV, opts)) {
+		rmdir(dir);
+		harness_skip("cannot mount FUSE here");
+	}
+	server = fork();
+	CHECK(server >= 0);
+	if (server == 0)
+		fuse_server(dev);
+	snprintf(path, sizeof path, "%s/doc", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	st = open_report();
+	/* core's call in a child of its own: if it waits on the server, this test must not. */
+	submitter = fork();
+	CHECK(submitter >= 0);
+	if (submitter == 0) {
+		close(dev);	/* the connection must end when the test closes its copy */
+		_exit(submit(st, fd, 16) == -EINVAL ? 0 : 1);
+	}
+	for (unsigned ms = 0; ms < 5000; ms += 10) {
+		if ((rc = waitpid(submitter, &status, WNOHANG)) != 0)
+			break;
+		usleep(10000);
+	}
+	/*
+	 * A read waiting on FUSE ignores even SIGKILL: only the end of the
+	 * connection (its last /dev/fuse fd closed) lets a stalled submitter go.
+	 */
+	if (rc == 0)
+		kill(submitter, SIGKILL);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	close(dev);
+	if (rc == 0) {
+		waitpid(submitter, NULL, 0);
+		harness_fail(__FILE__, __LINE__, "core's SUBMIT still waited on the FUSE server after 5 s: core stalled");
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
 }
