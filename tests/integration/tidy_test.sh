@@ -30,6 +30,7 @@ core-services/tools/raw_packet_tx.c:main same
 tests/components/probe_attack.c:linger_close   an attack probe: its setup, the attack and the verdict read best as one story
 tests/components/probe_attack.c:dma_scan_stall same
 tests/components/dma_punch.c:attacker    same
+tests/components/msi_forger.c:main       same (controls, the forgery, the restore and the verdict in order)
 tests/components/platform_client.c:main  a test component: one scripted sequence of session calls
 tests/components/irq_bench.c:main        same (grew past 80 lines in 270ea40, during issue 21; its owner may split it)
 tests/unit/harness.c:run_one             the harness: fork, pipes, timeout and verdict in one place
