@@ -199,7 +199,7 @@ forward_request(struct pending *p)
 	memcpy(buf + 4, p->service, ls);
 	memcpy(buf + 4 + ls, p->label, ll);
 	memcpy(buf + 4 + ls + ll, p->args, la);
-	err = child_send(p->server, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la, &p->server_end, 1);
+	err = sessions_send(p->server, MKX_OP_SESSION_REQUEST, 0, 0, buf, 4 + ls + ll + la, &p->server_end, 1);
 	close(p->server_end);
 	p->server_end = -1;
 	if (err)

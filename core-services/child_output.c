@@ -28,7 +28,7 @@ static struct pipe_state {
 static int
 index_of(const struct child *c)
 {
-	return (int)(c - children);
+	return (int)(c - child_table);
 }
 
 static void

@@ -24,15 +24,15 @@
 #include "output.h"
 #include "privdrop.h"
 
-struct child children[CHILDREN_MAX];
+struct child child_table[CHILDREN_MAX];
 unsigned nchildren;
 
 struct child *
 child_by_name(const char *name)
 {
 	for (unsigned i = 0; i < nchildren; i++)
-		if (!strcmp(children[i].cfg->name, name))
-			return &children[i];
+		if (!strcmp(child_table[i].cfg->name, name))
+			return &child_table[i];
 	return NULL;
 }
 
@@ -166,7 +166,7 @@ child_start(struct child *c, struct start_cfg *cfg, const struct core_config *al
 	if (pid == 0) {
 		close(sv[0]);
 		child_output_in_child(out);
-		exec_child(sv[1], bin, (unsigned)(c - children), cfg, all);
+		exec_child(sv[1], bin, (unsigned)(c - child_table), cfg, all);
 	}
 	close(sv[1]);
 	if (out >= 0)
@@ -211,9 +211,9 @@ child_reap(void)
 		if (pid <= 0)
 			return;
 		for (unsigned i = 0; i < nchildren; i++)
-			if (children[i].pid == pid && children[i].state == CHILD_RUNNING) {
-				children[i].status = status;
-				children[i].state = CHILD_EXITED;
+			if (child_table[i].pid == pid && child_table[i].state == CHILD_RUNNING) {
+				child_table[i].status = status;
+				child_table[i].state = CHILD_EXITED;
 				/*
 				 * What it forked holds what it inherited (fds, the ioperm
 				 * bitmap) and would outlive it, and on a host core too: its
@@ -221,18 +221,18 @@ child_reap(void)
 				 * again (cgroup_release kills the rest of its cgroup).
 				 */
 				kill(-pid, SIGKILL);
-				if (!children[i].cfg->privileged) {
+				if (!child_table[i].cfg->privileged) {
 					int n = privdrop_kill_uid(i);
 
 					if (n > 0)
 						core_log("child \"%s\" left processes of its uid %u behind; killed",
-						    children[i].cfg->name, (unsigned)privdrop_uid(i));
+						    child_table[i].cfg->name, (unsigned)privdrop_uid(i));
 					else if (n < 0)
 						core_log("child \"%s\": cannot kill what it left behind: %s",
-						    children[i].cfg->name, strerror(-n));
+						    child_table[i].cfg->name, strerror(-n));
 				}
-				io_port_direct_release(&children[i]);
-				loop_child_exited(&children[i]);
+				io_port_direct_release(&child_table[i]);
+				loop_child_exited(&child_table[i]);
 				pid = 0;
 			}
 		/* pid != 0: an orphan re-parented to us as PID 1; reaped, nothing to report. */
@@ -250,7 +250,7 @@ wait_children(void)
 		child_reap();
 		left = 0;
 		for (unsigned i = 0; i < nchildren; i++)
-			left += children[i].state == CHILD_RUNNING;
+			left += child_table[i].state == CHILD_RUNNING;
 	}
 	return left;
 }
@@ -264,9 +264,9 @@ child_kill_all(void)
 		int any = 0;
 
 		for (unsigned i = 0; i < nchildren; i++)
-			if (children[i].state == CHILD_RUNNING) {
-				children[i].killed_by_core = 1;
-				kill(children[i].pid, sig[k]);
+			if (child_table[i].state == CHILD_RUNNING) {
+				child_table[i].killed_by_core = 1;
+				kill(child_table[i].pid, sig[k]);
 				any = 1;
 			}
 		if (!any || !wait_children())

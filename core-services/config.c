@@ -472,7 +472,7 @@ policy_function(struct ctx *x, const struct mkx_xml *p, int *bdf, unsigned *vend
 
 	*bdf = -1;
 	if (pci) {
-		if (parse_bdf(pci, &b))
+		if (config_parse_bdf(pci, &b))
 			return bad(x, p->line, "pci=\"%s\": expected BB:DD.F like 00:01.0", pci);
 		*bdf = (int)b;
 		return 0;
@@ -489,7 +489,7 @@ policy_function(struct ctx *x, const struct mkx_xml *p, int *bdf, unsigned *vend
 }
 
 int
-parse_bdf(const char *s, unsigned *bdf)
+config_parse_bdf(const char *s, unsigned *bdf)
 {
 	unsigned b, d, f;
 	char end;

@@ -241,7 +241,7 @@ int	config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 void	config_free(struct core_config *cfg);
 
 /* "BB:DD.F" -> bus << 8 | dev << 3 | fn. 0 or -EINVAL. */
-int	parse_bdf(const char *s, unsigned *bdf);
+int	config_parse_bdf(const char *s, unsigned *bdf);
 
 enum child_state { CHILD_RUNNING, CHILD_EXITED };
 
@@ -259,7 +259,7 @@ struct child {
 	int			killed_by_core;
 	int			send_failed;	/* logged once that it does not read */
 	/*
-	 * Bit j: it asked children[j] for a session (routed there), since it
+	 * Bit j: it asked child_table[j] for a session (routed there), since it
 	 * started. core tells a server whether such a client still runs
 	 * (IO_MEM op RUNNING), about no other child.
 	 */
@@ -267,7 +267,7 @@ struct child {
 };
 _Static_assert(CHILDREN_MAX <= 32, "struct child's asked bits");
 
-extern struct child children[CHILDREN_MAX];
+extern struct child child_table[CHILDREN_MAX];
 extern unsigned nchildren;
 
 /* children.c */
@@ -276,13 +276,6 @@ void	child_reap(void);			/* waitpid all; calls loop_child_exited */
 void	child_kill_all(void);
 struct child *child_by_name(const char *name);
 const char *child_describe_exit(int status, char *buf, size_t len);
-
-/* route.c: find the rule for (child, service, label); NULL if none. */
-const struct route_rule *route_find(const struct core_config *, const struct start_cfg *,
-	    const char *service, const char *label);
-/* route.c: does rule r's selectors take this session label of child s? */
-int	route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
-	    const char *service, const char *label);
 
 /*
  * route.c: where a session of child s goes: the first matching rule, then
@@ -449,7 +442,7 @@ void	loop_child_exited(struct child *c);
 
 /* sessions.c: the sessions core serves itself; the only way core sends to a child */
 /* 0, or -errno when the message could not be delivered (logged once per child). */
-int	child_send(struct child *, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+int	sessions_send(struct child *, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
 	    const int *fds, unsigned nfds);
 void	open_deny(struct child *, uint32_t seq, int err, const char *why);
 void	open_grant(struct child *, uint32_t seq, int fd);

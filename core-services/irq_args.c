@@ -34,7 +34,7 @@ irq_args_parse(const char *args, struct irq_args *a, char *why, size_t whylen)
 	a->rid = IRQ_BDF_NONE;
 	rc = mkx_arg_string(args, "pci", pci, sizeof pci);
 	if (rc == 0) {
-		if (parse_bdf(pci, &a->pci_bdf)) {
+		if (config_parse_bdf(pci, &a->pci_bdf)) {
 			snprintf(why, whylen, "IRQ session: pci=\"%s\" is not BB:DD.F", pci);
 			return -EINVAL;
 		}

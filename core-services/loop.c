@@ -96,7 +96,7 @@ reload(const char *file, const char *bin_dir)
 		return;
 	}
 	for (unsigned i = 0; i < nchildren; i++) {
-		struct child *c = &children[i];
+		struct child *c = &child_table[i];
 
 		for (unsigned j = 0; j < fresh.nstart; j++) {
 			struct start_cfg *s = &fresh.start[j];
@@ -119,7 +119,7 @@ static int
 all_exited(void)
 {
 	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].state == CHILD_RUNNING)
+		if (child_table[i].state == CHILD_RUNNING)
 			return 0;
 	return 1;
 }
@@ -130,7 +130,7 @@ exit_status(void)
 	int bad = 0;
 
 	for (unsigned i = 0; i < nchildren; i++) {
-		struct child *c = &children[i];
+		struct child *c = &child_table[i];
 
 		if (!c->killed_by_core && c->state == CHILD_EXITED &&
 		    !(WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0))
@@ -165,7 +165,7 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 	}
 	cgroup_init();
 	for (unsigned i = 0; i < config->nstart; i++) {
-		int err = child_start(&children[nchildren], &config->start[i], config);
+		int err = child_start(&child_table[nchildren], &config->start[i], config);
 
 		if (err) {
 			core_log("cannot start \"%s\": %s", config->start[i].name, strerror(-err));
@@ -187,8 +187,8 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 				who[n++] = WHO_WATCH + (int)i;
 			}
 		for (unsigned i = 0; i < nchildren; i++)
-			if (children[i].sock >= 0) {
-				pfd[n].fd = children[i].sock;
+			if (child_table[i].sock >= 0) {
+				pfd[n].fd = child_table[i].sock;
 				pfd[n].events = POLLIN;
 				who[n++] = (int)i;
 			}
@@ -251,8 +251,8 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 			    broker_grant_watch((unsigned)(who[k] - WHO_GRANT)) == pfd[k].fd)
 				broker_grant_closed((unsigned)(who[k] - WHO_GRANT));
 		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && children[who[k]].sock == pfd[k].fd)
-				handle_parent_msg(&children[who[k]]);
+			if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && child_table[who[k]].sock == pfd[k].fd)
+				handle_parent_msg(&child_table[who[k]]);
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
 

@@ -90,7 +90,7 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 	}
 	srv = child_by_name(server->name);
 	if (srv)
-		c->asked |= 1u << (srv - children);	/* c is one of srv's clients (see IO_MEM RUNNING) */
+		c->asked |= 1u << (srv - child_table);	/* c is one of srv's clients (see IO_MEM RUNNING) */
 	open_child_session(c, m->hdr.seq, srv, service, server_label, args, ram);
 }
 
@@ -101,7 +101,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 	int ok = 0;
 
 	if (m->hdr.len < 2 || m->payload[m->hdr.len - 1] || strlen(service) >= NAME_MAX_LEN) {
-		child_send(c, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
+		sessions_send(c, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
 	for (unsigned i = 0; i < c->cfg->nprovides; i++)
@@ -109,7 +109,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 	if (!ok) {
 		core_log("child \"%s\" announced \"%s\", which its <provides> does not list; refused",
 		    c->cfg->name, service);
-		child_send(c, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
+		sessions_send(c, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
 		return;
 	}
 	for (unsigned i = 0; i < c->nannounced; i++)
@@ -117,7 +117,7 @@ handle_announce(struct child *c, struct mkx_msg *m)
 			ok = 2;
 	if (ok == 1 && c->nannounced < PROVIDES_MAX)
 		strcpy(c->announced[c->nannounced++], service);
-	child_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
+	sessions_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
 	if (core_cfg->verbose)
 		core_log("child \"%s\" announces service \"%s\"", c->cfg->name, service);
 	broker_announced(c, service);
@@ -143,7 +143,7 @@ handle_parent_msg(struct child *c)
 		return;
 	}
 	/* What core says about this request (a denial) is c's to pay for in the console queue. */
-	out_behalf((int)(c - children));
+	out_behalf((int)(c - child_table));
 	switch (m.hdr.op) {
 	case MKX_OP_SESSION_OPEN:	handle_session_open(c, &m); break;
 	case MKX_OP_ANNOUNCE:		handle_announce(c, &m); break;
@@ -152,7 +152,7 @@ handle_parent_msg(struct child *c)
 	default:
 		core_log("child \"%s\": unknown operation %u on the parent channel; refused",
 		    c->cfg->name, m.hdr.op);
-		child_send(c, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
+		sessions_send(c, m.hdr.op, m.hdr.seq, -ENOSYS, NULL, 0, NULL, 0);
 	}
 	out_behalf(OUT_CORE);
 	mkx_msg_close_fds(&m);

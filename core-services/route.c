@@ -46,7 +46,7 @@ has_suffix(const char *s, const char *suffix)
  * label, label_prefix and label_suffix compare the label as the child
  * gave it, without "name -> ", and must all hold.
  */
-int
+static int
 route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
     const char *service, const char *label)
 {
@@ -71,7 +71,7 @@ route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
 	return 1;
 }
 
-const struct route_rule *
+static const struct route_rule *
 route_find(const struct core_config *cfg, const struct start_cfg *s,
     const char *service, const char *label)
 {

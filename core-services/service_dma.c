@@ -159,7 +159,7 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		snprintf(why, whylen, "core has no DMA memory here (see core's log at start)");
 		return -ENODEV;
 	}
-	if (mkx_arg_string(args, "pci", pci, sizeof pci) || parse_bdf(pci, &bdf)) {
+	if (mkx_arg_string(args, "pci", pci, sizeof pci) || config_parse_bdf(pci, &bdf)) {
 		snprintf(why, whylen, "DMA session needs pci=\"BB:DD.F\" (args \"%.100s\")", args);
 		return -EINVAL;
 	}

@@ -480,12 +480,12 @@ holders(const struct io_mem_session *s, struct mkx_reply *r)
 		return -ENOSYS;	/* not a PCI BAR session: it names no function */
 	if ((nt = backend->fn_targets((unsigned)s->bdf, ids, HOLDER_TARGETS_MAX)) < 0)
 		return nt;
-	if (s->client >= children && s->client < children + CHILDREN_MAX)
-		asker = privdrop_uid((unsigned)(s->client - children));
+	if (s->client >= child_table && s->client < child_table + CHILDREN_MAX)
+		asker = privdrop_uid((unsigned)(s->client - child_table));
 	for (unsigned i = 0; i < nchildren; i++) {
-		if (children[i].state == CHILD_RUNNING && children[i].pid > 0 && &children[i] != s->client)
-			pids[n++] = children[i].pid;
-		if (&children[i] != s->client && privdrop_uid(i) != getuid() && privdrop_uid(i) != asker)
+		if (child_table[i].state == CHILD_RUNNING && child_table[i].pid > 0 && &child_table[i] != s->client)
+			pids[n++] = child_table[i].pid;
+		if (&child_table[i] != s->client && privdrop_uid(i) != getuid() && privdrop_uid(i) != asker)
 			uids[nu++] = privdrop_uid(i);
 	}
 	memset(&h, 0, sizeof h);
@@ -496,9 +496,9 @@ holders(const struct io_mem_session *s, struct mkx_reply *r)
 	if (found) {
 		h.pid = pid;
 		for (unsigned i = 0; i < nchildren; i++)
-			if (&children[i] != s->client && ((children[i].state == CHILD_RUNNING && children[i].pid == pid) ||
+			if (&child_table[i] != s->client && ((child_table[i].state == CHILD_RUNNING && child_table[i].pid == pid) ||
 			    (privdrop_uid(i) == uid && uid != getuid()))) {
-				snprintf(h.name, sizeof h.name, "%.59s", children[i].cfg ? children[i].cfg->name : "?");
+				snprintf(h.name, sizeof h.name, "%.59s", child_table[i].cfg ? child_table[i].cfg->name : "?");
 				break;
 			}
 	}
@@ -525,8 +525,8 @@ running(const struct io_mem_session *s, const struct mkx_msg *req, struct mkx_re
 	if (!req->hdr.len || req->hdr.len > NAME_MAX_LEN || name[req->hdr.len - 1])
 		return -EINVAL;
 	c = child_by_name(name);
-	if (!c || !s->client || s->client < children || s->client >= children + CHILDREN_MAX ||
-	    !(c->asked & (1u << (s->client - children))))
+	if (!c || !s->client || s->client < child_table || s->client >= child_table + CHILDREN_MAX ||
+	    !(c->asked & (1u << (s->client - child_table))))
 		return -EPERM;
 	pid = c->state == CHILD_RUNNING ? (int32_t)c->pid : 0;
 	memcpy(r->payload, &pid, sizeof pid);

@@ -50,7 +50,7 @@ log_open(struct child *client, const char *label, const char *args, void **state
 	(void)whylen;
 	if (!st)
 		return -ENOMEM;
-	st->owner = (int)(client - children);
+	st->owner = (int)(client - child_table);
 	strcpy(st->label, label);
 	*state = st;
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * Sessions core serves itself (LOG, ROM, Report, IO_PORT, IO_MEM): opening
  * them, serving their calls, closing them; and the one way core sends to a
- * child (child_send), which never blocks.
+ * child (sessions_send), which never blocks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,10 +42,10 @@ denial_repeated(const struct child *c, const char *svc, const char *label, const
 {
 	const char *parts[] = { svc, label, why };
 	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-	size_t i = (size_t)(c - children);
+	size_t i = (size_t)(c - child_table);
 	int same;
 
-	if (c < children || i >= CHILDREN_MAX)
+	if (c < child_table || i >= CHILDREN_MAX)
 		return 0;
 	for (unsigned p = 0; p < 3; p++)
 		for (const char *s = parts[p]; ; s++) {
@@ -64,7 +64,7 @@ denial_repeated(const struct child *c, const char *svc, const char *label, const
  * core; the message is dropped and that is logged (once per child).
  */
 int
-child_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
+sessions_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const void *p, size_t len,
     const int *fds, unsigned nfds)
 {
 	int err;
@@ -83,13 +83,13 @@ child_send(struct child *c, uint16_t op, uint32_t seq, int32_t status, const voi
 void
 open_deny(struct child *c, uint32_t seq, int err, const char *why)
 {
-	child_send(c, MKX_OP_SESSION_OPEN, seq, err, why, strlen(why) + 1, NULL, 0);
+	sessions_send(c, MKX_OP_SESSION_OPEN, seq, err, why, strlen(why) + 1, NULL, 0);
 }
 
 void
 open_grant(struct child *c, uint32_t seq, int fd)
 {
-	child_send(c, MKX_OP_SESSION_OPEN, seq, 0, NULL, 0, &fd, 1);
+	sessions_send(c, MKX_OP_SESSION_OPEN, seq, 0, NULL, 0, &fd, 1);
 }
 
 static void
@@ -129,7 +129,7 @@ open_core_session(struct child *c, uint32_t seq, const struct core_service *svc,
 		open_deny(c, seq, -errno, "core cannot create a session socket");
 		return;
 	}
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);	/* see child_send */
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);	/* see sessions_send */
 	csessions[ncsessions++] = (struct csession){
 		.sock = sv[0], .svc = svc, .state = state, .client = c, .ram = ram,
 	};
@@ -169,8 +169,8 @@ handle_session_call(unsigned i)
 	 * channel (parent.c). Not a session's close: what a service says when
 	 * it frees (DMA buffers) is core's own.
 	 */
-	if (s->client >= children && s->client < children + CHILDREN_MAX)
-		out_behalf((int)(s->client - children));
+	if (s->client >= child_table && s->client < child_table + CHILDREN_MAX)
+		out_behalf((int)(s->client - child_table));
 	status = s->svc->call(s->state, &m, &r);
 	out_behalf(OUT_CORE);
 	mkx_msg_close_fds(&m);

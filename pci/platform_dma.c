@@ -36,15 +36,6 @@ quirk(const struct pci_fn *f, unsigned *bits)
 	return NULL;
 }
 
-unsigned
-pci_dma_mask_bits(const struct pci_fn *f)
-{
-	unsigned bits;
-
-	quirk(f, &bits);
-	return bits;
-}
-
 static int
 open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned domain, char *why, size_t whylen)
 {

@@ -43,8 +43,6 @@ struct pci_dma_freed {
 	uint64_t		bytes;
 };
 
-/* Bits the function can address by DMA: a quirk table entry, else 64. */
-unsigned	pci_dma_mask_bits(const struct pci_fn *);
 /*
  * Forward one MKX_PLATFORM_DMA_* op of f (acquired by the caller's session
  * labelled label) to core, opening core's DMA session at the first, in

@@ -83,17 +83,17 @@ TEST(holders_finds_a_fork_of_another_child_by_uid)
 		CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	}
 	CHECK_INT(io_mem_select(&cfg), 0);
-	memset(children, 0, 2 * sizeof children[0]);
-	children[0] = (struct child){ .cfg = &asker_cfg, .ram_left = 64 << 20, .pid = getpid() };
-	children[1] = (struct child){ .cfg = &drv_cfg, .ram_left = 64 << 20, .pid = -1 };
+	memset(child_table, 0, 2 * sizeof child_table[0]);
+	child_table[0] = (struct child){ .cfg = &asker_cfg, .ram_left = 64 << 20, .pid = getpid() };
+	child_table[1] = (struct child){ .cfg = &drv_cfg, .ram_left = 64 << 20, .pid = -1 };
 	nchildren = 2;
-	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xfd000000, size=0x1000", &s, why, sizeof why), 0);
+	CHECK_INT(service_io_mem.open(&child_table[0], "platform", "base=0xfd000000, size=0x1000", &s, why, sizeof why), 0);
 	CHECK_INT(call(s, MKX_IO_MEM_DATASPACE, &r), 0);
 	memcpy(&ds, r.payload, sizeof ds);
 	fd = r.fds[0];
 
 	/* drv_a itself runs and holds nothing; what it forked keeps the mapping */
-	drv = children[1].pid = as_uid(privdrop_uid(1), fd, ds.length, 0);
+	drv = child_table[1].pid = as_uid(privdrop_uid(1), fd, ds.length, 0);
 	fork_of_drv = as_uid(privdrop_uid(1), fd, ds.length, 1);
 	/* every process killed before any check: a failed check must leave none behind */
 	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);

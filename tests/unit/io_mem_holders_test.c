@@ -33,9 +33,9 @@ setup(void)
 
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	CHECK_INT(io_mem_select(&cfg), 0);
-	memset(children, 0, 2 * sizeof children[0]);
-	children[0] = (struct child){ .cfg = &asker_cfg, .ram_left = 64 << 20, .pid = getpid() };
-	children[1] = (struct child){ .cfg = &drv_cfg, .ram_left = 64 << 20, .pid = -1 };
+	memset(child_table, 0, 2 * sizeof child_table[0]);
+	child_table[0] = (struct child){ .cfg = &asker_cfg, .ram_left = 64 << 20, .pid = getpid() };
+	child_table[1] = (struct child){ .cfg = &drv_cfg, .ram_left = 64 << 20, .pid = -1 };
 	nchildren = 2;
 }
 
@@ -84,7 +84,7 @@ TEST(io_mem_holders_names_the_child_that_still_maps)
 	int fd;
 
 	setup();
-	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xfd000000, size=0x1000", &s, why, sizeof why), 0);
+	CHECK_INT(service_io_mem.open(&child_table[0], "platform", "base=0xfd000000, size=0x1000", &s, why, sizeof why), 0);
 	CHECK_INT(call(s, MKX_IO_MEM_DATASPACE, &r), 0);
 	memcpy(&ds, r.payload, sizeof ds);
 	fd = r.fds[0];
@@ -94,20 +94,20 @@ TEST(io_mem_holders_names_the_child_that_still_maps)
 	memcpy(&h, r.payload, sizeof h);
 	CHECK_INT(h.pid, 0);
 
-	children[1].pid = mapper(fd, ds.length);
+	child_table[1].pid = mapper(fd, ds.length);
 	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);
 	memcpy(&h, r.payload, sizeof h);
-	CHECK_INT(h.pid, children[1].pid);
+	CHECK_INT(h.pid, child_table[1].pid);
 	CHECK(!strcmp(h.name, "drv_a"));
 	CHECK_STR_HAS(h.what, "a mapping of /memfd:sim-bar-00:01.0");	/* found by device and inode, the name for people */
 
-	kill(children[1].pid, SIGKILL);
-	waitpid(children[1].pid, NULL, 0);
+	kill(child_table[1].pid, SIGKILL);
+	waitpid(child_table[1].pid, NULL, 0);
 	CHECK_INT(call(s, MKX_IO_MEM_HOLDERS, &r), 0);	/* gone: holds nothing */
 	memcpy(&h, r.payload, sizeof h);
 	CHECK_INT(h.pid, 0);
 
-	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xc0000, size=0x1000", &snap, why, sizeof why), 0);
+	CHECK_INT(service_io_mem.open(&child_table[0], "platform", "base=0xc0000, size=0x1000", &snap, why, sizeof why), 0);
 	CHECK_INT(call(snap, MKX_IO_MEM_HOLDERS, &r), -ENOSYS);	/* no PCI function to ask about */
 	service_io_mem.close(snap);
 	service_io_mem.close(s);
@@ -146,12 +146,12 @@ TEST(io_mem_running_answers_only_about_the_askers_clients)
 	void *s;
 
 	setup();
-	children[2] = (struct child){ .cfg = &other_cfg, .ram_left = 64 << 20, .pid = 4321 };
+	child_table[2] = (struct child){ .cfg = &other_cfg, .ram_left = 64 << 20, .pid = 4321 };
 	nchildren = 3;
-	children[1].pid = 1234;
-	children[1].asked = 1u << 0;	/* drv_a asked "platform" for a session */
-	children[2].asked = 1u << 1;	/* other asked drv_a, not the asker */
-	CHECK_INT(service_io_mem.open(&children[0], "platform", "base=0xc0000, size=0x1000", &s, why, sizeof why), 0);
+	child_table[1].pid = 1234;
+	child_table[1].asked = 1u << 0;	/* drv_a asked "platform" for a session */
+	child_table[2].asked = 1u << 1;	/* other asked drv_a, not the asker */
+	CHECK_INT(service_io_mem.open(&child_table[0], "platform", "base=0xc0000, size=0x1000", &s, why, sizeof why), 0);
 
 	CHECK_INT(call_running(s, "drv_a", 6, &pid), 0);
 	CHECK_INT(pid, 1234);
@@ -161,7 +161,7 @@ TEST(io_mem_running_answers_only_about_the_askers_clients)
 	CHECK_INT(call_running(s, "drv_a", 5, &pid), -EINVAL);	/* not NUL-terminated */
 	CHECK_INT(call_running(s, "", 0, &pid), -EINVAL);
 
-	children[1].state = CHILD_EXITED;	/* reaped: child_reap killed its uid's processes first */
+	child_table[1].state = CHILD_EXITED;	/* reaped: child_reap killed its uid's processes first */
 	CHECK_INT(call_running(s, "drv_a", 6, &pid), 0);
 	CHECK_INT(pid, 0);
 	service_io_mem.close(s);
