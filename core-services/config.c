@@ -297,8 +297,9 @@ parse_resource(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	return 0;
 }
 
+/* <start>'s own attributes: its name, RAM, finish= and privileged=, and Genode's that mkx only notes. */
 static int
-parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
+start_attrs(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 {
 	static const char *const allowed[] = {
 		"binary", "config", "route", "provides", "resource", "exit", "heartbeat", "affinity", NULL
@@ -306,7 +307,6 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	static const char *const attrs[] = {
 		"name", "finish", "privileged", "ram", "caps", "priority", "managing_system", "ld", "version", NULL
 	};
-	struct mkx_xml *c;
 	int err, fin;
 
 	memset(s, 0, sizeof *s);
@@ -345,63 +345,83 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	if (fin < 0)
 		return bad(x, n->line, "privileged=\"%s\": use yes or no", mkx_xml_attr(n, "privileged"));
 	s->privileged = fin;
-	strcpy(s->binary, s->name);
-	for (c = n->child; c; c = c->next) {
-		if (!strcmp(c->name, "binary")) {
-			if ((err = get_name(x, c, "name", s->binary, sizeof s->binary)))
-				return err;
-		} else if (!strcmp(c->name, "exit")) {
-			/* Genode's <exit propagate="yes"/>: init ends with this child, as finish="yes". */
-			static const char *const exit_attrs[] = { "propagate", NULL };
-			int prop = mkx_xml_attr_bool(c, "propagate", 0);
+	return 0;
+}
 
-			if ((err = check_attrs(x, c, exit_attrs)))
-				return err;
-			if (prop < 0)
-				return bad(x, c->line, "<exit propagate=\"%s\">: use yes or no", mkx_xml_attr(c, "propagate"));
-			s->finish |= prop;
-		} else if (!strcmp(c->name, "heartbeat")) {
-			config_note(x->cfg, "<heartbeat> in <start>", c->line,
-			    "core watches its children by waitpid, not by heartbeats");
-		} else if (!strcmp(c->name, "affinity")) {
-			static const char *const aff[] = { "xpos", "ypos", "width", "height", NULL };
+/* <provides>: the services a child offers, each a <service name=".."/>. */
+static int
+parse_provides(struct ctx *x, const struct mkx_xml *c, struct start_cfg *s)
+{
+	int err;
 
-			if ((err = check_attrs(x, c, aff)) ||
-			    check_number(x, c, "xpos") || check_number(x, c, "ypos") ||
-			    check_number(x, c, "width") || check_number(x, c, "height"))
-				return -EINVAL;
-			config_note(x->cfg, "<affinity> in <start>", c->line, "children run on the CPUs Linux picks");
-		} else if (!strcmp(c->name, "config")) {
-			if (s->config)
-				return bad(x, c->line, "second <config> in <start name=\"%s\">", s->name);
-			s->config = mkx_xml_to_string(c, &s->config_len);
-			if (!s->config)
-				return bad(x, c->line, "out of memory");
-		} else if (!strcmp(c->name, "route")) {
-			if ((err = parse_rules(x, c, s->routes, &s->nroutes)))
-				return err;
-		} else if (!strcmp(c->name, "provides")) {
-			for (struct mkx_xml *p = c->child; p; p = p->next) {
-				if (strcmp(p->name, "service"))
-					return bad(x, p->line, "unknown element <%s> inside <provides>", p->name);
-				if (s->nprovides == PROVIDES_MAX)
-					return bad(x, p->line, "more than %d provided services", PROVIDES_MAX);
-				if ((err = get_name(x, p, "name", s->provides[s->nprovides],
-				    sizeof s->provides[0])))
-					return err;
-				/*
-				 * A child may provide a service core has too (Genode's report_rom and
-				 * fs_rom provide ROM): only a route naming the child reaches it.
-				 */
-				s->nprovides++;
-			}
-		} else if ((err = parse_resource(x, c, s)))
+	for (struct mkx_xml *p = c->child; p; p = p->next) {
+		if (strcmp(p->name, "service"))
+			return bad(x, p->line, "unknown element <%s> inside <provides>", p->name);
+		if (s->nprovides == PROVIDES_MAX)
+			return bad(x, p->line, "more than %d provided services", PROVIDES_MAX);
+		if ((err = get_name(x, p, "name", s->provides[s->nprovides],
+		    sizeof s->provides[0])))
 			return err;
+		/*
+		 * A child may provide a service core has too (Genode's report_rom and
+		 * fs_rom provide ROM): only a route naming the child reaches it.
+		 */
+		s->nprovides++;
 	}
-	if (!s->config) {
-		s->config = strdup("<config/>\n");
-		s->config_len = s->config ? strlen(s->config) : 0;
-	}
+	return 0;
+}
+
+/* One element inside <start>: <binary>, <exit>, <heartbeat>, <affinity>, <config>, <route>, <provides>, <resource>. */
+static int
+start_child(struct ctx *x, struct mkx_xml *c, struct start_cfg *s)
+{
+	int err;
+
+	if (!strcmp(c->name, "binary")) {
+		if ((err = get_name(x, c, "name", s->binary, sizeof s->binary)))
+			return err;
+	} else if (!strcmp(c->name, "exit")) {
+		/* Genode's <exit propagate="yes"/>: init ends with this child, as finish="yes". */
+		static const char *const exit_attrs[] = { "propagate", NULL };
+		int prop = mkx_xml_attr_bool(c, "propagate", 0);
+
+		if ((err = check_attrs(x, c, exit_attrs)))
+			return err;
+		if (prop < 0)
+			return bad(x, c->line, "<exit propagate=\"%s\">: use yes or no", mkx_xml_attr(c, "propagate"));
+		s->finish |= prop;
+	} else if (!strcmp(c->name, "heartbeat")) {
+		config_note(x->cfg, "<heartbeat> in <start>", c->line,
+		    "core watches its children by waitpid, not by heartbeats");
+	} else if (!strcmp(c->name, "affinity")) {
+		static const char *const aff[] = { "xpos", "ypos", "width", "height", NULL };
+
+		if ((err = check_attrs(x, c, aff)) ||
+		    check_number(x, c, "xpos") || check_number(x, c, "ypos") ||
+		    check_number(x, c, "width") || check_number(x, c, "height"))
+			return -EINVAL;
+		config_note(x->cfg, "<affinity> in <start>", c->line, "children run on the CPUs Linux picks");
+	} else if (!strcmp(c->name, "config")) {
+		if (s->config)
+			return bad(x, c->line, "second <config> in <start name=\"%s\">", s->name);
+		s->config = mkx_xml_to_string(c, &s->config_len);
+		if (!s->config)
+			return bad(x, c->line, "out of memory");
+	} else if (!strcmp(c->name, "route")) {
+		if ((err = parse_rules(x, c, s->routes, &s->nroutes)))
+			return err;
+	} else if (!strcmp(c->name, "provides")) {
+		if ((err = parse_provides(x, c, s)))
+			return err;
+	} else if ((err = parse_resource(x, c, s)))
+		return err;
+	return 0;
+}
+
+/* The binary a <start> runs: a plain name, found executable in bin_dir. */
+static int
+start_binary(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
+{
 	if (strchr(s->binary, '/'))
 		return bad(x, n->line, "binary \"%s\": give a name, not a path", s->binary);
 	{
@@ -414,6 +434,24 @@ parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 		return bad(x, n->line, "binary \"%s\" of <start name=\"%s\"> not found or not executable (%s: %s)",
 		    s->binary, s->name, s->path, strerror(errno));
 	return 0;
+}
+
+static int
+parse_start(struct ctx *x, const struct mkx_xml *n, struct start_cfg *s)
+{
+	int err;
+
+	if ((err = start_attrs(x, n, s)))
+		return err;
+	strcpy(s->binary, s->name);
+	for (struct mkx_xml *c = n->child; c; c = c->next)
+		if ((err = start_child(x, c, s)))
+			return err;
+	if (!s->config) {
+		s->config = strdup("<config/>\n");
+		s->config_len = s->config ? strlen(s->config) : 0;
+	}
+	return start_binary(x, n, s);
 }
 
 /*
@@ -1137,19 +1175,121 @@ parse_init_only(struct ctx *x, const struct mkx_xml *n)
 	return 0;
 }
 
-int
-config_load_buf(struct core_config *cfg, const char *buf, size_t len,
-    const char *file, const char *bin_dir, char *err, size_t errlen)
+/* The root element: <config>, its attributes, which elements it may hold, and <default ram> first. */
+static int
+config_root(struct ctx *x, const struct mkx_xml *root)
 {
 	static const char *const allowed[] = {
 		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "dma", "report_rom", "pci_config",
 		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", "report_files", NULL
 	};
 	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
+	struct core_config *cfg = x->cfg;
+	struct mkx_xml *n;
+	int rc = 0, v;
+
+	if (strcmp(root->name, "config"))
+		return bad(x, root->line, "root element is <%s>, expected <config>", root->name);
+	note_unknown_attrs(x, root, root_attrs);
+	if ((rc = check_only(x, root, allowed)) ||
+	    (rc = ignored_number(x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
+	    (rc = ignored_bool(x, root, "ld_verbose", "binaries are linked statically")))
+		return rc;
+	/* <default ram> first: it applies to every <start>, wherever it stands. */
+	cfg->default_ram = 16ul << 20;	/* enough for a static component */
+	for (n = mkx_xml_child(root, "default"); n && !rc; n = mkx_xml_next(n, "default"))
+		rc = parse_default(x, n);
+	if (rc)
+		return rc;
+	v = mkx_xml_attr_bool(root, "verbose", 0);
+	if (v < 0)
+		return bad(x, root->line, "verbose=\"%s\": use yes or no", mkx_xml_attr(root, "verbose"));
+	cfg->verbose = v;
+	return 0;
+}
+
+/* A <start> among the top-level elements: parsed into the next slot, its name unique. */
+static int
+config_start(struct ctx *x, const struct mkx_xml *n)
+{
+	struct core_config *cfg = x->cfg;
+	int rc;
+
+	if (cfg->nstart == CHILDREN_MAX)
+		return bad(x, n->line, "more than %d <start> nodes", CHILDREN_MAX);
+	rc = parse_start(x, n, &cfg->start[cfg->nstart]);
+	cfg->nstart++;	/* counted even on error so config_free frees it */
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i + 1 < cfg->nstart; i++)
+		if (!strcmp(cfg->start[i].name, cfg->start[cfg->nstart - 1].name))
+			rc = bad(x, n->line, "duplicate <start name=\"%s\"> (first at line %d)",
+			    cfg->start[i].name, cfg->start[i].line);
+	return rc;
+}
+
+/* One top-level element of <config>, by its name (<default> was read first, by config_root). */
+static int
+config_element(struct ctx *x, struct mkx_xml *n)
+{
+	struct core_config *cfg = x->cfg;
+	int rc = 0;
+
+	if (!strcmp(n->name, "start"))
+		rc = config_start(x, n);
+	else if (!strcmp(n->name, "default-route"))
+		rc = parse_rules(x, n, cfg->default_routes, &cfg->ndefault_routes);
+	else if (!strcmp(n->name, "io_port"))
+		rc = parse_io_port(x, n);
+	else if (!strcmp(n->name, "io_mem"))
+		rc = parse_io_mem(x, n);
+	else if (!strcmp(n->name, "irq"))
+		rc = parse_irq(x, n);
+	else if (!strcmp(n->name, "dma"))
+		rc = parse_dma(x, n);
+	else if (!strcmp(n->name, "report_rom"))
+		rc = parse_report_rom(x, n);
+	else if (!strcmp(n->name, "pci_config"))
+		rc = parse_pci_config(x, n);
+	else if (!strcmp(n->name, "parent-provides")) {
+		x->parent_provides = n;
+		rc = parse_parent_provides(x, n);
+	}
+	else if (!strcmp(n->name, "alias"))
+		rc = parse_alias(x, n);
+	else if (!strcmp(n->name, "report_files"))
+		rc = parse_report_files(x, n);
+	else if (strcmp(n->name, "default"))
+		rc = parse_init_only(x, n);
+	return rc;
+}
+
+/* What holds only of the whole config: a <start> at all, and routes that lead somewhere. */
+static int
+config_check(struct ctx *x, const struct mkx_xml *root)
+{
+	struct core_config *cfg = x->cfg;
+	int rc = 0;
+
+	if (cfg->nstart == 0)
+		rc = bad(x, root->line, "no <start> node: nothing to run");
+	if (!rc)
+		rc = check_rules(x, cfg->default_routes, cfg->ndefault_routes, "default-route");
+	if (!rc)
+		rc = check_default_not_self(x);
+	for (unsigned i = 0; !rc && i < cfg->nstart; i++)
+		rc = check_rules(x, cfg->start[i].routes, cfg->start[i].nroutes, cfg->start[i].name);
+	return rc;
+}
+
+int
+config_load_buf(struct core_config *cfg, const char *buf, size_t len,
+    const char *file, const char *bin_dir, char *err, size_t errlen)
+{
 	struct ctx x = { cfg, file, bin_dir, err, errlen, NULL };
 	char perr[256];
 	struct mkx_xml *root, *n;
-	int rc = 0, v;
+	int rc;
 
 	memset(cfg, 0, sizeof *cfg);
 	strcpy(cfg->io_port_backend, "auto");
@@ -1166,77 +1306,15 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		snprintf(err, errlen, "%s:%s", file, perr + 5);	/* "line N: .." -> "file:N: .." */
 		return -EINVAL;
 	}
-	if (strcmp(root->name, "config")) {
-		rc = bad(&x, root->line, "root element is <%s>, expected <config>", root->name);
+	if ((rc = config_root(&x, root)))
 		goto out;
-	}
-	note_unknown_attrs(&x, root, root_attrs);
-	if ((rc = check_only(&x, root, allowed)) ||
-	    (rc = ignored_number(&x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
-	    (rc = ignored_bool(&x, root, "ld_verbose", "binaries are linked statically")))
-		goto out;
-	/* <default ram> first: it applies to every <start>, wherever it stands. */
-	cfg->default_ram = 16ul << 20;	/* enough for a static component */
-	for (n = mkx_xml_child(root, "default"); n && !rc; n = mkx_xml_next(n, "default"))
-		rc = parse_default(&x, n);
-	if (rc)
-		goto out;
-	v = mkx_xml_attr_bool(root, "verbose", 0);
-	if (v < 0) {
-		rc = bad(&x, root->line, "verbose=\"%s\": use yes or no", mkx_xml_attr(root, "verbose"));
-		goto out;
-	}
-	cfg->verbose = v;
-	for (n = root->child; n && !rc; n = n->next) {
-		if (!strcmp(n->name, "start")) {
-			if (cfg->nstart == CHILDREN_MAX) {
-				rc = bad(&x, n->line, "more than %d <start> nodes", CHILDREN_MAX);
-				break;
-			}
-			rc = parse_start(&x, n, &cfg->start[cfg->nstart]);
-			cfg->nstart++;	/* counted even on error so config_free frees it */
-			if (rc)
-				break;
-			for (unsigned i = 0; i + 1 < cfg->nstart; i++)
-				if (!strcmp(cfg->start[i].name, cfg->start[cfg->nstart - 1].name))
-					rc = bad(&x, n->line, "duplicate <start name=\"%s\"> (first at line %d)",
-					    cfg->start[i].name, cfg->start[i].line);
-		} else if (!strcmp(n->name, "default-route"))
-			rc = parse_rules(&x, n, cfg->default_routes, &cfg->ndefault_routes);
-		else if (!strcmp(n->name, "io_port"))
-			rc = parse_io_port(&x, n);
-		else if (!strcmp(n->name, "io_mem"))
-			rc = parse_io_mem(&x, n);
-		else if (!strcmp(n->name, "irq"))
-			rc = parse_irq(&x, n);
-		else if (!strcmp(n->name, "dma"))
-			rc = parse_dma(&x, n);
-		else if (!strcmp(n->name, "report_rom"))
-			rc = parse_report_rom(&x, n);
-		else if (!strcmp(n->name, "pci_config"))
-			rc = parse_pci_config(&x, n);
-		else if (!strcmp(n->name, "parent-provides")) {
-			x.parent_provides = n;
-			rc = parse_parent_provides(&x, n);
-		}
-		else if (!strcmp(n->name, "alias"))
-			rc = parse_alias(&x, n);
-		else if (!strcmp(n->name, "report_files"))
-			rc = parse_report_files(&x, n);
-		else if (strcmp(n->name, "default"))
-			rc = parse_init_only(&x, n);
-	}
+	for (n = root->child; n && !rc; n = n->next)
+		rc = config_element(&x, n);
 	resolve_aliases(cfg, cfg->default_routes, cfg->ndefault_routes);
 	for (unsigned i = 0; i < cfg->nstart; i++)
 		resolve_aliases(cfg, cfg->start[i].routes, cfg->start[i].nroutes);
-	if (!rc && cfg->nstart == 0)
-		rc = bad(&x, root->line, "no <start> node: nothing to run");
 	if (!rc)
-		rc = check_rules(&x, cfg->default_routes, cfg->ndefault_routes, "default-route");
-	if (!rc)
-		rc = check_default_not_self(&x);
-	for (unsigned i = 0; !rc && i < cfg->nstart; i++)
-		rc = check_rules(&x, cfg->start[i].routes, cfg->start[i].nroutes, cfg->start[i].name);
+		rc = config_check(&x, root);
 out:
 	mkx_xml_free(root);
 	if (rc)
