@@ -230,18 +230,18 @@ function_name_ok(const char *s, unsigned *bdf)
 	return 1;
 }
 
-int
-host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hugepages, char *why,
-    size_t whylen)
+/*
+ * The state file, opened without following a link or hanging on a FIFO, and
+ * only if it is what core writes: a regular file of core's user, mode 0600,
+ * not too large. The descriptor, or -errno with why filled in.
+ */
+static int
+state_open(const char *path, char *why, size_t whylen)
 {
-	static char text[STATE_MAX + 1];
-	char base[NAME_MAX + 1], *line, *save;
-	unsigned n = 0, no = 0;
+	char base[NAME_MAX + 1];
 	struct stat st;
-	ssize_t len, got = 0;
 	int dfd, fd;
 
-	*hugepages = -1;
 	if ((dfd = state_dir(path, base, sizeof base, why, whylen)) < 0)
 		return dfd;
 	/* O_NONBLOCK: a FIFO (or a device) in its place must not hang us; fstat refuses it next. */
@@ -268,6 +268,49 @@ host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hug
 		close(fd);
 		return -EPERM;
 	}
+	return fd;
+}
+
+/* Line no of the state file, a device line, into devs[n]: 0, or -EINVAL with why filled in. */
+static int
+state_device(const char *path, unsigned no, char *line, struct host_dev *devs, unsigned n, char *why,
+    size_t whylen)
+{
+	struct host_dev *d = &devs[n];
+	char name[32], drv[80], ovr[80], extra;
+
+	memset(d, 0, sizeof *d);
+	if (sscanf(line, "%31s driver=%79s override=%79s %c", name, drv, ovr, &extra) != 3 ||
+	    !function_name_ok(name, &d->bdf) || strlen(drv) >= sizeof d->driver || strlen(ovr) >= sizeof d->override ||
+	    !driver_name_ok(drv) || !driver_name_ok(ovr)) {
+		snprintf(why, whylen, "%s:%u: malformed line", path, no);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(devs[i].name, name)) {
+			snprintf(why, whylen, "%s:%u: %s named twice", path, no, name);
+			return -EINVAL;
+		}
+	snprintf(d->name, sizeof d->name, "%s", name);
+	snprintf(d->driver, sizeof d->driver, "%s", strcmp(drv, "-") ? drv : "");
+	snprintf(d->override, sizeof d->override, "%s", strcmp(ovr, "-") ? ovr : "");
+	d->taken = 1;
+	return 0;
+}
+
+int
+host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hugepages, char *why,
+    size_t whylen)
+{
+	static char text[STATE_MAX + 1];
+	char *line, *save;
+	unsigned n = 0, no = 0;
+	ssize_t len, got = 0;
+	int fd, err;
+
+	*hugepages = -1;
+	if ((fd = state_open(path, why, whylen)) < 0)
+		return fd;
 	while (got < STATE_MAX && (len = read(fd, text + got, STATE_MAX - got)) > 0)
 		got += len;
 	close(fd);
@@ -277,8 +320,7 @@ host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hug
 		return -EINVAL;
 	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct host_dev *d = &devs[n];
-		char name[32], drv[80], ovr[80], extra;
+		char extra;
 		long hp;
 
 		if (!no++) {
@@ -302,22 +344,8 @@ host_state_read(const char *path, struct host_dev *devs, unsigned max, long *hug
 			snprintf(why, whylen, "%s:%u: more than %u devices", path, no, max);
 			return -E2BIG;
 		}
-		memset(d, 0, sizeof *d);
-		if (sscanf(line, "%31s driver=%79s override=%79s %c", name, drv, ovr, &extra) != 3 ||
-		    !function_name_ok(name, &d->bdf) || strlen(drv) >= sizeof d->driver || strlen(ovr) >= sizeof d->override ||
-		    !driver_name_ok(drv) || !driver_name_ok(ovr)) {
-			snprintf(why, whylen, "%s:%u: malformed line", path, no);
-			return -EINVAL;
-		}
-		for (unsigned i = 0; i < n; i++)
-			if (!strcmp(devs[i].name, name)) {
-				snprintf(why, whylen, "%s:%u: %s named twice", path, no, name);
-				return -EINVAL;
-			}
-		snprintf(d->name, sizeof d->name, "%s", name);
-		snprintf(d->driver, sizeof d->driver, "%s", strcmp(drv, "-") ? drv : "");
-		snprintf(d->override, sizeof d->override, "%s", strcmp(ovr, "-") ? ovr : "");
-		d->taken = 1;
+		if ((err = state_device(path, no, line, devs, n, why, whylen)))
+			return err;
 		n++;
 	}
 	if (!no) {

@@ -20,7 +20,6 @@ core-services/service_dma.c:dma_open     same
 core-services/service_irq.c:irq_open     same
 core-services/host_mode.c:host_mode_restore same
 core-services/host_mode.c:host_mode_take same
-core-services/linux/host_state.c:host_state_read same
 core-services/tools/raw_vfio.c:main      a benchmark reference tool: one straight sequence of ioctls, read top to bottom
 core-services/tools/raw_uio.c:main       same
 core-services/tools/raw_packet_tx.c:main same
