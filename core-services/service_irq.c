@@ -366,40 +366,34 @@ open_by_gsi(struct irq_session *s, const char *label, unsigned long gsi, char *w
 	return 0;
 }
 
+/*
+ * A free slot in core's table for a new session of client: refused while
+ * another session holds the function's interrupts in another mode, or the
+ * same vector (-EBUSY), or when the client or the table is full (-EAGAIN).
+ * The slot, or -errno with why filled in.
+ */
 static int
-irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
+free_slot(struct child *client, const char *label, const struct irq_args *a, int by_gsi, unsigned bdf,
+    char *why, size_t whylen)
 {
-	char pci[16];
-	unsigned bdf = 0, slot = IRQ_SESSIONS_MAX, mine = 0;
-	struct irq_session *s;
-	struct irq_args a;
-	const struct irq_policy *pol = NULL;
-	int err, by_gsi;
+	unsigned slot = IRQ_SESSIONS_MAX, mine = 0;
 
-	if ((err = irq_args_parse(args, &a, why, whylen)))
-		return err;
-	by_gsi = a.type == IRQ_TYPE_LEGACY && a.has_number && !a.has_pci && !a.has_config_phys &&
-	    a.rid == IRQ_BDF_NONE;
-	if (!by_gsi) {
-		if ((err = resolve_function(&a, &bdf, why, whylen)))
-			return err;
-		snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
-		if (!(pol = policy_allows(label, bdf, why, whylen)))
-			return -EPERM;
-	}
 	for (unsigned i = 0; i < IRQ_SESSIONS_MAX; i++) {
 		const struct irq_session *o = active[i];
 
 		if (o && o->client == client)
 			mine++;
 
-		if (!by_gsi && o && holds(o, bdf) && (o->rq.type != a.type || o->rq.vector == a.vector)) {
-			if (o->rq.type != a.type)
+		if (!by_gsi && o && holds(o, bdf) && (o->rq.type != a->type || o->rq.vector == a->vector)) {
+			char pci[16];
+
+			snprintf(pci, sizeof pci, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+			if (o->rq.type != a->type)
 				snprintf(why, whylen, "the interrupts of %s are held as %s by \"%s\"", pci,
 				    type_names[o->rq.type], o->label);
 			else
-				snprintf(why, whylen, "the %s%s of %s is held by \"%s\"", type_names[a.type],
-				    a.type == IRQ_TYPE_MSIX ? " vector" : "", pci, o->label);
+				snprintf(why, whylen, "the %s%s of %s is held by \"%s\"", type_names[a->type],
+				    a->type == IRQ_TYPE_MSIX ? " vector" : "", pci, o->label);
 			return -EBUSY;
 		}
 		if (!o && slot == IRQ_SESSIONS_MAX)
@@ -413,6 +407,54 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 		snprintf(why, whylen, "core's table of %d IRQ sessions is full", IRQ_SESSIONS_MAX);
 		return -EAGAIN;
 	}
+	return (int)slot;
+}
+
+/* What was granted, to whom and through which back end, in core's log. */
+static void
+log_grant(const struct irq_session *s, const char *label, const struct irq_args *a, int by_gsi)
+{
+	char pci[16];
+
+	snprintf(pci, sizeof pci, "%02x:%02x.%u", s->bdf >> 8, (s->bdf >> 3) & 0x1f, s->bdf & 7);
+	if (by_gsi) {
+		char more[96] = "";
+
+		for (unsigned k = 0; k < s->nextra; k++)
+			snprintf(more + strlen(more), sizeof more - strlen(more), ", %02x:%02x.%u",
+			    s->extra[k].bdf >> 8, (s->extra[k].bdf >> 3) & 0x1f, s->extra[k].bdf & 7);
+		core_log("IRQ \"%s\": GSI %u: %s%s granted through %s%s", label, s->gsi, pci, more, s->be->name,
+		    s->nextra ? " (core forwards and unmasks them together)" : "");
+	} else if (a->type == IRQ_TYPE_LEGACY)
+		core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, s->be->name);
+	else
+		core_log("IRQ \"%s\": %s %s vector %u granted through %s, message 0x%llx/0x%x", label, pci,
+		    type_names[a->type], a->vector, s->be->name, (unsigned long long)s->info.msi_address,
+		    s->info.msi_value);
+}
+
+static int
+irq_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	unsigned bdf = 0, slot;
+	struct irq_session *s;
+	struct irq_args a;
+	const struct irq_policy *pol = NULL;
+	int err, by_gsi;
+
+	if ((err = irq_args_parse(args, &a, why, whylen)))
+		return err;
+	by_gsi = a.type == IRQ_TYPE_LEGACY && a.has_number && !a.has_pci && !a.has_config_phys &&
+	    a.rid == IRQ_BDF_NONE;
+	if (!by_gsi) {
+		if ((err = resolve_function(&a, &bdf, why, whylen)))
+			return err;
+		if (!(pol = policy_allows(label, bdf, why, whylen)))
+			return -EPERM;
+	}
+	if ((err = free_slot(client, label, &a, by_gsi, bdf, why, whylen)) < 0)
+		return err;
+	slot = (unsigned)err;
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;
@@ -436,21 +478,7 @@ irq_open(struct child *client, const char *label, const char *args, void **state
 	}
 	s->gsi = s->info.gsi;
 	active[slot] = s;
-	snprintf(pci, sizeof pci, "%02x:%02x.%u", s->bdf >> 8, (s->bdf >> 3) & 0x1f, s->bdf & 7);
-	if (by_gsi) {
-		char more[96] = "";
-
-		for (unsigned k = 0; k < s->nextra; k++)
-			snprintf(more + strlen(more), sizeof more - strlen(more), ", %02x:%02x.%u",
-			    s->extra[k].bdf >> 8, (s->extra[k].bdf >> 3) & 0x1f, s->extra[k].bdf & 7);
-		core_log("IRQ \"%s\": GSI %u: %s%s granted through %s%s", label, s->gsi, pci, more, s->be->name,
-		    s->nextra ? " (core forwards and unmasks them together)" : "");
-	} else if (a.type == IRQ_TYPE_LEGACY)
-		core_log("IRQ \"%s\": %s (GSI %u) granted through %s", label, pci, s->gsi, s->be->name);
-	else
-		core_log("IRQ \"%s\": %s %s vector %u granted through %s, message 0x%llx/0x%x", label, pci,
-		    type_names[a.type], a.vector, s->be->name, (unsigned long long)s->info.msi_address,
-		    s->info.msi_value);
+	log_grant(s, label, &a, by_gsi);
 	*state = s;
 	return 0;
 }
