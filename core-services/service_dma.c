@@ -144,30 +144,28 @@ domain_peers(const struct dma_session *s)
 	return n;
 }
 
+/*
+ * What a DMA session asks for, in args: the function (pci=, which must
+ * exist), and the DMA mask, the policy's narrowed by dma_mask_bits=, and
+ * domain= (-1 if absent). 0, or -errno with why filled in.
+ */
 static int
-dma_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
+session_args(const char *label, const char *args, char pci[16], unsigned *bdf, uint64_t *mask, long *domain,
+    char *why, size_t whylen)
 {
-	char pci[16] = "";
-	struct dma_session *s;
-	unsigned bdf, v, d, mine = 0;
+	unsigned v, d;
 	unsigned long bits, domain_id;
-	long domain = -1;
-	uint64_t mask;
-	int err, cmd;
+	int err;
 
-	if (!mem) {
-		snprintf(why, whylen, "core has no DMA memory here (see core's log at start)");
-		return -ENODEV;
-	}
-	if (mkx_arg_string(args, "pci", pci, sizeof pci) || config_parse_bdf(pci, &bdf)) {
+	if (mkx_arg_string(args, "pci", pci, 16) || config_parse_bdf(pci, bdf)) {
 		snprintf(why, whylen, "DMA session needs pci=\"BB:DD.F\" (args \"%.100s\")", args);
 		return -EINVAL;
 	}
-	if (device->identify(bdf, &v, &d)) {
+	if (device->identify(*bdf, &v, &d)) {
 		snprintf(why, whylen, "there is no PCI function %s", pci);
 		return -ENODEV;
 	}
-	if ((err = policy_mask(label, bdf, &mask, why, whylen)))
+	if ((err = policy_mask(label, *bdf, mask, why, whylen)))
 		return err;
 	/*
 	 * dma_mask_bits= narrows the policy's limit (a platform driver knows a
@@ -178,8 +176,8 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 			snprintf(why, whylen, "dma_mask_bits=%lu: 12..64", bits);
 			return -EINVAL;
 		}
-		if (bits < 64 && (1ull << bits) - 1 < mask)
-			mask = (1ull << bits) - 1;
+		if (bits < 64 && (1ull << bits) - 1 < *mask)
+			*mask = (1ull << bits) - 1;
 	}
 	/* domain=<n>: a name within the owner's sessions; another owner's n is another domain. */
 	if ((err = mkx_arg_ulong(args, "domain", &domain_id)) != -ENOENT) {
@@ -187,8 +185,22 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 			snprintf(why, whylen, "domain= must be a number 0..4294967295 (args \"%.100s\")", args);
 			return -EINVAL;
 		}
-		domain = (long)domain_id;
+		*domain = (long)domain_id;
 	}
+	return 0;
+}
+
+/*
+ * Room in core's table for one more session of client on bdf: refused while
+ * another holds bdf (-EBUSY) or the client holds its most (-EAGAIN); the
+ * table grows as needed. 0, or -errno with why filled in.
+ */
+static int
+session_room(const struct child *client, const char *label, unsigned bdf, const char *pci, char *why,
+    size_t whylen)
+{
+	unsigned mine = 0;
+
 	for (unsigned i = 0; i < nactive; i++) {
 		if (active[i]->bdf == bdf) {
 			snprintf(why, whylen, "the DMA session of %s is held by \"%s\"", pci, active[i]->label);
@@ -211,6 +223,26 @@ dma_open(struct child *client, const char *label, const char *args, void **state
 		active = more;
 		active_room = room;
 	}
+	return 0;
+}
+
+static int
+dma_open(struct child *client, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	char pci[16] = "";
+	struct dma_session *s;
+	unsigned bdf;
+	long domain = -1;
+	uint64_t mask;
+	int err, cmd;
+
+	if (!mem) {
+		snprintf(why, whylen, "core has no DMA memory here (see core's log at start)");
+		return -ENODEV;
+	}
+	if ((err = session_args(label, args, pci, &bdf, &mask, &domain, why, whylen)) ||
+	    (err = session_room(client, label, bdf, pci, why, whylen)))
+		return err;
 	if (!(s = calloc(1, sizeof *s)))
 		return -ENOMEM;
 	s->bdf = bdf;
