@@ -189,6 +189,83 @@ host_mode_giveback(void)
 	out_flush(2000);
 }
 
+/*
+ * The state file's directory must be safe and no earlier core's state file
+ * there: otherwise -EPERM or -EEXIST, or, in a dry run, one more refusal.
+ */
+static int
+state_refused(int dry_run, unsigned *refused)
+{
+	char why[PATH_MAX + 256];
+	int err;
+
+	if ((err = host_state_check_dir(state_path, why, sizeof why))) {
+		fprintf(dry_run ? stdout : stderr, "%s: state file %s\n", dry_run ? "refuse all" : "core --host", why);
+		if (!dry_run)
+			return -EPERM;
+		(*refused)++;
+	} else if (host_state_exists(state_path) > 0) {
+		fprintf(dry_run ? stdout : stderr, "%s: %s exists: an earlier core --host did not give its devices "
+		    "back; run core --restore %s first\n", dry_run ? "refuse all" : "core --host", state_path, state_path);
+		if (!dry_run)
+			return -EEXIST;
+		(*refused)++;
+	}
+	return 0;
+}
+
+/* --dry-run: what would be taken and what refused, on stdout; -EPERM if anything is refused. */
+static int
+dry_run_report(unsigned refused)
+{
+	for (unsigned i = 0; i < ndevs; i++) {
+		char what[160];
+
+		describe(&devs[i], what, sizeof what);
+		if (devs[i].refused[0])
+			printf("refuse %s: %s\n", what, devs[i].refused);
+		else
+			printf("take %s\n", what);
+	}
+	printf("dry run: %u to take, %u refused; %s\n", ndevs - (refused > ndevs ? ndevs : refused), refused,
+	    refused ? "core --host would refuse to start and change nothing" : "core --host would take them");
+	return refused ? -EPERM : 0;
+}
+
+/* Each refused function and why, on stderr, before core --host gives up having changed nothing. */
+static void
+refusals_report(unsigned refused)
+{
+	for (unsigned i = 0; i < ndevs; i++)
+		if (devs[i].refused[0]) {
+			char what[160];
+
+			describe(&devs[i], what, sizeof what);
+			fprintf(stderr, "core --host: refusing %s: %s\n", what, devs[i].refused);
+		}
+	fprintf(stderr, "core --host: %u of %u granted function(s) refused; nothing was changed\n", refused, ndevs);
+}
+
+/* Every granted function from Linux's driver to core; at the first failure, all given back. */
+static int
+take_all(void)
+{
+	int err;
+
+	for (unsigned i = 0; i < ndevs; i++) {
+		char why[512], what[160];
+
+		describe(&devs[i], what, sizeof what);
+		if ((err = host_bind_take(&devs[i], why, sizeof why))) {
+			fprintf(stderr, "core --host: refusing %s: %s; giving back what was taken\n", what, why);
+			host_mode_giveback();
+			return err;
+		}
+		core_log("host: took %s (state in %s)", what, state_path);
+	}
+	return 0;
+}
+
 int
 host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 {
@@ -201,45 +278,12 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 		return err;
 	for (unsigned i = 0; i < ndevs; i++)
 		refused += !!devs[i].refused[0];
-	{
-		char why[PATH_MAX + 256];
-
-		if ((err = host_state_check_dir(state_path, why, sizeof why))) {
-			fprintf(dry_run ? stdout : stderr, "%s: state file %s\n", dry_run ? "refuse all" : "core --host", why);
-			if (!dry_run)
-				return -EPERM;
-			refused++;
-		} else if (host_state_exists(state_path) > 0) {
-			fprintf(dry_run ? stdout : stderr, "%s: %s exists: an earlier core --host did not give its devices "
-			    "back; run core --restore %s first\n", dry_run ? "refuse all" : "core --host", state_path, state_path);
-			if (!dry_run)
-				return -EEXIST;
-			refused++;
-		}
-	}
-	if (dry_run) {
-		for (unsigned i = 0; i < ndevs; i++) {
-			char what[160];
-
-			describe(&devs[i], what, sizeof what);
-			if (devs[i].refused[0])
-				printf("refuse %s: %s\n", what, devs[i].refused);
-			else
-				printf("take %s\n", what);
-		}
-		printf("dry run: %u to take, %u refused; %s\n", ndevs - (refused > ndevs ? ndevs : refused), refused,
-		    refused ? "core --host would refuse to start and change nothing" : "core --host would take them");
-		return refused ? -EPERM : 0;
-	}
+	if ((err = state_refused(dry_run, &refused)))
+		return err;
+	if (dry_run)
+		return dry_run_report(refused);
 	if (refused) {
-		for (unsigned i = 0; i < ndevs; i++)
-			if (devs[i].refused[0]) {
-				char what[160];
-
-				describe(&devs[i], what, sizeof what);
-				fprintf(stderr, "core --host: refusing %s: %s\n", what, devs[i].refused);
-			}
-		fprintf(stderr, "core --host: %u of %u granted function(s) refused; nothing was changed\n", refused, ndevs);
+		refusals_report(refused);
 		return -EPERM;
 	}
 	/*
@@ -265,18 +309,75 @@ host_mode_take(const struct core_config *cfg, const char *state, int dry_run)
 	given_back = 0;
 	taker = getpid();
 	atexit(host_mode_giveback);	/* a fatal error's exit() gives back too */
-	for (unsigned i = 0; i < ndevs; i++) {
-		char why[512], what[160];
+	return take_all();
+}
 
-		describe(&devs[i], what, sizeof what);
-		if ((err = host_bind_take(&devs[i], why, sizeof why))) {
-			fprintf(stderr, "core --host: refusing %s: %s; giving back what was taken\n", what, why);
-			host_mode_giveback();
-			return err;
+/*
+ * Which functions of the state file are there and core's: the others are
+ * left alone (taken cleared). How many were left alone.
+ */
+static unsigned
+restore_held(void)
+{
+	unsigned alone = 0;
+
+	for (unsigned i = 0; i < ndevs; i++) {
+		struct host_dev t = { 0 };
+
+		snprintf(t.name, sizeof t.name, "%s", devs[i].name);
+		if (host_pci_read(&t)) {
+			core_log("host: restore skips %s: no such PCI function on this host; left alone", devs[i].name);
+			devs[i].taken = 0;
+			alone++;
+			continue;
 		}
-		core_log("host: took %s (state in %s)", what, state_path);
+		devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
+		/* One a Linux driver drives is not core's, whatever the file says. */
+		if (!host_pci_core_holds(&t)) {
+			core_log("host: restore skips %s: bound to %s, driver_override not \"mkx\": core does not hold it; left alone",
+			    devs[i].name, t.driver);
+			devs[i].taken = 0;
+			alone++;
+			continue;
+		}
 	}
-	return 0;
+	return alone;
+}
+
+/*
+ * What host mode would not take now, or whose drivers this host lacks, is
+ * not given back either: each named in the log, and counted in
+ * refused_at_restore (the state file stays).
+ */
+static void
+restore_refuse(void)
+{
+	char why[PATH_MAX + 512];
+
+	/* What host mode refuses to take it never gives "back" either; then the drivers named must exist. */
+	host_refuse_mounted(devs, ndevs);
+	host_refuse_console(devs, ndevs);
+	for (unsigned i = 0; i < ndevs; i++) {
+		if (!devs[i].taken || devs[i].refused[0])
+			continue;
+		if (devs[i].driver[0] && !host_pci_driver_exists(devs[i].driver))
+			snprintf(why, sizeof why, "its driver \"%s\" is not on this host", devs[i].driver);
+		else if (devs[i].override[0] && !host_pci_driver_exists(devs[i].override))
+			snprintf(why, sizeof why, "its driver_override \"%s\" names no driver on this host", devs[i].override);
+		else
+			continue;
+		memcpy(devs[i].refused, why, sizeof devs[i].refused - 1);	/* why is shorter: driver names < 64 */
+	}
+	for (unsigned i = 0; i < ndevs; i++)
+		if (devs[i].taken && devs[i].refused[0]) {
+			char what[160];
+
+			describe(&devs[i], what, sizeof what);
+			core_log("host: restore skips %s: %s; not unbound, bus master and driver_override untouched", what,
+			    devs[i].refused);
+			devs[i].taken = 0;
+			refused_at_restore++;
+		}
 }
 
 /*
@@ -314,50 +415,8 @@ host_mode_restore(const char *state)
 		else if (killed)
 			core_log("host: restore: killed %u processes a dead core left behind", killed);
 	}
-	for (unsigned i = 0; i < ndevs; i++) {
-		struct host_dev t = { 0 };
-
-		snprintf(t.name, sizeof t.name, "%s", devs[i].name);
-		if (host_pci_read(&t)) {
-			core_log("host: restore skips %s: no such PCI function on this host; left alone", devs[i].name);
-			devs[i].taken = 0;
-			alone++;
-			continue;
-		}
-		devs[i].vendor = t.vendor, devs[i].device = t.device, devs[i].class = t.class;
-		/* One a Linux driver drives is not core's, whatever the file says. */
-		if (!host_pci_core_holds(&t)) {
-			core_log("host: restore skips %s: bound to %s, driver_override not \"mkx\": core does not hold it; left alone",
-			    devs[i].name, t.driver);
-			devs[i].taken = 0;
-			alone++;
-			continue;
-		}
-	}
-	/* What host mode refuses to take it never gives "back" either; then the drivers named must exist. */
-	host_refuse_mounted(devs, ndevs);
-	host_refuse_console(devs, ndevs);
-	for (unsigned i = 0; i < ndevs; i++) {
-		if (!devs[i].taken || devs[i].refused[0])
-			continue;
-		if (devs[i].driver[0] && !host_pci_driver_exists(devs[i].driver))
-			snprintf(why, sizeof why, "its driver \"%s\" is not on this host", devs[i].driver);
-		else if (devs[i].override[0] && !host_pci_driver_exists(devs[i].override))
-			snprintf(why, sizeof why, "its driver_override \"%s\" names no driver on this host", devs[i].override);
-		else
-			continue;
-		memcpy(devs[i].refused, why, sizeof devs[i].refused - 1);	/* why is shorter: driver names < 64 */
-	}
-	for (unsigned i = 0; i < ndevs; i++)
-		if (devs[i].taken && devs[i].refused[0]) {
-			char what[160];
-
-			describe(&devs[i], what, sizeof what);
-			core_log("host: restore skips %s: %s; not unbound, bus master and driver_override untouched", what,
-			    devs[i].refused);
-			devs[i].taken = 0;
-			refused_at_restore++;
-		}
+	alone = restore_held();
+	restore_refuse();
 	/* core raises nr_hugepages and only ever lowers it back: a value above today's is not core's. */
 	if (hugepages >= 0 && (host_hugepages_get(&now) || hugepages > now)) {
 		core_log("host: restore skips vm.nr_hugepages %ld: %s", hugepages, host_hugepages_get(&now) ?
