@@ -139,17 +139,17 @@ exit_status(void)
 	return bad;
 }
 
-int
-loop_run(struct core_config *config, const char *config_file, const char *bin_dir)
+/*
+ * The signals core's loop takes (SIGCHLD, SIGHUP, SIGTERM, SIGINT) blocked
+ * and read from a signalfd instead; SIGPIPE ignored. The signalfd, or -1
+ * (logged).
+ */
+static int
+signals_take(void)
 {
-	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX + 1];
-	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch, >= WHO_GRANT a granted session */
-	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX];
-	time_t kept_checked = 0;
 	sigset_t mask;
-	int sfd, bad;
+	int sfd;
 
-	core_cfg = config;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGHUP);
@@ -159,11 +159,15 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 	signal(SIGPIPE, SIG_IGN);
 	mkx_rpc_set_closer(fd_close_foreign);	/* what a child sends is closed without waiting */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
+	if (sfd < 0)
 		core_log("signalfd: %s", strerror(errno));
-		return 2;
-	}
-	cgroup_init();
+	return sfd;
+}
+
+/* Every <start> of the config; one that cannot start is named and skipped. */
+static void
+start_all(struct core_config *config)
+{
 	for (unsigned i = 0; i < config->nstart; i++) {
 		int err = child_start(&child_table[nchildren], &config->start[i], config);
 
@@ -173,47 +177,120 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		}
 		nchildren++;
 	}
+}
+
+/*
+ * This turn's poll set: the signalfd, watches, children's sockets, sessions
+ * and granted sessions, each's kind in who[]; then stdout (not counted, not
+ * in who[]) while output waits for it. How many entries who[] describes.
+ */
+static unsigned
+poll_set(struct pollfd *pfd, int *who, int sfd)
+{
+	unsigned n = 0, nsess = sessions_count();
+
+	pfd[n].fd = sfd;
+	pfd[n].events = POLLIN;
+	who[n++] = 0;
+	for (unsigned i = 0; i < WATCHES_MAX; i++)
+		if (watches[i].fn) {
+			pfd[n].fd = watches[i].fd;
+			pfd[n].events = POLLIN;
+			who[n++] = WHO_WATCH + (int)i;
+		}
+	for (unsigned i = 0; i < nchildren; i++)
+		if (child_table[i].sock >= 0) {
+			pfd[n].fd = child_table[i].sock;
+			pfd[n].events = POLLIN;
+			who[n++] = (int)i;
+		}
+	for (unsigned i = 0; i < nsess; i++) {
+		pfd[n].fd = sessions_fd(i);
+		pfd[n].events = POLLIN;
+		who[n++] = -(int)i - 1;
+	}
+	/*
+	 * Granted sessions with a donation: events 0, so only a hangup
+	 * (or error) is reported and nothing is read; a closed one
+	 * leaves the set (broker_grant_closed): at most GRANTS_MAX here.
+	 */
+	for (unsigned i = 0; i < GRANTS_MAX; i++)
+		if (broker_grant_watch(i) >= 0) {
+			pfd[n].fd = broker_grant_watch(i);
+			pfd[n].events = 0;
+			who[n++] = WHO_GRANT + (int)i;
+		}
+	/* Last, outside the who[] walks: stdout, while output waits for it. */
+	if (out_pending()) {
+		pfd[n].fd = STDOUT_FILENO;
+		pfd[n].events = POLLOUT;
+		pfd[n].revents = 0;
+	}
+	return n;
+}
+
+/* What poll reported on entries 1..n-1, in the order that is fair to each kind. */
+static void
+dispatch(const struct pollfd *pfd, const int *who, unsigned n)
+{
+	/* Watches first: an interrupt should not wait behind calls. */
+	for (unsigned k = 1; k < n; k++)
+		if (pfd[k].revents && who[k] >= WHO_WATCH && who[k] < WHO_GRANT) {
+			struct watch *w = &watches[who[k] - WHO_WATCH];
+
+			if (w->fn && w->fd == pfd[k].fd)
+				w->fn(w->arg);
+		}
+	/* Sessions from the back, so dropping one does not move an unhandled one. */
+	for (unsigned k = n; k-- > 1;)
+		if (pfd[k].revents && who[k] < 0)
+			handle_session_call((unsigned)(-who[k] - 1));
+	/* Closed sessions before parent messages: a client that closed one and opens another pays once. */
+	for (unsigned k = 1; k < n; k++)
+		if (pfd[k].revents && who[k] >= WHO_GRANT &&
+		    broker_grant_watch((unsigned)(who[k] - WHO_GRANT)) == pfd[k].fd)
+			broker_grant_closed((unsigned)(who[k] - WHO_GRANT));
+	for (unsigned k = 1; k < n; k++)
+		if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && child_table[who[k]].sock == pfd[k].fd)
+			handle_parent_msg(&child_table[who[k]]);
+}
+
+/* The signals pending on sfd: a child's end, SIGHUP's reload, or the end of the composition. */
+static void
+signals_read(int sfd, const char *config_file, const char *bin_dir)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			child_reap();
+		else if (si.ssi_signo == SIGHUP)
+			reload(config_file, bin_dir);
+		else {
+			core_log("terminated by signal %u; stopping all children", si.ssi_signo);
+			finished = 1;
+		}
+	}
+}
+
+int
+loop_run(struct core_config *config, const char *config_file, const char *bin_dir)
+{
+	static struct pollfd pfd[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX + 1];
+	/* who: >= 0 child, < 0 -(session + 1), >= WHO_WATCH a watch, >= WHO_GRANT a granted session */
+	static int who[1 + CHILDREN_MAX + CORE_SESSIONS_MAX + WATCHES_MAX + GRANTS_MAX];
+	time_t kept_checked = 0;
+	int sfd, bad;
+
+	core_cfg = config;
+	if ((sfd = signals_take()) < 0)
+		return 2;
+	cgroup_init();
+	start_all(config);
 	while (!finished && !all_exited()) {
-		unsigned n = 0, nsess = sessions_count();
+		unsigned n = poll_set(pfd, who, sfd);
 		int rc;
 
-		pfd[n].fd = sfd;
-		pfd[n].events = POLLIN;
-		who[n++] = 0;
-		for (unsigned i = 0; i < WATCHES_MAX; i++)
-			if (watches[i].fn) {
-				pfd[n].fd = watches[i].fd;
-				pfd[n].events = POLLIN;
-				who[n++] = WHO_WATCH + (int)i;
-			}
-		for (unsigned i = 0; i < nchildren; i++)
-			if (child_table[i].sock >= 0) {
-				pfd[n].fd = child_table[i].sock;
-				pfd[n].events = POLLIN;
-				who[n++] = (int)i;
-			}
-		for (unsigned i = 0; i < nsess; i++) {
-			pfd[n].fd = sessions_fd(i);
-			pfd[n].events = POLLIN;
-			who[n++] = -(int)i - 1;
-		}
-		/*
-		 * Granted sessions with a donation: events 0, so only a hangup
-		 * (or error) is reported and nothing is read; a closed one
-		 * leaves the set (broker_grant_closed): at most GRANTS_MAX here.
-		 */
-		for (unsigned i = 0; i < GRANTS_MAX; i++)
-			if (broker_grant_watch(i) >= 0) {
-				pfd[n].fd = broker_grant_watch(i);
-				pfd[n].events = 0;
-				who[n++] = WHO_GRANT + (int)i;
-			}
-		/* Last, outside the who[] walks: stdout, while output waits for it. */
-		if (out_pending()) {
-			pfd[n].fd = STDOUT_FILENO;
-			pfd[n].events = POLLOUT;
-			pfd[n].revents = 0;
-		}
 		/*
 		 * Freed DMA buffers a process still holds are looked at in steps
 		 * of a few ms, one per turn while a look is under way (no wait in
@@ -233,40 +310,9 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 		}
 		if (out_pending() && pfd[n].revents)
 			out_drain();
-		/* Watches first: an interrupt should not wait behind calls. */
-		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= WHO_WATCH && who[k] < WHO_GRANT) {
-				struct watch *w = &watches[who[k] - WHO_WATCH];
-
-				if (w->fn && w->fd == pfd[k].fd)
-					w->fn(w->arg);
-			}
-		/* Sessions from the back, so dropping one does not move an unhandled one. */
-		for (unsigned k = n; k-- > 1;)
-			if (pfd[k].revents && who[k] < 0)
-				handle_session_call((unsigned)(-who[k] - 1));
-		/* Closed sessions before parent messages: a client that closed one and opens another pays once. */
-		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= WHO_GRANT &&
-			    broker_grant_watch((unsigned)(who[k] - WHO_GRANT)) == pfd[k].fd)
-				broker_grant_closed((unsigned)(who[k] - WHO_GRANT));
-		for (unsigned k = 1; k < n; k++)
-			if (pfd[k].revents && who[k] >= 0 && who[k] < WHO_WATCH && child_table[who[k]].sock == pfd[k].fd)
-				handle_parent_msg(&child_table[who[k]]);
-		if (pfd[0].revents) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGCHLD)
-					child_reap();
-				else if (si.ssi_signo == SIGHUP)
-					reload(config_file, bin_dir);
-				else {
-					core_log("terminated by signal %u; stopping all children", si.ssi_signo);
-					finished = 1;
-				}
-			}
-		}
+		dispatch(pfd, who, n);
+		if (pfd[0].revents)
+			signals_read(sfd, config_file, bin_dir);
 	}
 	child_kill_all();
 	sessions_drop_all();
