@@ -16,94 +16,91 @@
 
 #define MCFG_HEADER	44
 #define MCFG_ENTRY	16
+#define MCFG_MAX	((4096 - MCFG_HEADER) / MCFG_ENTRY)
 
-int
-mcfg_function(uint64_t phys, unsigned *bdf)
+/* One MCFG entry: where bus 0 would start, its segment, and the range its bus numbers cover. */
+struct mcfg_win {
+	uint64_t base, lo, hi;
+	uint16_t seg;
+};
+
+/*
+ * The table's entries with a sane bus range (first <= last), read once per
+ * call (the callers are session opens, not a hot path): their count, or
+ * -ENOENT without a table.
+ */
+static int
+mcfg_windows(struct mcfg_win *w)
 {
 	unsigned char t[4096];
-	char path[96];
 	ssize_t n;
-	int fd = open("/sys/firmware/acpi/tables/MCFG", O_RDONLY | O_CLOEXEC);
+	int count = 0, fd = open("/sys/firmware/acpi/tables/MCFG", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -ENOENT;
 	n = read(fd, t, sizeof t);
 	close(fd);
-	for (ssize_t off = MCFG_HEADER; n > 0 && off + MCFG_ENTRY <= n; off += MCFG_ENTRY) {
-		uint64_t base;
-		uint16_t seg;
+	for (ssize_t off = MCFG_HEADER; n > 0 && off + MCFG_ENTRY <= n && count < MCFG_MAX; off += MCFG_ENTRY) {
 		uint8_t first = t[off + 10], last = t[off + 11];
 
-		memcpy(&base, t + off, 8);
-		memcpy(&seg, t + off + 8, 2);
-		if (seg || phys < base + ((uint64_t)first << 20) || phys >= base + (((uint64_t)last + 1) << 20))
+		if (last < first)
+			continue;
+		memcpy(&w[count].base, t + off, 8);
+		memcpy(&w[count].seg, t + off + 8, 2);
+		w[count].lo = w[count].base + ((uint64_t)first << 20);
+		w[count].hi = w[count].base + (((uint64_t)last + 1) << 20);
+		count++;
+	}
+	return count;
+}
+
+int
+mcfg_function(uint64_t phys, unsigned *bdf)
+{
+	struct mcfg_win w[MCFG_MAX];
+	char path[96];
+	int n = mcfg_windows(w);
+
+	for (int i = 0; i < n; i++) {
+		if (w[i].seg || phys < w[i].lo || phys >= w[i].hi)
 			continue;
 		if (phys & 0xfff)
 			return -EINVAL;
-		*bdf = (unsigned)((phys - base) >> 12);
+		*bdf = (unsigned)((phys - w[i].base) >> 12);
 		snprintf(path, sizeof path, "/sys/bus/pci/devices/0000:%02x:%02x.%u", *bdf >> 8, (*bdf >> 3) & 0x1f,
 		    *bdf & 7);
 		return access(path, F_OK) ? -ENODEV : 0;
 	}
-	return -ENOENT;
+	return n < 0 ? n : -ENOENT;
 }
 
 int
 mcfg_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
 {
-	unsigned char t[4096];
-	ssize_t n;
-	int fd = open("/sys/firmware/acpi/tables/MCFG", O_RDONLY | O_CLOEXEC);
+	struct mcfg_win w[MCFG_MAX];
+	int n = mcfg_windows(w);
 
-	if (fd < 0)
-		return -ENOENT;
-	n = read(fd, t, sizeof t);
-	close(fd);
-	for (ssize_t off = MCFG_HEADER; n > 0 && off + MCFG_ENTRY <= n; off += MCFG_ENTRY) {
-		uint64_t b;
-		uint8_t first = t[off + 10], last = t[off + 11];
-		uint64_t lo, hi;
-
-		memcpy(&b, t + off, 8);
-		if (last < first)
-			continue;
-		lo = b + ((uint64_t)first << 20);
-		hi = b + (((uint64_t)last + 1) << 20);
-		if (base >= lo && size <= hi - lo && base - lo <= hi - lo - size) {
-			*win_base = lo;
-			*win_size = hi - lo;
+	for (int i = 0; i < n; i++)
+		if (base >= w[i].lo && size <= w[i].hi - w[i].lo && base - w[i].lo <= w[i].hi - w[i].lo - size) {
+			*win_base = w[i].lo;
+			*win_size = w[i].hi - w[i].lo;
 			return 0;
 		}
-	}
 	return -ENOENT;
 }
 
 int
 mcfg_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size)
 {
-	unsigned char t[4096];
-	ssize_t n;
-	int fd = open("/sys/firmware/acpi/tables/MCFG", O_RDONLY | O_CLOEXEC);
+	struct mcfg_win w[MCFG_MAX];
+	int n = mcfg_windows(w);
 
-	if (fd < 0)
-		return -ENOENT;
-	n = read(fd, t, sizeof t);
-	close(fd);
-	for (ssize_t off = MCFG_HEADER; n > 0 && off + MCFG_ENTRY <= n; off += MCFG_ENTRY) {
-		uint64_t b, lo, hi;
-		uint8_t first = t[off + 10], last = t[off + 11];
-
-		memcpy(&b, t + off, 8);
-		if (last < first)
-			continue;
-		lo = b + ((uint64_t)first << 20);
-		hi = b + (((uint64_t)last + 1) << 20);
-		/* [base, base+size) against [lo, hi), written so that no sum can wrap. */
-		if (size && base < hi && (base >= lo || lo - base < size)) {
-			*win_base = lo;
-			*win_size = hi - lo;
+	/* [base, base+size) against [lo, hi), written so that no sum can wrap. */
+	for (int i = 0; i < n; i++)
+		if (size && base < w[i].hi && (base >= w[i].lo || w[i].lo - base < size)) {
+			*win_base = w[i].lo;
+			*win_size = w[i].hi - w[i].lo;
 			return 0;
 		}
-	}
 	return -ENOENT;
 }
