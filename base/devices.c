@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <mkx/devices.h>
+#include <mkx/rom.h>
 
 static void
 read_bars(const struct mkx_xml *dev, struct mkx_pci_device *out)
@@ -67,4 +68,21 @@ int
 mkx_devices_nth(const struct mkx_xml *devices, unsigned index, struct mkx_pci_device *out)
 {
 	return find(devices, 0xffffffffu, 0xffffffffu, index, out);
+}
+
+int
+mkx_devices_rom_find(unsigned vendor, unsigned device, unsigned index, struct mkx_pci_device *out)
+{
+	struct mkx_rom rom;
+	struct mkx_xml *x;
+	char err[128];
+	int rc;
+
+	if (mkx_rom_open(&rom, "pci_devices"))
+		return -ENOENT;
+	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
+	rc = x ? mkx_devices_find(x, vendor, device, index, out) : -ENOENT;
+	mkx_xml_free(x);
+	mkx_rom_close(&rom);
+	return rc;
 }

@@ -28,22 +28,6 @@
 
 static const uint32_t cause[VECTORS_MAX] = { E1000E_ICR_RXQ0, E1000E_ICR_RXQ1, E1000E_ICR_TXQ0, E1000E_ICR_TXQ1 };
 
-static int
-find_nic(struct mkx_pci_device *d)
-{
-	struct mkx_rom rom;
-	struct mkx_xml *x;
-	char err[128];
-	int rc;
-
-	if (mkx_rom_open(&rom, "pci_devices"))
-		return -ENOENT;
-	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
-	rc = x ? mkx_devices_find(x, E1000E_VENDOR, E1000E_DEVICE, 0, d) : -ENOENT;
-	mkx_xml_free(x);
-	mkx_rom_close(&rom);
-	return rc;
-}
 
 /* One run: the device's BAR, a session per vector, and what the config asks. */
 struct run {
@@ -212,7 +196,7 @@ main(void)
 		mkx_error("vectors must be 1..%d", VECTORS_MAX);
 		mkx_exit(1);
 	}
-	if (find_nic(&r.d)) {
+	if (mkx_devices_rom_find(E1000E_VENDOR, E1000E_DEVICE, 0, &r.d)) {
 		mkx_error("no e1000e (8086:10d3) in pci_devices");
 		mkx_exit(1);
 	}

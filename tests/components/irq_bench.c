@@ -37,22 +37,6 @@
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
-static int
-find(uint16_t vendor, uint16_t device, struct mkx_pci_device *d)
-{
-	struct mkx_rom rom;
-	struct mkx_xml *x;
-	char err[128];
-	int rc;
-
-	if (mkx_rom_open(&rom, "pci_devices"))
-		return -ENOENT;
-	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
-	rc = x ? mkx_devices_find(x, vendor, device, 0, d) : -ENOENT;
-	mkx_xml_free(x);
-	mkx_rom_close(&rom);
-	return rc;
-}
 
 /* One round on the edu: raise, wait, check and ack the device, ack the session. 0 or -1. */
 static int
@@ -186,7 +170,7 @@ main(void)
 		mkx_exit(1);
 	}
 	usleep((useconds_t)(wait_ms * 1000));	/* let the reference or the previous loop run alone */
-	if (msix ? find(E1000E_VENDOR, E1000E_DEVICE, &d) : find(EDU_VENDOR, EDU_DEVICE, &d)) {
+	if (mkx_devices_rom_find(msix ? E1000E_VENDOR : EDU_VENDOR, msix ? E1000E_DEVICE : EDU_DEVICE, 0, &d)) {
 		mkx_error("no %s in pci_devices", msix ? "e1000e (8086:10d3)" : "edu (1234:11e8)");
 		mkx_exit(1);
 	}

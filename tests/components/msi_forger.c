@@ -55,22 +55,6 @@
 #define EDU_IRQ_RAISE	0x60
 #define EDU_IRQ_ACK	0x64
 
-static int
-find(unsigned vendor, unsigned device, struct mkx_pci_device *d)
-{
-	struct mkx_rom rom;
-	struct mkx_xml *x;
-	char err[128];
-	int rc;
-
-	if (mkx_rom_open(&rom, "pci_devices"))
-		return -ENOENT;
-	x = mkx_xml_parse(rom.data, rom.size, err, sizeof err);
-	rc = x ? mkx_devices_find(x, vendor, device, 0, d) : -ENOENT;
-	mkx_xml_free(x);
-	mkx_rom_close(&rom);
-	return rc;
-}
 
 static void
 inconclusive(const char *what)
@@ -130,7 +114,7 @@ main(void)
 		mkx_error("msi_forger: compat_vector=0x%lx is not a vector (0x10..0xff)", compat);
 		mkx_exit(2);
 	}
-	if (find(0x8086, 0x10d3, &nic) || find(0x1234, 0x11e8, &edu))
+	if (mkx_devices_rom_find(0x8086, 0x10d3, 0, &nic) || mkx_devices_rom_find(0x1234, 0x11e8, 0, &edu))
 		inconclusive("no e1000e (8086:10d3) or no edu (1234:11e8) in pci_devices");
 	if (mkx_io_mem_open(&ebar, edu.bar[0].address, edu.bar[0].size, 0, why, sizeof why) ||
 	    mkx_io_mem_open(&nbar, nic.bar[0].address, nic.bar[0].size, 0, why, sizeof why) ||

@@ -29,6 +29,12 @@ struct mkx_pci_device {
 int	mkx_devices_find(const struct mkx_xml *devices, unsigned vendor, unsigned device,
 	    unsigned index, struct mkx_pci_device *out);
 
+/*
+ * The same, straight from core's "pci_devices" ROM (opened, parsed and
+ * closed here): 0, or -ENOENT if there is no such ROM or function.
+ */
+int	mkx_devices_rom_find(unsigned vendor, unsigned device, unsigned index, struct mkx_pci_device *out);
+
 /* The index-th function of any kind (0 = first). 0 or -ENOENT. */
 int	mkx_devices_nth(const struct mkx_xml *devices, unsigned index, struct mkx_pci_device *out);
 
