@@ -75,12 +75,7 @@ CASES = [
 ]
 READER = ["serial_log_keeps_authors_and_strips_the_runner_stamp", "serial_log_a_child_line_is_never_core"]
 
-FAILED = []
-_print = print
-def print(*a, **k):
-    if a and str(a[0]).startswith("FAIL - "):
-        FAILED.append(a[0])
-    _print(*a, **k, flush=True)
+from results import print, exit_status
 
 print(f"plan {len(READER) + len(CASES)}")
 
@@ -116,4 +111,4 @@ with tempfile.TemporaryDirectory() as tmp:
             print(f"ok - {name}")
         else:
             print(f"FAIL - {name}: {cmd} exited {rc} ({why[0]}), wanted {'pass' if passes else 'failure'}")
-sys.exit(1 if FAILED else 0)
+sys.exit(exit_status())

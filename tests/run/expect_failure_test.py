@@ -41,12 +41,7 @@ CASES = [
     ("fail_timeout", "crash_before_the_timeout", [BOOT + HELLO + CRASH, "hang"], False),
 ]
 
-FAILED = []
-_print = print
-def print(*a, **k):
-    if a and str(a[0]).startswith("FAIL - "):
-        FAILED.append(a[0])
-    _print(*a, **k, flush=True)
+from results import print, exit_status
 
 print(f"plan {len(CASES)}")
 fake = [sys.executable, os.path.join(HERE, "fake_qemu.py")]
@@ -61,4 +56,4 @@ with tempfile.TemporaryDirectory() as d:
         ok, why = scenario.failed_as_expected(path, f"RESULT: {result}: {reason}\n")
         test = f"{scn_name}_{'accepts' if accepted else 'refuses'}_{name}"
         print(f"ok - {test}" if ok == accepted else f"FAIL - {test}: expect said {ok}: {why}")
-sys.exit(1 if FAILED else 0)
+sys.exit(exit_status())

@@ -45,12 +45,7 @@ SHOW = [("[    1.000000] PCI: Using configuration type 1", False), ("[init] mkx 
         ("[    2.000000] general protection fault: 0000", True), ("[    2.000000] hello[55]: segfault at 0", True),
         ("[    2.000000] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr", True),
         ("[    2.000000] Oops: 0002 [#1] SMP", True), ("[    2.000000] Run /init as init process", False)]
-FAILED = []
-_print = print
-def print(*a, **k):
-    if a and str(a[0]).startswith("FAIL - "):
-        FAILED.append(a[0])
-    _print(*a, **k, flush=True)
+from results import print, exit_status
 
 print(f"plan {len(CASES) + 1}")
 wrong = [(l, w) for l, w in SHOW if runner.shown(l, "filtered", None) != w or not runner.shown(l, "all", None)
@@ -67,4 +62,4 @@ with tempfile.TemporaryDirectory() as d:
             print(f"ok - {name}")
         else:
             print(f"FAIL - {name}: RESULT {result}: {reason} (wanted {want} with '{text}')")
-sys.exit(1 if FAILED else 0)
+sys.exit(exit_status())
