@@ -32,6 +32,7 @@
 #include "../../core-services/core.h"
 #include "../../core-services/dma_backend.h"
 #include "harness.h"
+#include "dma_session_fixture.h"
 
 #define MiB (1ul << 20)
 #define HUGE (2 * MiB)
@@ -175,61 +176,7 @@ TEST(dma_punched_and_refaulted_hugetlb_buffer_is_still_seen)
 	dma_hugetlb.free(&b);
 }
 
-/* Session logic on the sim back ends. */
-static struct core_config cfg;
-static char err[1024];
-static struct start_cfg cfg_a = { .name = "a", .ram_quota = 16 * MiB };
-static struct child ca = { .cfg = &cfg_a, .ram_left = 16 * MiB };
-static struct mkx_msg m;
-static struct mkx_reply r;
-
-static void *
-setup(void)
-{
-	static const char xml[] =
-	    "<config>\n<dma backend=\"sim\" huge_pages=\"16\">\n"
-	    "<policy label=\"edu\" pci=\"00:03.0\"/>\n"
-	    "</dma>\n"
-	    "<start name=\"a\"><binary name=\"true\"/></start></config>";
-	char why[512] = "";
-	void *st = NULL;
-
-	core_cfg = &cfg;
-	dma_kept_unbounded = 1;
-	dma_kept_leases = 1;
-	if (config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err))
-		harness_fail(__FILE__, __LINE__, "config: %s", err);
-	dma_sim_reset();
-	CHECK_INT(dma_select(&cfg), 0);
-	CHECK_INT(service_dma.open(&ca, "edu", "pci=\"00:03.0\"", &st, why, sizeof why), 0);
-	return st;
-}
-
-static int
-op(void *st, uint16_t code, const void *in, size_t len)
-{
-	memset(&m, 0, sizeof m);
-	memset(&r, 0, sizeof r);
-	m.hdr.op = code;
-	m.hdr.len = (uint32_t)len;
-	if (len)
-		memcpy(m.payload, in, len);
-	return service_dma.call(st, &m, &r);
-}
-
-/* A 2 MiB buffer; the client's file in *fd (a dup: core closes its sent copy at its next call). */
-static uint32_t
-alloc(void *st, int *fd)
-{
-	struct mkx_dma_alloc_req rq = { .size = HUGE };
-	struct mkx_dma_buffer_msg b;
-
-	CHECK_INT(op(st, MKX_DMA_ALLOC, &rq, sizeof rq), 0);
-	CHECK_INT(r.nfds, 1);
-	memcpy(&b, r.payload, sizeof b);
-	CHECK((*fd = dup(r.fds[0])) >= 0);
-	return b.id;
-}
+/* Session logic on the sim back ends (dma_session_fixture.h). */
 
 TEST(dma_punched_buffer_freed_stays_pinned_until_bus_master_is_off)
 {
