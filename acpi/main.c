@@ -5,11 +5,15 @@
  * initialises the namespace as ACPICA does (_STA/_INI), calls \_PIC and
  * prints every _PRT entry, sorted, one per line. Operation regions are
  * not backed by hardware here: reads give zero, writes are dropped.
+ * DIR may also be a machine record of tools/record-machine: its tables
+ * are in DIR/acpi (docs/new-machine.md).
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "aml/aml.h"
 #include "parse.h"
@@ -23,7 +27,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: acpi --tables DIR (--prt [--pic 0|1] | --routing | --report)\n"
 	    "       acpi            (as a component of core: tables from memory, see docs/acpi.md)\n"
-	    "  --tables DIR  ACPI tables as .dat files (acpixtract -a output)\n"
+	    "  --tables DIR  ACPI tables as .dat files (acpixtract -a output), or a record of\n"
+	    "                tools/record-machine (its tables are in DIR/acpi)\n"
 	    "  --prt         print every _PRT entry: <path> <Address> <Pin> <Source> <SourceIndex>\n"
 	    "                (<path> EMPTY, <path> ERROR <reason>), sorted\n"
 	    "  --pic N       call \\_PIC(N) first: 1 = APIC mode (default), 0 = PIC mode\n"
@@ -35,6 +40,25 @@ usage(FILE *f)
 }
 
 int	acpi_component(void);	/* component.c */
+
+/*
+ * A record of tools/record-machine keeps its tables in DIR/acpi next to
+ * config.txt, so that `pci --dump DIR` and `acpi --tables DIR` take the
+ * same directory. DIR/acpi is used when DIR itself has no dsdt.dat.
+ */
+static const char *
+tables_dir(const char *dir, char *buf, size_t len)
+{
+	struct stat st;
+
+	snprintf(buf, len, "%s/dsdt.dat", dir);
+	if (!stat(buf, &st))
+		return dir;
+	snprintf(buf, len, "%s/acpi", dir);
+	if (!stat(buf, &st) && S_ISDIR(st.st_mode))
+		return buf;
+	return dir;
+}
 
 static int
 cmp_lines(const void *a, const void *b)
@@ -110,6 +134,7 @@ main(int argc, char **argv)
 		{ 0 }
 	};
 	static struct acpi_tables ts;
+	static char record_dir[PATH_MAX];
 	const char *dir = NULL;
 	int prt = 0, pic = 1, o, errors, routing = 0, report = 0;
 	unsigned loaded;
@@ -141,6 +166,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "acpi: give --tables DIR and one of --prt, --routing, --report; see --help\n");
 		return 2;
 	}
+	dir = tables_dir(dir, record_dir, sizeof record_dir);
 	if (tables_from_dir(dir, &ts) < 0)
 		return 2;
 	ns = aml_ns_new(&aml_region_null, 0);
