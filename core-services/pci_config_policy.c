@@ -14,51 +14,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#include <mkx/pci_class.h>
 
 #include "core.h"
 
-/* Genode's platform driver class names (base class, subclass, prog-if as far as given). */
-static const struct {
-	const char	*name;
-	uint32_t	class, mask;
-} aliases[] = {
-	{ "AHCI",	0x010601, 0xffffff },
-	{ "NVME",	0x010802, 0xffffff },
-	{ "ETHERNET",	0x020000, 0xffff00 },
-	{ "VGA",	0x030000, 0xffff00 },
-	{ "AUDIO",	0x040300, 0xffff00 },	/* HD audio */
-	{ "HDAUDIO",	0x040300, 0xffff00 },
-	{ "HOSTBRIDGE",	0x060000, 0xffff00 },
-	{ "ISABRIDGE",	0x060100, 0xffff00 },
-	{ "USB",	0x0c0300, 0xffff00 },
-	{ "USB4",	0x0c0340, 0xffffff },
-	{ "WIFI",	0x028000, 0xffff00 },
-};
-
+/*
+ * class= takes the one class-alias table of mkx (mkx/pci_class.h), which
+ * the platform driver's <pci class=> uses too: Genode's names, or 0xCC,
+ * 0xCCSS, 0xCCSSPP.
+ */
 int
 pci_class_parse(const char *s, uint32_t *class, uint32_t *mask)
 {
-	size_t digits;
-	char *end;
-	unsigned long v;
-
-	for (unsigned i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (!strcasecmp(s, aliases[i].name)) {
-			*class = aliases[i].class;
-			*mask = aliases[i].mask;
-			return 0;
-		}
-	/* The number of hex digits says how much is given: 2 base class, 4 with subclass, 6 all. */
-	if (strncmp(s, "0x", 2) && strncmp(s, "0X", 2))
-		return -EINVAL;
-	v = strtoul(s + 2, &end, 16);
-	digits = (size_t)(end - (s + 2));
-	if (*end || (digits != 2 && digits != 4 && digits != 6))
-		return -EINVAL;
-	*class = (uint32_t)(v << (8 * (3 - digits / 2)));
-	*mask = 0xffffffu & ~(0xffffffu >> (4 * digits));
-	return 0;
+	return mkx_pci_class_parse(s, class, mask);
 }
 
 static int
@@ -78,7 +47,7 @@ policy_names(const struct pci_config_policy *p, unsigned bdf, pci_ident_fn ident
 	if (*have_id < 0)
 		return 0;	/* absent or unreadable: nothing to match a class or ID against */
 	if (p->match == PCI_CONFIG_CLASS)
-		return (id->class & p->class_mask) == p->class;
+		return mkx_pci_class_match(p->class, p->class_mask, id->class);
 	return id->vendor == p->vendor && id->device == p->device;
 }
 

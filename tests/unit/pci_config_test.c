@@ -13,6 +13,8 @@
 #include <mkx/io_port.h>
 #include "../../core-services/core.h"
 #include "../../core-services/dma_backend.h"
+#include <mkx/pci_class.h>
+
 #include "harness.h"
 
 static struct core_config cfg;
@@ -260,7 +262,11 @@ TEST(pci_class_names_and_numbers)
 	CHECK_INT(m, 0xffff00);
 	CHECK_INT(pci_class_parse("0x010601", &c, &m), 0);
 	CHECK_INT(m, 0xffffff);
-	CHECK_INT(pci_class_parse("ahci", &c, &m), 0);
-	CHECK_INT(c, 0x010601);
+	/* Genode's AHCI: class 01, subclass 06, any prog-if; names are case-sensitive as in Genode. */
+	CHECK_INT(pci_class_parse("AHCI", &c, &m), 0);
+	CHECK_INT(mkx_pci_class_match(c, m, 0x010601), 1);
+	CHECK_INT(mkx_pci_class_match(c, m, 0x010600), 1);
+	CHECK_INT(mkx_pci_class_match(c, m, 0x010802), 0);
+	CHECK_INT(pci_class_parse("ahci", &c, &m), -EINVAL);
 	CHECK_INT(pci_class_parse("0x12345", &c, &m), -EINVAL);
 }

@@ -2,6 +2,7 @@
  * The platform driver's policies (pci/policy.c) and what acquire and
  * release do to a function (pci/quiesce.c), on simulated config space.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -69,13 +70,85 @@ TEST(pci_policy_by_name_class_and_ids)
 TEST(pci_policy_errors_name_the_line)
 {
 	CHECK_INT(read_policies("<config>\n<policy label=\"x\"><pci class=\"GPU\"/></policy></config>"), -22);
-	CHECK_STR_HAS(why, "line 2: class \"GPU\" is neither a Genode class name nor 0xCC[SS[PP]]");
+	CHECK_STR_HAS(why, "line 2: class \"GPU\" is neither a Genode class name (");
+	CHECK_STR_HAS(why, ") nor 0xCC[SS[PP]]");
 	CHECK_INT(read_policies("<config>\n<policy label=\"x\"><pci vendor_id=\"0x1234\"/></policy></config>"), -22);
 	CHECK_STR_HAS(why, "needs class=, or both vendor_id= and device_id=");
 	CHECK_INT(read_policies("<config>\n<policy><device name=\"00:03.0\"/></policy></config>"), -22);
-	CHECK_STR_HAS(why, "needs label= or label_prefix=");
-	CHECK_INT(read_policies("<config>\n<policy label=\"x\"><device name=\"3\"/></policy></config>"), -22);
-	CHECK_STR_HAS(why, "<device name=\"BB:DD.F\"/> expected");
+	CHECK_STR_HAS(why, "line 2: a <policy> needs label=, label_prefix= or label_suffix=");
+	CHECK_INT(read_policies("<config>\n<policy label=\"x\"><device/></policy></config>"), -22);
+	CHECK_STR_HAS(why, "line 2: <device name=\"...\"/> expected");
+	CHECK_INT(read_policies("<config>\n<default-policy/>\n<default-policy/></config>"), -22);
+	CHECK_STR_HAS(why, "line 3: a second <default-policy>");
+}
+
+/* Genode's Node_label_score (os/session_policy.h), case by case. */
+TEST(pci_policy_genode_label_score)
+{
+	CHECK_INT(read_policies("<config>"
+	    "<policy label_prefix=\"drv\"><device name=\"a\"/></policy>"			/* 0 */
+	    "<policy label_prefix=\"drv -> \"><device name=\"b\"/></policy>"		/* 1: longer prefix */
+	    "<policy label=\"drv -> usb\"><device name=\"c\"/></policy>"			/* 2: exact */
+	    "<policy label_suffix=\"-> nic\"><device name=\"d\"/></policy>"			/* 3: suffix only */
+	    "<policy label_prefix=\"drv -> \" label_suffix=\"nic\"><device name=\"e\"/></policy>"	/* 4 */
+	    "<policy label_prefix=\"x\" label_suffix=\"never\"><device name=\"f\"/></policy>"	/* 5: conflict */
+	    "<policy label_prefix=\"tie\"><device name=\"g\"/></policy>"			/* 6 */
+	    "<policy label_prefix=\"tie\"><device name=\"h\"/></policy>"			/* 7: a tie */
+	    "<policy label=\"  spaced  \"><device name=\"i\"/></policy>"			/* 8: trimmed */
+	    "<default-policy><device name=\"ps2\"/></default-policy>"				/* 9 */
+	    "</config>"), 10);
+	CHECK(pci_policy_for(pol, 10, "drv -> usb") == &pol[2]);	/* label beats every prefix */
+	CHECK(pci_policy_for(pol, 10, "drv -> usb2") == &pol[1]);	/* the longest prefix */
+	CHECK(pci_policy_for(pol, 10, "drv") == &pol[0]);		/* "drv -> " is longer than the label */
+	CHECK(pci_policy_for(pol, 10, "drv -> nic") == &pol[4]);	/* prefix and suffix beat the prefix alone */
+	CHECK(pci_policy_for(pol, 10, "other -> nic") == &pol[3]);	/* a suffix alone */
+	CHECK(pci_policy_for(pol, 10, "x -> y") == &pol[9]);		/* a prefix whose suffix conflicts is out */
+	CHECK(pci_policy_for(pol, 10, "tie -> y") == &pol[6]);	/* equally good: the first */
+	CHECK(pci_policy_for(pol, 10, " spaced ") == &pol[8]);	/* spaces around both are trimmed */
+	CHECK(pci_policy_for(pol, 10, "nobody") == &pol[9]);		/* no match: <default-policy> */
+	/* Without a <default-policy>: no policy. */
+	CHECK(pci_policy_for(pol, 9, "nobody") == NULL);
+	/* Any device name, not only BB:DD.F. */
+	CHECK(pci_policy_has_name(pci_policy_for(pol, 10, "nobody"), "ps2"));
+	CHECK(!pci_policy_has_name(pci_policy_for(pol, 10, "nobody"), "pit"));
+}
+
+/* Genode's class aliases exactly (platform/pci.cc), one table for core's <pci_config> and us. */
+TEST(pci_policy_genode_class_aliases)
+{
+	static const struct { const char *alias; uint32_t class; int match; } cases[] = {
+		{ "USB", 0x0c0300, 1 }, { "USB", 0x0c0310, 1 }, { "USB", 0x0c0320, 1 }, { "USB", 0x0c0330, 1 },
+		{ "USB", 0x0c0340, 0 }, { "USB", 0x0c0380, 0 }, { "USB", 0x0c03fe, 0 }, { "USB4", 0x0c0340, 1 },
+		{ "VGA", 0x030000, 1 }, { "VGA", 0x030001, 0 }, { "VGA", 0x038000, 0 },
+		{ "AHCI", 0x010601, 1 }, { "AHCI", 0x010600, 1 }, { "AHCI", 0x010802, 0 },
+		{ "AUDIO", 0x040100, 1 }, { "AUDIO", 0x040300, 0 }, { "HDAUDIO", 0x040300, 1 },
+		{ "NVME", 0x010802, 1 }, { "NVME", 0x010801, 0 }, { "ETHERNET", 0x020000, 1 },
+		{ "WIFI", 0x028000, 1 }, { "ISABRIDGE", 0x060100, 1 },
+	};
+	char xml[256];
+
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct pci_fn f = fn_of(1, 0x1111, 0x2222, cases[i].class);
+
+		snprintf(xml, sizeof xml, "<config><policy label=\"a\"><pci class=\"%s\"/></policy></config>",
+		    cases[i].alias);
+		CHECK_INT(read_policies(xml), 1);
+		if (pci_policy_has(&pol[0], &f) != cases[i].match) {
+			fprintf(stderr, "class %s against 0x%06x: %d, want %d\n", cases[i].alias, cases[i].class,
+			    !cases[i].match, cases[i].match);
+			CHECK(0);
+		}
+	}
+	/* Names are case-sensitive, as Genode compares them. */
+	CHECK_INT(read_policies("<config><policy label=\"a\"><pci class=\"usb\"/></policy></config>"), -22);
+	/* <pci> with class= and IDs: either is enough (Genode). */
+	CHECK_INT(read_policies("<config><policy label=\"a\"><pci class=\"VGA\" vendor_id=\"0x1234\" "
+	    "device_id=\"0x11e8\"/></policy></config>"), 1);
+	{
+		struct pci_fn edu = fn_of(3, 0x1234, 0x11e8, 0xff0000), vga = fn_of(1, 0x1234, 0x1111, 0x030000);
+
+		CHECK(pci_policy_has(&pol[0], &edu) && pci_policy_has(&pol[0], &vga));
+	}
 }
 
 TEST(pci_policy_dma_quota)
