@@ -34,7 +34,7 @@ CORE_LIB_SRC := $(filter-out core-services/main.c,$(CORE_SRC))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
-APPS	:= hello_server hello_client
+APPS	:= hello_server hello_client block_tester
 TEST_COMPONENTS := $(notdir $(basename $(wildcard tests/components/*.c)))
 DRIVERS	:= $(filter-out common,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
 DRV_COMMON_SRC := $(wildcard drivers/common/*.c)
@@ -114,6 +114,12 @@ $(B)/bin/%: $(B)/obj/core-services/tools/%.o $(B)/libmkx.a
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/bin/hello_%: $(call obj,apps/hello/hello_%.c) $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# block_tester: every .c file in apps/block_tester/.
+$(B)/bin/block_tester: $(call obj,$(wildcard apps/block_tester/*.c)) $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -1,0 +1,288 @@
+/*
+ * block_tester: writes a per-block pattern (block number + seed,
+ * pattern.h) over a range of a Block session, reads it back and verifies
+ * it, then writes a second seed at random offsets, reads those back, and
+ * finally verifies the whole range against what it wrote where. A host
+ * check regenerates the same pattern and random sequence and checks the
+ * disk image (run/checks/block_image.py).
+ *
+ * Config:
+ *   <config label="tester" seed="1" start="0" count="0" size="64K" depth="16" batch="4"
+ *           random="512" random_blocks="16" buffer="2M"/>
+ *   start, count: the range in blocks (count 0: to the end of the device)
+ *   size: bytes per sequential request; depth: requests in flight;
+ *   batch: requests submitted per kick; random: how many random writes
+ *   (seed + 1 as their seed, seed + 2 as the random sequence's), each of
+ *   1..random_blocks blocks.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mkx/bench.h>
+#include <mkx/block.h>
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/rom.h>
+#include <mkx/xml.h>
+#include "pattern.h"
+
+#define DEPTH_MAX	MKX_BLOCK_SLOTS
+
+static struct mkx_block blk;
+static unsigned long seed = 1, size = 64 << 10, depth = 16, batch = 4, nrandom = 512, random_blocks = 16;
+static uint64_t start, count;
+static size_t bs;
+static uint8_t *written2;		/* per block: 1 if the random pass wrote it (seed + 1) */
+static uint64_t requests, bytes, mismatches;
+
+struct job {
+	uint32_t	op;
+	uint64_t	block;
+	uint32_t	count;
+	uint64_t	seed;		/* WRITE: the pattern; READ: the expected one (0: per written2) */
+};
+
+typedef int (*next_fn)(void *ctx, struct job *);
+
+static uint64_t
+expected_seed(uint64_t b)
+{
+	return written2[b - start] ? seed + 1 : seed;
+}
+
+static void
+verify(const struct job *j, const uint8_t *data)
+{
+	for (uint32_t i = 0; i < j->count; i++) {
+		uint64_t b = j->block + i, s = j->seed ? j->seed : expected_seed(b);
+		size_t at = pattern_check(data + i * bs, bs, b, s);
+
+		if (at && mismatches++ < 8)
+			mkx_error("block_tester: block %" PRIu64 " differs at byte %zu (seed %" PRIu64 " expected)", b,
+			    at - 1, s);
+	}
+}
+
+/*
+ * Run jobs from next() with up to depth in flight, batch per kick; every
+ * read is verified as it completes. 0, or -EIO (a request failed).
+ */
+static int
+run(next_fn next, void *ctx)
+{
+	struct job slot_job[DEPTH_MAX];
+	unsigned free_slots[DEPTH_MAX], nfree = 0, inflight = 0;
+	int more = 1;
+
+	for (unsigned i = (unsigned)depth; i-- > 0;)
+		free_slots[nfree++] = i;
+	while (more || inflight) {
+		unsigned submitted = 0;
+		struct mkx_block_ack a;
+		int rc;
+
+		while (more && nfree && submitted < batch) {
+			struct job j;
+			unsigned s;
+
+			if (!next(ctx, &j)) {
+				more = 0;
+				break;
+			}
+			s = free_slots[--nfree];
+			slot_job[s] = j;
+			if (j.op == MKX_BLOCK_WRITE)
+				for (uint32_t i = 0; i < j.count; i++)
+					pattern_fill(blk.buf + s * size + i * bs, bs, j.block + i, j.seed);
+			rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = j.op, .tag = s, .block = j.block,
+			    .count = j.count, .offset = s * size });
+			if (rc) {
+				mkx_error("block_tester: submit: %s", strerror(-rc));
+				return rc;
+			}
+			inflight++;
+			submitted++;
+			requests++;
+			bytes += (uint64_t)j.count * bs;
+		}
+		if (submitted)
+			mkx_block_kick(&blk);
+		if (!inflight || (nfree && more && submitted))
+			continue;
+		/* wait for one ack, then take whatever else is there */
+		for (int wait = 30000; (rc = mkx_block_next_ack(&blk, &a, wait)) == 1; wait = 0) {
+			if (a.tag >= depth || slot_job[a.tag].op == 0) {
+				mkx_error("block_tester: ack with tag %u, which is not in flight", a.tag);
+				return -EPROTO;
+			}
+			if (a.status) {
+				mkx_error("block_tester: %s of %u blocks at %" PRIu64 " failed: %s",
+				    slot_job[a.tag].op == MKX_BLOCK_READ ? "read" : "write", slot_job[a.tag].count,
+				    slot_job[a.tag].block, strerror(-a.status));
+				return -EIO;
+			}
+			if (slot_job[a.tag].op == MKX_BLOCK_READ)
+				verify(&slot_job[a.tag], blk.buf + a.tag * size);
+			slot_job[a.tag].op = 0;
+			free_slots[nfree++] = a.tag;
+			inflight--;
+		}
+		if (rc == 0 && inflight) {
+			mkx_error("block_tester: no ack within 30 s (%u requests in flight)", inflight);
+			return -ETIMEDOUT;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Sequential: the range in requests of size bytes. */
+struct seq { uint32_t op; uint64_t next, seed; };
+
+static int
+seq_next(void *ctx, struct job *j)
+{
+	struct seq *s = ctx;
+	uint64_t n = size / bs;
+
+	if (s->next >= start + count)
+		return 0;
+	if (n > start + count - s->next)
+		n = start + count - s->next;
+	*j = (struct job){ .op = s->op, .block = s->next, .count = (uint32_t)n, .seed = s->seed };
+	s->next += n;
+	return 1;
+}
+
+/* Random: nrandom requests of 1..random_blocks blocks (pattern.h's sequence), writes or their read-back. */
+struct rnd { uint32_t op; uint64_t state; unsigned long done; };
+
+static int
+rnd_next(void *ctx, struct job *j)
+{
+	struct rnd *r = ctx;
+	uint64_t n, b;
+
+	if (r->done++ >= nrandom)
+		return 0;
+	n = 1 + pattern_next(&r->state) % random_blocks;
+	if (n > count)
+		n = count;
+	b = start + pattern_next(&r->state) % (count - n + 1);
+	*j = (struct job){ .op = r->op, .block = b, .count = (uint32_t)n, .seed = seed + 1 };
+	if (r->op == MKX_BLOCK_WRITE)
+		memset(written2 + (b - start), 1, n);
+	return 1;
+}
+
+static int
+sync_all(void)
+{
+	struct mkx_block_ack a;
+	int rc;
+
+	if ((rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = MKX_BLOCK_SYNC, .tag = 0 })))
+		return rc;
+	mkx_block_kick(&blk);
+	requests++;
+	if ((rc = mkx_block_next_ack(&blk, &a, 30000)) != 1)
+		return rc ? rc : -ETIMEDOUT;
+	return a.status;
+}
+
+static void
+phase(const char *what, int rc, double t0)
+{
+	if (rc) {
+		mkx_error("block_tester: %s failed: %s", what, strerror(-rc));
+		mkx_exit(1);
+	}
+	mkx_log("block_tester: %s done in %.2f s", what, mkx_now() - t0);
+}
+
+int
+main(void)
+{
+	unsigned long buffer = 2ul << 20, ul;
+	char label[64] = "tester", why[512];
+	struct mkx_xml *cfg;
+	struct mkx_rom rom;
+	struct seq sq;
+	struct rnd rn;
+	double t0, t;
+	int rc;
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom))) {
+		if (mkx_xml_attr(cfg, "label"))
+			snprintf(label, sizeof label, "%s", mkx_xml_attr(cfg, "label"));
+		mkx_xml_attr_ulong(cfg, "seed", 1, &seed);
+		mkx_xml_attr_ulong(cfg, "size", 64 << 10, &size);
+		mkx_xml_attr_ulong(cfg, "depth", 16, &depth);
+		mkx_xml_attr_ulong(cfg, "batch", 4, &batch);
+		mkx_xml_attr_ulong(cfg, "random", 512, &nrandom);
+		mkx_xml_attr_ulong(cfg, "random_blocks", 16, &random_blocks);
+		mkx_xml_attr_ulong(cfg, "buffer", 2ul << 20, &buffer);
+		mkx_xml_attr_ulong(cfg, "start", 0, &ul);
+		start = ul;
+		mkx_xml_attr_ulong(cfg, "count", 0, &ul);
+		count = ul;
+	}
+	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
+		mkx_error("block_tester: Block session \"%s\": %s", label, why);
+		mkx_exit(1);
+	}
+	bs = blk.info.block_size;
+	if (!count)
+		count = blk.info.block_count - start;
+	if (depth > blk.info.queue_depth)
+		depth = blk.info.queue_depth;
+	if (!depth || depth > DEPTH_MAX || !batch || !random_blocks || size < bs || size % bs ||
+	    size / bs > blk.info.max_blocks || random_blocks * bs > size || depth * size > blk.buf_size ||
+	    start >= blk.info.block_count || count > blk.info.block_count - start ||
+	    !(blk.info.flags & MKX_BLOCK_WRITEABLE)) {
+		mkx_error("block_tester: config does not fit the session (block size %zu, %" PRIu64 " blocks, depth %u, "
+		    "%u blocks per request, %zu KiB buffer, %s): size %lu, depth %lu, random_blocks %lu, start %" PRIu64
+		    ", count %" PRIu64, bs, (uint64_t)blk.info.block_count, blk.info.queue_depth, blk.info.max_blocks,
+		    blk.buf_size >> 10, blk.info.flags & MKX_BLOCK_WRITEABLE ? "writeable" : "read-only", size, depth,
+		    random_blocks, start, count);
+		mkx_exit(1);
+	}
+	if (!(written2 = calloc(count, 1))) {
+		mkx_error("block_tester: no memory for %" PRIu64 " blocks' map", count);
+		mkx_exit(1);
+	}
+	mkx_log("block_tester: \"%s\": %" PRIu64 " blocks of %zu bytes, %s, depth %u; testing blocks %" PRIu64
+	    "..%" PRIu64 ", %lu-byte requests, depth %lu, batch %lu, seed %lu", label, (uint64_t)blk.info.block_count,
+	    bs, blk.info.flags & MKX_BLOCK_CAN_TRIM ? "trim" : "no trim", blk.info.queue_depth, start,
+	    start + count - 1, size, depth, batch, seed);
+	t0 = mkx_now();
+	t = mkx_now();
+	sq = (struct seq){ .op = MKX_BLOCK_WRITE, .next = start, .seed = seed };
+	phase("sequential write", run(seq_next, &sq), t);
+	t = mkx_now();
+	sq = (struct seq){ .op = MKX_BLOCK_READ, .next = start, .seed = seed };
+	phase("sequential read and verify", run(seq_next, &sq), t);
+	t = mkx_now();
+	rn = (struct rnd){ .op = MKX_BLOCK_WRITE, .state = seed + 2 };
+	phase("random write", run(rnd_next, &rn), t);
+	t = mkx_now();
+	rn = (struct rnd){ .op = MKX_BLOCK_READ, .state = seed + 2 };
+	phase("random read and verify", run(rnd_next, &rn), t);
+	t = mkx_now();
+	phase("sync", sync_all(), t);
+	t = mkx_now();
+	sq = (struct seq){ .op = MKX_BLOCK_READ, .next = start, .seed = 0 };
+	phase("final read and verify of the whole range", run(seq_next, &sq), t);
+	t = mkx_now() - t0;
+	mkx_log("block_tester: %s: %" PRIu64 " bytes in %" PRIu64 " requests in %.2f s (%.1f MiB/s); seed %lu, %lu "
+	    "random writes; %" PRIu64 " blocks mismatched", mismatches ? "FAILED" : "done", bytes, requests, t,
+	    bytes / t / (1 << 20), seed, nrandom, mismatches);
+	mkx_block_close(&blk);
+	mkx_exit(mismatches ? 1 : 0);
+}
