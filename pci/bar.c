@@ -3,7 +3,13 @@
  * firmware's value back. Memory and I/O decode are off during the probe
  * (a half-written BAR could otherwise claim some other device's
  * addresses) and the command register is restored after it.
+ *
+ * An access that cannot size (a dump without resource lines answers the
+ * sizing write with -ENODATA) gets the register decoded as lspci does
+ * it: address and kind from the register, size 0 meaning "not known",
+ * never a size guessed from the address bits.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +32,48 @@ probe_reg(struct pci_tree *t, const struct pci_cfg *c, struct pci_addr a, unsign
 	return pci_wr(c, a, off, 4, orig);
 }
 
+/*
+ * The register as it is, without sizing: address and kind; size 0 (not
+ * known). A register reading 0 is not reported: implemented-but-unassigned
+ * and not implemented look the same without sizing (lspci skips it too).
+ */
+static void
+decode_only(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, unsigned *i, unsigned nbars,
+    uint32_t orig, const char *n)
+{
+	struct pci_bar *b = &f->bar[*i];
+
+	if (orig == 0)
+		return;
+	if (orig & 1) {
+		b->kind = PCI_BAR_IO;
+		b->start = orig & 0xfffffffcu;
+	} else {
+		unsigned type = (orig >> 1) & 3;
+
+		b->kind = PCI_BAR_MEM32;
+		b->prefetch = (orig >> 3) & 1;
+		b->start = orig & 0xfffffff0u;
+		if (type == 2 && *i + 1 < nbars) {
+			b->kind = PCI_BAR_MEM64;
+			b->start |= (uint64_t)pci_rd(c, f->a, 0x10 + 4 * (*i + 1), 4) << 32;
+			f->bar[*i + 1].kind = PCI_BAR_NONE;
+		} else if (type == 2) {
+			pci_note(t, "%s: BAR%u is 64-bit but is the last BAR: taken as 32-bit", n, *i);
+		}
+	}
+	b->size = 0;
+	if (b->start == 0) {
+		b->unassigned = 1;
+		/* Genode's pci_decode reports such a BAR at address 0 and warns ("invalid base address"). */
+		pci_note(t, "%s: %s BAR%u has no address (0): left unassigned by the firmware; Genode's pci_decode "
+		    "would report it at 0 with an 'invalid base address' warning", n,
+		    b->kind == PCI_BAR_IO ? "I/O" : "memory", *i);
+	}
+	if (b->kind == PCI_BAR_MEM64)
+		(*i)++;
+}
+
 static void
 size_bar(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, unsigned *i, unsigned nbars)
 {
@@ -41,7 +89,11 @@ size_bar(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, unsigned
 		pci_note(t, "%s: BAR%u reads all ones: not decoded", n, *i);
 		return;
 	}
-	if ((err = probe_reg(t, c, f->a, off, orig, &mask))) {
+	if ((err = probe_reg(t, c, f->a, off, orig, &mask)) == -ENODATA) {
+		decode_only(t, c, f, i, nbars, orig, n);
+		return;
+	}
+	if (err) {
 		pci_note(t, "%s: BAR%u not sized: config write refused (%d)", n, *i, err);
 		return;
 	}
@@ -92,7 +144,9 @@ size_bar(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, unsigned
 		memset(b, 0, sizeof *b);
 	} else if (b->start == 0) {
 		b->unassigned = 1;
-		pci_note(t, "%s: BAR%u (%s, 0x%llx bytes) was left unassigned by the firmware", n, *i,
+		/* Genode's pci_decode reports such a BAR at address 0 and warns ("invalid base address"). */
+		pci_note(t, "%s: BAR%u (%s, 0x%llx bytes) was left unassigned by the firmware; Genode's pci_decode "
+		    "would report it at 0 with an 'invalid base address' warning", n, *i,
 		    b->kind == PCI_BAR_IO ? "I/O" : "memory", (unsigned long long)b->size);
 	}
 	if (b->kind == PCI_BAR_MEM64)

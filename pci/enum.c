@@ -209,7 +209,8 @@ add_function(struct walk *w, struct pci_addr a, int parent)
 	if (f->hdr_type > 2)
 		pci_note(t, "%s: unknown header type %u: identity only", n, f->hdr_type);
 	else
-		pci_bars_probe(t, w->c, f, f->hdr_type == 0 ? 6 : f->hdr_type == 1 ? 2 : 0);
+		/* A CardBus bridge has one BAR: its socket/ExCA registers (lspci shows it as such). */
+		pci_bars_probe(t, w->c, f, f->hdr_type == 0 ? 6 : f->hdr_type == 1 ? 2 : 1);
 	pci_caps_walk(t, w->c, f);
 	/* Still there? A function that went away during the walk is not reported as if it were whole. */
 	if (pci_rd(w->c, a, 0x00, 4) != id) {

@@ -1,10 +1,19 @@
 /*
  * Host mode: `pci --dump DIR` enumerates a checked-in dump as if it were
- * the machine: DIR/config.txt (lspci -xxxx text), DIR/resource.txt (BAR
- * sizes: sysfs resource lines with the function in front), DIR/acpi.xml
- * (the acpi component's report of the same machine: root buses, _PRT).
- * Only config.txt is required.
+ * the machine: DIR/config.txt (any dump `lspci -F` reads, sim.h),
+ * DIR/resource.txt (BAR sizes: sysfs resource lines with the function in
+ * front) or DIR/sysfs/SSSS:BB:DD.F/resource (each function's sysfs
+ * resource file as it is), DIR/acpi.xml (the acpi component's report of
+ * the same machine: root buses, _PRT). Only config.txt is required.
+ *
+ * A dump holds what Linux found, which is more than the walk from the
+ * root buses reaches when nothing describes the machine's other host
+ * bridges: every bus the dump holds that no root bus or bridge reaches is
+ * walked as a peer root bus (as Linux's x86 peer-bridge scan finds them),
+ * and each function the walk still does not report is listed as lspci
+ * lists it, identity only, with a note saying why.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -102,6 +111,176 @@ pci_roots_from_acpi(struct pci_tree *t, const struct acpi_info *ai)
 				t->root[r].bus_end = ai->win[i].bus_end;
 }
 
+/* Resources from DIR/resource.txt, else each DIR/sysfs/<function>/resource. 0, or 2 (said on stderr). */
+static int
+load_sizes(struct pci_sim *sim, const char *dir)
+{
+	char err[256] = "", path[4096], *text;
+	size_t len;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if ((text = slurp(dir, "resource.txt", &len))) {
+		/* The record lists the BARs every function has: one it does not name has none. */
+		for (unsigned i = 0; i < sim->nfn; i++)
+			sim->fn[i].sizes_unknown = 0;
+		rc = pci_sim_load_resources(sim, text, len, err, sizeof err);
+		free(text);
+		if (rc)
+			fprintf(stderr, "pci: %s/resource.txt: %s\n", dir, err);
+		return rc ? 2 : 0;
+	}
+	if (errno != ENOENT) {
+		fprintf(stderr, "pci: %s/resource.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+		return 2;
+	}
+	snprintf(path, sizeof path, "%s/sysfs", dir);
+	if (!(d = opendir(path)))
+		return 0;	/* no sizes recorded: BARs are reported with their size unknown */
+	while (!rc && (e = readdir(d))) {
+		struct pci_addr a;
+		const char *end;
+		char name[300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (pci_parse_addr(e->d_name, &a, &end) || *end) {
+			fprintf(stderr, "pci: %s/%s: not a function's name (SSSS:BB:DD.F)\n", path, e->d_name);
+			rc = 2;
+			break;
+		}
+		snprintf(name, sizeof name, "sysfs/%s/resource", e->d_name);
+		if (!(text = slurp(dir, name, &len))) {
+			fprintf(stderr, "pci: %s/%s: %s\n", dir, name, errno == EINVAL ? "not a regular file" : strerror(errno));
+			rc = 2;
+			break;
+		}
+		if (pci_sim_load_sysfs_resource(sim, a, text, len, err, sizeof err)) {
+			fprintf(stderr, "pci: %s/%s: %s\n", dir, name, err);
+			rc = 2;
+		}
+		free(text);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Did the walk scan (seg, bus): a root bus, or the secondary bus of a bridge it followed? */
+static int
+bus_walked(const struct pci_tree *t, unsigned seg, unsigned bus)
+{
+	for (unsigned r = 0; r < t->nroot; r++)
+		if (t->root[r].seg == seg && t->root[r].bus == bus)
+			return 1;
+	for (unsigned i = 0; i < t->nfn; i++)
+		if (t->fn[i].scanned && t->fn[i].a.seg == seg && t->fn[i].secondary == bus)
+			return 1;
+	return 0;
+}
+
+struct peer {
+	unsigned	seg, bus, functions;
+};
+
+/*
+ * Enumerate; while the dump holds a bus the walk did not scan, add the
+ * lowest such bus as a root and walk again (the walk is cheap on a dump).
+ * Each peer bus found goes to peers[] for its note. 0 or -ENOMEM.
+ */
+static int
+enumerate_with_peers(struct pci_tree *t, const struct pci_cfg *cfg, const struct pci_sim *sim,
+    struct peer *peers, unsigned *npeers)
+{
+	for (;;) {
+		int found = -1;
+
+		t->nnote = 0;
+		t->notes_dropped = 0;
+		t->probe_writes = 0;
+		if (pci_enumerate(t, cfg))
+			return -ENOMEM;
+		for (unsigned i = 0; i < sim->nfn; i++) {
+			const struct pci_sim_fn *f = &sim->fn[i];
+
+			if (bus_walked(t, f->a.seg, f->a.bus))
+				continue;
+			if (found < 0 || f->a.seg < sim->fn[found].a.seg ||
+			    (f->a.seg == sim->fn[found].a.seg && f->a.bus < sim->fn[found].a.bus))
+				found = (int)i;
+		}
+		if (found < 0)
+			return 0;
+		if (*npeers >= PCI_ROOTS_MAX ||
+		    pci_tree_add_root(t, sim->fn[found].a.seg, sim->fn[found].a.bus, 255, "peer bus found in the dump")) {
+			/* No room for one more root: the rest is listed identity only (list_unwalked). */
+			pci_note(t, "bus %04x:%02x and any further bus in the dump: more root buses than the walk holds (%u): "
+			    "not walked", sim->fn[found].a.seg, sim->fn[found].a.bus, PCI_ROOTS_MAX);
+			return 0;
+		}
+		peers[*npeers] = (struct peer){ sim->fn[found].a.seg, sim->fn[found].a.bus, 0 };
+		for (unsigned i = 0; i < sim->nfn; i++)
+			if (sim->fn[i].a.seg == sim->fn[found].a.seg && sim->fn[i].a.bus == sim->fn[found].a.bus)
+				peers[*npeers].functions++;
+		(*npeers)++;
+	}
+}
+
+/* A config byte of a dump entry as the walk would read it (all ones where the dump gave none). */
+static uint32_t
+raw(const struct pci_sim_fn *f, unsigned off, unsigned width)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint32_t)(off + i < f->len ? f->cfg[off + i] : 0xff) << (8 * i);
+	return v;
+}
+
+/*
+ * Every dump entry the walk did not report (a second copy of a function,
+ * one whose ID reads all ones, one the walk does not reach) is listed as
+ * lspci lists it: identity only, not walked, with a note saying why.
+ */
+static void
+list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
+{
+	for (unsigned i = 0; i < sim->nfn; i++) {
+		const struct pci_sim_fn *s = &sim->fn[i];
+		struct pci_fn *f;
+		uint32_t id = raw(s, 0, 4), cr = raw(s, 8, 4);
+		char n[16];
+
+		if (!s->repeated && pci_find(t, s->a) >= 0)
+			continue;
+		if (t->nfn >= PCI_FNS_MAX) {
+			pci_note(t, "%s: more than %u functions: not listed", pci_name(s->a, n), PCI_FNS_MAX);
+			continue;
+		}
+		f = &t->fn[t->nfn++];
+		memset(f, 0, sizeof *f);
+		f->a = s->a;
+		f->parent = -1;
+		f->vendor = (uint16_t)id;
+		f->device = (uint16_t)(id >> 16);
+		f->rev = (uint8_t)cr;
+		f->class = cr >> 8;
+		f->hdr_type = (uint8_t)(raw(s, 0x0c, 4) >> 16) & 0x7f;
+		f->space = s->space;
+		pci_name(s->a, n);
+		if (s->repeated)
+			pci_note(t, "%s: given a second time in the dump (IDs %04x:%04x): listed twice as lspci lists it, "
+			    "only the first one walked", n, f->vendor, f->device);
+		else if (f->vendor == 0xffff || f->vendor == 0)
+			pci_note(t, "%s: in the dump, but its ID reads %04x: listed as lspci lists it, not walked "
+			    "(a function that did not answer when it was dumped, or bytes the dump does not give)",
+			    n, f->vendor);
+		else
+			pci_note(t, "%s: in the dump, but the walk does not reach it (function 0 of its device is absent "
+			    "or not multifunction): listed as lspci lists it, not walked", n);
+	}
+}
+
 int
 pci_host_dump(const char *dir, FILE *out)
 {
@@ -109,6 +288,8 @@ pci_host_dump(const char *dir, FILE *out)
 	struct pci_cfg cfg = { &pci_cfg_sim, &sim };
 	static struct pci_tree t;
 	static struct acpi_info ai;
+	struct peer peers[PCI_ROOTS_MAX];
+	unsigned npeers = 0, unsized = 0;
 	char err[256] = "", *text;
 	size_t len;
 	int rc = 0;
@@ -127,19 +308,9 @@ pci_host_dump(const char *dir, FILE *out)
 		pci_sim_free(&sim);
 		return 2;
 	}
-	if (!(text = slurp(dir, "resource.txt", &len)) && errno != ENOENT) {
-		fprintf(stderr, "pci: %s/resource.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+	if (load_sizes(&sim, dir)) {
 		pci_sim_free(&sim);
 		return 2;
-	}
-	if (text) {
-		rc = pci_sim_load_resources(&sim, text, len, err, sizeof err);
-		free(text);
-		if (rc) {
-			fprintf(stderr, "pci: %s/resource.txt: %s\n", dir, err);
-			pci_sim_free(&sim);
-			return 2;
-		}
 	}
 	if (!(text = slurp(dir, "acpi.xml", &len)) && errno != ENOENT) {
 		fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
@@ -159,11 +330,21 @@ pci_host_dump(const char *dir, FILE *out)
 		mkx_xml_free(x);
 		pci_roots_from_acpi(&t, &ai);
 	}
-	if (pci_enumerate(&t, &cfg)) {
+	if (enumerate_with_peers(&t, &cfg, &sim, peers, &npeers)) {
 		fprintf(stderr, "pci: out of memory\n");
 		pci_sim_free(&sim);
 		return 2;
 	}
+	for (unsigned i = 0; i < npeers; i++)
+		pci_note(&t, "bus %04x:%02x: %u function%s in the dump, no root bridge or bridge reaches it: walked as a "
+		    "peer root bus (Linux finds such host bridges by probing bus numbers nothing else reaches)",
+		    peers[i].seg, peers[i].bus, peers[i].functions, peers[i].functions == 1 ? "" : "s");
+	list_unwalked(&t, &sim);
+	for (unsigned i = 0; i < sim.nfn; i++)
+		unsized += sim.fn[i].sizes_unknown;
+	if (unsized)
+		pci_note(&t, "BAR sizes: %u of %u functions have no resource lines in the dump: their BARs are the "
+		    "registers' addresses and kinds, sizes unknown", unsized, sim.nfn);
 	pci_sort(&t);
 	pci_route_all(&ai, &t);
 	pci_set_ecam(&t, &ai);

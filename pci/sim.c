@@ -35,14 +35,15 @@ pci_sim_find(struct pci_sim *s, struct pci_addr a)
 	return NULL;
 }
 
-struct pci_sim_fn *
-pci_sim_add(struct pci_sim *s, struct pci_addr a, const uint8_t *cfg, size_t len)
+/* Room for one more function at the end (pointers returned earlier move), or NULL. */
+static struct pci_sim_fn *
+append(struct pci_sim *s, struct pci_addr a)
 {
 	struct pci_sim_fn *f;
 
-	if (s->nfn >= PCI_SIM_FNS_MAX || pci_sim_find(s, a) || a.bus > 255 || a.dev > 31 || a.fn > 7)
+	if (s->nfn >= PCI_SIM_FNS_MAX || a.bus > 255 || a.dev > 31 || a.fn > 7)
 		return NULL;
-	/* Grows as functions come (pointers returned earlier move): most simulations are small. */
+	/* Grows as functions come: most simulations are small. */
 	if (s->nfn == s->cap) {
 		unsigned cap = s->cap ? 2 * s->cap : 8;
 		struct pci_sim_fn *more = realloc(s->fn, cap * sizeof *more);
@@ -55,18 +56,30 @@ pci_sim_add(struct pci_sim *s, struct pci_addr a, const uint8_t *cfg, size_t len
 	f = &s->fn[s->nfn++];
 	memset(f, 0, sizeof *f);
 	f->a = a;
+	return f;
+}
+
+struct pci_sim_fn *
+pci_sim_add(struct pci_sim *s, struct pci_addr a, const uint8_t *cfg, size_t len)
+{
+	struct pci_sim_fn *f;
+
+	if (pci_sim_find(s, a) || !(f = append(s, a)))
+		return NULL;
 	if (len > sizeof f->cfg)
 		len = sizeof f->cfg;
 	if (cfg)
 		memcpy(f->cfg, cfg, len);
 	f->space = len > 256 ? 4096 : 256;
+	f->len = sizeof f->cfg;	/* built by a test, which may grow space: the rest reads zero */
 	return f;
 }
 
 static int
 bar_of(const struct pci_sim_fn *f, unsigned off)
 {
-	unsigned hdr = f->cfg[0x0e] & 0x7f, nbars = hdr == 0 ? 6 : hdr == 1 ? 2 : 0;
+	/* A CardBus bridge (header type 2) has one: its socket registers. */
+	unsigned hdr = f->cfg[0x0e] & 0x7f, nbars = hdr == 0 ? 6 : hdr == 1 ? 2 : hdr == 2 ? 1 : 0;
 
 	if (off < 0x10 || off >= 0x10 + 4 * nbars)
 		return -1;
@@ -110,7 +123,8 @@ sim_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *v
 	}
 	if (off + width > f->space)
 		return -ERANGE;
-	*val = get(f, off, width);
+	/* Bytes the dump did not give: lspci reads them as all ones too. */
+	*val = off + width > f->len ? (width == 4 ? 0xffffffffu : width == 2 ? 0xffffu : 0xffu) : get(f, off, width);
 	return 0;
 }
 
@@ -160,8 +174,12 @@ sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t v
 		return -ERANGE;
 	if (off == 0x04 && width >= 2)
 		put(f, 0x04, 2, (get(f, 0x04, 2) & ~0x07ffu) | (val & 0x07ff));
-	else if ((bar = bar_of(f, off)) >= 0 && width == 4)
+	else if ((bar = bar_of(f, off)) >= 0 && width == 4) {
+		/* A dump without sizes cannot answer a sizing write; the register keeps its value. */
+		if (f->sizes_unknown)
+			return -ENODATA;
 		bar_write(f, bar, val);
+	}
 	return 0;
 }
 
@@ -215,12 +233,16 @@ pci_parse_addr(const char *s, struct pci_addr *a, const char **end)
 }
 
 /* Iterate over lines of a buffer that need not end in a newline or a NUL. */
+#define LINE_MAX_LSPCI 253	/* lspci reads lines with fgets into 256 bytes, 255 at a time */
+
 struct lines {
 	const char	*p, *end;
 	unsigned	no;
-	char		buf[512];
+	int		too_long;	/* the last line was longer than LINE_MAX_LSPCI */
+	char		buf[LINE_MAX_LSPCI + 8];
 };
 
+/* The next line without its "\n" or "\r\n", NUL-terminated (cut, with too_long set, if longer). */
 static const char *
 next_line(struct lines *l)
 {
@@ -228,86 +250,154 @@ next_line(struct lines *l)
 
 	if (l->p >= l->end)
 		return NULL;
+	l->too_long = 0;
 	while (l->p < l->end && *l->p != '\n') {
 		if (n < sizeof l->buf - 1)
-			l->buf[n++] = *l->p;
+			l->buf[n] = *l->p;
+		n++;
 		l->p++;
 	}
 	if (l->p < l->end)
 		l->p++;
+	if (n > LINE_MAX_LSPCI + 1 || (n == LINE_MAX_LSPCI + 1 && l->buf[n - 1] != '\r'))
+		l->too_long = 1;
+	if (n >= sizeof l->buf)
+		n = sizeof l->buf - 1;
+	if (n && l->buf[n - 1] == '\r')
+		n--;
 	l->buf[n] = 0;
 	l->no++;
 	return l->buf;
 }
 
+/* Does s start with fmt, where '#' stands for a hex digit (lspci's dump_validate)? */
+static int
+shaped(const char *s, const char *fmt)
+{
+	for (; *fmt; fmt++, s++)
+		if (*fmt == '#' ? !isxdigit((unsigned char)*s) : *fmt != *s)
+			return 0;
+	return 1;
+}
+
+static unsigned
+hexval(char c)
+{
+	return isdigit((unsigned char)c) ? (unsigned)(c - '0') : (unsigned)(tolower((unsigned char)c) - 'a' + 10);
+}
+
+/*
+ * A function line: "BB:DD.F ", "DDDD:BB:DD.F " or "DDDDD:BB:DD.F " (the
+ * space is part of it, lspci's rule). One more form: the address alone on
+ * its line, as the scenarios' recorder writes it (tests/pci/dumps); lspci
+ * would ignore such a line, no dump lspci writes has one.
+ */
+static int
+function_line(const char *line, struct pci_addr *a)
+{
+	const char *end;
+
+	if (!shaped(line, "##:##.#") && !shaped(line, "####:##:##.#") && !shaped(line, "#####:##:##.#"))
+		return 0;
+	return !pci_parse_addr(line, a, &end) && (*end == ' ' || !*end);
+}
+
+/* A row's offset: 2 to 8 hex digits, ": "; its length, or 0 if the line is no row. */
+static size_t
+row_offset(const char *line, unsigned long *off)
+{
+	size_t n = 0;
+
+	while (n < 8 && isxdigit((unsigned char)line[n]))
+		n++;
+	if (n < 2 || line[n] != ':' || line[n + 1] != ' ')
+		return 0;
+	*off = strtoul(line, NULL, 16);
+	return n + 2;
+}
+
+/* A function line starts a new function (a repeated one too: lspci lists it twice). */
+static struct pci_sim_fn *
+start_function(struct pci_sim *s, struct pci_addr a)
+{
+	int again = pci_sim_find(s, a) != NULL;
+	struct pci_sim_fn *f = append(s, a);
+
+	if (!f)
+		return NULL;
+	memset(f->cfg, 0xff, sizeof f->cfg);	/* what was not given reads all ones, as in lspci */
+	f->space = 256;
+	f->len = 0;
+	f->sizes_unknown = 1;
+	f->repeated = again;
+	return f;
+}
+
+/* The bytes of one row into cur. 0, or -EINVAL with err. */
+static int
+row_bytes(struct pci_sim_fn *cur, const char *q, unsigned long off, unsigned no, char *err, size_t errlen)
+{
+	for (unsigned i = 0; *q; i++, off++) {
+		if (!isxdigit((unsigned char)q[0]) || !isxdigit((unsigned char)q[1]) || (q[2] && q[2] != ' ')) {
+			snprintf(err, errlen, "line %u: byte %u is not two hex digits with one space after it "
+			    "(lspci: malformed line)", no, i);
+			return -EINVAL;
+		}
+		if (off >= 4096) {
+			snprintf(err, errlen, "line %u: byte %u is at 0x%lx, beyond the 4096 bytes of config space",
+			    no, i, off);
+			return -EINVAL;
+		}
+		cur->cfg[off] = (uint8_t)(hexval(q[0]) << 4 | hexval(q[1]));
+		if (off + 1 > cur->len)
+			cur->len = (unsigned)off + 1;
+		if (off >= 256)
+			cur->space = 4096;
+		q += q[2] ? 3 : 2;
+	}
+	return 0;
+}
+
 int
 pci_sim_load_dump(struct pci_sim *s, const char *text, size_t len, char *err, size_t errlen)
 {
-	struct lines l = { text, text + len, 0, "" };
+	struct lines l = { text, text + len, 0, 0, "" };
 	struct pci_sim_fn *cur = NULL;
 	const char *line;
 
 	while ((line = next_line(&l))) {
 		struct pci_addr a;
-		const char *p;
-		char *q;
 		unsigned long off;
+		size_t n;
 
-		if (!line[0] || line[0] == '#')
-			continue;
-		if (!pci_parse_addr(line, &a, &p) && (*p == ' ' || !*p)) {
-			if (!(cur = pci_sim_add(s, a, NULL, 0))) {
-				snprintf(err, errlen, "line %u: function %s given twice, or more than %u functions",
-				    l.no, line, PCI_SIM_FNS_MAX);
+		if (l.too_long) {
+			snprintf(err, errlen, "line %u: longer than the %u characters lspci reads", l.no, LINE_MAX_LSPCI);
+			return -EINVAL;
+		}
+		if (function_line(line, &a)) {
+			if (!(cur = start_function(s, a))) {
+				snprintf(err, errlen, "line %u: more than %u functions", l.no, PCI_SIM_FNS_MAX);
 				return -EINVAL;
 			}
-			memset(cur->cfg, 0, sizeof cur->cfg);
-			cur->space = 64;	/* grows with the rows the dump has */
 			continue;
 		}
-		off = strtoul(line, &q, 16);
-		if (q == line || *q != ':') {
-			snprintf(err, errlen, "line %u: neither a function (BB:DD.F) nor a row (OFF: bytes)", l.no);
+		if (!line[0]) {
+			cur = NULL;	/* rows after an empty line belong to no function (lspci ignores them) */
+			continue;
+		}
+		/* Anything else that is not a row of a function is -v text, a prompt, a mail header: ignored. */
+		if (!cur || !(n = row_offset(line, &off)))
+			continue;
+		if (row_bytes(cur, line + n, off, l.no, err, errlen))
 			return -EINVAL;
-		}
-		if (!cur) {
-			snprintf(err, errlen, "line %u: a row before any function", l.no);
-			return -EINVAL;
-		}
-		if (off % 16 || off >= 4096) {
-			snprintf(err, errlen, "line %u: row offset 0x%lx is not a multiple of 16 below 4096", l.no, off);
-			return -EINVAL;
-		}
-		q++;
-		for (unsigned i = 0; i < 16; i++) {
-			char *e;
-			unsigned long b;
-
-			while (*q == ' ')
-				q++;
-			if (!*q)
-				break;	/* a short row: the rest stays zero */
-			b = strtoul(q, &e, 16);
-			if (e != q + 2 || b > 255) {
-				snprintf(err, errlen, "line %u: byte %u is not two hex digits", l.no, i);
-				return -EINVAL;
-			}
-			cur->cfg[off + i] = (uint8_t)b;
-			q = e;
-		}
-		if (off + 16 > cur->space)
-			cur->space = off + 16 > 256 ? 4096 : 256;
 	}
-	for (unsigned i = 0; i < s->nfn; i++)
-		if (s->fn[i].space < 256)
-			s->fn[i].space = 256;	/* a 64-byte dump: the rest of the header reads zero */
 	return 0;
 }
 
 int
 pci_sim_load_resources(struct pci_sim *s, const char *text, size_t len, char *err, size_t errlen)
 {
-	struct lines l = { text, text + len, 0, "" };
+	struct lines l = { text, text + len, 0, 0, "" };
 	const char *line;
 
 	while ((line = next_line(&l))) {
@@ -328,8 +418,43 @@ pci_sim_load_resources(struct pci_sim *s, const char *text, size_t len, char *er
 			snprintf(err, errlen, "line %u: no function %02x:%02x.%u in the dump", l.no, a.bus, a.dev, a.fn);
 			return -EINVAL;
 		}
+		f->sizes_unknown = 0;	/* a function with resource lines: BARs without one are not implemented */
 		if (idx < 6 && end > start)
 			f->bar_size[idx] = end - start + 1;
 	}
+	return 0;
+}
+
+int
+pci_sim_load_sysfs_resource(struct pci_sim *s, struct pci_addr a, const char *text, size_t len, char *err,
+    size_t errlen)
+{
+	struct lines l = { text, text + len, 0, 0, "" };
+	struct pci_sim_fn *f = NULL;
+	const char *line;
+
+	/* Every entry of a repeated function: the walk reads the first, the sizes are the machine's. */
+	for (unsigned i = 0; i < s->nfn; i++)
+		if (s->fn[i].a.seg == a.seg && s->fn[i].a.bus == a.bus && s->fn[i].a.dev == a.dev &&
+		    s->fn[i].a.fn == a.fn && !f)
+			f = &s->fn[i];
+	if (!f) {
+		snprintf(err, errlen, "no function %04x:%02x:%02x.%u in the dump", a.seg, a.bus, a.dev, a.fn);
+		return -EINVAL;
+	}
+	while ((line = next_line(&l))) {
+		unsigned long long start, end, flags;
+		unsigned idx = l.no - 1;
+
+		if (!line[0])
+			continue;
+		if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) != 3) {
+			snprintf(err, errlen, "line %u: not \"START END FLAGS\"", l.no);
+			return -EINVAL;
+		}
+		if (idx < 6)
+			f->bar_size[idx] = end > start ? end - start + 1 : 0;
+	}
+	f->sizes_unknown = 0;
 	return 0;
 }

@@ -20,7 +20,15 @@ struct pci_sim_fn {
 	struct pci_addr	a;
 	uint8_t		cfg[4096];
 	unsigned	space;		/* 256 or 4096: what the dump recorded */
+	unsigned	len;		/* bytes the dump gave (up to the last one): beyond them reads all ones */
 	uint64_t	bar_size[6];	/* 0: the BAR register is not implemented */
+	/*
+	 * A dump without resource lines for this function: nobody knows how
+	 * large its BARs are. A sizing write is refused (-ENODATA) instead of
+	 * answered, so the walk cannot take the address read back for a mask.
+	 */
+	int		sizes_unknown;
+	int		repeated;	/* the dump gave this function a second time (lspci lists both) */
 	int		gone;		/* reads all ones from now on */
 };
 
@@ -47,9 +55,19 @@ void	pci_sim_free(struct pci_sim *);
 struct pci_sim_fn *pci_sim_add(struct pci_sim *, struct pci_addr, const uint8_t *cfg, size_t len);
 struct pci_sim_fn *pci_sim_find(struct pci_sim *, struct pci_addr);
 /*
- * Read `lspci -xxxx` text (len bytes, need not be NUL-terminated). 0, or
- * -EINVAL with "line N: what" in err; a dump larger than the simulation
- * holds is refused, not cut.
+ * Read a dump in any form `lspci -F` reads (len bytes, need not be
+ * NUL-terminated): -x, -xxx, -xxxx, with -v/-vv/-vvv text between the
+ * rows, CRLF, domain prefixes of 4 or 5 digits, a function given twice.
+ * The rules are lspci's (pciutils lib/dump.c, 3.9): a function line is
+ * "[DDDD:]BB:DD.F " with the space; a row "OFF: hh hh ..." (OFF 2 to 8
+ * hex digits, one space between bytes) belongs to the function above it
+ * unless an empty line came between; every other line is text and
+ * ignored; bytes not given read all ones. Refused, as lspci refuses them:
+ * a line over 253 characters, a row whose bytes are not two hex digits
+ * each with single spaces (tabs included), a byte at or beyond 4096.
+ * 0, or -EINVAL with "line N: what" in err; a dump larger than the
+ * simulation holds is refused, not cut. Every function is sizes_unknown
+ * until pci_sim_load_resources gives its sizes.
  */
 int	pci_sim_load_dump(struct pci_sim *, const char *text, size_t len, char *err, size_t errlen);
 /*
@@ -58,5 +76,11 @@ int	pci_sim_load_dump(struct pci_sim *, const char *text, size_t len, char *err,
  * functions. 0 or -EINVAL with err.
  */
 int	pci_sim_load_resources(struct pci_sim *, const char *text, size_t len, char *err, size_t errlen);
+/*
+ * One function's sysfs `resource` file as it is (line N: "START END FLAGS"
+ * of resource N): its BAR sizes. 0, or -EINVAL with err.
+ */
+int	pci_sim_load_sysfs_resource(struct pci_sim *, struct pci_addr, const char *text, size_t len, char *err,
+	    size_t errlen);
 
 #endif

@@ -1,0 +1,125 @@
+#!/bin/sh
+# `pci --dump` on real machines' config-space dumps as their owners posted them
+# (tests/pci/real/NAME/config.txt, where each came from in NAME/SOURCE), with pciutils'
+# own `lspci -F` on the same file as the oracle, run here by the test:
+#   lspci_n  every `lspci -n` line identical (the function set included)
+#   bars     every BAR's address and kind equal to `lspci -nvv`'s "Region N: Memory at" /
+#            "I/O ports at" lines (no sizes: a dump has none, and neither side invents one)
+#   buses    bridges' secondary/subordinate bus numbers equal to `lspci -t`'s [SS-UU]
+#   caps     capability offsets and IDs equal to `lspci -vvv`'s "Capabilities: [xx]" lines
+#   forms    the same dump rewritten by lspci itself as -vvxxxx text (function lines with
+#            names, -vv text between them), with CRLF line ends and an extra tab-indented
+#            text line per function: the same views, byte for byte
+# Host back end only: no root, no QEMU.
+B=${B:-build/out}
+PCI="$B/bin/pci"
+D=tests/pci/real
+set -- "$D"/*/
+echo "plan $(($# * 5 + 1))"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+section() {	# NAME FILE: the lines of one view
+	awk -v s="--- $1 ---" '$0 == s { on = 1; next } /^--- end ---$/ { on = 0 } on' "$2"
+}
+lspci_F() {	# FILE ARGS...: lspci on a dump (its libkmod complaint dropped)
+	f=$1; shift
+	lspci -F "$f" "$@" 2>/dev/null
+}
+if ! command -v lspci > /dev/null; then
+	echo "FAIL - real_dumps_lspci: lspci (pciutils) is not installed: tools/deps.sh installs it"
+	exit 1
+fi
+echo "ok - real_dumps_lspci ($(lspci --version))"
+# The capability names lspci prints, as IDs (lspci shows names, our view IDs and names).
+capid='
+function id(s) {
+	if (s ~ /^Power Management/) return "01"; if (s ~ /^AGP version 3/) return "02|0e"
+	if (s ~ /^AGP/) return "02"; if (s ~ /^Vital Product Data/) return "03"
+	if (s ~ /^Slot ID/) return "04"; if (s ~ /^MSI:/) return "05"
+	if (s ~ /^CompactPCI hot-swap/) return "06"; if (s ~ /^PCI-X/) return "07"
+	if (s ~ /^HyperTransport/) return "08"; if (s ~ /^Vendor Specific Information/) return "09|000b"
+	if (s ~ /^Debug port/) return "0a"; if (s ~ /^CompactPCI central/) return "0b"
+	if (s ~ /^PCI Hot-plug/) return "0c"; if (s ~ /^Subsystem/) return "0d"
+	if (s ~ /^Secure device/) return "0f"; if (s ~ /^Express/) return "10"
+	if (s ~ /^MSI-X/) return "11"; if (s ~ /^SATA HBA/) return "12"
+	if (s ~ /^PCI Advanced Features/) return "13"; if (s ~ /^Enhanced Allocation/) return "14"
+	if (s ~ /^Null/) return "00"
+	if (s ~ /^#[0-9a-f][0-9a-f]/) return substr(s, 2, 2)
+	if (s ~ /^Advanced Error Reporting/) return "0001"; if (s ~ /^Virtual Channel/) return "0002|0009"
+	if (s ~ /^Device Serial Number/) return "0003"; if (s ~ /^Power Budgeting/) return "0004"
+	if (s ~ /^Root Complex Link/) return "0005"; if (s ~ /^Root Complex Internal Link/) return "0006"
+	if (s ~ /^Root Complex Event Collector/) return "0007"; if (s ~ /^Multi-Function Virtual/) return "0008"
+	if (s ~ /^Root Complex Register Block/) return "000a"
+	if (s ~ /^Access Control Services/) return "000d"; if (s ~ /^Alternative Routing-ID/) return "000e"
+	if (s ~ /^Address Translation Service/) return "000f"; if (s ~ /^Single Root I\/O Virtualization/) return "0010"
+	if (s ~ /^Multicast/) return "0012"; if (s ~ /^Page Request Interface/) return "0013"
+	if (s ~ /^Resizable BAR/) return "0015"; if (s ~ /^Dynamic Power Allocation/) return "0016"
+	if (s ~ /^Transaction Processing Hints/) return "0017"; if (s ~ /^Latency Tolerance Reporting/) return "0018"
+	if (s ~ /^Secondary PCI Express/) return "0019"; if (s ~ /^Process Address Space ID/) return "001b"
+	if (s ~ /^L1 PM Substates/) return "001e"; if (s ~ /^Precision Time Measurement/) return "001f"
+	if (s ~ /^Designated Vendor-Specific/) return "0023"; if (s ~ /^Data Link Feature/) return "0025"
+	if (s ~ /^Physical Layer 16.0/) return "0026"; if (s ~ /^Lane Margining/) return "0027"
+	if (s ~ /^Extended Capability ID 0x/) { x = substr(s, 26); sub(/[^0-9a-f].*/, "", x); return sprintf("%04s", x) }
+	return "?" s
+}'
+for d in "$D"/*/; do
+	m=$(basename "$d")
+	c="$d/config.txt"
+	if ! timeout 20 "$PCI" --dump "$d" > "$T/$m.views" 2> "$T/$m.err"; then
+		for x in lspci_n bars buses caps forms; do echo "FAIL - real_${m}_$x: pci --dump failed: $(head -3 "$T/$m.err")"; done
+		continue
+	fi
+	# Every lspci -n line, in order.
+	lspci_F "$c" -n > "$T/want_n"
+	section "lspci -n" "$T/$m.views" > "$T/n"
+	if [ -s "$T/want_n" ] && cmp -s "$T/n" "$T/want_n"; then echo "ok - real_${m}_lspci_n ($(wc -l < "$T/n") functions)"
+	else echo "FAIL - real_${m}_lspci_n: $(diff "$T/want_n" "$T/n" | head -6 | tr '\n' ' ')"; fi
+	# BARs: lspci's "Region N: ..." lines as "function N address kind" (address 0 is unassigned).
+	lspci_F "$c" -nvv | awk '
+		/^[0-9a-f]/ { fn = $1; next }
+		/^\tRegion [0-5]: / {
+			n = $2; sub(/:/, "", n)
+			if ($3 == "I/O") { a = $6; k = "io" }
+			else {
+				a = $5; k = ($0 ~ /64-bit/) ? "mem64" : "mem32"
+				if ($0 ~ /, prefetchable\)/) k = k "-prefetch"
+			}
+			if (a ~ /^</ || a ~ /^0+$/) a = "unassigned"; else sub(/^0+/, "", a)
+			print fn, n, a, k
+		}' | sort > "$T/want_bars"
+	section bars "$T/$m.views" | awk '{ a = $3; if (a != "unassigned") { sub(/^0x0*/, "", a) } print $1, $2, a, $5 }' |
+		sort > "$T/bars"
+	if cmp -s "$T/bars" "$T/want_bars"; then echo "ok - real_${m}_bars ($(wc -l < "$T/bars") BARs)"
+	else echo "FAIL - real_${m}_bars: $(diff "$T/want_bars" "$T/bars" | head -6 | tr '\n' ' ')"; fi
+	# Bridges: lspci -t's "DD.F-[SS-UU]" (or "[SS]" when both are the same) against our buses view.
+	lspci_F "$c" -t | grep -o '[0-9a-f][0-9a-f]\.[0-7]-\[[0-9a-f-]*\]' |
+		sed 's/-\[/ /; s/\]//; s/-/ /' | awk '{ print $1, $2, (NF > 2 ? $3 : $2) }' | sort > "$T/want_buses"
+	section buses "$T/$m.views" | awk '{ split($1, p, ":"); df = p[length(p)]
+		s = $3; u = $4; sub(/.*=/, "", s); sub(/.*=/, "", u); print df, s, u }' | sort > "$T/buses"
+	if cmp -s "$T/buses" "$T/want_buses"; then echo "ok - real_${m}_buses ($(wc -l < "$T/buses") bridges)"
+	else echo "FAIL - real_${m}_buses: $(diff "$T/want_buses" "$T/buses" | head -6 | tr '\n' ' ')"; fi
+	# Capabilities: offset and ID of every entry lspci shows (not its <chain looped/broken>
+	# or <access denied> markers, which name no capability).
+	lspci_F "$c" -nvvv | awk "$capid"'
+		/^[0-9a-f]/ { fn = $1; next }
+		/^\tCapabilities: \[/ {
+			o = $0; sub(/^\tCapabilities: \[/, "", o); sub(/[] ].*/, "", o)
+			r = $0; sub(/^\tCapabilities: \[[^]]*\] /, "", r)
+			if (r ~ /^</) next
+			print fn, o, id(r)
+		}' | sort > "$T/want_caps"
+	section caps "$T/$m.views" | awk '{ o = $2; sub(/\[/, "", o); sub(/\]/, "", o); i = ($3 ~ /\]$/) ? $4 : $3; print $1, o, i }' |
+		sort > "$T/caps_raw"
+	# Where lspci's name stands for two IDs ("02|0e"), ours must be one of them.
+	awk 'NR == FNR { w[$1 " " $2] = $3; next } { k = $1 " " $2; if (k in w && ("|" w[k] "|") ~ ("\\|" $3 "\\|")) $3 = w[k]; print }' \
+		"$T/want_caps" "$T/caps_raw" | sort > "$T/caps"
+	if cmp -s "$T/caps" "$T/want_caps"; then echo "ok - real_${m}_caps ($(wc -l < "$T/caps") capabilities)"
+	else echo "FAIL - real_${m}_caps: $(diff "$T/want_caps" "$T/caps" | head -6 | tr '\n' ' ')"; fi
+	# Other forms lspci reads: lspci's own -vvxxxx rewrite, CRLF, a tab-indented text line.
+	mkdir -p "$T/$m.forms"
+	lspci_F "$c" -vvxxxx | awk '{ print } /^[0-9a-f]/ { print "\t\tnote:\tadded by the test" }' |
+		sed 's/$/\r/' > "$T/$m.forms/config.txt"
+	if timeout 20 "$PCI" --dump "$T/$m.forms" > "$T/$m.forms.views" 2>&1 && cmp -s "$T/$m.views" "$T/$m.forms.views"; then
+		echo "ok - real_${m}_forms (-vvxxxx text, CRLF, tabs: same views)"
+	else echo "FAIL - real_${m}_forms: $(diff "$T/$m.views" "$T/$m.forms.views" | head -6 | tr '\n' ' ')"; fi
+done
