@@ -129,6 +129,71 @@ struct route_ctx {
 	int		errors;
 };
 
+/*
+ * Every interrupt a resource template names (IRQ masks and Extended
+ * Interrupt lists), in order, into out[max]; their number (may exceed max).
+ * For the reason of an unrouted link: what _PRS offers.
+ */
+static unsigned
+template_irqs(const struct aml_obj *b, uint32_t *out, unsigned max)
+{
+	const uint8_t *p = b->b.p;
+	uint32_t n = b->b.len;
+	unsigned k = 0;
+
+	for (uint32_t o = 0; o < n;) {
+		uint8_t tag = p[o];
+
+		if (!(tag & 0x80)) {
+			unsigned type = (tag >> 3) & 0xf, len = tag & 7;
+
+			if (o + 1 + len > n || type == 0xf)
+				break;
+			if (type == 0x4 && len >= 2)
+				for (unsigned i = 0; i < 16; i++)
+					if ((p[o + 1] | p[o + 2] << 8) >> i & 1 && k++ < max)
+						out[k - 1] = i;
+			o += 1 + len;
+		} else {
+			uint32_t len;
+
+			if (o + 3 > n)
+				break;
+			len = (uint32_t)(p[o + 1] | p[o + 2] << 8);
+			if (o + 3 + len > n)
+				break;
+			if (tag == 0x89 && len >= 2)
+				for (unsigned i = 0; i < p[o + 4] && 5 + 4 * i + 4 <= 3 + len; i++)
+					if (k++ < max)
+						out[k - 1] = (uint32_t)(p[o + 5 + 4 * i] | p[o + 6 + 4 * i] << 8 |
+						    p[o + 7 + 4 * i] << 16 | (uint32_t)p[o + 8 + 4 * i] << 24);
+			o += 3 + len;
+		}
+	}
+	return k;
+}
+
+/* " (_PRS: 5 10 11)" for a link's reason, or "" without a usable _PRS. */
+static void
+possible_irqs(struct aml_ns *ns, struct aml_node *link, char *s, size_t len)
+{
+	struct aml_obj *prs;
+	char err[256];
+	uint32_t irq[16];
+	unsigned n;
+	size_t used;
+
+	s[0] = 0;
+	if (aml_eval_path(ns, link, "_PRS", &prs, err, sizeof err) || !prs || prs->type != AML_BUF)
+		return;
+	n = template_irqs(prs, irq, 16);
+	used = (size_t)snprintf(s, len, " (_PRS:");
+	for (unsigned i = 0; i < n && i < 16 && used < len; i++)
+		used += (size_t)snprintf(s + used, len - used, " %u", irq[i]);
+	if (used < len)
+		snprintf(s + used, len - used, "%s)", n > 16 ? " ..." : n ? "" : " none");
+}
+
 /* The first interrupt of a _CRS resource template, with trigger and polarity. */
 static int
 crs_irq(const struct aml_obj *b, struct prt_route *r)
@@ -180,22 +245,43 @@ crs_irq(const struct aml_obj *b, struct prt_route *r)
 	return -ENOENT;
 }
 
+/*
+ * A link device's current interrupt. As Linux reads a link (its ACPI
+ * PCI link driver): a link whose _STA says "not enabled" (bit 1 clear)
+ * has no interrupt whatever _CRS says, and a _CRS interrupt of 0 is no
+ * interrupt either (QEMU's PIIX links return Interrupt {0} while disabled;
+ * no PCI interrupt is ever GSI 0, the timer's). Such a link is reported
+ * unrouted with why and what _PRS offers, never as GSI 0: it gets an IRQ
+ * only once someone enables it (_SRS), on mkx today the Linux kernel
+ * underneath when it enables a function behind it (docs/acpi.md).
+ */
 static void
 route_link(struct aml_ns *ns, struct prt_route *r)
 {
-	struct aml_obj *crs;
-	char err[512];
-	int rc = aml_eval_path(ns, r->link, "_CRS", &crs, err, sizeof err);
+	struct aml_obj *crs, *sta;
+	char err[512], prs[80];
+	int rc = aml_eval_path(ns, r->link, "_STA", &sta, err, sizeof err);
 
+	if (rc == 0 && sta && sta->type == AML_INT && !(sta->i & 2)) {
+		possible_irqs(ns, r->link, prs, sizeof prs);
+		snprintf(r->err, sizeof r->err, "link disabled (_STA 0x%llx: not enabled), no IRQ allocated%s",
+		    (unsigned long long)sta->i, prs);
+		return;
+	}
+	rc = aml_eval_path(ns, r->link, "_CRS", &crs, err, sizeof err);
 	if (rc == -ENOENT)
 		snprintf(r->err, sizeof r->err, "link has no _CRS");
 	else if (rc)
 		snprintf(r->err, sizeof r->err, "_CRS: %.180s", err);
 	else if (!crs || crs->type != AML_BUF)
 		snprintf(r->err, sizeof r->err, "_CRS is not a Buffer");
-	else if (crs_irq(crs, r))
-		snprintf(r->err, sizeof r->err, "_CRS holds no interrupt (link disabled?)");
-	else
+	else if (crs_irq(crs, r)) {
+		possible_irqs(ns, r->link, prs, sizeof prs);
+		snprintf(r->err, sizeof r->err, "link disabled (_CRS holds no interrupt), no IRQ allocated%s", prs);
+	} else if (r->gsi == 0) {
+		possible_irqs(ns, r->link, prs, sizeof prs);
+		snprintf(r->err, sizeof r->err, "link disabled (_CRS gives interrupt 0), no IRQ allocated%s", prs);
+	} else
 		r->ok = 1;
 }
 
