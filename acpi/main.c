@@ -6,8 +6,10 @@
  * prints every _PRT entry, sorted, one per line. Operation regions are
  * not backed by hardware here: reads give zero, writes are dropped.
  * DIR may also be a machine record of tools/record-machine: its tables
- * are in DIR/acpi (docs/new-machine.md).
+ * are in DIR/acpi, and its config.txt backs PCI_Config regions (the
+ * chipset registers link devices read), see docs/new-machine.md.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "aml/aml.h"
 #include "parse.h"
 #include "prt.h"
+#include "record_cfg.h"
 #include "report.h"
 #include "tables.h"
 
@@ -28,7 +31,8 @@ usage(FILE *f)
 	    "usage: acpi --tables DIR (--prt [--pic 0|1] | --routing | --report)\n"
 	    "       acpi            (as a component of core: tables from memory, see docs/acpi.md)\n"
 	    "  --tables DIR  ACPI tables as .dat files (acpixtract -a output), or a record of\n"
-	    "                tools/record-machine (its tables are in DIR/acpi)\n"
+	    "                tools/record-machine (tables in DIR/acpi; DIR/config.txt, lspci -xxxx\n"
+	    "                text, backs PCI_Config regions; other regions read 0)\n"
 	    "  --prt         print every _PRT entry: <path> <Address> <Pin> <Source> <SourceIndex>\n"
 	    "                (<path> EMPTY, <path> ERROR <reason>), sorted\n"
 	    "  --pic N       call \\_PIC(N) first: 1 = APIC mode (default), 0 = PIC mode\n"
@@ -121,6 +125,83 @@ load_dir_tables(struct aml_ns *ns, const struct acpi_tables *ts, struct acpi_inf
 	return loaded;
 }
 
+/*
+ * The AML's operation regions: a record's config.txt backs PCI_Config (the
+ * link devices of many chipsets read their routing registers there), else
+ * everything reads zero. 0, or -1 after saying why the file is unusable.
+ */
+static int
+record_regions(const char *record, struct aml_region_ops *ops)
+{
+	char path[PATH_MAX], err[256];
+	unsigned n = 0;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/config.txt", record);
+	rc = record_cfg_open(ops, path, &n, err, sizeof err);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		fprintf(stderr, "acpi: %s: %s\n", path, err);
+		return -1;
+	}
+	fprintf(stderr, "acpi: PCI_Config regions read from %s (%u functions of segment 0)\n", path, n);
+	return 0;
+}
+
+enum output { OUT_PRT, OUT_ROUTING, OUT_REPORT };
+
+/*
+ * The host mode: the tables of dir (or of the record dir is), loaded and
+ * initialised, then the output asked for. The exit status (see usage).
+ */
+static int
+host_mode(const char *dir, enum output what, int pic)
+{
+	static struct acpi_tables ts;
+	static struct acpi_info ai;
+	static char record_dir[PATH_MAX];
+	struct aml_region_ops regions = aml_region_null;
+	const char *record = dir;
+	struct aml_ns *ns = NULL;
+	char *out = NULL;
+	size_t outlen = 0;
+	int rc = 2;
+	FILE *mem;
+
+	dir = tables_dir(dir, record_dir, sizeof record_dir);
+	if (tables_from_dir(dir, &ts) < 0)
+		return 2;
+	if (record_regions(record, &regions))
+		goto out;
+	if (!(ns = aml_ns_new(&regions, 0))) {
+		fprintf(stderr, "acpi: no memory for the AML interpreter\n");
+		goto out;
+	}
+	if (!load_dir_tables(ns, &ts, &ai)) {
+		fprintf(stderr, "acpi: %s has no dsdt.dat or ssdt*.dat\n", dir);
+		goto out;
+	}
+	if (ai.warnings[0])
+		fprintf(stderr, "acpi: %s", ai.warnings);
+	aml_initialize(ns, NULL);
+	if (what == OUT_REPORT) {
+		rc = report_xml(stdout, &ai, ns, stderr) ? 1 : 0;
+		goto out;
+	}
+	mem = open_memstream(&out, &outlen);
+	rc = (what == OUT_ROUTING ? report_routing_text(mem, ns, stderr) : prt_list(ns, pic, mem, stderr)) ? 1 : 0;
+	fclose(mem);
+	print_sorted(out);
+	free(out);
+out:
+	if (ns)
+		aml_ns_free(ns);
+	tables_free(&ts);
+	record_cfg_close(&regions);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -133,16 +214,8 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static struct acpi_tables ts;
-	static char record_dir[PATH_MAX];
 	const char *dir = NULL;
-	int prt = 0, pic = 1, o, errors, routing = 0, report = 0;
-	unsigned loaded;
-	static struct acpi_info ai;
-	struct aml_ns *ns;
-	char *out = NULL;
-	size_t outlen = 0;
-	FILE *mem;
+	int prt = 0, pic = 1, o, routing = 0, report = 0;
 
 	while ((o = getopt_long(argc, argv, "t:pP:h", opts, NULL)) != -1)
 		switch (o) {
@@ -166,37 +239,5 @@ main(int argc, char **argv)
 		fprintf(stderr, "acpi: give --tables DIR and one of --prt, --routing, --report; see --help\n");
 		return 2;
 	}
-	dir = tables_dir(dir, record_dir, sizeof record_dir);
-	if (tables_from_dir(dir, &ts) < 0)
-		return 2;
-	ns = aml_ns_new(&aml_region_null, 0);
-	if (!ns) {
-		fprintf(stderr, "acpi: no memory for the AML interpreter\n");
-		tables_free(&ts);
-		return 2;
-	}
-	loaded = load_dir_tables(ns, &ts, &ai);
-	if (!loaded) {
-		fprintf(stderr, "acpi: %s has no dsdt.dat or ssdt*.dat\n", dir);
-		aml_ns_free(ns);
-		tables_free(&ts);
-		return 2;
-	}
-	if (ai.warnings[0])
-		fprintf(stderr, "acpi: %s", ai.warnings);
-	aml_initialize(ns, NULL);
-	if (report) {
-		errors = report_xml(stdout, &ai, ns, stderr);
-		aml_ns_free(ns);
-		tables_free(&ts);
-		return errors ? 1 : 0;
-	}
-	mem = open_memstream(&out, &outlen);
-	errors = routing ? report_routing_text(mem, ns, stderr) : prt_list(ns, pic, mem, stderr);
-	fclose(mem);
-	print_sorted(out);
-	free(out);
-	aml_ns_free(ns);
-	tables_free(&ts);
-	return errors ? 1 : 0;
+	return host_mode(dir, report ? OUT_REPORT : routing ? OUT_ROUTING : OUT_PRT, pic);
 }
