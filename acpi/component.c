@@ -264,6 +264,7 @@ read_tables(struct acpi_info *ai, uint64_t *ssdt, unsigned max)
 	rt = table_read(root, &rlen);
 	if (!rt)
 		mkx_exit(1);
+	report_table((const char *)rt, root, rlen);
 	n = acpi_root_entries(rt, rlen, xsdt, addrs, 64, why, sizeof why);
 	free(rt);
 	if (n < 0) {
@@ -277,6 +278,7 @@ read_tables(struct acpi_info *ai, uint64_t *ssdt, unsigned max)
 		if (!t)
 			continue;
 		mkx_log("table %.4s at 0x%" PRIx64 ", %u bytes, revision %u", t, addrs[i], len, t[8]);
+		report_table((const char *)t, addrs[i], len);
 		if (acpi_parse_table(ai, t, len, why, sizeof why))
 			mkx_error("%.4s: %s", t, why);
 		if (!memcmp(t, "SSDT", 4) && nssdt < max)
@@ -306,6 +308,8 @@ load_definition_blocks(struct aml_ns *ns, uint64_t dsdt, const uint64_t *ssdt, u
 				mkx_error("no DSDT (FADT points to 0x%" PRIx64 ")", a);
 			continue;
 		}
+		if (i == 0)
+			report_table("DSDT", a, len);
 		snprintf(label, sizeof label, i ? "SSDT%u" : "DSDT", i);
 		if (aml_load_table(ns, t, len, label, why, sizeof why))
 			mkx_log("%s loaded with errors, each logged above (last: %s)", label, why);

@@ -101,6 +101,7 @@ dmar_scopes(struct acpi_info *ai, struct dmar_unit *u, const uint8_t *p, uint32_
 			return;
 		}
 		u->scope[u->nscope].type = p[o];
+		u->scope[u->nscope].id = p[o + 4];	/* the IOAPIC or HPET number (VT-d 8.3.1) */
 		u->scope[u->nscope].bus = p[o + 5];
 		u->scope[u->nscope].npath = 0;
 		for (uint32_t q = 6; q + 2 <= l && u->scope[u->nscope].npath < 8; q += 2) {

@@ -43,7 +43,7 @@ struct acpi_info {
 		uint8_t		flags;
 		uint16_t	segment;
 		uint64_t	base, limit;
-		struct { uint8_t type, bus, path[8][2]; unsigned npath; } scope[8];
+		struct { uint8_t type, id, bus, path[8][2]; unsigned npath; } scope[8];	/* id: enumeration ID */
 		unsigned	nscope;
 	} dmar[16];
 	unsigned	ndmar;

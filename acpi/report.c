@@ -195,6 +195,28 @@ prt_chains(struct aml_node *n, void *arg)
 		fprintf(e->out, "  </prt>\n");
 }
 
+static struct {
+	char		name[5];
+	uint64_t	addr;
+	uint32_t	size;
+} tables[REPORT_TABLES_MAX];
+static unsigned ntables;
+
+void
+report_table(const char *sig, uint64_t addr, uint32_t size)
+{
+	for (unsigned i = 0; i < ntables; i++)
+		if (tables[i].addr == addr)
+			return;
+	if (ntables == REPORT_TABLES_MAX)
+		return;
+	memcpy(tables[ntables].name, sig, 4);
+	tables[ntables].name[4] = 0;
+	tables[ntables].addr = addr;
+	tables[ntables].size = size;
+	ntables++;
+}
+
 int
 report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_log)
 {
@@ -213,11 +235,16 @@ report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_l
 		    ai->dmar_flags & 1 ? "true" : "false", ai->dmar_haw);
 	if (ns)
 		aml_walk(ns, root_bridges, &e);
+	/* Genode's <table>: every table read, by signature, physical address and length (decimal). */
+	for (unsigned i = 0; i < ntables; i++)
+		fprintf(out, "  <table name=\"%.4s\" addr=\"0x%llx\" size=\"%u\"/>\n", tables[i].name,
+		    (unsigned long long)tables[i].addr, tables[i].size);
+	/* base: the MCFG entry's base address, i.e. where bus 0 would be, as Genode's acpi writes it. */
 	for (unsigned i = 0; i < ai->nmcfg; i++)
 		fprintf(out, "  <bdf start=\"%u\" count=\"%u\" base=\"0x%llx\" segment=\"%u\"/>\n",
 		    ai->mcfg[i].bus_start * 256u,
 		    (ai->mcfg[i].bus_end - ai->mcfg[i].bus_start + 1u) * 256u,
-		    (unsigned long long)(ai->mcfg[i].base + ((uint64_t)ai->mcfg[i].bus_start << 20)),
+		    (unsigned long long)ai->mcfg[i].base,
 		    ai->mcfg[i].segment);
 	for (unsigned i = 0; i < ai->niso; i++)
 		fprintf(out, "  <irq_override irq=\"%u\" gsi=\"%u\" flags=\"0x%x\"/>\n",
@@ -240,7 +267,8 @@ report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_l
 			fprintf(out, "  <drhd phys=\"0x%llx\" flags=\"0x%x\" segment=\"0x%x\" size=\"0x1000\">\n",
 			    (unsigned long long)u->base, u->flags, u->segment);
 		for (unsigned s = 0; s < u->nscope; s++) {
-			fprintf(out, "    <scope bus_start=\"%u\" type=\"%u\">", u->scope[s].bus, u->scope[s].type);
+			fprintf(out, "    <scope bus_start=\"%u\" id=\"%u\" type=\"%u\">", u->scope[s].bus, u->scope[s].id,
+			    u->scope[s].type);
 			for (unsigned p = 0; p < u->scope[s].npath; p++)
 				fprintf(out, " <path dev=\"0x%x\" func=\"0x%x\"/>", u->scope[s].path[p][0],
 				    u->scope[s].path[p][1]);

@@ -1,6 +1,6 @@
 /*
  * The acpi report (docs/acpi.md): Genode's acpi report elements (sci_int,
- * reset, root_bridge, bdf, irq_override, ioapic, drhd, rmrr, routing) in
+ * reset, table, root_bridge, bdf, irq_override, ioapic, drhd, rmrr, routing) in
  * XML, our routing carrying trigger, polarity and the link device; and
  * the same routing as plain text lines for comparing with other tools.
  */
@@ -10,6 +10,15 @@
 #include <stdio.h>
 #include "aml/aml.h"
 #include "parse.h"
+
+#define REPORT_TABLES_MAX	128
+
+/*
+ * A table read from memory, for Genode's <table name addr size> (the acpi
+ * component notes each one; tables from files have no address and none).
+ * A table noted twice (same address) is kept once.
+ */
+void	report_table(const char *sig, uint64_t addr, uint32_t size);
 
 /* ns may be NULL (tables only). Returns the number of _PRTs that failed. */
 int	report_xml(FILE *out, const struct acpi_info *, struct aml_ns *, FILE *err_log);

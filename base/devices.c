@@ -1,4 +1,9 @@
-/* pci_devices ROM reader (see mkx/devices.h). */
+/*
+ * Reader of a devices ROM with Genode's info="yes" attributes (see
+ * mkx/devices.h): core's pci_devices ROM and a Platform session's devices
+ * ROM. A BAR's address is phys_addr=, as in Genode's session ROM (the
+ * devices *report* of pci_decode says address= instead).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +21,7 @@ read_bars(const struct mkx_xml *dev, struct mkx_pci_device *out)
 		if (!io && strcmp(c->name, "io_mem"))
 			continue;
 		if (mkx_xml_attr_ulong(c, "pci_bar", 0, &bar) || bar > 6 ||
-		    mkx_xml_attr_ulong(c, "address", 0, &addr) || mkx_xml_attr_ulong(c, "size", 0, &size))
+		    mkx_xml_attr_ulong(c, "phys_addr", 0, &addr) || mkx_xml_attr_ulong(c, "size", 0, &size))
 			continue;
 		out->bar[bar].address = addr;
 		out->bar[bar].size = size;

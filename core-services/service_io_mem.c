@@ -651,10 +651,12 @@ io_mem_devices_xml(size_t *len)
 			    " device_id=\"0x%04x\" class=\"0x%06x\" irq_pin=\"%u\"/>\n", dev, r->bdf >> 8,
 			    (r->bdf >> 3) & 0x1f, r->bdf & 7, r->vendor, r->device, r->class, r->irq_pin);
 		if (r->type == PCI_RES_MEM)
-			fprintf(f, "    <io_mem pci_bar=\"%u\" address=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"%s/>\n",
-			    r->bar, r->start, r->size, r->prefetch ? " prefetchable=\"true\"" : "");
+			/* Genode's info="yes" attributes (phys_addr, size, wc: not the Intel IGD's register BAR0). */
+			fprintf(f, "    <io_mem pci_bar=\"%u\" phys_addr=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"%s%s/>\n",
+			    r->bar, r->start, r->size, r->prefetch && !(r->bar == 0 && r->bdf == 0x10 && r->vendor == 0x8086 &&
+			    r->class >> 16 == 3) ? " wc=\"true\"" : "", r->prefetch ? " prefetchable=\"true\"" : "");
 		else
-			fprintf(f, "    <io_port_range pci_bar=\"%u\" address=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"/>\n",
+			fprintf(f, "    <io_port_range pci_bar=\"%u\" phys_addr=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"/>\n",
 			    r->bar, r->start, r->size);
 		if (i == n - 1 || res[i + 1].bdf != r->bdf)
 			fprintf(f, "  </device>\n");

@@ -100,8 +100,9 @@ acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size
 				snprintf(why, whylen, "line %d: <bdf start=%lu count=%lu>: not a bus range", e->line, a, b);
 				return -EINVAL;
 			}
+			/* base: the MCFG base address, where bus 0 would be (Genode's meaning); ours is bus a/256's. */
 			ai->win[ai->nwin] = (struct acpi_window){ (unsigned)seg, (unsigned)(a / 256),
-			    (unsigned)((a + b) / 256 - 1), c };
+			    (unsigned)((a + b) / 256 - 1), c + ((uint64_t)(a / 256) << 20) };
 			ai->nwin++;
 		} else if (!strcmp(e->name, "routing") && ai->nroute < ACPI_ROUTES_MAX) {
 			struct acpi_route *r = &ai->route[ai->nroute];

@@ -236,7 +236,7 @@ pci_component(void)
 	}
 	if (compare && cfg.ops != &pci_cfg_conf1)
 		compare_conf1(&t, &ai);
-	pci_devices_publish(&t, &ai);
+	pci_devices_publish(&t, &cfg);
 	if (stop) {
 		mkx_xml_free(conf);
 		mkx_exit(0);

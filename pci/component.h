@@ -8,7 +8,9 @@
 #include "pci.h"
 
 /* devices_report.c: the "devices" report (Genode's format) of every function. */
-void	pci_devices_publish(const struct pci_tree *, const struct acpi_info *);
+void	pci_devices_publish(const struct pci_tree *, const struct pci_cfg *);
+/* devices_report.c: platform_info said msi="true" (sessions number interrupts as the report does). */
+int	pci_report_msi(void);
 /* platform.c: serve Platform sessions by the <policy> nodes of conf. Returns when core ends us. */
 void	pci_serve(struct pci_tree *, const struct pci_cfg *, struct mkx_xml *conf);
 

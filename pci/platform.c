@@ -63,6 +63,14 @@ wanted(const struct pci_fn *f, void *arg)
 	return pci_policy_has(arg, f);
 }
 
+/* Is the function acquired by a session (any)? */
+static int
+in_use(const struct pci_fn *f, void *arg)
+{
+	(void)arg;
+	return held[f - tree->fn].owner != NULL;
+}
+
 /* The function named by a request payload, if it is in the session's policy; else why not. */
 static int
 lookup(struct psession *s, const char *name, size_t len, char *why, size_t whylen)
@@ -342,7 +350,12 @@ devices_doc(struct psession *s, struct mkx_reply *r)
 		return -ENOMEM;
 	if (s->pol->version[0])
 		snprintf(attrs, sizeof attrs, "version=\"%.40s\"", s->pol->version);
-	pci_devices_xml(o, tree, wanted, (void *)s->pol, s->pol->info, attrs);
+	{
+		/* Genode's session ROM: used="true" for a device any session holds. */
+		struct pci_session_view v = { wanted, in_use, (void *)s->pol, s->pol->info, pci_report_msi(), attrs };
+
+		pci_session_devices_xml(o, tree, &v);
+	}
 	if (fclose(o)) {
 		free(buf);
 		return -ENOMEM;

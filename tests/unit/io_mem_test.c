@@ -217,8 +217,8 @@ TEST(io_mem_devices_rom_lists_bars)
 	x = io_mem_devices_xml(&len);
 	CHECK(x != NULL);
 	CHECK_STR_HAS(x, "<device name=\"00:01.0\" type=\"pci\">");
-	CHECK_STR_HAS(x, "<io_mem pci_bar=\"0\" address=\"0xfd000000\" size=\"0x1000000\" prefetchable=\"true\"/>");
-	CHECK_STR_HAS(x, "<io_port_range pci_bar=\"2\" address=\"0xc000\" size=\"0x20\"/>");
+	CHECK_STR_HAS(x, "<io_mem pci_bar=\"0\" phys_addr=\"0xfd000000\" size=\"0x1000000\" wc=\"true\" prefetchable=\"true\"/>");
+	CHECK_STR_HAS(x, "<io_port_range pci_bar=\"2\" phys_addr=\"0xc000\" size=\"0x20\"/>");
 	free(x);
 }
 
