@@ -269,15 +269,14 @@ list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 		f->space = s->space;
 		pci_name(s->a, n);
 		if (s->repeated)
-			pci_note(t, "%s: given a second time in the dump (IDs %04x:%04x): listed twice as lspci lists it, "
-			    "only the first one walked", n, f->vendor, f->device);
+			pci_note(t, "%s: given a second time in the dump (IDs %04x:%04x): listed twice as lspci does, "
+			    "the first one walked", n, f->vendor, f->device);
 		else if (f->vendor == 0xffff || f->vendor == 0)
-			pci_note(t, "%s: in the dump, but its ID reads %04x: listed as lspci lists it, not walked "
-			    "(a function that did not answer when it was dumped, or bytes the dump does not give)",
-			    n, f->vendor);
+			pci_note(t, "%s: in the dump, but its ID reads %04x (no answer, or not in the dump): listed as "
+			    "lspci lists it, not walked", n, f->vendor);
 		else
-			pci_note(t, "%s: in the dump, but the walk does not reach it (function 0 of its device is absent "
-			    "or not multifunction): listed as lspci lists it, not walked", n);
+			pci_note(t, "%s: in the dump, but not reached (function 0 absent or not multifunction): "
+			    "listed as lspci lists it, not walked", n);
 	}
 }
 
@@ -336,9 +335,9 @@ pci_host_dump(const char *dir, FILE *out)
 		return 2;
 	}
 	for (unsigned i = 0; i < npeers; i++)
-		pci_note(&t, "bus %04x:%02x: %u function%s in the dump, no root bridge or bridge reaches it: walked as a "
-		    "peer root bus (Linux finds such host bridges by probing bus numbers nothing else reaches)",
-		    peers[i].seg, peers[i].bus, peers[i].functions, peers[i].functions == 1 ? "" : "s");
+		pci_note(&t, "bus %04x:%02x: in the dump (%u function%s there), reached by no root bridge or bridge: "
+		    "walked as a peer root bus", peers[i].seg, peers[i].bus, peers[i].functions,
+		    peers[i].functions == 1 ? "" : "s");
 	list_unwalked(&t, &sim);
 	for (unsigned i = 0; i < sim.nfn; i++)
 		unsized += sim.fn[i].sizes_unknown;
