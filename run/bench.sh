@@ -177,7 +177,7 @@ say "## DMA buffer of 2 MiB (allocate, map, free), no IOMMU (run/bench/dma.scn, 
 say "method: mean of 200 rounds"
 awk -v r="$raw" -v s="$ses" 'BEGIN {
 	printf "    plain hugetlb memfd + fault-in + pagemap, root (reference) %10.1f us   1.00x\n", r
-	printf "    DMA session: alloc (core) + map + free                     %10.1f us   %.2fx\n", s, s / r
+	printf "    DMA session: alloc (core, released page reused) + map + free %8.1f us   %.2fx\n", s, s / r
 }' | out
 
 say ""
