@@ -10,6 +10,18 @@ KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "ke
 # ordinary Linux userland starts first and runs core itself (host mode).
 KEYS |= {"init"}
 
+# disk: "PATH SIZE" (SIZE in bytes, or with K/M/G), may repeat: a zero-filled raw image
+# made fresh (sparse) each time the scenario is loaded, for QEMU's -drive file=PATH and a
+# host check that reads it after the run (scenario nvme).
+KEYS |= {"disk"}
+
+def make_disk(spec):
+    path, size = spec.split()
+    n = int(size[:-1]) << {"K": 10, "M": 20, "G": 30}[size[-1]] if size[-1] in "KMG" else int(size)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:     # truncated: nothing of an earlier run survives
+        f.truncate(n)
+
 def load(name):
     """name: a scenario of run/scenarios/, or DIR/<name> for run/DIR/ (bench/, tools/),
     or the path of a .scn file anywhere (its name is then the file's, without .scn)."""
@@ -38,6 +50,11 @@ def load(name):
                 val = val[1:-1]
             if key == "success":        # may repeat: every pattern must be seen
                 scn.setdefault("success_all", []).append(val)
+            if key == "disk":
+                try:
+                    make_disk(val)
+                except (ValueError, KeyError, OSError) as e:
+                    sys.exit(f"{path}:{no}: disk= wants 'PATH SIZE' (bytes, or with K/M/G): {e}")
             scn[key] = val
     for req in ("config", "success"):
         if req not in scn:
