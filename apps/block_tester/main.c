@@ -14,6 +14,9 @@
  *   batch: requests submitted per kick; random: how many random writes
  *   (seed + 1 as their seed, seed + 2 as the random sequence's), each of
  *   1..random_blocks blocks.
+ *   wait_rom: before exiting, wait (up to 60 s) until this ROM exists: a
+ *   composition that ends with the tester (finish="yes") lets another
+ *   client finish first (scenario nvme: block_hostile's report).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,6 +30,7 @@
 #include <mkx/log.h>
 #include <mkx/rom.h>
 #include <mkx/xml.h>
+#include <unistd.h>
 #include "pattern.h"
 
 #define DEPTH_MAX	MKX_BLOCK_SLOTS
@@ -80,7 +84,7 @@ run(next_fn next, void *ctx)
 	for (unsigned i = (unsigned)depth; i-- > 0;)
 		free_slots[nfree++] = i;
 	while (more || inflight) {
-		unsigned submitted = 0;
+		unsigned submitted = 0, got;
 		struct mkx_block_ack a;
 		int rc;
 
@@ -113,7 +117,7 @@ run(next_fn next, void *ctx)
 		if (!inflight || (nfree && more && submitted))
 			continue;
 		/* wait for one ack, then take whatever else is there */
-		for (int wait = 30000; (rc = mkx_block_next_ack(&blk, &a, wait)) == 1; wait = 0) {
+		for (got = 0; (rc = mkx_block_next_ack(&blk, &a, got ? 0 : 30000)) == 1; got++) {
 			if (a.tag >= depth || slot_job[a.tag].op == 0) {
 				mkx_error("block_tester: ack with tag %u, which is not in flight", a.tag);
 				return -EPROTO;
@@ -130,12 +134,12 @@ run(next_fn next, void *ctx)
 			free_slots[nfree++] = a.tag;
 			inflight--;
 		}
-		if (rc == 0 && inflight) {
+		if (rc < 0)
+			return rc;
+		if (!got) {
 			mkx_error("block_tester: no ack within 30 s (%u requests in flight)", inflight);
 			return -ETIMEDOUT;
 		}
-		if (rc < 0)
-			return rc;
 	}
 	return 0;
 }
@@ -284,5 +288,14 @@ main(void)
 	    "random writes; %" PRIu64 " blocks mismatched", mismatches ? "FAILED" : "done", bytes, requests, t,
 	    bytes / t / (1 << 20), seed, nrandom, mismatches);
 	mkx_block_close(&blk);
+	if (cfg && mkx_xml_attr(cfg, "wait_rom")) {
+		struct mkx_rom other;
+		double w0 = mkx_now();
+
+		while (mkx_rom_try_open(&other, mkx_xml_attr(cfg, "wait_rom")) && mkx_now() - w0 < 60)
+			usleep(200000);
+		mkx_log("block_tester: ROM \"%s\" %s after %.1f s", mkx_xml_attr(cfg, "wait_rom"),
+		    mkx_now() - w0 < 60 ? "present" : "STILL MISSING", mkx_now() - w0);
+	}
 	mkx_exit(mismatches ? 1 : 0);
 }

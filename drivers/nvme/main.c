@@ -613,10 +613,10 @@ main(void)
 	if ((drv.cfg = mkx_config(&rom))) {
 		if (mkx_xml_attr(drv.cfg, "pci"))
 			snprintf(drv.pci, sizeof drv.pci, "%s", mkx_xml_attr(drv.cfg, "pci"));
-		if (mkx_xml_attr_ulong(drv.cfg, "queue_depth", 32, &depth) || depth < 1 || depth > NVME_SLOTS ||
-		    mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, &dma_quota) ||
-		    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) ||
-		    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after)) {
+		if (mkx_xml_attr_ulong(drv.cfg, "queue_depth", 32, &depth) == -EINVAL || depth < 1 ||
+		    depth > NVME_SLOTS || mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, &dma_quota) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL) {
 			mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms and reset_after are numbers",
 			    NVME_SLOTS);
 			mkx_exit(1);
@@ -638,10 +638,10 @@ main(void)
 	drv.depth = depth < drv.slots ? (unsigned)depth : drv.slots;
 	if (drv.irq.info.type == 0)
 		nvme_intx_mask(&drv.ctrl, 0);
-	mkx_log("nvme %s: \"%s\" serial \"%s\" firmware \"%s\", NVMe %u.%u, %u namespace(s), %zu KiB per command, "
+	mkx_log("nvme %s: \"%s\" serial \"%s\" firmware \"%s\", NVMe %u.%u, %u active namespace(s) of %u, %zu KiB per command, "
 	    "trim %s, write cache %s; I/O queue of %u entries, depth %u per session; interrupts %s; queues at bus "
 	    "0x%llx (%s)", drv.pci, drv.ctrl.mn, drv.ctrl.sn, drv.ctrl.fr, drv.ctrl.version >> 16,
-	    (drv.ctrl.version >> 8) & 0xff, drv.ctrl.nn, drv.ctrl.max_bytes >> 10, drv.ctrl.dsm ? "yes" : "no",
+	    (drv.ctrl.version >> 8) & 0xff, drv.ctrl.nns, drv.ctrl.nn, drv.ctrl.max_bytes >> 10, drv.ctrl.dsm ? "yes" : "no",
 	    drv.ctrl.vwc ? "yes" : "no", drv.ctrl.io_entries, drv.depth,
 	    drv.irq.info.type == 2 ? "MSI-X" : drv.irq.info.type ? "MSI" : "INTx", (unsigned long long)mem.bus,
 	    drv.dma.info.iommu ? "IOVA" : "physical");

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Host check of scenario nvme: read the raw disk images after the run and check every block
+against an independent implementation of what the guest's clients wrote.
+
+  block_image.py --tester IMG SEED RANDOM RANDOM_BLOCKS [--hostile IMG SEED]
+
+--tester: block_tester's namespace, whole image: block b holds the pattern of seed+1 where one
+of its RANDOM random writes (1..RANDOM_BLOCKS blocks each, the splitmix64 sequence from seed+2)
+covered it, else the pattern of seed (docs/block.md; apps/block_tester/pattern.h).
+--hostile: block_hostile's namespace: blocks 0..255 hold byte (b * 7 + j + SEED) & 0xff at j,
+every other byte is 0 (its read-only session's writes, 0xee, must not be anywhere).
+Block size 512 (QEMU's nvme default). Exit 0 and one line per image, or 1 with the first
+wrong block."""
+import struct, sys
+
+M = (1 << 64) - 1
+GOLDEN = 0x9e3779b97f4a7c15
+STEP = 0xd1b54a32d192ed03
+BS = 512
+
+
+def mix(z):
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
+    return z ^ (z >> 31)
+
+
+def pattern(b, seed):
+    k = mix(seed ^ ((b * GOLDEN) & M))
+    return struct.pack(f"<{BS // 8}Q", b, seed, *(((k + i * STEP) & M) for i in range(2, BS // 8)))
+
+
+def random_blocks(count, seed, n, most):
+    """The blocks block_tester's random writes covered (start 0)."""
+    hit = bytearray(count)
+    state = seed
+    for _ in range(n):
+        state = (state + GOLDEN) & M
+        nb = 1 + mix(state) % most
+        nb = min(nb, count)
+        state = (state + GOLDEN) & M
+        b = mix(state) % (count - nb + 1)
+        hit[b:b + nb] = b"\1" * nb
+    return hit
+
+
+def check_tester(path, seed, n, most):
+    data = open(path, "rb").read()
+    count = len(data) // BS
+    hit = random_blocks(count, seed + 2, n, most)
+    for b in range(count):
+        s = seed + 1 if hit[b] else seed
+        if data[b * BS:(b + 1) * BS] != pattern(b, s):
+            got = struct.unpack_from("<2Q", data, b * BS)
+            sys.exit(f"{path}: block {b} is not the pattern of seed {s} (its first words: block {got[0]}, "
+                     f"seed {got[1]})")
+    print(f"block_image: {path}: all {count} blocks hold block_tester's pattern ({sum(hit)} of them from its "
+          f"{n} random writes)")
+
+
+def check_hostile(path, seed):
+    data = open(path, "rb").read()
+    for b in range(256):
+        want = bytes((b * 7 + j + seed) & 0xff for j in range(BS))
+        if data[b * BS:(b + 1) * BS] != want:
+            sys.exit(f"{path}: block {b} is not block_hostile's pattern (0xee: a refused write landed)")
+    rest = data[256 * BS:]
+    if rest.count(0) != len(rest):
+        at = next(i for i, c in enumerate(rest) if c)
+        sys.exit(f"{path}: byte {256 * BS + at} after the victim blocks is 0x{rest[at]:02x}, not 0")
+    print(f"block_image: {path}: blocks 0..255 hold block_hostile's pattern, the other "
+          f"{len(data) // BS - 256} blocks are zero")
+
+
+def main(argv):
+    i = 1
+    done = False
+    while i < len(argv):
+        if argv[i] == "--tester" and i + 4 < len(argv):
+            check_tester(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]), int(argv[i + 4]))
+            i += 5
+        elif argv[i] == "--hostile" and i + 2 < len(argv):
+            check_hostile(argv[i + 1], int(argv[i + 2], 0))
+            i += 3
+        else:
+            sys.exit(__doc__)
+        done = True
+    if not done:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,229 @@
+/*
+ * block_hostile: a Block client that breaks the rules (scenario nvme).
+ * Through session "rw" (writeable, namespace 2) it writes a known pattern
+ * to blocks 0..255 (byte j of block b is (b * 7 + j + seed) & 0xff, which
+ * run/checks/block_image.py also checks in the image); through session
+ * "ro" (the same namespace, read-only) it then tries what must be refused
+ * and checks each refusal's status: writes and trims (-EPERM), blocks
+ * outside the namespace (-ERANGE, also where block + count wraps), offsets
+ * outside or at the edge of the buffer, unaligned, count 0 or too large,
+ * an unknown operation (-EINVAL), a request overlapping one in flight
+ * (-EBUSY); a flood of 256 requests at once (all served, at most
+ * queue_depth at a time); through session "lie" a request queue index
+ * far ahead of its head (no longer served; nothing else is disturbed).
+ * Last, "rw" reads blocks 0..255 back: the refused writes left them alone.
+ *
+ * At the end it reports "done" (a Report), so that a client whose exit
+ * ends the composition can wait for it (block_tester's wait_rom).
+ *
+ * Config: <config seed="7"/>
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mkx/block.h>
+#include <mkx/env.h>
+#include <mkx/log.h>
+#include <mkx/report.h>
+#include <mkx/rom.h>
+#include <mkx/xml.h>
+
+#define BLOCKS	256
+
+static unsigned long seed = 7;
+static unsigned failures, refusals;
+
+static void
+fill(uint8_t *p, size_t bs, uint64_t b)
+{
+	for (size_t j = 0; j < bs; j++)
+		p[j] = (uint8_t)(b * 7 + j + seed);
+}
+
+/* Queue requests (published with one tail store, so the driver sees them together), kick, collect acks by tag. */
+static int
+batch(struct mkx_block *blk, const struct mkx_block_request *r, unsigned n, int32_t *status)
+{
+	uint32_t tail = atomic_load_explicit(&blk->q->req_tail, memory_order_relaxed);
+	struct mkx_block_ack a;
+	unsigned got = 0;
+	int rc;
+
+	for (unsigned i = 0; i < n; i++) {
+		blk->q->req[(tail + i) % MKX_BLOCK_SLOTS] = r[i];
+		blk->q->req[(tail + i) % MKX_BLOCK_SLOTS].tag = i;
+		status[i] = 1;
+	}
+	atomic_store_explicit(&blk->q->req_tail, tail + n, memory_order_release);
+	mkx_block_kick(blk);
+	while (got < n && (rc = mkx_block_next_ack(blk, &a, 20000)) == 1) {
+		if (a.tag < n && status[a.tag] == 1)
+			status[a.tag] = a.status, got++;
+		mkx_block_kick(blk);		/* room in the ack queue again */
+	}
+	return got == n ? 0 : -ETIMEDOUT;
+}
+
+static void
+expect(struct mkx_block *blk, const char *what, struct mkx_block_request r, int want)
+{
+	int32_t st;
+
+	if (batch(blk, &r, 1, &st)) {
+		mkx_error("block_hostile: FAIL %s: no ack", what);
+		failures++;
+	} else if (st != want) {
+		mkx_error("block_hostile: FAIL %s: status %d (%s), expected %d (%s)", what, st, strerror(-st), want,
+		    strerror(-want));
+		failures++;
+	} else {
+		mkx_log("block_hostile: %s: refused, %s", what, strerror(-want));
+		refusals++;
+	}
+}
+
+static int
+open_session(struct mkx_block *blk, const char *label)
+{
+	char why[256];
+	int rc = mkx_block_open(blk, label, 2u << 20, why, sizeof why);
+
+	if (rc)
+		mkx_error("block_hostile: FAIL session \"%s\": %s", label, why);
+	return rc;
+}
+
+int
+main(void)
+{
+	static struct mkx_block rw, ro, lie;
+	static struct mkx_block_request flood[MKX_BLOCK_SLOTS];
+	static int32_t st[MKX_BLOCK_SLOTS];
+	struct mkx_block_request r;
+	struct mkx_block_ack a;
+	struct mkx_xml *cfg;
+	struct mkx_rom rom;
+	uint64_t n;
+	size_t bs;
+	unsigned ok = 0;
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom)))
+		mkx_xml_attr_ulong(cfg, "seed", 7, &seed);
+	if (open_session(&rw, "rw") || open_session(&ro, "ro"))
+		mkx_exit(1);
+	bs = rw.info.block_size;
+	n = ro.info.block_count;
+	if (ro.info.flags & MKX_BLOCK_WRITEABLE || !(rw.info.flags & MKX_BLOCK_WRITEABLE)) {
+		mkx_error("block_hostile: FAIL \"ro\" says writeable or \"rw\" does not");
+		mkx_exit(1);
+	}
+	/* the victim data, through the writeable session */
+	for (uint64_t b = 0; b < BLOCKS; b++)
+		fill(rw.buf + b * bs, bs, b);
+	r = (struct mkx_block_request){ .op = MKX_BLOCK_WRITE, .block = 0, .count = BLOCKS, .offset = 0 };
+	if (batch(&rw, &r, 1, st) || st[0] || batch(&rw, &(struct mkx_block_request){ .op = MKX_BLOCK_SYNC }, 1, st) ||
+	    st[0]) {
+		mkx_error("block_hostile: FAIL writing the victim blocks: %s", strerror(-st[0]));
+		mkx_exit(1);
+	}
+	/* through the read-only session, onto the same blocks: the marker 0xee */
+	memset(ro.buf, 0xee, 64 * bs);
+	expect(&ro, "write under a read-only policy", (struct mkx_block_request){ .op = MKX_BLOCK_WRITE, .count = 64 },
+	    -EPERM);
+	expect(&ro, "trim under a read-only policy", (struct mkx_block_request){ .op = MKX_BLOCK_TRIM, .count = 64 },
+	    -EPERM);
+	expect(&ro, "read of the block after the last", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = n,
+	    .count = 1 }, -ERANGE);
+	expect(&ro, "read across the end", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = n - 1,
+	    .count = 2 }, -ERANGE);
+	expect(&ro, "read where block + count wraps", (struct mkx_block_request){ .op = MKX_BLOCK_READ,
+	    .block = UINT64_MAX - 1, .count = 4 }, -ERANGE);
+	expect(&ro, "offset at the buffer's end", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 1,
+	    .offset = ro.buf_size }, -EINVAL);
+	expect(&ro, "data across the buffer's end", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 2,
+	    .offset = ro.buf_size - bs }, -EINVAL);
+	expect(&ro, "offset where offset + length wraps", (struct mkx_block_request){ .op = MKX_BLOCK_READ,
+	    .count = 2, .offset = UINT64_MAX - bs + 1 }, -EINVAL);
+	expect(&ro, "unaligned offset", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 1, .offset = 1 },
+	    -EINVAL);
+	expect(&ro, "count 0", (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 0 }, -EINVAL);
+	expect(&ro, "more blocks than a request may have", (struct mkx_block_request){ .op = MKX_BLOCK_READ,
+	    .count = ro.info.max_blocks + 1 }, -EINVAL);
+	expect(&ro, "unknown operation", (struct mkx_block_request){ .op = 99, .count = 1 }, -EINVAL);
+	/* two reads into the same bytes, seen together: the second overlaps the first in flight */
+	flood[0] = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 8 };
+	flood[1] = flood[0];
+	if (batch(&ro, flood, 2, st) || st[0] != 0 || st[1] != -EBUSY) {
+		mkx_error("block_hostile: FAIL overlapping reads: statuses %d, %d (expected 0, %d)", st[0], st[1],
+		    -EBUSY);
+		failures++;
+	} else {
+		mkx_log("block_hostile: read overlapping one in flight: refused, %s", strerror(EBUSY));
+		refusals++;
+	}
+	/* a flood: the whole request queue at once, more than queue_depth */
+	for (unsigned i = 0; i < MKX_BLOCK_SLOTS; i++)
+		flood[i] = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = i % BLOCKS, .count = 1,
+		    .offset = (uint64_t)i * 4096 };
+	if (batch(&ro, flood, MKX_BLOCK_SLOTS, st)) {
+		mkx_error("block_hostile: FAIL flood: not every request acknowledged");
+		failures++;
+	}
+	for (unsigned i = 0; i < MKX_BLOCK_SLOTS; i++)
+		ok += st[i] == 0;
+	for (unsigned i = 0; i < MKX_BLOCK_SLOTS; i++)
+		for (size_t j = 0; st[i] == 0 && j < bs; j++)
+			if (ro.buf[(size_t)i * 4096 + j] != (uint8_t)(i % BLOCKS * 7 + j + seed)) {
+				mkx_error("block_hostile: FAIL flood read %u: byte %zu wrong", i, j);
+				failures++;
+				break;
+			}
+	mkx_log("block_hostile: flood of %u requests (queue depth %u): %u served", MKX_BLOCK_SLOTS,
+	    ro.info.queue_depth, ok);
+	if (ok != MKX_BLOCK_SLOTS)
+		failures++;
+	/* a lying request queue: its tail 1000 ahead of its head */
+	if (open_session(&lie, "lie"))
+		mkx_exit(1);
+	atomic_store_explicit(&lie.q->req_tail, atomic_load(&lie.q->req_head) + 1000, memory_order_release);
+	mkx_block_kick(&lie);
+	if (mkx_block_next_ack(&lie, &a, 1000) != 0) {
+		mkx_error("block_hostile: FAIL a lying request queue was served");
+		failures++;
+	} else
+		mkx_log("block_hostile: request queue tail 1000 ahead: not served");
+	mkx_block_close(&lie);
+	/* the victim blocks are intact */
+	memset(rw.buf, 0, BLOCKS * bs);
+	r = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = 0, .count = BLOCKS, .offset = 0 };
+	if (batch(&rw, &r, 1, st) || st[0]) {
+		mkx_error("block_hostile: FAIL reading the victim blocks back: %s", strerror(-st[0]));
+		failures++;
+	} else
+		for (uint64_t b = 0; b < BLOCKS; b++)
+			for (size_t j = 0; j < bs; j++)
+				if (rw.buf[b * bs + j] != (uint8_t)(b * 7 + j + seed)) {
+					mkx_error("block_hostile: FAIL victim block %" PRIu64 " byte %zu is 0x%02x", b, j,
+					    rw.buf[b * bs + j]);
+					failures++;
+					b = BLOCKS;
+					break;
+				}
+	mkx_log("block_hostile: %s: %u refusals as expected, %u failures; namespace 2 blocks 0..%u %s",
+	    failures ? "FAILED" : "done", refusals, failures, BLOCKS - 1, failures ? "checked" : "intact");
+	mkx_block_close(&ro);
+	mkx_block_close(&rw);
+	{
+		static const char doc[] = "<done/>\n";
+		struct mkx_report rep;
+		char why[256];
+
+		if (mkx_report_open(&rep, "done", why, sizeof why) || mkx_report_submit(&rep, doc, sizeof doc - 1))
+			mkx_error("block_hostile: report \"done\": %s", why);
+	}
+	mkx_exit(failures ? 1 : 0);
+}
