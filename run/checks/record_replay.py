@@ -9,8 +9,9 @@ The record: by default the base64 tarball run/checks/record_init.sh sent on the 
 (between "MKX-RECORD-BEGIN <md5> <bytes>" and "MKX-RECORD-END"; checked against both), which
 holds two records of the same boot: lspci/ (config.txt by lspci -D -n -xxxx) and sysfs/
 (record-machine's sysfs fallback). --record DIR: an unpacked record instead (DIR/lspci and
-DIR/sysfs, or DIR itself as the only record). --stick: the record the survey stored on the
-USB stick's results partition (record.tar.gz on it, read with mtools from $MKX_STICK).
+DIR/sysfs, or DIR itself as the only record). --stick: the one record the survey stored on
+the USB stick's results partition (record.tgz, read with mtools from $MKX_STICK; check 1
+then has no twin to compare).
 
 Compared, each must hold (exit 1 otherwise, naming what differs):
   1. the sysfs fallback's config.txt is byte-for-byte lspci's (the oracle for the fallback)
@@ -80,13 +81,16 @@ def from_console(log, dest):
     unpack(data, dest)
 
 def from_stick(stick, dest):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    import usb
-    img = stick + "@@" + str(usb.results_offset(stick))
-    r = subprocess.run(["mtype", "-i", img, "::record.tgz"], capture_output=True)
-    if r.returncode:
-        sys.exit(f"no record.tgz on the stick's results partition: {r.stderr.decode().strip()}")
-    unpack(r.stdout, dest)
+    """The survey's record.tgz from the stick's results partition (one record, record/ in it)."""
+    import usb_results
+    off = usb_results.results_offset(stick)
+    if off is None:
+        sys.exit(f"{stick}: no results partition")
+    rc, data = usb_results.mtools(["mtype", "::record.tgz"], stick, off)
+    if rc or not data:
+        sys.exit("no record.tgz on the stick's results partition")
+    unpack(data, dest)
+    return os.path.join(dest, "record")
 
 def run(cmd):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -100,7 +104,7 @@ def main():
     else:
         root = os.path.join(OUT, "record")
         if "--stick" in args:
-            from_stick(os.environ["MKX_STICK"], root)
+            root = from_stick(os.environ["MKX_STICK"], root)
         else:
             from_console(log, root)
     recs = [os.path.join(root, d) for d in ("lspci", "sysfs") if os.path.isdir(os.path.join(root, d))]

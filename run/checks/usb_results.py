@@ -79,7 +79,7 @@ def fb_modes(lines, read, names, fb):
         if boot.get("found") != "no":
             fail("fb_boot reports a firmware framebuffer on a legacy boot in VGA text mode")
         vga = [d for d in ET.fromstring(read("platform.devices.xml")).iter("device")
-               if int(d.find("pci-config").get("class"), 16) >> 8 == 0x0300]
+               if d.find("pci-config") is not None and int(d.find("pci-config").get("class"), 16) >> 8 == 0x0300]
         bar0 = [m.get("address") for d in vga for m in d.iter("io_mem") if m.get("pci_bar") == "0"]
         if len(bar0) != 1 or not bar0[0]:
             fail(f"platform.devices.xml has no single VGA function with an addressed BAR0 ({bar0})")
@@ -167,6 +167,8 @@ def main():
     devs = {}
     for d in ET.fromstring(read("platform.devices.xml")).iter("device"):
         c = d.find("pci-config")
+        if c is None:
+            continue                # not a PCI function (the report also names ps2, pit, ioapic, ...)
         devs[d.get("name")] = (int(c.get("class"), 16) >> 8, int(c.get("vendor_id"), 16), int(c.get("device_id"), 16))
     if not lspci or devs != lspci:
         fail(f"platform.devices.xml {sorted(devs.items())} differs from the log's lspci -n {sorted(lspci.items())}")
