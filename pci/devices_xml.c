@@ -19,7 +19,7 @@
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
 
-int
+static int
 pci_fn_has_cap(const struct pci_fn *f, unsigned id)
 {
 	for (unsigned c = 0; c < f->ncap; c++)

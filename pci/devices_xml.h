@@ -42,9 +42,8 @@ void	pci_session_devices_xml(FILE *, const struct pci_tree *, const struct pci_s
 void	pci_devices_xml(FILE *, const struct pci_tree *, int (*want)(const struct pci_fn *, void *), void *arg,
 	    int info, const char *root_attrs);
 
-/* Shared by both: Genode's write combining (prefetchable, not the Intel IGD's BAR0) and MSI presence. */
+/* Shared by both: Genode's write combining (prefetchable, not the Intel IGD's BAR0). */
 int	pci_bar_wc(const struct pci_fn *, unsigned bar);
-int	pci_fn_has_cap(const struct pci_fn *, unsigned id);
 /* pci_decode's MSI: an MSI or MSI-X capability (not an ath9k), and its pseudo number (from 1, in t's order). */
 int	pci_fn_msi(const struct pci_fn *);
 unsigned pci_msi_number(const struct pci_tree *t, const struct pci_fn *f);

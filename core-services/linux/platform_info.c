@@ -28,7 +28,6 @@
 
 #include "../core.h"
 #include "boot_framebuffer.h"
-#include "platform_info.h"
 
 /* A directory with at least one entry besides . and .. */
 static int
@@ -45,7 +44,8 @@ dir_has_entries(const char *path)
 	return n;
 }
 
-void
+/* Genode's <kernel name acpi msi iommu/>: what this Linux kernel offers core. */
+static void
 platform_info_kernel_xml(FILE *out)
 {
 	int acpi = !access("/sys/firmware/acpi/tables", F_OK);
@@ -66,7 +66,13 @@ sum_ok(const uint8_t *p, size_t n)
 	return s == 0;
 }
 
-int
+/*
+ * Genode's revision, rsdt and xsdt attributes from an RSDP's bytes (ACPI
+ * 6.4 5.2.5.3: signature, checksum over 20 bytes, and over its length from
+ * revision 2 on). 0, or -EINVAL (not an RSDP: nothing written).
+ * tests/pci/genode_format_gen.c includes this file to feed it RSDPs.
+ */
+static int
 platform_info_acpi_xml(FILE *out, const uint8_t *r, size_t len)
 {
 	uint32_t rsdt, full;
