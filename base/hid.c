@@ -42,6 +42,8 @@ struct hid {
 	int		leading;	/* the segment being read is the first of its line */
 	char		*err;
 	size_t		errlen;
+	mkx_hid_warn_fn	warn;		/* told of text Genode's parser reads but doc/hid.txt forbids */
+	void		*warn_ctx;
 };
 
 static int __attribute__((format(printf, 4, 5)))
@@ -59,6 +61,18 @@ fail_at(struct hid *h, unsigned long line, size_t col, const char *fmt, ...)
 }
 
 #define fail(h, at, ...) fail_at((h), (h)->lineno, (size_t)((at) - (h)->line) + 1, __VA_ARGS__)
+
+/*
+ * Text that breaks a rule of doc/hid.txt but that Genode's own parser
+ * reads (and Genode's configs carry): read as Genode reads it, and told
+ * to the caller's warn function with its line and column.
+ */
+static void
+warn(struct hid *h, const char *at, const char *what)
+{
+	if (h->warn)
+		h->warn(h->warn_ctx, h->lineno, (size_t)(at - h->line) + 1, what);
+}
 
 static int
 is_lower(char c)
@@ -281,10 +295,9 @@ find_parent(struct hid *h, const char *type, size_t col)
 		return fail(h, type, "bad indentation: this node's type is at column %zu, its previous sibling "
 		    "<%s>'s at column %zu (siblings line up)", col + 1, prev, prev_col + 1);
 	p = &h->stack[h->depth - 1];
-	if (col < p->col + 2)
-		return fail(h, type, "bad indentation: a sub node of <%s> (type at column %zu) needs its type "
-		    "at column %zu or further right (two more spaces per level)", p->node->name, p->col + 1,
-		    p->col + 3);
+	/* p->col < col here; one column in, Genode's parser nests it all the same */
+	if (col == p->col + 1)
+		warn(h, type, "sub node indented by one column (doc/hid.txt: two more per level)");
 	if (p->quoted)
 		return fail(h, type, "<%s> holds quoted content, so it cannot have sub nodes", p->node->name);
 	return 0;
@@ -305,6 +318,12 @@ open_node(struct hid *h, const char *s, const char *e, int enabled)
 	if (t == s)
 		return fail(h, s, s < e && *s == ' ' ? "one space between '+' and the node type" :
 		    "a node type starts with a lower-case letter (a-z)");
+	if (t < e && *t == '.') {
+		/* "+ drivers.config": Genode reads the type to the space; hid.txt has no '.' in types. */
+		warn(h, t, "'.' in a node type (doc/hid.txt: a-z, 0-9, '_' and '-')");
+		while (t < e && (*t == '.' || is_lower(*t) || (*t >= '0' && *t <= '9') || *t == '_' || *t == '-'))
+			t++;
+	}
 	if (t < e && *t != ' ')
 		return fail(h, t, "node type \"%.*s%c\": a type is a-z, 0-9, '_' and '-', ended by a space",
 		    (int)(t - s), s, *t);
@@ -379,9 +398,11 @@ line_delimited(struct hid *h, const char *q)
 {
 	struct open_node *o = &h->stack[h->depth - 1];
 
-	if (q + 1 < h->end && q[1] != ' ')
-		return fail(h, q + 1, *q == '.' ? "comment text is separated from '.' by a space" :
-		    "quoted content is separated from ':' by a space");
+	if (q + 1 < h->end && q[1] != ' ' && *q == '.')
+		/* ".text": Genode's parser takes the line as a comment all the same */
+		warn(h, q + 1, "comment text not separated from '.' by a space (doc/hid.txt)");
+	else if (q + 1 < h->end && q[1] != ' ')
+		return fail(h, q + 1, "quoted content is separated from ':' by a space");
 	if (check_text(h, q + 1, h->end, 1, *q == '.' ? "a comment" : "quoted content"))
 		return -EINVAL;
 	if (*q == '.')
@@ -409,16 +430,18 @@ segments(struct hid *h, const char *p, int leading)
 		while (q < h->end && *q == ' ')
 			q++;
 		if (q == h->end) {
+			/* "a |": a helper that returned empty text; Genode's parser reads "a" */
 			if (!leading)
-				return fail(h, p - 1, "stray '|': no segment follows it");
+				warn(h, p - 1, "'|' with nothing after it (doc/hid.txt: a segment follows each '|')");
 			return 0;
 		}
 		if (*q == '\t')
 			return fail(h, q, "tab where spaces are required (HID indents and separates with spaces only)");
 		if (*q == '|') {
 			if (!leading)
-				return fail(h, q, "stray '|': an empty segment between two '|' "
-				    "(only the beginning of a line may be drawn with '|')");
+				/* "a | | b": Genode's parser skips the empty segment */
+				warn(h, q, "empty segment between two '|' (doc/hid.txt: only the beginning "
+				    "of a line is drawn with '|')");
 			if (q > h->line && q[-1] != ' ')
 				return fail(h, q, "'|' must be enclosed by spaces: a space before it");
 			if (q + 1 < h->end && q[1] != ' ')
@@ -504,10 +527,11 @@ line(struct hid *h)
 		h->closed = 1;
 		return 0;
 	}
-	if (s < h->end && is_lower(*s) && !(*s == 'x' && s + 1 < h->end && s[1] == ' '))
-		return fail(h, s, "a letter at column 1 begins a second top-level node (the first is <%s> "
-		    "at line %d): sub nodes begin with '+ ', attributes are indented", h->root->name,
-		    h->root->line);
+	if (s < h->end && is_lower(*s) && !(*s == 'x' && s + 1 < h->end && s[1] == ' ')) {
+		/* Genode's parser reads one top-level node; a second top-level line is left out */
+		warn(h, s, "a second top-level line, left out (doc/hid.txt: a document is one top-level node)");
+		return check_text(h, s, h->end, 1, "a left-out line");
+	}
 	return segments(h, s, 1);
 }
 
@@ -521,7 +545,13 @@ bom_len(const char *buf, size_t len)
 struct mkx_xml *
 mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen)
 {
-	struct hid h = { .err = err, .errlen = errlen };
+	return mkx_hid_parse_warn(buf, len, err, errlen, NULL, NULL);
+}
+
+struct mkx_xml *
+mkx_hid_parse_warn(const char *buf, size_t len, char *err, size_t errlen, mkx_hid_warn_fn warn_fn, void *ctx)
+{
+	struct hid h = { .err = err, .errlen = errlen, .warn = warn_fn, .warn_ctx = ctx };
 	const char *p = buf, *end = buf + len;
 	int rc = 0;
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mkx/hid.h>
 #include <mkx/xml.h>
 #include "config_parse.h"
 
@@ -106,7 +107,11 @@ config_element(struct config_ctx *x, struct mkx_xml *n)
 	return rc;
 }
 
-/* What holds only of the whole config: a <start> at all, and routes that lead somewhere. */
+/*
+ * What holds only of the whole config: routes that lead somewhere (each
+ * one that cannot is a warning). A config without <start> is fine, as
+ * for Genode's init (Sculpt's runtime before anything is deployed).
+ */
 static int
 config_check(struct config_ctx *x, const struct mkx_xml *root)
 {
@@ -114,7 +119,8 @@ config_check(struct config_ctx *x, const struct mkx_xml *root)
 	int rc = 0;
 
 	if (cfg->nstart == 0)
-		rc = config_bad(x, root->line, "no <start> node: nothing to run");
+		config_note(cfg, "a config without <start>", root->line, "core starts no child and ends "
+		    "(waiting for a new config, as Genode's init does, is not done yet)");
 	if (!rc)
 		rc = config_check_rules(x, cfg->default_routes, cfg->ndefault_routes, "default-route");
 	if (!rc)
@@ -122,6 +128,18 @@ config_check(struct config_ctx *x, const struct mkx_xml *root)
 	for (unsigned i = 0; !rc && i < cfg->nstart; i++)
 		rc = config_check_rules(x, cfg->start[i].routes, cfg->start[i].nroutes, cfg->start[i].name);
 	return rc;
+}
+
+/* HID text Genode's parser reads although doc/hid.txt forbids it: a warning with line and column. */
+static void
+hid_warning(void *ctx, unsigned long line, size_t col, const char *what)
+{
+	struct config_ctx *x = ctx;
+	char key[64];
+
+	/* one note per kind: what up to its "(doc/hid.txt ...)" */
+	snprintf(key, sizeof key, "HID: %.*s", (int)(strcspn(what, "(") > 50 ? 50 : strcspn(what, "(")), what);
+	config_warn(x->cfg, key, (int)line, "%lu:%zu: warning: %s", line, col, what);
 }
 
 int
@@ -143,7 +161,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 		    file, len, CONFIG_SIZE_MAX);
 		return -EINVAL;
 	}
-	root = mkx_xml_parse(buf, len, perr, sizeof perr);
+	root = mkx_doc_is_hid(buf, len) ? mkx_hid_parse_warn(buf, len, perr, sizeof perr, hid_warning, &x)
+	    : mkx_xml_parse(buf, len, perr, sizeof perr);
 	if (!root) {
 		snprintf(err, errlen, "%s:%s", file, perr + 5);	/* "line N: .." -> "file:N: .." */
 		return -EINVAL;

@@ -69,11 +69,11 @@ start_attrs(struct config_ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	    config_ignored_bool(x, n, "ld", "binaries are linked statically") ||
 	    config_ignored_text(x, n, "version", "a changed version does not restart a child at SIGHUP"))
 		return -EINVAL;
-	/* A start name names a cgroup directory and is argv[0]: no path tricks, no options. */
-	if (strpbrk(s->name, "/ \"") || !strcmp(s->name, "init") || !strcmp(s->name, ".") ||
-	    !strcmp(s->name, "..") || s->name[0] == '-')
-		return config_bad(x, n->line, "start name \"%s\" is not allowed (no '/', ' ', '\"'; not \"init\", "
-		    "\".\" or \"..\"; not beginning with '-')", s->name);
+	/*
+	 * Genode's only rule for a start name is that it is not empty
+	 * (config_get_name): "init", "/bin/bash", "my app" are names. It is the
+	 * child's label; where it becomes a file name (its cgroup), it is escaped.
+	 */
 	fin = mkx_xml_attr_bool(n, "finish", 0);
 	if (fin < 0)
 		return config_bad(x, n->line, "finish=\"%s\": use yes or no", mkx_xml_attr(n, "finish"));
@@ -160,16 +160,30 @@ start_child(struct config_ctx *x, struct mkx_xml *c, struct start_cfg *s)
 	return 0;
 }
 
-/* The binary a <start> runs: a plain name, found executable in bin_dir. */
+/*
+ * The binary a <start> runs, found executable in bin_dir. Its name is a
+ * ROM label in Genode, paths included ("/bin/socat"): a path is a file
+ * below bin_dir (its leading '/'s dropped), never outside it, so no
+ * component may be "..".
+ */
 static int
 start_binary(struct config_ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 {
-	if (strchr(s->binary, '/'))
-		return config_bad(x, n->line, "binary \"%s\": give a name, not a path", s->binary);
+	const char *rel = s->binary;
+
+	while (*rel == '/')
+		rel++;
+	for (const char *c = rel; *c; c += strcspn(c, "/"), c += *c == '/')
+		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2]))
+			return config_bad(x, n->line, "binary \"%s\" of <start name=\"%s\">: a path leading out of "
+			    "the bin dir (\"..\"); binaries are files below it", s->binary, s->name);
+	if (!*rel)
+		return config_bad(x, n->line, "binary \"%s\" of <start name=\"%s\">: names no file",
+		    s->binary, s->name);
 	{
 		char path[sizeof s->path];	/* local: gcc cannot see bin_dir is not in *cfg */
 
-		snprintf(path, sizeof path, "%s/%s", x->bin_dir, s->binary);
+		snprintf(path, sizeof path, "%s/%s", x->bin_dir, rel);
 		memcpy(s->path, path, sizeof path);
 	}
 	if (access(s->path, X_OK))

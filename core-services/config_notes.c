@@ -6,10 +6,11 @@
  * affinity, init's own state report): a Genode config should start
  * unchanged, and its author should see what was left aside, never guess.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core.h"
+#include "config_parse.h"
 
 void
 config_note(struct core_config *cfg, const char *what, int line, const char *why)
@@ -42,6 +43,31 @@ config_note(struct core_config *cfg, const char *what, int line, const char *why
 	n->count++;
 }
 
+/*
+ * A warning: what Genode's init accepts too but will never serve (a route
+ * to a child that does not exist), or text that breaks doc/hid.txt. Kept
+ * as a note whose what begins with "warning: ", so core logs it at start
+ * like the others; why begins with "line[:column]: " of its first place.
+ */
+void
+config_warn(struct core_config *cfg, const char *what, int line, const char *fmt, ...)
+{
+	char w[64], why[128];
+	va_list ap;
+
+	snprintf(w, sizeof w, "warning: %s", what);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	config_note(cfg, w, line, why);
+}
+
+static int
+is_warning(const struct config_note *n)
+{
+	return !strncmp(n->what, "warning: ", 9);
+}
+
 static void
 print_ram(FILE *f, unsigned long b)
 {
@@ -62,7 +88,9 @@ print_target(FILE *f, const struct route_target *t)
 		fprintf(f, "%s", t->child);
 	else
 		fprintf(f, "any child");
-	if (t->has_label)
+	if (t->has_label == TARGET_IDENTITY)
+		fprintf(f, " as \"%s%s<last element>\"", t->label, t->label[0] ? " -> " : "");
+	else if (t->has_label)
 		fprintf(f, " as \"%s\"", t->label);
 }
 
@@ -121,15 +149,36 @@ config_report(const struct core_config *cfg, const char *file, FILE *f)
 	    cfg->npci_config, cfg->nreport_rom);
 	fprintf(f, "  from the parent: LOG, ROM, Report, IO_PORT, IO_MEM, IRQ, DMA served by core; "
 	    "PD, CPU, RM are what every Linux process has\n");
-	if (!cfg->nnotes) {
-		fprintf(f, "ignored: nothing\n");
-		return;
+	for (unsigned i = 0, any = 0; i < cfg->nnotes; i++) {
+		const struct config_note *n = &cfg->notes[i];
+
+		if (!is_warning(n))
+			continue;
+		if (!any++)
+			fprintf(f, "warnings (accepted, as Genode's init accepts it):\n");
+		/* why names the first place ("line[:column]: warning: ..."); the others by line */
+		fprintf(f, "  %s:%s", file, n->why);
+		for (unsigned j = 1; j < n->count && j < 6; j++)
+			fprintf(f, "%s%d", j == 1 ? " (also line " : ", ", n->lines[j]);
+		fprintf(f, "%s\n", n->count > 6 ? ", ...)" : n->count > 1 ? ")" : "");
+	}
+	{
+		unsigned ignored = 0;
+
+		for (unsigned i = 0; i < cfg->nnotes; i++)
+			ignored += !is_warning(&cfg->notes[i]);
+		if (!ignored) {
+			fprintf(f, "ignored: nothing\n");
+			return;
+		}
 	}
 	fprintf(f, "ignored (accepted, no meaning on mkx yet):\n");
 	for (unsigned i = 0; i < cfg->nnotes; i++) {
 		const struct config_note *n = &cfg->notes[i];
 		unsigned shown = n->count < 6 ? n->count : 6;
 
+		if (is_warning(n))
+			continue;
 		if (!strcmp(n->what, "(more)")) {
 			fprintf(f, "  and %u more: %s\n", n->count, n->why);
 			continue;

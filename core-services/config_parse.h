@@ -20,6 +20,17 @@ struct config_ctx {
 	const struct mkx_xml	*parent_provides;	/* the config's <parent-provides>, while checking */
 };
 
+/*
+ * route_target.has_label: 0 the session's label goes on as it is;
+ * TARGET_LABEL: label= replaces it whole; TARGET_IDENTITY: identity=
+ * (Genode's sandbox) replaces all but its last element, held in label.
+ */
+enum { TARGET_LABEL = 1, TARGET_IDENTITY = 2 };
+
+/* config_notes.c: a warning (a note core logs at start too); fmt begins "line[:col]: warning: ". */
+void	config_warn(struct core_config *cfg, const char *what, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
 /* config_attrs.c: attribute checks. Each error is "file:line: what" in x->err, and -EINVAL. */
 int	config_bad(struct config_ctx *x, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -10,15 +10,48 @@
 #include <mkx/xml.h>
 #include "config_parse.h"
 
-/* <parent [label]/>, <child name [label]/>, <any-child/>: tried in this order at runtime. */
+/*
+ * The session label a target passes on: label= replaces it whole;
+ * identity= (Genode's sandbox) replaces all of it but its last element
+ * (label= wins where both are given, as in Genode).
+ */
+static int
+target_label(struct config_ctx *x, const struct mkx_xml *t, struct route_target *tg)
+{
+	int err = config_copy_label(x, t, "label", tg->label, sizeof tg->label);
+
+	if (err)
+		return err < 0 ? err : (tg->has_label = TARGET_LABEL, 0);
+	err = config_copy_label(x, t, "identity", tg->label, sizeof tg->label);
+	if (err > 0)
+		tg->has_label = TARGET_IDENTITY;
+	return err < 0 ? err : 0;
+}
+
+/*
+ * <parent [label|identity]/>, <child name [label|identity]/>, <any-child/>:
+ * tried in this order at runtime. Another element in a rule (<if-arg>
+ * of Genode's init before 17.02, <local/> of the sandbox library) is a
+ * target that serves nothing, as Genode's sandbox treats it: skipped, with
+ * a warning. 1 if t was skipped so.
+ */
 static int
 parse_target(struct config_ctx *x, const struct mkx_xml *r, const struct mkx_xml *t, struct route_rule *rule)
 {
-	static const char *const parent_attrs[] = { "label", NULL }, *const child_attrs[] = { "name", "label", NULL };
+	static const char *const parent_attrs[] = { "label", "identity", NULL };
+	static const char *const child_attrs[] = { "name", "label", "identity", NULL };
 	static const char *const none[] = { NULL };
 	struct route_target *tg;
 	int err;
 
+	if (strcmp(t->name, "child") && strcmp(t->name, "parent") && strcmp(t->name, "any-child")) {
+		char what[64];
+
+		snprintf(what, sizeof what, "<%.40s> in a route rule", t->name);
+		config_warn(x->cfg, what, t->line, "%d: warning: <%s> is no route target Genode's init knows: it serves "
+		    "nothing, the rule's other targets are tried", t->line, t->name);
+		return 1;
+	}
 	if (rule->ntargets == ROUTE_TARGETS_MAX)
 		return config_bad(x, t->line, "<%s> has more than %d targets", r->name, ROUTE_TARGETS_MAX);
 	tg = &rule->targets[rule->ntargets++];
@@ -32,20 +65,14 @@ parse_target(struct config_ctx *x, const struct mkx_xml *r, const struct mkx_xml
 		tg->kind = ROUTE_PARENT;
 		if ((err = config_check_attrs(x, t, parent_attrs)))
 			return err;
-	} else if (!strcmp(t->name, "any-child")) {
+	} else {
 		tg->kind = ROUTE_ANY_CHILD;
 		if ((err = config_check_attrs(x, t, none)))
 			return err;
-	} else
-		return config_bad(x, t->line, "unknown route target <%s>: use <parent/>, <child name=\"...\"/> or <any-child/>",
-		    t->name);
+	}
 	if (t->child)
 		return config_bad(x, t->child->line, "route target <%s> holds nothing", t->name);
-	err = config_copy_label(x, t, "label", tg->label, sizeof tg->label);
-	if (err < 0)
-		return err;
-	tg->has_label = err;
-	return 0;
+	return target_label(x, t, tg);
 }
 
 int
@@ -83,12 +110,14 @@ config_parse_rules(struct config_ctx *x, const struct mkx_xml *n, struct route_r
 					rule->selectors |= 1u << i;	/* SEL_LABEL ... SEL_UNSCOPED in this order */
 			}
 		}
-		if (!r->child)
-			return config_bad(x, r->line, "<%s> has no target: add <parent/>, <child name=\"...\"/> or <any-child/>",
-			    r->name);
 		for (struct mkx_xml *t = r->child; t; t = t->next)
-			if ((err = parse_target(x, r, t, rule)))
+			if ((err = parse_target(x, r, t, rule)) < 0)
 				return err;
+		/* Genode's init starts such a config; the rule denies what it matches */
+		if (!rule->ntargets)
+			config_warn(x->cfg, "route rule without a target", r->line, "%d: warning: <%s> has no target "
+			    "(<parent/>, <child name=\"...\"/>, <any-child/>): the sessions it matches are denied",
+			    r->line, r->name);
 	}
 	return 0;
 }
@@ -158,9 +187,62 @@ config_resolve_aliases(struct core_config *cfg, struct route_rule *rules, unsign
 }
 
 /*
+ * One target of a rule for service svc (NULL: any service) of owner: 1 if
+ * it can serve it, else 0 and a warning naming why. Genode's init starts
+ * such a config and only denies the session when it is asked for (route.c
+ * does the same); a rule with several targets tries the next.
+ */
+static int
+target_serves(struct config_ctx *x, const struct route_target *tg, const char *svc, const char *owner)
+{
+	const struct core_config *cfg = x->cfg;
+	const struct start_cfg *to;
+	char what[64];
+	unsigned found = 0;
+
+	if (tg->kind == ROUTE_PARENT) {
+		if (!svc || service_from_parent(svc) || config_genode_core_only(svc))
+			return 1;
+		snprintf(what, sizeof what, "<parent/> for %.40s", svc);
+		if (declared_by_parent(x, svc))	/* a sub-init's config: its parent would serve it */
+			config_note(x->cfg, what, tg->line, "declared in <parent-provides>, but core does not "
+			    "serve it: such sessions are denied");
+		else
+			config_warn(x->cfg, what, tg->line, "%d: warning: route of \"%s\" sends \"%s\" to the parent, "
+			    "but core does not provide it: denied when asked for", tg->line, owner, svc);
+		return 0;
+	}
+	if (tg->kind == ROUTE_ANY_CHILD) {
+		for (unsigned j = 0; svc && j < cfg->nstart; j++)
+			found += strcmp(cfg->start[j].name, owner) && start_provides(&cfg->start[j], svc);
+		snprintf(what, sizeof what, "<any-child/> for %.40s", svc ? svc : "any service");
+		if (found > 1)
+			config_warn(x->cfg, what, tg->line, "%d: warning: <any-child/> is ambiguous for \"%s\": %u "
+			    "children provide it, its sessions are denied", tg->line, svc, found);
+		else if (svc && !found)
+			config_warn(x->cfg, what, tg->line, "%d: warning: route of \"%s\" sends \"%s\" to <any-child/>, "
+			    "but no other <start> provides it", tg->line, owner, svc);
+		return !svc || found == 1;
+	}
+	snprintf(what, sizeof what, "route to child \"%.40s\"", tg->child);
+	if (!(to = start_named(cfg, tg->child)))
+		config_warn(x->cfg, what, tg->line, "%d: warning: there is no <start name=\"%s\">: sessions sent "
+		    "there are denied when asked for", tg->line, tg->child);
+	else if (!strcmp(tg->child, owner))
+		config_warn(x->cfg, what, tg->line, "%d: warning: \"%s\" routes a service to itself: never served",
+		    tg->line, owner);
+	else if (svc && !start_provides(to, svc))
+		config_warn(x->cfg, what, tg->line, "%d: warning: child \"%s\" does not <provide> \"%s\": "
+		    "denied when asked for", tg->line, tg->child, svc);
+	else
+		return 1;
+	return 0;
+}
+
+/*
  * Cross-checks that need the whole config: targets exist and offer the
- * service. A rule with one target must be served by it; with several
- * (tried in order at runtime), by at least one.
+ * service. What can never be served is a warning, as Genode's init starts
+ * the config and denies such a session only when it is requested.
  */
 int
 config_check_rules(struct config_ctx *x, const struct route_rule *rules, unsigned n, const char *owner)
@@ -170,56 +252,16 @@ config_check_rules(struct config_ctx *x, const struct route_rule *rules, unsigne
 	for (unsigned i = 0; i < n; i++) {
 		const struct route_rule *r = &rules[i];
 		const char *svc = r->service[0] ? r->service : NULL;
-		int one = r->ntargets == 1, serves = 0;
+		char what[64];
 
 		if (svc && !provided_by_someone(cfg, svc) && !service_from_parent(svc) && !config_genode_core_only(svc) &&
-		    !declared_by_parent(x, svc))
-			return config_bad(x, r->line, "route for unknown service \"%s\": neither core nor any <start> provides it",
-			    svc);
-		for (unsigned t = 0; t < r->ntargets; t++) {
-			const struct route_target *tg = &r->targets[t];
-			const struct start_cfg *to;
-			unsigned found = 0;
-
-			if (tg->kind == ROUTE_PARENT) {
-				if (!svc || service_from_parent(svc) || config_genode_core_only(svc))
-					serves = 1;
-				else if (declared_by_parent(x, svc)) {
-					/* A sub-init's config, as Genode's drivers.config: its parent would serve it. */
-					char what[96];
-
-					snprintf(what, sizeof what, "<parent/> for %s", svc);
-					config_note(x->cfg, what, tg->line, "declared in <parent-provides>, but core does not "
-					    "serve it: such sessions are denied");
-					serves = 1;
-				} else if (one)
-					return config_bad(x, tg->line, "route of \"%s\" sends \"%s\" to the parent, but core does not provide it",
-					    owner, svc);
-				continue;
-			}
-			if (tg->kind == ROUTE_ANY_CHILD) {
-				for (unsigned j = 0; svc && j < cfg->nstart; j++)
-					found += strcmp(cfg->start[j].name, owner) && start_provides(&cfg->start[j], svc);
-				if (found > 1)
-					return config_bad(x, tg->line, "<any-child/> is ambiguous for \"%s\": %u children provide it",
-					    svc, found);
-				if (svc && !found && one)
-					return config_bad(x, tg->line, "route of \"%s\" sends \"%s\" to <any-child/>, but no other "
-					    "<start> provides it", owner, svc);
-				serves |= !svc || found;
-				continue;
-			}
-			if (!(to = start_named(cfg, tg->child)))
-				return config_bad(x, tg->line, "route to nowhere: there is no <start name=\"%s\">", tg->child);
-			if (!strcmp(tg->child, owner))
-				return config_bad(x, tg->line, "\"%s\" routes a service to itself", owner);
-			if (svc && !start_provides(to, svc) && one)
-				return config_bad(x, tg->line, "route sends \"%s\" to child \"%s\", which does not <provide> it",
-				    svc, tg->child);
-			serves |= !svc || start_provides(to, svc);
+		    !declared_by_parent(x, svc)) {
+			snprintf(what, sizeof what, "route for %.40s", svc);
+			config_warn(x->cfg, what, r->line, "%d: warning: neither core nor any <start> provides \"%s\": "
+			    "its sessions are denied when asked for", r->line, svc);
 		}
-		if (!serves)
-			return config_bad(x, r->line, "route for \"%s\": none of its targets serves it", svc);
+		for (unsigned t = 0; t < r->ntargets; t++)
+			target_serves(x, &r->targets[t], svc, owner);
 		if (svc && config_genode_core_only(svc))
 			config_note(x->cfg, svc, r->line, "a service of Genode's core without meaning on mkx; "
 			    "its sessions are denied");
@@ -274,10 +316,9 @@ config_check_default_not_self(struct config_ctx *x)
 		for (unsigned j = 0; j < i; j++)
 			taken |= rule_takes_all_own(&cfg->default_routes[j]);
 		if (!taken)
-			return config_bad(x, r->line, "<default-route> sends the sessions of \"%s\" to \"%s\" itself "
-			    "(it would wait for itself forever): give <start name=\"%s\"> a <route> whose "
-			    "<any-service> goes elsewhere, or use a label_prefix that is not its own",
-			    s->name, s->name, s->name);
+			config_warn(x->cfg, "<default-route> to a child itself", r->line, "%d: warning: <default-route> "
+			    "sends the sessions of \"%s\" to \"%s\" itself: they are never served (give it a "
+			    "<route> whose <any-service> goes elsewhere)", r->line, s->name, s->name);
 	}
 	return 0;
 }

@@ -1,14 +1,18 @@
 /*
- * Session routing, as Genode's init does it: the child's own <route>
- * first, then <default-route>; the first rule whose service and label
- * selectors match wins, and of its targets the first that serves the
- * service takes the session.
+ * Session routing, resolved when a session is requested, as Genode's
+ * sandbox does it: the child's own <route> first, then <default-route>;
+ * the first rule whose service and label selectors match decides, and of
+ * its targets the first that serves the service takes the session. When
+ * none does, a <service name> rule denies it and an <any-service> rule
+ * lets the next matching rule try (Genode's route_model.h). A target that
+ * names a child that does not exist or does not provide the service is
+ * passed over here, never refused earlier (config_routes.c warns of it).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core.h"
+#include "config_parse.h"
 
 /* The last element of a label: "a -> b -> c" -> "c". */
 static const char *
@@ -71,16 +75,22 @@ route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
 	return 1;
 }
 
+/*
+ * The first matching rule from position *at on (the child's own rules,
+ * then the default ones, counted as one list); *at is left after it.
+ */
 static const struct route_rule *
 route_find(const struct core_config *cfg, const struct start_cfg *s,
-    const char *service, const char *label)
+    const char *service, const char *label, unsigned *at)
 {
-	for (unsigned i = 0; i < s->nroutes; i++)
-		if (route_rule_matches(&s->routes[i], s, service, label))
-			return &s->routes[i];
-	for (unsigned i = 0; i < cfg->ndefault_routes; i++)
-		if (route_rule_matches(&cfg->default_routes[i], s, service, label))
-			return &cfg->default_routes[i];
+	for (; *at < s->nroutes + cfg->ndefault_routes; (*at)++) {
+		const struct route_rule *r = *at < s->nroutes ? &s->routes[*at] : &cfg->default_routes[*at - s->nroutes];
+
+		if (route_rule_matches(r, s, service, label)) {
+			(*at)++;
+			return r;
+		}
+	}
 	return NULL;
 }
 
@@ -93,18 +103,33 @@ provides(const struct start_cfg *s, const char *service)
 	return 0;
 }
 
-int
-route_resolve(const struct core_config *cfg, const struct start_cfg *s, const char *service,
-    const char *label, const struct start_cfg **server, char *label_out, size_t label_len,
-    char *why, size_t whylen)
+/*
+ * The label the server sees: label= replaces it; identity= replaces all
+ * but its last element ("" leaves the last element alone), as Genode's
+ * sandbox rewrites it; else it goes on unchanged.
+ */
+static int
+target_label_out(const struct route_target *t, const char *label, char *out, size_t len)
 {
-	const struct route_rule *r = route_find(cfg, s, service, label);
+	int n;
 
-	if (!r) {
-		snprintf(why, whylen, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
-		    service, label, s->name);
-		return -EPERM;
-	}
+	if (t->has_label == TARGET_IDENTITY)
+		n = t->label[0] ? snprintf(out, len, "%s -> %s", t->label, last_element(label))
+		    : snprintf(out, len, "%s", last_element(label));
+	else
+		n = snprintf(out, len, "%s", t->has_label ? t->label : label);
+	return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
+}
+
+/*
+ * The targets of rule r in order: 0 and *server (NULL: core) for the
+ * first that serves, -ENOENT if none does, another -errno to deny now.
+ */
+static int
+rule_resolve(const struct core_config *cfg, const struct start_cfg *s, const struct route_rule *r,
+    const char *service, const char *label, const struct start_cfg **server, char *label_out,
+    size_t label_len, char *why, size_t whylen)
+{
 	for (unsigned i = 0; i < r->ntargets; i++) {
 		const struct route_target *t = &r->targets[i];
 		const struct start_cfg *to = NULL;
@@ -130,13 +155,37 @@ route_resolve(const struct core_config *cfg, const struct start_cfg *s, const ch
 		}
 		if (t->kind == ROUTE_ANY_CHILD && !to)
 			continue;
-		if ((size_t)snprintf(label_out, label_len, "%s", t->has_label ? t->label : label) >= label_len) {
+		if (target_label_out(t, label, label_out, label_len)) {
 			snprintf(why, whylen, "label too long");
 			return -ENAMETOOLONG;
 		}
 		*server = to;
 		return 0;
 	}
+	return -ENOENT;
+}
+
+int
+route_resolve(const struct core_config *cfg, const struct start_cfg *s, const char *service,
+    const char *label, const struct start_cfg **server, char *label_out, size_t label_len,
+    char *why, size_t whylen)
+{
+	const struct route_rule *r, *next;
+	unsigned at = 0;
+	int rc;
+
+	r = route_find(cfg, s, service, label, &at);
+	if (!r) {
+		snprintf(why, whylen, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
+		    service, label, s->name);
+		return -EPERM;
+	}
+	/* A specific rule that serves nothing denies; a wildcard one lets the next matching rule try. */
+	while ((rc = rule_resolve(cfg, s, r, service, label, server, label_out, label_len, why, whylen)) == -ENOENT &&
+	    !r->service[0] && (next = route_find(cfg, s, service, label, &at)))
+		r = next;
+	if (rc != -ENOENT)
+		return rc;
 	if (r->ntargets == 1 && r->targets[0].kind == ROUTE_PARENT)
 		snprintf(why, whylen, "core provides no service \"%s\" (route at line %d)", service, r->line);
 	else

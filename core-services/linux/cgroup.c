@@ -48,6 +48,28 @@ cgroup_init(void)
 	return 0;
 }
 
+/*
+ * A child's directory: its start name, which may be anything but empty
+ * ("/bin/bash", "..", "my app"), escaped into one path component below
+ * base: bytes other than [A-Za-z0-9_-] and a leading '.' become "%XX"
+ * (distinct names stay distinct).
+ */
+static void
+child_dir(char *out, size_t len, const char *child)
+{
+	size_t n = (size_t)snprintf(out, len, "%s/", base);
+
+	for (const char *p = child; *p && n + 4 < len; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, len - n, "%%%02X", c);
+	}
+	out[n] = 0;
+}
+
 int
 cgroup_prepare(const char *child, unsigned long bytes)
 {
@@ -56,7 +78,7 @@ cgroup_prepare(const char *child, unsigned long bytes)
 
 	if (!base[0])
 		return 0;
-	snprintf(dir, sizeof dir, "%s/%s", base, child);
+	child_dir(dir, sizeof dir, child);
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	snprintf(value, sizeof value, "%lu", bytes);
@@ -71,31 +93,33 @@ cgroup_prepare(const char *child, unsigned long bytes)
 int
 cgroup_enter(const char *child)
 {
-	char path[300];
+	char dir[256], path[300];
 
 	if (!base[0])
 		return 0;
-	snprintf(path, sizeof path, "%s/%s/cgroup.procs", base, child);
+	child_dir(dir, sizeof dir, child);
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 	return write_file(path, "0");	/* "0": the writing process itself */
 }
 
 int
 cgroup_release(const char *child)
 {
-	char path[300], line[64];
+	char dir[256], path[300], line[64];
 	int oom = 0;
 	FILE *f;
 
 	if (!base[0])
 		return 0;
+	child_dir(dir, sizeof dir, child);
 	/*
 	 * Whatever the child left behind (a fork that left its process group
 	 * too) goes now: it holds the child's fds and ioperm bitmap, which
 	 * are free for others from here on. cgroup.kill: Linux 5.14 on.
 	 */
-	snprintf(path, sizeof path, "%s/%s/cgroup.kill", base, child);
+	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
 	write_file(path, "1");
-	snprintf(path, sizeof path, "%s/%s/memory.events", base, child);
+	snprintf(path, sizeof path, "%s/memory.events", dir);
 	if ((f = fopen(path, "r"))) {
 		while (fgets(line, sizeof line, f)) {
 			unsigned long n;
@@ -105,7 +129,7 @@ cgroup_release(const char *child)
 		}
 		fclose(f);
 	}
-	snprintf(path, sizeof path, "%s/%s", base, child);
+	snprintf(path, sizeof path, "%s", dir);
 	/* Empty once the killed are gone: a moment, bounded (a cgroup left over is only untidy). */
 	for (int i = 0; i < 100 && rmdir(path) && errno == EBUSY; i++)
 		usleep(1000);

@@ -9,10 +9,13 @@
  *     + provides | + service Hello       <provides><service name="Hello"/></provides>
  *   -                                  </start></config>
  *
- * Rules and the errors for breaking them: docs/config.md. The reader is
- * strict (Genode's "offline" rules): what Genode's runtime would ignore
- * (a missing space around '|', a duplicated attribute, a second top-level
- * node) is an error here, naming line and column.
+ * Rules and the errors for breaking them: docs/config.md. What Genode's
+ * own parser reads although doc/hid.txt forbids it (a '|' with nothing
+ * after it, an empty segment between two '|', a sub node one column in,
+ * a '.' in a node type, a second top-level line, a comment without a
+ * space after '.') is read as Genode reads it and told to a warn
+ * function; everything else that breaks the rules is an error naming line
+ * and column.
  */
 #ifndef MKX_HID_H
 #define MKX_HID_H
@@ -30,6 +33,13 @@
  * checked and left out of the tree. Freed with mkx_xml_free().
  */
 struct mkx_xml *mkx_hid_parse(const char *buf, size_t len, char *err, size_t errlen);
+
+/* Told of each place the text breaks doc/hid.txt in a way Genode's parser reads; col counts bytes from 1. */
+typedef void (*mkx_hid_warn_fn)(void *ctx, unsigned long line, size_t col, const char *what);
+
+/* mkx_hid_parse, with warn (may be NULL) told of every such place. */
+struct mkx_xml *mkx_hid_parse_warn(const char *buf, size_t len, char *err, size_t errlen,
+	    mkx_hid_warn_fn warn, void *ctx);
 
 /* 1 if buf's first non-blank character (after a UTF-8 byte order mark) says HID (anything but '<'), else 0. */
 int	mkx_doc_is_hid(const char *buf, size_t len);
