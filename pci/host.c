@@ -242,42 +242,118 @@ raw(const struct pci_sim_fn *f, unsigned off, unsigned width)
  * one whose ID reads all ones, one the walk does not reach) is listed as
  * lspci lists it: identity only, not walked, with a note saying why.
  */
+static const struct pci_sim *order_sim;	/* for by_address (qsort has no context argument) */
+
+static unsigned
+addr_key(struct pci_addr a)
+{
+	return a.seg << 16 | a.bus << 8 | a.dev << 3 | a.fn;
+}
+
+/* Dump entries in address order, the dump's own order among copies of one function. */
+static int
+by_address(const void *x, const void *y)
+{
+	unsigned i = *(const unsigned *)x, j = *(const unsigned *)y;
+	unsigned ka = addr_key(order_sim->fn[i].a), kb = addr_key(order_sim->fn[j].a);
+
+	return ka != kb ? (ka < kb ? -1 : 1) : (i < j ? -1 : i > j);
+}
+
+/* An identity-only entry for a dump copy the walk did not report, with its note. */
+static void
+identity_of(struct pci_tree *t, struct pci_fn *f, const struct pci_sim_fn *s)
+{
+	uint32_t id = raw(s, 0, 4), cr = raw(s, 8, 4);
+	char n[16];
+
+	memset(f, 0, sizeof *f);
+	f->a = s->a;
+	f->parent = -1;
+	f->vendor = (uint16_t)id;
+	f->device = (uint16_t)(id >> 16);
+	f->rev = (uint8_t)cr;
+	f->class = cr >> 8;
+	f->hdr_type = (uint8_t)(raw(s, 0x0c, 4) >> 16) & 0x7f;
+	f->space = s->space;
+	pci_name(s->a, n);
+	if (s->repeated)
+		pci_note(t, "%s: given more than once in the dump (this copy reads %04x:%04x): listed as lspci "
+		    "does, another copy walked", n, f->vendor, f->device);
+	else if (f->vendor == 0xffff || f->vendor == 0)
+		pci_note(t, "%s: in the dump, but its ID reads %04x (no answer, or not in the dump): listed as "
+		    "lspci lists it, not walked", n, f->vendor);
+	else
+		pci_note(t, "%s: in the dump, but not reached (function 0 absent or not multifunction): "
+		    "listed as lspci lists it, not walked", n);
+}
+
+/* Room for one more entry, or NULL with a note. */
+static struct pci_fn *
+more_fn(struct pci_tree *t, struct pci_addr a)
+{
+	char n[16];
+
+	if (t->nfn < PCI_FNS_MAX)
+		return &t->fn[t->nfn++];
+	pci_note(t, "%s: more than %u functions: not listed", pci_name(a, n), PCI_FNS_MAX);
+	return NULL;
+}
+
+/*
+ * Every dump entry the walk did not report (another copy of a function,
+ * one whose ID reads all ones, one the walk does not reach) is listed as
+ * lspci lists it: identity only, not walked, with a note. Copies of one
+ * function keep the dump's order, the walked one among them (pci_sort is
+ * stable, so the entries are placed in that order here).
+ */
 static void
 list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 {
-	for (unsigned i = 0; i < sim->nfn; i++) {
-		const struct pci_sim_fn *s = &sim->fn[i];
-		struct pci_fn *f;
-		uint32_t id = raw(s, 0, 4), cr = raw(s, 8, 4);
-		char n[16];
+	unsigned *order = malloc((sim->nfn ? sim->nfn : 1) * sizeof *order);
 
-		if (!s->repeated && pci_find(t, s->a) >= 0)
-			continue;
-		if (t->nfn >= PCI_FNS_MAX) {
-			pci_note(t, "%s: more than %u functions: not listed", pci_name(s->a, n), PCI_FNS_MAX);
-			continue;
-		}
-		f = &t->fn[t->nfn++];
-		memset(f, 0, sizeof *f);
-		f->a = s->a;
-		f->parent = -1;
-		f->vendor = (uint16_t)id;
-		f->device = (uint16_t)(id >> 16);
-		f->rev = (uint8_t)cr;
-		f->class = cr >> 8;
-		f->hdr_type = (uint8_t)(raw(s, 0x0c, 4) >> 16) & 0x7f;
-		f->space = s->space;
-		pci_name(s->a, n);
-		if (s->repeated)
-			pci_note(t, "%s: given a second time in the dump (IDs %04x:%04x): listed twice as lspci does, "
-			    "the first one walked", n, f->vendor, f->device);
-		else if (f->vendor == 0xffff || f->vendor == 0)
-			pci_note(t, "%s: in the dump, but its ID reads %04x (no answer, or not in the dump): listed as "
-			    "lspci lists it, not walked", n, f->vendor);
-		else
-			pci_note(t, "%s: in the dump, but not reached (function 0 absent or not multifunction): "
-			    "listed as lspci lists it, not walked", n);
+	if (!order) {
+		pci_note(t, "out of memory: functions the walk did not reach are not listed");
+		return;
 	}
+	for (unsigned i = 0; i < sim->nfn; i++)
+		order[i] = i;
+	order_sim = sim;
+	qsort(order, sim->nfn, sizeof *order, by_address);
+	for (unsigned k = 0; k < sim->nfn; ) {
+		struct pci_addr a = sim->fn[order[k]].a;
+		unsigned end = k, key = addr_key(a);
+		int w = pci_find(t, a);
+		struct pci_fn *f;
+
+		while (end < sim->nfn && addr_key(sim->fn[order[end]].a) == key)
+			end++;
+		for (unsigned c = k; c < end; c++) {
+			const struct pci_sim_fn *s = &sim->fn[order[c]];
+
+			if (w < 0 || (c > k && s->repeated)) {
+				if ((f = more_fn(t, a)))
+					identity_of(t, f, s);
+				continue;
+			}
+			if (c == k)
+				continue;	/* the walked copy itself, or the copy that takes its slot below */
+			/* The walked copy, after others in the dump: it moves behind them, the first takes its slot. */
+			{
+				struct pci_fn walked = t->fn[w];
+
+				if (!(f = more_fn(t, a)))
+					continue;
+				*f = walked;
+				for (unsigned i = 0; i < t->nfn; i++)
+					if (t->fn[i].parent == w)
+						t->fn[i].parent = (int)(f - t->fn);
+				identity_of(t, &t->fn[w], &sim->fn[order[k]]);
+			}
+		}
+		k = end;
+	}
+	free(order);
 }
 
 int

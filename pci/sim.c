@@ -26,13 +26,20 @@ same(struct pci_addr x, struct pci_addr y)
 	return x.seg == y.seg && x.bus == y.bus && x.dev == y.dev && x.fn == y.fn;
 }
 
+/* The function at a: of a function the dump gives more than once, the copy the walk reads. */
 struct pci_sim_fn *
 pci_sim_find(struct pci_sim *s, struct pci_addr a)
 {
+	struct pci_sim_fn *first = NULL;
+
 	for (unsigned i = 0; i < s->nfn; i++)
-		if (same(s->fn[i].a, a))
-			return &s->fn[i];
-	return NULL;
+		if (same(s->fn[i].a, a)) {
+			if (!s->fn[i].repeated)
+				return &s->fn[i];
+			if (!first)
+				first = &s->fn[i];
+		}
+	return first;
 }
 
 /* Room for one more function at the end (pointers returned earlier move), or NULL. */
@@ -320,7 +327,6 @@ row_offset(const char *line, unsigned long *off)
 static struct pci_sim_fn *
 start_function(struct pci_sim *s, struct pci_addr a)
 {
-	int again = pci_sim_find(s, a) != NULL;
 	struct pci_sim_fn *f = append(s, a);
 
 	if (!f)
@@ -329,8 +335,46 @@ start_function(struct pci_sim *s, struct pci_addr a)
 	f->space = 256;
 	f->len = 0;
 	f->sizes_unknown = 1;
-	f->repeated = again;
 	return f;
+}
+
+/* Does this copy hold an answer (an ID that is not all ones or zero)? */
+static int
+answers(const struct pci_sim_fn *f)
+{
+	unsigned id = f->len >= 2 ? (unsigned)(f->cfg[0] | f->cfg[1] << 8) : 0xffff;
+
+	return id != 0xffff && id != 0;
+}
+
+/*
+ * Of a function given more than once (a mail with a plain lspci list
+ * before the hex dump, two dumps of one machine), the walk reads one copy:
+ * one that answers, the one with the most bytes, the first of equals.
+ * The others are marked repeated (listed as lspci lists them).
+ */
+static void
+choose_copies(struct pci_sim *s)
+{
+	for (unsigned i = 0; i < s->nfn; i++) {
+		struct pci_sim_fn *best = &s->fn[i];
+
+		if (best->repeated)
+			continue;
+		for (unsigned j = i + 1; j < s->nfn; j++) {
+			struct pci_sim_fn *o = &s->fn[j];
+
+			if (!same(o->a, best->a))
+				continue;
+			if (answers(o) > answers(best) || (answers(o) == answers(best) && o->len > best->len)) {
+				best->repeated = 1;
+				best = o;
+			} else {
+				o->repeated = 1;
+			}
+		}
+		best->repeated = 0;
+	}
 }
 
 /* The bytes of one row into cur. 0, or -EINVAL with err. */
@@ -391,6 +435,7 @@ pci_sim_load_dump(struct pci_sim *s, const char *text, size_t len, char *err, si
 		if (row_bytes(cur, line + n, off, l.no, err, errlen))
 			return -EINVAL;
 	}
+	choose_copies(s);
 	return 0;
 }
 

@@ -28,7 +28,7 @@ struct pci_sim_fn {
 	 * answered, so the walk cannot take the address read back for a mask.
 	 */
 	int		sizes_unknown;
-	int		repeated;	/* the dump gave this function a second time (lspci lists both) */
+	int		repeated;	/* another copy of this function is the one walked (lspci lists all) */
 	int		gone;		/* reads all ones from now on */
 };
 
@@ -53,6 +53,7 @@ void	pci_sim_free(struct pci_sim *);
  * a duplicate. The pointer is valid until the next pci_sim_add.
  */
 struct pci_sim_fn *pci_sim_add(struct pci_sim *, struct pci_addr, const uint8_t *cfg, size_t len);
+/* The function at a (of a repeated one, the copy the walk reads), or NULL. */
 struct pci_sim_fn *pci_sim_find(struct pci_sim *, struct pci_addr);
 /*
  * Read a dump in any form `lspci -F` reads (len bytes, need not be
