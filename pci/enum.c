@@ -29,7 +29,7 @@ const char *
 pci_name(struct pci_addr a, char buf[16])
 {
 	if (a.seg)
-		snprintf(buf, 16, "%04x:%02x:%02x.%u", a.seg & 0xffff, a.bus & 0xff, a.dev & 0x1f, a.fn & 7);
+		snprintf(buf, 16, "%04x:%02x:%02x.%u", a.seg & 0xfffff, a.bus & 0xff, a.dev & 0x1f, a.fn & 7);
 	else
 		snprintf(buf, 16, "%02x:%02x.%u", a.bus & 0xff, a.dev & 0x1f, a.fn & 7);
 	return buf;
@@ -298,8 +298,9 @@ pci_enumerate(struct pci_tree *t, const struct pci_cfg *c)
 static int
 addr_cmp(struct pci_addr a, struct pci_addr b)
 {
-	unsigned x = a.seg << 16 | a.bus << 8 | a.dev << 3 | a.fn;
-	unsigned y = b.seg << 16 | b.bus << 8 | b.dev << 3 | b.fn;
+	/* 64 bits: a domain may have 5 digits (lspci reads up to 0xfffff). */
+	unsigned long long x = (unsigned long long)a.seg << 16 | a.bus << 8 | a.dev << 3 | a.fn;
+	unsigned long long y = (unsigned long long)b.seg << 16 | b.bus << 8 | b.dev << 3 | b.fn;
 
 	return x < y ? -1 : x > y;
 }

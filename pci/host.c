@@ -244,10 +244,10 @@ raw(const struct pci_sim_fn *f, unsigned off, unsigned width)
  */
 static const struct pci_sim *order_sim;	/* for by_address (qsort has no context argument) */
 
-static unsigned
+static unsigned long long
 addr_key(struct pci_addr a)
 {
-	return a.seg << 16 | a.bus << 8 | a.dev << 3 | a.fn;
+	return (unsigned long long)a.seg << 16 | a.bus << 8 | a.dev << 3 | a.fn;
 }
 
 /* Dump entries in address order, the dump's own order among copies of one function. */
@@ -255,7 +255,7 @@ static int
 by_address(const void *x, const void *y)
 {
 	unsigned i = *(const unsigned *)x, j = *(const unsigned *)y;
-	unsigned ka = addr_key(order_sim->fn[i].a), kb = addr_key(order_sim->fn[j].a);
+	unsigned long long ka = addr_key(order_sim->fn[i].a), kb = addr_key(order_sim->fn[j].a);
 
 	return ka != kb ? (ka < kb ? -1 : 1) : (i < j ? -1 : i > j);
 }
@@ -322,7 +322,8 @@ list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 	qsort(order, sim->nfn, sizeof *order, by_address);
 	for (unsigned k = 0; k < sim->nfn; ) {
 		struct pci_addr a = sim->fn[order[k]].a;
-		unsigned end = k, key = addr_key(a);
+		unsigned end = k;
+		unsigned long long key = addr_key(a);
 		int w = pci_find(t, a);
 		struct pci_fn *f;
 

@@ -232,7 +232,8 @@ pci_parse_addr(const char *s, struct pci_addr *a, const char **end)
 		a->seg = v[0], a->bus = v[1], a->dev = v[2], a->fn = v[3];
 	} else
 		return -EINVAL;
-	if (a->seg > 0xffff || a->bus > 255 || a->dev > 31 || a->fn > 7)
+	/* Domains of up to 5 digits, as lspci reads them (Intel VMD domains start at 10000). */
+	if (a->seg > 0xfffff || a->bus > 255 || a->dev > 31 || a->fn > 7)
 		return -EINVAL;
 	if (end)
 		*end = p;
@@ -246,6 +247,7 @@ struct lines {
 	const char	*p, *end;
 	unsigned	no;
 	int		too_long;	/* the last line was longer than LINE_MAX_LSPCI */
+	int		unterminated;	/* the last line ended with the buffer, not with a newline */
 	char		buf[LINE_MAX_LSPCI + 8];
 };
 
@@ -258,12 +260,14 @@ next_line(struct lines *l)
 	if (l->p >= l->end)
 		return NULL;
 	l->too_long = 0;
+	l->unterminated = 0;
 	while (l->p < l->end && *l->p != '\n') {
 		if (n < sizeof l->buf - 1)
 			l->buf[n] = *l->p;
 		n++;
 		l->p++;
 	}
+	l->unterminated = l->p >= l->end && n > 0;
 	if (l->p < l->end)
 		l->p++;
 	if (n > LINE_MAX_LSPCI + 1 || (n == LINE_MAX_LSPCI + 1 && l->buf[n - 1] != '\r'))
@@ -405,7 +409,7 @@ row_bytes(struct pci_sim_fn *cur, const char *q, unsigned long off, unsigned no,
 int
 pci_sim_load_dump(struct pci_sim *s, const char *text, size_t len, char *err, size_t errlen)
 {
-	struct lines l = { text, text + len, 0, 0, "" };
+	struct lines l = { text, text + len, 0, 0, 0, "" };
 	struct pci_sim_fn *cur = NULL;
 	const char *line;
 
@@ -416,6 +420,10 @@ pci_sim_load_dump(struct pci_sim *s, const char *text, size_t len, char *err, si
 
 		if (l.too_long) {
 			snprintf(err, errlen, "line %u: longer than the %u characters lspci reads", l.no, LINE_MAX_LSPCI);
+			return -EINVAL;
+		}
+		if (l.unterminated) {
+			snprintf(err, errlen, "line %u: the file ends inside it (no newline), which lspci refuses", l.no);
 			return -EINVAL;
 		}
 		if (function_line(line, &a)) {
@@ -442,7 +450,7 @@ pci_sim_load_dump(struct pci_sim *s, const char *text, size_t len, char *err, si
 int
 pci_sim_load_resources(struct pci_sim *s, const char *text, size_t len, char *err, size_t errlen)
 {
-	struct lines l = { text, text + len, 0, 0, "" };
+	struct lines l = { text, text + len, 0, 0, 0, "" };
 	const char *line;
 
 	while ((line = next_line(&l))) {
@@ -474,7 +482,7 @@ int
 pci_sim_load_sysfs_resource(struct pci_sim *s, struct pci_addr a, const char *text, size_t len, char *err,
     size_t errlen)
 {
-	struct lines l = { text, text + len, 0, 0, "" };
+	struct lines l = { text, text + len, 0, 0, 0, "" };
 	struct pci_sim_fn *f = NULL;
 	const char *line;
 

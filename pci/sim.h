@@ -64,8 +64,9 @@ struct pci_sim_fn *pci_sim_find(struct pci_sim *, struct pci_addr);
  * hex digits, one space between bytes) belongs to the function above it
  * unless an empty line came between; every other line is text and
  * ignored; bytes not given read all ones. Refused, as lspci refuses them:
- * a line over 253 characters, a row whose bytes are not two hex digits
- * each with single spaces (tabs included), a byte at or beyond 4096.
+ * a line over 253 characters, a last line without its newline, a row
+ * whose bytes are not two hex digits each with single spaces (tabs
+ * included), a byte at or beyond 4096.
  * 0, or -EINVAL with "line N: what" in err; a dump larger than the
  * simulation holds is refused, not cut. Every function is sizes_unknown
  * until pci_sim_load_resources gives its sizes.

@@ -11,7 +11,7 @@ vname(const struct pci_tree *t, struct pci_addr a, char buf[16])
 {
 	for (unsigned i = 0; i < t->nfn; i++)
 		if (t->fn[i].a.seg) {
-			snprintf(buf, 16, "%04x:%02x:%02x.%u", a.seg & 0xffff, a.bus & 0xff, a.dev & 0x1f, a.fn & 7);
+			snprintf(buf, 16, "%04x:%02x:%02x.%u", a.seg & 0xfffff, a.bus & 0xff, a.dev & 0x1f, a.fn & 7);
 			return buf;
 		}
 	return pci_name(a, buf);

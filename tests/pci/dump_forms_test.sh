@@ -1,0 +1,83 @@
+#!/bin/sh
+# `pci --dump` on the forms of dump lspci reads and refuses, with pciutils' `lspci -F` on the
+# same file as the oracle, and on what a record adds to a dump (BAR sizes in resource.txt or in
+# per-function sysfs resource files). Host back end only.
+B=${B:-build/out}
+PCI="$B/bin/pci"
+R=tests/pci/real/toshiba_portege_7010ct/config.txt
+echo "plan 13"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+section() {	# NAME FILE
+	awk -v s="--- $1 ---" '$0 == s { on = 1; next } /^--- end ---$/ { on = 0 } on' "$2"
+}
+mk() {	# NAME: a dump directory $T/NAME with config.txt from stdin
+	mkdir -p "$T/$1" && cat > "$T/$1/config.txt"
+}
+# Forms lspci refuses: pci --dump refuses them too (status 2), naming the line.
+refused() {	# NAME LINE
+	lspci -F "$T/$1/config.txt" -n > /dev/null 2>&1; lrc=$?
+	out=$(timeout 10 "$PCI" --dump "$T/$1" 2>&1); rc=$?
+	if [ $lrc != 0 ] && [ $rc = 2 ] && echo "$out" | grep -q "config.txt: line $2: "; then
+		echo "ok - dump_refused_$1 ($(echo "$out" | sed 's/.*config.txt: //'))"
+	else echo "FAIL - dump_refused_$1: lspci status $lrc, pci --dump status $rc: $out"; fi
+}
+sed '3s/ /\t/2g' "$R" | mk tab_bytes
+refused tab_bytes 3
+{ head -2 "$R"; printf '%0300d\n' 0; tail -n +3 "$R"; } | mk long_line
+refused long_line 3
+{ head -2 "$R"; echo "1000: 00"; } | mk beyond_4096
+refused beyond_4096 3
+{ head -2 "$R"; echo "00:  86 80"; } | mk two_spaces
+refused two_spaces 3
+# Forms lspci reads: the same lspci -n lines as lspci's own.
+same_n() {	# NAME
+	lspci -F "$T/$1/config.txt" -n 2>/dev/null > "$T/$1.want"
+	if timeout 10 "$PCI" --dump "$T/$1" > "$T/$1.views" 2> "$T/$1.err" &&
+	    section "lspci -n" "$T/$1.views" > "$T/$1.n" && [ -s "$T/$1.want" ] && cmp -s "$T/$1.n" "$T/$1.want"; then
+		echo "ok - dump_reads_$1 ($(wc -l < "$T/$1.n") functions)"
+	else echo "FAIL - dump_reads_$1: $(cat "$T/$1.err") $(diff "$T/$1.want" "$T/$1.n" | head -4 | tr '\n' ' ')"; fi
+}
+head -c -1 "$R" | mk unterminated
+refused unterminated "$(wc -l < "$R")"
+# CRLF, upper-case hex, tab-indented text between function and rows.
+sed 's/$/\r/' "$R" | tr 'a-f' 'A-F' | sed '/^[0-9A-F][0-9A-F]:[0-9A-F][0-9A-F]\.[0-7] /a\	Control: I/O+ Mem+ (text)' |
+	mk crlf_upper_text
+same_n crlf_upper_text
+# Domains: one function in domain 10000 (5 digits, as Intel VMD) and one in 0001: lspci then
+# prints the domain on every line, and so must we.
+{ cat "$R"; echo; sed -n '/^00:0b.0 /,/^f0:/p' "$R" | sed '1s/^00:0b.0/10000:00:00.0/'; echo
+  sed -n '/^00:06.0 /,/^f0:/p' "$R" | sed '1s/^00:06.0/0001:00:06.0/'; } | mk domains
+same_n domains
+if [ ! -s "$T/domains.n" ] || grep -q '^00:' "$T/domains.n"; then echo "FAIL - dump_domains_every_line: a line without the domain: $(grep '^00:' "$T/domains.n" | head -1)"
+else echo "ok - dump_domains_every_line ($(grep -c '^0000:' "$T/domains.n") lines of domain 0000)"; fi
+# A function given twice: lspci lists both, so do we; the walk reads the one that answers.
+{ echo "00:04.0 listed by plain lspci, no rows"; cat "$R"; } | mk repeated
+same_n repeated
+# BARs without sizes: the address and kind from the register, never a size made from the
+# address (the old simulation answered the sizing write with the address: "not a power of two").
+timeout 10 "$PCI" --dump "$(dirname "$R")" > "$T/plain.views" 2>&1
+section bars "$T/plain.views" > "$T/plain.bars"
+if grep -q '^00:04.0 0 0x00000000df000000 size-unknown mem32-prefetch$' "$T/plain.bars" &&
+    ! grep -q 'power of two' "$T/plain.views"; then echo "ok - dump_bars_size_unknown ($(wc -l < "$T/plain.bars") BARs)"
+else echo "FAIL - dump_bars_size_unknown: $(head -3 "$T/plain.bars" | tr '\n' ' ') $(grep 'power of two' "$T/plain.views" | head -1)"; fi
+# Sizes from resource.txt (sysfs resource lines with the function in front) and from the
+# per-function sysfs layout: the same BARs, with their ends.
+mkdir -p "$T/res" "$T/sysfs/sysfs/0000:00:04.0"
+cp "$R" "$T/res/"; cp "$R" "$T/sysfs/"
+printf '0000:00:04.0 0 0x00000000df000000 0x00000000dfffffff 0x0000000000042208\n0000:00:04.0 1 0x00000000ff800000 0x00000000ffbfffff 0x0000000000040200\n0000:00:04.0 2 0x00000000ff700000 0x00000000ff7fffff 0x0000000000040200\n' > "$T/res/resource.txt"
+printf '0x00000000df000000 0x00000000dfffffff 0x0000000000042208\n0x00000000ff800000 0x00000000ffbfffff 0x0000000000040200\n0x00000000ff700000 0x00000000ff7fffff 0x0000000000040200\n0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x00000000000c0000 0x00000000000dffff 0x0000000000000212\n' > "$T/sysfs/sysfs/0000:00:04.0/resource"
+"$PCI" --dump "$T/res" > "$T/res.views" 2>&1; "$PCI" --dump "$T/sysfs" > "$T/sysfs.views" 2>&1
+section bars "$T/res.views" | grep '^00:04.0' > "$T/res.bars"; section bars "$T/sysfs.views" | grep '^00:04.0' > "$T/sysfs.bars"
+if grep -q '^00:04.0 1 0x00000000ff800000 0x00000000ffbfffff$' "$T/res.bars" && [ "$(wc -l < "$T/res.bars")" = 3 ] &&
+    cmp -s "$T/res.bars" "$T/sysfs.bars"; then echo "ok - dump_bars_sized_by_resource_files (resource.txt = sysfs/<fn>/resource)"
+else echo "FAIL - dump_bars_sized_by_resource_files: $(cat "$T/res.bars" | tr '\n' ' ') / $(cat "$T/sysfs.bars" | tr '\n' ' ')"; fi
+# An unassigned BAR (a 64-bit memory BAR reading 0x0000000c): reported as such, with the note.
+{ echo "00:00.0 x"; echo "00: 86 80 a0 27 06 00 90 20 03 00 00 02 00 00 00 00"; echo "10: 0c 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00"
+  echo "20: 00 00 00 00 00 00 00 00 00 00 00 00 86 80 70 72"; echo "30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"; } | mk unassigned
+"$PCI" --dump "$T/unassigned" > "$T/u.views" 2>&1
+if section bars "$T/u.views" | grep -q '^00:00.0 0 unassigned size-unknown mem64-prefetch$' &&
+    section bars "$T/u.views" | grep -q '^00:00.0 2 unassigned size-unknown io$' &&
+    grep -q "memory BAR0 has no address (0): left unassigned by the firmware; Genode's pci_decode" "$T/u.views"; then
+	echo "ok - dump_bar_unassigned_noted"
+else echo "FAIL - dump_bar_unassigned_noted: $(section bars "$T/u.views" | tr '\n' ' ') $(section notes "$T/u.views" | head -2 | tr '\n' ' ')"; fi
