@@ -86,6 +86,11 @@ walk_std(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const ch
 			pci_note(t, "%s: capability at 0x%02x reads all ones: list ends", n, ptr);
 			return;
 		}
+		/* ID 0xff is no capability: the list is broken there (lspci: "<chain broken>"). */
+		if ((h & 0xff) == 0xff) {
+			pci_note(t, "%s: capability at 0x%02x has ID ff: list broken there, ends", n, ptr);
+			return;
+		}
 		if (f->ncap < PCI_CAPS_MAX)
 			f->cap[f->ncap++] = (struct pci_cap){ (uint16_t)ptr, (uint16_t)(h & 0xff), 0 };
 		ptr = (h >> 8) & 0xfc;

@@ -5,7 +5,7 @@
 B=${B:-build/out}
 PCI="$B/bin/pci"
 R=tests/pci/real/toshiba_portege_7010ct/config.txt
-echo "plan 13"
+echo "plan 14"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 section() {	# NAME FILE
@@ -81,3 +81,20 @@ if section bars "$T/u.views" | grep -q '^00:00.0 0 unassigned size-unknown mem64
     grep -q "memory BAR0 has no address (0): left unassigned by the firmware; Genode's pci_decode" "$T/u.views"; then
 	echo "ok - dump_bar_unassigned_noted"
 else echo "FAIL - dump_bar_unassigned_noted: $(section bars "$T/u.views" | tr '\n' ' ') $(section notes "$T/u.views" | head -2 | tr '\n' ' ')"; fi
+# Broken capability lists as lspci reports them: an entry with ID ff ends the list
+# ("<chain broken>"), a pointer back to an earlier entry ends it ("<chain looped>"); the
+# capabilities before the break are the same as lspci's, and the break is noted.
+hdr='00: 86 80 a0 27 06 00 10 00 03 00 00 02 00 00 00 00
+10: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+20: 00 00 00 00 00 00 00 00 00 00 00 00 86 80 70 72
+30: 00 00 00 00 40 00 00 00 00 00 00 00 00 00 00 00'
+{ echo "00:00.0 broken"; echo "$hdr"; echo "40: 01 50 02 00 00 00 00 00 00 00 00 00 00 00 00 00"; echo "50: ff 60 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+  echo "60: 05 40 00 00 00 00 00 00 00 00 00 00 00 00 00 00"; echo
+  echo "00:01.0 looped"; echo "$hdr"; echo "40: 01 50 02 00 00 00 00 00 00 00 00 00 00 00 00 00"; echo "50: 05 40 00 00 00 00 00 00 00 00 00 00 00 00 00 00"; } | mk chains
+lspci -F "$T/chains/config.txt" -vvv 2>/dev/null | awk '/^[0-9a-f]/ { fn = $1 } /^\tCapabilities: \[/ && !/</ { o = $2; gsub(/\[|\]/, "", o); print fn, o }' > "$T/chains.want"
+"$PCI" --dump "$T/chains" > "$T/chains.views" 2>&1
+section caps "$T/chains.views" | awk '{ o = $2; gsub(/\[|\]/, "", o); print $1, o }' > "$T/chains.got"
+if [ -s "$T/chains.want" ] && cmp -s "$T/chains.want" "$T/chains.got" && grep -q '00:00.0: capability at 0x50 has ID ff' "$T/chains.views" &&
+    grep -q '00:01.0: capability list loops back to 0x40' "$T/chains.views"; then
+	echo "ok - dump_caps_broken_as_lspci ($(wc -l < "$T/chains.got") capabilities before the breaks)"
+else echo "FAIL - dump_caps_broken_as_lspci: lspci $(tr '\n' ' ' < "$T/chains.want") / ours $(tr '\n' ' ' < "$T/chains.got") $(section notes "$T/chains.views" | head -2 | tr '\n' ' ')"; fi
