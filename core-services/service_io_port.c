@@ -11,6 +11,7 @@
 
 #include <mkx/args.h>
 #include <mkx/io_port.h>
+#include <mkx/io_port_cfg.h>
 #include "core.h"
 #include "io_port_backend.h"
 
@@ -300,12 +301,31 @@ conf1_ident(unsigned bdf, struct pci_fn_ident *id)
 	return 0;
 }
 
+/*
+ * A config write from a session, by CF8/CFC or by request: the
+ * <pci_config> policy and the function's holders (pci_config_policy.c),
+ * then the MSI message core's IRQ session set up (issue 12, docs/irq.md).
+ */
+static int
+cfg_write_checked(struct io_port_session *s, unsigned bdf, unsigned reg, unsigned width, uint32_t v, unsigned port)
+{
+	char why[160], what[48];
+
+	snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7,
+	    reg);
+	if (pci_config_may_write(config, s->client, s->label, bdf, conf1_ident, why, sizeof why) ||
+	    irq_config_write_check(bdf, reg, width, v, why, sizeof why)) {
+		refuse(s, what, port, width, why);
+		return -EPERM;
+	}
+	return backend->cfg_write(bdf, reg, width, v);
+}
+
 /* The conf1 mechanism (PCI LB 3.0 3.2.2.3.2) on top of the backend's config access. */
 static int
 conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint32_t *v)
 {
 	unsigned bdf = (s->cf8 >> 8) & 0xffff, reg = (s->cf8 & 0xfc) | (port & 3);
-	char why[160];
 
 	if (port == CF8 && width == 4) {
 		if (!write) {
@@ -333,24 +353,50 @@ conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint3
 	}
 	if (!write)
 		return backend->cfg_read(bdf, reg, width, v);
-	if (pci_config_may_write(config, s->client, s->label, bdf, conf1_ident, why, sizeof why)) {
-		char what[48];
+	return cfg_write_checked(s, bdf, reg, width, *v, port);
+}
 
-		snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8,
-		    (bdf >> 3) & 0x1f, bdf & 7, reg);
-		refuse(s, what, port, width, why);
-		return -EPERM;
-	}
-	/* The native MSI path: the message core's IRQ session set up must stay (issue 12, docs/irq.md). */
-	if (irq_config_write_check(bdf, reg, width, *v, why, sizeof why)) {
-		char what[48];
+/* The config-space requests (mkx/io_port_cfg.h): one per access, or a header range per read. */
+static int
+cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
+{
+	unsigned bdf = rq->bdf, off = rq->off;
+	uint32_t v;
+	int err;
 
-		snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8,
-		    (bdf >> 3) & 0x1f, bdf & 7, reg);
-		refuse(s, what, port, width, why);
-		return -EPERM;
+	/* Only a session that holds the whole conf1 pair: the same grant as CF8/CFC accesses. */
+	if (!s->emulate_conf1 || s->base > CF8 || s->base + s->size < CONF1_END)
+		return refuse(s, write ? "config write" : "config read", off, 0,
+		    "the session does not hold the conf1 pair 0xCF8-0xCFF");
+	if (!write) {
+		enum pci_config_access a;
+
+		if (off % 4 || rq->len % 4 || !rq->len || off + rq->len > 256)
+			return refuse(s, "config read", off, rq->len, "a range of whole dwords below 0x100 only");
+		a = pci_config_access(config, s->label, bdf, conf1_ident);
+		for (unsigned o = 0; o < rq->len; o += 4) {
+			v = 0xffffffffu;	/* a function the policy does not name: nothing answers */
+			if (a != PCI_CONFIG_NONE && (err = backend->cfg_read(bdf, off + o, 4, &v)))
+				return err;
+			memcpy(r->payload + o, &v, 4);
+		}
+		r->len = rq->len;
+		return 0;
 	}
-	return backend->cfg_write(bdf, reg, width, *v);
+	if ((rq->width != 1 && rq->width != 2 && rq->width != 4) || off % rq->width || off + rq->width > 256)
+		return refuse(s, "config write", off, rq->width, "width 1, 2 or 4, aligned, below 0x100 only");
+	if (rq->flags & ~MKX_IO_PORT_CFG_PROBE)
+		return refuse(s, "config write", off, rq->width, "unknown flags");
+	if ((err = cfg_write_checked(s, bdf, off, rq->width, rq->value, CFC + (off & 3))) ||
+	    (err = backend->cfg_read(bdf, off & ~3u, 4, &v)))
+		return err;
+	/* A sizing probe's second write, checked as any write (the holders may not have changed, the MSI check may). */
+	if ((rq->flags & MKX_IO_PORT_CFG_PROBE) &&
+	    (err = cfg_write_checked(s, bdf, off, rq->width, rq->restore, CFC + (off & 3))))
+		return err;
+	memcpy(r->payload, &v, 4);
+	r->len = 4;
+	return 0;
 }
 
 static int
@@ -374,6 +420,15 @@ io_port_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_IO_PORT_IN:
 	case MKX_IO_PORT_OUT:
 		break;
+	case MKX_IO_PORT_CFG_READ:
+	case MKX_IO_PORT_CFG_WRITE: {
+		struct mkx_io_port_cfg_req cq;
+
+		if (req->hdr.len != sizeof cq)
+			return refuse(s, "malformed", 0, 0, "config request has the wrong size");
+		memcpy(&cq, req->payload, sizeof cq);
+		return cfg_request(s, req->hdr.op == MKX_IO_PORT_CFG_WRITE, &cq, r);
+	}
 	default:
 		return -ENOSYS;
 	}

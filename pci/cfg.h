@@ -80,6 +80,32 @@ struct pci_conf1 {
 	void		*port_ctx;
 	int		(*in)(void *port_ctx, unsigned port, unsigned width, uint32_t *val);
 	int		(*out)(void *port_ctx, unsigned port, unsigned width, uint32_t val);
+	/*
+	 * Optional (NULL: every access is the CF8/CFC pair, two requests):
+	 * core's config requests on the same session (mkx/io_port_cfg.h),
+	 * one request per access, a range of dwords per read; bdf is
+	 * bus << 8 | device << 3 | function. 0 or -errno.
+	 */
+	int		(*range_read)(void *port_ctx, unsigned bdf, unsigned off, void *buf, unsigned len);
+	int		(*write_back)(void *port_ctx, unsigned bdf, unsigned off, unsigned width, uint32_t v,
+			    uint32_t *back);
+	/* Optional too: a BAR sizing probe (write v, read back, write restore) in one request. */
+	int		(*probe)(void *port_ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore,
+			    uint32_t *back);
+	/*
+	 * 1 while a walk runs (the caller sets and clears it; needs
+	 * range_read): reads are served from a snapshot of the function's
+	 * registers, fetched by range, each dword at most once per fetch
+	 * (cfg_conf1.c says why that is safe for a walk and only for it).
+	 */
+	int		walk;
+	struct pci_conf1_snap {
+		unsigned	bdf;
+		uint64_t	have, served;	/* one bit per dword */
+		uint64_t	restored;	/* a probe put dw_restored back: it is the register's value */
+		uint32_t	dw_restored[64];
+		uint32_t	dw[64];
+	}		snap;
 };
 extern const struct pci_cfg_ops pci_cfg_conf1;
 

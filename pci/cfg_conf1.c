@@ -3,13 +3,40 @@
  * dword register), then access 0xCFC + (register & 3). Core emulates the
  * pair on the kernel's locked config access, so no race with Linux's own
  * use of it. Registers 0x00-0xFF of segment 0 only.
+ *
+ * Where the caller gives core's config requests (range_read, write_back:
+ * the same session and policy, one request per access instead of two),
+ * they are used; and while a walk runs (walk = 1), reads come from a
+ * snapshot of the function: the header (0x00-0x3F) or the rest
+ * (0x40-0xFF) fetched in one request when a read needs it. A walk reads
+ * each register of a function a few times at most, back to back, so one
+ * request per range replaces a dozen. Two rules keep it a walk of the
+ * hardware, not of an old copy:
+ *  - a dword is served from a fetch once; reading it again fetches again
+ *    (the walk's "still there?" read of the IDs, a polled register);
+ *  - a write (BAR sizing) goes to core at once and its answer, the dword
+ *    read back right after it, replaces the snapshot's, so the size mask
+ *    read next is the device's; a write to another function, or a read
+ *    of another function, drops the snapshot.
+ * A BAR sizing probe (all ones written to a BAR whose value the walk just
+ * read) is one request where core has one (probe): write the ones, read
+ * the mask back, write the value read before. The walk's own restore
+ * that follows (the same value) is then already done and not sent again;
+ * any other write is. Between the two the register holds its old value
+ * again, a second read of it fetches and sees that; the walk reads the
+ * mask once (pci/bar.c).
+ * Outside a walk (a driver's accesses through the platform session) no
+ * snapshot: every read is its own request.
  */
 #include <errno.h>
+#include <stddef.h>
 
 #include "cfg.h"
 
+#define HEADER_END	0x40
+
 static int
-conf1_addr(struct pci_conf1 *c, struct pci_addr a, unsigned off, unsigned width)
+conf1_check(struct pci_addr a, unsigned off, unsigned width)
 {
 	if ((width != 1 && width != 2 && width != 4) || off % width)
 		return -EINVAL;
@@ -17,25 +44,151 @@ conf1_addr(struct pci_conf1 *c, struct pci_addr a, unsigned off, unsigned width)
 		return -ERANGE;
 	if (a.seg || a.bus > 255 || a.dev > 31 || a.fn > 7)
 		return -ENOENT;
-	return c->out(c->port_ctx, 0xcf8, 4, 0x80000000u | a.bus << 16 | a.dev << 11 | a.fn << 8 | (off & 0xfc));
+	return 0;
+}
+
+static unsigned
+bdf_of(struct pci_addr a)
+{
+	return a.bus << 8 | a.dev << 3 | a.fn;
+}
+
+static int
+conf1_addr(struct pci_conf1 *c, struct pci_addr a, unsigned off, unsigned width)
+{
+	int err = conf1_check(a, off, width);
+
+	return err ? err : c->out(c->port_ctx, 0xcf8, 4, 0x80000000u | bdf_of(a) << 8 | (off & 0xfc));
+}
+
+/* The dword at off (aligned) of the function, from the snapshot or a fresh fetch of its range. */
+static int
+snap_dword(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t *dw)
+{
+	struct pci_conf1_snap *s = &c->snap;
+	unsigned d = off / 4, lo = off < HEADER_END ? 0 : HEADER_END, hi = off < HEADER_END ? HEADER_END : 256;
+	uint64_t range = 0;
+	int err;
+
+	for (unsigned i = lo / 4; i < hi / 4; i++)
+		range |= 1ull << i;
+	if (s->bdf != bdf)
+		s->have = s->served = s->restored = 0;
+	if (!(s->have >> d & 1) || (s->served >> d & 1)) {
+		s->bdf = bdf;
+		if ((err = c->range_read(c->port_ctx, bdf, lo, &s->dw[lo / 4], hi - lo))) {
+			s->have &= ~range;
+			return err;
+		}
+		s->have |= range;
+		s->served &= ~range;
+		s->restored &= ~range;
+	}
+	s->served |= 1ull << d;
+	*dw = s->dw[d];
+	return 0;
+}
+
+/*
+ * All ones written to a BAR (header type 0: 0x10-0x24 and the ROM at
+ * 0x30; type 1: 0x10, 0x14) of the function the snapshot holds, whose
+ * value the snapshot knows: a sizing probe.
+ */
+static int
+is_bar_probe(const struct pci_conf1_snap *s, unsigned off, unsigned width, uint32_t val)
+{
+	unsigned type;
+
+	if (width != 4 || val != 0xffffffffu || !(s->have >> (off / 4) & 1) || !(s->have >> 3 & 1))
+		return 0;
+	type = (s->dw[3] >> 16) & 0x7f;
+	if (type == 0)
+		return (off >= 0x10 && off <= 0x24) || off == 0x30;
+	return type == 1 && (off == 0x10 || off == 0x14);
 }
 
 static int
 conf1_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *val)
 {
 	struct pci_conf1 *c = ctx;
-	int err = conf1_addr(c, a, off, width);
+	uint32_t dw;
+	int err;
 
-	return err ? err : c->in(c->port_ctx, 0xcfc + (off & 3), width, val);
+	if (!c->range_read) {
+		err = conf1_addr(c, a, off, width);
+		return err ? err : c->in(c->port_ctx, 0xcfc + (off & 3), width, val);
+	}
+	if ((err = conf1_check(a, off, width)))
+		return err;
+	if (c->walk)
+		err = snap_dword(c, bdf_of(a), off & ~3u, &dw);
+	else
+		err = c->range_read(c->port_ctx, bdf_of(a), off & ~3u, &dw, 4);
+	if (err == -ENOSYS) {		/* a core without config requests: the pair it is */
+		c->range_read = NULL;
+		c->write_back = NULL;
+		return conf1_read(ctx, a, off, width, val);
+	}
+	if (err)
+		return err;
+	*val = (dw >> 8 * (off & 3)) & (0xffffffffu >> (32 - 8 * width));
+	return 0;
 }
 
 static int
 conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t val)
 {
 	struct pci_conf1 *c = ctx;
-	int err = conf1_addr(c, a, off, width);
+	struct pci_conf1_snap *s = &c->snap;
+	unsigned d = off / 4;
+	uint32_t back;
+	int err;
 
-	return err ? err : c->out(c->port_ctx, 0xcfc + (off & 3), width, val);
+	if (!c->write_back) {
+		err = conf1_addr(c, a, off, width);
+		return err ? err : c->out(c->port_ctx, 0xcfc + (off & 3), width, val);
+	}
+	if ((err = conf1_check(a, off, width)))
+		return err;
+	if (s->bdf != bdf_of(a))
+		s->have = s->served = s->restored = 0;
+	if (c->walk && width == 4 && (s->restored >> d & 1) && val == s->dw_restored[d]) {
+		s->restored &= ~(1ull << d);	/* the probe put this value back already */
+		s->dw[d] = val;
+		s->have |= 1ull << d;
+		s->served &= ~(1ull << d);
+		return 0;
+	}
+	s->restored &= ~(1ull << d);
+	if (c->walk && c->probe && is_bar_probe(s, off, width, val)) {
+		uint32_t orig = s->dw[d];
+
+		if ((err = c->probe(c->port_ctx, bdf_of(a), off, val, orig, &back))) {
+			s->have &= ~(1ull << d);
+			return err == -ENOSYS ? (c->probe = NULL, conf1_write(ctx, a, off, width, val)) : err;
+		}
+		s->dw[d] = back;
+		s->served &= ~(1ull << d);
+		s->restored |= 1ull << d;
+		s->dw_restored[d] = orig;
+		return 0;
+	}
+	err = c->write_back(c->port_ctx, bdf_of(a), off, width, val, &back);
+	if (err == -ENOSYS) {
+		c->range_read = NULL;
+		c->write_back = NULL;
+		s->have = 0;
+		return conf1_write(ctx, a, off, width, val);
+	}
+	if (err) {
+		s->have &= ~(1ull << d);	/* refused or failed: what the register holds now is not known here */
+		return err;
+	}
+	s->bdf = bdf_of(a);
+	s->dw[d] = back;
+	s->have |= 1ull << d;
+	s->served &= ~(1ull << d);
+	return 0;
 }
 
 static unsigned

@@ -21,6 +21,7 @@
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/io_port.h>
+#include <mkx/io_port_cfg.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
 
@@ -45,6 +46,25 @@ static int
 port_out(void *ctx, unsigned port, unsigned width, uint32_t val)
 {
 	return mkx_io_port_out(ctx, port, width, val);
+}
+
+/* core's config requests on the conf1 session: one request per access, a range per read (mkx/io_port_cfg.h). */
+static int
+port_range_read(void *ctx, unsigned bdf, unsigned off, void *buf, unsigned len)
+{
+	return mkx_io_port_cfg_read(ctx, bdf, off, buf, len);
+}
+
+static int
+port_write_back(void *ctx, unsigned bdf, unsigned off, unsigned width, uint32_t v, uint32_t *back)
+{
+	return mkx_io_port_cfg_write(ctx, bdf, off, width, v, back);
+}
+
+static int
+port_probe(void *ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, uint32_t *back)
+{
+	return mkx_io_port_cfg_probe(ctx, bdf, off, 4, v, restore, back);
 }
 
 /* ECAM through IO_MEM sessions of the MCFG windows. 0 if at least one window is mapped. */
@@ -89,7 +109,9 @@ open_conf1(struct pci_cfg *cfg)
 		mkx_error("conf1 (IO_PORT 0xcf8-0xcff) not granted: %s", why[0] ? why : strerror(-err));
 		return err;
 	}
-	conf1 = (struct pci_conf1){ &conf1_port, port_in, port_out };
+	/* walk: reads from per-function snapshots until the walk is over (cfg_conf1.c) */
+	conf1 = (struct pci_conf1){ .port_ctx = &conf1_port, .in = port_in, .out = port_out,
+	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .walk = 1 };
 	*cfg = (struct pci_cfg){ &pci_cfg_conf1, &conf1 };
 	mkx_log("config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)");
 	return 0;
@@ -168,6 +190,7 @@ compare_conf1(const struct pci_tree *t, const struct acpi_info *ai)
 		mkx_error("out of memory");
 		return;
 	}
+	conf1.walk = 0;
 	pci_sort(&c);
 	if (pci_tree_compare(t, &c, why, sizeof why))
 		mkx_error("conf1 walk differs from the ECAM walk: %s", why);
@@ -223,6 +246,7 @@ pci_component(void)
 		mkx_error("out of memory");
 		mkx_exit(1);
 	}
+	conf1.walk = 0;
 	pci_sort(&t);
 	pci_route_all(&ai, &t);
 	pci_set_ecam(&t, &ai);

@@ -63,31 +63,78 @@ cfg_open(unsigned bdf, int flags)
 	return open(path, flags | O_CLOEXEC);
 }
 
+/*
+ * The config file of the function accessed last stays open (read and
+ * write): a walk reads a function's registers one after the other (a
+ * header range request is 16 reads) and sizes its BARs, and an open of a
+ * sysfs path costs more than the access. An absent function is
+ * remembered as absent until another function is accessed (a scan asks
+ * for 16 dwords of each empty slot). An access that fails on the kept
+ * descriptor (the function went away, maybe came back) is tried once
+ * more on a fresh open.
+ */
+#define ABSENT	(-2)
+static int	cfg_fd = -1;
+static unsigned	cfg_bdf;
+
+/* The descriptor for bdf: >= 0, ABSENT, or -errno. */
+static int
+cfg_get(unsigned bdf, int fresh)
+{
+	if (!fresh && cfg_fd != -1 && cfg_bdf == bdf)
+		return cfg_fd;
+	if (cfg_fd >= 0)
+		close(cfg_fd);
+	cfg_bdf = bdf;
+	cfg_fd = cfg_open(bdf, O_RDWR);
+	if (cfg_fd < 0 && errno == EACCES)
+		cfg_fd = cfg_open(bdf, O_RDONLY);	/* not root (tests): reads still work */
+	if (cfg_fd < 0) {
+		int err = errno;
+
+		cfg_fd = err == ENOENT ? ABSENT : -1;
+		return err == ENOENT ? ABSENT : -err;
+	}
+	return cfg_fd;
+}
+
 static int
 linux_cfg_read(unsigned bdf, unsigned reg, unsigned width, uint32_t *v)
 {
-	int fd = cfg_open(bdf, O_RDONLY);
 	uint32_t val = 0;
 
 	*v = 0xffffffffu >> (32 - 8 * width);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;	/* absent function: all ones */
-	if (pread(fd, &val, width, reg) == (ssize_t)width)
-		*v = val;
-	close(fd);
+	for (int fresh = 0; fresh < 2; fresh++) {
+		int fd = cfg_get(bdf, fresh);
+
+		if (fd == ABSENT)
+			return 0;			/* absent function: all ones */
+		if (fd < 0)
+			return fd;
+		if (pread(fd, &val, width, reg) == (ssize_t)width) {
+			*v = val;
+			return 0;
+		}
+	}
 	return 0;
 }
 
 static int
 linux_cfg_write(unsigned bdf, unsigned reg, unsigned width, uint32_t v)
 {
-	int fd = cfg_open(bdf, O_WRONLY), err = 0;
+	int err = 0;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;	/* writes to nothing vanish, as on hardware */
-	if (pwrite(fd, &v, width, reg) != (ssize_t)width)
+	for (int fresh = 0; fresh < 2; fresh++) {
+		int fd = cfg_get(bdf, fresh);
+
+		if (fd == ABSENT)
+			return 0;			/* writes to nothing vanish, as on hardware */
+		if (fd < 0)
+			return fd;
+		if (pwrite(fd, &v, width, reg) == (ssize_t)width)
+			return 0;
 		err = -errno;
-	close(fd);
+	}
 	return err;
 }
 

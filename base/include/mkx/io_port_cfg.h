@@ -1,0 +1,53 @@
+/*
+ * Config-space requests on an IO_PORT session that holds the conf1 pair
+ * (0xCF8-0xCFF, which core emulates): the same accesses a program makes
+ * with CF8/CFC, but one request each instead of two, and a range of a
+ * function's header in one request (the platform driver's walk reads a
+ * whole header per function this way). Core checks each against the
+ * same <pci_config> policy as a CF8/CFC access: a function the policy
+ * does not name reads all ones, a write needs write access and no other
+ * holder of the function (pci_config_policy.c), and the MSI message
+ * core's IRQ session set up stays (docs/irq.md). Segment 0, registers
+ * below 0x100, as conf1 reaches.
+ */
+#ifndef MKX_IO_PORT_CFG_H
+#define MKX_IO_PORT_CFG_H
+
+#include <stdint.h>
+#include <mkx/io_port.h>
+
+#define MKX_IO_PORT_CFG_READ	0x103	/* req: struct mkx_io_port_cfg_req (len) -> reply: len bytes */
+#define MKX_IO_PORT_CFG_WRITE	0x104	/* req: struct mkx_io_port_cfg_req (width, value) -> reply: u32 */
+
+struct mkx_io_port_cfg_req {
+	uint16_t	bdf;		/* bus << 8 | device << 3 | function */
+	uint16_t	off;		/* READ: dword aligned; WRITE: aligned to width */
+	uint16_t	len;		/* READ: bytes, a multiple of 4, off + len <= 256 */
+	uint8_t		width;		/* WRITE: 1, 2 or 4 */
+	uint8_t		flags;		/* WRITE: MKX_IO_PORT_CFG_PROBE */
+	uint32_t	value;		/* WRITE */
+	uint32_t	restore;	/* WRITE with MKX_IO_PORT_CFG_PROBE */
+};
+static_assert(sizeof(struct mkx_io_port_cfg_req) == 16, "wire size");
+
+/*
+ * A BAR sizing probe in one request: write value, read the dword back,
+ * then write restore (both writes checked alike); the reply is the dword
+ * read between them.
+ */
+#define MKX_IO_PORT_CFG_PROBE	0x01
+
+/* Read len bytes (multiple of 4) at off of function bdf into buf. 0 or -errno. */
+int	mkx_io_port_cfg_read(struct mkx_io_port *, unsigned bdf, unsigned off, void *buf, unsigned len);
+/*
+ * Write width bytes at off of function bdf; *back (may be NULL) is the
+ * dword at off & ~3 as read right after the write (a BAR sizing probe's
+ * answer comes with its write). 0 or -errno (-EPERM: refused by policy).
+ */
+int	mkx_io_port_cfg_write(struct mkx_io_port *, unsigned bdf, unsigned off, unsigned width, uint32_t v,
+	    uint32_t *back);
+/* The probe: write v, *back = the dword read right after, then write restore. 0 or -errno. */
+int	mkx_io_port_cfg_probe(struct mkx_io_port *, unsigned bdf, unsigned off, unsigned width, uint32_t v,
+	    uint32_t restore, uint32_t *back);
+
+#endif

@@ -1,0 +1,58 @@
+/* Config-space requests on a conf1 IO_PORT session (see mkx/io_port_cfg.h). */
+#include <errno.h>
+#include <string.h>
+
+#include <mkx/io_port_cfg.h>
+
+int
+mkx_io_port_cfg_read(struct mkx_io_port *p, unsigned bdf, unsigned off, void *buf, unsigned len)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .len = (uint16_t)len };
+	int err;
+
+	if (bdf > 0xffff || off % 4 || len % 4 || !len || off + len > 256)
+		return -EINVAL;
+	err = mkx_session_call(&p->s, MKX_IO_PORT_CFG_READ, &rq, sizeof rq, NULL, 0, &reply);
+	if (err)
+		return err;
+	if (reply.hdr.len != len)
+		return -EBADMSG;
+	memcpy(buf, reply.payload, len);
+	return 0;
+}
+
+static int
+cfg_write(struct mkx_io_port *p, unsigned bdf, unsigned off, unsigned width, uint32_t v, unsigned flags,
+    uint32_t restore, uint32_t *back)
+{
+	static __thread struct mkx_msg reply;
+	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .width = (uint8_t)width,
+	    .flags = (uint8_t)flags, .value = v, .restore = restore };
+	int err;
+
+	if (bdf > 0xffff || (width != 1 && width != 2 && width != 4) || off % width || off + width > 256)
+		return -EINVAL;
+	err = mkx_session_call(&p->s, MKX_IO_PORT_CFG_WRITE, &rq, sizeof rq, NULL, 0, &reply);
+	if (err)
+		return err;
+	if (reply.hdr.len != sizeof(uint32_t))
+		return -EBADMSG;
+	if (back)
+		memcpy(back, reply.payload, sizeof *back);
+	return 0;
+}
+
+int
+mkx_io_port_cfg_write(struct mkx_io_port *p, unsigned bdf, unsigned off, unsigned width, uint32_t v,
+    uint32_t *back)
+{
+	return cfg_write(p, bdf, off, width, v, 0, 0, back);
+}
+
+int
+mkx_io_port_cfg_probe(struct mkx_io_port *p, unsigned bdf, unsigned off, unsigned width, uint32_t v,
+    uint32_t restore, uint32_t *back)
+{
+	return cfg_write(p, bdf, off, width, v, MKX_IO_PORT_CFG_PROBE, restore, back);
+}
