@@ -13,9 +13,17 @@
  *
  * Config:
  *   <config device="edu" irq_type="0|1" count="500" also_rpc="yes" wait_ms="0"/>
- *   <config device="e1000e" count="500"/>   MSI-X vector 0 (RXQ0 through ICS), as raw_vfio msix
+ *   <config device="e1000e" count="500" vectors="1"/>   MSI-X vector 0 (RXQ0 through ICS), as raw_vfio msix;
+ *       vectors="4": one session per vector 0-3, the four queue causes routed to them (IVAR), raised
+ *       round-robin, each waited for on its own vector's fd (the NVMe way: a vector per queue)
  * also_rpc: after the loop with the session's own ack path, the same loop
- * acked by RPC.
+ *   acked by RPC.
+ * syscall_window="K" (K >= 1): after each timed loop, 100 more rounds,
+ *   not timed, between the markers close(0x7fff0000 + K) and
+ *   dup(0x7fff0100 + K) (K + 1 for the RPC loop), which
+ *   core-services/tools/irq_syscalls (run before core) turns into a
+ *   window of the kernel's syscall tracer; it prints the calls of every
+ *   process in the window ("bench: syscalls window K: ...").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +42,14 @@
 #include "../../drivers/msix_e1000e/regs.h"
 
 #define TIMEOUT_MS 3000
+#define VECTORS_MAX 4
+#define MARK_START	0x7fff0000u	/* as core-services/tools/irq_syscalls.c */
+#define MARK_STOP	0x7fff0100u
+#define COUNTED_ROUNDS	100
+
+static const uint32_t msix_cause[VECTORS_MAX] = { E1000E_ICR_RXQ0, E1000E_ICR_RXQ1, E1000E_ICR_TXQ0, E1000E_ICR_TXQ1 };
+static struct mkx_irq irqs[VECTORS_MAX];
+static unsigned long nvec = 1;
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
@@ -62,19 +78,49 @@ edu_round(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long i)
 	return 0;
 }
 
-/* One round on the e1000e's vector 0, as raw_vfio's msix_loop: 2 ms apart (QEMU's throttling), not timed. */
+/*
+ * One round on the e1000e, as raw_vfio's msix_loop: vector i % nvec (its
+ * queue cause raised, waited for on that vector's own fd). 2 ms apart
+ * (QEMU's throttling), the sleep not timed.
+ */
 static int
 msix_round(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long i)
 {
+	unsigned v = (unsigned)(i % nvec);
 	int n;
 
-	mkx_mmio_write32(bar, E1000E_ICS, E1000E_ICR_RXQ0);
-	if ((n = mkx_irq_wait(irq, TIMEOUT_MS)) != 1) {
-		mkx_error("MSI-X raise %lu: %d deliveries within %d ms, expected exactly 1", i, n, TIMEOUT_MS);
+	(void)irq;
+	mkx_mmio_write32(bar, E1000E_ICS, msix_cause[v]);
+	if ((n = mkx_irq_wait(&irqs[v], TIMEOUT_MS)) != 1) {
+		mkx_error("MSI-X raise %lu on vector %u: %d deliveries within %d ms, expected exactly 1", i, v, n,
+		    TIMEOUT_MS);
 		return -1;
 	}
-	mkx_irq_ack(irq);
-	mkx_mmio_write32(bar, E1000E_IMS, E1000E_ICR_RXQ0);	/* re-arm the cause EIAC masked */
+	mkx_irq_ack(&irqs[v]);
+	mkx_mmio_write32(bar, E1000E_IMS, msix_cause[v]);	/* re-arm the cause EIAC masked */
+	return 0;
+}
+
+/*
+ * COUNTED_ROUNDS more rounds, not timed, inside syscall window k (see the
+ * top). The window's own figures come from the tracer's daemon.
+ */
+static int
+counted(struct mkx_irq *irq, struct mkx_io_mem *bar, int msix, unsigned long k, const char *label)
+{
+	if (!k)
+		return 0;
+	close((int)(MARK_START + k));	/* EBADF: only the tracer's trigger sees it */
+	for (unsigned long i = 0; i < COUNTED_ROUNDS; i++) {
+		if (msix)
+			usleep(2000);
+		if ((msix ? msix_round : edu_round)(irq, bar, i))
+			return -1;
+	}
+	if (dup((int)(MARK_STOP + k)) >= 0)	/* EBADF, as the close above */
+		return -1;
+	mkx_log("bench: irq syscall window %lu: %s, %d rounds", k, label, COUNTED_ROUNDS);
+	usleep(300000);	/* the tracer's daemon reads the window while tracing is off */
 	return 0;
 }
 
@@ -129,11 +175,17 @@ msix_setup(struct mkx_io_mem *bar)
 	mkx_mmio_write32(bar, E1000E_IMC, ~0u);
 	for (unsigned v = 0; v < 5; v++)
 		mkx_mmio_write32(bar, E1000E_EITR(v), 0);
-	mkx_mmio_write32(bar, E1000E_IVAR, E1000E_IVAR_ENTRY(0, 0));
-	mkx_mmio_write32(bar, E1000E_EIAC, E1000E_ICR_RXQ0);
+	uint32_t ivar = 0, all = 0;
+
+	for (unsigned v = 0; v < nvec; v++) {
+		ivar |= E1000E_IVAR_ENTRY(v, v);	/* queue cause v -> vector v */
+		all |= msix_cause[v];
+	}
+	mkx_mmio_write32(bar, E1000E_IVAR, ivar);
+	mkx_mmio_write32(bar, E1000E_EIAC, all);
 	(void)mkx_mmio_read32(bar, E1000E_ICR);
 	mkx_mmio_write32(bar, E1000E_ICR, ~0u);
-	mkx_mmio_write32(bar, E1000E_IMS, E1000E_ICR_RXQ0);
+	mkx_mmio_write32(bar, E1000E_IMS, all);
 }
 
 int
@@ -141,10 +193,10 @@ main(void)
 {
 	struct mkx_pci_device d;
 	struct mkx_io_mem bar;
-	struct mkx_irq irq;
+	struct mkx_irq *irq = &irqs[0];
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 500, type = 0, wait_ms = 0;
+	unsigned long count = 500, type = 0, wait_ms = 0, window = 0;
 	int msix = 0, also_rpc = 0, extra;
 	char why[512], args[128], label[96];
 	uint32_t left;
@@ -158,6 +210,8 @@ main(void)
 	mkx_xml_attr_ulong(cfg, "count", 500, &count);
 	mkx_xml_attr_ulong(cfg, "irq_type", 0, &type);
 	mkx_xml_attr_ulong(cfg, "wait_ms", 0, &wait_ms);
+	mkx_xml_attr_ulong(cfg, "vectors", 1, &nvec);
+	mkx_xml_attr_ulong(cfg, "syscall_window", 0, &window);
 	also_rpc = mkx_xml_attr_bool(cfg, "also_rpc", 0) == 1;
 	if (mkx_xml_attr(cfg, "device") && !strcmp(mkx_xml_attr(cfg, "device"), "e1000e"))
 		msix = 1, type = 2;
@@ -165,8 +219,10 @@ main(void)
 		mkx_error("device=\"%s\": edu or e1000e", mkx_xml_attr(cfg, "device"));
 		mkx_exit(1);
 	}
-	if (count < 5 || (!msix && type > 1)) {
-		mkx_error("count must be >= 5 (is %lu), irq_type 0 or 1 on the edu (is %lu)", count, type);
+	if (count < 5 || (!msix && type > 1) || nvec < 1 || nvec > VECTORS_MAX || (!msix && nvec != 1) ||
+	    window > 0xfe) {
+		mkx_error("count must be >= 5 (is %lu), irq_type 0 or 1 on the edu (is %lu), vectors 1..%d and only on "
+		    "the e1000e (is %lu), syscall_window 0..254 (is %lu)", count, type, VECTORS_MAX, nvec, window);
 		mkx_exit(1);
 	}
 	usleep((useconds_t)(wait_ms * 1000));	/* let the reference or the previous loop run alone */
@@ -179,33 +235,37 @@ main(void)
 		mkx_error("BAR0 of %s denied: %s", d.name, why);
 		mkx_exit(1);
 	}
-	if (msix)
-		snprintf(args, sizeof args, "irq_type=2, pci=\"%s\", vector=0", d.name);
-	else
-		snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d.name, type);
-	if (mkx_irq_open_args(&irq, args, MKX_IRQ_ACK_AUTO, why, sizeof why)) {
-		mkx_error("IRQ session {%s} denied: %s", args, why);
-		mkx_exit(1);
+	for (unsigned v = 0; v < nvec; v++) {
+		if (msix)
+			snprintf(args, sizeof args, "irq_type=2, pci=\"%s\", vector=%u", d.name, v);
+		else
+			snprintf(args, sizeof args, "pci=\"%s\", irq_type=%lu", d.name, type);
+		if (mkx_irq_open_args(&irqs[v], args, MKX_IRQ_ACK_AUTO, why, sizeof why)) {
+			mkx_error("IRQ session {%s} denied: %s", args, why);
+			mkx_exit(1);
+		}
 	}
-	mkx_log("irq_bench %s: %s, ack %s, %lu rounds, core is pid %d", d.name, type_names[type],
-	    mkx_irq_ack_path(&irq), count, (int)getppid());
+	mkx_log("irq_bench %s: %s%s, ack %s, %lu rounds, core is pid %d", d.name, type_names[type],
+	    nvec > 1 ? " (one session per vector)" : "", mkx_irq_ack_path(irq), count, (int)getppid());
 	if (msix)
 		msix_setup(&bar);
 	else if ((left = mkx_mmio_read32(&bar, EDU_IRQ_STATUS))) {	/* a previous owner's interrupt (edu has no reset) */
 		mkx_mmio_write32(&bar, EDU_IRQ_ACK, left);
-		mkx_irq_wait(&irq, 200);
-		mkx_irq_ack(&irq);
+		mkx_irq_wait(irq, 200);
+		mkx_irq_ack(irq);
 	}
-	if (msix)
+	if (msix && nvec > 1)
+		snprintf(label, sizeof label, "session MSI-X %lu vectors", nvec);
+	else if (msix)
 		snprintf(label, sizeof label, "session MSI-X");
 	else
-		snprintf(label, sizeof label, "session %s ack %s", type_names[type], mkx_irq_ack_path(&irq));
-	if (loop(&irq, &bar, msix, count, label))
+		snprintf(label, sizeof label, "session %s ack %s", type_names[type], mkx_irq_ack_path(irq));
+	if (loop(irq, &bar, msix, count, label) || counted(irq, &bar, msix, window, label))
 		mkx_exit(1);
 	if (also_rpc) {
-		mkx_irq_ack_by_rpc(&irq, 1);
-		snprintf(label, sizeof label, "session %s ack %s", type_names[type], mkx_irq_ack_path(&irq));
-		if (loop(&irq, &bar, msix, count, label))
+		mkx_irq_ack_by_rpc(irq, 1);
+		snprintf(label, sizeof label, "session %s ack %s", type_names[type], mkx_irq_ack_path(irq));
+		if (loop(irq, &bar, msix, count, label) || counted(irq, &bar, msix, window ? window + 1 : 0, label))
 			mkx_exit(1);
 	}
 	/*
@@ -214,13 +274,15 @@ main(void)
 	 * enabled: QEMU 7.2 aborts (assertion in e1000e_intrmgr_on_msix_throttling_timer)
 	 * when it fires after the session's close disabled MSI-X (seen once in make bench).
 	 */
-	if ((extra = mkx_irq_wait(&irq, 200)) != 0) {
-		mkx_error("after the last raise: %d (interrupts, or -errno), expected none", extra);
-		mkx_exit(1);
-	}
+	for (unsigned v = 0; v < nvec; v++)
+		if ((extra = mkx_irq_wait(&irqs[v], v ? 0 : 200)) != 0) {
+			mkx_error("after the last raise, vector %u: %d (interrupts, or -errno), expected none", v, extra);
+			mkx_exit(1);
+		}
 	if (msix)
 		mkx_mmio_write32(&bar, E1000E_IMC, ~0u);
-	mkx_irq_close(&irq);
+	for (unsigned v = 0; v < nvec; v++)
+		mkx_irq_close(&irqs[v]);
 	mkx_io_mem_close(&bar);
 	mkx_exit(0);
 }
