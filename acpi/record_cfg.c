@@ -47,17 +47,20 @@ hexn(const char *p, unsigned n)
 
 /*
  * A function's header line, as lspci prints it: "[SSSS:]BB:DD.F" then a
- * blank or the end. 1 with *seg and *bdf, or 0 when the line is not one.
+ * blank or the end; the domain has 4 hex digits, or 5 (Intel VMD's
+ * 10000 and up). 1 with *seg and *bdf, or 0 when the line is not one.
  */
 static int
 header(const char *l, unsigned *seg, unsigned *bdf)
 {
 	long s = 0, b, d, f;
 
-	if (hexn(l, 4) >= 0 && l[4] == ':' && hexn(l + 5, 2) >= 0 && l[7] == ':') {
-		s = hexn(l, 4);
-		l += 5;
-	}
+	for (unsigned n = 4; n <= 5; n++)
+		if (hexn(l, n) >= 0 && l[n] == ':' && hexn(l + n + 1, 2) >= 0 && l[n + 3] == ':') {
+			s = hexn(l, n);
+			l += n + 1;
+			break;
+		}
 	/* In this order: each test reads only what the ones before found (never past the end). */
 	if ((b = hexn(l, 2)) < 0 || l[2] != ':' || (d = hexn(l + 3, 2)) < 0 || d > 31 || l[5] != '.' ||
 	    l[6] < '0' || l[6] > '7' || (l[7] && !isspace((unsigned char)l[7])))
