@@ -18,14 +18,16 @@
 #include <mkx/xml.h>
 #include "config_parse.h"
 
+/* What <config> may hold: anything else is ignored with a warning, as Genode's init ignores it. */
+static const char *const config_elements[] = {
+	"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "dma", "report_rom", "pci_config",
+	"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", "report_files", NULL
+};
+
 /* The root element: <config>, its attributes, which elements it may hold, and <default ram> first. */
 static int
 config_root(struct config_ctx *x, const struct mkx_xml *root)
 {
-	static const char *const allowed[] = {
-		"parent-provides", "default-route", "start", "io_port", "io_mem", "irq", "dma", "report_rom", "pci_config",
-		"default", "alias", "affinity-space", "report", "heartbeat", "resource", "service", "report_files", NULL
-	};
 	static const char *const root_attrs[] = { "verbose", "prio_levels", "ld_verbose", NULL };
 	struct core_config *cfg = x->cfg;
 	struct mkx_xml *n;
@@ -34,8 +36,8 @@ config_root(struct config_ctx *x, const struct mkx_xml *root)
 	if (strcmp(root->name, "config"))
 		return config_bad(x, root->line, "root element is <%s>, expected <config>", root->name);
 	config_note_unknown(x, root, root_attrs);
-	if ((rc = config_check_only(x, root, allowed)) ||
-	    (rc = config_ignored_number(x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
+	config_warn_unknown_elements(x, root, config_elements);
+	if ((rc = config_ignored_number(x, root, "prio_levels", "CPU priorities: children run at Linux's default")) ||
 	    (rc = config_ignored_bool(x, root, "ld_verbose", "binaries are linked statically")))
 		return rc;
 	/* <default ram> first: it applies to every <start>, wherever it stands. */
@@ -170,7 +172,8 @@ config_load_buf(struct core_config *cfg, const char *buf, size_t len,
 	if ((rc = config_root(&x, root)))
 		goto out;
 	for (n = root->child; n && !rc; n = n->next)
-		rc = config_element(&x, n);
+		if (config_known(n, config_elements))
+			rc = config_element(&x, n);
 	config_resolve_aliases(cfg, cfg->default_routes, cfg->ndefault_routes);
 	for (unsigned i = 0; i < cfg->nstart; i++)
 		config_resolve_aliases(cfg, cfg->start[i].routes, cfg->start[i].nroutes);

@@ -59,6 +59,35 @@ config_check_only(struct config_ctx *x, const struct mkx_xml *parent, const char
 	return 0;
 }
 
+int
+config_known(const struct mkx_xml *c, const char *const *allowed)
+{
+	for (const char *const *a = allowed; *a; a++)
+		if (!strcmp(*a, c->name))
+			return 1;
+	return 0;
+}
+
+/*
+ * Elements of parent that are none of allowed: a warning each. Genode's
+ * init ignores what it does not know in <config> and <start> (a misspelt
+ * <strat> is a child never started, <bniary> leaves the start name as the
+ * binary); nothing there widens what a child reaches.
+ */
+void
+config_warn_unknown_elements(struct config_ctx *x, const struct mkx_xml *parent, const char *const *allowed)
+{
+	for (struct mkx_xml *c = parent->child; c; c = c->next) {
+		char what[64];
+
+		if (config_known(c, allowed))
+			continue;
+		snprintf(what, sizeof what, "<%.24s> inside <%.24s>", c->name, parent->name);
+		config_warn(x->cfg, what, c->line, "%d: warning: unknown element <%s> inside <%s>: ignored, as "
+		    "Genode's init ignores it", c->line, c->name, parent->name);
+	}
+}
+
 /* Every attribute of n is one of known; else an error naming it (never silently dropped). */
 int
 config_check_attrs(struct config_ctx *x, const struct mkx_xml *n, const char *const *known)

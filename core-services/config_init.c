@@ -39,13 +39,15 @@ parse_resource(struct config_ctx *x, const struct mkx_xml *n, struct start_cfg *
 	return 0;
 }
 
+/* What a <start> may hold: anything else is ignored with a warning, as Genode's init ignores it. */
+static const char *const start_elements[] = {
+	"binary", "config", "route", "provides", "resource", "exit", "heartbeat", "affinity", NULL
+};
+
 /* <start>'s own attributes: its name, RAM, finish= and privileged=, and Genode's that mkx only notes. */
 static int
 start_attrs(struct config_ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 {
-	static const char *const allowed[] = {
-		"binary", "config", "route", "provides", "resource", "exit", "heartbeat", "affinity", NULL
-	};
 	static const char *const attrs[] = {
 		"name", "finish", "privileged", "ram", "caps", "priority", "managing_system", "ld", "version", NULL
 	};
@@ -55,9 +57,9 @@ start_attrs(struct config_ctx *x, const struct mkx_xml *n, struct start_cfg *s)
 	s->line = n->line;
 	s->ram_quota = x->cfg->default_ram;	/* enforced where cgroup2 is there (cgroup.h) */
 	s->ram_from = x->cfg->default_ram != 16ul << 20 ? "<default ram>" : NULL;
-	if ((err = config_get_name(x, n, "name", s->name, sizeof s->name)) ||
-	    (err = config_check_only(x, n, allowed)))
+	if ((err = config_get_name(x, n, "name", s->name, sizeof s->name)))
 		return err;
+	config_warn_unknown_elements(x, n, start_elements);
 	config_note_unknown(x, n, attrs);
 	if ((err = config_ram_attr(x, n, &s->ram_quota)) < 0)
 		return err;
@@ -201,7 +203,7 @@ config_parse_start(struct config_ctx *x, const struct mkx_xml *n, struct start_c
 		return err;
 	strcpy(s->binary, s->name);
 	for (struct mkx_xml *c = n->child; c; c = c->next)
-		if ((err = start_child(x, c, s)))
+		if (config_known(c, start_elements) && (err = start_child(x, c, s)))
 			return err;
 	if (!s->config) {
 		s->config = strdup("<config/>\n");

@@ -36,6 +36,8 @@ int	config_bad(struct config_ctx *x, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	config_get_name(struct config_ctx *x, const struct mkx_xml *n, const char *attr, char *dst, size_t len);
 int	config_check_only(struct config_ctx *x, const struct mkx_xml *parent, const char *const *allowed);
+int	config_known(const struct mkx_xml *c, const char *const *allowed);
+void	config_warn_unknown_elements(struct config_ctx *x, const struct mkx_xml *parent, const char *const *allowed);
 int	config_check_attrs(struct config_ctx *x, const struct mkx_xml *n, const char *const *known);
 void	config_note_unknown(struct config_ctx *x, const struct mkx_xml *n, const char *const *known);
 int	config_copy_label(struct config_ctx *x, const struct mkx_xml *n, const char *attr, char *dst, size_t len);
