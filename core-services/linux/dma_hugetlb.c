@@ -66,7 +66,7 @@ meminfo(const char *key)
 }
 
 static int
-hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
+pool_reserve(unsigned long pages, char *why, size_t whylen)
 {
 	long size = meminfo("Hugepagesize"), total;
 	char n[32];
@@ -424,14 +424,120 @@ hugetlb_alloc(size_t size, int contiguous, uint64_t limit, struct dma_mem *m, ch
 	for (unsigned i = 0; i < n; i++)
 		hugetlb_free(&held[i]);
 	if (err == -ENOMEM && !n && ncache) {	/* the kernel has none left, core's cache only pages above limit */
-		snprintf(why, whylen, "no huge page left below the DMA limit 0x%" PRIx64 " (the %u free ones core holds "
-		    "are above it)", limit, ncache);
+		snprintf(why, whylen, "the %u free huge pages core holds are above the DMA limit 0x%" PRIx64 " (the "
+		    "kernel's pool has none left)", ncache, limit);
 		return -ERANGE;
 	}
 	if (err && n && err == -ENOMEM)	/* the pool ran out while looking: say what was wrong with what it had */
 		snprintf(why, whylen, "%u tries: the huge pages left are above the DMA limit 0x%" PRIx64
 		    " or not contiguous for %zu bytes", n, limit, size);
 	return err && n && err == -ENOMEM ? -ERANGE : err;
+}
+
+/*
+ * Free 4 KiB pages above 4 GiB: the zones above DMA32 (Normal, Movable) in
+ * /proc/zoneinfo, summed over nodes; -errno if it cannot be read.
+ */
+static long
+free_above_4g(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[160], zone[32] = "";
+	long sum = 0, v;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "Node %*d, zone %31s", zone) == 1)
+			continue;
+		if (sscanf(line, " pages free %ld", &v) == 1 && (!strcmp(zone, "Normal") || !strcmp(zone, "Movable")))
+			sum += v;
+	}
+	fclose(f);
+	return sum;
+}
+
+static int
+by_phys(const void *a, const void *b)
+{
+	const struct dma_mem *x = a, *y = b;
+
+	return x->phys < y->phys ? -1 : x->phys > y->phys;
+}
+
+#define LOW_LIMIT	0xffffffffull	/* what a 32-bit device reaches */
+#define LOW_EXTRA	16		/* candidates beyond those kept: the first may lie above 4 GiB */
+
+/*
+ * Image mode (core is PID 1, nothing else runs yet) on a machine with
+ * memory above 4 GiB: the kernel fills the pool from the highest zone
+ * first (Normal, above 4 GiB), so every page core would get lies above a
+ * 32-bit device's reach (QEMU with -m 3G: "8 tries: the huge pages left
+ * are above the DMA limit 0xfffffff"). So core grows the pool past what
+ * is free above 4 GiB for a moment: the last pages the kernel adds come
+ * from below 4 GiB (DMA32, lowest first), and the pool hands out the last
+ * added first. core faults in a few of those, keeps the lowest `want`
+ * below 4 GiB in its cache (they serve narrow masks first: cache_take),
+ * gives the rest back and shrinks the pool to what was asked. Every page
+ * kept is checked by its physical address, whatever the kernel's order.
+ * How many it kept, or -errno with why.
+ */
+static int
+low_keep(unsigned want, char *why, size_t whylen)
+{
+	struct dma_mem cand[CACHE_MAX + LOW_EXTRA];
+	long above = free_above_4g(), total = meminfo("HugePages_Total");
+	int pagemap = pagemap_fd(), err;
+	unsigned n = 0, kept = 0;
+	char nr[32];
+
+	if (above <= 0 || total < 0 || pagemap < 0)
+		return 0;	/* all memory below 4 GiB (or nothing to tell): nothing to do */
+	snprintf(nr, sizeof nr, "%ld", total + above / (HUGE / 4096) + want + LOW_EXTRA);
+	if ((err = write_file(NR_HUGEPAGES, nr))) {
+		snprintf(why, whylen, "cannot grow the pool for pages below 4 GiB (%s: %s)", NR_HUGEPAGES,
+		    strerror(-err));
+		return err;
+	}
+	while (n < want + LOW_EXTRA) {
+		char ignored[128];
+
+		if (take(HUGE, &cand[n], pagemap, ignored, sizeof ignored))
+			break;
+		n++;
+	}
+	qsort(cand, n, sizeof *cand, by_phys);
+	for (unsigned i = 0; i < n; i++)
+		if (kept < want && cand[i].phys && cand[i].phys + HUGE - 1 <= LOW_LIMIT) {
+			cache[ncache++] = cand[i];
+			kept++;
+		} else
+			hugetlb_release(&cand[i]);
+	snprintf(nr, sizeof nr, "%ld", total);	/* what pool_reserve left: the kept pages are in use within it */
+	if ((err = write_file(NR_HUGEPAGES, nr)))
+		snprintf(why, whylen, "cannot shrink the pool back to %s pages (%s: %s)", nr, NR_HUGEPAGES, strerror(-err));
+	return err ? err : (int)kept;
+}
+
+static int
+hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
+{
+	unsigned want = pages < CACHE_MAX ? (unsigned)pages : CACHE_MAX;
+	size_t len;
+	int err = pool_reserve(pages, why, whylen), kept;
+
+	if (err || getpid() != 1 || !want)
+		return err;
+	len = strlen(why);
+	kept = low_keep(want, why + len, whylen - len);
+	if (kept < 0)
+		return 0;	/* said why; the pool as reserved still serves devices that reach it */
+	if (kept)
+		snprintf(why + len, whylen - len, "; %d of them below 4 GiB kept by core for narrow DMA masks (0x%" PRIx64
+		    "-0x%" PRIx64 ")", kept, cache[ncache - kept].phys, cache[ncache - 1].phys + HUGE - 1);
+	else if (free_above_4g() > 0)
+		snprintf(why + len, whylen - len, "; none below 4 GiB found for narrow DMA masks");
+	return 0;
 }
 
 static long
