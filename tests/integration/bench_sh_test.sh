@@ -61,6 +61,11 @@ cat > "$T/logs/dma" <<'X'
 [  1.00] bench: dma alloc+free raw hugetlb 3000.0 us (200 rounds, last at 0x1000000)
 [  2.00] [init -> dma_bench] bench: dma alloc+free session 4500.0 us (200 rounds, kept 0)
 X
+cat > "$T/logs/conf1_pc" <<'X'
+[  1.00] lspci -A intel-conf1 70.0 ms
+[  2.00] [init -> platform] config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)
+[  2.00] [init -> platform] enumerated 9 functions on 1 root bus(es) in 63.0 ms (126 config writes for BAR probes), 0 notes
+X
 # The stand-in runner: "bench/NAME" -> the canned log, named as run/runner.py names it.
 cat > "$T/runner" <<X
 #!/bin/sh
@@ -95,12 +100,12 @@ why=""
 for h in "- date: " "- commit: " "- machine: " "load average (1, 5, 15 min) before: " "load average (1, 5, 15 min) after: "; do
 	grep -qF -- "$h" "$R" 2>/dev/null || why="$why no \"$h\";"
 done
-[ "$(grep -c '^method: ' "$R" 2>/dev/null)" = 7 ] || why="$why $(grep -c '^method: ' "$R" 2>/dev/null) method lines, not 7;"
+[ "$(grep -c '^method: ' "$R" 2>/dev/null)" = 8 ] || why="$why $(grep -c '^method: ' "$R" 2>/dev/null) method lines, not 8;"
 [ "$(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null)" = 10 ] || why="$why interrupt rows with switches: $(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null), not 10;"
 grep -q 'IRQ session, UIO, ack RPC .*10.50x .*switches 2.00 per round (driver 0.90+0.10, core 0.20+0.80)' "$R" 2>/dev/null ||
 	why="$why the UIO RPC row is not 210/20 = 10.50x with its switches;"
 grep -q 'DMA session: .*4500.0 us *1.50x' "$R" 2>/dev/null || why="$why no DMA row at 1.50x;"
-if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 7 methods, 10 interrupt rows with switches, DMA row)"
+if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 8 methods, 10 interrupt rows with switches, DMA row)"
 else echo "FAIL - bench_sh_results_file:$why"; fi
 
 sed -i '/switches session INTx ack rpc/d' "$T/logs/irq_vfio"
