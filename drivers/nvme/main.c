@@ -50,6 +50,7 @@
 #include "nvme.h"
 
 #define CLIENTS_MAX	16
+#define HUGE		(2ul << 20)	/* the DMA allocation unit */
 #define TRIES_MAX	3	/* a command is resubmitted after a reset, failed after this many */
 
 enum { REFUSE_RANGE, REFUSE_BUFFER, REFUSE_RO, REFUSE_OVERLAP, REFUSE_OP, REFUSE_TRIM, REFUSE_KINDS };
@@ -182,6 +183,12 @@ blk_open(void *ctx, const char *label, const char *args, void **state, char *why
 		snprintf(why, whylen, "policy names namespace %lu, which the controller does not have", nsid);
 		return -ENOENT;
 	}
+	/*
+	 * Whole 2 MiB huge pages: the client maps the buffer's dataspace, which
+	 * must hold nothing else of ours (the DMA session may put small buffers
+	 * of one session into one dataspace; a whole huge page is never shared).
+	 */
+	size = (size + HUGE - 1) & ~(HUGE - 1);
 	if ((err = mkx_dma_alloc(&drv.dma, size, &c->buf, why, whylen))) {
 		c->ns = NULL;
 		return err;
@@ -626,7 +633,8 @@ main(void)
 		drv.clients[i].kick = drv.clients[i].signal = -1;
 	if (acquire(dma_quota))
 		mkx_exit(1);
-	if (mkx_dma_alloc(&drv.dma, 1u << 20, &mem, why, sizeof why)) {
+	/* A whole huge page, so that no client's buffer shares its dataspace (see blk_open). */
+	if (mkx_dma_alloc(&drv.dma, HUGE, &mem, why, sizeof why)) {
 		mkx_error("nvme: DMA buffer for the queues: %s", why);
 		mkx_exit(1);
 	}

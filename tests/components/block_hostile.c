@@ -130,6 +130,15 @@ main(void)
 		mkx_error("block_hostile: FAIL writing the victim blocks: %s", strerror(-st[0]));
 		mkx_exit(1);
 	}
+	/* a trim through the writeable session, of blocks nobody wrote (they stay zero in the image) */
+	if (rw.info.flags & MKX_BLOCK_CAN_TRIM) {
+		r = (struct mkx_block_request){ .op = MKX_BLOCK_TRIM, .block = BLOCKS, .count = BLOCKS };
+		if (batch(&rw, &r, 1, st) || st[0]) {
+			mkx_error("block_hostile: FAIL trim of blocks %u..%u: %s", BLOCKS, 2 * BLOCKS - 1, strerror(-st[0]));
+			failures++;
+		} else
+			mkx_log("block_hostile: trim of blocks %u..%u through \"rw\": done", BLOCKS, 2 * BLOCKS - 1);
+	}
 	/* through the read-only session, onto the same blocks: the marker 0xee */
 	memset(ro.buf, 0xee, 64 * bs);
 	expect(&ro, "write under a read-only policy", (struct mkx_block_request){ .op = MKX_BLOCK_WRITE, .count = 64 },
