@@ -37,7 +37,8 @@ to_console() {
 # The stick's results partition: the USB modules first (core loads them again: EEXIST is fine).
 to_stick() {
 	while read -r m; do [ -n "$m" ] && insmod "$m" 2>/dev/null; done < /modules.list
-	sh /bin/record-machine -o /record/record --tar || { say "record: FAIL: record-machine exit $?"; return; }
+	# On a machine nobody has seen: never let the record keep the survey from starting.
+	timeout 120 sh /bin/record-machine -o /record/record --tar || { say "record: FAIL: record-machine exit $? (143: timed out after 120 s)"; return; }
 	i=0 dev=
 	while [ $i -lt 50 ] && ! dev=$(findfs LABEL=MKXRESULTS 2>/dev/null); do sleep 0.2; i=$((i + 1)); done
 	if [ -z "$dev" ]; then
