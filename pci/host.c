@@ -183,27 +183,72 @@ struct peer {
 	unsigned	seg, bus, functions;
 };
 
+/* Can the machine's config access reach (seg, bus)? Segment 0 always (conf1), others by MCFG. */
+static int
+reachable(const struct acpi_info *ai, unsigned seg, unsigned bus)
+{
+	return seg == 0 || window_covers(ai, seg, bus);
+}
+
 /*
- * Enumerate; while the dump holds a bus the walk did not scan, add the
- * lowest such bus as a root and walk again (the walk is cheap on a dump).
- * Each peer bus found goes to peers[] for its note. 0 or -ENOMEM.
+ * Append the functions of a separate walk (a peer root bus) to t: parents
+ * follow, a function t already has (reached from both) is not added twice.
+ */
+static void
+merge_walk(struct pci_tree *t, const struct pci_tree *p)
+{
+	static int map[PCI_FNS_MAX];
+	char n[16];
+
+	for (unsigned i = 0; i < p->nnote; i++)
+		pci_note(t, "%s", p->note[i]);
+	for (unsigned i = 0; i < p->nfn; i++) {
+		const struct pci_fn *f = &p->fn[i];
+		int have = pci_find(t, f->a);
+
+		if (have >= 0) {
+			pci_note(t, "%s: reached from a peer root bus too: kept where it was first found",
+			    pci_name(f->a, n));
+			map[i] = have;
+			continue;
+		}
+		if (t->nfn >= PCI_FNS_MAX) {
+			pci_note(t, "%s: more than %u functions: not recorded", pci_name(f->a, n), PCI_FNS_MAX);
+			map[i] = -1;
+			continue;
+		}
+		map[i] = (int)t->nfn;
+		t->fn[t->nfn] = *f;
+		t->fn[t->nfn].parent = f->parent >= 0 ? map[f->parent] : -1;
+		t->nfn++;
+	}
+}
+
+/*
+ * Enumerate; then, while the dump holds a bus the walk did not scan, walk
+ * the lowest such bus as a root of its own (Linux's x86 peer-bridge scan
+ * finds such host bridges by probing buses nothing reached) and add what
+ * it finds. A walk of its own, so a peer bus never narrows the range of
+ * the root buses already walked. With the machine's acpi report only
+ * buses its config access reaches are candidates (segment 0, MCFG
+ * windows), as on the machine. Each peer bus goes to peers[] for its
+ * note. 0 or -ENOMEM.
  */
 static int
 enumerate_with_peers(struct pci_tree *t, const struct pci_cfg *cfg, const struct pci_sim *sim,
-    struct peer *peers, unsigned *npeers)
+    const struct acpi_info *ai, int have_acpi, struct peer *peers, unsigned *npeers)
 {
+	static struct pci_tree p;
+
+	if (pci_enumerate(t, cfg))
+		return -ENOMEM;
 	for (;;) {
 		int found = -1;
 
-		t->nnote = 0;
-		t->notes_dropped = 0;
-		t->probe_writes = 0;
-		if (pci_enumerate(t, cfg))
-			return -ENOMEM;
 		for (unsigned i = 0; i < sim->nfn; i++) {
 			const struct pci_sim_fn *f = &sim->fn[i];
 
-			if (bus_walked(t, f->a.seg, f->a.bus))
+			if (bus_walked(t, f->a.seg, f->a.bus) || (have_acpi && !reachable(ai, f->a.seg, f->a.bus)))
 				continue;
 			if (found < 0 || f->a.seg < sim->fn[found].a.seg ||
 			    (f->a.seg == sim->fn[found].a.seg && f->a.bus < sim->fn[found].a.bus))
@@ -211,13 +256,18 @@ enumerate_with_peers(struct pci_tree *t, const struct pci_cfg *cfg, const struct
 		}
 		if (found < 0)
 			return 0;
-		if (*npeers >= PCI_ROOTS_MAX ||
-		    pci_tree_add_root(t, sim->fn[found].a.seg, sim->fn[found].a.bus, 255, "peer bus found in the dump")) {
-			/* No room for one more root: the rest is listed identity only (list_unwalked). */
-			pci_note(t, "bus %04x:%02x and any further bus in the dump: more root buses than the walk holds (%u): "
-			    "not walked", sim->fn[found].a.seg, sim->fn[found].a.bus, PCI_ROOTS_MAX);
+		if (*npeers >= PCI_ROOTS_MAX || t->nroot >= PCI_ROOTS_MAX) {
+			pci_note(t, "bus %04x:%02x and any further bus in the dump: more root buses than the walk holds "
+			    "(%u): not walked", sim->fn[found].a.seg, sim->fn[found].a.bus, PCI_ROOTS_MAX);
 			return 0;
 		}
+		memset(&p, 0, sizeof p);
+		pci_tree_add_root(&p, sim->fn[found].a.seg, sim->fn[found].a.bus, 255, "peer bus found in the dump");
+		if (pci_enumerate(&p, cfg))
+			return -ENOMEM;
+		pci_tree_add_root(t, sim->fn[found].a.seg, sim->fn[found].a.bus, 255, "peer bus found in the dump");
+		merge_walk(t, &p);
+		pci_tree_free(&p);
 		peers[*npeers] = (struct peer){ sim->fn[found].a.seg, sim->fn[found].a.bus, 0 };
 		for (unsigned i = 0; i < sim->nfn; i++)
 			if (sim->fn[i].a.seg == sim->fn[found].a.seg && sim->fn[i].a.bus == sim->fn[found].a.bus)
@@ -357,6 +407,27 @@ list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 	free(order);
 }
 
+/* With the acpi report: the dump's functions the walk did not reach, in one note. */
+static void
+note_unwalked(struct pci_tree *t, const struct pci_sim *sim)
+{
+	char list[100] = "", n[16];
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < sim->nfn; i++) {
+		const struct pci_sim_fn *s = &sim->fn[i];
+
+		if (s->repeated || pci_find(t, s->a) >= 0)
+			continue;
+		if (count++ < 4)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", count > 1 ? " " : "",
+			    pci_name(s->a, n));
+	}
+	if (count)
+		pci_note(t, "%u function%s of the dump not reached by the walk (as on the machine its acpi report "
+		    "describes): %s%s", count, count == 1 ? "" : "s", list, count > 4 ? " ..." : "");
+}
+
 int
 pci_host_dump(const char *dir, FILE *out)
 {
@@ -366,6 +437,7 @@ pci_host_dump(const char *dir, FILE *out)
 	static struct acpi_info ai;
 	struct peer peers[PCI_ROOTS_MAX];
 	unsigned npeers = 0, unsized = 0;
+	int have_acpi = 0;
 	char err[256] = "", *text;
 	size_t len;
 	int rc = 0;
@@ -405,8 +477,9 @@ pci_host_dump(const char *dir, FILE *out)
 		}
 		mkx_xml_free(x);
 		pci_roots_from_acpi(&t, &ai);
+		have_acpi = 1;
 	}
-	if (enumerate_with_peers(&t, &cfg, &sim, peers, &npeers)) {
+	if (enumerate_with_peers(&t, &cfg, &sim, &ai, have_acpi, peers, &npeers)) {
 		fprintf(stderr, "pci: out of memory\n");
 		pci_sim_free(&sim);
 		return 2;
@@ -415,7 +488,15 @@ pci_host_dump(const char *dir, FILE *out)
 		pci_note(&t, "bus %04x:%02x: in the dump (%u function%s there), reached by no root bridge or bridge: "
 		    "walked as a peer root bus", peers[i].seg, peers[i].bus, peers[i].functions,
 		    peers[i].functions == 1 ? "" : "s");
-	list_unwalked(&t, &sim);
+	/*
+	 * A plain dump is listed as lspci lists it. A record with the machine's
+	 * acpi report shows what the platform driver sees on that machine: what
+	 * its walk does not reach is noted, not listed.
+	 */
+	if (!have_acpi)
+		list_unwalked(&t, &sim);
+	else
+		note_unwalked(&t, &sim);
 	for (unsigned i = 0; i < sim.nfn; i++)
 		unsized += sim.fn[i].sizes_unknown;
 	if (unsized)

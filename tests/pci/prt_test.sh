@@ -24,7 +24,8 @@ section() {	# NAME FILE: the lines of one view
 }
 intx() {	# DIR: "BB:DD.F INTx GSI n" per routed pin of pci --dump DIR
 	timeout 20 "$PCI" --dump "$1" > "$1/views" 2> "$1/err" || { echo "pci --dump failed: $(cat "$1/err")"; return 1; }
-	section intx "$1/views" | awk '$3 == "GSI" { print $1, $2, $3, $4 }' > "$1/got"
+	# (once a function is in segment 1, every name carries its domain, as lspci prints them)
+	section intx "$1/views" | awk '$3 == "GSI" { n = $1; sub(/^0000:/, "", n); print n, $2, $3, $4 }' > "$1/got"
 }
 
 for s in $SAMPLES; do
