@@ -76,14 +76,15 @@ route_rule_matches(const struct route_rule *r, const struct start_cfg *s,
 }
 
 /*
- * The first matching rule from position *at on (the child's own rules,
- * then the default ones, counted as one list); *at is left after it.
+ * The first matching rule from position *at on, before end (the child's
+ * own rules, then the default ones, counted as one list); *at is left
+ * after it.
  */
 static const struct route_rule *
 route_find(const struct core_config *cfg, const struct start_cfg *s,
-    const char *service, const char *label, unsigned *at)
+    const char *service, const char *label, unsigned *at, unsigned end)
 {
-	for (; *at < s->nroutes + cfg->ndefault_routes; (*at)++) {
+	for (; *at < end; (*at)++) {
 		const struct route_rule *r = *at < s->nroutes ? &s->routes[*at] : &cfg->default_routes[*at - s->nroutes];
 
 		if (route_rule_matches(r, s, service, label)) {
@@ -171,18 +172,23 @@ route_resolve(const struct core_config *cfg, const struct start_cfg *s, const ch
     char *why, size_t whylen)
 {
 	const struct route_rule *r, *next;
-	unsigned at = 0;
+	unsigned at = 0, end;
 	int rc;
 
-	r = route_find(cfg, s, service, label, &at);
+	r = route_find(cfg, s, service, label, &at, s->nroutes + cfg->ndefault_routes);
 	if (!r) {
 		snprintf(why, whylen, "no route for service \"%s\" (label \"%s\") in the config of \"%s\"",
 		    service, label, s->name);
 		return -EPERM;
 	}
-	/* A specific rule that serves nothing denies; a wildcard one lets the next matching rule try. */
+	/*
+	 * A specific rule that serves nothing denies; a wildcard one lets the
+	 * next matching rule of the same list try: a child's own <route> does
+	 * not fall through to <default-route> (Genode's init reads one of them).
+	 */
+	end = at <= s->nroutes ? s->nroutes : s->nroutes + cfg->ndefault_routes;
 	while ((rc = rule_resolve(cfg, s, r, service, label, server, label_out, label_len, why, whylen)) == -ENOENT &&
-	    !r->service[0] && (next = route_find(cfg, s, service, label, &at)))
+	    !r->service[0] && (next = route_find(cfg, s, service, label, &at, end)))
 		r = next;
 	if (rc != -ENOENT)
 		return rc;

@@ -288,6 +288,16 @@ TEST(route_lazy_fall_through_and_identity)
 	ROUTES("app", "LOG", "app -> xyz", "core", "app -> xyz");
 	ROUTES("app", "ROM", "app -> a -> config", "core", "config");		/* identity="": the last element */
 	config_free(&cfg);
+	/* Falling through stays in the list: a child's own <any-service> that serves nothing does not reach <default-route>. */
+	CHECK_INT(load("<config>\n<default-route><any-service><parent/></any-service></default-route>\n"
+	    "<start name=\"app\"><binary name=\"true\"/><route>\n"
+	    "<any-service label_prefix=\"x\"><child name=\"ghost\"/></any-service>\n"
+	    "<any-service label_prefix=\"xy\"><parent/></any-service></route></start></config>"), 0);
+	ROUTES("app", "LOG", "app -> xyz", "core", "app -> xyz");	/* the next own rule */
+	ROUTES("app", "LOG", "app -> xz", "denied",			/* no own rule left: not the default */
+	    "the route at line 4 for \"LOG\" (label \"app -> xz\") names no target that serves it");
+	ROUTES("app", "LOG", "app -> z", "core", "app -> z");		/* no own rule matched: the default */
+	config_free(&cfg);
 }
 
 TEST(route_notes_overflow_into_one_more_line)
