@@ -97,6 +97,27 @@ walk_std(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const ch
 	}
 }
 
+/*
+ * What a report needs from two extended capabilities, as a note (the
+ * values lspci -vvv prints): SR-IOV's VF counts, offset, stride and VF
+ * device ID (where the VFs would appear), ARI's next function number.
+ */
+static void
+decode_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const char *n, unsigned id,
+    unsigned off)
+{
+	if (id == 0x0010 && off + 0x1c <= 4096) {
+		uint32_t vfs = pci_rd(c, f->a, off + 0x0c, 4), num = pci_rd(c, f->a, off + 0x10, 2);
+		uint32_t where = pci_rd(c, f->a, off + 0x14, 4), dev = pci_rd(c, f->a, off + 0x18, 4);
+
+		pci_note(t, "%s: SR-IOV at 0x%03x: initial VFs %u, total VFs %u, enabled VFs %u, VF offset %u, "
+		    "stride %u, VF device ID %04x", n, off, vfs & 0xffff, vfs >> 16, num, where & 0xffff, where >> 16,
+		    dev >> 16);
+	} else if (id == 0x000e && off + 8 <= 4096) {
+		pci_note(t, "%s: ARI at 0x%03x: next function %u", n, off, (pci_rd(c, f->a, off + 4, 2) >> 8) & 0xff);
+	}
+}
+
 static void
 walk_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const char *n)
 {
@@ -114,6 +135,7 @@ walk_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const ch
 		if (h == 0)
 			return;		/* no (further) extended capabilities */
 		seen[off / 32] |= (uint8_t)(1u << (off / 4 % 8));
+		decode_ext(t, c, f, n, h & 0xffff, off);
 		if (f->necap < PCI_ECAPS_MAX)
 			f->ecap[f->necap++] = (struct pci_cap){ (uint16_t)off, (uint16_t)(h & 0xffff),
 			    (uint8_t)((h >> 16) & 0xf) };

@@ -5,7 +5,7 @@
 B=${B:-build/out}
 PCI="$B/bin/pci"
 R=tests/pci/real/toshiba_portege_7010ct/config.txt
-echo "plan 14"
+echo "plan 15"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 section() {	# NAME FILE
@@ -98,3 +98,22 @@ if [ -s "$T/chains.want" ] && cmp -s "$T/chains.want" "$T/chains.got" && grep -q
     grep -q '00:01.0: capability list loops back to 0x40' "$T/chains.views"; then
 	echo "ok - dump_caps_broken_as_lspci ($(wc -l < "$T/chains.got") capabilities before the breaks)"
 else echo "FAIL - dump_caps_broken_as_lspci: lspci $(tr '\n' ' ' < "$T/chains.want") / ours $(tr '\n' ' ' < "$T/chains.got") $(section notes "$T/chains.views" | head -2 | tr '\n' ' ')"; fi
+# ARI and SR-IOV decoded from the capability as lspci -vvv decodes it (a PCI Express endpoint
+# built here with both, values as a ConnectX card's: 8 VFs, offset 2, stride 1, VF ID 1016).
+z16() { for r in "$@"; do echo "$r: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"; done; }
+{ echo "00:00.0 sr-iov"; echo "00: b3 15 15 10 06 00 10 00 00 00 00 02 00 00 80 00"; z16 10 20
+  echo "30: 00 00 00 00 40 00 00 00 00 00 00 00 00 00 00 00"; echo "40: 10 00 02 00 00 00 00 00 00 00 00 00 00 00 00 00"
+  z16 50 60 70 80 90 a0 b0 c0 d0 e0 f0; echo "100: 01 00 01 15 00 00 00 00 00 00 00 00 00 00 00 00"; z16 110 120 130 140
+  echo "150: 0e 00 01 18 00 01 00 00 00 00 00 00 00 00 00 00"; z16 160 170
+  echo "180: 10 00 01 00 00 00 00 00 10 00 00 00 08 00 08 00"; echo "190: 00 00 00 00 02 00 01 00 00 00 16 10 ff 07 00 00"
+  echo "1a0: 01 00 00 00 0c 00 00 00 00 00 00 00 00 00 00 00"; z16 1b0; } | mk sriov
+want=$(lspci -F "$T/sriov/config.txt" -vvv 2>/dev/null | awk '
+	/Next Function:/ { x = $0; sub(/.*Next Function: /, "", x); ari = x }
+	/Initial VFs:/ { gsub(/,/, ""); i = $3; t = $6; e = $10 }
+	/VF offset:/ { gsub(/,/, ""); o = $3; st = $5; d = $8 }
+	END { printf "ARI next %s; SR-IOV %s %s %s %s %s %s", ari, i, t, e, o, st, d }')
+"$PCI" --dump "$T/sriov" > "$T/sriov.views" 2>&1
+got=$(awk '/: ARI at/ { ari = $NF } /: SR-IOV at/ { gsub(/,/, ""); i = $7; t = $10; e = $13; o = $16; st = $18; d = $NF }
+	END { printf "ARI next %s; SR-IOV %s %s %s %s %s %s", ari, i, t, e, o, st, d }' "$T/sriov.views")
+if [ "$want" = "$got" ] && [ "$want" = "ARI next 1; SR-IOV 8 8 0 2 1 1016" ]; then echo "ok - dump_ari_sriov_as_lspci ($got)"
+else echo "FAIL - dump_ari_sriov_as_lspci: lspci '$want', ours '$got'"; fi
