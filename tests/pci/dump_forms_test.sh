@@ -5,7 +5,7 @@
 B=${B:-build/out}
 PCI="$B/bin/pci"
 R=tests/pci/real/toshiba_portege_7010ct/config.txt
-echo "plan 15"
+echo "plan 14"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 section() {	# NAME FILE
