@@ -172,7 +172,7 @@ main(void)
 	}
 	for (const char *q = xml; (q = strstr(q, "<device name=\"")) && used < sizeof names - 16; q++)
 		used += (size_t)snprintf(names + used, sizeof names - used, "%s%.7s", used ? " " : "", q + 14);
-	mkx_log("devices document: %s (%zu bytes, %s)", names, len, strstr(xml, "address=") ? "with addresses" :
+	mkx_log("devices document: %s (%zu bytes, %s)", names, len, strstr(xml, "phys_addr=") ? "with addresses" :
 	    "without addresses");
 	free(xml);
 	if (foreign[0]) {
