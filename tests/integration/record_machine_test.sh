@@ -22,7 +22,8 @@ pass() { echo "ok - $1${2:+ ($2)}"; }
 fail() { echo "FAIL - $1: $2"; }
 
 # The fake tree: one sysfs directory per function of the dump (config as binary, resource with
-# 13 lines as Linux writes them for a function, irq, vendor/device/class, enable), a dynamic SSDT,
+# 13 lines as Linux writes them for a function, vendor/device/class, and irq and enable as Linux
+# had them once it had enabled each function with a pin: irq.txt of that boot), a dynamic SSDT,
 # and procfs's files.
 python3 - "$DUMP" "$TABLES" "$T/root" <<'EOF'
 import os, re, sys
@@ -37,6 +38,11 @@ for l in open(os.path.join(dump, "config.txt")):
     off, rest = l.split(":", 1)
     for i, b in enumerate(rest.split()):
         cur[int(off, 16) + i] = int(b, 16)
+# Linux's irq after enabling each function with a pin (pci=nomsi): as if drivers had enabled them.
+linux_irq = {}
+for l in open(os.path.join(dump, "irq.txt")):
+    fn, pin, _, irq = l.split()
+    linux_irq["0000:" + fn] = int(irq)
 res = {}
 for l in open(os.path.join(dump, "resource.txt")):
     fn, idx, s, e, fl = l.split()
@@ -52,8 +58,8 @@ for fn, cfg in fns.items():
     open(os.path.join(d, "vendor"), "w").write("0x%02x%02x\n" % (cfg[1], cfg[0]))
     open(os.path.join(d, "device"), "w").write("0x%02x%02x\n" % (cfg[3], cfg[2]))
     open(os.path.join(d, "class"), "w").write("0x%02x%02x%02x\n" % (cfg[11], cfg[10], cfg[9]))
-    open(os.path.join(d, "irq"), "w").write("%d\n" % cfg[0x3c])
-    open(os.path.join(d, "enable"), "w").write("0\n")
+    open(os.path.join(d, "irq"), "w").write("%d\n" % linux_irq.get(fn, cfg[0x3c]))
+    open(os.path.join(d, "enable"), "w").write("1\n" if fn in linux_irq else "0\n")
 at = os.path.join(root, "sys/firmware/acpi/tables")
 os.makedirs(os.path.join(at, "dynamic"))
 for f in os.listdir(tables):
@@ -158,12 +164,32 @@ if "$ACPI" --tables "$T/fmt" --report > "$T/rep2" 2> "$T/err" && cmp -s "$T/rep2
 else fail $t "$(head -3 "$T/err" | tr '\n' ' ') $(diff "$T/s/acpi.xml" "$T/rep2" | head -3 | tr '\n' ' ')"; fi
 
 t=irq_and_reference_files
-if grep -q '^0000:03:00.0 INTA irq 10 enable 0 driver - msi 0$' "$T/s/sysfs-irq.txt" &&
+if grep -q '^0000:03:00.0 INTA irq 20 enable 1 driver - msi 0$' "$T/s/sysfs-irq.txt" &&
 	grep -q '^0000:00:00.0 - irq 0 ' "$T/s/sysfs-irq.txt" && [ "$(wc -l < "$T/s/sysfs-irq.txt")" = 15 ] &&
 	cmp -s "$T/s/cmdline.txt" "$T/root/proc/cmdline" && cmp -s "$T/s/iomem.txt" "$T/root/proc/iomem" &&
 	grep -q '^Linux version 6.1.0-fake' "$T/s/version.txt" && grep -q '^config.txt  *15 PCI functions' "$T/s/README.txt"; then
 	pass $t "sysfs-irq.txt, cmdline, iomem, version, README"
 else fail $t "$(head -3 "$T/s/sysfs-irq.txt" | tr '\n' ' ')"; fi
+
+# tools/replay-record: the whole replay and comparison in one command.
+t=replay_record_agrees
+cp -r "$T/l" "$T/r"
+if sh tools/replay-record -B "$B" "$T/r" > "$T/out" 2>&1 && grep -q '^same:    lspci -n: 15 lines' "$T/out" &&
+	grep -q '^same:    bars: 14 lines' "$T/out" && grep -q '^same:    caps: 35 lines' "$T/out" &&
+	grep -q '^same:    buses: 5 lines' "$T/out" && grep -q '^same:    intx: 10 lines' "$T/out"; then
+	pass $t "lspci -n, bars, caps, buses and 10 INTx pins equal to lspci's and Linux's"
+else fail $t "$(head -12 "$T/out" | tr '\n' ' ')"; fi
+
+t=replay_record_names_a_difference
+# 03:00.0's BAR0 register moved in config.txt (fe040000 -> fe0c0000): what mkx reads is no
+# longer where Linux had the BAR (resource.txt).
+awk '/^0000:03:00.0 / { f = 1 } f && /^10: 00 00 04 fe / { sub(/^10: 00 00 04 fe/, "10: 00 00 0c fe"); f = 0 } { print }' \
+	"$T/l/config.txt" > "$T/r/config.txt"
+sh tools/replay-record -B "$B" "$T/r" > "$T/out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q '^DIFFERS: bars' "$T/out" && grep -q '^  +03:00.0 0 0x00000000fe0c0000 ' "$T/out" &&
+	grep -q '^same:    lspci -n' "$T/out"; then
+	pass $t "a BAR register changed in config.txt: exit 1, the BAR named"
+else fail $t "exit $rc: $(head -12 "$T/out" | tr '\n' ' ')"; fi
 
 t=tarball
 if MKX_RECORD_LSPCI=none sh "$REC" -o "$T/tar/rec" --tar > /dev/null 2>&1 && tar -tzf "$T/tar/rec.tar.gz" > "$T/list" &&
