@@ -276,6 +276,19 @@ enumerate_with_peers(struct pci_tree *t, const struct pci_cfg *cfg, const struct
 	}
 }
 
+/* A function's name as the views print it (views.c's rule: the domain on every line once any is not 0). */
+static const char *
+fn_name(struct pci_addr a, int domains)
+{
+	static char buf[16];
+
+	if (domains)
+		snprintf(buf, sizeof buf, "%04x:%02x:%02x.%u", a.seg, a.bus, a.dev, a.fn);
+	else
+		pci_name(a, buf);
+	return buf;
+}
+
 /* A config byte of a dump entry as the walk would read it (all ones where the dump gave none). */
 static uint32_t
 raw(const struct pci_sim_fn *f, unsigned off, unsigned width)
@@ -407,6 +420,104 @@ list_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 	free(order);
 }
 
+/*
+ * Two views only a dump has (the live views hold what the walk keeps; these
+ * are the registers as recorded, decoded as the PCI and CardBus specs lay
+ * them out and as lspci -vvv prints them): expansion ROM BARs, and the
+ * windows bridges forward.
+ */
+static void
+view_roms(FILE *o, const struct pci_tree *t, const struct pci_sim *sim, int domains)
+{
+	fprintf(o, "--- roms ---\n");
+	for (unsigned i = 0; i < t->nfn; i++) {
+		const struct pci_fn *f = &t->fn[i];
+		const struct pci_sim_fn *s = pci_sim_find((struct pci_sim *)sim, f->a);
+		unsigned reg = f->hdr_type == 0 ? 0x30 : f->hdr_type == 1 ? 0x38 : 0;
+		uint32_t v;
+
+		if (!s || !reg || (f->vendor == 0xffff) || (v = raw(s, reg, 4)) == 0 || v == 0xffffffffu)
+			continue;
+		fprintf(o, "%s rom ", fn_name(f->a, domains));
+		if (v & 0xfffff800u)
+			fprintf(o, "0x%08x", v & 0xfffff800u);
+		else
+			fprintf(o, "unassigned");
+		fprintf(o, " %s\n", v & 1 ? "enabled" : "disabled");
+	}
+	fprintf(o, "--- end ---\n");
+}
+
+/* One window: base and limit as the bridge decodes them, "disabled" when base is above limit. */
+static void
+window(FILE *o, const char *name, const char *kind, unsigned long long base, unsigned long long limit,
+    const char *extra)
+{
+	fprintf(o, "%s %s 0x%llx 0x%llx%s%s\n", name, kind, base, limit, base > limit ? " disabled" : "", extra);
+}
+
+static void
+view_windows(FILE *o, const struct pci_tree *t, const struct pci_sim *sim, int domains)
+{
+	fprintf(o, "--- windows ---\n");
+	for (unsigned i = 0; i < t->nfn; i++) {
+		const struct pci_fn *f = &t->fn[i];
+		const struct pci_sim_fn *s = pci_sim_find((struct pci_sim *)sim, f->a);
+		const char *n = fn_name(f->a, domains);
+
+		if (!s || f->vendor == 0xffff)
+			continue;
+		if (f->hdr_type == 1) {
+			/* I/O: 4K granular, 16 or 32 bits (low nibble 0 or 1, the same in base and limit). */
+			unsigned iob = raw(s, 0x1c, 1), iol = raw(s, 0x1d, 1);
+			unsigned mb = raw(s, 0x20, 2), ml = raw(s, 0x22, 2), pb = raw(s, 0x24, 2), pl = raw(s, 0x26, 2);
+
+			if ((iob & 0xf) != (iol & 0xf) || (iob & 0xf) > 1)
+				fprintf(o, "%s io unknown-type %x/%x\n", n, iob, iol);
+			else
+				window(o, n, "io", (unsigned long long)((iob & 0xf0) << 8 | ((iob & 1) ? raw(s, 0x30, 2) << 16 : 0)),
+				    (unsigned long long)((iol & 0xf0) << 8 | ((iol & 1) ? raw(s, 0x32, 2) << 16 : 0)) + 0xfff, "");
+			/* Memory: 1M granular, 32 bits only. */
+			if ((mb & 0xf) != (ml & 0xf) || (mb & 0xf))
+				fprintf(o, "%s mem unknown-type %x/%x\n", n, mb, ml);
+			else
+				window(o, n, "mem", (unsigned long long)(mb & 0xfff0) << 16,
+				    ((unsigned long long)(ml & 0xfff0) << 16) + 0xfffff, "");
+			/* Prefetchable: 1M granular, 32 or 64 bits (the upper halves at 0x28/0x2c). */
+			if ((pb & 0xf) != (pl & 0xf) || (pb & 0xf) > 1) {
+				fprintf(o, "%s prefetch unknown-type %x/%x\n", n, pb, pl);
+			} else {
+				unsigned long long base = (unsigned long long)(pb & 0xfff0) << 16;
+				unsigned long long limit = (unsigned long long)(pl & 0xfff0) << 16;
+
+				if (pb & 1) {
+					base |= (unsigned long long)raw(s, 0x28, 4) << 32;
+					limit |= (unsigned long long)raw(s, 0x2c, 4) << 32;
+				}
+				window(o, n, "prefetch", base, limit + 0xfffff, "");
+			}
+		} else if (f->hdr_type == 2) {
+			/* CardBus: two memory windows (4K granular), two I/O windows (4 bytes), 32-bit registers. */
+			unsigned ctl = raw(s, 0x3e, 2);
+
+			for (unsigned w = 0; w < 2; w++)
+				window(o, n, w ? "mem1" : "mem0", raw(s, 0x1c + 8 * w, 4),
+				    (unsigned long long)raw(s, 0x20 + 8 * w, 4) + 0xfff,
+				    ctl & (0x100u << w) ? " prefetchable" : "");
+			for (unsigned w = 0; w < 2; w++) {
+				uint32_t b = raw(s, 0x2c + 8 * w, 4), l = raw(s, 0x30 + 8 * w, 4);
+
+				if (!(b & 1)) {		/* 16-bit I/O window */
+					b &= 0xffff;
+					l &= 0xffff;
+				}
+				window(o, n, w ? "io1" : "io0", b & ~3u, (unsigned long long)(l & ~3u) + 3, "");
+			}
+		}
+	}
+	fprintf(o, "--- end ---\n");
+}
+
 /* With the acpi report: the dump's functions the walk did not reach, in one note. */
 static void
 note_unwalked(struct pci_tree *t, const struct pci_sim *sim)
@@ -506,6 +617,14 @@ pci_host_dump(const char *dir, FILE *out)
 	pci_route_all(&ai, &t);
 	pci_set_ecam(&t, &ai);
 	pci_views(out, &t);
+	{
+		int domains = 0;
+
+		for (unsigned i = 0; i < t.nfn; i++)
+			domains |= t.fn[i].a.seg != 0;
+		view_roms(out, &t, &sim, domains);
+		view_windows(out, &t, &sim, domains);
+	}
 	pci_tree_free(&t);
 	pci_sim_free(&sim);
 	return 0;

@@ -8,6 +8,8 @@
 #            "I/O ports at" lines (no sizes: a dump has none, and neither side invents one)
 #   buses    bridges' secondary/subordinate bus numbers equal to `lspci -t`'s [SS-UU]
 #   caps     capability offsets and IDs equal to `lspci -vvv`'s "Capabilities: [xx]" lines
+#   windows  bridge windows, CardBus windows and expansion ROMs (the dump-only views) equal
+#            to `lspci -vvv`'s "... behind bridge:", "Memory/I/O window N:", "Expansion ROM at"
 #   (bars, buses and caps are compared as sets: the walk decodes the first copy of a function
 #   given twice, lspci prints both; where the copies differ the sets differ and the test fails)
 #   forms    the same dump rewritten by lspci itself as -vvxxxx text (function lines with
@@ -18,7 +20,7 @@ B=${B:-build/out}
 PCI="$B/bin/pci"
 D=tests/pci/real
 set -- "$D"/*/
-echo "plan $(($# * 5 + 1))"
+echo "plan $(($# * 6 + 1))"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 section() {	# NAME FILE: the lines of one view
@@ -69,7 +71,7 @@ for d in "$D"/*/; do
 	m=$(basename "$d")
 	c="$d/config.txt"
 	if ! timeout 20 "$PCI" --dump "$d" > "$T/$m.views" 2> "$T/$m.err"; then
-		for x in lspci_n bars buses caps forms; do echo "FAIL - real_${m}_$x: pci --dump failed: $(head -3 "$T/$m.err")"; done
+		for x in lspci_n bars buses caps windows forms; do echo "FAIL - real_${m}_$x: pci --dump failed: $(head -3 "$T/$m.err")"; done
 		continue
 	fi
 	# Every lspci -n line, in order.
@@ -130,6 +132,27 @@ for d in "$D"/*/; do
 		"$T/want_caps" "$T/caps_raw" | sort -u > "$T/caps"
 	if cmp -s "$T/caps" "$T/want_caps"; then echo "ok - real_${m}_caps ($(wc -l < "$T/caps") capabilities)"
 	else echo "FAIL - real_${m}_caps: $(diff "$T/want_caps" "$T/caps" | head -6 | tr '\n' ' ')"; fi
+	# Windows and ROMs: lspci -vvv's lines as "function kind base limit" / "function rom address state".
+	lspci_F "$c" -vvv | awk '
+		function hx(x) { sub(/^0+/, "", x); return x == "" ? "0" : x }
+		function win(k, r) { split(r, p, "-"); sub(/ .*/, "", p[2]); print fn, k, hx(p[1]), hx(p[2]) }
+		/^[0-9a-f]/ { fn = $1; next }
+		/^\tI\/O behind bridge: / { r = $0; sub(/.*: /, "", r); win("io", r) }
+		/^\tMemory behind bridge: / { r = $0; sub(/.*: /, "", r); win("mem", r) }
+		/^\tPrefetchable memory behind bridge: / { r = $0; sub(/.*: /, "", r); win("prefetch", r) }
+		/^\t!!! Unknown I\/O range/ { print fn, "io", "unknown" }
+		/^\t!!! Unknown memory range/ { print fn, "mem", "unknown" }
+		/^\t!!! Unknown prefetchable memory range/ { print fn, "prefetch", "unknown" }
+		/^\tMemory window [01]: / { r = $0; sub(/.*: /, "", r); win("mem" $3 + 0, r) }
+		/^\tI\/O window [01]: / { r = $0; sub(/.*: /, "", r); win("io" $3 + 0, r) }
+		/^\tExpansion ROM at / { a = $4; if (a ~ /^</) a = "unassigned"; else a = hx(a)
+			print fn, "rom", a, ($0 ~ /\[disabled\]/ ? "disabled" : "enabled") }' | sort -u > "$T/want_win"
+	{ section roms "$T/$m.views" | awk '{ a = $3; if (a != "unassigned") sub(/^0x0*/, "", a); print $1, "rom", a, $4 }'
+	  section windows "$T/$m.views" | awk '$3 == "unknown-type" { print $1, $2, "unknown"; next }
+		{ b = $3; l = $4; sub(/^0x0*/, "", b); sub(/^0x0*/, "", l); if (b == "") b = "0"; if (l == "") l = "0"; print $1, $2, b, l }'
+	} | sort -u > "$T/win"
+	if cmp -s "$T/win" "$T/want_win"; then echo "ok - real_${m}_windows ($(wc -l < "$T/win") windows and ROMs)"
+	else echo "FAIL - real_${m}_windows: $(diff "$T/want_win" "$T/win" | head -6 | tr '\n' ' ')"; fi
 	# Other forms lspci reads: lspci's own -vvxxxx rewrite, CRLF, a tab-indented text line.
 	mkdir -p "$T/$m.forms"
 	lspci_F "$c" -vvxxxx | awk '{ print } /^[0-9a-f]/ { print "\t\tnote:\tadded by the test" }' |
