@@ -14,6 +14,12 @@
  *   batch: requests submitted per kick; random: how many random writes
  *   (seed + 1 as their seed, seed + 2 as the random sequence's), each of
  *   1..random_blocks blocks.
+ *   mode: "test" (the above), "write_forever" (the range with seed, SYNC,
+ *   then with seed + 1, seed, seed + 1, ... until the driver is gone: the
+ *   victim of a driver killed mid-write; after the first pass it reports
+ *   "pass1") or "survey" (read the range and
+ *   count blocks of seed, of seed + 1, zero and other; intact if the
+ *   others, torn by the kill, are one run of at most max_torn blocks).
  *   wait_rom: before exiting, wait (up to 60 s) until this ROM exists: a
  *   composition that ends with the tester (finish="yes") lets another
  *   client finish first (scenario nvme: block_hostile's report).
@@ -28,6 +34,7 @@
 #include <mkx/block.h>
 #include <mkx/env.h>
 #include <mkx/log.h>
+#include <mkx/report.h>
 #include <mkx/rom.h>
 #include <mkx/xml.h>
 #include <unistd.h>
@@ -208,6 +215,79 @@ phase(const char *what, int rc, double t0)
 	mkx_log("block_tester: %s done in %.2f s", what, mkx_now() - t0);
 }
 
+/* The victim of a driver killed mid-write: seed once, SYNC, then seed + 1 over and over. */
+static void __attribute__((noreturn))
+write_forever(void)
+{
+	struct seq sq = { .op = MKX_BLOCK_WRITE, .next = start, .seed = seed };
+	int rc;
+
+	if ((rc = run(seq_next, &sq)) || (rc = sync_all())) {
+		mkx_error("block_tester: first pass: %s", strerror(-rc));
+		mkx_exit(1);
+	}
+	mkx_log("block_tester: pass 1 (seed %lu) written and synced; now seeds %lu and %lu by turns until the driver "
+	    "is gone", seed, seed + 1, seed);
+	{
+		/* Say so to whoever waits for it (scenario nvme_kill: the second driver instance). */
+		static const char doc[] = "<pass1/>\n";
+		struct mkx_report rep;
+		char why[256] = "";
+
+		if (mkx_report_open(&rep, "pass1", why, sizeof why) || mkx_report_submit(&rep, doc, sizeof doc - 1))
+			mkx_error("block_tester: report \"pass1\": %s", why);
+	}
+	/* Passes alternate seed + 1 and seed, so that a kill leaves a newer part before the writes in flight. */
+	for (unsigned pass = 2;; pass++) {
+		sq = (struct seq){ .op = MKX_BLOCK_WRITE, .next = start, .seed = seed + (pass & 1 ? 0 : 1) };
+		if ((rc = run(seq_next, &sq))) {
+			mkx_log("block_tester: pass %u ended: %s", pass, strerror(-rc));
+			mkx_exit(2);
+		}
+	}
+}
+
+/* Read the range; every block is of seed, of seed + 1, zero, or torn (one run of at most max_torn). */
+static void __attribute__((noreturn))
+survey(unsigned long max_torn)
+{
+	static uint8_t zero[4096];
+	uint64_t n[4] = { 0 }, first = 0, last = 0;
+	int ok;
+
+	for (uint64_t b = start; b < start + count; b += size / bs) {
+		uint32_t k = (uint32_t)(start + count - b < size / bs ? start + count - b : size / bs);
+		struct mkx_block_ack a;
+		int rc;
+
+		if ((rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = b,
+		    .count = k })) || (mkx_block_kick(&blk), (rc = mkx_block_next_ack(&blk, &a, 30000)) != 1) ||
+		    (rc = a.status)) {
+			mkx_error("block_tester: survey read at %" PRIu64 ": %s", b, rc ? strerror(-rc) : "no ack");
+			mkx_exit(1);
+		}
+		for (uint32_t i = 0; i < k; i++) {
+			const uint8_t *p = blk.buf + (size_t)i * bs;
+			int kind = !pattern_check(p, bs, b + i, seed) ? 0 : !pattern_check(p, bs, b + i, seed + 1) ? 1 :
+			    !memcmp(p, zero, bs) ? 2 : 3;
+
+			if (kind == 3 && !n[3])
+				first = b + i;
+			if (kind == 3)
+				last = b + i;
+			n[kind]++;
+		}
+	}
+	ok = n[3] <= max_torn && (!n[3] || last - first + 1 == n[3]);
+	mkx_log("block_tester: survey: %" PRIu64 " blocks of seed %lu, %" PRIu64 " of seed %lu, %" PRIu64 " zero, %"
+	    PRIu64 " other; %s", n[0], seed, n[1], seed + 1, n[2], n[3],
+	    ok ? "intact outside the writes in flight" : "FAILED");
+	if (n[3])
+		mkx_log("block_tester: survey: other blocks %" PRIu64 "..%" PRIu64 " (at most %lu allowed)", first, last,
+		    max_torn);
+	mkx_exit(ok ? 0 : 1);
+}
+
 int
 main(void)
 {
@@ -218,7 +298,7 @@ main(void)
 	struct seq sq;
 	struct rnd rn;
 	double t0, t;
-	int rc;
+	int rc, survey_mode;
 
 	if (mkx_env_init())
 		return 1;
@@ -237,6 +317,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "count", 0, &ul);
 		count = ul;
 	}
+	survey_mode = cfg && mkx_xml_attr(cfg, "mode") && !strcmp(mkx_xml_attr(cfg, "mode"), "survey");
 	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
 		mkx_error("block_tester: Block session \"%s\": %s", label, why);
 		mkx_exit(1);
@@ -249,7 +330,7 @@ main(void)
 	if (!depth || depth > DEPTH_MAX || !batch || !random_blocks || size < bs || size % bs ||
 	    size / bs > blk.info.max_blocks || random_blocks * bs > size || depth * size > blk.buf_size ||
 	    start >= blk.info.block_count || count > blk.info.block_count - start ||
-	    !(blk.info.flags & MKX_BLOCK_WRITEABLE)) {
+	    (!(blk.info.flags & MKX_BLOCK_WRITEABLE) && !survey_mode)) {
 		mkx_error("block_tester: config does not fit the session (block size %zu, %" PRIu64 " blocks, depth %u, "
 		    "%u blocks per request, %zu KiB buffer, %s): size %lu, depth %lu, random_blocks %lu, start %" PRIu64
 		    ", count %" PRIu64, bs, (uint64_t)blk.info.block_count, blk.info.queue_depth, blk.info.max_blocks,
@@ -265,6 +346,17 @@ main(void)
 	    "..%" PRIu64 ", %lu-byte requests, depth %lu, batch %lu, seed %lu", label, (uint64_t)blk.info.block_count,
 	    bs, blk.info.flags & MKX_BLOCK_CAN_TRIM ? "trim" : "no trim", blk.info.queue_depth, start,
 	    start + count - 1, size, depth, batch, seed);
+	if (cfg && mkx_xml_attr(cfg, "mode") && strcmp(mkx_xml_attr(cfg, "mode"), "test")) {
+		unsigned long max_torn = 0;
+
+		mkx_xml_attr_ulong(cfg, "max_torn", 0, &max_torn);
+		if (!strcmp(mkx_xml_attr(cfg, "mode"), "write_forever"))
+			write_forever();
+		if (!strcmp(mkx_xml_attr(cfg, "mode"), "survey"))
+			survey(max_torn);
+		mkx_error("block_tester: mode=\"%s\": test, write_forever or survey", mkx_xml_attr(cfg, "mode"));
+		mkx_exit(1);
+	}
 	t0 = mkx_now();
 	t = mkx_now();
 	sq = (struct seq){ .op = MKX_BLOCK_WRITE, .next = start, .seed = seed };

@@ -25,6 +25,10 @@
  *   timeout_ms: an I/O command older than this resets the controller.
  *   reset_after: test hook: reset the controller once after that many
  *     I/O commands were submitted (0: never), exercising the same path.
+ *   acquire_ms: how long to retry while another session (a previous
+ *     instance, killed) still holds the controller (default 10000).
+ *   wait_rom: wait until this ROM exists before taking the controller (a
+ *     second instance that must come after the first: scenario nvme_kill).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,7 +95,7 @@ static struct drv {
 	struct mkx_xml		*cfg;
 	char			pci[16];
 	unsigned		depth, slots;
-	unsigned long		timeout_ms, reset_after;
+	unsigned long		timeout_ms, reset_after, acquire_ms;
 	uint64_t		submitted, interrupts;
 	struct client		clients[CLIENTS_MAX];
 	struct slot		slot[NVME_SLOTS];
@@ -591,11 +595,12 @@ acquire(unsigned long dma_quota)
 		return err;
 	}
 	snprintf(drv.pci, sizeof drv.pci, "%s", d.name);
-	while ((err = mkx_platform_acquire(&drv.platform, drv.pci, why, sizeof why)) == -EBUSY && mkx_now() - t0 < 10)
+	while ((err = mkx_platform_acquire(&drv.platform, drv.pci, why, sizeof why)) == -EBUSY &&
+	    mkx_now() - t0 < drv.acquire_ms / 1e3)
 		usleep(100000);
 	if (!err && !(err = mkx_platform_io_mem(&drv.platform, drv.pci, 0, &drv.bar, why, sizeof why)))
 		while ((err = mkx_platform_irq(&drv.platform, drv.pci, 0, &drv.irq, why, sizeof why)) == -EBUSY &&
-		    mkx_now() - t0 < 10)
+		    mkx_now() - t0 < drv.acquire_ms / 1e3)
 			usleep(100000);
 	if (err || (err = mkx_dma_open_platform(&drv.dma, &drv.platform, drv.pci, why, sizeof why))) {
 		mkx_error("nvme: %s through the Platform session: %s", drv.pci, why);
@@ -617,20 +622,30 @@ main(void)
 	if (mkx_env_init())
 		return 1;
 	drv.timeout_ms = 10000;
+	drv.acquire_ms = 10000;
 	if ((drv.cfg = mkx_config(&rom))) {
 		if (mkx_xml_attr(drv.cfg, "pci"))
 			snprintf(drv.pci, sizeof drv.pci, "%s", mkx_xml_attr(drv.cfg, "pci"));
 		if (mkx_xml_attr_ulong(drv.cfg, "queue_depth", 32, &depth) == -EINVAL || depth < 1 ||
 		    depth > NVME_SLOTS || mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, &dma_quota) == -EINVAL ||
 		    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) == -EINVAL ||
-		    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL) {
-			mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms and reset_after are numbers",
-			    NVME_SLOTS);
+		    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL) {
+			mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after and acquire_ms are "
+			    "numbers", NVME_SLOTS);
 			mkx_exit(1);
 		}
 	}
 	for (unsigned i = 0; i < CLIENTS_MAX; i++)
 		drv.clients[i].kick = drv.clients[i].signal = -1;
+	if (drv.cfg && mkx_xml_attr(drv.cfg, "wait_rom")) {
+		struct mkx_rom other;
+
+		while (mkx_rom_try_open(&other, mkx_xml_attr(drv.cfg, "wait_rom")))
+			usleep(200000);
+		mkx_rom_close(&other);
+		mkx_log("nvme: ROM \"%s\" present: taking the controller", mkx_xml_attr(drv.cfg, "wait_rom"));
+	}
 	if (acquire(dma_quota))
 		mkx_exit(1);
 	/* A whole huge page, so that no client's buffer shares its dataspace (see blk_open). */

@@ -3,12 +3,15 @@
 against an independent implementation of what the guest's clients wrote.
 
   block_image.py --tester IMG SEED RANDOM RANDOM_BLOCKS [--hostile IMG SEED]
+  block_image.py --killed IMG SEED MAX_TORN
 
 --tester: block_tester's namespace, whole image: block b holds the pattern of seed+1 where one
 of its RANDOM random writes (1..RANDOM_BLOCKS blocks each, the splitmix64 sequence from seed+2)
 covered it, else the pattern of seed (docs/block.md; apps/block_tester/pattern.h).
 --hostile: block_hostile's namespace: blocks 0..255 hold byte (b * 7 + j + SEED) & 0xff at j,
 every other byte is 0 (its read-only session's writes, 0xee, must not be anywhere).
+--killed (scenario nvme_kill): every block holds the pattern of SEED or SEED+1, except one run
+of at most MAX_TORN blocks (the writes in flight when the driver was killed); no zero block.
 Block size 512 (QEMU's nvme default). Exit 0 and one line per image, or 1 with the first
 wrong block."""
 import struct, sys
@@ -72,6 +75,39 @@ def check_hostile(path, seed):
           f"{len(data) // BS - 256} blocks are zero")
 
 
+def check_killed(path, seed, max_torn):
+    data = open(path, "rb").read()
+    count = len(data) // BS
+    n = [0, 0]
+    other = []
+    for b in range(count):
+        blk = data[b * BS:(b + 1) * BS]
+        if blk == pattern(b, seed):
+            n[0] += 1
+        elif blk == pattern(b, seed + 1):
+            n[1] += 1
+        else:
+            other.append(b)
+    if other and (len(other) > max_torn or other[-1] - other[0] + 1 != len(other)):
+        sys.exit(f"{path}: {len(other)} blocks of neither seed {seed} nor {seed + 1}, from {other[0]} to "
+                 f"{other[-1]}: not one run of at most {max_torn} (the writes in flight)")
+    # Sequential passes: the newer seed's blocks are a prefix, the older's the rest; the torn run,
+    # if any, is where the one changes into the other (the writes in flight).
+    def turns(blocks):
+        kinds = [data[b * BS + 8:b * BS + 16] for b in blocks]
+        return sum(1 for a, b in zip(kinds, kinds[1:]) if a != b)
+    if other:
+        t = turns(range(other[0])) + turns(range(other[-1] + 1, count))
+        what = "apart from where the torn run is"
+    else:
+        t = max(0, turns(range(count)) - 1)
+        what = "more than once"
+    if t:
+        sys.exit(f"{path}: the seeds change {what} along the disk: not one pass interrupted")
+    run = f", blocks {other[0]}..{other[-1]} torn" if other else ""
+    print(f"block_image: {path}: {n[0]} blocks of seed {seed}, {n[1]} of seed {seed + 1}, {len(other)} other{run}")
+
+
 def main(argv):
     i = 1
     done = False
@@ -79,6 +115,9 @@ def main(argv):
         if argv[i] == "--tester" and i + 4 < len(argv):
             check_tester(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]), int(argv[i + 4]))
             i += 5
+        elif argv[i] == "--killed" and i + 3 < len(argv):
+            check_killed(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]))
+            i += 4
         elif argv[i] == "--hostile" and i + 2 < len(argv):
             check_hostile(argv[i + 1], int(argv[i + 2], 0))
             i += 3
