@@ -356,6 +356,17 @@ conf1(struct io_port_session *s, int write, unsigned port, unsigned width, uint3
 	return cfg_write_checked(s, bdf, reg, width, *v, port);
 }
 
+/* refuse() for a config request: names the function and register instead of a port. */
+static int
+refuse_cfg(struct io_port_session *s, int write, unsigned bdf, unsigned off, unsigned n, const char *reason)
+{
+	if (s->errors++ < ERRORS_LOGGED)
+		core_log("IO_PORT \"%s\": config %s %02x:%02x.%u reg 0x%02x (%u bytes): %s; refused%s", s->label,
+		    write ? "write" : "read", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, off, n, reason,
+		    s->errors == ERRORS_LOGGED ? " (further errors not logged)" : "");
+	return -ERANGE;
+}
+
 /* The config-space requests (mkx/io_port_cfg.h): one per access, or a header range per read. */
 static int
 cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
@@ -366,13 +377,13 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 
 	/* Only a session that holds the whole conf1 pair: the same grant as CF8/CFC accesses. */
 	if (!s->emulate_conf1 || s->base > CF8 || s->base + s->size < CONF1_END)
-		return refuse(s, write ? "config write" : "config read", off, 0,
+		return refuse_cfg(s, write, bdf, off, write ? rq->width : rq->len,
 		    "the session does not hold the conf1 pair 0xCF8-0xCFF");
 	if (!write) {
 		enum pci_config_access a;
 
 		if (off % 4 || rq->len % 4 || !rq->len || off + rq->len > 256)
-			return refuse(s, "config read", off, rq->len, "a range of whole dwords below 0x100 only");
+			return refuse_cfg(s, 0, bdf, off, rq->len, "a range of whole dwords below 0x100 only");
 		a = pci_config_access(config, s->label, bdf, conf1_ident);
 		for (unsigned o = 0; o < rq->len; o += 4) {
 			v = 0xffffffffu;	/* a function the policy does not name: nothing answers */
@@ -384,9 +395,9 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 		return 0;
 	}
 	if ((rq->width != 1 && rq->width != 2 && rq->width != 4) || off % rq->width || off + rq->width > 256)
-		return refuse(s, "config write", off, rq->width, "width 1, 2 or 4, aligned, below 0x100 only");
+		return refuse_cfg(s, 1, bdf, off, rq->width, "width 1, 2 or 4, aligned, below 0x100 only");
 	if (rq->flags & ~MKX_IO_PORT_CFG_PROBE)
-		return refuse(s, "config write", off, rq->width, "unknown flags");
+		return refuse_cfg(s, 1, bdf, off, rq->width, "unknown flags");
 	if ((err = cfg_write_checked(s, bdf, off, rq->width, rq->value, CFC + (off & 3))) ||
 	    (err = backend->cfg_read(bdf, off & ~3u, 4, &v)))
 		return err;
