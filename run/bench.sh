@@ -254,7 +254,7 @@ say "method: lspci whole process (fork + exec + wait), mean of 3, as root before
 awk -v c="$c1" -v o="$ours" 'BEGIN {
 	printf "    lspci -n -A intel-conf1 (reference)                 %8.1f ms   1.00x\n", c
 	printf "    platform driver walk, core conf1 config requests    %8.1f ms   %.2fx  (goal <= 1x)\n", o, o / c
-	printf "    (not like for like: lspci is a whole process, its start included; ours the walk in-process)\n"
+	printf "    (not like for like: lspci runs as a whole process, its start included; ours is the walk in-process)\n"
 }' | out
 
 say ""
