@@ -113,17 +113,21 @@ mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *wh
 	 * only sets up the huge page entries, saving the fault of each page's
 	 * first touch (a kernel entry: tens of us under TCG).
 	 */
-	b->va = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, b->fd, 0);
-	if (b->va == MAP_FAILED) {
-		err = -errno;
-		snprintf(why, whylen, "mmap of DMA buffer %u (%llu bytes): %s", m.id, (unsigned long long)m.size,
-		    strerror(errno));
+	b->map = m.offset + m.size <= m.map_size ? mmap(NULL, m.map_size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_POPULATE, b->fd, 0) : MAP_FAILED;
+	if (b->map == MAP_FAILED) {
+		err = m.offset + m.size <= m.map_size ? -errno : -EBADMSG;
+		snprintf(why, whylen, "mmap of DMA buffer %u (%llu bytes at %llu of %llu): %s", m.id,
+		    (unsigned long long)m.size, (unsigned long long)m.offset, (unsigned long long)m.map_size,
+		    strerror(-err));
 		close(b->fd);
 		mkx_dma_free_id(d, m.id, NULL, 0);
 		b->fd = -1;
-		b->va = NULL;
+		b->map = NULL;
 		return err;
 	}
+	b->map_size = m.map_size;
+	b->va = (uint8_t *)b->map + m.offset;
 	b->id = m.id;
 	b->size = m.size;
 	b->bus = m.bus;
@@ -156,11 +160,11 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 int
 mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
-	if (b->va)
-		munmap(b->va, b->size);
+	if (b->map)
+		munmap(b->map, b->map_size);
 	if (b->fd >= 0)
 		close(b->fd);
-	b->va = NULL;
+	b->va = b->map = NULL;
 	b->fd = -1;
 	return mkx_dma_free_id(d, b->id, why, whylen);
 }

@@ -6,10 +6,11 @@
  * the owner's sessions of domain n share it: every buffer of any of them
  * is mapped there, at an IOVA unique in the domain, so every device of
  * the domain reaches it; a domain is the owner's own, no other component
- * can join it), else a domain of its own. A buffer is huge-page memory
- * (contiguous and below the DMA limit without an IOMMU; mapped at an IOVA
- * below the limit with one), charged to the client's RAM quantum. The
- * mechanisms are behind dma_backend.h; docs/dma.md.
+ * can join it), else a domain of its own. A buffer lies in huge-page
+ * memory the session holds (contiguous and below the DMA limit without an
+ * IOMMU; mapped at an IOVA below the limit with one), charged to the
+ * client's RAM quantum: small buffers share its pages (struct dma_chunk).
+ * The mechanisms are behind dma_backend.h; docs/dma.md.
  *
  * The device may master the bus while it has a DMA session: core sets
  * bus master at open and clears it at close, and reads it back off
@@ -34,7 +35,13 @@
 #include "dma_backend.h"
 #include "holders.h"
 
-#define BUFFERS_MAX	64		/* per session */
+/*
+ * Buffers per session: each takes at least a SUB_PAGE of a huge page the
+ * session pays for, so the charge bounds them; this only bounds core's
+ * table for one session.
+ */
+#define BUFFERS_MAX	16384
+#define SUB_PAGE	4096u		/* a buffer's unit inside a huge page: Genode's max(4 KiB, size) */
 #define FREED_MAX	16		/* recently freed ids remembered per session (double free) */
 /*
  * Sessions a client may hold at once (one per function): at most what
@@ -47,11 +54,34 @@
 #define KEPT_TURN_MS	10	/* a look at freed buffers' holders: a step per turn of core's loop */
 #define KEPT_CALL_MS	50	/* a step at a request (FREE, ALLOC, a session's or a child's end) */
 
-struct dma_buffer {
-	uint32_t	id;
+/*
+ * Memory a session holds: huge pages from the memory mechanism (what core
+ * pins and charges). A buffer of at most one page lies in a shared chunk
+ * of one page with other buffers of the same session (Genode's
+ * alloc_dma_buffer: max(4 KiB, size), sub-allocated; freed space reused
+ * by the session; a buffer never spans two chunks, so it is contiguous
+ * and below the mask as its chunk is); a larger one gets a chunk of its
+ * own. The client maps the whole chunk (huge pages map whole) and uses
+ * its buffer at an offset: it reaches the other buffers of its own
+ * session in that page, nothing else.
+ */
+struct dma_chunk {
 	struct dma_mem	mem;
-	uint64_t	bus;		/* physical address or IOVA */
+	uint64_t	bus;		/* of byte 0: physical address or IOVA */
 	int		mapped;		/* in the IOMMU domain */
+	int		shared;		/* sub-allocated (one page of small buffers) */
+	int		punched;	/* seen punched: no new buffer in it, fenced at its release */
+	uint32_t	cid;		/* names it to the client (which buffers share a dataspace) */
+	unsigned	used;		/* SUB_PAGEs of live buffers */
+	unsigned	nids;		/* SUB_PAGEs (shared), or 1 (a buffer of its own) */
+	uint32_t	*ids;		/* per SUB_PAGE the buffer that holds or last held it (KEPT) */
+	uint8_t		*live;		/* per SUB_PAGE: in a live buffer */
+};
+
+struct dma_buffer {
+	uint32_t		id;
+	struct dma_chunk	*c;
+	size_t			off, size;	/* in the chunk; SUB_PAGE multiples */
 };
 
 struct dma_session {
@@ -60,11 +90,13 @@ struct dma_session {
 	uint64_t		mask;
 	void			*domain;	/* IOMMU domain, or NULL: bus = physical */
 	struct child		*client;	/* pays (ram_charge) */
-	struct dma_buffer	buf[BUFFERS_MAX];
-	unsigned		nbuf;
+	struct dma_chunk	**chunk;
+	unsigned		nchunk, chunk_room;
+	struct dma_buffer	*buf;
+	unsigned		nbuf, buf_room;
 	uint32_t		freed[FREED_MAX];
 	unsigned		nfreed;
-	size_t			charged;
+	size_t			charged;	/* bytes of its chunks: what core pins for it */
 	char			label[192];
 };
 
@@ -73,7 +105,7 @@ static const struct dma_iommu_ops *iommu;
 static const struct dma_device_ops *device;
 static struct dma_session **active;	/* nactive of them, in active_room */
 static unsigned nactive, active_room;
-static uint32_t next_id = 1;
+static uint32_t next_id = 1, next_cid = 1;
 
 int
 dma_select(const struct core_config *cfg)
@@ -305,11 +337,11 @@ iova_find(const struct dma_session *s, size_t size)
 
 			if (!same_space(s, t))
 				continue;
-			for (unsigned i = 0; i < t->nbuf; i++) {
-				const struct dma_buffer *b = &t->buf[i];
+			for (unsigned i = 0; i < t->nchunk; i++) {
+				const struct dma_chunk *c = t->chunk[i];
 
-				if (at < b->bus + b->mem.size && b->bus < at + size) {
-					at = b->bus + b->mem.size;
+				if (at < c->bus + c->mem.size && c->bus < at + size) {
+					at = c->bus + c->mem.size;
 					moved = 1;
 				}
 			}
@@ -319,6 +351,7 @@ iova_find(const struct dma_session *s, size_t size)
 }
 
 static void kept_check(unsigned ms);
+static struct dma_kept *chunk_release(struct dma_session *s, struct dma_chunk *c, int device_off, uint32_t id);
 
 /*
  * The client's open file of the buffer last allocated (dma_lease_share):
@@ -337,14 +370,144 @@ sent_close(void)
 	sent_fd = -1;
 }
 
+/*
+ * Zero n bytes (a SUB_PAGE multiple) of a reused chunk through core's
+ * mapping: plain 16-byte stores, not memset's `rep stosb`, which QEMU's
+ * TCG runs a byte an iteration (dma_hugetlb.c says how much slower).
+ */
+typedef uint64_t zero_vec __attribute__((vector_size(16)));
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
+zero(void *p, size_t n)
+{
+	zero_vec *v = p, z = { 0, 0 };
+
+	for (size_t i = 0; i < n / sizeof *v; i += 4) {
+		v[i] = z;
+		v[i + 1] = z;
+		v[i + 2] = z;
+		v[i + 3] = z;
+	}
+}
+
+static void
+chunk_drop(struct dma_chunk *c)
+{
+	free(c->ids);
+	free(c->live);
+	free(c);
+}
+
+/*
+ * A new chunk of size bytes (page multiple) for s: charged, memory below
+ * the mask (or an IOVA below it), mapped into the domain. NULL with the
+ * refusal in r (*err).
+ */
+static struct dma_chunk *
+chunk_new(struct dma_session *s, size_t size, int shared, uint64_t asked, struct mkx_reply *r, int *err)
+{
+	struct dma_chunk *c;
+	char why[384] = "";
+
+	if (s->nchunk == s->chunk_room) {
+		unsigned room = s->chunk_room ? 2 * s->chunk_room : 8;
+		struct dma_chunk **more = realloc(s->chunk, room * sizeof *more);
+
+		if (!more) {
+			*err = refuse(r, -ENOMEM, "core is out of memory for another DMA buffer");
+			return NULL;
+		}
+		s->chunk = more;
+		s->chunk_room = room;
+	}
+	/* Charged what core pins: whole huge pages. */
+	if ((*err = ram_charge(s->client, size, "a DMA buffer", why, sizeof why))) {
+		*err = refuse(r, *err, "%s (asked %" PRIu64 " bytes, %zu with huge pages of %zu)", why, asked, size,
+		    mem->page_size);
+		return NULL;
+	}
+	if (!(c = calloc(1, sizeof *c)) || !(c->nids = shared ? (unsigned)(size / SUB_PAGE) : 1) ||
+	    !(c->ids = calloc(c->nids, sizeof *c->ids)) || !(c->live = calloc(c->nids, 1))) {
+		if (c)
+			chunk_drop(c);
+		ram_uncharge(s->client, size);
+		*err = refuse(r, -ENOMEM, "core is out of memory for another DMA buffer");
+		return NULL;
+	}
+	c->shared = shared;
+	if (s->domain) {
+		if (!(c->bus = iova_find(s, size))) {
+			chunk_drop(c);
+			ram_uncharge(s->client, size);
+			*err = refuse(r, -ERANGE, "no IOVA range of %zu bytes left below the DMA mask 0x%" PRIx64, size,
+			    s->mask);
+			return NULL;
+		}
+		*err = mem->alloc(size, 0, UINT64_MAX, &c->mem, why, sizeof why);
+	} else
+		*err = mem->alloc(size, 1, s->mask, &c->mem, why, sizeof why);
+	if (*err) {
+		chunk_drop(c);
+		ram_uncharge(s->client, size);
+		*err = refuse(r, *err, "%s", why);
+		return NULL;
+	}
+	if (s->domain) {
+		if ((*err = iommu->map(s->domain, &c->mem, c->bus, why, sizeof why))) {
+			mem->free(&c->mem);
+			chunk_drop(c);
+			ram_uncharge(s->client, size);
+			*err = refuse(r, *err, "%s", why);
+			return NULL;
+		}
+		c->mapped = 1;
+	} else
+		c->bus = c->mem.phys;
+	c->cid = next_cid++;
+	s->chunk[s->nchunk++] = c;
+	s->charged += size;
+	return c;
+}
+
+/*
+ * The first run of n free SUB_PAGEs in a shared chunk of s that is still
+ * intact (a punched one takes no new buffer), zeroed: its chunk, and the
+ * offset in *off; NULL if none.
+ */
+static struct dma_chunk *
+chunk_slot(struct dma_session *s, unsigned n, size_t *off)
+{
+	for (unsigned i = 0; i < s->nchunk; i++) {
+		struct dma_chunk *c = s->chunk[i];
+
+		if (!c->shared || c->punched || c->nids - c->used < n)
+			continue;
+		for (unsigned at = 0, run = 0; at < c->nids; at++) {
+			run = c->live[at] ? 0 : run + 1;
+			if (run < n)
+				continue;
+			/* Its last holder's data goes, but through core's mapping only while no punch took the page. */
+			if (mem->intact(&c->mem) != 1) {
+				c->punched = 1;
+				break;
+			}
+			*off = (size_t)(at + 1 - n) * SUB_PAGE;
+			zero((uint8_t *)c->mem.map + *off, (size_t)n * SUB_PAGE);
+			return c;
+		}
+	}
+	return NULL;
+}
+
 static int
 do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct mkx_dma_alloc_req rq;
 	struct mkx_dma_buffer_msg m;
+	struct dma_chunk *c;
 	struct dma_buffer *b;
-	size_t rounded;
-	char why[384] = "";
+	size_t want, off = 0;
+	unsigned n;
 	int err, fd;
 
 	if (req->hdr.len != sizeof rq)
@@ -359,53 +522,45 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		return refuse(r, -ENOSPC, "this session holds %d DMA buffers already", BUFFERS_MAX);
 	if (rq.size > (1ull << 40))
 		return refuse(r, -EDQUOT, "a DMA buffer of %" PRIu64 " bytes exceeds any RAM quantum", rq.size);
-	rounded = (rq.size + mem->page_size - 1) / mem->page_size * mem->page_size;
-	/* Charged what core pins: whole huge pages. */
-	if ((err = ram_charge(s->client, rounded, "a DMA buffer", why, sizeof why)))
-		return refuse(r, err, "%s (asked %" PRIu64 " bytes, %zu with huge pages of %zu)", why, rq.size,
-		    rounded, mem->page_size);
-	b = &s->buf[s->nbuf];
-	memset(b, 0, sizeof *b);
-	if (s->domain) {
-		if (!(b->bus = iova_find(s, rounded))) {
-			ram_uncharge(s->client, rounded);
-			return refuse(r, -ERANGE, "no IOVA range of %zu bytes left below the DMA mask 0x%" PRIx64,
-			    rounded, s->mask);
-		}
-		err = mem->alloc(rounded, 0, UINT64_MAX, &b->mem, why, sizeof why);
-	} else
-		err = mem->alloc(rounded, 1, s->mask, &b->mem, why, sizeof why);
-	if (err) {
-		ram_uncharge(s->client, rounded);
-		return refuse(r, err, "%s", why);
+	if (s->nbuf == s->buf_room) {
+		unsigned room = s->buf_room ? 2 * s->buf_room : 16;
+		struct dma_buffer *more = realloc(s->buf, room * sizeof *more);
+
+		if (!more)
+			return refuse(r, -ENOMEM, "core is out of memory for another DMA buffer");
+		s->buf = more;
+		s->buf_room = room;
 	}
-	if (s->domain) {
-		if ((err = iommu->map(s->domain, &b->mem, b->bus, why, sizeof why))) {
-			mem->free(&b->mem);
-			ram_uncharge(s->client, rounded);
-			return refuse(r, err, "%s", why);
-		}
-		b->mapped = 1;
-	} else
-		b->bus = b->mem.phys;
+	want = (rq.size + SUB_PAGE - 1) / SUB_PAGE * SUB_PAGE;
+	n = (unsigned)(want / SUB_PAGE);
+	if (want < mem->page_size) {	/* a whole page (or more) is a chunk of its own: nothing to share it with */
+		if (!(c = chunk_slot(s, n, &off)) && !(c = chunk_new(s, mem->page_size, 1, rq.size, r, &err)))
+			return err;
+	} else if (!(c = chunk_new(s, (want + mem->page_size - 1) / mem->page_size * mem->page_size, 0, rq.size, r,
+	    &err)))
+		return err;
 	/* The client's own open file: core's stays the only other one, so a lease can tell when the client's is gone. */
-	if ((fd = dma_lease_share(b->mem.fd)) < 0) {
-		if (b->mapped)
-			iommu->unmap(s->domain, &b->mem, b->bus);
-		mem->free(&b->mem);
-		ram_uncharge(s->client, rounded);
+	if ((fd = dma_lease_share(c->mem.fd)) < 0) {
+		if (!c->used)
+			chunk_release(s, c, 0, 0);
 		return refuse(r, fd, "a DMA buffer reopened for the client: %s", strerror(-fd));
 	}
 	/* Opening VFIO's device (IRQ session) may have cleared bus master since our open. */
 	device->bus_master(s->bdf, 1);
-	b->id = next_id++;
-	s->nbuf++;
-	s->charged += rounded;
-	m = (struct mkx_dma_buffer_msg){ .id = b->id, .flags = s->domain ? MKX_DMA_IOVA : 0,
-	    .size = b->mem.size, .bus = b->bus };
+	b = &s->buf[s->nbuf++];
+	*b = (struct dma_buffer){ .id = next_id++, .c = c, .off = off, .size = c->shared ? want : c->mem.size };
+	for (unsigned i = 0; i < (c->shared ? n : 1); i++) {
+		c->ids[off / SUB_PAGE + i] = b->id;
+		c->live[off / SUB_PAGE + i] = 1;
+	}
+	c->used += c->shared ? n : 1;
+	m = (struct mkx_dma_buffer_msg){ .id = b->id, .flags = s->domain ? MKX_DMA_IOVA : 0, .size = b->size,
+	    .bus = c->bus + off, .offset = off, .map_size = c->mem.size, .chunk = c->cid };
+	for (unsigned i = 0; i < s->nchunk; i++)	/* the pages its buffers are in (not its one empty page) */
+		m.held += s->chunk[i]->used ? s->chunk[i]->mem.size : 0;
 	memcpy(r->payload, &m, sizeof m);
 	r->len = sizeof m;
-	r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps b->mem.fd */
+	r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps c->mem.fd */
 	r->nfds = 1;
 	return 0;
 }
@@ -451,6 +606,8 @@ find(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, int 
  */
 struct dma_kept {
 	struct dma_mem		mem;
+	uint32_t		*ids;		/* the buffers that were in it (KEPT), nids of them */
+	unsigned		nids;
 	struct holder_id	file;
 	int			identified;	/* file is known (looked up for a /proc look only): else it counts as held */
 	int			was_held;	/* a check found it held: its end is logged */
@@ -487,35 +644,48 @@ static const char fence_forever[] = "bus master stayed on";
  * (k->fence), whenever its holders let go.
  */
 static struct dma_kept *
-release(struct dma_session *s, struct dma_buffer *b, int device_off)
+chunk_release(struct dma_session *s, struct dma_chunk *c, int device_off, uint32_t id)
 {
 	struct dma_kept *k;
-	int intact = mem->intact(&b->mem);
+	int intact = c->punched ? 0 : mem->intact(&c->mem);
 
-	if (b->mapped)
-		iommu->unmap(s->domain, &b->mem, b->bus);
-	b->mapped = 0;
-	s->charged -= b->mem.size;
+	for (unsigned i = 0; i < s->nchunk; i++)
+		if (s->chunk[i] == c) {
+			s->chunk[i] = s->chunk[--s->nchunk];
+			break;
+		}
+	for (unsigned i = 0; !id && i < c->nids; i++)	/* at a session's end: a buffer still in it names it in the log */
+		if (c->live[i] || c->nids == 1)
+			id = c->ids[i];
+	if (c->mapped)
+		iommu->unmap(s->domain, &c->mem, c->bus);
+	c->mapped = 0;
+	s->charged -= c->mem.size;
 	if (nkept == kept_room) {
 		unsigned room = kept_room ? 2 * kept_room : 16;
 		struct dma_kept *more = realloc(kept, room * sizeof *kept);
 
 		if (!more) {	/* cannot track it: leaked, still charged, rather than freed under a holder */
-			core_log("DMA \"%s\": buffer %u: out of memory to track it; kept, charged", s->label, b->id);
+			core_log("DMA \"%s\": buffer %u: out of memory to track it; kept, charged", s->label, id);
+			free(c->live);
+			free(c);
 			return NULL;
 		}
 		kept = more;
 		kept_room = room;
 	}
 	k = &kept[nkept++];
-	*k = (struct dma_kept){ .mem = b->mem, .payer = s->client, .session = s, .id = b->id };
+	*k = (struct dma_kept){ .mem = c->mem, .ids = c->ids, .nids = c->nids, .payer = s->client, .session = s,
+	    .id = id };
+	free(c->live);
+	free(c);
 	snprintf(k->pci, sizeof k->pci, "%s", s->pci);
 	snprintf(k->label, sizeof k->label, "%s", s->label);
 	if (intact != 1) {
 		k->fence = device_off ? NULL : s;
 		k->punched = 1;
 		core_log("DMA \"%s\": %s: buffer %u (bus 0x%" PRIx64 ", %zu KiB): %s; the pages the device was given "
-		    "stay pinned by core, out of the pool, %s", s->label, s->pci, b->id, b->bus, b->mem.size >> 10,
+		    "stay pinned by core, out of the pool, %s", s->label, s->pci, id, k->mem.phys, k->mem.size >> 10,
 		    intact ? "core cannot tell whether its pages are still the ones handed out (treated as punched)"
 		    : "its pages were punched out of its file by a holder (fallocate or madvise)",
 		    device_off ? "until no process holds the buffer (bus master is off)"
@@ -569,6 +739,7 @@ kept_release(void)
 			core_log("DMA \"%s\": %s: punched buffer %u: bus master is off and no process holds it: its "
 			    "pinned pages go back to the pool now", k->label, k->pci, k->id);
 		mem->free(&k->mem);
+		free(k->ids);
 		*k = kept[--nkept];
 	}
 }
@@ -702,9 +873,20 @@ do_kept(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		memcpy(&id, req->payload + i * sizeof id, sizeof id);
 		r->payload[i] = 0;
 		for (unsigned j = 0; j < nkept && !r->payload[i]; j++)
-			r->payload[i] = kept[j].id == id && kept[j].payer == s->client;
+			for (unsigned k = 0; k < kept[j].nids && !r->payload[i] && id; k++)
+				r->payload[i] = kept[j].ids[k] == id && kept[j].payer == s->client;
 	}
 	r->len = n;
+	return 0;
+}
+
+/* Does s hold an empty chunk other than c (then c goes at its last FREE)? */
+static int
+spare(const struct dma_session *s, const struct dma_chunk *c)
+{
+	for (unsigned i = 0; i < s->nchunk; i++)
+		if (s->chunk[i] != c && !s->chunk[i]->used)
+			return 1;
 	return 0;
 }
 
@@ -714,7 +896,10 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct dma_session *s = state;
 	struct mkx_dma_info_msg info;
 	struct dma_buffer *b;
+	struct dma_chunk *c;
 	struct dma_kept *k;
+	uint64_t bus;
+	uint32_t id;
 	int err = 0;
 
 	sent_close();	/* the last ALLOC's reply has gone */
@@ -724,16 +909,30 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_DMA_ADDR:
 		if (!(b = find(s, req, r, &err)))
 			return err;
-		memcpy(r->payload, &b->bus, sizeof b->bus);
-		r->len = sizeof b->bus;
+		bus = b->c->bus + b->off;
+		memcpy(r->payload, &bus, sizeof bus);
+		r->len = sizeof bus;
 		return 0;
 	case MKX_DMA_FREE:
 		if (!(b = find(s, req, r, &err)))
 			return err;
 		s->freed[s->nfreed++ % FREED_MAX] = b->id;
-		if ((k = release(s, b, 0)))
-			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
+		c = b->c;
+		id = b->id;	/* a page it empties is named by it in the log */
+		for (size_t i = 0; i < (c->shared ? b->size / SUB_PAGE : 1); i++)
+			c->live[b->off / SUB_PAGE + i] = 0;
+		c->used -= c->shared ? (unsigned)(b->size / SUB_PAGE) : 1;
 		*b = s->buf[--s->nbuf];
+		/*
+		 * A punch shows a driver that does not keep the FREE contract: its
+		 * chunk takes no new buffer and is fenced at its release. An empty
+		 * chunk stays the session's (freed space is reused) while it is
+		 * its only empty one; another goes.
+		 */
+		if (!c->punched && mem->intact(&c->mem) != 1)
+			c->punched = 1;
+		if (!c->used && (c->punched || !c->shared || spare(s, c)) && (k = chunk_release(s, c, 0, id)))
+			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
 		kept_check(KEPT_CALL_MS);
 		return 0;
 	case MKX_DMA_KEPT:
@@ -778,6 +977,8 @@ dma_close(void *state)
 				kept[i].fence = fence_forever;	/* punched buffers it freed: never released either */
 		if (s->domain)
 			iommu->domain_put(s->domain);
+		free(s->buf);
+		free(s->chunk);	/* the chunks themselves stay allocated: leaked, as the log says */
 		free(s);
 		return;
 	}
@@ -786,8 +987,8 @@ dma_close(void *state)
 	for (unsigned i = 0; i < nkept; i++)
 		if (kept[i].fence == s)
 			kept[i].fence = NULL;	/* punched buffers it freed: the device cannot reach them now */
-	for (unsigned i = 0; i < n; i++)
-		release(s, &s->buf[i], 1);
+	while (s->nchunk)
+		chunk_release(s, s->chunk[s->nchunk - 1], 1, 0);
 	if (s->domain)
 		iommu->domain_put(s->domain);
 	kept_check(KEPT_CALL_MS);
@@ -809,6 +1010,8 @@ dma_close(void *state)
 		core_log("DMA \"%s\": %s: %u buffer(s) of %zu KiB unmapped; %u of them still held by a process, %u not "
 		    "looked at yet (core looks in /proc in steps): kept, charged to \"%s\", until a look finds none "
 		    "holds them", s->label, s->pci, n, bytes >> 10, held, unseen, s->client ? s->client->cfg->name : "core");
+	free(s->buf);
+	free(s->chunk);
 	free(s);
 }
 

@@ -69,24 +69,42 @@ open_core(struct pci_dma *d, const struct pci_fn *f, const char *label, unsigned
  * If fr cannot grow, the buffer is counted as live forever rather than
  * forgotten (d keeps it): the session's room shrinks, nobody else's.
  */
+/*
+ * A freed buffer counts as the whole dataspace it lay in (core keeps the
+ * dataspace, not the buffer: the client may still map it), once per
+ * dataspace, until core says it released it (pci_dma_settle).
+ */
 static void
-freed_add(struct pci_dma_freed *fr, uint32_t id, uint64_t size)
+freed_count(struct pci_dma_freed *fr)
+{
+	fr->bytes = 0;
+	for (unsigned i = 0; i < fr->n; i++) {
+		unsigned j;
+
+		for (j = 0; j < i && fr->buf[j].chunk != fr->buf[i].chunk; j++)
+			;
+		if (j == i)
+			fr->bytes += fr->buf[i].chunk_size;
+	}
+}
+
+static void
+freed_add(struct pci_dma_freed *fr, const struct pci_dma_buf *b)
 {
 	if (fr->n == fr->room) {
 		unsigned room = fr->room ? 2 * fr->room : 16;
 		void *more = realloc(fr->buf, room * sizeof *fr->buf);
 
 		if (!more) {
-			mkx_log("DMA: no memory to track freed buffer %u: it counts against its session for good", id);
-			fr->bytes += size;
+			mkx_log("DMA: no memory to track freed buffer %u: it counts against its session for good", b->id);
+			fr->bytes += b->chunk_size;
 			return;
 		}
 		fr->buf = more;
 		fr->room = room;
 	}
-	fr->buf[fr->n].id = id;
-	fr->buf[fr->n++].size = size;
-	fr->bytes += size;
+	fr->buf[fr->n++] = *b;
+	freed_count(fr);
 }
 
 void
@@ -96,29 +114,52 @@ pci_dma_freed_drop(struct pci_dma_freed *fr)
 	*fr = (struct pci_dma_freed){ 0 };
 }
 
+/*
+ * A buffer core handed out: counted against the session (its size, Genode's
+ * max(4 KiB, size)), or given back and refused if it exceeds room, if
+ * core now holds more than PCI_DMA_SLACK beyond the device's buffers, or
+ * if the table is full. 0 or -EDQUOT with why.
+ */
 static int
 account(struct pci_dma *d, struct pci_dma_freed *fr, const struct mkx_msg *m, uint64_t room, char *why, size_t whylen)
 {
 	static struct mkx_msg back;
 	struct mkx_dma_buffer_msg b;
+	struct pci_dma_buf nb;
+	int full = d->nbuf == d->room;
 
 	memcpy(&b, m->payload, sizeof b);
-	if (b.size <= room && d->nbuf < PCI_DMA_BUFFERS_MAX) {
-		d->buf[d->nbuf].id = b.id;
-		d->buf[d->nbuf++].size = b.size;
+	nb = (struct pci_dma_buf){ .id = b.id, .chunk = b.chunk, .size = b.size, .chunk_size = b.map_size };
+	if (full && d->room < PCI_DMA_BUFFERS_MAX) {
+		unsigned more_room = d->room ? 2 * d->room : 16;
+		struct pci_dma_buf *more = realloc(d->buf, more_room * sizeof *more);
+
+		if (more) {
+			d->buf = more;
+			d->room = more_room;
+			full = 0;
+		}
+	}
+	if (b.size <= room && !full && b.held <= d->bytes + b.size + PCI_DMA_SLACK) {
+		d->buf[d->nbuf++] = nb;
 		d->bytes += b.size;
 		return 0;
 	}
 	/* Core keeps it while our copy of its file is open (the caller closes it): counted until core says. */
 	if (!mkx_session_call(&d->s, MKX_DMA_FREE, &b.id, sizeof b.id, NULL, 0, &back))
-		freed_add(fr, b.id, b.size);
+		freed_add(fr, &nb);
 	mkx_msg_close_fds(&back);
-	if (d->nbuf == PCI_DMA_BUFFERS_MAX)
-		snprintf(why, whylen, "more than %d DMA buffers of one device", PCI_DMA_BUFFERS_MAX);
-	else
-		snprintf(why, whylen, "core's DMA buffer of %llu bytes (whole huge pages) exceeds the %llu bytes left of "
+	if (full)
+		snprintf(why, whylen, "more than %u DMA buffers of one device", d->room);
+	else if (b.size > room)
+		snprintf(why, whylen, "core's DMA buffer of %llu bytes exceeds the %llu bytes left of "
 		    "the session's ram_quota (or the policy's dma_quota)", (unsigned long long)b.size,
 		    (unsigned long long)room);
+	else
+		snprintf(why, whylen, "the device's %llu bytes of DMA buffers are scattered over %llu bytes of huge pages "
+		    "(more than %llu bytes beyond them): free some or ask for larger buffers",
+		    (unsigned long long)(d->bytes + b.size), (unsigned long long)b.held,
+		    (unsigned long long)PCI_DMA_SLACK);
 	return -EDQUOT;
 }
 
@@ -128,7 +169,7 @@ forget(struct pci_dma *d, struct pci_dma_freed *fr, uint32_t id)
 {
 	for (unsigned i = 0; i < d->nbuf; i++)
 		if (d->buf[i].id == id) {
-			freed_add(fr, id, d->buf[i].size);
+			freed_add(fr, &d->buf[i]);
 			d->bytes -= d->buf[i].size;
 			d->buf[i] = d->buf[--d->nbuf];
 			return;
@@ -163,12 +204,11 @@ pci_dma_settle(struct pci_dma *d, struct pci_dma_freed *fr, const struct pci_fn 
 		for (unsigned i = 0; i < n; i++)
 			if (m.payload[i])
 				fr->buf[left++] = fr->buf[at + i];
-			else
-				fr->bytes -= fr->buf[at + i].size;
 		memmove(&fr->buf[left], &fr->buf[at + n], (fr->n - at - n) * sizeof *fr->buf);
 		fr->n -= at + n - left;
 		at = left;
 	}
+	freed_count(fr);
 	return 0;
 }
 
@@ -241,9 +281,11 @@ pci_dma_close(struct pci_dma *d, struct pci_dma_freed *fr)
 		return;
 	/* core frees them at its session's end, or keeps those a process still holds: counted until it says. */
 	for (unsigned i = 0; i < d->nbuf; i++)
-		freed_add(fr, d->buf[i].id, d->buf[i].size);
+		freed_add(fr, &d->buf[i]);
 	mkx_session_close(&d->s);
+	free(d->buf);
+	d->buf = NULL;
 	d->open = 0;
-	d->nbuf = 0;
+	d->nbuf = d->room = 0;
 	d->bytes = 0;
 }

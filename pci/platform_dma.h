@@ -17,15 +17,29 @@
 
 #include "pci.h"
 
-#define PCI_DMA_BUFFERS_MAX	32
+/* Buffers of one device a Platform session may hold (each costs at least 4 KiB of its quota anyway). */
+#define PCI_DMA_BUFFERS_MAX	16384
+/*
+ * Huge-page memory core may hold for one device's buffers beyond what
+ * they cost the client (Genode's max(4 KiB, size) each): the unused rest of
+ * the pages small buffers share, paid from our own quantum. More than one
+ * page of it (the session's buffers scattered over many pages) is refused.
+ */
+#define PCI_DMA_SLACK		(2ull << 20)
+
+/* A buffer, and the dataspace (core's chunk of huge pages) it lies in. */
+struct pci_dma_buf {
+	uint32_t	id, chunk;
+	uint64_t	size, chunk_size;
+};
 
 /* core's DMA session of one acquired function, and the buffers held there (for the session's dma_quota). */
 struct pci_dma {
 	struct mkx_session	s;
 	int			open;
-	struct { uint32_t id; uint64_t size; } buf[PCI_DMA_BUFFERS_MAX];
-	unsigned		nbuf;
-	uint64_t		bytes;
+	struct pci_dma_buf	*buf;
+	unsigned		nbuf, room;
+	uint64_t		bytes;		/* what its live buffers cost the client */
 };
 
 /*
@@ -38,9 +52,9 @@ struct pci_dma {
  * other sessions share, pays nothing for it.
  */
 struct pci_dma_freed {
-	struct { uint32_t id; uint64_t size; } *buf;
+	struct pci_dma_buf	*buf;
 	unsigned		n, room;
-	uint64_t		bytes;
+	uint64_t		bytes;		/* the dataspaces core still keeps for them, each counted once */
 };
 
 /*

@@ -22,9 +22,10 @@
  *
  * The Platform session's ram_quota pays its DMA buffers (core moves it
  * from our RAM quantum to the platform driver's): platform_ram= bytes,
- * 6 MiB by default, three buffers of one huge page each.
- * quota_probe="yes" (with platform="yes"): one buffer beyond the session's
- * ram_quota, refused by the platform driver. hold_ms=N: after the release
+ * 6 MiB by default; a buffer costs max(4 KiB, size) of it (Genode's).
+ * quota_probe="yes" (with platform="yes"): one buffer of the whole
+ * ram_quota while others are held, beyond what is left of it, refused by
+ * the platform driver. hold_ms=N: after the release
  * keep mapping the buffer left to core for N ms (core keeps it charged).
  *
  * One IOMMU domain per Platform session (with platform="yes", under an
@@ -420,8 +421,8 @@ refusals(struct mkx_dma *dma)
 		mkx_error("DMA: a small buffer after the refusals: %s", why);
 		return 1;
 	}
-	if (quota_probe) {
-		err = mkx_dma_alloc(dma, 4096, &b, why, sizeof why);
+	if (quota_probe) {	/* buffers are held: the whole ram_quota is more than is left of it */
+		err = mkx_dma_alloc(dma, platform_ram, &b, why, sizeof why);
 		mkx_log("DMA refusal: beyond the session's ram_quota: %s: %s", err ? strerror(-err) : "granted (BAD)", why);
 		bad |= !err;
 	}

@@ -1,12 +1,23 @@
 /*
- * dma_bench: the cost of a DMA buffer through core's DMA session: alloc
- * (core: hugetlb memfd, fault-in, pagemap, contiguity and mask checks,
- * charge) + map in the client + free, per round; make bench compares it
- * with a plain root process doing the hugetlb part (raw_hugetlb).
+ * dma_bench: the cost of DMA buffers through core's DMA session, two rows
+ * of make bench:
+ *  - a buffer of 2 MiB (a huge page of its own): alloc (core: a page from
+ *    its cache or the kernel, checks, charge) + map in the client + free,
+ *    per round; compared with a plain root process doing the hugetlb part
+ *    (raw_hugetlb, run before core in the same boot);
+ *  - a buffer of 4 KiB (sub-allocated in a huge page the session holds, as
+ *    Genode's alloc_dma_buffer): alloc + map + free through the session,
+ *    against a plain sub-allocation in this process: one huge page mapped
+ *    once (MAP_HUGETLB if the kernel has one free, else ordinary memory,
+ *    said in the line), a 4 KiB slot taken from a bitmap and zeroed, as
+ *    core zeroes a reused one, and given back.
  *   <config pci="00:03.0" rounds="200"/>
  */
+#define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <mkx/bench.h>
 #include <mkx/dma.h>
@@ -14,16 +25,70 @@
 #include <mkx/log.h>
 #include <mkx/rom.h>
 
+#define HUGE	(2ul << 20)
+#define SLOT	4096ul
+#define SLOTS	(HUGE / SLOT)
+
+/* One round of size bytes through the session; the times added to t[3] (alloc, touch, free). 0 or 1. */
+static int
+round_trip(struct mkx_dma *dma, size_t size, double t[3])
+{
+	struct mkx_dma_buffer b;
+	char why[512];
+	double t1 = mkx_now();
+
+	if (mkx_dma_alloc(dma, size, &b, why, sizeof why)) {
+		mkx_error("a buffer of %zu bytes: %s", size, why);
+		return 1;
+	}
+	t[0] += mkx_now() - t1;
+	t1 = mkx_now();
+	*(volatile char *)b.va = 1;
+	t[1] += mkx_now() - t1;
+	t1 = mkx_now();
+	if (mkx_dma_free(dma, &b, why, sizeof why)) {
+		mkx_error("free of a buffer of %zu bytes: %s", size, why);
+		return 1;
+	}
+	t[2] += mkx_now() - t1;
+	return 0;
+}
+
+/* The reference sub-allocator: a 4 KiB slot of one page, first fit in a bitmap. */
+static uint64_t used[SLOTS / 64];
+
+static void *
+slot_alloc(uint8_t *page)
+{
+	for (unsigned w = 0; w < SLOTS / 64; w++)
+		if (~used[w]) {
+			unsigned bit = (unsigned)__builtin_ctzll(~used[w]);
+
+			used[w] |= 1ull << bit;
+			return memset(page + (w * 64 + bit) * SLOT, 0, SLOT);
+		}
+	return NULL;
+}
+
+static void
+slot_free(uint8_t *page, void *p)
+{
+	size_t i = (size_t)((uint8_t *)p - page) / SLOT;
+
+	used[i / 64] &= ~(1ull << (i % 64));
+}
+
 int
 main(void)
 {
-	struct mkx_dma_buffer b;
 	struct mkx_dma dma;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	unsigned long rounds = 200;
 	char why[512], pci[16] = "00:03.0";
-	double t0, t1, t_alloc = 0, t_touch = 0, t_free = 0;
+	double t0, big[3] = { 0 }, small[3] = { 0 }, t_big, t_small, t_ref;
+	const char *kind = "hugetlb";
+	uint8_t *page;
 
 	if (mkx_env_init())
 		return 1;
@@ -37,27 +102,40 @@ main(void)
 		mkx_exit(1);
 	}
 	t0 = mkx_now();
-	for (unsigned long i = 0; i < rounds; i++) {
-		t1 = mkx_now();
-		if (mkx_dma_alloc(&dma, 4096, &b, why, sizeof why)) {
-			mkx_error("round %lu: %s", i, why);
+	for (unsigned long i = 0; i < rounds; i++)
+		if (round_trip(&dma, HUGE, big))
 			mkx_exit(1);
-		}
-		t_alloc += mkx_now() - t1;
-		t1 = mkx_now();
-		*(volatile char *)b.va = 1;
-		t_touch += mkx_now() - t1;
-		t1 = mkx_now();
-		if (mkx_dma_free(&dma, &b, why, sizeof why)) {
-			mkx_error("round %lu: free: %s", i, why);
+	t_big = (mkx_now() - t0) / rounds * 1e6;
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++)
+		if (round_trip(&dma, SLOT, small))
 			mkx_exit(1);
-		}
-		t_free += mkx_now() - t1;
+	t_small = (mkx_now() - t0) / rounds * 1e6;
+	page = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+	if (page == MAP_FAILED) {
+		kind = "ordinary memory: no free huge page";
+		page = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	}
-	mkx_log("dma_bench: per round: alloc (core + the client's mmap) %.1f us, first touch %.1f us, free %.1f us",
-	    t_alloc / rounds * 1e6, t_touch / rounds * 1e6, t_free / rounds * 1e6);
-	mkx_log("bench: dma alloc+free session %.1f us (%lu rounds, %s)", (mkx_now() - t0) / rounds * 1e6, rounds,
+	if (page == MAP_FAILED) {
+		mkx_error("no memory for the reference sub-allocation");
+		mkx_exit(1);
+	}
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++) {
+		void *p = slot_alloc(page);
+
+		*(volatile char *)p = 1;
+		slot_free(page, p);
+	}
+	t_ref = (mkx_now() - t0) / rounds * 1e6;
+	mkx_log("dma_bench: per round of 2 MiB: alloc (core + the client's mmap) %.1f us, first touch %.1f us, free %.1f us",
+	    big[0] / rounds * 1e6, big[1] / rounds * 1e6, big[2] / rounds * 1e6);
+	mkx_log("dma_bench: per round of 4 KiB: alloc %.1f us, first touch %.1f us, free %.1f us",
+	    small[0] / rounds * 1e6, small[1] / rounds * 1e6, small[2] / rounds * 1e6);
+	mkx_log("bench: dma alloc+free session %.1f us (%lu rounds, %s)", t_big, rounds,
 	    dma.info.iommu ? "IOVA" : "physical");
+	mkx_log("bench: dma 4k alloc+free session %.1f us (%lu rounds)", t_small, rounds);
+	mkx_log("bench: dma 4k sub-allocation in one process %.3f us (%lu rounds, %s)", t_ref, rounds, kind);
 	mkx_dma_close(&dma);
 	mkx_exit(0);
 }

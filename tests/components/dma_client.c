@@ -1,12 +1,13 @@
 /*
  * dma_client: a DMA session client for core's integration test on the sim
  * back end (tests/integration/dma_test.sh). It allocates `count` buffers,
- * checks each dataspace is exactly the buffer (its size, sealed: it cannot
- * be shrunk or grown) and writable, frees one, then either exits (core
+ * checks each dataspace is exactly the buffer's huge pages (the buffer itself
+ * for one of a page or more, the default; sealed: it cannot be shrunk or
+ * grown) and writable, frees one, then either exits (core
  * frees the rest at the session's end) or, with die="yes", kills itself
  * with SIGKILL while holding them (core must free them the same way).
  *
- * Config: <config pci="00:03.0" count="3" size="4096" die="no"/>
+ * Config: <config pci="00:03.0" count="3" size="2097152" die="no"/>
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,7 +30,7 @@ main(void)
 	struct mkx_dma dma;
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long count = 3, size = 4096;
+	unsigned long count = 3, size = 2u << 20;	/* a whole huge page: a dataspace of its own */
 	char why[512], pci[16] = "00:03.0";
 	int die = 0;
 
@@ -39,7 +40,7 @@ main(void)
 		if (mkx_xml_attr(cfg, "pci"))
 			snprintf(pci, sizeof pci, "%s", mkx_xml_attr(cfg, "pci"));
 		mkx_xml_attr_ulong(cfg, "count", 3, &count);
-		mkx_xml_attr_ulong(cfg, "size", 4096, &size);
+		mkx_xml_attr_ulong(cfg, "size", 2u << 20, &size);
 		die = mkx_xml_attr_bool(cfg, "die", 0) == 1;
 		mkx_xml_free(cfg);	/* clean under LeakSanitizer (make test SANITIZE=1) */
 		mkx_rom_close(&rom);
@@ -57,11 +58,14 @@ main(void)
 			mkx_error("buffer %u: %s", i, why);
 			mkx_exit(1);
 		}
-		if (fstat(b[i].fd, &st) || (size_t)st.st_size != b[i].size) {
-			mkx_error("buffer %u: the dataspace is not exactly the buffer", i);
+		/* A buffer of a page or more is its dataspace; a smaller one lies in one of whole pages. */
+		if (fstat(b[i].fd, &st) || (size_t)st.st_size != b[i].map_size ||
+		    (size >= (2u << 20) && b[i].map_size != b[i].size) || (uint8_t *)b[i].va + b[i].size >
+		    (uint8_t *)b[i].map + b[i].map_size) {
+			mkx_error("buffer %u: the dataspace is not exactly the buffer's pages", i);
 			mkx_exit(1);
 		}
-		if (ftruncate(b[i].fd, 0) == 0 || ftruncate(b[i].fd, (off_t)b[i].size * 2) == 0) {
+		if (ftruncate(b[i].fd, 0) == 0 || ftruncate(b[i].fd, (off_t)b[i].map_size * 2) == 0) {
 			mkx_error("buffer %u: the dataspace could be resized", i);
 			mkx_exit(1);
 		}

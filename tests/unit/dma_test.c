@@ -132,24 +132,31 @@ TEST(dma_buffer_without_iommu_is_physical_contiguous_and_below_the_mask)
 	CHECK_INT(info.mask, (1u << 28) - 1);
 	CHECK_INT(info.iommu, 0);
 	CHECK_INT(alloc(s, 4096, &b1), 0);
-	CHECK_INT(b1.size, 2 * MiB);
+	CHECK_INT(b1.size, 4096);	/* Genode's max(4 KiB, size), in a huge page of the session */
+	CHECK_INT(b1.map_size, 2 * MiB);
+	CHECK_INT(b1.offset, 0);
 	CHECK_INT(b1.flags, 0);
 	CHECK(b1.bus + b1.size - 1 <= (1u << 28) - 1);
-	/* The dataspace is exactly the buffer, and the client can map and write it. */
+	/* The dataspace is the huge page the buffer lies in, and the client can map and write it. */
 	CHECK_INT(fstat(r.fds[0], &st), 0);
 	CHECK_INT(st.st_size, 2 * MiB);
-	map = mmap(NULL, b1.size, PROT_READ | PROT_WRITE, MAP_SHARED, r.fds[0], 0);
+	map = mmap(NULL, b1.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, r.fds[0], 0);
 	CHECK(map != MAP_FAILED);
 	memset(map, 0xa5, 4096);
-	munmap(map, b1.size);
-	CHECK_INT(alloc(s, 3 * MiB, &b2), 0);	/* two pages, contiguous */
+	munmap(map, b1.map_size);
+	CHECK_INT(alloc(s, 3 * MiB, &b2), 0);	/* two pages, contiguous, of its own */
 	CHECK_INT(b2.size, 4 * MiB);
+	CHECK_INT(b2.map_size, 4 * MiB);
+	CHECK(b2.chunk != b1.chunk);
 	CHECK(b2.bus != b1.bus && b2.bus + b2.size - 1 <= (1u << 28) - 1);
-	CHECK_INT(ca.ram_left, 10 * MiB);	/* 16 MiB - 3 huge pages, charged whole */
+	CHECK_INT(ca.ram_left, 10 * MiB);	/* 16 MiB - 3 huge pages: core charges what it pins */
+	CHECK_INT(b2.held, 6 * MiB);
 	CHECK_INT(op(s, MKX_DMA_ADDR, &b2.id, sizeof b2.id), 0);
 	CHECK_INT(*(uint64_t *)r.payload, b2.bus);
+	CHECK_INT(op(s, MKX_DMA_FREE, &b2.id, sizeof b2.id), 0);
+	CHECK_INT(ca.ram_left, 14 * MiB);	/* a buffer of its own goes at its FREE */
 	CHECK_INT(op(s, MKX_DMA_FREE, &b1.id, sizeof b1.id), 0);
-	CHECK_INT(ca.ram_left, 12 * MiB);
+	CHECK_INT(ca.ram_left, 14 * MiB);	/* the session's one empty page stays, for its next small buffers */
 	service_dma.close(s);
 	CHECK_INT(ca.ram_left, 16 * MiB);
 }
@@ -207,7 +214,7 @@ TEST(dma_above_the_mask_is_refused_not_handed_out)
 	cfg_a.ram_quota = ca.ram_left = 64 * MiB;
 	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
 	for (int i = 0; i < 8; i++)
-		CHECK_INT(alloc(s, 4096, &b[i]), 0);
+		CHECK_INT(alloc(s, 2 * MiB, &b[i]), 0);
 	CHECK_INT(alloc(s, 4096, &x), -ERANGE);
 	CHECK_STR_HAS(reason(), "below the DMA limit 0xfffffff");
 	/* A 64-bit device still gets the pages above 4 GiB. */
@@ -227,7 +234,7 @@ TEST(dma_with_iommu_gives_iovas_below_the_mask_in_the_session_domain)
 
 	setup(1);
 	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
-	CHECK_INT(alloc(s, 4096, &b1), 0);
+	CHECK_INT(alloc(s, 2 * MiB, &b1), 0);
 	CHECK_INT(b1.flags, MKX_DMA_IOVA);
 	CHECK_INT(b1.bus, 0x200000);	/* IOVA 0 is never mapped */
 	CHECK_INT(alloc(s, 4 * MiB, &b2), 0);
@@ -265,7 +272,7 @@ TEST(dma_domain_is_shared_by_one_owner_and_never_across_owners)
 
 	setup(1);
 	sa = open_in_domain(&ca, "00:03.0", "7", 0, why, sizeof why);
-	CHECK_INT(alloc(sa, 4096, &a), 0);
+	CHECK_INT(alloc(sa, 2 * MiB, &a), 0);
 	CHECK_INT(a.bus, 0x200000);
 	sb = open_in_domain(&ca, "00:02.0", "7", 0, why, sizeof why);
 	CHECK_INT(alloc(sb, 4 * MiB, &b), 0);
@@ -288,6 +295,90 @@ TEST(dma_domain_is_shared_by_one_owner_and_never_across_owners)
 	open_in_domain(&cb, "00:02.0", "4294967296", -EINVAL, why, sizeof why);
 	CHECK_STR_HAS(why, "domain=");
 	service_dma.close(sa);
+}
+
+/*
+ * Issue 24: small buffers as Genode allocates them. 1,000 buffers of 4 KiB
+ * in one session take 2 huge pages (no more than 6 MiB), each buffer in
+ * one page, none overlapping, every one below the mask; the client pays
+ * the pages; freed space is reused (no new page), zeroed; after every
+ * buffer is freed the session keeps one empty page, and its end gives it
+ * back. Before sub-allocation each buffer took a huge page of its own
+ * (the sim's 16 ran out at the 9th below the 28-bit mask).
+ */
+TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
+{
+	static struct mkx_dma_buffer_msg b[1000];
+	struct mkx_dma_buffer_msg x;
+	uint32_t chunks[8];
+	unsigned nchunks = 0;
+	long pages_before;
+	char why[512];
+	uint8_t *map;
+	void *s;
+	int fd;
+
+	setup(0);
+	pages_before = dma_mem_sim.pages_free();
+	s = open_dma(&ca, "edu", "00:03.0", 0, why, sizeof why);
+	for (unsigned i = 0; i < 1000; i++) {
+		unsigned k;
+
+		if (alloc(s, 4096, &b[i]))
+			harness_fail(__FILE__, __LINE__, "buffer %u of 4 KiB refused: %s", i, reason());
+		CHECK_INT(b[i].size, 4096);
+		CHECK(b[i].offset + b[i].size <= b[i].map_size && b[i].map_size == 2 * MiB);
+		CHECK(b[i].bus + b[i].size - 1 <= (1u << 28) - 1);
+		for (k = 0; k < nchunks && chunks[k] != b[i].chunk; k++)
+			;
+		if (k == nchunks) {
+			CHECK(nchunks < 3);
+			chunks[nchunks++] = b[i].chunk;
+		}
+		for (unsigned j = 0; j < i; j++)	/* no two overlap, in their pages or on the bus */
+			if (b[j].bus == b[i].bus || (b[j].chunk == b[i].chunk && b[j].offset == b[i].offset))
+				harness_fail(__FILE__, __LINE__, "buffers %u and %u overlap at bus 0x%llx", j, i,
+				    (unsigned long long)b[i].bus);
+	}
+	CHECK_INT(nchunks, 2);
+	CHECK(pages_before - dma_mem_sim.pages_free() <= 3);	/* no more than 6 MiB of huge pages */
+	CHECK_INT(pages_before - dma_mem_sim.pages_free(), 2);
+	CHECK_INT(ca.ram_left, 12 * MiB);	/* the client pays the two pages */
+	CHECK_INT(b[999].held, 4 * MiB);
+	/* Free every other one: the next 500 fit into the freed space, no new page. */
+	for (unsigned i = 0; i < 1000; i += 2)
+		CHECK_INT(op(s, MKX_DMA_FREE, &b[i].id, sizeof b[i].id), 0);
+	for (unsigned i = 0; i < 1000; i += 2)
+		CHECK_INT(alloc(s, 4096, &b[i]), 0);
+	CHECK_INT(pages_before - dma_mem_sim.pages_free(), 2);
+	CHECK_INT(ca.ram_left, 12 * MiB);
+	/* Freed space comes back zeroed: the client wrote into a buffer, freed it, got the same place again. */
+	CHECK_INT(op(s, MKX_DMA_FREE, &b[0].id, sizeof b[0].id), 0);
+	CHECK_INT(alloc(s, 4096, &x), 0);
+	CHECK(x.chunk == b[0].chunk && x.offset == b[0].offset);
+	CHECK((fd = dup(r.fds[0])) >= 0);
+	CHECK((map = mmap(NULL, x.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) != MAP_FAILED);
+	memset(map + x.offset, 0x5a, 4096);
+	CHECK_INT(op(s, MKX_DMA_FREE, &x.id, sizeof x.id), 0);
+	CHECK_INT(alloc(s, 4096, &b[0]), 0);
+	CHECK(b[0].chunk == x.chunk && b[0].offset == x.offset);
+	for (unsigned i = 0; i < 4096; i++)
+		if (map[x.offset + i])
+			harness_fail(__FILE__, __LINE__, "reused space at +%u holds the last buffer's data", i);
+	munmap(map, x.map_size);
+	close(fd);
+	/* A buffer that does not fit a page's free runs gets a page of its own, not spread over two. */
+	CHECK_INT(alloc(s, 2 * MiB - 4096, &x), 0);
+	CHECK(x.chunk != chunks[0] && x.chunk != chunks[1] && x.offset == 0);
+	CHECK_INT(op(s, MKX_DMA_FREE, &x.id, sizeof x.id), 0);
+	/* All freed: one empty page stays the session's, the other goes. */
+	for (unsigned i = 0; i < 1000; i++)
+		CHECK_INT(op(s, MKX_DMA_FREE, &b[i].id, sizeof b[i].id), 0);
+	CHECK_INT(pages_before - dma_mem_sim.pages_free(), 1);
+	CHECK_INT(ca.ram_left, 14 * MiB);
+	service_dma.close(s);
+	CHECK_INT(dma_mem_sim.pages_free(), pages_before);
+	CHECK_INT(ca.ram_left, 16 * MiB);
 }
 
 /* The client dies holding buffers: bus master off (read back) before the first unmap and free. */

@@ -4,9 +4,12 @@
  * free_dma_buffer). core serves it (service "DMA", one session per
  * function and client, by policy); a driver on a Platform session gets the
  * same through the platform driver (mkx_dma_open_platform), which holds
- * core's session for the device it acquired. A buffer is a dataspace fd (a hugetlb memfd of exactly that
- * buffer) the client maps, and the bus address the device must be given:
- * the physical address without an IOMMU, an IOVA core chose with one.
+ * core's session for the device it acquired. A buffer (max(4 KiB, size),
+ * as Genode's) lies in a dataspace fd (a hugetlb memfd of whole huge pages:
+ * its own for a buffer of a page or more, one its session's small buffers
+ * share otherwise) the client maps, and has the bus address the device
+ * must be given: the physical address without an IOMMU, an IOVA core
+ * chose with one.
  *
  * Session args: pci="BB:DD.F". docs/dma.md.
  */
@@ -37,13 +40,25 @@ struct mkx_dma_alloc_req {
 };
 static_assert(sizeof(struct mkx_dma_alloc_req) == 16, "wire size");
 
+/*
+ * A buffer lies in a dataspace (fd 0: whole huge pages) at offset; buffers
+ * of at most one huge page share one of their session's (Genode's
+ * alloc_dma_buffer: sub-allocated, max(4 KiB, size)), a larger one has one
+ * of its own. The client maps map_size bytes of fd 0 and uses
+ * [offset, offset + size).
+ */
 struct mkx_dma_buffer_msg {
 	uint32_t	id;		/* names the buffer in ADDR and FREE */
 	uint32_t	flags;		/* MKX_DMA_IOVA: bus is an IOVA */
-	uint64_t	size;		/* bytes of the dataspace to map (a huge-page multiple) */
-	uint64_t	bus;		/* what the device must be given for byte 0 */
+	uint64_t	size;		/* bytes of the buffer: max(4 KiB, asked) rounded to 4 KiB (whole pages if larger than one) */
+	uint64_t	bus;		/* what the device must be given for the buffer's byte 0 */
+	uint64_t	offset;		/* of the buffer in the dataspace */
+	uint64_t	map_size;	/* bytes of the dataspace (a huge-page multiple) */
+	uint64_t	held;		/* bytes of the huge pages the session's live buffers are in (core charges these and at most one empty page more) */
+	uint32_t	chunk;		/* the dataspace's name: buffers with the same share it */
+	uint32_t	pad;
 };
-static_assert(sizeof(struct mkx_dma_buffer_msg) == 24, "wire size");
+static_assert(sizeof(struct mkx_dma_buffer_msg) == 56, "wire size");
 
 #define MKX_DMA_IOVA	1
 
@@ -65,10 +80,12 @@ struct mkx_dma {
 
 struct mkx_dma_buffer {
 	uint32_t	id;
-	int		fd;
-	void		*va;		/* the mapping, size bytes */
+	int		fd;		/* the dataspace the buffer lies in */
+	void		*va;		/* the buffer, size bytes */
 	size_t		size;
 	uint64_t	bus;
+	void		*map;		/* the dataspace's mapping (va lies in it), map_size bytes */
+	size_t		map_size;
 };
 
 /* Open the DMA session for function pci ("00:03.0"). 0 or -errno with core's reason in why. */
@@ -79,7 +96,10 @@ int	mkx_dma_open(struct mkx_dma *, const char *pci, char *why, size_t whylen);
  * a device this session has not acquired. 0 or -errno with why.
  */
 int	mkx_dma_open_platform(struct mkx_dma *, struct mkx_platform *p, const char *dev, char *why, size_t whylen);
-/* Allocate and map a buffer of at least size bytes. 0 or -errno with core's reason. */
+/*
+ * Allocate and map a buffer of at least size bytes (b->size: max(4 KiB,
+ * size) rounded up to 4 KiB). 0 or -errno with core's reason.
+ */
 int	mkx_dma_alloc(struct mkx_dma *, size_t size, struct mkx_dma_buffer *, char *why, size_t whylen);
 /* The bus address of buffer id (Genode's dma_addr). 0 or -errno with why. */
 int	mkx_dma_addr(struct mkx_dma *, uint32_t id, uint64_t *bus, char *why, size_t whylen);
