@@ -539,6 +539,54 @@ note_unwalked(struct pci_tree *t, const struct pci_sim *sim)
 		    "describes): %s%s", count, count == 1 ? "" : "s", list, count > 4 ? " ..." : "");
 }
 
+/*
+ * Load a dump directory into sim (config.txt, the sizes) and, when it has
+ * one, its acpi.xml into ai and t's roots. 1 when acpi.xml was there, 0 when
+ * not, 2 after an error on stderr (sim is freed then).
+ */
+static int
+load_dump_dir(const char *dir, struct pci_sim *sim, struct pci_tree *t, struct acpi_info *ai)
+{
+	char err[256] = "", *text;
+	size_t len;
+	int rc;
+
+	if (!(text = slurp(dir, "config.txt", &len))) {
+		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+		return 2;
+	}
+	rc = pci_sim_load_dump(sim, text, len, err, sizeof err);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, err);
+		pci_sim_free(sim);
+		return 2;
+	}
+	if (load_sizes(sim, dir)) {
+		pci_sim_free(sim);
+		return 2;
+	}
+	if (!(text = slurp(dir, "acpi.xml", &len)) && errno != ENOENT) {
+		fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+		pci_sim_free(sim);
+		return 2;
+	}
+	if (!text)
+		return 0;
+	struct mkx_xml *x = mkx_xml_parse(text, len, err, sizeof err);
+
+	free(text);
+	if (!x || acpi_info_read(ai, x, err, sizeof err)) {
+		fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, err);
+		mkx_xml_free(x);
+		pci_sim_free(sim);
+		return 2;
+	}
+	mkx_xml_free(x);
+	pci_roots_from_acpi(t, ai);
+	return 1;
+}
+
 int
 pci_host_dump(const char *dir, FILE *out)
 {
@@ -548,48 +596,14 @@ pci_host_dump(const char *dir, FILE *out)
 	static struct acpi_info ai;
 	struct peer peers[PCI_ROOTS_MAX];
 	unsigned npeers = 0, unsized = 0;
-	int have_acpi = 0;
-	char err[256] = "", *text;
-	size_t len;
-	int rc = 0;
+	int have_acpi;
 
 	pci_sim_init(&sim);
 	memset(&t, 0, sizeof t);
 	memset(&ai, 0, sizeof ai);
-	if (!(text = slurp(dir, "config.txt", &len))) {
-		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
+	have_acpi = load_dump_dir(dir, &sim, &t, &ai);
+	if (have_acpi == 2)
 		return 2;
-	}
-	rc = pci_sim_load_dump(&sim, text, len, err, sizeof err);
-	free(text);
-	if (rc) {
-		fprintf(stderr, "pci: %s/config.txt: %s\n", dir, err);
-		pci_sim_free(&sim);
-		return 2;
-	}
-	if (load_sizes(&sim, dir)) {
-		pci_sim_free(&sim);
-		return 2;
-	}
-	if (!(text = slurp(dir, "acpi.xml", &len)) && errno != ENOENT) {
-		fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, errno == EINVAL ? "not a regular file" : strerror(errno));
-		pci_sim_free(&sim);
-		return 2;
-	}
-	if (text) {
-		struct mkx_xml *x = mkx_xml_parse(text, len, err, sizeof err);
-
-		free(text);
-		if (!x || acpi_info_read(&ai, x, err, sizeof err)) {
-			fprintf(stderr, "pci: %s/acpi.xml: %s\n", dir, err);
-			mkx_xml_free(x);
-			pci_sim_free(&sim);
-			return 2;
-		}
-		mkx_xml_free(x);
-		pci_roots_from_acpi(&t, &ai);
-		have_acpi = 1;
-	}
 	if (enumerate_with_peers(&t, &cfg, &sim, &ai, have_acpi, peers, &npeers)) {
 		fprintf(stderr, "pci: out of memory\n");
 		pci_sim_free(&sim);
