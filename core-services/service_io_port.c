@@ -379,9 +379,28 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 	if (!s->emulate_conf1 || s->base > CF8 || s->base + s->size < CONF1_END)
 		return refuse_cfg(s, write, bdf, off, write ? rq->width : rq->len,
 		    "the session does not hold the conf1 pair 0xCF8-0xCFF");
+	if (!write && rq->flags == MKX_IO_PORT_CFG_EACH_DEVICE) {
+		unsigned n = rq->len / 4u;
+
+		if (off % 4 || off >= 256 || rq->len % 4 || !n || ((bdf >> 3) & 0x1f) + n > 32)
+			return refuse_cfg(s, 0, bdf, off, rq->len, "one dword of function 0 of devices on one bus only");
+		for (unsigned i = 0; i < n; i++) {
+			unsigned f = (bdf & ~7u) + 8 * i;
+
+			v = 0xffffffffu;	/* each function by its own policy, as one access each would be */
+			if (pci_config_access(config, s->label, f, conf1_ident) != PCI_CONFIG_NONE &&
+			    (err = backend->cfg_read(f, off, 4, &v)))
+				return err;
+			memcpy(r->payload + 4 * i, &v, 4);
+		}
+		r->len = rq->len;
+		return 0;
+	}
 	if (!write) {
 		enum pci_config_access a;
 
+		if (rq->flags)
+			return refuse_cfg(s, 0, bdf, off, rq->len, "unknown flags");
 		if (off % 4 || rq->len % 4 || !rq->len || off + rq->len > 256)
 			return refuse_cfg(s, 0, bdf, off, rq->len, "a range of whole dwords below 0x100 only");
 		a = pci_config_access(config, s->label, bdf, conf1_ident);

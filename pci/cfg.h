@@ -92,6 +92,8 @@ struct pci_conf1 {
 	/* Optional too: a BAR sizing probe (write v, read back, write restore) in one request. */
 	int		(*probe)(void *port_ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore,
 			    uint32_t *back);
+	/* Optional too: the dword at off of function 0 of n devices from bdf's device on, one request. */
+	int		(*scan)(void *port_ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n);
 	/*
 	 * 1 while a walk runs (the caller sets and clears it; needs
 	 * range_read): reads are served from a snapshot of the function's
@@ -104,6 +106,9 @@ struct pci_conf1 {
 		uint64_t	have, served;	/* one bit per dword */
 		uint64_t	restored;	/* a probe put dw_restored back: it is the register's value */
 		uint32_t	dw_restored[64];
+		/* The IDs of function 0 of each device of one bus (scan), served once each. */
+		unsigned	ids_bus;	/* bus + 1; 0: none */
+		uint32_t	ids_served, ids[32];
 		uint32_t	dw[64];
 	}		snap;
 };

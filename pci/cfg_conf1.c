@@ -25,6 +25,10 @@
  * any other write is. Between the two the register holds its old value
  * again, a second read of it fetches and sees that; the walk reads the
  * mask once (pci/bar.c).
+ * A bus scan reads the IDs of function 0 of every device: with scan, the
+ * first of them on a bus fetches all 32 in one request, and each is
+ * served from it once (an empty slot then costs nothing more; a present
+ * function's header is fetched when the walk reads on).
  * Outside a walk (a driver's accesses through the platform session) no
  * snapshot: every read is its own request.
  */
@@ -107,6 +111,29 @@ is_bar_probe(const struct pci_conf1_snap *s, unsigned off, unsigned width, uint3
 	return type == 1 && (off == 0x10 || off == 0x14);
 }
 
+/* 1 with *id if the ID dword of (bus, dev, 0) comes from the bus's scan (fetched now if it has none). */
+static int
+scanned_id(struct pci_conf1 *c, struct pci_addr a, uint32_t *id)
+{
+	struct pci_conf1_snap *s = &c->snap;
+
+	if (s->ids_bus != a.bus + 1) {
+		int err = c->scan(c->port_ctx, a.bus << 8, 0, s->ids, 32);
+
+		if (err == -ENOSYS)
+			c->scan = NULL;
+		if (err)
+			return 0;		/* the header path asks (and says what is wrong) */
+		s->ids_bus = a.bus + 1;
+		s->ids_served = 0;
+	}
+	if (s->ids_served >> a.dev & 1)
+		return 0;			/* read again: from the function's own fetch */
+	s->ids_served |= 1u << a.dev;
+	*id = s->ids[a.dev];
+	return 1;
+}
+
 static int
 conf1_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *val)
 {
@@ -120,7 +147,9 @@ conf1_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t 
 	}
 	if ((err = conf1_check(a, off, width)))
 		return err;
-	if (c->walk)
+	if (c->walk && off < 4 && a.fn == 0 && c->scan && scanned_id(c, a, &dw))
+		err = 0;
+	else if (c->walk)
 		err = snap_dword(c, bdf_of(a), off & ~3u, &dw);
 	else
 		err = c->range_read(c->port_ctx, bdf_of(a), off & ~3u, &dw, 4);

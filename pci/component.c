@@ -67,6 +67,12 @@ port_probe(void *ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, 
 	return mkx_io_port_cfg_probe(ctx, bdf, off, 4, v, restore, back);
 }
 
+static int
+port_scan(void *ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
+{
+	return mkx_io_port_cfg_scan(ctx, bdf, off, ids, n);
+}
+
 /* ECAM through IO_MEM sessions of the MCFG windows. 0 if at least one window is mapped. */
 static int
 open_ecam(const struct acpi_info *ai, struct pci_cfg *cfg)
@@ -111,7 +117,8 @@ open_conf1(struct pci_cfg *cfg)
 	}
 	/* walk: reads from per-function snapshots until the walk is over (cfg_conf1.c) */
 	conf1 = (struct pci_conf1){ .port_ctx = &conf1_port, .in = port_in, .out = port_out,
-	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .walk = 1 };
+	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .scan = port_scan,
+	    .walk = 1 };
 	*cfg = (struct pci_cfg){ &pci_cfg_conf1, &conf1 };
 	mkx_log("config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)");
 	return 0;

@@ -103,6 +103,15 @@ probe(void *st, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, uint32
 	return request(st, MKX_IO_PORT_CFG_WRITE, &rq, back, 4);
 }
 
+static int
+scan(void *st, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
+{
+	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .len = (uint16_t)(4 * n),
+	    .flags = MKX_IO_PORT_CFG_EACH_DEVICE };
+
+	return request(st, MKX_IO_PORT_CFG_READ, &rq, ids, 4 * n);
+}
+
 /* The CF8/CFC pair, for the fallback and to look at registers the old way. */
 static int
 port_in(void *st, unsigned port, unsigned width, uint32_t *val)
@@ -274,5 +283,49 @@ TEST(conf1_without_requests_uses_the_pair)
 	CHECK_INT(pci_wr(&c, NIC, 0x04, 2, 0x1), 0);
 	CHECK_INT(requests, 4);
 	CHECK_INT(pci_rd(&c, NIC, 0x04, 2), 0x1);
+	service_io_port.close(st);
+}
+
+TEST(conf1_request_scan_follows_the_policy_per_function)
+{
+	uint32_t ids[32];
+	void *st;
+
+	setup();
+	st = open_session("x", "io_port_base=0xcf8, io_port_size=8");	/* names 00:02.0 only */
+	CHECK_INT(scan(st, 0x00, 0, ids, 32), 0);
+	CHECK_INT(ids[0], 0xffffffffu);				/* 00:00.0 exists, not named */
+	CHECK_INT(ids[1], 0xffffffffu);
+	CHECK_INT(ids[2], 0x10d38086);
+	CHECK_INT(ids[3], 0xffffffffu);
+	CHECK_INT(scan(st, 0x08, 0, ids, 32), -ERANGE);		/* device 1 + 32 devices: beyond the bus */
+	service_io_port.close(st);
+	st = open_session("acpi", "io_port_base=0xcf8, io_port_size=8");
+	CHECK_INT(scan(st, 0x00, 8, ids, 3), 0);
+	CHECK_INT(ids[0] >> 8, 0x060000);			/* class codes of 00:00.0, 01.0, 02.0 */
+	CHECK_INT(ids[1] >> 8, 0x030000);
+	CHECK_INT(ids[2] >> 8, 0x020000);
+	service_io_port.close(st);
+}
+
+TEST(conf1_walk_scans_a_bus_in_one_request)
+{
+	struct pci_conf1 c1;
+	struct pci_cfg c = { &pci_cfg_conf1, &c1 };
+	void *st;
+
+	setup();
+	st = open_session("platform", "io_port_base=0xcf8, io_port_size=8");
+	c1 = (struct pci_conf1){ .port_ctx = st, .in = port_in, .out = port_out, .range_read = range_read,
+	    .write_back = write_back, .probe = probe, .scan = scan, .walk = 1 };
+	requests = 0;
+	for (unsigned dev = 0; dev < 32; dev++)
+		CHECK_INT(pci_rd(&c, ((struct pci_addr){ 0, 0, dev, 0 }), 0x00, 4),
+		    dev == 0 ? 0x00081b36 : dev == 1 ? 0x11111234 : dev == 2 ? 0x10d38086 : 0xffffffffu);
+	CHECK_INT(requests, 1);
+	/* The same ID again comes from the function's own fetch, and with it the header. */
+	CHECK_INT(pci_rd(&c, NIC, 0x00, 4), 0x10d38086);
+	CHECK_INT(pci_rd(&c, NIC, 0x3d, 1), 1);
+	CHECK_INT(requests, 2);
 	service_io_port.close(st);
 }

@@ -36,9 +36,17 @@ static_assert(sizeof(struct mkx_io_port_cfg_req) == 16, "wire size");
  * read between them.
  */
 #define MKX_IO_PORT_CFG_PROBE	0x01
+/*
+ * READ: instead of a range of one function, the dword at off of function
+ * 0 of each device from bdf's device on (len / 4 devices, on bdf's bus):
+ * a bus scan's vendor IDs in one request, each function by its own policy.
+ */
+#define MKX_IO_PORT_CFG_EACH_DEVICE	0x02
 
 /* Read len bytes (multiple of 4) at off of function bdf into buf. 0 or -errno. */
 int	mkx_io_port_cfg_read(struct mkx_io_port *, unsigned bdf, unsigned off, void *buf, unsigned len);
+/* The dword at off of function 0 of n devices from bdf's device on, into ids[n]. 0 or -errno. */
+int	mkx_io_port_cfg_scan(struct mkx_io_port *, unsigned bdf, unsigned off, uint32_t *ids, unsigned n);
 /*
  * Write width bytes at off of function bdf; *back (may be NULL) is the
  * dword at off & ~3 as read right after the write (a BAR sizing probe's
