@@ -137,6 +137,7 @@ dmar(struct acpi_info *ai, const uint8_t *t, uint32_t len)
 			memset(u, 0, sizeof *u);
 			u->rmrr = type == 1;
 			u->flags = t[o + 4];
+			u->size_log2 = type == 0 ? t[o + 5] & 0xf : 0;
 			u->segment = r16(t + o + 6);
 			u->base = r64(t + o + 8);
 			u->limit = type == 1 ? r64(t + o + 16) : 0;

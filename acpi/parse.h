@@ -41,6 +41,7 @@ struct acpi_info {
 	struct dmar_unit {
 		int		rmrr;		/* 0: DRHD, 1: RMRR */
 		uint8_t		flags;
+		uint8_t		size_log2;	/* DRHD: its registers span 2^size_log2 4 KiB pages (VT-d 3.x 8.3) */
 		uint16_t	segment;
 		uint64_t	base, limit;
 		struct { uint8_t type, id, bus, path[8][2]; unsigned npath; } scope[8];	/* id: enumeration ID */

@@ -264,8 +264,8 @@ report_xml(FILE *out, const struct acpi_info *ai, struct aml_ns *ns, FILE *err_l
 			fprintf(out, "  <rmrr start=\"0x%llx\" end=\"0x%llx\">\n",
 			    (unsigned long long)u->base, (unsigned long long)u->limit);
 		else
-			fprintf(out, "  <drhd phys=\"0x%llx\" flags=\"0x%x\" segment=\"0x%x\" size=\"0x1000\">\n",
-			    (unsigned long long)u->base, u->flags, u->segment);
+			fprintf(out, "  <drhd phys=\"0x%llx\" flags=\"0x%x\" segment=\"0x%x\" size=\"0x%llx\">\n",
+			    (unsigned long long)u->base, u->flags, u->segment, 0x1000ull << u->size_log2);
 		for (unsigned s = 0; s < u->nscope; s++) {
 			fprintf(out, "    <scope bus_start=\"%u\" id=\"%u\" type=\"%u\">", u->scope[s].bus, u->scope[s].id,
 			    u->scope[s].type);

@@ -12,8 +12,8 @@ TABLE=docs/genode-formats.md
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SPECS=14
-CHECKS="igd_wc host_bridge msi_numbers override_mode rmrr_decimal ioapic_props platform_info_rev0 bdf_base"
-echo "plan $((SPECS + 1 + 8))"
+CHECKS="igd_wc host_bridge msi_numbers override_mode rmrr_decimal ioapic_props platform_info_rev0 bdf_base drhd_size"
+echo "plan $((SPECS + 1 + 9))"
 fail_all() {
 	i=0; while [ $i -le $SPECS ]; do echo "FAIL - genode_format_spec_$i: $1"; i=$((i + 1)); done
 	for c in $CHECKS; do echo "FAIL - genode_format_$c: $1"; done
@@ -144,3 +144,19 @@ t=genode_format_bdf_base	# <bdf base> is the MCFG base (bus 0): q35's as its MCF
 if has acpi_q35.xml '<bdf start="0" count="65536" base="0xb0000000" segment="0"/>' &&
    grep -A1 'name="0001:01:00.0"' "$T/devices_seg1.xml" | grep -q '<pci-config address="0xc0100000" bus="0x1"'
 then echo "ok - $t"; else echo "FAIL - $t: $(grep -h '<bdf\|pci-config' "$T/acpi_q35.xml" "$T/devices_seg1.xml" | tr '\n' ' ')"; fi
+t=genode_format_drhd_size	# <drhd size> = 2^(size field + 12): the laptop's DMAR with its first DRHD's field set to 2
+mkdir -p "$T/x1c6_size"
+for f in "$S"/*.dat; do ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$T/x1c6_size/"; done
+rm -f "$T/x1c6_size/dmar.dat"
+python3 - "$S/dmar.dat" "$T/x1c6_size/dmar.dat" <<'EOF'
+import sys
+t = bytearray(open(sys.argv[1], "rb").read())
+assert t[48:50] == b"\0\0" and t[53] == 0	# a DRHD first, its size field 0
+t[53] = 2
+t[9] = (t[9] - 2) & 0xff	# the table's checksum
+open(sys.argv[2], "wb").write(bytes(t))
+EOF
+"$B/bin/acpi" --tables "$T/x1c6_size" --report > "$T/acpi_size.xml" 2> /dev/null
+if has acpi_size.xml '<drhd phys="0xfed90000" flags="0x0" segment="0x0" size="0x4000">' &&
+   has acpi_size.xml '<drhd phys="0xfed91000" flags="0x1" segment="0x0" size="0x1000">'
+then echo "ok - $t"; else echo "FAIL - $t: $(grep '<drhd' "$T/acpi_size.xml" | tr '\n' ' ')"; fi
