@@ -230,11 +230,12 @@ sub=$(fig $L '.*bench: dma 4k sub-allocation in one process \([0-9.]*\) us.*'); 
 need "$sub" "$s4"
 say ""
 say "## DMA buffer of 4 KiB (allocate, map, free), sub-allocated in a huge page (run/bench/dma.scn, $L)"
-say "method: mean of 200 rounds; reference: $(sed -n 's/.*bench: dma 4k sub-allocation in one process [0-9.]* us (\(.*\))$/\1/p' "$L" | tail -1)"
+say "mean of 200 rounds, as above; the reference's page: $(sed -n 's/.*bench: dma 4k sub-allocation in one process [0-9.]* us ([0-9]* rounds, \(.*\))$/\1/p' "$L" | tail -1)"
 awk -v r="$sub" -v s="$s4" 'BEGIN {
 	printf "    4 KiB slot of a mapped huge page, zeroed, in one process (reference) %10.3f us   1.00x\n", r
 	printf "    DMA session: alloc (core) + map + free                               %10.1f us   %.0fx\n", s, s / r
 }' | out
+say "note: $(sed -n 's/.*dma_bench: \(1000 buffers of 4 KiB held at once .*\)$/\1/p' "$L" | tail -1)"
 
 # --- PCI enumeration without MCFG (conf1) ---
 # -M pc has no ECAM: the platform driver walks through core's CF8/CFC emulation and its config

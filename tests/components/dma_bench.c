@@ -11,13 +11,20 @@
  *    once (MAP_HUGETLB if the kernel has one free, else ordinary memory,
  *    said in the line), a 4 KiB slot taken from a bitmap and zeroed, as
  *    core zeroes a reused one, and given back.
+ * Then 1,000 buffers of 4 KiB at once (issue 24): how many dataspaces they
+ * lie in (distinct inodes of their files) and the huge pages in use by the
+ * kernel's count (/proc/meminfo: HugePages_Total - HugePages_Free, core's
+ * pages included) before and with them.
  *   <config pci="00:03.0" rounds="200"/>
  */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mkx/bench.h>
 #include <mkx/dma.h>
@@ -78,6 +85,66 @@ slot_free(uint8_t *page, void *p)
 	used[i / 64] &= ~(1ull << (i % 64));
 }
 
+/* Huge pages in use by the kernel's count (HugePages_Total - HugePages_Free), or -1. */
+static long
+pages_in_use(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long total = -1, free_ = -1;
+
+	while (f && fgets(line, sizeof line, f)) {
+		sscanf(line, "HugePages_Total: %ld", &total);
+		sscanf(line, "HugePages_Free: %ld", &free_);
+	}
+	if (f)
+		fclose(f);
+	return total < 0 || free_ < 0 ? -1 : total - free_;
+}
+
+#define MANY	1000
+
+/* 1,000 buffers of 4 KiB held at once: the dataspaces they lie in and the kernel's pages in use. 0 or 1. */
+static int
+many(struct mkx_dma *dma)
+{
+	static struct mkx_dma_buffer b[MANY];
+	static ino_t ino[MANY];
+	unsigned n = 0, spaces = 0;
+	long before = pages_in_use(), with;
+	char why[512];
+	struct stat st;
+	int bad = 0;
+
+	while (n < MANY) {
+		if (mkx_dma_alloc(dma, SLOT, &b[n], why, sizeof why)) {
+			mkx_error("buffer %u of %u of 4 KiB: %s", n, MANY, why);
+			bad = 1;
+			break;
+		}
+		/* The mapping stays; the file goes (1,000 of them would near the fd limit). */
+		if (fstat(b[n].fd, &st) == 0) {
+			unsigned k;
+
+			for (k = 0; k < spaces && ino[k] != st.st_ino; k++)
+				;
+			if (k == spaces)
+				ino[spaces++] = st.st_ino;
+		}
+		close(b[n].fd);
+		b[n].fd = -1;
+		*(volatile char *)b[n].va = 1;
+		n++;
+	}
+	with = pages_in_use();
+	if (!bad)
+		mkx_log("dma_bench: %u buffers of 4 KiB held at once lie in %u dataspace(s) of 2 MiB; huge pages in use "
+		    "by the kernel's count: %ld before, %ld with them", n, spaces, before, with);
+	while (n--)
+		mkx_dma_free(dma, &b[n], why, sizeof why);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -136,6 +203,8 @@ main(void)
 	    dma.info.iommu ? "IOVA" : "physical");
 	mkx_log("bench: dma 4k alloc+free session %.1f us (%lu rounds)", t_small, rounds);
 	mkx_log("bench: dma 4k sub-allocation in one process %.3f us (%lu rounds, %s)", t_ref, rounds, kind);
+	if (many(&dma))
+		mkx_exit(1);
 	mkx_dma_close(&dma);
 	mkx_exit(0);
 }

@@ -60,6 +60,8 @@ X
 cat > "$T/logs/dma" <<'X'
 [  1.00] bench: dma alloc+free raw hugetlb 3000.0 us (200 rounds, last at 0x1000000)
 [  2.00] [init -> dma_bench] bench: dma alloc+free session 4500.0 us (200 rounds, kept 0)
+[  2.00] [init -> dma_bench] bench: dma 4k alloc+free session 1200.0 us (200 rounds)
+[  2.00] [init -> dma_bench] bench: dma 4k sub-allocation in one process 1.500 us (200 rounds, hugetlb)
 X
 cat > "$T/logs/conf1_pc" <<'X'
 [  1.00] lspci -A intel-conf1 70.0 ms
