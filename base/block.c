@@ -1,6 +1,7 @@
 /* Block session client (see mkx/block.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +11,9 @@
 
 #include <mkx/block.h>
 
-int
-mkx_block_info(struct mkx_block *b)
+/* INFO: the driver's view of the session. */
+static int
+block_info(struct mkx_block *b)
 {
 	static __thread struct mkx_msg reply;
 	int err = mkx_session_call(&b->s, MKX_BLOCK_INFO, NULL, 0, NULL, 0, &reply);
@@ -72,10 +74,12 @@ mkx_block_open(struct mkx_block *b, const char *label, size_t buf_size, char *wh
 	    buf_size);
 	if ((err = mkx_session_open(&b->s, "Block", args, why, whylen)))
 		return err;
-	b->memfd = memfd_create("block-queues", MFD_CLOEXEC);
+	b->memfd = memfd_create("block-queues", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	b->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	b->signal = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* Sealed against shrinking: the driver refuses queues that could vanish under its mapping. */
 	if (b->memfd < 0 || b->kick < 0 || b->signal < 0 || ftruncate(b->memfd, sizeof *b->q) ||
+	    fcntl(b->memfd, F_ADD_SEALS, F_SEAL_SHRINK) ||
 	    (b->q = mmap(NULL, sizeof *b->q, PROT_READ | PROT_WRITE, MAP_SHARED, b->memfd, 0)) == MAP_FAILED) {
 		err = -errno;
 		b->q = NULL;
@@ -83,7 +87,7 @@ mkx_block_open(struct mkx_block *b, const char *label, size_t buf_size, char *wh
 		mkx_block_close(b);
 		return err;
 	}
-	if ((err = attach(b, why, whylen)) || (err = mkx_block_info(b))) {
+	if ((err = attach(b, why, whylen)) || (err = block_info(b))) {
 		if (err && !why[0])
 			snprintf(why, whylen, "Block info: %s", strerror(-err));
 		mkx_block_close(b);

@@ -288,42 +288,33 @@ survey(unsigned long max_torn)
 	mkx_exit(ok ? 0 : 1);
 }
 
-int
-main(void)
+/* The config's numbers; the label into label. */
+static void
+read_config(const struct mkx_xml *cfg, char *label, size_t len, unsigned long *buffer)
 {
-	unsigned long buffer = 2ul << 20, ul;
-	char label[64] = "tester", why[512];
-	struct mkx_xml *cfg;
-	struct mkx_rom rom;
-	struct seq sq;
-	struct rnd rn;
-	double t0, t;
-	int rc, survey_mode;
+	unsigned long ul;
 
-	if (mkx_env_init())
-		return 1;
-	if ((cfg = mkx_config(&rom))) {
-		if (mkx_xml_attr(cfg, "label"))
-			snprintf(label, sizeof label, "%s", mkx_xml_attr(cfg, "label"));
-		mkx_xml_attr_ulong(cfg, "seed", 1, &seed);
-		mkx_xml_attr_ulong(cfg, "size", 64 << 10, &size);
-		mkx_xml_attr_ulong(cfg, "depth", 16, &depth);
-		mkx_xml_attr_ulong(cfg, "batch", 4, &batch);
-		mkx_xml_attr_ulong(cfg, "random", 512, &nrandom);
-		mkx_xml_attr_ulong(cfg, "random_blocks", 16, &random_blocks);
-		mkx_xml_attr_ulong(cfg, "buffer", 2ul << 20, &buffer);
-		mkx_xml_attr_ulong(cfg, "start", 0, &ul);
-		start = ul;
-		mkx_xml_attr_ulong(cfg, "count", 0, &ul);
-		count = ul;
-	}
-	survey_mode = cfg && mkx_xml_attr(cfg, "mode") && !strcmp(mkx_xml_attr(cfg, "mode"), "survey");
-	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
-		mkx_error("block_tester: Block session \"%s\": %s", label, why);
-		mkx_exit(1);
-	}
+	if (mkx_xml_attr(cfg, "label"))
+		snprintf(label, len, "%s", mkx_xml_attr(cfg, "label"));
+	mkx_xml_attr_ulong(cfg, "seed", 1, &seed);
+	mkx_xml_attr_ulong(cfg, "size", 64 << 10, &size);
+	mkx_xml_attr_ulong(cfg, "depth", 16, &depth);
+	mkx_xml_attr_ulong(cfg, "batch", 4, &batch);
+	mkx_xml_attr_ulong(cfg, "random", 512, &nrandom);
+	mkx_xml_attr_ulong(cfg, "random_blocks", 16, &random_blocks);
+	mkx_xml_attr_ulong(cfg, "buffer", 2ul << 20, buffer);
+	mkx_xml_attr_ulong(cfg, "start", 0, &ul);
+	start = ul;
+	mkx_xml_attr_ulong(cfg, "count", 0, &ul);
+	count = ul;
+}
+
+/* Does the config fit the session? Exits with what does not. */
+static void
+check_fit(int survey_mode)
+{
 	bs = blk.info.block_size;
-	if (!count)
+	if (!count && start < blk.info.block_count)
 		count = blk.info.block_count - start;
 	if (depth > blk.info.queue_depth)
 		depth = blk.info.queue_depth;
@@ -342,24 +333,16 @@ main(void)
 		mkx_error("block_tester: no memory for %" PRIu64 " blocks' map", count);
 		mkx_exit(1);
 	}
-	mkx_log("block_tester: \"%s\": %" PRIu64 " blocks of %zu bytes, %s, depth %u; testing blocks %" PRIu64
-	    "..%" PRIu64 ", %lu-byte requests, depth %lu, batch %lu, seed %lu", label, (uint64_t)blk.info.block_count,
-	    bs, blk.info.flags & MKX_BLOCK_CAN_TRIM ? "trim" : "no trim", blk.info.queue_depth, start,
-	    start + count - 1, size, depth, batch, seed);
-	if (cfg && mkx_xml_attr(cfg, "mode") && strcmp(mkx_xml_attr(cfg, "mode"), "test")) {
-		unsigned long max_torn = 0;
+}
 
-		mkx_xml_attr_ulong(cfg, "max_torn", 0, &max_torn);
-		if (!strcmp(mkx_xml_attr(cfg, "mode"), "write_forever"))
-			write_forever();
-		if (!strcmp(mkx_xml_attr(cfg, "mode"), "survey"))
-			survey(max_torn);
-		mkx_error("block_tester: mode=\"%s\": test, write_forever or survey", mkx_xml_attr(cfg, "mode"));
-		mkx_exit(1);
-	}
-	t0 = mkx_now();
-	t = mkx_now();
-	sq = (struct seq){ .op = MKX_BLOCK_WRITE, .next = start, .seed = seed };
+/* mode="test": the phases, then the summary line. */
+static void
+test(void)
+{
+	double t0 = mkx_now(), t = t0;
+	struct seq sq = { .op = MKX_BLOCK_WRITE, .next = start, .seed = seed };
+	struct rnd rn;
+
 	phase("sequential write", run(seq_next, &sq), t);
 	t = mkx_now();
 	sq = (struct seq){ .op = MKX_BLOCK_READ, .next = start, .seed = seed };
@@ -379,15 +362,59 @@ main(void)
 	mkx_log("block_tester: %s: %" PRIu64 " bytes in %" PRIu64 " requests in %.2f s (%.1f MiB/s); seed %lu, %lu "
 	    "random writes; %" PRIu64 " blocks mismatched", mismatches ? "FAILED" : "done", bytes, requests, t,
 	    bytes / t / (1 << 20), seed, nrandom, mismatches);
-	mkx_block_close(&blk);
-	if (cfg && mkx_xml_attr(cfg, "wait_rom")) {
-		struct mkx_rom other;
-		double w0 = mkx_now();
+}
 
-		while (mkx_rom_try_open(&other, mkx_xml_attr(cfg, "wait_rom")) && mkx_now() - w0 < 60)
-			usleep(200000);
-		mkx_log("block_tester: ROM \"%s\" %s after %.1f s", mkx_xml_attr(cfg, "wait_rom"),
-		    mkx_now() - w0 < 60 ? "present" : "STILL MISSING", mkx_now() - w0);
+/* Wait (up to 60 s) until ROM name exists. */
+static void
+wait_rom(const char *name)
+{
+	struct mkx_rom other;
+	double w0 = mkx_now();
+
+	while (mkx_rom_try_open(&other, name) && mkx_now() - w0 < 60)
+		usleep(200000);
+	mkx_log("block_tester: ROM \"%s\" %s after %.1f s", name, mkx_now() - w0 < 60 ? "present" : "STILL MISSING",
+	    mkx_now() - w0);
+}
+
+int
+main(void)
+{
+	unsigned long buffer = 2ul << 20, max_torn = 0;
+	char label[64] = "tester", why[512];
+	const char *mode = "test";
+	struct mkx_xml *cfg;
+	struct mkx_rom rom;
+	int rc;
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom))) {
+		read_config(cfg, label, sizeof label, &buffer);
+		mkx_xml_attr_ulong(cfg, "max_torn", 0, &max_torn);
+		if (mkx_xml_attr(cfg, "mode"))
+			mode = mkx_xml_attr(cfg, "mode");
 	}
+	if (strcmp(mode, "test") && strcmp(mode, "write_forever") && strcmp(mode, "survey")) {
+		mkx_error("block_tester: mode=\"%s\": test, write_forever or survey", mode);
+		mkx_exit(1);
+	}
+	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
+		mkx_error("block_tester: Block session \"%s\": %s", label, why);
+		mkx_exit(1);
+	}
+	check_fit(!strcmp(mode, "survey"));
+	mkx_log("block_tester: \"%s\": %" PRIu64 " blocks of %zu bytes, %s, depth %u; testing blocks %" PRIu64
+	    "..%" PRIu64 ", %lu-byte requests, depth %lu, batch %lu, seed %lu", label, (uint64_t)blk.info.block_count,
+	    bs, blk.info.flags & MKX_BLOCK_CAN_TRIM ? "trim" : "no trim", blk.info.queue_depth, start,
+	    start + count - 1, size, depth, batch, seed);
+	if (!strcmp(mode, "write_forever"))
+		write_forever();
+	if (!strcmp(mode, "survey"))
+		survey(max_torn);
+	test();
+	mkx_block_close(&blk);
+	if (cfg && mkx_xml_attr(cfg, "wait_rom"))
+		wait_rom(mkx_xml_attr(cfg, "wait_rom"));
 	mkx_exit(mismatches ? 1 : 0);
 }

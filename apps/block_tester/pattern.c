@@ -6,7 +6,7 @@
 #define GOLDEN	0x9e3779b97f4a7c15ull
 #define STEP	0xd1b54a32d192ed03ull
 
-uint64_t
+static uint64_t
 pattern_mix(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;

@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t pattern_mix(uint64_t z);
 uint64_t pattern_next(uint64_t *state);
 /* Fill bs bytes with block b's pattern under seed. */
 void	pattern_fill(uint8_t *out, size_t bs, uint64_t b, uint64_t seed);

@@ -32,11 +32,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -207,13 +209,46 @@ blk_open(void *ctx, const char *label, const char *args, void **state, char *why
 	return 0;
 }
 
+/*
+ * ATTACH's fds: the queues' memfd must hold struct mkx_block_queues and be
+ * sealed against shrinking (a client truncating it under our mapping would
+ * make our next access fault: SIGBUS, the driver gone for every client);
+ * both eventfds non-blocking (a full pipe in their place must not stop us).
+ */
+static int
+attach(struct client *c, struct mkx_msg *req, char *why, size_t whylen)
+{
+	int seals = fcntl(req->fds[0], F_GET_SEALS);
+	struct stat st;
+	void *q;
+
+	if (fstat(req->fds[0], &st) || st.st_size < (off_t)sizeof *c->q || seals < 0 || !(seals & F_SEAL_SHRINK)) {
+		snprintf(why, whylen, "the queues' memfd must hold %zu bytes and be sealed F_SEAL_SHRINK",
+		    sizeof *c->q);
+		mkx_log("nvme: \"%s\": attach refused: %s", c->label, why);
+		return -EINVAL;
+	}
+	q = mmap(NULL, sizeof *c->q, PROT_READ | PROT_WRITE, MAP_SHARED, req->fds[0], 0);
+	if (q == MAP_FAILED) {
+		snprintf(why, whylen, "mapping the queues: %s", strerror(errno));
+		return -EINVAL;
+	}
+	c->q = q;
+	c->kick = mkx_msg_take_fd(req, 1);
+	c->signal = mkx_msg_take_fd(req, 2);
+	fcntl(c->kick, F_SETFL, fcntl(c->kick, F_GETFL) | O_NONBLOCK);
+	fcntl(c->signal, F_SETFL, fcntl(c->signal, F_GETFL) | O_NONBLOCK);
+	c->attached = 1;
+	return 0;
+}
+
 static int
 blk_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct client *c = state;
 	struct mkx_block_info info;
 	uint64_t size;
-	void *q;
+	int err;
 
 	(void)ctx;
 	switch (req->hdr.op) {
@@ -231,13 +266,10 @@ blk_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_BLOCK_ATTACH:
 		if (c->attached || req->hdr.nfds != 3)
 			return -EINVAL;
-		q = mmap(NULL, sizeof *c->q, PROT_READ | PROT_WRITE, MAP_SHARED, req->fds[0], 0);
-		if (q == MAP_FAILED)
-			return -errno;
-		c->q = q;
-		c->kick = mkx_msg_take_fd(req, 1);
-		c->signal = mkx_msg_take_fd(req, 2);
-		c->attached = 1;
+		if ((err = attach(c, req, (char *)r->payload, 256))) {
+			r->len = strlen((char *)r->payload) + 1;
+			return err;
+		}
 		size = c->buf.size;
 		memcpy(r->payload, &size, sizeof size);
 		r->len = sizeof size;

@@ -10,7 +10,8 @@
  * an unknown operation (-EINVAL), a request overlapping one in flight
  * (-EBUSY); a flood of 256 requests at once (all served, at most
  * queue_depth at a time); through session "lie" a request queue index
- * far ahead of its head (no longer served; nothing else is disturbed).
+ * far ahead of its head (no longer served; nothing else is disturbed);
+ * through session "small" queues the driver could lose under its mapping.
  * Last, "rw" reads blocks 0..255 back: the refused writes left them alone.
  *
  * At the end it reports "done" (a Report), so that a client whose exit
@@ -18,10 +19,15 @@
  *
  * Config: <config seed="7"/>
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <mkx/block.h>
 #include <mkx/env.h>
@@ -95,51 +101,40 @@ open_session(struct mkx_block *blk, const char *label)
 	return rc;
 }
 
-int
-main(void)
-{
-	static struct mkx_block rw, ro, lie;
-	static struct mkx_block_request flood[MKX_BLOCK_SLOTS];
-	static int32_t st[MKX_BLOCK_SLOTS];
-	struct mkx_block_request r;
-	struct mkx_block_ack a;
-	struct mkx_xml *cfg;
-	struct mkx_rom rom;
-	uint64_t n;
-	size_t bs;
-	unsigned ok = 0;
+static struct mkx_block rw, ro, lie;
+static int32_t st[MKX_BLOCK_SLOTS];
 
-	if (mkx_env_init())
-		return 1;
-	if ((cfg = mkx_config(&rom)))
-		mkx_xml_attr_ulong(cfg, "seed", 7, &seed);
-	if (open_session(&rw, "rw") || open_session(&ro, "ro"))
-		mkx_exit(1);
-	bs = rw.info.block_size;
-	n = ro.info.block_count;
-	if (ro.info.flags & MKX_BLOCK_WRITEABLE || !(rw.info.flags & MKX_BLOCK_WRITEABLE)) {
-		mkx_error("block_hostile: FAIL \"ro\" says writeable or \"rw\" does not");
-		mkx_exit(1);
-	}
-	/* the victim data, through the writeable session */
+/* The victim data, through the writeable session; then a trim of blocks nobody wrote (zero in the image). */
+static void
+victim_write(void)
+{
+	size_t bs = rw.info.block_size;
+	struct mkx_block_request r = { .op = MKX_BLOCK_WRITE, .block = 0, .count = BLOCKS, .offset = 0 };
+
 	for (uint64_t b = 0; b < BLOCKS; b++)
 		fill(rw.buf + b * bs, bs, b);
-	r = (struct mkx_block_request){ .op = MKX_BLOCK_WRITE, .block = 0, .count = BLOCKS, .offset = 0 };
 	if (batch(&rw, &r, 1, st) || st[0] || batch(&rw, &(struct mkx_block_request){ .op = MKX_BLOCK_SYNC }, 1, st) ||
 	    st[0]) {
 		mkx_error("block_hostile: FAIL writing the victim blocks: %s", strerror(-st[0]));
 		mkx_exit(1);
 	}
-	/* a trim through the writeable session, of blocks nobody wrote (they stay zero in the image) */
-	if (rw.info.flags & MKX_BLOCK_CAN_TRIM) {
-		r = (struct mkx_block_request){ .op = MKX_BLOCK_TRIM, .block = BLOCKS, .count = BLOCKS };
-		if (batch(&rw, &r, 1, st) || st[0]) {
-			mkx_error("block_hostile: FAIL trim of blocks %u..%u: %s", BLOCKS, 2 * BLOCKS - 1, strerror(-st[0]));
-			failures++;
-		} else
-			mkx_log("block_hostile: trim of blocks %u..%u through \"rw\": done", BLOCKS, 2 * BLOCKS - 1);
-	}
-	/* through the read-only session, onto the same blocks: the marker 0xee */
+	if (!(rw.info.flags & MKX_BLOCK_CAN_TRIM))
+		return;
+	r = (struct mkx_block_request){ .op = MKX_BLOCK_TRIM, .block = BLOCKS, .count = BLOCKS };
+	if (batch(&rw, &r, 1, st) || st[0]) {
+		mkx_error("block_hostile: FAIL trim of blocks %u..%u: %s", BLOCKS, 2 * BLOCKS - 1, strerror(-st[0]));
+		failures++;
+	} else
+		mkx_log("block_hostile: trim of blocks %u..%u through \"rw\": done", BLOCKS, 2 * BLOCKS - 1);
+}
+
+/* Through the read-only session, onto the same blocks (the marker 0xee), and every malformed request. */
+static void
+bad_requests(void)
+{
+	size_t bs = ro.info.block_size;
+	uint64_t n = ro.info.block_count;
+
 	memset(ro.buf, 0xee, 64 * bs);
 	expect(&ro, "write under a read-only policy", (struct mkx_block_request){ .op = MKX_BLOCK_WRITE, .count = 64 },
 	    -EPERM);
@@ -163,10 +158,15 @@ main(void)
 	expect(&ro, "more blocks than a request may have", (struct mkx_block_request){ .op = MKX_BLOCK_READ,
 	    .count = ro.info.max_blocks + 1 }, -EINVAL);
 	expect(&ro, "unknown operation", (struct mkx_block_request){ .op = 99, .count = 1 }, -EINVAL);
-	/* two reads into the same bytes, seen together: the second overlaps the first in flight */
-	flood[0] = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .count = 8 };
-	flood[1] = flood[0];
-	if (batch(&ro, flood, 2, st) || st[0] != 0 || st[1] != -EBUSY) {
+}
+
+/* Two reads into the same bytes, seen together: the second overlaps the first in flight. */
+static void
+overlap(void)
+{
+	struct mkx_block_request two[2] = { { .op = MKX_BLOCK_READ, .count = 8 }, { .op = MKX_BLOCK_READ, .count = 8 } };
+
+	if (batch(&ro, two, 2, st) || st[0] != 0 || st[1] != -EBUSY) {
 		mkx_error("block_hostile: FAIL overlapping reads: statuses %d, %d (expected 0, %d)", st[0], st[1],
 		    -EBUSY);
 		failures++;
@@ -174,11 +174,20 @@ main(void)
 		mkx_log("block_hostile: read overlapping one in flight: refused, %s", strerror(EBUSY));
 		refusals++;
 	}
-	/* a flood: the whole request queue at once, more than queue_depth */
+}
+
+/* A flood: the whole request queue at once, more than queue_depth; every read served and right. */
+static void
+flood(void)
+{
+	static struct mkx_block_request f[MKX_BLOCK_SLOTS];
+	size_t bs = ro.info.block_size;
+	unsigned ok = 0;
+
 	for (unsigned i = 0; i < MKX_BLOCK_SLOTS; i++)
-		flood[i] = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = i % BLOCKS, .count = 1,
+		f[i] = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = i % BLOCKS, .count = 1,
 		    .offset = (uint64_t)i * 4096 };
-	if (batch(&ro, flood, MKX_BLOCK_SLOTS, st)) {
+	if (batch(&ro, f, MKX_BLOCK_SLOTS, st)) {
 		mkx_error("block_hostile: FAIL flood: not every request acknowledged");
 		failures++;
 	}
@@ -195,7 +204,14 @@ main(void)
 	    ro.info.queue_depth, ok);
 	if (ok != MKX_BLOCK_SLOTS)
 		failures++;
-	/* a lying request queue: its tail 1000 ahead of its head */
+}
+
+/* A lying request queue: its tail 1000 ahead of its head. */
+static void
+liar(void)
+{
+	struct mkx_block_ack a;
+
 	if (open_session(&lie, "lie"))
 		mkx_exit(1);
 	atomic_store_explicit(&lie.q->req_tail, atomic_load(&lie.q->req_head) + 1000, memory_order_release);
@@ -206,33 +222,104 @@ main(void)
 	} else
 		mkx_log("block_hostile: request queue tail 1000 ahead: not served");
 	mkx_block_close(&lie);
-	/* the victim blocks are intact */
+}
+
+/* The victim blocks are intact. */
+static void
+victim_check(void)
+{
+	size_t bs = rw.info.block_size;
+	struct mkx_block_request r = { .op = MKX_BLOCK_READ, .block = 0, .count = BLOCKS, .offset = 0 };
+
 	memset(rw.buf, 0, BLOCKS * bs);
-	r = (struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = 0, .count = BLOCKS, .offset = 0 };
 	if (batch(&rw, &r, 1, st) || st[0]) {
 		mkx_error("block_hostile: FAIL reading the victim blocks back: %s", strerror(-st[0]));
 		failures++;
-	} else
-		for (uint64_t b = 0; b < BLOCKS; b++)
-			for (size_t j = 0; j < bs; j++)
-				if (rw.buf[b * bs + j] != (uint8_t)(b * 7 + j + seed)) {
-					mkx_error("block_hostile: FAIL victim block %" PRIu64 " byte %zu is 0x%02x", b, j,
-					    rw.buf[b * bs + j]);
-					failures++;
-					b = BLOCKS;
-					break;
-				}
+		return;
+	}
+	for (uint64_t b = 0; b < BLOCKS; b++)
+		for (size_t j = 0; j < bs; j++)
+			if (rw.buf[b * bs + j] != (uint8_t)(b * 7 + j + seed)) {
+				mkx_error("block_hostile: FAIL victim block %" PRIu64 " byte %zu is 0x%02x", b, j,
+				    rw.buf[b * bs + j]);
+				failures++;
+				return;
+			}
+}
+
+/*
+ * Queues the driver could lose under its mapping: a memfd too small, one
+ * that is not sealed against shrinking (the client could truncate it and
+ * make the driver's next access fault). ATTACH refused, -EINVAL.
+ */
+static void
+bad_attach(void)
+{
+	static const struct { const char *what; size_t size; int seal; } cases[] = {
+		{ "queues' memfd too small", 4096, 1 },
+		{ "queues' memfd not sealed against shrinking", sizeof(struct mkx_block_queues), 0 },
+	};
+	static struct mkx_msg reply;
+
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct mkx_session s;
+		char why[256];
+		int fds[3] = { memfd_create("q", MFD_CLOEXEC | MFD_ALLOW_SEALING), eventfd(0, EFD_CLOEXEC),
+		    eventfd(0, EFD_CLOEXEC) }, rc;
+
+		if (ftruncate(fds[0], (off_t)cases[i].size) ||
+		    (cases[i].seal && fcntl(fds[0], F_ADD_SEALS, F_SEAL_SHRINK)) ||
+		    mkx_session_open(&s, "Block", "label=\"small\", ram_quota=2080K, tx_buf_size=2M", why, sizeof why)) {
+			mkx_error("block_hostile: FAIL set-up of \"%s\"", cases[i].what);
+			failures++;
+			continue;
+		}
+		rc = mkx_session_call(&s, MKX_BLOCK_ATTACH, NULL, 0, fds, 3, &reply);
+		mkx_msg_close_fds(&reply);
+		if (rc != -EINVAL) {
+			mkx_error("block_hostile: FAIL %s: attach status %d, expected %d", cases[i].what, rc, -EINVAL);
+			failures++;
+		} else {
+			mkx_log("block_hostile: %s: attach refused, %s", cases[i].what, strerror(EINVAL));
+			refusals++;
+		}
+		mkx_session_close(&s);
+		for (unsigned j = 0; j < 3; j++)
+			close(fds[j]);
+	}
+}
+
+int
+main(void)
+{
+	static const char doc[] = "<done/>\n";
+	struct mkx_report rep;
+	struct mkx_xml *cfg;
+	struct mkx_rom rom;
+	char why[256] = "";
+
+	if (mkx_env_init())
+		return 1;
+	if ((cfg = mkx_config(&rom)))
+		mkx_xml_attr_ulong(cfg, "seed", 7, &seed);
+	if (open_session(&rw, "rw") || open_session(&ro, "ro"))
+		mkx_exit(1);
+	if (ro.info.flags & MKX_BLOCK_WRITEABLE || !(rw.info.flags & MKX_BLOCK_WRITEABLE)) {
+		mkx_error("block_hostile: FAIL \"ro\" says writeable or \"rw\" does not");
+		mkx_exit(1);
+	}
+	victim_write();
+	bad_requests();
+	overlap();
+	flood();
+	liar();
+	bad_attach();
+	victim_check();
 	mkx_log("block_hostile: %s: %u refusals as expected, %u failures; namespace 2 blocks 0..%u %s",
 	    failures ? "FAILED" : "done", refusals, failures, BLOCKS - 1, failures ? "checked" : "intact");
 	mkx_block_close(&ro);
 	mkx_block_close(&rw);
-	{
-		static const char doc[] = "<done/>\n";
-		struct mkx_report rep;
-		char why[256];
-
-		if (mkx_report_open(&rep, "done", why, sizeof why) || mkx_report_submit(&rep, doc, sizeof doc - 1))
-			mkx_error("block_hostile: report \"done\": %s", why);
-	}
+	if (mkx_report_open(&rep, "done", why, sizeof why) || mkx_report_submit(&rep, doc, sizeof doc - 1))
+		mkx_error("block_hostile: report \"done\": %s", why);
 	mkx_exit(failures ? 1 : 0);
 }

@@ -115,8 +115,6 @@ int	mkx_block_submit(struct mkx_block *, const struct mkx_block_request *);
 void	mkx_block_kick(struct mkx_block *);
 /* The next ack: 1 with *ack, 0 if none came within timeout_ms (-1: forever), or -errno. */
 int	mkx_block_next_ack(struct mkx_block *, struct mkx_block_ack *ack, int timeout_ms);
-/* INFO again (the driver's view). 0 or -errno. */
-int	mkx_block_info(struct mkx_block *);
 void	mkx_block_close(struct mkx_block *);
 
 #endif
