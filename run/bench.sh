@@ -101,22 +101,18 @@ scenario irq_smp
 W=$L
 t() { fig $1 ".*bench: irq $2 \([0-9.]*\) us.*"; }
 s() { fig $1 ".*bench: irq switches $2: total \([0-9.]* per round (.*)\)$"; }
-# c LOG LABEL: system calls per round of the reference LABEL (irq_syscalls ref), with the breakdown.
-c() { fig $1 ".*bench: syscalls $2: total \([0-9.]* per round\) over [0-9]* rounds; \(.*\)$" | sed 's/ per round//'; }
-# w LOG LABEL: of the window irq_bench marked for LABEL, calls per round and per process (name count/round).
+# c LOG LABEL: system calls per round of the reference LABEL (irq_syscalls ref): "N.NN (proc N.NN (call N.NN, ...); ...)".
+c() { fig $1 ".*bench: syscalls $2: total \([0-9.]* per round over [0-9]* rounds; .*\)$" |
+	sed 's/ per round over [0-9]* rounds; / (/; s/$/)/'; }
+# w LOG LABEL: the same for the window irq_bench marked for LABEL (counts divided by its rounds).
 w() {
 	k=$(fig $1 ".*bench: irq syscall window \([0-9]*\): $2, [0-9]* rounds$")
 	n=$(fig $1 ".*bench: irq syscall window [0-9]*: $2, \([0-9]*\) rounds$")
 	[ -n "$k" ] && [ -n "$n" ] || return 0
-	fig $1 ".*bench: syscalls window $k: \(total .*\)$" | awk -v n="$n" '{
-		out = ""
-		while (match($0, /[ (][0-9]+[,;)]|[ (][0-9]+$/)) {
-			num = substr($0, RSTART + 1, RLENGTH - 1); tail = ""
-			if (num ~ /[,;)]$/) { tail = substr(num, length(num)); num = substr(num, 1, length(num) - 1) }
-			out = out substr($0, 1, RSTART) sprintf("%.2f", num / n) tail
-			$0 = substr($0, RSTART + RLENGTH)
-		}
-		out = out $0; sub(/^total /, "", out); sub(/ calls;/, " (", out); print out ")"
+	fig $1 ".*bench: syscalls window $k: total \(.*\)$" | sed 's/ calls; / (/; s/$/)/' | awk -v n="$n" '{
+		for (i = 1; i <= NF; i++)
+			if (match($i, /^[0-9]+/)) $i = sprintf("%.2f", substr($i, 1, RLENGTH) / n) substr($i, RLENGTH + 1)
+		print
 	}'
 }
 ruio=$(t $U 'raw uio'); pair=$(t $U 'raw uio pair'); uev=$(t $U 'session INTx ack socket (core)'); urpc=$(t $U 'session INTx ack rpc')
@@ -149,10 +145,9 @@ say "  reference's switches + 2 (the driver blocks, core runs, and back) and its
 say "  poll and receive; the config read and write move to core): measured as raw_uio_pair, the raw loop with the"
 say "  unmask made by a second plain root process"
 row() {	# label, us, reference us, switches, calls, goal
-	awk -v l="$1" -v v="$2" -v r="$3" -v g="$6" \
-	    'BEGIN { printf "    %-50s %8.1f us %7.2fx %s\n", l, v, v / r, g }' | out
-	say "        switches/round $4"
-	say "        syscalls/round $5"
+	awk -v l="$1" -v v="$2" -v r="$3" -v s="$4" -v g="$6" \
+	    'BEGIN { printf "    %-50s %8.1f us %7.2fx %-14s  switches %s\n", l, v, v / r, g, s }' | out
+	say "        system calls per round $5"
 }
 row "INTx, no IOMMU: plain UIO loop (reference)" "$ruio" "$ruio" "$Sruio" "$Cruio"
 row "  floor: the same loop, unmask by a 2nd process" "$pair" "$ruio" "$Spair" "$Cpair"

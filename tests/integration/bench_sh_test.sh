@@ -7,7 +7,7 @@
 S=${S:-run/bench.sh}	# another bench.sh, to show a broken one failing these
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "plan 6"
+echo "plan 7"
 mkdir -p "$T/logs"
 # Canned serial logs, one "bench:" line per figure, as the scenarios print them.
 cat > "$T/logs/inb" <<'X'
@@ -25,26 +25,50 @@ X
 cat > "$T/logs/irq" <<'X'
 [  1.00] bench: irq raw uio 20.0 us
 [  1.00] bench: irq switches raw uio: total 0.00 per round (raw_uio 0.00+0.00)
+[  1.00] bench: syscalls raw_uio: total 4.00 per round over 500 rounds; raw_uio-80 4.00 (poll 1.00, read 1.00, pread64 1.00, pwrite64 1.00)
+[  1.00] bench: irq raw uio pair 180.0 us
+[  1.00] bench: irq switches raw uio pair: total 2.00 per round (loop 1.00+0.00, unmasker 0.00+1.00)
+[  1.00] bench: syscalls raw_uio_pair: total 7.00 per round over 500 rounds; raw_uio_pair-83 3.00 (poll 1.00, read 1.00, write 1.00); raw_uio_pair-84 4.00 (recvfrom 1.00, pread64 1.00, pwrite64 1.00, poll 1.00)
 [  2.00] [init -> edu] bench: irq session INTx ack socket (core) 200.0 us
 [  2.00] [init -> edu] bench: irq switches session INTx ack socket (core): total 2.01 per round (driver 0.90+0.10, core 0.20+0.81)
+[  2.00] [init -> edu] bench: irq syscall window 1: session INTx ack socket (core), 100 rounds
+[  2.00] bench: syscalls window 1: total 700 calls; irq_bench-84 300 (poll 100, read 100, write 100); init-1 400 (recvmmsg 100, pread64 100, pwrite64 100, poll 100)
 [  2.00] [init -> edu] bench: irq session INTx ack rpc 210.0 us
 [  2.00] [init -> edu] bench: irq switches session INTx ack rpc: total 2.00 per round (driver 0.90+0.10, core 0.20+0.80)
+[  2.00] [init -> edu] bench: irq syscall window 2: session INTx ack rpc, 100 rounds
+[  2.00] bench: syscalls window 2: total 900 calls; irq_bench-84 400 (poll 100, read 100, sendmsg 100, recvmsg 100); init-1 500 (poll 100, recvmsg 100, pread64 100, pwrite64 100, sendmsg 100)
 X
+cp "$T/logs/irq" "$T/logs/irq_smp"
 cat > "$T/logs/irq_vfio" <<'X'
 [  1.00] bench: irq raw vfio INTx 10.0 us
 [  1.00] bench: irq switches raw vfio INTx: total 0.00 per round (raw_vfio 0.00+0.00)
+[  1.00] bench: syscalls raw_vfio_INTx: total 3.00 per round over 500 rounds; raw_vfio-81 3.00 (poll 1.00, read 1.00, write 1.00)
 [  1.00] bench: irq raw vfio MSI 5.0 us
 [  1.00] bench: irq switches raw vfio MSI: total 0.00 per round (raw_vfio 0.00+0.00)
+[  1.00] bench: syscalls raw_vfio_MSI: total 2.00 per round over 500 rounds; raw_vfio-84 2.00 (poll 1.00, read 1.00)
 [  1.00] bench: irq raw vfio MSI-X 50.0 us
 [  1.00] bench: irq switches raw vfio MSI-X: total 1.00 per round (raw_vfio 1.00+0.00)
+[  1.00] bench: syscalls raw_vfio_MSI-X: total 3.00 per round over 500 rounds; raw_vfio-87 3.00 (clock_nanosleep 1.00, poll 1.00, read 1.00)
 [  2.00] [init -> edu_intx] bench: irq session INTx ack eventfd (kernel) 11.0 us
 [  2.00] [init -> edu_intx] bench: irq switches session INTx ack eventfd (kernel): total 0.00 per round (driver 0.00+0.00, core 0.00+0.00)
+[  2.00] [init -> edu_intx] bench: irq syscall window 3: session INTx ack eventfd (kernel), 100 rounds
+[  2.00] bench: syscalls window 3: total 300 calls; irq_bench-91 300 (poll 100, read 100, write 100)
 [  2.00] [init -> edu_intx] bench: irq session INTx ack rpc 220.0 us
 [  2.00] [init -> edu_intx] bench: irq switches session INTx ack rpc: total 2.00 per round (driver 1.00+0.00, core 0.00+1.00)
+[  2.00] [init -> edu_intx] bench: irq syscall window 4: session INTx ack rpc, 100 rounds
+[  2.00] bench: syscalls window 4: total 800 calls; irq_bench-91 400 (poll 100, read 100, sendmsg 100, recvmsg 100); init-1 400 (poll 100, recvmsg 100, ioctl 100, sendmsg 100)
 [  3.00] [init -> edu_msi] bench: irq session MSI ack none (MSI) 5.5 us
 [  3.00] [init -> edu_msi] bench: irq switches session MSI ack none (MSI): total 0.00 per round (driver 0.00+0.00, core 0.00+0.00)
+[  3.00] [init -> edu_msi] bench: irq syscall window 5: session MSI ack none (MSI), 100 rounds
+[  3.00] bench: syscalls window 5: total 200 calls; irq_bench-92 200 (poll 100, read 100)
 [  4.00] [init -> msix_e1000e] bench: irq session MSI-X 55.0 us
 [  4.00] [init -> msix_e1000e] bench: irq switches session MSI-X: total 1.00 per round (driver 1.00+0.00, core 0.00+0.00)
+[  4.00] [init -> msix_e1000e] bench: irq syscall window 6: session MSI-X, 100 rounds
+[  4.00] bench: syscalls window 6: total 300 calls; irq_bench-93 300 (clock_nanosleep 100, poll 100, read 100)
+[  5.00] [init -> msix4_e1000e] bench: irq session MSI-X 4 vectors 52.0 us
+[  5.00] [init -> msix4_e1000e] bench: irq switches session MSI-X 4 vectors: total 1.00 per round (driver 1.00+0.00, core 0.00+0.00)
+[  5.00] [init -> msix4_e1000e] bench: irq syscall window 7: session MSI-X 4 vectors, 100 rounds
+[  5.00] bench: syscalls window 7: total 300 calls; irq_bench-94 300 (clock_nanosleep 100, poll 100, read 100)
 X
 cat > "$T/logs/nic" <<'X'
 [  1.00] bench: nic tx linux 50000 pps (60-byte frames, best of 5 rounds of 1.0 s)
@@ -103,11 +127,15 @@ for h in "- date: " "- commit: " "- machine: " "load average (1, 5, 15 min) befo
 	grep -qF -- "$h" "$R" 2>/dev/null || why="$why no \"$h\";"
 done
 [ "$(grep -c '^method: ' "$R" 2>/dev/null)" = 8 ] || why="$why $(grep -c '^method: ' "$R" 2>/dev/null) method lines, not 8;"
-[ "$(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null)" = 10 ] || why="$why interrupt rows with switches: $(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null), not 10;"
+[ "$(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null)" = 15 ] || why="$why interrupt rows with switches: $(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null), not 15;"
+[ "$(grep -c '^        system calls per round [0-9.]* (' "$R" 2>/dev/null)" = 15 ] || why="$why interrupt rows with system calls: $(grep -c '^        system calls per round [0-9.]* (' "$R" 2>/dev/null), not 15;"
+grep -q 'system calls per round 7.00 (irq_bench-84 3.00 (poll 1.00, read 1.00, write 1.00); init-1 4.00 (recvmmsg 1.00' "$R" 2>/dev/null ||
+	why="$why the UIO socket row's calls are not 700 over 100 rounds, per process;"
+grep -q 'ack socket core watches .*10.00x (goal <= 2x; 1.11x the floor)' "$R" 2>/dev/null || why="$why the UIO socket row is not 200/20 = 10.00x, 200/180 = 1.11x the floor;"
 grep -q 'IRQ session, UIO, ack RPC .*10.50x .*switches 2.00 per round (driver 0.90+0.10, core 0.20+0.80)' "$R" 2>/dev/null ||
 	why="$why the UIO RPC row is not 210/20 = 10.50x with its switches;"
 grep -q 'DMA session: .*4500.0 us *1.50x' "$R" 2>/dev/null || why="$why no DMA row at 1.50x;"
-if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 8 methods, 10 interrupt rows with switches, DMA row)"
+if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 8 methods, 15 interrupt rows with switches and system calls, the floor, DMA row)"
 else echo "FAIL - bench_sh_results_file:$why"; fi
 
 sed -i '/switches session INTx ack rpc/d' "$T/logs/irq_vfio"
@@ -119,6 +147,12 @@ printf '%s\n' "[  2.00] [init -> edu_intx] bench: irq switches session INTx ack 
 bench missing_time
 refused missing_time "bench irq: a figure is missing"
 printf '%s\n' "[  1.00] bench: irq raw vfio INTx 10.0 us" >> "$T/logs/irq_vfio"
+
+cp "$T/logs/irq_vfio" "$T/irq_vfio.kept"
+sed -i '/syscalls window 5:/d' "$T/logs/irq_vfio"
+bench missing_syscalls
+refused missing_syscalls "bench irq: a figure is missing"
+cp "$T/irq_vfio.kept" "$T/logs/irq_vfio"
 
 sed -i 's/pci_walk: 15 functions/pci_walk: 14 functions/' "$T/logs/platform"
 bench other_set
