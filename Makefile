@@ -201,6 +201,51 @@ fuzz-build: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
 
+# Genode's own components, unmodified, built from a Genode tree against mkx's Genode base
+# platform (base/genode/, C++: docs/genode-base.md). Not part of `all`; `make test` builds
+# it when the tree is there. Genode's files are compiled where they are, never copied.
+GENODE_DIR ?= ../shared/genode
+GENODE_B   := build/genode
+GENODE_R   := $(GENODE_DIR)/repos
+GENODE_INC := -Ibase/genode/include -I$(GENODE_R)/base/src/include \
+	-I$(GENODE_R)/base/include/spec/x86_64 -I$(GENODE_R)/base/include/spec/x86 \
+	-I$(GENODE_R)/base/include/spec/64bit -I$(GENODE_R)/base/include \
+	-I$(GENODE_R)/os/include -I$(GENODE_R)/os/include/spec/x86_64
+GENODE_CXXFLAGS := -std=gnu++20 -O2 -g -MMD -MP $(GENODE_INC)
+GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_avl.cc avl_tree.cc \
+	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
+	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
+GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
+GENODE_APPS := pci_decode
+GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
+GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
+gobj = $(GENODE_B)/obj/$(basename $(notdir $(1))).o
+define genode_tree_obj
+$(call gobj,$(1)): $(1)
+	@mkdir -p $$(dir $$@)
+	@echo "  C++     $(1)"
+	@g++ $$(GENODE_CXXFLAGS) $(2) -c $(1) -o $$@
+endef
+$(foreach f,$(GENODE_LIB_SRC),$(eval $(call genode_tree_obj,$(f),)))
+$(foreach a,$(GENODE_APPS),$(eval $(call genode_tree_obj,$(GENODE_SRC_$(a)),$(GENODE_INC_$(a)))))
+$(GENODE_B)/obj/mkx/%.o: base/genode/%.cc
+	@mkdir -p $(dir $@)
+	@echo "  C++     $<"
+	@g++ $(GENODE_CXXFLAGS) -Wall -Wextra -Werror -Ibase/include -c $< -o $@
+GENODE_BASE_OBJ := $(foreach f,$(GENODE_LIB_SRC),$(call gobj,$(f))) $(patsubst base/genode/%.cc,$(GENODE_B)/obj/mkx/%.o,$(GENODE_MKX_SRC))
+$(GENODE_B)/%: $$(call gobj,$$(GENODE_SRC_$$*)) $(GENODE_BASE_OBJ) build/out/libmkx.a
+	@echo "  LD      $@"
+	@g++ -static -o $@ $^ $(LIBS)
+.PHONY: genode genode-check
+genode-check:
+	@test -f $(GENODE_SRC_pci_decode) -a -d $(GENODE_R)/base/include || { echo "make genode: no Genode tree at \
+GENODE_DIR=$(GENODE_DIR): it needs a checkout of genodelabs/genode (repos/base, repos/os; e.g. commit ffb059da4d8c), \
+make genode GENODE_DIR=/path/to/genode"; exit 1; }
+genode: genode-check
+	@$(MAKE) -s --no-print-directory B=build/out build/out/libmkx.a $(addprefix $(GENODE_B)/,$(GENODE_APPS))
+test: $(if $(wildcard $(GENODE_R)/os/src/app/pci_decode/main.cc),genode)
+-include $(shell find $(GENODE_B) -name '*.d' 2>/dev/null)
+
 clean:
 	rm -rf build/out build/san build/images
 
