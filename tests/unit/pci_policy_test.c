@@ -113,6 +113,29 @@ TEST(pci_policy_genode_label_score)
 	CHECK(!pci_policy_has_name(pci_policy_for(pol, 10, "nobody"), "pit"));
 }
 
+/* A platform driver config in Genode's HID syntax, as Sculpt's drivers.config writes its policies. */
+TEST(pci_policy_genode_hid_config)
+{
+	struct pci_fn vga = fn_of(1, 0x1234, 0x1111, 0x030000), xhci = fn_of(4, 0x1b36, 0x000d, 0x0c0330);
+
+	CHECK_INT(read_policies("config\n"
+	    "+ policy | label_suffix: -> ps2 | info: yes\n"
+	    "  + device | name: ps2\n"
+	    "+ policy | label_suffix: -> fb | info: yes\n"
+	    "  + pci | class: VGA\n"
+	    "+ policy | label_suffix: -> usb | info: yes\n"
+	    "  + pci | class: USB\n"
+	    "+ default-policy\n"
+	    "-\n"), 4);
+	CHECK(pci_policy_for(pol, 4, "runtime -> drivers -> ps2") == &pol[0]);
+	CHECK(pci_policy_has_name(&pol[0], "ps2") && pol[0].info);
+	CHECK(pci_policy_has(pci_policy_for(pol, 4, "drivers -> fb"), &vga));
+	CHECK(pci_policy_has(pci_policy_for(pol, 4, "drivers -> usb"), &xhci));
+	CHECK(!pci_policy_has(pci_policy_for(pol, 4, "drivers -> usb"), &vga));
+	CHECK(pci_policy_for(pol, 4, "drivers -> nic") == &pol[3]);	/* <default-policy>: nothing in it */
+	CHECK(!pci_policy_has(&pol[3], &vga));
+}
+
 /* Genode's class aliases exactly (platform/pci.cc), one table for core's <pci_config> and us. */
 TEST(pci_policy_genode_class_aliases)
 {
