@@ -160,20 +160,23 @@ left_ms(double start, int timeout_ms)
  * status bit set). Drivers ack the device before the line, so counts
  * that arrive between a delivery and the ack are such echoes: dropped.
  *
- * The first poll waits timeout_ms itself; only a wait that must poll again
- * (an echo, a signal) looks at the clock for what is left. So a delivery
- * costs the poll and the read, as a plain loop's.
+ * The first poll waits timeout_ms itself; only a wait that may have to
+ * poll again looks at the clock for what is left: a legacy line (an echo)
+ * reads the coarse clock once at the start. MSI and MSI-X read no clock
+ * at all (a signal restarts their wait with the whole timeout: later,
+ * never earlier). So a delivery costs the poll and the read, as a plain
+ * loop's.
  */
 int
 mkx_irq_wait(struct mkx_irq *irq, int timeout_ms)
 {
 	struct pollfd p = { .fd = irq->fd, .events = POLLIN };
-	double start = timeout_ms > 0 ? coarse_ms() : 0;
 	int rc, left = timeout_ms, legacy = !(irq->info.flags & MKX_IRQ_INFO_NO_ACK) && irq->info.type == 0;
+	double start = legacy && timeout_ms > 0 ? coarse_ms() : 0;
 
 	for (;;) {
 		while ((rc = poll(&p, 1, left)) < 0 && errno == EINTR)
-			left = timeout_ms > 0 ? left_ms(start, timeout_ms) : timeout_ms;
+			left = legacy && timeout_ms > 0 ? left_ms(start, timeout_ms) : timeout_ms;
 		if (rc <= 0)
 			return rc < 0 ? -errno : 0;
 		if ((rc = consume(irq)) <= 0)
