@@ -1,0 +1,60 @@
+/*
+ * The AHCI HBA seen from the driver: HBA reset, port detection, a command
+ * list, received-FIS area and command tables per port in one DMA buffer,
+ * ATA IDENTIFY (polled), READ/WRITE DMA EXT and FLUSH CACHE EXT on the
+ * port's command slots (non-queued: the HBA runs them one after the
+ * other), completion seen as the slot's PxCI bit going to 0.
+ */
+#ifndef AHCI_H
+#define AHCI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mkx/dma.h>
+#include <mkx/io_mem.h>
+#include "regs.h"
+
+#define AHCI_PORTS	32
+#define AHCI_SLOTS	32
+
+struct ahci_port {
+	int			present;	/* an ATA disk, identified */
+	int			atapi;
+	unsigned		no;
+	uint64_t		blocks;
+	char			model[41];
+	struct ahci_cmd_header	*cl;
+	struct ahci_cmd_table	*ct[AHCI_SLOTS];
+	uint64_t		ct_bus[AHCI_SLOTS];
+	uint32_t		issued;		/* slots we issued, not yet seen complete */
+};
+
+struct ahci {
+	struct mkx_io_mem	*abar;
+	struct mkx_dma_buffer	mem;
+	uint32_t		cap, pi, version;
+	unsigned		slots;		/* command slots per port */
+	struct ahci_port	port[AHCI_PORTS];
+	uint16_t		*ident;
+	uint64_t		ident_bus;
+};
+
+/* Reset the HBA, set up every implemented port, IDENTIFY the ATA disks. 0 or -errno with why. */
+int	ahci_init(struct ahci *, struct mkx_io_mem *abar, const struct mkx_dma_buffer *mem, char *why, size_t whylen);
+/*
+ * Issue an ATA command in slot of port: READ/WRITE DMA EXT (bus, len: the
+ * contiguous data), FLUSH CACHE EXT (len 0). -EBUSY if the slot is in use.
+ */
+int	ahci_issue(struct ahci *, unsigned port, unsigned slot, uint8_t command, uint64_t lba, uint32_t count,
+	    uint64_t bus, size_t len);
+/*
+ * Completed slots of port since the last call: done(ctx, port, slot, ok)
+ * for each. A task file error stops the port: it is restarted and what
+ * it had issued is reported failed.
+ */
+unsigned ahci_reap(struct ahci *, unsigned port, void (*done)(void *, unsigned, unsigned, int), void *ctx);
+/* Clear the HBA's interrupt status (after reaping). */
+void	ahci_ack(struct ahci *);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * ahci: an AHCI (SATA) driver on a Platform session (the ABAR, the
+ * interrupt and DMA buffers through the platform driver), serving Block
+ * sessions (mkx/block.h, drivers/common/block_service.c) for its ATA disks:
+ * one unit per port with a disk; a port with no device or an ATAPI device
+ * is reported and left alone. Non-queued commands (READ/WRITE DMA EXT,
+ * FLUSH CACHE EXT) on the port's command slots; no NCQ and no trim yet.
+ *
+ * Config:
+ *   <config pci="00:05.0" queue_depth="32" dma_quota="16M" abar="0" acquire_ms="10000">
+ *     <policy label="block_tester -> tester" port="0" writeable="yes"/>
+ *   </config>
+ *   abar: which memory resource of the function is the ABAR (BAR5; the
+ *   index counts memory BARs only, as the platform driver does).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mkx/bench.h>
+#include <mkx/block.h>
+#include <mkx/devices.h>
+#include <mkx/dma.h>
+#include <mkx/env.h>
+#include <mkx/irq.h>
+#include <mkx/log.h>
+#include <mkx/platform.h>
+#include <mkx/rom.h>
+#include <mkx/server.h>
+#include <mkx/xml.h>
+#include "../common/block_service.h"
+#include "ahci.h"
+
+static struct drv {
+	struct ahci		hba;
+	struct mkx_platform	platform;
+	struct mkx_io_mem	abar;
+	struct mkx_irq		irq;
+	struct mkx_dma		dma;
+	struct mkx_xml		*cfg;
+	char			pci[16];
+	unsigned long		abar_index, acquire_ms;
+	uint64_t		interrupts;
+	struct blk_unit		units[AHCI_PORTS];
+	int			svc_slot[AHCI_PORTS][AHCI_SLOTS];	/* the Block service's slot of each command */
+	struct blk_device	blk;
+} drv;
+
+/* A checked Block request on a free command slot of its port. */
+static int
+submit(void *ctx, unsigned slot, const struct blk_cmd *b)
+{
+	unsigned p = b->unit->id, s;
+	uint8_t command = b->op == MKX_BLOCK_READ ? ATA_READ_DMA_EXT : b->op == MKX_BLOCK_WRITE ? ATA_WRITE_DMA_EXT :
+	    ATA_FLUSH_CACHE_EXT;
+
+	(void)ctx;
+	for (s = 0; s < drv.hba.slots && drv.hba.port[p].issued & (1u << s); s++)
+		;
+	if (s == drv.hba.slots || b->op == MKX_BLOCK_TRIM)
+		return -EAGAIN;
+	drv.svc_slot[p][s] = (int)slot;
+	if (command == ATA_FLUSH_CACHE_EXT)
+		return ahci_issue(&drv.hba, p, s, command, 0, 0, 0, 0);
+	return ahci_issue(&drv.hba, p, s, command, b->block, b->count, b->bus, b->len);
+}
+
+static void
+complete(void *ctx, unsigned port, unsigned slot, int ok)
+{
+	(void)ctx;
+	if (!ok)
+		mkx_error("ahci: port %u: command slot %u failed (task file error)", port, slot);
+	blk_done((unsigned)drv.svc_slot[port][slot], ok ? 0 : -EIO);
+}
+
+/* Interrupts, completions, the clients' requests; until core is gone. */
+static void
+serve(void)
+{
+	struct pollfd p[1 + BLK_CLIENTS_MAX];
+
+	for (;;) {
+		unsigned n;
+		int rc;
+
+		if (mkx_server_dispatch(0) == -ECONNRESET)
+			return;
+		p[0] = (struct pollfd){ .fd = drv.irq.fd, .events = POLLIN };
+		n = 1 + blk_poll_fds(p + 1, BLK_CLIENTS_MAX);
+		rc = poll(p, n, 5);
+		if (rc > 0 && p[0].revents && (rc = mkx_irq_wait(&drv.irq, 0)) > 0)
+			drv.interrupts += (uint64_t)rc;
+		for (unsigned i = 0; i < drv.blk.nunits; i++)
+			ahci_reap(&drv.hba, drv.units[i].id, complete, NULL);
+		ahci_ack(&drv.hba);
+		if (drv.irq.info.type == 0 && drv.irq.unacked)
+			mkx_irq_ack(&drv.irq);
+		blk_serve(p + 1, n - 1);
+	}
+}
+
+/* The HBA from the Platform session, its ABAR, its interrupt, the DMA session; retrying while busy. */
+static int
+acquire(unsigned long dma_quota)
+{
+	char why[512] = "", *xml;
+	struct mkx_pci_device d;
+	struct mkx_xml *devices;
+	double t0 = mkx_now();
+	size_t len;
+	int err;
+
+	if ((err = mkx_platform_open_ram(&drv.platform, "ahci", dma_quota, why, sizeof why)) ||
+	    (err = mkx_platform_devices(&drv.platform, &xml, &len))) {
+		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
+		return err ? err : -EIO;
+	}
+	devices = mkx_xml_parse(xml, len, why, sizeof why);
+	free(xml);
+	err = -ENOENT;
+	for (unsigned i = 0; devices && !mkx_devices_nth(devices, i, &d); i++)
+		if (d.class == 0x010601 && (!drv.pci[0] || !strcmp(d.name, drv.pci))) {
+			err = 0;
+			break;
+		}
+	mkx_xml_free(devices);
+	if (err) {
+		mkx_error("ahci: no AHCI controller (class 01:06:01)%s%s in the Platform session's devices",
+		    drv.pci[0] ? " at " : "", drv.pci);
+		return err;
+	}
+	snprintf(drv.pci, sizeof drv.pci, "%s", d.name);
+	while ((err = mkx_platform_acquire(&drv.platform, drv.pci, why, sizeof why)) == -EBUSY &&
+	    mkx_now() - t0 < drv.acquire_ms / 1e3)
+		usleep(100000);
+	if (!err && !(err = mkx_platform_io_mem(&drv.platform, drv.pci, (unsigned)drv.abar_index, &drv.abar, why,
+	    sizeof why)))
+		while ((err = mkx_platform_irq(&drv.platform, drv.pci, 0, &drv.irq, why, sizeof why)) == -EBUSY &&
+		    mkx_now() - t0 < drv.acquire_ms / 1e3)
+			usleep(100000);
+	if (err || (err = mkx_dma_open_platform(&drv.dma, &drv.platform, drv.pci, why, sizeof why))) {
+		mkx_error("ahci: %s through the Platform session: %s", drv.pci, why);
+		return err;
+	}
+	return 0;
+}
+
+/* Each port: an ATA disk becomes a unit; no device, ATAPI or anything else is reported and left alone. */
+static unsigned
+ports(void)
+{
+	unsigned n = 0;
+
+	for (unsigned p = 0; p < AHCI_PORTS; p++) {
+		const struct ahci_port *pt = &drv.hba.port[p];
+
+		if (!(drv.hba.pi & (1u << p)))
+			continue;
+		if (pt->present) {
+			drv.units[n++] = (struct blk_unit){ .id = p, .blocks = pt->blocks, .block_log2 = 9 };
+			mkx_log("ahci: port %u: ATA disk \"%s\", %llu blocks of 512 bytes (%llu MiB)", p, pt->model,
+			    (unsigned long long)pt->blocks, (unsigned long long)(pt->blocks >> 11));
+		} else if (pt->atapi)
+			mkx_log("ahci: port %u: ATAPI device: not served, left alone", p);
+	}
+	return n;
+}
+
+int
+main(void)
+{
+	unsigned long depth = 32, dma_quota = 16ul << 20;
+	struct mkx_dma_buffer mem;
+	struct mkx_rom rom;
+	char why[512];
+	int err;
+
+	if (mkx_env_init())
+		return 1;
+	drv.acquire_ms = 10000;
+	if ((drv.cfg = mkx_config(&rom))) {
+		if (mkx_xml_attr(drv.cfg, "pci"))
+			snprintf(drv.pci, sizeof drv.pci, "%s", mkx_xml_attr(drv.cfg, "pci"));
+		if (mkx_xml_attr_ulong(drv.cfg, "queue_depth", 32, &depth) == -EINVAL || depth < 1 ||
+		    mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, &dma_quota) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "abar", 0, &drv.abar_index) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL) {
+			mkx_error("ahci: config: queue_depth, dma_quota, abar and acquire_ms are numbers");
+			mkx_exit(1);
+		}
+	}
+	if (acquire(dma_quota))
+		mkx_exit(1);
+	/* A whole huge page, so that no client's buffer shares its dataspace (block_service.c). */
+	if (mkx_dma_alloc(&drv.dma, 2ul << 20, &mem, why, sizeof why)) {
+		mkx_error("ahci: DMA buffer for the command lists: %s", why);
+		mkx_exit(1);
+	}
+	if ((err = ahci_init(&drv.hba, &drv.abar, &mem, why, sizeof why))) {
+		mkx_error("ahci: HBA %s: %s", drv.pci, why);
+		mkx_exit(1);
+	}
+	mkx_log("ahci %s: AHCI %u.%u, %u command slots, ports implemented 0x%x; interrupts %s; command lists at "
+	    "bus 0x%llx (%s)", drv.pci, drv.hba.version >> 16, (drv.hba.version >> 8) & 0xff, drv.hba.slots,
+	    drv.hba.pi, drv.irq.info.type == 2 ? "MSI-X" : drv.irq.info.type ? "MSI" : "INTx",
+	    (unsigned long long)mem.bus, drv.dma.info.iommu ? "IOVA" : "physical");
+	drv.blk = (struct blk_device){ .name = "ahci", .unit_attr = "port", .units = drv.units, .nunits = ports(),
+	    .slots = BLK_SLOTS_MAX, .depth = (unsigned)depth, .max_bytes = PRD_MAX, .can_trim = 0, .dma = &drv.dma,
+	    .cfg = drv.cfg, .submit = submit };
+	if ((err = blk_service_start(&drv.blk))) {
+		mkx_error("ahci: announce Block: %s", strerror(-err));
+		mkx_exit(1);
+	}
+	serve();
+	mkx_exit(0);
+}
