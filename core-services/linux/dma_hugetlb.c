@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../dma_backend.h"
@@ -457,6 +458,15 @@ free_above_4g(void)
 	return sum;
 }
 
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int
 by_phys(const void *a, const void *b)
 {
@@ -483,9 +493,10 @@ by_phys(const void *a, const void *b)
  * How many it kept, or -errno with why.
  */
 static int
-low_keep(unsigned want, char *why, size_t whylen)
+low_keep(unsigned want, double ms[2], char *why, size_t whylen)
 {
 	struct dma_mem cand[CACHE_MAX + LOW_EXTRA];
+	double t = now_ms();
 	long above = free_above_4g(), total = meminfo("HugePages_Total");
 	int pagemap = pagemap_fd(), err;
 	unsigned n = 0, kept = 0;
@@ -499,6 +510,7 @@ low_keep(unsigned want, char *why, size_t whylen)
 		    strerror(-err));
 		return err;
 	}
+	ms[0] = now_ms() - t;
 	while (n < want + LOW_EXTRA) {
 		char ignored[128];
 
@@ -514,7 +526,10 @@ low_keep(unsigned want, char *why, size_t whylen)
 		} else
 			hugetlb_release(&cand[i]);
 	snprintf(nr, sizeof nr, "%ld", total);	/* what pool_reserve left: the kept pages are in use within it */
-	if ((err = write_file(NR_HUGEPAGES, nr)))
+	t = now_ms();
+	err = write_file(NR_HUGEPAGES, nr);
+	ms[1] = now_ms() - t;
+	if (err)
 		snprintf(why, whylen, "cannot shrink the pool back to %s pages (%s: %s)", nr, NR_HUGEPAGES, strerror(-err));
 	return err ? err : (int)kept;
 }
@@ -524,17 +539,19 @@ hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
 {
 	unsigned want = pages < CACHE_MAX ? (unsigned)pages : CACHE_MAX;
 	size_t len;
+	double ms[2] = { 0, 0 };
 	int err = pool_reserve(pages, why, whylen), kept;
 
 	if (err || getpid() != 1 || !want)
 		return err;
 	len = strlen(why);
-	kept = low_keep(want, why + len, whylen - len);
+	kept = low_keep(want, ms, why + len, whylen - len);
 	if (kept < 0)
 		return 0;	/* said why; the pool as reserved still serves devices that reach it */
 	if (kept)
 		snprintf(why + len, whylen - len, "; %d of them below 4 GiB kept by core for narrow DMA masks (0x%" PRIx64
-		    "-0x%" PRIx64 ")", kept, cache[ncache - kept].phys, cache[ncache - 1].phys + HUGE - 1);
+		    "-0x%" PRIx64 "; the pool grown past the memory above 4 GiB in %.0f ms, shrunk back in %.0f ms)", kept,
+		    cache[ncache - kept].phys, cache[ncache - 1].phys + HUGE - 1, ms[0], ms[1]);
 	else if (free_above_4g() > 0)
 		snprintf(why + len, whylen - len, "; none below 4 GiB found for narrow DMA masks");
 	return 0;
