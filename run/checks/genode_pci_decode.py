@@ -125,9 +125,34 @@ def describe(k):
     return " ".join(str(x) for x in k)
 
 
-def compare(genode, ours, routing, irqs):
-    """[(device, what, genode's, ours, explanation or None)] for every difference;
-    routing: our report's INTx comment per device name; irqs: Linux's IRQ per function."""
+class Context:
+    """What the explanations need besides the two reports.
+    routing: our report's INTx comment per device; irqs: Linux's IRQ per function;
+    linux_fns: the functions Linux has; peer_roots: bus numbers of the acpi report's root
+    bridges other than bus 0; prt_no_bdf: bridge paths of the acpi report's _PRT entries
+    that have no bridge_bdf."""
+    def __init__(self, routing, irqs, linux_fns, acpi):
+        self.routing, self.irqs, self.linux_fns = routing, irqs, linux_fns
+        self.peer_roots = sorted(int(r.get("bdf"), 0) >> 8 for r in acpi.iter("root_bridge")
+                                 if int(r.get("bdf"), 0) >> 8)
+        self.prt_no_bdf = {r.get("bridge") for r in acpi.iter("routing") if r.get("bridge_bdf") is None}
+
+
+def absent_in_genode(name, ctx):
+    """A PCI function only ours has: below a peer root bus (pxb-pcie) pci_decode never walks:
+    it walks bus 0 and the buses behind bus 0's bridges only, one host bridge."""
+    if name not in ctx.linux_fns or ":" not in name:
+        return None
+    bus = int(name.split(":")[0], 16)
+    roots = [r for r in ctx.peer_roots if r <= bus]
+    if not roots:
+        return None
+    return (f"on or below the peer root bus {roots[-1]:02x} (acpi <root_bridge>), which pci_decode does "
+            f"not walk; Linux has it: ours is right")
+
+
+def compare(genode, ours, ctx):
+    """[(device, what, genode's, ours, explanation or None)] for every difference."""
     diffs = []
     gd = {d.get("name"): d for d in genode.iter("device")}
     od = {d.get("name"): d for d in ours.iter("device")}
@@ -138,6 +163,8 @@ def compare(genode, ours, routing, irqs):
             why = None
             if o is None and name in GENODE_HARDCODED:
                 why = "pci_decode lists it on every machine (hard-coded); q35 has no such device: ours is right"
+            if g is None and o.get("type") == "pci":
+                why = absent_in_genode(name, ctx)
             diffs.append((name, "device", "present" if g is not None else "absent",
                           "present" if o is not None else "absent", why))
             continue
@@ -163,18 +190,28 @@ def compare(genode, ours, routing, irqs):
                 if k[0] == "pci-config" and va is None and attr in OURS_BRIDGE_ATTRS:
                     why = "ours adds a bridge's bus numbers; pci_decode does not report them"
                 elif k[0] == "irq" and name[:2] != "00":
-                    why = irq_behind_bridge(routing.get(name, ""), irqs.get(name), attr, va, vb)
+                    why = irq_behind_bridge(ctx, ctx.routing.get(name, ""), ctx.irqs.get(name), attr, va, vb)
                 diffs.append((name, what + "@" + attr, va, vb, why))
     return diffs
 
 
-def irq_behind_bridge(comment, linux, attr, va, vb):
+def irq_behind_bridge(ctx, comment, linux, attr, va, vb):
     """pci_decode's IRQ of a function behind a bridge that has no _PRT of its own: it takes
     only the innermost bridge's _PRT and, without one, the function's interrupt line (the
     legacy IRQ the BIOS wrote, with the MADT override's mode/polarity); ours swizzles the pin
-    up to the next bridge that has a _PRT, as the PCI-to-PCI bridge spec and Linux do."""
-    if "swizzled" not in comment:
+    up to the next bridge that has a _PRT, as the PCI-to-PCI bridge spec and Linux do.
+    Or: the innermost bridge has a _PRT, but our acpi report gives that _PRT no bridge_bdf
+    (pci_decode then matches it to no bridge and keeps the interrupt line)."""
+    m = re.search(r"_PRT (\\\S+) slot", comment)
+    no_bdf = m and m.group(1) in ctx.prt_no_bdf
+    if "swizzled" not in comment and not no_bdf:
         return None
+    if attr == "number" and no_bdf:
+        if linux != vb:
+            return None
+        return (f"the bridge's own _PRT ({m.group(1)}) has no bridge_bdf in our acpi report, so "
+                f"pci_decode kept the interrupt line ({va}); ours resolved the _PRT to GSI {vb}, Linux "
+                f"routed it to {linux}: ours is right, our acpi report is incomplete for pci_decode")
     if attr == "number":
         if linux != vb:
             return None
@@ -217,7 +254,12 @@ def main():
     if not gpci:
         print("genode_pci_decode: FAIL: pci_decode's report has no PCI function")
         return 1
-    diffs = compare(genode, ours, irq_comments(ours_text), irqs)
+    acpi = document(log, "acpi")
+    if acpi is None:
+        print("genode_pci_decode: FAIL: the acpi report is not in the log")
+        return 1
+    linux_fns = {fn for fn, _ in bars} | set(irqs)
+    diffs = compare(genode, ours, Context(irq_comments(ours_text), irqs, linux_fns, acpi))
     bad = 0
     wrong = check_against_linux("pci_decode", genode, bars, irqs) + check_against_linux("ours", ours, bars, irqs)
     for w in wrong:
