@@ -19,7 +19,8 @@
  *   victim of a driver killed mid-write; after the first pass it reports
  *   "pass1") or "survey" (read the range and
  *   count blocks of seed, of seed + 1, zero and other; intact if the
- *   others, torn by the kill, are one run of at most max_torn blocks).
+ *   others, torn by the kill, are one run of at most max_torn blocks) or
+ *   "expect_text" (the range holds text= and a newline over and over).
  *   wait_rom: before exiting, wait (up to 60 s) until this ROM exists: a
  *   composition that ends with the tester (finish="yes") lets another
  *   client finish first (scenario nvme: block_hostile's report).
@@ -288,6 +289,41 @@ survey(unsigned long max_torn)
 	mkx_exit(ok ? 0 : 1);
 }
 
+/*
+ * mode="expect_text": the range must hold text (plus a newline) over and
+ * over, as `yes TEXT` writes it: what another driver (Linux's, in scenario
+ * nvme_host) wrote before this one took the device.
+ */
+static void __attribute__((noreturn))
+expect_text(const char *text)
+{
+	size_t tl = strlen(text) + 1;
+	uint64_t pos = 0, bad = 0;
+
+	for (uint64_t b = start; b < start + count; b += size / bs) {
+		uint32_t k = (uint32_t)(start + count - b < size / bs ? start + count - b : size / bs);
+		struct mkx_block_ack a;
+		int rc;
+
+		if ((rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = b,
+		    .count = k })) || (mkx_block_kick(&blk), (rc = mkx_block_next_ack(&blk, &a, 30000)) != 1) ||
+		    (rc = a.status)) {
+			mkx_error("block_tester: read at %" PRIu64 ": %s", b, rc ? strerror(-rc) : "no ack");
+			mkx_exit(1);
+		}
+		for (size_t i = 0; i < (size_t)k * bs; i++, pos++) {
+			char want = pos % tl == tl - 1 ? '\n' : text[pos % tl];
+
+			if (blk.buf[i] != (uint8_t)want && !bad++)
+				mkx_error("block_tester: byte %" PRIu64 " of the range is 0x%02x, not '%c'", pos, blk.buf[i],
+				    want);
+		}
+	}
+	mkx_log("block_tester: blocks %" PRIu64 "..%" PRIu64 " %s \"%s\" repeated (%" PRIu64 " bytes, %" PRIu64
+	    " wrong)", start, start + count - 1, bad ? "do NOT hold" : "hold", text, pos, bad);
+	mkx_exit(bad ? 1 : 0);
+}
+
 /* The config's numbers; the label into label. */
 static void
 read_config(const struct mkx_xml *cfg, char *label, size_t len, unsigned long *buffer)
@@ -395,15 +431,16 @@ main(void)
 		if (mkx_xml_attr(cfg, "mode"))
 			mode = mkx_xml_attr(cfg, "mode");
 	}
-	if (strcmp(mode, "test") && strcmp(mode, "write_forever") && strcmp(mode, "survey")) {
-		mkx_error("block_tester: mode=\"%s\": test, write_forever or survey", mode);
+	if (strcmp(mode, "test") && strcmp(mode, "write_forever") && strcmp(mode, "survey") &&
+	    (strcmp(mode, "expect_text") || !mkx_xml_attr(cfg, "text"))) {
+		mkx_error("block_tester: mode=\"%s\": test, write_forever, survey or expect_text (with text=)", mode);
 		mkx_exit(1);
 	}
 	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
 		mkx_error("block_tester: Block session \"%s\": %s", label, why);
 		mkx_exit(1);
 	}
-	check_fit(!strcmp(mode, "survey"));
+	check_fit(!strcmp(mode, "survey") || !strcmp(mode, "expect_text"));
 	mkx_log("block_tester: \"%s\": %" PRIu64 " blocks of %zu bytes, %s, depth %u; testing blocks %" PRIu64
 	    "..%" PRIu64 ", %lu-byte requests, depth %lu, batch %lu, seed %lu", label, (uint64_t)blk.info.block_count,
 	    bs, blk.info.flags & MKX_BLOCK_CAN_TRIM ? "trim" : "no trim", blk.info.queue_depth, start,
@@ -412,6 +449,8 @@ main(void)
 		write_forever();
 	if (!strcmp(mode, "survey"))
 		survey(max_torn);
+	if (!strcmp(mode, "expect_text"))
+		expect_text(mkx_xml_attr(cfg, "text"));
 	test();
 	mkx_block_close(&blk);
 	if (cfg && mkx_xml_attr(cfg, "wait_rom"))

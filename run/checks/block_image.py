@@ -4,6 +4,7 @@ against an independent implementation of what the guest's clients wrote.
 
   block_image.py --tester IMG SEED RANDOM RANDOM_BLOCKS [--hostile IMG SEED]
   block_image.py --killed IMG SEED MAX_TORN
+  block_image.py --text IMG BLOCK BYTES TEXT
 
 --tester: block_tester's namespace, whole image: block b holds the pattern of seed+1 where one
 of its RANDOM random writes (1..RANDOM_BLOCKS blocks each, the splitmix64 sequence from seed+2)
@@ -12,6 +13,8 @@ covered it, else the pattern of seed (docs/block.md; apps/block_tester/pattern.h
 every other byte is 0 (its read-only session's writes, 0xee, must not be anywhere).
 --killed (scenario nvme_kill): every block holds the pattern of SEED or SEED+1, except one run
 of at most MAX_TORN blocks (the writes in flight when the driver was killed); no zero block.
+--text (scenario nvme_host): BYTES bytes from block BLOCK hold TEXT and a newline over and over
+(what `yes TEXT` wrote through Linux's driver); the rest of the image is zero.
 Block size 512 (QEMU's nvme default). Exit 0 and one line per image, or 1 with the first
 wrong block."""
 import struct, sys
@@ -108,6 +111,18 @@ def check_killed(path, seed, max_torn):
     print(f"block_image: {path}: {n[0]} blocks of seed {seed}, {n[1]} of seed {seed + 1}, {len(other)} other{run}")
 
 
+def check_text(path, block, n, text):
+    data = open(path, "rb").read()
+    line = (text + "\n").encode()
+    want = (line * (n // len(line) + 1))[:n]
+    at = block * BS
+    if data[at:at + n] != want:
+        sys.exit(f"{path}: the {n} bytes at block {block} are not \"{text}\" repeated")
+    if data[:at].count(0) != at or data[at + n:].count(0) != len(data) - at - n:
+        sys.exit(f"{path}: bytes outside blocks {block}.. are not all zero")
+    print(f"block_image: {path}: {n} bytes at block {block} hold \"{text}\" repeated, the rest is zero")
+
+
 def main(argv):
     i = 1
     done = False
@@ -118,6 +133,9 @@ def main(argv):
         elif argv[i] == "--killed" and i + 3 < len(argv):
             check_killed(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]))
             i += 4
+        elif argv[i] == "--text" and i + 4 < len(argv):
+            check_text(argv[i + 1], int(argv[i + 2]), int(argv[i + 3]), argv[i + 4])
+            i += 5
         elif argv[i] == "--hostile" and i + 2 < len(argv):
             check_hostile(argv[i + 1], int(argv[i + 2], 0))
             i += 3
