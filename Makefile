@@ -47,8 +47,10 @@ ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
 # libpci.a for tests and the fuzzer; the component's session code is in the binary only.
 PCI_SRC := $(wildcard pci/*.c)
 PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c pci/platform_dma.c
-PCI_LIB_SRC := $(filter-out $(PCI_COMPONENT_SRC),$(PCI_SRC))
-BINS	:= $(B)/bin/acpi $(B)/bin/pci $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
+# platform: the ROM-fed platform driver (Genode's composition, pci_decode -> platform), same libpci.a.
+PLATFORM_SRC := pci/platform_main.c pci/platform_serve.c
+PCI_LIB_SRC := $(filter-out $(PCI_COMPONENT_SRC) $(PLATFORM_SRC),$(PCI_SRC))
+BINS	:= $(B)/bin/acpi $(B)/bin/pci $(B)/bin/platform $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
 FUZZ_CC	?= clang
@@ -97,6 +99,11 @@ $(B)/libpci.a: $(call obj,$(PCI_LIB_SRC))
 	@rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/pci: $(call obj,$(PCI_COMPONENT_SRC)) $(B)/libpci.a $(B)/libmkx.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bin/platform: $(call obj,$(PLATFORM_SRC)) $(B)/libpci.a $(B)/libmkx.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/platform.h>
@@ -194,4 +197,95 @@ mkx_platform_io_port(struct mkx_platform *p, const char *name, unsigned idx, str
 	int sock = resource_fd(p, MKX_PLATFORM_IO_PORT, name, idx, 0, ANY_LEN, &m, why, whylen);
 
 	return sock < 0 ? sock : mkx_io_port_attach(io, sock, why, whylen);
+}
+
+int
+mkx_platform_sigh(struct mkx_platform *p, int *fd)
+{
+	static __thread struct mkx_msg m;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), err;
+
+	if (efd < 0)
+		return -errno;
+	err = mkx_session_call(&p->s, MKX_PLATFORM_SIGH, NULL, 0, &efd, 1, &m);
+	mkx_msg_close_fds(&m);
+	if (err) {
+		close(efd);
+		return err;
+	}
+	*fd = efd;
+	return 0;
+}
+
+/* used= of device name in the session's document: 1, 0, or -ENOENT if the document has no such device. */
+static int
+device_used(struct mkx_platform *p, const char *name)
+{
+	char *xml, pat[96], *d, *end;
+	size_t len;
+	int err = mkx_platform_devices(p, &xml, &len), used;
+
+	if (err)
+		return err;
+	snprintf(pat, sizeof pat, "<device name=\"%s\"", name);
+	if (!(d = strstr(xml, pat)) || !(end = strchr(d, '>'))) {
+		free(xml);
+		return -ENOENT;
+	}
+	*end = 0;
+	used = strstr(d, "used=\"true\"") != NULL;
+	free(xml);
+	return used;
+}
+
+int
+mkx_platform_acquire_wait(struct mkx_platform *p, int sigfd, const char *name, int timeout_ms, unsigned *requests,
+    char *why, size_t whylen)
+{
+	struct pollfd pfd = { sigfd, POLLIN, 0 };
+	struct timespec t0, t1;
+	uint64_t v;
+	int err, used, rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		(*requests)++;
+		if ((err = mkx_platform_acquire(p, name, why, whylen)) != -EBUSY)
+			return err;
+		/* Busy: no further request until the document says the device is free (Genode's acquire). */
+		do {
+			int left;
+
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			left = timeout_ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left <= 0)
+				return -ETIMEDOUT;
+			if ((rc = poll(&pfd, 1, left)) < 0 && errno != EINTR)
+				return -errno;
+			if (rc == 0)
+				return -ETIMEDOUT;
+			while (read(sigfd, &v, sizeof v) == sizeof v)
+				;
+			if ((used = device_used(p, name)) < 0) {
+				snprintf(why, whylen, "%s left this session's devices document while waiting", name);
+				return used == -ENOENT ? -EPERM : used;
+			}
+		} while (used);
+	}
+}
+
+int
+mkx_platform_acquire_any(struct mkx_platform *p, const char *type, char *name, size_t namelen, char *why,
+    size_t whylen)
+{
+	static __thread struct mkx_msg m;
+	const char *t = type ? type : "";
+	int err = mkx_session_call(&p->s, MKX_PLATFORM_ACQUIRE_ANY, t, strlen(t) + 1, NULL, 0, &m);
+
+	if (err)
+		reason(&m, why, whylen);
+	else
+		snprintf(name, namelen, "%.*s", (int)strnlen((const char *)m.payload, m.hdr.len), (const char *)m.payload);
+	mkx_msg_close_fds(&m);
+	return err;
 }

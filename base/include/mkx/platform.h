@@ -35,6 +35,16 @@
 #define MKX_PLATFORM_DMA_ADDR	0x107	/* req: struct mkx_platform_dma (id); reply: u64 bus address */
 #define MKX_PLATFORM_DMA_FREE	0x108	/* req: struct mkx_platform_dma (id); reply: status */
 #define MKX_PLATFORM_DMA_INFO	0x109	/* req: struct mkx_platform_dma; reply: struct mkx_dma_info_msg */
+/*
+ * Genode's dynamic devices ROM (the ROM-fed `platform`, pci/platform_serve.c):
+ * SIGH hands an eventfd the platform driver signals whenever the session's
+ * devices document changes (a device's used=, a policy change at run time);
+ * the client then fetches it again (DEVICES). ACQUIRE_ANY is Genode's
+ * acquire_single_device (payload "") and device_by_type (payload the type):
+ * the reply payload is the acquired device's name.
+ */
+#define MKX_PLATFORM_SIGH	0x10a	/* req: fd 0 = eventfd */
+#define MKX_PLATFORM_ACQUIRE_ANY 0x10b	/* req: type\0 ("" = the session's only device); reply: name\0 */
 
 /* Which resource of which device (indices per kind, in devices-document order, as Genode). */
 struct mkx_platform_res {
@@ -106,6 +116,24 @@ int	mkx_platform_irq_intx(struct mkx_platform *, const char *name, unsigned idx,
  * (mkx/dma.h); mkx_dma_alloc, mkx_dma_addr, mkx_dma_free then go through
  * this session.
  */
+/*
+ * Genode's session semantics (the ROM-fed platform driver): hand the
+ * platform driver an eventfd (*fd, non-blocking) signalled when this
+ * session's devices document changes. 0 or -errno.
+ */
+int	mkx_platform_sigh(struct mkx_platform *, int *fd);
+/*
+ * Acquire name, waiting (up to timeout_ms) while another session holds it:
+ * a refusal as busy is followed by no request until the signal (sigfd from
+ * mkx_platform_sigh) fired and the document shows the device used="false"
+ * again; then one more ACQUIRE. *requests counts the ACQUIRE calls made.
+ * 0, -ETIMEDOUT, or the refusal's -errno with why.
+ */
+int	mkx_platform_acquire_wait(struct mkx_platform *, int sigfd, const char *name, int timeout_ms,
+	    unsigned *requests, char *why, size_t whylen);
+/* acquire_single_device (type NULL) and device_by_type: the acquired device's name in name. 0 or -errno. */
+int	mkx_platform_acquire_any(struct mkx_platform *, const char *type, char *name, size_t namelen, char *why,
+	    size_t whylen);
 /* The same, write-combined where the BAR allows it (framebuffers). */
 int	mkx_platform_io_mem_wc(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
 	    char *why, size_t whylen);

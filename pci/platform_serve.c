@@ -1,0 +1,618 @@
+/*
+ * The ROM-fed platform driver (binary `platform`), Genode's
+ * repos/os/src/driver/platform in its composition: it enumerates nothing
+ * itself; its devices come from its "devices" ROM (pci_decode's report
+ * routed by core's <report_rom>, or a hand-written file: non-PCI devices
+ * such as ps2 are devices like any other), and it serves Platform sessions
+ * by the <policy> nodes of its config (policy.c: Genode's label scoring,
+ * <default-policy>, device names of any kind, class aliases).
+ *
+ * Genode's session semantics: each session's devices document is dynamic
+ * (SIGH: an eventfd signalled whenever it changes, used="true|false" per
+ * device); a client waiting for a busy device blocks on that signal
+ * (mkx_platform_acquire_wait) instead of retrying; ACQUIRE_ANY is
+ * acquire_single_device and device_by_type; a new config (core re-delivers
+ * the config ROM after a reload) re-selects every session's policy and
+ * releases the devices that no longer match, and their sessions are
+ * signalled.
+ *
+ * Resources are core's sessions opened by the platform driver: IO_MEM of an
+ * <io_mem> range (its dataspace fd goes to the client), IRQ (a PCI device's
+ * MSI by its <pci-config address>, else INTx by the function, a non-PCI
+ * device's by its number: core says whether it can serve it) and IO_PORT
+ * of an <io_port_range> (the session socket goes to the client).
+ *
+ * Not here (the enumerating `pci` keeps them): config space (bus master
+ * on at acquire, quiesce and reset at release: this component has no
+ * config access), DMA buffers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mkx/env.h>
+#include <mkx/io_mem.h>
+#include <mkx/log.h>
+#include <mkx/platform.h>
+#include <mkx/rom.h>
+#include <mkx/server.h>
+
+#include "platform_rom.h"
+#include "policy.h"
+
+struct rsession {
+	struct rsession	*next;
+	char		label[192];
+	int		pol;		/* index into policies, -1: none matches (any more) */
+	int		sigfd;		/* the client's eventfd, -1 */
+	unsigned	refusals_logged;
+};
+
+struct rheld {
+	struct rsession		*owner;
+	struct mkx_io_mem	mem[PROM_RES_MAX];
+	int			mem_open[PROM_RES_MAX];
+};
+
+static struct prom_set devs;
+static struct rheld held[PROM_DEVICES_MAX];
+static struct pci_policy policies[PCI_POLICIES_MAX];
+static unsigned npolicies;
+static struct rsession *sessions;
+static int pending_fd = -1;
+
+static int
+dev_in(const struct pci_policy *p, const struct prom_dev *d)
+{
+	struct pci_fn f;
+
+	if (pci_policy_has_name(p, d->name))
+		return 1;
+	if (!d->pci)
+		return 0;
+	/* A PCI device by its IDs and class (its name may be anything in a hand-written ROM). */
+	memset(&f, 0, sizeof f);
+	f.a = (struct pci_addr){ .bus = d->bus, .dev = d->dev, .fn = d->fn };
+	f.vendor = (uint16_t)d->vendor, f.device = (uint16_t)d->device, f.class = d->class;
+	return pci_policy_has(p, &f);
+}
+
+static const struct pci_policy *
+pol_of(const struct rsession *s)
+{
+	return s->pol >= 0 ? &policies[s->pol] : NULL;
+}
+
+static int
+sees(const struct rsession *s, unsigned i)
+{
+	return s->pol >= 0 && dev_in(pol_of(s), &devs.dev[i]);
+}
+
+static void
+signal_session(struct rsession *s)
+{
+	uint64_t one = 1;
+
+	if (s->sigfd >= 0 && write(s->sigfd, &one, sizeof one) != sizeof one)
+		mkx_log("could not signal \"%s\": its eventfd is full", s->label);
+}
+
+/* Every session whose document lists device i sees its used= change. */
+static void
+signal_device(unsigned i)
+{
+	for (struct rsession *s = sessions; s; s = s->next)
+		if (sees(s, i))
+			signal_session(s);
+}
+
+static void
+close_pending(void)
+{
+	if (pending_fd >= 0)
+		close(pending_fd);
+	pending_fd = -1;
+}
+
+static void
+release(unsigned i, const char *how)
+{
+	struct rheld *h = &held[i];
+
+	close_pending();
+	for (unsigned m = 0; m < PROM_RES_MAX; m++)
+		if (h->mem_open[m]) {
+			mkx_io_mem_close(&h->mem[m]);
+			h->mem_open[m] = 0;
+		}
+	mkx_log("%s released by \"%s\" (%s)", devs.dev[i].name, h->owner->label, how);
+	h->owner = NULL;
+	signal_device(i);
+}
+
+static int
+find_seen(struct rsession *s, const char *name, size_t len, char *why, size_t whylen)
+{
+	struct prom_dev *d;
+
+	if (!len || strnlen(name, len) == len) {
+		snprintf(why, whylen, "not a device name");
+		return -EINVAL;
+	}
+	d = prom_find(&devs, name);
+	if (!d || !sees(s, (unsigned)(d - devs.dev))) {
+		snprintf(why, whylen, "%.60s is not in the policy of \"%.120s\"%s", name, s->label,
+		    !d ? ": no such device" : s->pol < 0 ? ": no policy matches it any more" : "");
+		return -EPERM;
+	}
+	return (int)(d - devs.dev);
+}
+
+static int
+find_acquired(struct rsession *s, const char *name, size_t len, char *why, size_t whylen)
+{
+	int i = find_seen(s, name, len, why, whylen);
+
+	if (i >= 0 && held[i].owner != s) {
+		snprintf(why, whylen, "%s is not acquired by this session", devs.dev[i].name);
+		return -EPERM;
+	}
+	return i;
+}
+
+/* Genode's session ROM (Device::generate): resources with addresses only for info="yes". */
+static void
+doc_device(FILE *o, const struct prom_dev *d, int used, int info)
+{
+	fprintf(o, "  <device name=\"%s\" type=\"%s\" used=\"%s\">\n", d->name, d->type, used ? "true" : "false");
+	for (unsigned m = 0; m < d->nmem; m++) {
+		fprintf(o, "    <io_mem index=\"%u\"", m);
+		if (d->mem[m].pci_bar >= 0)
+			fprintf(o, " pci_bar=\"%d\"", d->mem[m].pci_bar);
+		if (info)
+			fprintf(o, " phys_addr=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"%s", d->mem[m].addr, d->mem[m].size,
+			    d->mem[m].wc ? " wc=\"true\"" : "");
+		fprintf(o, "/>\n");
+	}
+	for (unsigned q = 0; q < d->nirq; q++) {
+		fprintf(o, "    <irq index=\"%u\"", q);
+		if (info)
+			fprintf(o, " number=\"%u\"", d->irq[q].number);
+		fprintf(o, "/>\n");
+	}
+	for (unsigned p = 0; p < d->nport; p++) {
+		fprintf(o, "    <io_port_range index=\"%u\"", p);
+		if (d->port[p].pci_bar >= 0)
+			fprintf(o, " pci_bar=\"%d\"", d->port[p].pci_bar);
+		if (info)
+			fprintf(o, " phys_addr=\"0x%" PRIx64 "\" size=\"0x%" PRIx64 "\"", d->port[p].addr, d->port[p].size);
+		fprintf(o, "/>\n");
+	}
+	if (d->pci)
+		fprintf(o, "    <pci-config vendor_id=\"0x%x\" device_id=\"0x%x\" class=\"0x%x\" revision=\"0x%x\" "
+		    "sub_vendor_id=\"0x%x\" sub_device_id=\"0x%x\" bus=\"0x%x\" device=\"0x%x\" function=\"0x%x\"/>\n",
+		    d->vendor, d->device, d->class, d->rev, d->sub_vendor, d->sub_device, d->bus, d->dev, d->fn);
+	fprintf(o, "  </device>\n");
+}
+
+static int
+devices_doc(struct rsession *s, struct mkx_reply *r)
+{
+	const struct pci_policy *p = pol_of(s);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	uint64_t size;
+	int fd;
+
+	if (!o)
+		return -ENOMEM;
+	if (p && p->version[0])
+		fprintf(o, "<devices version=\"%s\">\n", p->version);
+	else
+		fprintf(o, "<devices>\n");
+	for (unsigned i = 0; i < devs.n; i++)
+		if (sees(s, i))
+			doc_device(o, &devs.dev[i], held[i].owner != NULL, p->info);
+	fprintf(o, "</devices>\n");
+	if (fclose(o)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	fd = memfd_create("devices", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return -EIO;
+	}
+	free(buf);
+	size = len;
+	memcpy(r->payload, &size, 8);
+	r->len = 8;
+	r->fds[0] = fd;
+	r->nfds = 1;
+	return 0;
+}
+
+static int
+acquire(struct rsession *s, int i, char *why, size_t whylen)
+{
+	if (held[i].owner == s)
+		return 0;
+	if (held[i].owner) {
+		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->label);
+		return -EBUSY;
+	}
+	held[i].owner = s;
+	mkx_log("%s acquired by \"%s\"", devs.dev[i].name, s->label);
+	signal_device((unsigned)i);
+	return 0;
+}
+
+/* acquire_single_device (type ""): the session's one device; device_by_type: its first free one of type. */
+static int
+acquire_any(struct rsession *s, const char *type, size_t len, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int found = -1, n = 0, err;
+
+	if (!len || strnlen(type, len) == len) {
+		snprintf(why, whylen, "not a device type");
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < devs.n; i++) {
+		if (!sees(s, i) || (type[0] && strcmp(devs.dev[i].type, type)))
+			continue;
+		n++;
+		if (found < 0 || (held[found].owner && held[found].owner != s && !held[i].owner))
+			found = (int)i;
+	}
+	if (!type[0] && n != 1) {
+		snprintf(why, whylen, "acquire_single_device: the policy of \"%.120s\" gives %d devices, not one",
+		    s->label, n);
+		return n ? -EINVAL : -ENOENT;
+	}
+	if (found < 0) {
+		snprintf(why, whylen, "no device of type \"%.40s\" in the policy of \"%.120s\"", type, s->label);
+		return -ENOENT;
+	}
+	if ((err = acquire(s, found, why, whylen)))
+		return err;
+	r->len = (size_t)snprintf((char *)r->payload, MKX_PAYLOAD_MAX, "%s", devs.dev[found].name) + 1;
+	return 0;
+}
+
+static int
+io_mem(struct rsession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	int i = find_acquired(s, q->name, sizeof q->name, why, whylen), err;
+	const struct prom_range *m;
+	struct rheld *h;
+	char cwhy[256] = "";
+
+	if (i < 0)
+		return i;
+	if (q->index >= devs.dev[i].nmem) {
+		snprintf(why, whylen, "%s has no memory resource %u", devs.dev[i].name, q->index);
+		return -ENOENT;
+	}
+	m = &devs.dev[i].mem[q->index];
+	h = &held[i];
+	if (!h->mem_open[q->index]) {
+		if ((err = mkx_io_mem_open(&h->mem[q->index], m->addr, m->size, (q->flags & MKX_PLATFORM_WC) && m->wc,
+		    cwhy, sizeof cwhy))) {
+			snprintf(why, whylen, "core refused %s io_mem %u (0x%" PRIx64 "+0x%" PRIx64 "): %s", devs.dev[i].name,
+			    q->index, m->addr, m->size, cwhy[0] ? cwhy : strerror(-err));
+			return err;
+		}
+		h->mem_open[q->index] = 1;
+	}
+	memcpy(r->payload, &h->mem[q->index].ds, sizeof h->mem[q->index].ds);
+	r->len = sizeof h->mem[q->index].ds;
+	r->fds[0] = dup(h->mem[q->index].fd);
+	r->nfds = r->fds[0] >= 0;
+	return r->nfds ? 0 : -errno;
+}
+
+/* An IRQ or IO_PORT session the platform driver opens at core; its socket goes to the client. */
+static int
+core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, struct mkx_reply *r, char *why,
+    size_t whylen)
+{
+	int i = find_acquired(s, q->name, sizeof q->name, why, whylen), err;
+	const struct prom_dev *d;
+	struct mkx_session sess;
+	char args[160], cwhy[256] = "";
+
+	if (i < 0)
+		return i;
+	d = &devs.dev[i];
+	if (op == MKX_PLATFORM_IO_PORT) {
+		if (q->index >= d->nport) {
+			snprintf(why, whylen, "%s has no I/O port resource %u", d->name, q->index);
+			return -ENOENT;
+		}
+		snprintf(args, sizeof args, "ram_quota=6K, io_port_base=0x%" PRIx64 ", io_port_size=0x%" PRIx64,
+		    d->port[q->index].addr, d->port[q->index].size);
+	} else {
+		const struct prom_irq *irq;
+
+		if (q->index >= d->nirq) {
+			snprintf(why, whylen, "%s has no interrupt %u", d->name, q->index);
+			return -ENOENT;
+		}
+		irq = &d->irq[q->index];
+		if (d->pci && irq->type[0] && d->cfg_addr && !(q->flags & MKX_PLATFORM_INTX))
+			snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u, irq_type=%d, device_config_phys=0x%" PRIx64,
+			    irq->number, strcmp(irq->type, "msi") ? 2 : 1, d->cfg_addr);
+		else if (d->pci)
+			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0", d->bus, d->dev, d->fn);
+		else
+			snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u", irq->number);
+	}
+	err = mkx_session_open(&sess, op == MKX_PLATFORM_IO_PORT ? "IO_PORT" : "IRQ", args, cwhy, sizeof cwhy);
+	/* MSI refused (core needs an IOMMU for it): the function's INTx, as the pci component falls back. */
+	if (err && op == MKX_PLATFORM_IRQ && strstr(args, "device_config_phys")) {
+		mkx_log("%s: MSI refused: %s; trying INTx", d->name, cwhy);
+		snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0", d->bus, d->dev, d->fn);
+		err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy);
+	}
+	if (err) {
+		snprintf(why, whylen, "core refused %s's %s session (%s): %s", d->name,
+		    op == MKX_PLATFORM_IO_PORT ? "IO_PORT" : "IRQ", args, cwhy[0] ? cwhy : strerror(-err));
+		return err;
+	}
+	mkx_log("%s: %s session (%s) handed to \"%s\"", d->name, op == MKX_PLATFORM_IO_PORT ? "IO_PORT" : "IRQ", args,
+	    s->label);
+	r->fds[0] = sess.sock;
+	r->nfds = 1;
+	return 0;
+}
+
+static int
+p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
+{
+	const struct pci_policy *pol = pci_policy_for(policies, npolicies, label);
+	struct rsession *s;
+
+	(void)ctx, (void)args;
+	if (!pol) {
+		snprintf(why, whylen, "no policy for \"%s\"", label);
+		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
+		return -EPERM;
+	}
+	if (!(s = calloc(1, sizeof *s)))
+		return -ENOMEM;
+	snprintf(s->label, sizeof s->label, "%s", label);
+	s->pol = (int)(pol - policies);
+	s->sigfd = -1;
+	s->next = sessions;
+	sessions = s;
+	*state = s;
+	mkx_log("Platform session of \"%s\" (policy line %d)", label, pol->line);
+	return 0;
+}
+
+static int
+p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
+{
+	struct rsession *s = state;
+	char why[400] = "";
+	int err = 0, i;
+
+	(void)ctx;
+	close_pending();
+	switch (req->hdr.op) {
+	case MKX_PLATFORM_DEVICES:
+		if (s->pol < 0)
+			err = -EPERM, snprintf(why, sizeof why, "no policy matches \"%.150s\" any more", s->label);
+		else
+			err = devices_doc(s, r);
+		break;
+	case MKX_PLATFORM_SIGH:
+		if (req->hdr.nfds != 1)
+			return -EINVAL;
+		if (s->sigfd >= 0)
+			close(s->sigfd);
+		s->sigfd = mkx_msg_take_fd(req, 0);
+		break;
+	case MKX_PLATFORM_ACQUIRE:
+		if ((err = i = find_seen(s, (char *)req->payload, req->hdr.len, why, sizeof why)) >= 0)
+			err = acquire(s, i, why, sizeof why);
+		break;
+	case MKX_PLATFORM_ACQUIRE_ANY:
+		err = acquire_any(s, (char *)req->payload, req->hdr.len, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_RELEASE:
+		if ((err = i = find_acquired(s, (char *)req->payload, req->hdr.len, why, sizeof why)) >= 0) {
+			err = 0;
+			release((unsigned)i, "released");
+		}
+		break;
+	case MKX_PLATFORM_IO_MEM:
+		if (req->hdr.len != sizeof(struct mkx_platform_res))
+			return -EINVAL;
+		err = io_mem(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_IRQ:
+	case MKX_PLATFORM_IO_PORT:
+		if (req->hdr.len != sizeof(struct mkx_platform_res))
+			return -EINVAL;
+		err = core_session(s, req->hdr.op, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
+		break;
+	case MKX_PLATFORM_DMA_ALLOC:
+	case MKX_PLATFORM_DMA_ADDR:
+	case MKX_PLATFORM_DMA_FREE:
+	case MKX_PLATFORM_DMA_INFO:
+		snprintf(why, sizeof why, "DMA buffers: not served by the ROM-fed platform driver (the pci component serves them)");
+		err = -ENOSYS;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	if (r->nfds)
+		pending_fd = r->fds[0];
+	if (err && why[0]) {
+		if (s->refusals_logged < 8 && ++s->refusals_logged)
+			mkx_log("\"%s\": %s", s->label, why);
+		r->len = (size_t)snprintf((char *)r->payload, MKX_PAYLOAD_MAX, "%s", why) + 1;
+	}
+	return err;
+}
+
+static void
+p_close(void *ctx, void *state)
+{
+	struct rsession *s = state;
+
+	(void)ctx;
+	for (struct rsession **pp = &sessions; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	for (unsigned i = 0; i < devs.n; i++)
+		if (held[i].owner == s)
+			release(i, "session closed: the client released it or is gone");
+	mkx_log("Platform session of \"%s\" closed", s->label);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	free(s);
+}
+
+/*
+ * A new config: every session's policy chosen again by its label, and
+ * each device a session holds that its (new) policy no longer gives is
+ * released from it, as Genode's platform driver does on a config update.
+ */
+static void
+apply_config(const struct mkx_xml *conf)
+{
+	static struct pci_policy fresh[PCI_POLICIES_MAX];
+	char why[256] = "";
+	int n = pci_policies_read(conf, fresh, PCI_POLICIES_MAX, why, sizeof why);
+
+	if (n < 0) {
+		mkx_log("new config refused, keeping the policies: %s", why);
+		return;
+	}
+	memcpy(policies, fresh, sizeof fresh);
+	npolicies = (unsigned)n;
+	mkx_log("config updated: %u policies", npolicies);
+	for (struct rsession *s = sessions; s; s = s->next) {
+		const struct pci_policy *p = pci_policy_for(policies, npolicies, s->label);
+
+		s->pol = p ? (int)(p - policies) : -1;
+		for (unsigned i = 0; i < devs.n; i++)
+			if (held[i].owner == s && !sees(s, i)) {
+				mkx_log("%s no longer in the policy of \"%s\" (%s)", devs.dev[i].name, s->label,
+				    p ? "its new policy does not give it" : "no policy matches it any more");
+				release(i, "the new config does not give it");
+			}
+		signal_session(s);	/* its document may have changed either way */
+	}
+}
+
+static int
+readable(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return fd >= 0 && poll(&p, 1, 0) == 1;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* The devices ROM, waiting for it to be published (a report); 0, or -errno logged. */
+static int
+read_devices(unsigned long wait_ms)
+{
+	struct mkx_rom rom;
+	struct mkx_xml *x;
+	unsigned long waited = 0;
+	char why[256] = "";
+	int err;
+
+	while (mkx_rom_try_open(&rom, "devices")) {
+		if (waited >= wait_ms) {
+			mkx_error("no \"devices\" ROM within %lu ms", wait_ms);
+			return -ENOENT;
+		}
+		usleep(100000);
+		waited += 100;
+	}
+	x = mkx_xml_parse(rom.data, rom.size, why, sizeof why);
+	err = x ? prom_read(x, &devs, why, sizeof why) : -EINVAL;
+	if (err)
+		mkx_error("devices ROM: %s", why);
+	mkx_xml_free(x);
+	mkx_rom_close(&rom);
+	return err;
+}
+
+int
+platform_rom_component(void)
+{
+	static struct mkx_service svc = { .name = "Platform", .open = p_open, .call = p_call, .close = p_close };
+	struct mkx_rom cfg_rom;
+	struct mkx_xml *conf;
+	unsigned long wait_ms = 30000;
+	char why[256] = "";
+	int n, err;
+
+	if (mkx_env_init())
+		return 1;
+	if (!(conf = mkx_config(&cfg_rom)))
+		mkx_exit(1);
+	mkx_xml_attr_ulong(conf, "devices_wait_ms", 30000, &wait_ms);
+	if (read_devices(wait_ms))
+		mkx_exit(1);
+	if ((n = pci_policies_read(conf, policies, PCI_POLICIES_MAX, why, sizeof why)) < 0) {
+		mkx_error("config: %s", why);
+		mkx_exit(1);
+	}
+	npolicies = (unsigned)n;
+	mkx_xml_free(conf);
+	{
+		unsigned pci = 0;
+
+		for (unsigned i = 0; i < devs.n; i++)
+			pci += devs.dev[i].pci;
+		mkx_log("devices ROM: %u devices (%u PCI, %u other)", devs.n, pci, devs.n - pci);
+	}
+	if ((err = mkx_server_announce(&svc))) {
+		mkx_error("cannot announce \"Platform\": %s", strerror(-err));
+		mkx_exit(1);
+	}
+	mkx_log("serving Platform: %u policies", npolicies);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_term }, NULL);
+	while (!stopping && mkx_server_dispatch(100) != -ECONNRESET) {
+		/* core re-delivers our config ROM on a reload (Genode: a config update). */
+		if (readable(cfg_rom.sigfd)) {
+			if (mkx_rom_update(&cfg_rom))
+				continue;
+			if (!(conf = mkx_xml_parse(cfg_rom.data, cfg_rom.size, why, sizeof why))) {
+				mkx_log("new config unreadable, keeping the policies: %s", why);
+				continue;
+			}
+			apply_config(conf);
+			mkx_xml_free(conf);
+		}
+	}
+	mkx_exit(0);
+}
