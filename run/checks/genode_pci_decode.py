@@ -13,6 +13,10 @@ is not Linux's, when pci_decode's report is missing or has no PCI function, or w
 function is in one report only without an explanation.
 
   genode_pci_decode.py [LOG]     (default $MKX_LOG)
+
+With $MKX_OUT set (the runner sets it: build/images/NAME), both reports are stored there as
+they were logged (genode_devices.xml, devices.xml) with the list of differences
+(differences.txt), for a look after the run.
 """
 import os, re, sys
 import xml.etree.ElementTree as ET
@@ -236,8 +240,29 @@ def irq_comments(text):
     return out
 
 
+def logged(log, name):
+    """The text rom_dumper logged as NAME, line by line as it was."""
+    return "".join(l[len(name) + 2:] + "\n" for l in log.of("rom_dumper") if l.startswith(name + "| "))
+
+
 def main():
     log = serial_log.Log(sys.argv[1] if len(sys.argv) > 1 else None)
+    out = []
+    rc = check(log, out)
+    for line in out:
+        print(line)
+    where = os.environ.get("MKX_OUT")
+    if where and os.path.isdir(where):
+        for name, file in (("genode_devices", "genode_devices.xml"), ("devices", "devices.xml")):
+            with open(os.path.join(where, file), "w") as f:
+                f.write(logged(log, name))
+        with open(os.path.join(where, "differences.txt"), "w") as f:
+            f.write("".join(l + "\n" for l in out))
+    return rc
+
+
+def check(log, out):
+    print = out.append
     genode, ours = document(log, "genode_devices"), document(log, "devices")
     if genode is None or ours is None:
         print("genode_pci_decode: FAIL: %s devices report not in the log" %
