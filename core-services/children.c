@@ -27,13 +27,19 @@
 struct child child_table[CHILDREN_MAX];
 unsigned nchildren;
 
+/* A name may be in the table more than once (a child stopped at a reload and started again): the running one. */
 struct child *
 child_by_name(const char *name)
 {
+	struct child *found = NULL;
+
 	for (unsigned i = 0; i < nchildren; i++)
-		if (!strcmp(child_table[i].cfg->name, name))
-			return &child_table[i];
-	return NULL;
+		if (child_table[i].cfg && !strcmp(child_table[i].cfg->name, name)) {
+			if (child_table[i].state == CHILD_RUNNING)
+				return &child_table[i];
+			found = &child_table[i];
+		}
+	return found;
 }
 
 /* In the forked child: set up fds and privileges, then exec. Never returns. */

@@ -121,8 +121,8 @@ config_check(struct config_ctx *x, const struct mkx_xml *root)
 	int rc = 0;
 
 	if (cfg->nstart == 0)
-		config_note(cfg, "a config without <start>", root->line, "core starts no child and ends "
-		    "(waiting for a new config, as Genode's init does, is not done yet)");
+		config_note(cfg, "a config without <start>", root->line, "core starts no child and waits "
+		    "for a new config (SIGHUP), as Genode's init does");
 	if (!rc)
 		rc = config_check_rules(x, cfg->default_routes, cfg->ndefault_routes, "default-route");
 	if (!rc)

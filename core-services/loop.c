@@ -22,6 +22,7 @@
 #include <mkx/args.h>
 #include "cgroup.h"
 #include "core.h"
+#include "nested.h"
 #include "output.h"
 
 struct core_config *core_cfg;
@@ -78,13 +79,20 @@ loop_child_exited(struct child *c)
 	io_mem_child_exited(c);	/* its BAR fds died with it: those grants are free now */
 	dma_child_exited(c);	/* freed DMA buffers it held are released (before its donations are withdrawn) */
 	broker_child_exited(c, how);
-	if (c->cfg->finish && !c->killed_by_core) {
+	nested_child_exited(c);	/* a nested init's children go with it */
+	if (c->cfg->finish && !c->killed_by_core && nested_level_of((unsigned)(c - child_table)) == 0) {
 		core_log("\"%s\" was marked finish=\"yes\": ending the composition", c->cfg->name);
 		finished = 1;
 	}
 }
 
-/* SIGHUP: re-read the config; apply changed <config> nodes as ROM updates. */
+/*
+ * SIGHUP: re-read the config and apply it as Genode's init applies a new
+ * config: children it no longer names stop, new ones start, changed
+ * <config> nodes become ROM updates, its routes and <report_rom> policies
+ * apply to sessions asked for from then on (nested_sync). Core's hardware
+ * policies and backends stay as core started with them.
+ */
 static void
 reload(const char *file, const char *bin_dir)
 {
@@ -95,29 +103,20 @@ reload(const char *file, const char *bin_dir)
 		core_log("reload refused, keeping the running config: %s", err);
 		return;
 	}
-	for (unsigned i = 0; i < nchildren; i++) {
-		struct child *c = &child_table[i];
-
-		for (unsigned j = 0; j < fresh.nstart; j++) {
-			struct start_cfg *s = &fresh.start[j];
-			char *tmp;
-
-			if (strcmp(s->name, c->cfg->name) || !strcmp(s->config, c->cfg->config))
-				continue;
-			tmp = c->cfg->config;
-			c->cfg->config = s->config;
-			c->cfg->config_len = s->config_len;
-			s->config = tmp;
-			core_log("config of \"%s\" changed; signalling its ROM sessions", c->cfg->name);
-			rom_config_changed(c);
-		}
-	}
+	nested_sync(0, &fresh);
 	config_free(&fresh);
 }
 
+/*
+ * Every child has exited: the composition is over, unless core's config
+ * has no <start> (an init before anything is deployed, as Sculpt's runtime
+ * starts): then core waits for a new config (SIGHUP), as Genode's init does.
+ */
 static int
 all_exited(void)
 {
+	if (core_cfg->nstart == 0)
+		return 0;
 	for (unsigned i = 0; i < nchildren; i++)
 		if (child_table[i].state == CHILD_RUNNING)
 			return 0;
@@ -162,21 +161,6 @@ signals_take(void)
 	if (sfd < 0)
 		core_log("signalfd: %s", strerror(errno));
 	return sfd;
-}
-
-/* Every <start> of the config; one that cannot start is named and skipped. */
-static void
-start_all(struct core_config *config)
-{
-	for (unsigned i = 0; i < config->nstart; i++) {
-		int err = child_start(&child_table[nchildren], &config->start[i], config);
-
-		if (err) {
-			core_log("cannot start \"%s\": %s", config->start[i].name, strerror(-err));
-			continue;
-		}
-		nchildren++;
-	}
 }
 
 /*
@@ -286,7 +270,10 @@ loop_run(struct core_config *config, const char *config_file, const char *bin_di
 	if ((sfd = signals_take()) < 0)
 		return 2;
 	cgroup_init();
-	start_all(config);
+	nested_bin_dir = bin_dir;
+	if (config->nstart == 0)
+		core_log("no <start> in the config: waiting for a new config (SIGHUP)");
+	nested_sync(0, config);	/* every <start>; one that cannot start is named and skipped */
 	while (!finished && !all_exited()) {
 		unsigned n = poll_set(pfd, who, sfd);
 		int rc;

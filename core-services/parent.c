@@ -13,6 +13,7 @@
 
 #include <mkx/args.h>
 #include "core.h"
+#include "nested.h"
 #include "output.h"
 
 static void
@@ -20,7 +21,6 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 {
 	const char *service = (char *)m->payload, *args;
 	char why[512], arg_label[128] = "", label[192], server_label[192];
-	const struct start_cfg *server;
 	struct child *srv;
 	unsigned long ram = 0;
 	int err;
@@ -62,8 +62,8 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 		open_deny(c, m->hdr.seq, -EINVAL, why);
 		return;
 	}
-	err = route_resolve(core_cfg, c->cfg, service, label, &server, server_label, sizeof server_label,
-	    why, sizeof why);
+	/* Through the routes of every init above it (nested_route.c): level 0 is core's config. */
+	err = nested_route(c, service, label, &srv, server_label, sizeof server_label, why, sizeof why);
 	if (err) {
 		core_log("denied %s session \"%s\": %s", service, label, why);
 		open_deny(c, m->hdr.seq, err, why);
@@ -84,11 +84,10 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 		return;
 	}
 	/* The server sees the label its route gives (<child label=>/<parent label=> rewrite it). */
-	if (!server) {
+	if (!srv) {
 		open_core_session(c, m->hdr.seq, core_service_find(service), server_label, args, ram);
 		return;
 	}
-	srv = child_by_name(server->name);
 	if (srv)
 		c->asked |= 1u << (srv - child_table);	/* c is one of srv's clients (see IO_MEM RUNNING) */
 	open_child_session(c, m->hdr.seq, srv, service, server_label, args, ram);
@@ -149,6 +148,7 @@ handle_parent_msg(struct child *c)
 	case MKX_OP_ANNOUNCE:		handle_announce(c, &m); break;
 	case MKX_OP_SESSION_RESPONSE:	handle_response(c, &m); break;
 	case MKX_OP_EXIT:		break;
+	case MKX_OP_NESTED_CONFIG:	nested_config_msg(c, &m); break;
 	default:
 		core_log("child \"%s\": unknown operation %u on the parent channel; refused",
 		    c->cfg->name, m.hdr.op);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config_parse.h"
+#include "nested.h"
 
 /* The last element of a label: "a -> b -> c" -> "c". */
 static const char *
@@ -128,26 +129,29 @@ target_label_out(const struct route_target *t, const char *label, char *out, siz
  */
 static int
 rule_resolve(const struct core_config *cfg, const struct start_cfg *s, const struct route_rule *r,
-    const char *service, const char *label, const struct start_cfg **server, char *label_out,
-    size_t label_len, char *why, size_t whylen)
+    const char *service, const char *label, int parent_any, const struct start_cfg **server,
+    char *label_out, size_t label_len, char *why, size_t whylen)
 {
 	for (unsigned i = 0; i < r->ntargets; i++) {
 		const struct route_target *t = &r->targets[i];
 		const struct start_cfg *to = NULL;
 		unsigned found = 0;
 
-		if (t->kind == ROUTE_PARENT && service_from_parent(service) != 2)
+		/* core's parent serves what core serves; a nested init's parent decides at its own level. */
+		if (t->kind == ROUTE_PARENT && !parent_any && service_from_parent(service) != 2)
 			continue;
 		for (unsigned j = 0; t->kind != ROUTE_PARENT && j < cfg->nstart; j++) {
 			const struct start_cfg *c = &cfg->start[j];
 
-			if (t->kind == ROUTE_CHILD ? strcmp(c->name, t->child) : c == s || !provides(c, service))
+			/* by name: a child's own <start> is a copy of its config's (nested_init.c) */
+			if (t->kind == ROUTE_CHILD ? strcmp(c->name, t->child) : !strcmp(c->name, s->name) ||
+			    !provides(c, service))
 				continue;
 			to = c;
 			found++;
 		}
 		/* A child's own session never goes to itself: it would wait for itself. */
-		if (t->kind == ROUTE_CHILD && (!to || to == s || !provides(to, service)))
+		if (t->kind == ROUTE_CHILD && (!to || !strcmp(to->name, s->name) || !provides(to, service)))
 			continue;
 		if (t->kind == ROUTE_ANY_CHILD && found > 1) {
 			snprintf(why, whylen, "<any-child/> (line %d) is ambiguous for \"%s\": %u children provide it",
@@ -171,6 +175,14 @@ route_resolve(const struct core_config *cfg, const struct start_cfg *s, const ch
     const char *label, const struct start_cfg **server, char *label_out, size_t label_len,
     char *why, size_t whylen)
 {
+	return route_resolve_level(cfg, s, service, label, 0, server, label_out, label_len, why, whylen);
+}
+
+int
+route_resolve_level(const struct core_config *cfg, const struct start_cfg *s, const char *service,
+    const char *label, int parent_any, const struct start_cfg **server, char *label_out, size_t label_len,
+    char *why, size_t whylen)
+{
 	const struct route_rule *r, *next;
 	unsigned at = 0, end;
 	int rc;
@@ -187,7 +199,8 @@ route_resolve(const struct core_config *cfg, const struct start_cfg *s, const ch
 	 * not fall through to <default-route> (Genode's init reads one of them).
 	 */
 	end = at <= s->nroutes ? s->nroutes : s->nroutes + cfg->ndefault_routes;
-	while ((rc = rule_resolve(cfg, s, r, service, label, server, label_out, label_len, why, whylen)) == -ENOENT &&
+	while ((rc = rule_resolve(cfg, s, r, service, label, parent_any, server, label_out, label_len, why,
+	    whylen)) == -ENOENT &&
 	    !r->service[0] && (next = route_find(cfg, s, service, label, &at, end)))
 		r = next;
 	if (rc != -ENOENT)

@@ -128,7 +128,13 @@ rom_open(struct child *client, const char *label, const char *args, void **state
 	struct stat sb;
 
 	(void)args;
-	if (name == label || strlen(name) >= sizeof st->name || strlen(label) >= sizeof st->label) {
+	/*
+	 * A label of one element is a ROM name too: a route's <parent
+	 * label="drivers.config"/> replaces the whole label (Genode's nested
+	 * inits take their config so); a child asking without a label names
+	 * itself, its binary, which is executable and so never a ROM here.
+	 */
+	if (!*name || strlen(name) >= sizeof st->name || strlen(label) >= sizeof st->label) {
 		snprintf(why, whylen, "ROM session without a name: ask with label=\"config\" or a file name");
 		return -EINVAL;
 	}

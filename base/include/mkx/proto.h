@@ -43,6 +43,8 @@ enum mkx_parent_op {
 	MKX_OP_SESSION_RESPONSE	= 4,	/* server -> core: u32 id, i32 status, "reason\0";
 					   no reply */
 	MKX_OP_EXIT		= 5,	/* i32 code: component says it is done; no reply */
+	MKX_OP_NESTED_CONFIG	= 6,	/* nested init -> core: "rom label\0", fd = its config
+					   text (a memfd); reply status (docs/nested-init.md) */
 };
 
 /*

@@ -1,0 +1,80 @@
+/*
+ * Levels of init: core's own config is level 0; a child whose binary is
+ * init (a nested init, docs/nested-init.md) holds a level of its own, the
+ * children of its config. Every child of every level is a slot of core's
+ * child table, started by core with its own uid; its name there is its
+ * whole label ("drivers -> platform"), its name in its level's config the
+ * last element ("platform"). Routing goes level by level (nested_route.c),
+ * bounds are checked when a level's config is applied (nested_init.c).
+ */
+#ifndef NESTED_H
+#define NESTED_H
+
+#include <stddef.h>
+
+#include "core.h"
+
+#define NESTED_LEVELS_MAX	8	/* level 0 (core) and up to 7 nested inits at once */
+#define NESTED_DEPTH_MAX	4	/* init -> a -> b -> c -> d: deeper is refused */
+
+/* 1 if s runs a nested init: its binary (a ROM label) names init's ROM, "init". */
+int	nested_is_init(const struct start_cfg *s);
+
+/*
+ * Make level's running children those of fresh (level 0: core's config,
+ * at start and at SIGHUP; else the config a nested init sent): children
+ * fresh no longer names are stopped, new ones started, changed <config>s
+ * delivered as ROM updates, and fresh's starts and routes become the
+ * level's. fresh's starts are taken over (its config strings moved).
+ */
+void	nested_sync(int level, struct core_config *fresh);
+
+/* Child slot i's name in its level's config (its label's last element). */
+const char *nested_short_name(unsigned slot);
+/* The level child slot i is a child of (0: core's config). */
+int	nested_level_of(unsigned slot);
+/* The level nested init slot i holds, or -1. */
+int	nested_level_held(unsigned slot);
+/* The running config of a level. */
+struct core_config *nested_level_cfg(int level);
+
+/* A child of any level exited: a nested init's level goes with it (its children are stopped). */
+void	nested_child_exited(struct child *c);
+
+/* parent.c: a nested init sent its config (MKX_OP_NESTED_CONFIG, the text in an fd). */
+void	nested_config_msg(struct child *c, struct mkx_msg *m);
+
+/*
+ * nested_init.c, for tests and nested_config_msg: read the config text a
+ * nested init sent (its label names it in errors, "drivers -> config"),
+ * check it against what the nested init was given (RAM, routes to its
+ * parent, no hardware policies, no loop of nested inits), into fresh.
+ * 0, or -EINVAL with "file:line:column: why" in err.
+ */
+int	nested_check(const struct child *init, const char *text, size_t len, struct core_config *fresh,
+	    char *err, size_t errlen);
+
+/*
+ * nested_route.c: where child c's session goes: its level's routes, then
+ * (a <parent/> target) the routes of the level above for the nested init
+ * with the label scoped by its name, up to core. *server NULL: core
+ * serves it. 0, or -errno with why.
+ */
+int	nested_route(struct child *c, const char *service, const char *label, struct child **server,
+	    char *label_out, size_t label_len, char *why, size_t whylen);
+
+/*
+ * route.c: route_resolve at one level: parent_any 1 lets a <parent/>
+ * target take any service (a nested init's parent decides at its level).
+ */
+int	route_resolve_level(const struct core_config *, const struct start_cfg *s, const char *service,
+	    const char *label, int parent_any, const struct start_cfg **server, char *label_out,
+	    size_t label_len, char *why, size_t whylen);
+
+/* The child of level named name (its name in the level's config), running first, or NULL. */
+struct child *nested_child(int level, const char *name);
+
+/* The running config's binary directory (for configs nested inits send). */
+extern const char *nested_bin_dir;
+
+#endif

@@ -1,0 +1,584 @@
+/*
+ * Levels of init (nested.h, docs/nested-init.md). Level 0 is core's own
+ * config; a nested init holds a level whose config it sends core (its
+ * "config" ROM, each version). Core applies a level's config as Genode's
+ * init applies a new config of its own: children it no longer names stop,
+ * new ones start, changed <config> nodes become ROM updates. A nested
+ * init's children are core's children like any other (own uid, cgroup,
+ * fds): only their name is their whole label ("drivers -> platform") and
+ * their sessions are routed through their init's routes first.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "nested.h"
+
+struct level {
+	int			used;
+	int			anchor;		/* slot of its nested init; -1 for level 0 */
+	int			parent;		/* the level the nested init is a child of */
+	unsigned		depth;		/* 0 core, 1 a nested init of core's, ... */
+	struct core_config	*cfg;		/* level 0: core_cfg */
+};
+
+static struct level levels[NESTED_LEVELS_MAX];
+static int slot_level[CHILDREN_MAX];		/* the level slot i is a child of */
+static int slot_removed[CHILDREN_MAX];		/* stopped because its config no longer names it */
+static struct start_cfg *slot_own[CHILDREN_MAX];	/* the child's own copy of its <start> */
+
+const char *nested_bin_dir = ".";
+
+int
+nested_is_init(const struct start_cfg *s)
+{
+	const char *b = strrchr(s->binary, '/');
+
+	return !strcmp(b ? b + 1 : s->binary, "init");
+}
+
+int
+nested_level_of(unsigned slot)
+{
+	return slot < CHILDREN_MAX ? slot_level[slot] : 0;
+}
+
+int
+nested_level_held(unsigned slot)
+{
+	for (int l = 1; l < NESTED_LEVELS_MAX; l++)
+		if (levels[l].used && levels[l].anchor == (int)slot)
+			return l;
+	return -1;
+}
+
+struct core_config *
+nested_level_cfg(int level)
+{
+	if (level == 0)
+		return core_cfg;
+	return level > 0 && level < NESTED_LEVELS_MAX && levels[level].used ? levels[level].cfg : NULL;
+}
+
+/* The name of child slot i in its level's config: its label's last element. */
+const char *
+nested_short_name(unsigned i)
+{
+	int l = slot_level[i];
+	size_t n;
+
+	if (l <= 0)
+		return child_table[i].cfg->name;
+	n = strlen(child_table[levels[l].anchor].cfg->name);
+	return child_table[i].cfg->name + n + 4;	/* "anchor -> name" */
+}
+
+struct child *
+nested_child(int level, const char *name)
+{
+	struct child *found = NULL;
+
+	for (unsigned i = 0; i < nchildren; i++) {
+		if (slot_level[i] != level || !child_table[i].cfg || strcmp(nested_short_name(i), name))
+			continue;
+		if (child_table[i].state == CHILD_RUNNING)
+			return &child_table[i];
+		found = &child_table[i];
+	}
+	return found;
+}
+
+/*
+ * A slot for a new child: the next unused one, or, when all are used, one
+ * whose child has exited (everything of it was released at its exit; its
+ * uid was emptied then). -ENOSPC if none.
+ */
+static int
+slot_take(void)
+{
+	if (nchildren < CHILDREN_MAX)
+		return (int)nchildren;
+	for (unsigned i = 0; i < CHILDREN_MAX; i++)
+		if (child_table[i].state == CHILD_EXITED && child_table[i].sock < 0 && nested_level_held(i) < 0) {
+			for (unsigned j = 0; j < nchildren; j++)
+				child_table[j].asked &= ~(1u << i);
+			return (int)i;
+		}
+	return -ENOSPC;
+}
+
+static int
+level_take(int parent, unsigned anchor)
+{
+	for (int l = 1; l < NESTED_LEVELS_MAX; l++) {
+		int busy = 0;
+
+		if (levels[l].used)
+			continue;
+		for (unsigned i = 0; i < nchildren; i++)
+			busy |= slot_level[i] == l;
+		if (busy)	/* a gone level whose slots are not reused yet: its names still mean it */
+			continue;
+		free(levels[l].cfg);
+		levels[l] = (struct level){ 1, (int)anchor, parent, levels[parent].depth + 1,
+		    calloc(1, sizeof(struct core_config)) };
+		if (!levels[l].cfg) {
+			levels[l].used = 0;
+			return -ENOMEM;
+		}
+		return l;
+	}
+	return -ENOSPC;
+}
+
+/* Start s as a child of level: a copy of its <start> named by its whole label. */
+static void
+start_one(int level, const struct start_cfg *s)
+{
+	struct start_cfg *own = malloc(sizeof *own);
+	int slot = slot_take(), err, l = -1;
+	struct child *c;
+
+	if (!own || slot < 0 || !(own->config = NULL, *own = *s, own->config = strdup(s->config))) {
+		core_log("cannot start \"%s\": %s", s->name, strerror(slot < 0 ? -slot : ENOMEM));
+		if (own)
+			free(own);
+		return;
+	}
+	if (level > 0 && snprintf(own->name, sizeof own->name, "%s -> %s", child_table[levels[level].anchor].cfg->name,
+	    s->name) >= (int)sizeof own->name) {
+		core_log("cannot start \"%s -> %s\": a label longer than %zu characters",
+		    child_table[levels[level].anchor].cfg->name, s->name, sizeof own->name - 1);
+		free(own->config);
+		free(own);
+		return;
+	}
+	if (nested_is_init(own) && (l = level_take(level, (unsigned)slot)) < 0) {
+		core_log("cannot start nested init \"%s\": %s", own->name, strerror(-l));
+		free(own->config);
+		free(own);
+		return;
+	}
+	c = &child_table[slot];
+	err = child_start(c, own, core_cfg);	/* hardware grants are core's policies, by the whole label */
+	if (err) {
+		core_log("cannot start \"%s\": %s", own->name, strerror(-err));
+		if (l > 0)
+			levels[l].used = 0;
+		if ((unsigned)slot == nchildren) {
+			free(own->config);
+			free(own);
+			return;
+		}
+		c->state = CHILD_EXITED;	/* a reused slot: it stays an exited child */
+		c->status = 127 << 8;
+	}
+	if (slot_own[slot]) {
+		free(slot_own[slot]->config);
+		free(slot_own[slot]);
+	}
+	slot_own[slot] = own;
+	slot_level[slot] = level;
+	slot_removed[slot] = 0;
+	if ((unsigned)slot == nchildren)
+		nchildren++;
+	if (l > 0 && !err)
+		core_log("\"%s\" is a nested init: its children start when it sends its config", own->name);
+}
+
+static const struct start_cfg *
+start_named(const struct core_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nstart; i++)
+		if (!strcmp(cfg->start[i].name, name))
+			return &cfg->start[i];
+	return NULL;
+}
+
+/* Stop child slot i (it left its config, or its init is gone): at once, as Genode's init destroys it. */
+static void
+stop_slot(unsigned i, const char *why)
+{
+	struct child *c = &child_table[i];
+
+	if (c->state != CHILD_RUNNING || c->killed_by_core)
+		return;
+	core_log("stopping \"%s\": %s", c->cfg->name, why);
+	c->killed_by_core = 1;
+	kill(c->pid, SIGKILL);
+}
+
+void
+nested_sync(int level, struct core_config *fresh)
+{
+	struct core_config *run = nested_level_cfg(level);
+
+	if (!run)
+		return;
+	/* Children the new config no longer names stop; the others get their new <config> and routes. */
+	for (unsigned i = 0; run != fresh && i < nchildren; i++) {
+		struct child *c = &child_table[i];
+		const struct start_cfg *s;
+
+		if (slot_level[i] != level || !c->cfg || slot_removed[i])
+			continue;
+		if (!(s = start_named(fresh, nested_short_name(i)))) {
+			slot_removed[i] = 1;
+			stop_slot(i, "its <start> left the config");
+			continue;
+		}
+		if (c->state != CHILD_RUNNING)
+			continue;
+		memcpy(c->cfg->routes, s->routes, sizeof s->routes);
+		c->cfg->nroutes = s->nroutes;
+		if (strcmp(s->config, c->cfg->config)) {
+			char *tmp = c->cfg->config;
+
+			c->cfg->config = fresh->start[s - fresh->start].config;
+			c->cfg->config_len = s->config_len;
+			fresh->start[s - fresh->start].config = tmp;
+			core_log("config of \"%s\" changed; signalling its ROM sessions", c->cfg->name);
+			rom_config_changed(c);
+		}
+	}
+	/* The new config's starts and routes are the level's from here on. */
+	if (run != fresh) {
+		for (unsigned i = 0; i < run->nstart; i++)
+			free(run->start[i].config);
+		memcpy(run->start, fresh->start, sizeof fresh->start[0] * fresh->nstart);
+		run->nstart = fresh->nstart;
+		fresh->nstart = 0;	/* its config strings are run's now */
+		memcpy(run->default_routes, fresh->default_routes, sizeof fresh->default_routes);
+		run->ndefault_routes = fresh->ndefault_routes;
+		memcpy(run->alias, fresh->alias, sizeof fresh->alias);
+		run->nalias = fresh->nalias;
+		run->default_ram = fresh->default_ram;
+		if (level == 0) {	/* <report_rom> policies are read at each open: new ones apply */
+			memcpy(run->report_rom, fresh->report_rom, sizeof fresh->report_rom);
+			run->nreport_rom = fresh->nreport_rom;
+		}
+	}
+	/* Starts no child of the level has (a child that exited on its own stays exited, as in Genode). */
+	for (unsigned j = 0; j < run->nstart; j++) {
+		int have = 0;
+
+		for (unsigned i = 0; i < nchildren; i++)
+			have |= slot_level[i] == level && child_table[i].cfg && !slot_removed[i] &&
+			    !strcmp(nested_short_name(i), run->start[j].name);
+		if (!have)
+			start_one(level, &run->start[j]);
+	}
+}
+
+void
+nested_child_exited(struct child *c)
+{
+	int l = nested_level_held((unsigned)(c - child_table));
+
+	if (l < 0)
+		return;
+	levels[l].used = 0;
+	for (unsigned i = 0; i < nchildren; i++)
+		if (slot_level[i] == l)
+			stop_slot(i, "its nested init is gone");
+}
+
+/* ---- a nested init's config: read, checked against what its init was given ---- */
+
+/* Column of the first non-blank character of line `line` of text (1 if there is none). */
+static unsigned
+line_col(const char *text, size_t len, int line, const char *word)
+{
+	size_t at = 0;
+	const char *hit;
+
+	for (int l = 1; l < line && at < len; at++)
+		if (text[at] == '\n')
+			l++;
+	if (word && (hit = memmem(text + at, strcspn(text + at, "\n"), word, strlen(word))))
+		return (unsigned)(hit - (text + at)) + 1;
+	for (size_t k = at; k < len && text[k] != '\n'; k++)
+		if (text[k] != ' ' && text[k] != '\t')
+			return (unsigned)(k - at) + 1;
+	return 1;
+}
+
+/* "file:L: what" from the config reader becomes "file:L:C: what" (a HID error has its column already). */
+static void
+add_column(char *err, size_t errlen, const char *file, const char *text, size_t len)
+{
+	size_t fl = strlen(file);
+	char *p = err + fl + 1, *end;
+	long line;
+	char tmp[768];
+
+	if (strncmp(err, file, fl) || err[fl] != ':')
+		return;
+	line = strtol(p, &end, 10);
+	if (end == p || *end != ':' || (end[1] >= '0' && end[1] <= '9'))
+		return;
+	snprintf(tmp, sizeof tmp, "%s:%ld:%u:%s", file, line, line_col(text, len, (int)line, NULL), end + 1);
+	snprintf(err, errlen, "%s", tmp);
+}
+
+static int
+nbad(char *err, size_t errlen, const char *file, const char *text, size_t len, int line, const char *word,
+    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static int
+nbad(char *err, size_t errlen, const char *file, const char *text, size_t len, int line, const char *word,
+    const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%d:%u: %s", file, line, line_col(text, len, line, word), what);
+	return -EINVAL;
+}
+
+/* The start of child slot i in its level's config (its routes as they are now). */
+static const struct start_cfg *
+slot_start(unsigned i)
+{
+	const struct core_config *cfg = nested_level_cfg(slot_level[i]);
+	const struct start_cfg *s = cfg ? start_named(cfg, nested_short_name(i)) : NULL;
+
+	return s ? s : child_table[i].cfg;
+}
+
+/*
+ * Could any session of service from the child s of level reach a server
+ * (ignoring labels: the route at request time decides for each)? A
+ * <parent/> target asks the level above for s's nested init, up to core.
+ */
+static int
+level_grants(int level, const struct start_cfg *s, const char *service, unsigned depth)
+{
+	const struct core_config *cfg = nested_level_cfg(level);
+
+	if (!cfg || depth > NESTED_DEPTH_MAX)
+		return 0;
+	for (unsigned k = 0; k < s->nroutes + cfg->ndefault_routes; k++) {
+		const struct route_rule *r = k < s->nroutes ? &s->routes[k] : &cfg->default_routes[k - s->nroutes];
+
+		if (r->service[0] && strcmp(r->service, service))
+			continue;
+		for (unsigned t = 0; t < r->ntargets; t++) {
+			const struct route_target *tg = &r->targets[t];
+
+			if (tg->kind == ROUTE_PARENT) {
+				if (level == 0 ? service_from_parent(service) != 0
+				    : level_grants(levels[level].parent, slot_start((unsigned)levels[level].anchor),
+				    service, depth + 1))
+					return 1;
+				continue;
+			}
+			for (unsigned j = 0; j < cfg->nstart; j++)
+				if ((tg->kind == ROUTE_ANY_CHILD || !strcmp(cfg->start[j].name, tg->child)) &&
+				    &cfg->start[j] != s)
+					for (unsigned p = 0; p < cfg->start[j].nprovides; p++)
+						if (!strcmp(cfg->start[j].provides[p], service))
+							return 1;
+		}
+	}
+	return 0;
+}
+
+/* The ROM a nested init's start takes its config from: its ROM route for "config" with label=, else "". */
+static const char *
+config_rom(const struct start_cfg *s)
+{
+	static char name[128];
+
+	for (unsigned k = 0; k < s->nroutes; k++) {
+		const struct route_rule *r = &s->routes[k];
+
+		if ((r->service[0] && strcmp(r->service, "ROM")) || !r->ntargets)
+			continue;
+		if (!((r->selectors & SEL_LABEL) && !strcmp(r->label, "config")) &&
+		    !((r->selectors & SEL_LAST) && !strcmp(r->label_last, "config")))
+			continue;
+		if (r->targets[0].has_label != 1) /* TARGET_LABEL */
+			return "";
+		{
+			const char *l = r->targets[0].label, *q;
+
+			while ((q = strstr(l, " -> ")))
+				l = q + 4;
+			snprintf(name, sizeof name, "%s", l);
+			return name;
+		}
+	}
+	return "";
+}
+
+/* The hardware and report policies of core: a nested init grants no hardware. */
+static const char *const core_only[] = {
+	"io_port", "io_mem", "irq", "dma", "pci_config", "report_rom", "report_files", NULL
+};
+
+int
+nested_check(const struct child *init, const char *text, size_t len, struct core_config *fresh,
+    char *err, size_t errlen)
+{
+	unsigned slot = (unsigned)(init - child_table);
+	int level = nested_level_held(slot);
+	const char *file = init->cfg->name;
+	char fname[NAME_MAX_LEN + 16];
+	unsigned long sum = 0;
+	int rc;
+
+	snprintf(fname, sizeof fname, "%s -> config", file);
+	file = fname;
+	if (level < 0) {
+		snprintf(err, errlen, "\"%s\" is not a nested init", init->cfg->name);
+		return -EPERM;
+	}
+	if ((rc = config_load_buf(fresh, text, len, file, nested_bin_dir, err, errlen))) {
+		add_column(err, errlen, file, text, len);
+		return rc;
+	}
+	/* Core's policies are core's: the elements are found in the text for their line. */
+	{
+		struct core_config *f = fresh;
+		int line = f->nio_port ? f->io_port[0].line : f->nio_mem ? f->io_mem[0].line : f->nirq ? f->irq[0].line
+		    : f->ndma ? f->dma[0].line : f->npci_config ? f->pci_config[0].line
+		    : f->nreport_rom ? f->report_rom[0].line : 0;
+
+		for (const char *const *w = core_only; !line && *w; w++) {
+			char tag[32];
+			const char *hit;
+
+			snprintf(tag, sizeof tag, "<%s", *w);
+			if ((hit = memmem(text, len, tag, strlen(tag))) && (hit[strlen(tag)] == ' ' ||
+			    hit[strlen(tag)] == '>' || hit[strlen(tag)] == '/' || hit[strlen(tag)] == '\n')) {
+				line = 1;
+				for (const char *p = text; p < hit; p++)
+					line += *p == '\n';
+			}
+		}
+		if (line || f->report_files.dir[0]) {
+			rc = nbad(err, errlen, file, text, len, line ? line : 1, NULL, "a hardware or report policy in "
+			    "the config of nested init \"%s\": those are core's (its config grants them by label); "
+			    "a nested init grants no hardware", init->cfg->name);
+			goto fail;
+		}
+	}
+	/* RAM: its children together get no more than it was given. */
+	for (unsigned i = 0; i < fresh->nstart; i++) {
+		sum += fresh->start[i].ram_quota;
+		if (sum > init->cfg->ram_quota) {
+			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
+			    "<start name=\"%s\"> (RAM %lu KiB): the children of \"%s\" would have %lu KiB, more "
+			    "than the %lu KiB \"%s\" was given", fresh->start[i].name, fresh->start[i].ram_quota / 1024,
+			    init->cfg->name, sum / 1024, init->cfg->ram_quota / 1024, init->cfg->name);
+			goto fail;
+		}
+	}
+	/* Routes: a <service name=X> rule sending X to its parent needs X given to the nested init. */
+	for (unsigned i = 0; i <= fresh->nstart; i++) {
+		const struct route_rule *rules = i < fresh->nstart ? fresh->start[i].routes : fresh->default_routes;
+		unsigned n = i < fresh->nstart ? fresh->start[i].nroutes : fresh->ndefault_routes;
+
+		for (unsigned k = 0; k < n; k++) {
+			const struct route_rule *r = &rules[k];
+
+			if (!r->service[0] || r->ntargets == 0 || r->targets[0].kind != ROUTE_PARENT ||
+			    service_from_parent(r->service) == 1)
+				continue;
+			if (level_grants(levels[level].parent, slot_start(slot), r->service, 0))
+				continue;
+			rc = nbad(err, errlen, file, text, len, r->line, r->service, "a route of %s sends \"%s\" "
+			    "sessions to the parent, but \"%s\" is given no \"%s\" (no route of its own config leads "
+			    "to it): a nested init cannot give more routes than it has", i < fresh->nstart ?
+			    fresh->start[i].name : "<default-route>", r->service, init->cfg->name, r->service);
+			goto fail;
+		}
+	}
+	/* Nested inits in it: not deeper than NESTED_DEPTH_MAX, none configured by its own ancestors' ROM. */
+	for (unsigned i = 0; i < fresh->nstart; i++) {
+		const char *rom;
+
+		if (!nested_is_init(&fresh->start[i]))
+			continue;
+		if (levels[level].depth + 1 >= NESTED_DEPTH_MAX) {
+			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
+			    "<start name=\"%s\"> is a nested init %u levels deep; at most %d are", fresh->start[i].name,
+			    levels[level].depth + 1, NESTED_DEPTH_MAX - 1);
+			goto fail;
+		}
+		if (!*(rom = config_rom(&fresh->start[i])))
+			continue;
+		for (int l = level; l > 0; l = levels[l].parent) {
+			const char *up = config_rom(slot_start((unsigned)levels[l].anchor));
+
+			if (strcmp(up, rom))
+				continue;
+			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
+			    "<start name=\"%s\"> is a nested init configured by ROM \"%s\", the config of \"%s\" "
+			    "it is inside: a loop of nested inits", fresh->start[i].name, rom,
+			    child_table[levels[l].anchor].cfg->name);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	config_free(fresh);
+	return rc;
+}
+
+void
+nested_config_msg(struct child *c, struct mkx_msg *m)
+{
+	static struct core_config fresh;
+	int level = nested_level_held((unsigned)(c - child_table));
+	char err[768], *text;
+	struct stat st;
+	ssize_t got;
+	int fd, rc;
+
+	if (level < 0 || m->hdr.nfds != 1) {
+		core_log("child \"%s\": a nested init's config from %s; refused", c->cfg->name,
+		    level < 0 ? "a child that is not a nested init" : "a message without its one fd");
+		sessions_send(c, m->hdr.op, m->hdr.seq, -EPERM, NULL, 0, NULL, 0);
+		return;
+	}
+	fd = m->fds[0];
+	/* A memfd (a regular file): read with pread, never a pipe that could block core. */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (off_t)CONFIG_SIZE_MAX) {
+		core_log("nested init \"%s\": its config is not a regular file of at most %u bytes; refused",
+		    c->cfg->name, CONFIG_SIZE_MAX);
+		sessions_send(c, m->hdr.op, m->hdr.seq, -EINVAL, NULL, 0, NULL, 0);
+		return;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	got = text ? pread(fd, text, (size_t)st.st_size, 0) : -1;
+	if (got < 0) {
+		free(text);
+		sessions_send(c, m->hdr.op, m->hdr.seq, -EIO, NULL, 0, NULL, 0);
+		return;
+	}
+	text[got] = 0;
+	rc = nested_check(c, text, (size_t)got, &fresh, err, sizeof err);
+	free(text);
+	if (rc) {
+		core_log("config of nested init \"%s\" refused, keeping what runs: %s", c->cfg->name, err);
+		sessions_send(c, m->hdr.op, m->hdr.seq, rc, err, strlen(err) + 1, NULL, 0);
+		return;
+	}
+	core_log("nested init \"%s\": config applied (%u children)", c->cfg->name, fresh.nstart);
+	nested_sync(level, &fresh);
+	config_free(&fresh);
+	sessions_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
+}

@@ -1,0 +1,101 @@
+/*
+ * A session of a child of some level, routed as Genode routes it through
+ * nested inits: the child's level's routes decide first, with the label as
+ * the child gave it scoped by the child's name in that level ("platform ->
+ * irq"); a <parent/> target hands it to the level above as a session of
+ * the nested init, its label scoped once more by the init's name
+ * ("drivers -> platform -> irq"), and so on up to core, whose own routes
+ * and policies see the whole label. A nested init's children thus reach
+ * nothing that the routes of their init do not lead to.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+#include "nested.h"
+
+/* A child's <start> in its level's config now: its routes as the level's config has them. */
+static const struct start_cfg *
+level_start(const struct core_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nstart; i++)
+		if (!strcmp(cfg->start[i].name, name))
+			return &cfg->start[i];
+	return NULL;
+}
+
+int
+nested_route(struct child *c, const char *service, const char *label, struct child **server,
+    char *label_out, size_t label_len, char *why, size_t whylen)
+{
+	unsigned slot = (unsigned)(c - child_table);
+	int level = nested_level_of(slot);
+	const char *name = c->cfg->name;
+	char lab[256], out[256];
+	size_t skip = 0;
+
+	/* The label within the child's level: its whole label without its init's "drivers -> ". */
+	if (level > 0) {
+		name = nested_short_name(slot);
+		skip = (size_t)(name - c->cfg->name);
+	}
+	if (strncmp(label, c->cfg->name, strlen(c->cfg->name))) {
+		snprintf(why, whylen, "label \"%s\" is not scoped by \"%s\"", label, c->cfg->name);
+		return -EPERM;
+	}
+	snprintf(lab, sizeof lab, "%s", label + skip);
+	out[0] = 0;
+	for (unsigned hop = 0;; hop++) {
+		if (hop > NESTED_DEPTH_MAX) {
+			snprintf(why, whylen, "more than %d levels of init", NESTED_DEPTH_MAX);
+			return -ELOOP;
+		}
+		const struct core_config *cfg = nested_level_cfg(level);
+		const struct start_cfg *s = cfg ? level_start(cfg, name) : NULL, *to = NULL;
+		int rc;
+
+		if (!s) {
+			snprintf(why, whylen, "\"%s\" is no longer in its init's config", name);
+			return -EPERM;
+		}
+		rc = route_resolve_level(cfg, s, service, lab, level > 0, &to, out, sizeof out, why, whylen);
+		if (rc)
+			return rc;
+		if (to) {
+			/* An exited server is the broker's to name (open_child_session denies then). */
+			if (!(*server = nested_child(level, to->name))) {
+				snprintf(why, whylen, "\"%s\" (the server of \"%s\") has not started", to->name, service);
+				return -ENOENT;
+			}
+			break;
+		}
+		if (level == 0) {
+			*server = NULL;
+			break;
+		}
+		/* Up: the session of the nested init, named as its own level names it. */
+		{
+			int anchor = -1;
+
+			for (unsigned i = 0; i < nchildren && anchor < 0; i++)
+				if (nested_level_held(i) == level)
+					anchor = (int)i;
+			if (anchor < 0) {
+				snprintf(why, whylen, "the nested init of \"%s\" is gone", c->cfg->name);
+				return -ENOENT;
+			}
+			level = nested_level_of((unsigned)anchor);
+			name = nested_short_name((unsigned)anchor);
+			if (snprintf(lab, sizeof lab, "%s -> %s", name, out) >= (int)sizeof lab) {
+				snprintf(why, whylen, "label too long");
+				return -ENAMETOOLONG;
+			}
+		}
+	}
+	if (snprintf(label_out, label_len, "%s", out) >= (int)label_len) {
+		snprintf(why, whylen, "label too long");
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
