@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -91,6 +92,79 @@ mkx_dma_open_platform(struct mkx_dma *d, struct mkx_platform *p, const char *dev
 	return info(d, why, whylen);
 }
 
+/* The mapped dataspace named chunk, or NULL. */
+static struct mkx_dma_space *
+space_find(struct mkx_dma *d, uint32_t chunk)
+{
+	for (unsigned i = 0; i < d->nspace; i++)
+		if (d->space[i].chunk == chunk)
+			return &d->space[i];
+	return NULL;
+}
+
+/* A shared dataspace core sent (fd), mapped and kept; NULL with errno (fd closed then). */
+static struct mkx_dma_space *
+space_add(struct mkx_dma *d, uint32_t chunk, int fd, size_t size)
+{
+	struct mkx_dma_space *sp;
+	void *map;
+
+	if (d->nspace == d->space_room) {
+		unsigned room = d->space_room ? 2 * d->space_room : 4;
+		struct mkx_dma_space *more = realloc(d->space, room * sizeof *more);
+
+		if (!more) {
+			close(fd);
+			errno = ENOMEM;
+			return NULL;
+		}
+		d->space = more;
+		d->space_room = room;
+	}
+	/* Mapped with its pages at once (see below). */
+	if ((map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0)) == MAP_FAILED) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	sp = &d->space[d->nspace++];
+	*sp = (struct mkx_dma_space){ .chunk = chunk, .fd = fd, .map = map, .size = size };
+	return sp;
+}
+
+/* A buffer in a shared dataspace: mapped already, or sent with this reply (fd, or -1). 0 or -errno with why. */
+static int
+in_space(struct mkx_dma *d, const struct mkx_dma_buffer_msg *m, int fd, struct mkx_dma_buffer *b, char *why,
+    size_t whylen)
+{
+	struct mkx_dma_space *sp = space_find(d, m->chunk);
+
+	if (sp && fd >= 0)
+		close(fd);	/* the same dataspace again (a FREE by id left ours mapped) */
+	else if (!sp && fd < 0) {
+		snprintf(why, whylen, "DMA buffer %u: core sent no dataspace for page %u, which this client does "
+		    "not map", m->id, m->chunk);
+		return -EBADMSG;
+	} else if (!sp && (m->offset + m->size > m->map_size || !(sp = space_add(d, m->chunk, fd, m->map_size)))) {
+		int err = m->offset + m->size > m->map_size ? -EBADMSG : -errno;
+
+		snprintf(why, whylen, "mmap of DMA buffer %u (%llu bytes at %llu of %llu): %s", m->id,
+		    (unsigned long long)m->size, (unsigned long long)m->offset, (unsigned long long)m->map_size,
+		    strerror(-err));
+		return err;
+	}
+	sp->refs++;
+	b->fd = sp->fd;
+	b->map = sp->map;
+	b->map_size = sp->size;
+	b->va = (uint8_t *)sp->map + m->offset;
+	b->chunk = m->chunk;
+	b->shared = MKX_DMA_SHARED;
+	return 0;
+}
+
 int
 mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
@@ -102,12 +176,25 @@ mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *wh
 	memset(b, 0, sizeof *b);
 	b->fd = -1;
 	err = call(d, MKX_DMA_ALLOC, &rq, 0, &reply);
-	if (err || reply.hdr.len != sizeof m || reply.hdr.nfds != 1) {
+	if (!err && reply.hdr.len == sizeof m)
+		memcpy(&m, reply.payload, sizeof m);
+	/* Without fd 0 only a buffer in a page small buffers share (whose file the client has). */
+	if (err || reply.hdr.len != sizeof m || reply.hdr.nfds > 1 || (!reply.hdr.nfds && !(m.flags & MKX_DMA_SHARED))) {
 		mkx_msg_close_fds(&reply);
 		return refusal(&reply, err ? err : -EBADMSG, "DMA alloc", why, whylen);
 	}
-	memcpy(&m, reply.payload, sizeof m);
-	b->fd = mkx_msg_take_fd(&reply, 0);
+	b->fd = reply.hdr.nfds ? mkx_msg_take_fd(&reply, 0) : -1;
+	b->id = m.id;
+	b->size = m.size;
+	b->bus = m.bus;
+	if (m.flags & MKX_DMA_SHARED) {
+		if ((err = in_space(d, &m, b->fd, b, why, whylen))) {
+			mkx_dma_free_id(d, m.id, NULL, 0);
+			memset(b, 0, sizeof *b);
+			b->fd = -1;
+		}
+		return err;
+	}
 	/*
 	 * Mapped with its pages at once: core faulted them in already, so this
 	 * only sets up the huge page entries, saving the fault of each page's
@@ -160,10 +247,20 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 int
 mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
-	if (b->map)
-		munmap(b->map, b->map_size);
-	if (b->fd >= 0)
-		close(b->fd);
+	struct mkx_dma_space *sp = b->shared ? space_find(d, b->chunk) : NULL;
+
+	if (b->shared) {	/* the dataspace goes with our last buffer in it */
+		if (sp && !--sp->refs) {
+			munmap(sp->map, sp->size);
+			close(sp->fd);
+			*sp = d->space[--d->nspace];
+		}
+	} else {
+		if (b->map)
+			munmap(b->map, b->map_size);
+		if (b->fd >= 0)
+			close(b->fd);
+	}
 	b->va = b->map = NULL;
 	b->fd = -1;
 	return mkx_dma_free_id(d, b->id, why, whylen);
@@ -172,6 +269,10 @@ mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whyl
 void
 mkx_dma_close(struct mkx_dma *d)
 {
+	/* The table goes; mappings of buffers still held stay (a driver may use them until it exits). */
+	free(d->space);
+	d->space = NULL;
+	d->nspace = d->space_room = 0;
 	if (!d->platform)
 		mkx_session_close(&d->s);
 }

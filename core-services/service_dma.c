@@ -508,7 +508,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	struct dma_buffer *b;
 	size_t want, off = 0;
 	unsigned n;
-	int err, fd;
+	int err, fd = -1, first;
 
 	if (req->hdr.len != sizeof rq)
 		return refuse(r, -EINVAL, "DMA alloc: malformed request");
@@ -539,10 +539,15 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	} else if (!(c = chunk_new(s, (want + mem->page_size - 1) / mem->page_size * mem->page_size, 0, rq.size, r,
 	    &err)))
 		return err;
-	/* The client's own open file: core's stays the only other one, so a lease can tell when the client's is gone. */
-	if ((fd = dma_lease_share(c->mem.fd)) < 0) {
-		if (!c->used)
-			chunk_release(s, c, 0, 0);
+	/*
+	 * The client's own open file: core's stays the only other one, so a
+	 * lease can tell when the client's is gone. A page small buffers share
+	 * goes to the client with its first live buffer only: libmkx keeps it
+	 * mapped while it has buffers in it (one file per page, not per buffer).
+	 */
+	first = !c->used;
+	if (first && (fd = dma_lease_share(c->mem.fd)) < 0) {
+		chunk_release(s, c, 0, 0);
 		return refuse(r, fd, "a DMA buffer reopened for the client: %s", strerror(-fd));
 	}
 	/* Opening VFIO's device (IRQ session) may have cleared bus master since our open. */
@@ -554,14 +559,17 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		c->live[off / SUB_PAGE + i] = 1;
 	}
 	c->used += c->shared ? n : 1;
-	m = (struct mkx_dma_buffer_msg){ .id = b->id, .flags = s->domain ? MKX_DMA_IOVA : 0, .size = b->size,
+	m = (struct mkx_dma_buffer_msg){ .id = b->id, .flags = (s->domain ? MKX_DMA_IOVA : 0) |
+	    (c->shared ? MKX_DMA_SHARED : 0), .size = b->size,
 	    .bus = c->bus + off, .offset = off, .map_size = c->mem.size, .chunk = c->cid };
 	for (unsigned i = 0; i < s->nchunk; i++)	/* the pages its buffers are in (not its one empty page) */
 		m.held += s->chunk[i]->used ? s->chunk[i]->mem.size : 0;
 	memcpy(r->payload, &m, sizeof m);
 	r->len = sizeof m;
-	r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps c->mem.fd */
-	r->nfds = 1;
+	if (first) {
+		r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps c->mem.fd */
+		r->nfds = 1;
+	}
 	return 0;
 }
 

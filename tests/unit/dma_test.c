@@ -82,8 +82,10 @@ alloc(void *st, uint64_t size, struct mkx_dma_buffer_msg *out)
 
 	if (!rc) {
 		CHECK_INT(r.len, sizeof *out);
-		CHECK_INT(r.nfds, 1);
 		memcpy(out, r.payload, sizeof *out);
+		/* A page small buffers share comes with its first live buffer only (MKX_DMA_SHARED). */
+		if (!(out->flags & MKX_DMA_SHARED))
+			CHECK_INT(r.nfds, 1);
 	}
 	return rc;
 }
@@ -135,7 +137,8 @@ TEST(dma_buffer_without_iommu_is_physical_contiguous_and_below_the_mask)
 	CHECK_INT(b1.size, 4096);	/* Genode's max(4 KiB, size), in a huge page of the session */
 	CHECK_INT(b1.map_size, 2 * MiB);
 	CHECK_INT(b1.offset, 0);
-	CHECK_INT(b1.flags, 0);
+	CHECK_INT(b1.flags, MKX_DMA_SHARED);	/* physical (no MKX_DMA_IOVA), in a page small buffers share */
+	CHECK_INT(r.nfds, 1);			/* the page's first buffer: its dataspace comes along */
 	CHECK(b1.bus + b1.size - 1 <= (1u << 28) - 1);
 	/* The dataspace is the huge page the buffer lies in, and the client can map and write it. */
 	CHECK_INT(fstat(r.fds[0], &st), 0);
@@ -147,6 +150,7 @@ TEST(dma_buffer_without_iommu_is_physical_contiguous_and_below_the_mask)
 	CHECK_INT(alloc(s, 3 * MiB, &b2), 0);	/* two pages, contiguous, of its own */
 	CHECK_INT(b2.size, 4 * MiB);
 	CHECK_INT(b2.map_size, 4 * MiB);
+	CHECK_INT(b2.flags, 0);	/* a dataspace of its own */
 	CHECK(b2.chunk != b1.chunk);
 	CHECK(b2.bus != b1.bus && b2.bus + b2.size - 1 <= (1u << 28) - 1);
 	CHECK_INT(ca.ram_left, 10 * MiB);	/* 16 MiB - 3 huge pages: core charges what it pins */
@@ -311,7 +315,8 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 	static struct mkx_dma_buffer_msg b[1000];
 	struct mkx_dma_buffer_msg x;
 	uint32_t chunks[8];
-	unsigned nchunks = 0;
+	int chunk_fd[8];
+	unsigned nchunks = 0, files = 0;
 	long pages_before;
 	char why[512];
 	uint8_t *map;
@@ -326,6 +331,7 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 
 		if (alloc(s, 4096, &b[i]))
 			harness_fail(__FILE__, __LINE__, "buffer %u of 4 KiB refused: %s", i, reason());
+		files += r.nfds;
 		CHECK_INT(b[i].size, 4096);
 		CHECK(b[i].offset + b[i].size <= b[i].map_size && b[i].map_size == 2 * MiB);
 		CHECK(b[i].bus + b[i].size - 1 <= (1u << 28) - 1);
@@ -333,6 +339,8 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 			;
 		if (k == nchunks) {
 			CHECK(nchunks < 3);
+			CHECK_INT(r.nfds, 1);	/* a page's first buffer brings its dataspace */
+			CHECK((chunk_fd[nchunks] = dup(r.fds[0])) >= 0);
 			chunks[nchunks++] = b[i].chunk;
 		}
 		for (unsigned j = 0; j < i; j++)	/* no two overlap, in their pages or on the bus */
@@ -341,6 +349,7 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 				    (unsigned long long)b[i].bus);
 	}
 	CHECK_INT(nchunks, 2);
+	CHECK_INT(files, 2);	/* one file per page, not per buffer (1,000 would near a process's fd limit) */
 	CHECK(pages_before - dma_mem_sim.pages_free() <= 3);	/* no more than 6 MiB of huge pages */
 	CHECK_INT(pages_before - dma_mem_sim.pages_free(), 2);
 	CHECK_INT(ca.ram_left, 12 * MiB);	/* the client pays the two pages */
@@ -356,7 +365,8 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 	CHECK_INT(op(s, MKX_DMA_FREE, &b[0].id, sizeof b[0].id), 0);
 	CHECK_INT(alloc(s, 4096, &x), 0);
 	CHECK(x.chunk == b[0].chunk && x.offset == b[0].offset);
-	CHECK((fd = dup(r.fds[0])) >= 0);
+	CHECK_INT(r.nfds, 0);	/* its page has live buffers: the client maps it already */
+	CHECK((fd = dup(chunk_fd[x.chunk == chunks[0] ? 0 : 1])) >= 0);
 	CHECK((map = mmap(NULL, x.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) != MAP_FAILED);
 	memset(map + x.offset, 0x5a, 4096);
 	CHECK_INT(op(s, MKX_DMA_FREE, &x.id, sizeof x.id), 0);
@@ -371,7 +381,9 @@ TEST(dma_small_buffers_share_huge_pages_and_reuse_freed_space)
 	CHECK_INT(alloc(s, 2 * MiB - 4096, &x), 0);
 	CHECK(x.chunk != chunks[0] && x.chunk != chunks[1] && x.offset == 0);
 	CHECK_INT(op(s, MKX_DMA_FREE, &x.id, sizeof x.id), 0);
-	/* All freed: one empty page stays the session's, the other goes. */
+	/* All freed (and the client's files of the pages closed): one empty page stays the session's, the other goes. */
+	close(chunk_fd[0]);
+	close(chunk_fd[1]);
 	for (unsigned i = 0; i < 1000; i++)
 		CHECK_INT(op(s, MKX_DMA_FREE, &b[i].id, sizeof b[i].id), 0);
 	CHECK_INT(pages_before - dma_mem_sim.pages_free(), 1);

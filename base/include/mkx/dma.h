@@ -61,6 +61,12 @@ struct mkx_dma_buffer_msg {
 static_assert(sizeof(struct mkx_dma_buffer_msg) == 56, "wire size");
 
 #define MKX_DMA_IOVA	1
+/*
+ * The buffer lies in a page its session's small buffers share: fd 0 comes
+ * with the first live buffer of that page only (chunk names it); the
+ * client keeps it mapped while it has buffers there.
+ */
+#define MKX_DMA_SHARED	2
 
 struct mkx_dma_info_msg {
 	uint64_t	mask;		/* highest bus address the device may be given */
@@ -71,21 +77,34 @@ static_assert(sizeof(struct mkx_dma_info_msg) == 16, "wire size");
 
 struct mkx_platform;
 
+/* A dataspace small buffers share, mapped once while the client has buffers in it. */
+struct mkx_dma_space {
+	uint32_t	chunk;
+	unsigned	refs;		/* live buffers of ours in it */
+	int		fd;
+	void		*map;
+	size_t		size;
+};
+
 struct mkx_dma {
 	struct mkx_session	s;		/* core's DMA session (unused through a platform) */
 	struct mkx_platform	*platform;	/* non-NULL: through this Platform session */
 	char			dev[16];	/* the acquired device there */
 	struct mkx_dma_info_msg	info;
+	struct mkx_dma_space	*space;		/* nspace of them, in space_room */
+	unsigned		nspace, space_room;
 };
 
 struct mkx_dma_buffer {
 	uint32_t	id;
-	int		fd;		/* the dataspace the buffer lies in */
+	int		fd;		/* the dataspace the buffer lies in (shared by small buffers of one page: libmkx's) */
 	void		*va;		/* the buffer, size bytes */
 	size_t		size;
 	uint64_t	bus;
 	void		*map;		/* the dataspace's mapping (va lies in it), map_size bytes */
 	size_t		map_size;
+	uint32_t	chunk;		/* the dataspace's name */
+	uint32_t	shared;		/* MKX_DMA_SHARED: the dataspace is struct mkx_dma's (space) */
 };
 
 /* Open the DMA session for function pci ("00:03.0"). 0 or -errno with core's reason in why. */
