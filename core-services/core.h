@@ -327,8 +327,6 @@ int	fd_is_eventfd(int fd);
 int	fd_signal_eventfd(int fd);
 /* Close an fd a child handed core, never waiting on it (a lingering socket: see fd_check.c). */
 void	fd_close_foreign(int fd);
-/* recv(2), MSG_DONTWAIT, on a socket a child writes to; fds it sent along are closed so. */
-ssize_t	fd_recv_foreign(int sock, void *buf, size_t len);
 int	fd_open_regular(const char *path, int nofollow);
 const char *fd_open_strerror(int err);
 

@@ -142,38 +142,6 @@ fd_signal_eventfd(int fd)
 }
 
 /*
- * recv(2) with MSG_DONTWAIT on a socket a child writes to, for the bytes
- * only: fds the message carries would be dropped by the kernel inside
- * recv, where a lingering socket among them makes the close wait (see
- * fd_close_foreign). So core takes them (room for SCM_MAX_FD, 253) and
- * closes them the careful way. Returns what recv returns.
- */
-ssize_t
-fd_recv_foreign(int sock, void *buf, size_t len)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int) * 253)];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-	    .msg_controllen = sizeof ctl.b };
-	ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-
-	if (n < 0)
-		return n;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-				int fd;
-
-				memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
-				fd_close_foreign(fd);
-			}
-	return n;
-}
-
-/*
  * Close an fd a child handed core (mkx_rpc_set_closer). close(2) of the
  * last reference to a TCP socket with SO_LINGER set and unsent data waits
  * until the data is out or the linger time is over: a child that fills
