@@ -67,6 +67,15 @@ pci_tree_add_root(struct pci_tree *t, unsigned seg, unsigned bus, unsigned bus_e
 	return 0;
 }
 
+int
+pci_tree_add_peer_scan(struct pci_tree *t, unsigned seg, unsigned lo, unsigned hi)
+{
+	if (t->npeer_scan >= PCI_PEER_SCANS_MAX || lo > hi || hi > 255)
+		return -ENOSPC;
+	t->peer_scan[t->npeer_scan++] = (struct pci_peer_scan){ seg, lo, hi };
+	return 0;
+}
+
 void
 pci_tree_free(struct pci_tree *t)
 {
@@ -257,6 +266,71 @@ scan_bus(struct walk *w, unsigned seg, unsigned bus, unsigned lo, unsigned hi, i
 	}
 }
 
+/* Has the walk scanned (seg, bus), or does a bridge it followed decode it? */
+static int
+reached(const struct walk *w, unsigned seg, unsigned bus)
+{
+	for (unsigned i = 0; i < w->nseen; i++)
+		if (w->seen[i].seg == seg && (w->seen[i].bus[bus / 8] >> (bus % 8) & 1))
+			return 1;
+	for (unsigned i = 0; i < w->t->nfn; i++) {
+		const struct pci_fn *f = &w->t->fn[i];
+
+		if (f->scanned && f->a.seg == seg && bus >= f->secondary && bus <= f->subordinate)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Peer root buses. Firmware need not describe every host bridge: Intel's
+ * uncore devices (buses 0x3f, 0x7f, 0xff on many Xeons and desktops)
+ * sit behind host bridges no ACPI root bridge names, and no bridge leads
+ * to them. Linux on x86 finds them by trying every bus number it does
+ * not know yet, up to the last bus the firmware gives (MCFG's): if
+ * function 0 of any device there answers with a vendor ID other than 0
+ * and ffff, the bus is taken as another root bus and walked. The same
+ * rule here, within the ranges the caller gives (pci_tree_add_peer_scan:
+ * the MCFG windows), with one more condition: a bus inside the range of
+ * a bridge the walk followed belongs to that bridge, so it is never a
+ * peer. Each peer bus is walked as a root of its own (up to the end of
+ * its range) and is named PCI_PEER_PROBED, with a note: how it was found.
+ */
+static void
+scan_peers(struct walk *w, const struct pci_peer_scan *ps)
+{
+	struct pci_tree *t = w->t;
+
+	for (unsigned bus = ps->lo; bus <= ps->hi; bus++) {
+		uint32_t v = 0;
+		int err = 0;
+		unsigned dev;
+
+		if (reached(w, ps->seg, bus))
+			continue;
+		for (dev = 0; dev < 32; dev++) {
+			err = w->c->ops->read(w->c->ctx, (struct pci_addr){ ps->seg, bus, dev, 0 }, 0, 4, &v);
+			if (err || ((v & 0xffff) != 0xffff && (v & 0xffff) != 0))
+				break;
+		}
+		if (err == -ENOENT) {
+			pci_note(t, "peer bus scan %04x:[%02x-%02x]: %s config access does not reach bus %02x: "
+			    "stopped there", ps->seg, ps->lo, ps->hi, w->c->ops->name, bus);
+			return;
+		}
+		if (err || dev == 32)
+			continue;
+		if (pci_tree_add_root(t, ps->seg, bus, ps->hi, PCI_PEER_PROBED)) {
+			pci_note(t, "bus %04x:%02x: device %02x answers, but the walk holds no more root buses (%u): "
+			    "not walked", ps->seg, bus, dev, PCI_ROOTS_MAX);
+			return;
+		}
+		pci_note(t, "bus %04x:%02x: found by probing (device %02x function 0 answers %04x:%04x), reached by "
+		    "no root bridge or bridge: walked as a peer root bus", ps->seg, bus, dev, v & 0xffff, v >> 16);
+		scan_bus(w, ps->seg, bus, bus, ps->hi, -1, 0);
+	}
+}
+
 static int
 root_cmp(const void *x, const void *y)
 {
@@ -292,6 +366,8 @@ pci_enumerate(struct pci_tree *t, const struct pci_cfg *c)
 		}
 		scan_bus(&w, r->seg, r->bus, r->bus, r->bus_end, -1, 0);
 	}
+	for (unsigned i = 0; i < t->npeer_scan; i++)
+		scan_peers(&w, &t->peer_scan[i]);
 	return 0;
 }
 

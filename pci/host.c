@@ -109,6 +109,12 @@ pci_roots_from_acpi(struct pci_tree *t, const struct acpi_info *ai)
 			if (ai->win[i].seg == t->root[r].seg && t->root[r].bus >= ai->win[i].bus_start &&
 			    t->root[r].bus <= ai->win[i].bus_end)
 				t->root[r].bus_end = ai->win[i].bus_end;
+	/* Host bridges nobody names: each MCFG window's unreached buses are probed (enum.c, scan_peers). */
+	for (unsigned i = 0; i < ai->nwin; i++)
+		if (pci_tree_add_peer_scan(t, ai->win[i].seg, ai->win[i].bus_start, ai->win[i].bus_end))
+			pci_note(t, "MCFG window %04x:[%02x-%02x]: more windows than the peer bus scan holds (%u): "
+			    "not probed for peer root buses", ai->win[i].seg, ai->win[i].bus_start, ai->win[i].bus_end,
+			    PCI_PEER_SCANS_MAX);
 }
 
 /* Resources from DIR/resource.txt, else each DIR/sysfs/<function>/resource. 0, or 2 (said on stderr). */

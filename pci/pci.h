@@ -67,6 +67,12 @@ struct pci_root {
 	char		name[64];		/* ACPI path, "" if not known */
 };
 
+/* A bus range whose unreached buses pci_enumerate probes for peer host bridges (enum.c). */
+#define PCI_PEER_SCANS_MAX	8
+struct pci_peer_scan {
+	unsigned	seg, lo, hi;
+};
+
 struct pci_tree {
 	struct pci_fn	*fn;		/* malloc'd, PCI_FNS_MAX */
 	unsigned	nfn;
@@ -75,10 +81,20 @@ struct pci_tree {
 	char		note[PCI_NOTES_MAX][160];
 	unsigned	nnote, notes_dropped;
 	unsigned long	probe_writes;	/* config writes the enumeration made (BAR probes only) */
+	struct pci_peer_scan peer_scan[PCI_PEER_SCANS_MAX];
+	unsigned	npeer_scan;
 };
 
 /* Add a root bus (from MCFG/_BBN) before pci_enumerate; duplicates are merged. 0 or -ENOSPC. */
 int	pci_tree_add_root(struct pci_tree *, unsigned seg, unsigned bus, unsigned bus_end, const char *name);
+/*
+ * Ask pci_enumerate to look for peer root buses in [lo, hi] of seg (an MCFG
+ * window): after the root buses, each bus of the range that no root bus
+ * or followed bridge reaches is probed (enum.c says how). 0 or -ENOSPC.
+ */
+int	pci_tree_add_peer_scan(struct pci_tree *, unsigned seg, unsigned lo, unsigned hi);
+/* The name a root bus found by that probe carries (views: tree label, notes). */
+#define PCI_PEER_PROBED	"peer bus found by probing (no root bridge or bridge reaches it)"
 /*
  * Walk every root bus depth-first through bridges, size BARs (decode off
  * during the probe, every BAR restored), walk capabilities. 0, or -ENOMEM;

@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "../../pci/devices_xml.h"
+#include "../../pci/host.h"
 #include "../../pci/pci.h"
 #include "../../pci/route.h"
 #include "../../pci/sim.h"
@@ -238,6 +239,71 @@ TEST(pci_bus_reached_twice_skipped)
 	CHECK_INT(run(), 0);
 	CHECK(noted("are not inside its parent's range") || noted("reached a second time"));
 	CHECK_INT(tree.nfn, 3);	/* the edu at 80:00.0 once */
+}
+
+/*
+ * Peer root buses (issue 23): a host bridge on a bus no root bridge names
+ * and no bridge leads to, as Intel's uncore devices on bus 0xff. Found by
+ * probing function 0 of each device of every unreached bus of an MCFG
+ * window; a bus inside a followed bridge's range, and a bus where only
+ * another function than 0 answers, are not peers (Linux's rule).
+ */
+TEST(pci_peer_root_bus_found_by_probing)
+{
+	static struct acpi_info ai;
+	struct pci_sim_fn *u;
+	int k;
+
+	fresh();
+	bridge(0, 4, 0, 1, 5);
+	fn(3, 0, 0, 0x1234, 0x11e8, 0xff0000);		/* inside 00:04.0's [01-05], no bridge to it */
+	fn(0xfe, 2, 1, 0x8086, 0x3c71, 0x088000);	/* function 1 only */
+	u = fn(0xff, 0x10, 0, 0x8086, 0x3c80, 0x088000);
+	w8(u->cfg, 0x0e, 0x80);				/* multifunction */
+	fn(0xff, 0x10, 1, 0x8086, 0x3c81, 0x088000);
+	fn(0xff, 0x13, 0, 0x8086, 0x3cb0, 0x110100);
+
+	/* Without a scan range: only what the root bus reaches (what the walk did before). */
+	CHECK_INT(run(), 0);
+	CHECK_INT(tree.nfn, 2);
+	CHECK_INT(tree.nroot, 1);
+
+	/* The acpi report's MCFG window [00-ff], one root bridge: bus ff probed and walked. */
+	fresh();
+	bridge(0, 4, 0, 1, 5);
+	fn(3, 0, 0, 0x1234, 0x11e8, 0xff0000);
+	fn(0xfe, 2, 1, 0x8086, 0x3c71, 0x088000);
+	u = fn(0xff, 0x10, 0, 0x8086, 0x3c80, 0x088000);
+	w8(u->cfg, 0x0e, 0x80);
+	fn(0xff, 0x10, 1, 0x8086, 0x3c81, 0x088000);
+	fn(0xff, 0x13, 0, 0x8086, 0x3cb0, 0x110100);
+	memset(&ai, 0, sizeof ai);
+	ai.nroot = 1;
+	ai.root[0] = (struct acpi_root_bridge){ 0, 0, "\\_SB.PCI0" };
+	ai.nwin = 1;
+	ai.win[0] = (struct acpi_window){ 0, 0, 255, 0xb0000000 };
+	pci_roots_from_acpi(&tree, &ai);
+	CHECK_INT(run(), 0);
+	CHECK_INT(tree.nfn, 5);
+	CHECK(pci_find(&tree, (struct pci_addr){ 0, 0xff, 0x10, 0 }) >= 0);
+	CHECK(pci_find(&tree, (struct pci_addr){ 0, 0xff, 0x10, 1 }) >= 0);
+	CHECK((k = pci_find(&tree, (struct pci_addr){ 0, 0xff, 0x13, 0 })) >= 0);
+	CHECK_INT(k >= 0 ? tree.fn[k].parent : 0, -1);
+	CHECK(pci_find(&tree, (struct pci_addr){ 0, 3, 0, 0 }) < 0);
+	CHECK(pci_find(&tree, (struct pci_addr){ 0, 0xfe, 2, 1 }) < 0);
+	CHECK_INT(tree.nroot, 2);
+	CHECK(tree.nroot == 2 && tree.root[1].bus == 0xff && !strcmp(tree.root[1].name, PCI_PEER_PROBED));
+	CHECK(noted("bus 0000:ff: found by probing (device 10 function 0 answers 8086:3c80), reached by no root "
+	    "bridge or bridge: walked as a peer root bus"));
+	CHECK(!noted("bus 0000:fe") && !noted("bus 0000:03"));
+
+	/* A window that ends below bus ff: not probed there. */
+	fresh();
+	u = fn(0xff, 0x10, 0, 0x8086, 0x3c80, 0x088000);
+	pci_tree_add_root(&tree, 0, 0, 0x7f, "\\_SB.PCI0");
+	CHECK_INT(pci_tree_add_peer_scan(&tree, 0, 0, 0x7f), 0);
+	CHECK_INT(run(), 0);
+	CHECK_INT(tree.nfn, 1);
 }
 
 TEST(pci_deep_chain_of_bridges_terminates)
