@@ -17,6 +17,24 @@
 #define NESTED_LEVELS_MAX	8	/* level 0 (core) and up to 7 nested inits at once */
 #define NESTED_DEPTH_MAX	4	/* init -> a -> b -> c -> d: deeper is refused */
 
+/*
+ * A nested config's <service name=X> policy: sessions for X that the level
+ * above sends the nested init (its <start> <provides> X) go to its child
+ * child (label= rewrites the label), as Genode's init serves its parent.
+ */
+struct nested_policy {
+	char		service[NAME_MAX_LEN];
+	char		label[128], prefix[128], suffix[128];	/* "": not a selector */
+	int		any;					/* <default-policy> */
+	char		child[NAME_MAX_LEN];
+	char		child_label[128];
+	int		has_label;
+};
+#define NESTED_POLICIES_MAX	16
+
+/* The first policy of level for a session of service with label (a <default-policy> last), or NULL. */
+const struct nested_policy *nested_policy_find(int level, const char *service, const char *label);
+
 /* 1 if s runs a nested init: its binary (a ROM label) names init's ROM, "init". */
 int	nested_is_init(const struct start_cfg *s);
 

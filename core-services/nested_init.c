@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mkx/hid.h>
+#include <mkx/xml.h>
 #include "core.h"
 #include "nested.h"
 
@@ -28,7 +30,13 @@ struct level {
 	int			parent;		/* the level the nested init is a child of */
 	unsigned		depth;		/* 0 core, 1 a nested init of core's, ... */
 	struct core_config	*cfg;		/* level 0: core_cfg */
+	struct nested_policy	policy[NESTED_POLICIES_MAX];	/* its <service> nodes: what it serves outside */
+	unsigned		npolicy;
 };
+
+/* The <service> policies of the config nested_check accepted last, for nested_config_msg to apply. */
+static struct nested_policy checked_policy[NESTED_POLICIES_MAX];
+static unsigned checked_npolicy;
 
 static struct level levels[NESTED_LEVELS_MAX];
 static int slot_level[CHILDREN_MAX];		/* the level slot i is a child of */
@@ -128,8 +136,12 @@ level_take(int parent, unsigned anchor)
 		if (busy)	/* a gone level whose slots are not reused yet: its names still mean it */
 			continue;
 		free(levels[l].cfg);
-		levels[l] = (struct level){ 1, (int)anchor, parent, levels[parent].depth + 1,
-		    calloc(1, sizeof(struct core_config)) };
+		memset(&levels[l], 0, sizeof levels[l]);
+		levels[l].used = 1;
+		levels[l].anchor = (int)anchor;
+		levels[l].parent = parent;
+		levels[l].depth = levels[parent].depth + 1;
+		levels[l].cfg = calloc(1, sizeof(struct core_config));
 		if (!levels[l].cfg) {
 			levels[l].used = 0;
 			return -ENOMEM;
@@ -423,6 +435,83 @@ config_rom(const struct start_cfg *s)
 	return "";
 }
 
+/*
+ * A nested config's <service name=X> nodes: how sessions its parent sends
+ * it for X reach its children (Genode's init: <policy label..> or
+ * <default-policy>, each with <child name= label=/>), in their order.
+ */
+static int
+parse_policies(const char *file, const char *text, size_t len, char *err, size_t errlen)
+{
+	char perr[256];
+	struct mkx_xml *root = mkx_doc_is_hid(text, len) ? mkx_hid_parse(text, len, perr, sizeof perr)
+	    : mkx_xml_parse(text, len, perr, sizeof perr);
+	int rc = 0;
+
+	checked_npolicy = 0;
+	if (!root)
+		return 0;	/* config_load_buf said what is wrong */
+	for (struct mkx_xml *sv = mkx_xml_child(root, "service"); sv && !rc; sv = mkx_xml_next(sv, "service"))
+		for (struct mkx_xml *p = sv->child; p && !rc; p = p->next) {
+			struct nested_policy *np = &checked_policy[checked_npolicy];
+			struct mkx_xml *ch = mkx_xml_child(p, "child");
+			const char *v;
+
+			if (strcmp(p->name, "policy") && strcmp(p->name, "default-policy"))
+				continue;
+			if (!ch || !mkx_xml_attr(ch, "name")) {
+				rc = nbad(err, errlen, file, text, len, p->line, p->name, "<%s> of <service name=\"%s\">: "
+				    "only <child name=\"...\"/> targets are served", p->name, mkx_xml_attr(sv, "name"));
+				break;
+			}
+			if (checked_npolicy == NESTED_POLICIES_MAX) {
+				rc = nbad(err, errlen, file, text, len, p->line, p->name, "more than %d <service> policies",
+				    NESTED_POLICIES_MAX);
+				break;
+			}
+			memset(np, 0, sizeof *np);
+			snprintf(np->service, sizeof np->service, "%s", mkx_xml_attr(sv, "name"));
+			snprintf(np->child, sizeof np->child, "%s", mkx_xml_attr(ch, "name"));
+			if ((v = mkx_xml_attr(ch, "label")))
+				np->has_label = 1, snprintf(np->child_label, sizeof np->child_label, "%s", v);
+			if ((v = mkx_xml_attr(p, "label")))
+				snprintf(np->label, sizeof np->label, "%s", v);
+			if ((v = mkx_xml_attr(p, "label_prefix")))
+				snprintf(np->prefix, sizeof np->prefix, "%s", v);
+			if ((v = mkx_xml_attr(p, "label_suffix")))
+				snprintf(np->suffix, sizeof np->suffix, "%s", v);
+			np->any = !strcmp(p->name, "default-policy");
+			checked_npolicy++;
+		}
+	mkx_xml_free(root);
+	return rc;
+}
+
+const struct nested_policy *
+nested_policy_find(int level, const char *service, const char *label)
+{
+	const struct nested_policy *def = NULL;
+
+	if (level <= 0 || level >= NESTED_LEVELS_MAX || !levels[level].used)
+		return NULL;
+	for (unsigned i = 0; i < levels[level].npolicy; i++) {
+		const struct nested_policy *p = &levels[level].policy[i];
+		size_t n = strlen(label), k = strlen(p->suffix);
+
+		if (strcmp(p->service, service))
+			continue;
+		if (p->any) {
+			def = def ? def : p;
+			continue;
+		}
+		if ((!p->label[0] || !strcmp(p->label, label)) &&
+		    (!p->prefix[0] || !strncmp(p->prefix, label, strlen(p->prefix))) &&
+		    (!p->suffix[0] || (k <= n && !strcmp(label + n - k, p->suffix))))
+			return p;
+	}
+	return def;
+}
+
 /* The hardware and report policies of core: a nested init grants no hardware. */
 static const char *const core_only[] = {
 	"io_port", "io_mem", "irq", "dma", "pci_config", "report_rom", "report_files", NULL
@@ -449,6 +538,8 @@ nested_check(const struct child *init, const char *text, size_t len, struct core
 		add_column(err, errlen, file, text, len);
 		return rc;
 	}
+	if ((rc = parse_policies(file, text, len, err, errlen)))
+		goto fail;
 	/* Core's policies are core's: the elements are found in the text for their line. */
 	{
 		struct core_config *f = fresh;
@@ -579,6 +670,8 @@ nested_config_msg(struct child *c, struct mkx_msg *m)
 	}
 	core_log("nested init \"%s\": config applied (%u children)", c->cfg->name, fresh.nstart);
 	nested_sync(level, &fresh);
+	memcpy(levels[level].policy, checked_policy, sizeof checked_policy);
+	levels[level].npolicy = checked_npolicy;
 	config_free(&fresh);
 	sessions_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
 }

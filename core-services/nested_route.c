@@ -25,6 +25,49 @@ level_start(const struct core_config *cfg, const char *name)
 	return NULL;
 }
 
+/*
+ * The server is a nested init: its config's <service> policies send the
+ * session on to one of its children (and down again if that is a nested
+ * init too); the label stays as the nested init got it, or the policy's
+ * <child label=> replaces it.
+ */
+static int
+into_nested(struct child **server, const char *service, const char *label, char *label_out, size_t label_len,
+    char *why, size_t whylen)
+{
+	char cur[256];
+
+	snprintf(cur, sizeof cur, "%s", label);
+	for (unsigned hop = 0; hop <= NESTED_DEPTH_MAX; hop++) {
+		int l = nested_level_held((unsigned)(*server - child_table));
+		const struct nested_policy *p;
+		struct child *to;
+
+		if (l < 0) {
+			if (snprintf(label_out, label_len, "%s", cur) >= (int)label_len) {
+				snprintf(why, whylen, "label too long");
+				return -ENAMETOOLONG;
+			}
+			return 0;
+		}
+		if (!(p = nested_policy_find(l, service, cur))) {
+			snprintf(why, whylen, "nested init \"%s\" has no <service name=\"%s\"> policy for \"%s\"",
+			    (*server)->cfg->name, service, cur);
+			return -EPERM;
+		}
+		if (!(to = nested_child(l, p->child))) {
+			snprintf(why, whylen, "\"%s -> %s\" (the server of \"%s\" in nested init \"%s\") has not "
+			    "started", (*server)->cfg->name, p->child, service, (*server)->cfg->name);
+			return -ENOENT;
+		}
+		if (p->has_label)
+			snprintf(cur, sizeof cur, "%s", p->child_label);
+		*server = to;
+	}
+	snprintf(why, whylen, "more than %d levels of init", NESTED_DEPTH_MAX);
+	return -ELOOP;
+}
+
 int
 nested_route(struct child *c, const char *service, const char *label, struct child **server,
     char *label_out, size_t label_len, char *why, size_t whylen)
@@ -68,7 +111,7 @@ nested_route(struct child *c, const char *service, const char *label, struct chi
 				snprintf(why, whylen, "\"%s\" (the server of \"%s\") has not started", to->name, service);
 				return -ENOENT;
 			}
-			break;
+			return into_nested(server, service, out, label_out, label_len, why, whylen);
 		}
 		if (level == 0) {
 			*server = NULL;

@@ -106,6 +106,30 @@ if has '"drivers" is a nested init' && has '[init -> drivers -> server_a] sessio
    has 'child "drivers -> client" exited with exit value 0'; then pass $t
 else fail $t "no exchange inside the nested init"; fi
 
+t=nested_init_serves_clients_outside_by_its_service_policy
+cat > "$T/s.xml" <<EOF
+<config>
+  $ROUTE
+  <start name="drivers" ram="64M">
+    <binary name="init"/>
+    <provides> <service name="Hello"/> </provides>
+    <config>
+      $ROUTE
+      <service name="Hello"> <default-policy> <child name="server_a"/> </default-policy> </service>
+      $SERVER
+    </config>
+  </start>
+  <start name="outside" ram="8M"> <binary name="hello_client"/> <config name="outer" count="1"/>
+    <route> <service name="Hello"> <child name="drivers"/> </service> <any-service> <parent/> </any-service> </route>
+  </start>
+</config>
+EOF
+start "$T/s.xml" 'child "outside" exited'
+stop
+if has '[init -> drivers -> server_a] session opened by "outside -> greeter"' &&
+   has '[init -> outside] server says: A, outer! (greeting #1)' && has 'child "outside" exited with exit value 0'; then pass $t
+else fail $t "the client outside did not reach server_a through drivers' <service> policy"; fi
+
 # A nested init configured from a ROM that changes at run time: drivers.config is a report.
 rom drivers_a.config <<'EOF'
 config
