@@ -226,7 +226,8 @@ GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
 GENODE_APPS := pci_decode
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
-gobj = $(GENODE_B)/obj/$(basename $(notdir $(1))).o
+# an object per tree file, named by its path in the tree (two apps' main.cc stay apart)
+gobj = $(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(1)))).o
 define genode_tree_obj
 $(call gobj,$(1)): $(1)
 	@mkdir -p $$(dir $$@)
