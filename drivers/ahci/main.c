@@ -12,6 +12,9 @@
  *   </config>
  *   abar: which memory resource of the function is the ABAR (BAR5; the
  *   index counts memory BARs only, as the platform driver does).
+ *   acquire_ms: how long to retry while another session holds the HBA;
+ *   wait_rom: wait until this ROM exists before taking it (a second
+ *   instance that must come after the first: scenario ahci_kill).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -193,6 +196,14 @@ main(void)
 			mkx_error("ahci: config: queue_depth, dma_quota, abar and acquire_ms are numbers");
 			mkx_exit(1);
 		}
+	}
+	if (drv.cfg && mkx_xml_attr(drv.cfg, "wait_rom")) {
+		struct mkx_rom other;
+
+		while (mkx_rom_try_open(&other, mkx_xml_attr(drv.cfg, "wait_rom")))
+			usleep(200000);
+		mkx_rom_close(&other);
+		mkx_log("ahci: ROM \"%s\" present: taking the HBA", mkx_xml_attr(drv.cfg, "wait_rom"));
 	}
 	if (acquire(dma_quota))
 		mkx_exit(1);
