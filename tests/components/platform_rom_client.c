@@ -1,8 +1,8 @@
 /*
  * Test component: a client of the ROM-fed platform driver (pci/platform_serve.c),
  * for Genode's session semantics.
- * <config mode="single|hold|wait|watch" device="00:01.0" hold_ms="1500" delay_ms="0" wait_ms="20000"/>
- *   single: acquire_single_device; its first I/O port range and interrupt
+ * <config mode="single|hold|wait|watch" device="00:01.0" hold_ms="1500" delay_ms="0" wait_ms="20000" port="0"/>
+ *   single: acquire_single_device; its I/O port range `port` and its first interrupt
  *   hold:   acquire device, map its io_mem 0, hold it hold_ms, exit
  *   wait:   after delay_ms, acquire device waiting on the session's signal
  *           (mkx_platform_acquire_wait): how many ACQUIRE requests it took
@@ -28,7 +28,7 @@
 #include <mkx/rom.h>
 
 static char mode[16] = "single", device[64] = "00:01.0";
-static unsigned long hold_ms = 1500, delay_ms, wait_ms = 20000;
+static unsigned long hold_ms = 1500, delay_ms, wait_ms = 20000, port;
 
 static double
 now_ms(void)
@@ -53,13 +53,15 @@ single(struct mkx_platform *p)
 		return 1;
 	}
 	mkx_log("acquire_single_device: %s", name);
-	if ((err = mkx_platform_io_port(p, name, 0, &io, why, sizeof why))) {
-		mkx_log("%s io_port_range 0 refused: %s", name, why);
+	if ((err = mkx_platform_io_port(p, name, (unsigned)port, &io, why, sizeof why))) {
+		mkx_log("%s io_port_range %lu refused: %s", name, port, why);
 		return 1;
 	}
 	err = mkx_io_port_in(&io, (unsigned)io.base, 1, &v);
-	mkx_log("%s io_port_range 0: IO_PORT session 0x%x+%u, inb 0x%x: %s", name, (unsigned)io.base,
+	mkx_log("%s io_port_range %lu: IO_PORT session 0x%x+%u, inb 0x%x: %s", name, port, (unsigned)io.base,
 	    (unsigned)io.size, (unsigned)io.base, err ? strerror(-err) : "read");
+	if (!err)
+		mkx_log("%s: port 0x%x reads 0x%02x", name, (unsigned)io.base, (unsigned)v & 0xff);
 	mkx_io_port_close(&io);
 	if ((err = mkx_platform_irq(p, name, 0, &irq, why, sizeof why)))
 		mkx_log("%s irq 0: %s", name, why);
@@ -181,6 +183,7 @@ main(void)
 		mkx_xml_attr_ulong(cfg, "hold_ms", 1500, &hold_ms);
 		mkx_xml_attr_ulong(cfg, "delay_ms", 0, &delay_ms);
 		mkx_xml_attr_ulong(cfg, "wait_ms", 20000, &wait_ms);
+		mkx_xml_attr_ulong(cfg, "port", 0, &port);
 		mkx_xml_free(cfg);
 		mkx_rom_close(&cfg_rom);
 	}
