@@ -94,6 +94,21 @@ emit_route(const struct prt_route *r, void *arg)
 	if (e->xml) {
 		if (!r->ok) {
 			fprintf(e->out, "  <!-- %s slot 0x%x pin %u: %s -->\n", bpath, r->address >> 16, r->pin, r->err);
+			/* The same as data: the platform driver's intx view gives this reason (pci/acpi_info.c). */
+			fprintf(e->out, "  <unrouted");
+			if (have_bdf)
+				fprintf(e->out, " bridge_bdf=\"0x%x\"", bdf);
+			fprintf(e->out, " device=\"0x%x\" device_pin=\"0x%x\" bridge=\"%s\"", r->address >> 16, r->pin,
+			    bpath);
+			if (r->link)
+				fprintf(e->out, " link=\"%s\"", lpath);
+			fprintf(e->out, " reason=\"");
+			for (const char *c = r->err; *c; c++)
+				if (*c == '&' || *c == '<' || *c == '>' || *c == '"')
+					fprintf(e->out, "&#%d;", *c);
+				else
+					fputc(*c, e->out);
+			fprintf(e->out, "\"/>\n");
 			return;
 		}
 		fprintf(e->out, "  <routing gsi=\"0x%x\"", r->gsi);

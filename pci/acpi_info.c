@@ -104,13 +104,19 @@ acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size
 			ai->win[ai->nwin] = (struct acpi_window){ (unsigned)seg, (unsigned)(a / 256),
 			    (unsigned)((a + b) / 256 - 1), c + ((uint64_t)(a / 256) << 20) };
 			ai->nwin++;
-		} else if (!strcmp(e->name, "routing") && ai->nroute < ACPI_ROUTES_MAX) {
+		} else if ((!strcmp(e->name, "routing") || !strcmp(e->name, "unrouted")) && ai->nroute < ACPI_ROUTES_MAX) {
 			struct acpi_route *r = &ai->route[ai->nroute];
 			const char *mode = mkx_xml_attr(e, "mode"), *pol = mkx_xml_attr(e, "polarity");
+			int unrouted = !strcmp(e->name, "unrouted");
 
-			if (num(e, "gsi", &a, why, whylen) || num(e, "device", &b, why, whylen) ||
+			a = 0;
+			if ((!unrouted && num(e, "gsi", &a, why, whylen)) || num(e, "device", &b, why, whylen) ||
 			    num(e, "device_pin", &c, why, whylen))
 				return -EINVAL;
+			if (unrouted && (!mkx_xml_attr(e, "reason") || !mkx_xml_attr(e, "reason")[0])) {
+				snprintf(why, whylen, "line %d: <unrouted> without a reason=", e->line);
+				return -EINVAL;
+			}
 			memset(r, 0, sizeof *r);
 			r->has_bdf = mkx_xml_attr_ulong(e, "bridge_bdf", 0, &d) == 0;
 			r->bridge_bdf = (unsigned)d & 0xffff;
@@ -120,6 +126,13 @@ acpi_info_read(struct acpi_info *ai, const struct mkx_xml *root, char *why, size
 			r->level = !mode || strcmp(mode, "edge");
 			r->active_low = pol && !strcmp(pol, "low");
 			snprintf(r->bridge, sizeof r->bridge, "%s", mkx_xml_attr(e, "bridge") ? mkx_xml_attr(e, "bridge") : "");
+			if (unrouted) {
+				struct acpi_route_why *y = &ai->route_why[ai->nroute];
+
+				y->unrouted = 1;
+				snprintf(y->link, sizeof y->link, "%s", mkx_xml_attr(e, "link") ? mkx_xml_attr(e, "link") : "");
+				snprintf(y->reason, sizeof y->reason, "%s", mkx_xml_attr(e, "reason"));
+			}
 			ai->nroute++;
 		} else if (!strcmp(e->name, "prt")) {
 			if (ai->nprt < ACPI_PRTS_MAX)

@@ -27,6 +27,19 @@ struct acpi_route {
 };
 
 /*
+ * Beside route[i]: an <unrouted> entry. The _PRT names that slot and pin,
+ * but its link gave no interrupt (disabled, _CRS 0 or empty, not found);
+ * route[i]'s gsi, level and active_low mean nothing then, reason says why
+ * (the acpi component's words: "link disabled (_STA 0x9: not enabled),
+ * no IRQ allocated (_PRS: 5 10 11)"). Kept apart so route[]'s layout stays.
+ */
+struct acpi_route_why {
+	int		unrouted;
+	char		link[128];	/* the link device's path, "" if none */
+	char		reason[200];
+};
+
+/*
  * A <prt>: where the device of a _PRT is. The root bridge's (segment, bus),
  * then per <adr> a device/function on the current bus, a bridge whose
  * secondary bus is the next current bus; the last one is the bus the
@@ -53,6 +66,7 @@ struct acpi_info {
 	}		win[ACPI_WINDOWS_MAX];
 	unsigned	nwin;
 	struct acpi_route route[ACPI_ROUTES_MAX];
+	struct acpi_route_why route_why[ACPI_ROUTES_MAX];
 	unsigned	nroute;
 	struct acpi_override {
 		unsigned	irq, gsi, flags;

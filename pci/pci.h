@@ -37,7 +37,7 @@ struct pci_intx {
 	int		routed;		/* 1: gsi etc. are valid */
 	unsigned	gsi;
 	int		level, active_low;
-	char		how[96];	/* "_PRT of 00:1c.0 slot 0 INTA", "swizzled through 00:1c.0" */
+	char		how[320];	/* "_PRT of 00:1c.0 slot 0 INTA", "swizzled through 00:1c.0", why unrouted */
 };
 
 struct pci_fn {

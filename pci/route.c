@@ -232,6 +232,17 @@ route_intx(const struct acpi_info *ai, const struct ties *ts, struct pci_tree *t
 				    cur->a.dev, 'A' + pin);
 				break;
 			}
+			/* The entry is there, but its link gave no interrupt: the acpi component's reason. */
+			if (ai->route_why[r - ai->route].unrouted) {
+				const struct acpi_route_why *y = &ai->route_why[r - ai->route];
+				char sw[40] = "";
+
+				if (cur != f)
+					snprintf(sw, sizeof sw, "swizzled to %s INT%c, ", pci_name(cur->a, n), 'A' + pin);
+				snprintf(x->how, sizeof x->how, "%s%.60s._PRT slot %u INT%c%s%.60s: %.120s", sw, r->bridge,
+				    cur->a.dev, 'A' + pin, y->link[0] ? " link " : "", y->link, y->reason);
+				break;
+			}
 			x->routed = 1;
 			x->gsi = r->gsi;
 			x->level = r->level;
