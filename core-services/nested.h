@@ -89,6 +89,17 @@ int	route_resolve_level(const struct core_config *, const struct start_cfg *s, c
 	    const char *label, int parent_any, const struct start_cfg **server, char *label_out,
 	    size_t label_len, char *why, size_t whylen);
 
+/*
+ * A session request routed to a nested init that has no config yet
+ * (nested_route: -EAGAIN) is held (nested_defer: 0, or -ENOSPC when 8
+ * are held) and asked again (parent_session_open) once its first config
+ * is applied. nested_configured: 0 while slot is a nested init without one.
+ */
+int	nested_defer(struct child *c, const struct mkx_msg *m);
+int	nested_configured(unsigned slot);
+/* parent.c: handle a SESSION_OPEN of c (again). */
+void	parent_session_open(struct child *c, struct mkx_msg *m);
+
 /* The child of level named name (its name in the level's config), running first, or NULL. */
 struct child *nested_child(int level, const char *name);
 

@@ -32,7 +32,9 @@ struct level {
 	struct core_config	*cfg;		/* level 0: core_cfg */
 	struct nested_policy	policy[NESTED_POLICIES_MAX];	/* its <service> nodes: what it serves outside */
 	unsigned		npolicy;
+	int			configured;	/* a config of it was applied */
 };
+
 
 /* The <service> policies of the config nested_check accepted last, for nested_config_msg to apply. */
 static struct nested_policy checked_policy[NESTED_POLICIES_MAX];
@@ -44,6 +46,57 @@ static int slot_removed[CHILDREN_MAX];		/* stopped because its config no longer 
 static struct start_cfg *slot_own[CHILDREN_MAX];	/* the child's own copy of its <start> */
 
 const char *nested_bin_dir = ".";
+
+/*
+ * Session requests routed to a nested init before its first config was
+ * applied: held, as Genode's init holds them until its child is there,
+ * and asked again once it is (nested_config_msg). No fds: SESSION_OPEN
+ * carries none.
+ */
+#define DEFERRED_MAX	8
+static struct deferred {
+	int		used;
+	unsigned	slot;
+	pid_t		pid;
+	struct mkx_msg	m;
+} deferred[DEFERRED_MAX];
+
+int
+nested_defer(struct child *c, const struct mkx_msg *m)
+{
+	for (unsigned i = 0; i < DEFERRED_MAX; i++)
+		if (!deferred[i].used) {
+			deferred[i].used = 1;
+			deferred[i].slot = (unsigned)(c - child_table);
+			deferred[i].pid = c->pid;
+			deferred[i].m = *m;
+			deferred[i].m.hdr.nfds = 0;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+int
+nested_configured(unsigned slot)
+{
+	int l = nested_level_held(slot);
+
+	return l < 0 || levels[l].configured;
+}
+
+static void
+replay_deferred(void)
+{
+	for (unsigned i = 0; i < DEFERRED_MAX; i++) {
+		struct child *c = &child_table[deferred[i].slot];
+
+		if (!deferred[i].used)
+			continue;
+		deferred[i].used = 0;
+		if (c->state == CHILD_RUNNING && c->pid == deferred[i].pid && c->sock >= 0)
+			parent_session_open(c, &deferred[i].m);
+	}
+}
 
 int
 nested_is_init(const struct start_cfg *s)
@@ -672,6 +725,8 @@ nested_config_msg(struct child *c, struct mkx_msg *m)
 	nested_sync(level, &fresh);
 	memcpy(levels[level].policy, checked_policy, sizeof checked_policy);
 	levels[level].npolicy = checked_npolicy;
+	levels[level].configured = 1;
 	config_free(&fresh);
 	sessions_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
+	replay_deferred();
 }

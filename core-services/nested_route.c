@@ -43,6 +43,10 @@ into_nested(struct child **server, const char *service, const char *label, char 
 		const struct nested_policy *p;
 		struct child *to;
 
+		if (l >= 0 && !nested_configured((unsigned)(*server - child_table))) {
+			snprintf(why, whylen, "nested init \"%s\" has no config yet", (*server)->cfg->name);
+			return -EAGAIN;
+		}
 		if (l < 0) {
 			if (snprintf(label_out, label_len, "%s", cur) >= (int)label_len) {
 				snprintf(why, whylen, "label too long");

@@ -16,8 +16,8 @@
 #include "nested.h"
 #include "output.h"
 
-static void
-handle_session_open(struct child *c, struct mkx_msg *m)
+void
+parent_session_open(struct child *c, struct mkx_msg *m)
 {
 	const char *service = (char *)m->payload, *args;
 	char why[512], arg_label[128] = "", label[192], server_label[192];
@@ -64,6 +64,12 @@ handle_session_open(struct child *c, struct mkx_msg *m)
 	}
 	/* Through the routes of every init above it (nested_route.c): level 0 is core's config. */
 	err = nested_route(c, service, label, &srv, server_label, sizeof server_label, why, sizeof why);
+	/* To a nested init that has no config yet: held until it has (nested_defer), as Genode's init holds it. */
+	if (err == -EAGAIN && !nested_defer(c, m)) {
+		if (core_cfg->verbose)
+			core_log("%s session \"%s\" held: %s", service, label, why);
+		return;
+	}
 	if (err) {
 		core_log("denied %s session \"%s\": %s", service, label, why);
 		open_deny(c, m->hdr.seq, err, why);
@@ -144,7 +150,7 @@ handle_parent_msg(struct child *c)
 	/* What core says about this request (a denial) is c's to pay for in the console queue. */
 	out_behalf((int)(c - child_table));
 	switch (m.hdr.op) {
-	case MKX_OP_SESSION_OPEN:	handle_session_open(c, &m); break;
+	case MKX_OP_SESSION_OPEN:	parent_session_open(c, &m); break;
 	case MKX_OP_ANNOUNCE:		handle_announce(c, &m); break;
 	case MKX_OP_SESSION_RESPONSE:	handle_response(c, &m); break;
 	case MKX_OP_EXIT:		break;
