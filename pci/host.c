@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "policy_replay.h"
 #include "route.h"
 #include "sim.h"
 #include "views.h"
@@ -593,8 +594,55 @@ load_dump_dir(const char *dir, struct pci_sim *sim, struct pci_tree *t, struct a
 	return 1;
 }
 
+/*
+ * A platform config (XML, or Genode's HID as core reads configs): at path,
+ * else DIR/platform.config if the record has one. 0 with *conf (NULL when
+ * there is none), or 2 with the reason on stderr.
+ */
+static int
+load_config(const char *dir, const char *path, struct mkx_xml **conf)
+{
+	char err[256] = "", *text, *slash;
+	char pdir[4096];
+	const char *name = "platform.config";
+	size_t len;
+
+	*conf = NULL;
+	if (path) {
+		/* slurp takes a directory and a name: split the path. */
+		snprintf(pdir, sizeof pdir, "%s", path);
+		if ((slash = strrchr(pdir, '/'))) {
+			*slash = 0;
+			name = path + (slash - pdir) + 1;
+			dir = pdir[0] ? pdir : "/";
+		} else {
+			dir = ".";
+			name = path;
+		}
+	}
+	if (!(text = slurp(dir, name, &len))) {
+		if (!path && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "pci: %s/%s: %s\n", dir, name, errno == EINVAL ? "not a regular file" : strerror(errno));
+		return 2;
+	}
+	*conf = mkx_xml_parse(text, len, err, sizeof err);	/* XML, or HID (mkx_xml_parse tells them apart) */
+	free(text);
+	if (!*conf) {
+		fprintf(stderr, "pci: %s/%s: %s\n", dir, name, err);
+		return 2;
+	}
+	return 0;
+}
+
 int
 pci_host_dump(const char *dir, FILE *out)
+{
+	return pci_host_dump_config(dir, NULL, out);
+}
+
+int
+pci_host_dump_config(const char *dir, const char *config_path, FILE *out)
 {
 	struct pci_sim sim;
 	struct pci_cfg cfg = { &pci_cfg_sim, &sim };
@@ -603,16 +651,23 @@ pci_host_dump(const char *dir, FILE *out)
 	struct peer peers[PCI_ROOTS_MAX];
 	unsigned npeers = 0, unsized = 0;
 	int have_acpi;
+	struct mkx_xml *conf;
+	char why[300] = "";
 
+	if (load_config(dir, config_path, &conf))
+		return 2;
 	pci_sim_init(&sim);
 	memset(&t, 0, sizeof t);
 	memset(&ai, 0, sizeof ai);
 	have_acpi = load_dump_dir(dir, &sim, &t, &ai);
-	if (have_acpi == 2)
+	if (have_acpi == 2) {
+		mkx_xml_free(conf);
 		return 2;
+	}
 	if (enumerate_with_peers(&t, &cfg, &sim, &ai, have_acpi, peers, &npeers)) {
 		fprintf(stderr, "pci: out of memory\n");
 		pci_sim_free(&sim);
+		mkx_xml_free(conf);
 		return 2;
 	}
 	for (unsigned i = 0; i < npeers; i++)
@@ -645,9 +700,15 @@ pci_host_dump(const char *dir, FILE *out)
 		view_roms(out, &t, &sim, domains);
 		view_windows(out, &t, &sim, domains);
 	}
+	if (conf && pci_policy_replay(out, &t, conf, why, sizeof why)) {
+		fprintf(stderr, "pci: %s/%s: %s\n", config_path ? "" : dir, config_path ? config_path : "platform.config",
+		    why);
+		have_acpi = 2;
+	}
+	mkx_xml_free(conf);
 	pci_tree_free(&t);
 	pci_sim_free(&sim);
-	return 0;
+	return have_acpi == 2 ? 2 : 0;
 }
 
 void
