@@ -223,11 +223,21 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode
+GENODE_APPS := pci_decode pc_platform
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
+# Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
+GENODE_PLAT := $(GENODE_R)/os/src/driver/platform
+GENODE_SRC_pc_platform := $(addprefix $(GENODE_R)/pc/src/driver/platform/pc/,intel/root_table.cc \
+	intel/context_table.cc intel/managed_root_table.cc intel/io_mmu.cc intel/page_table.cc \
+	intel/default_mappings.cc intel/invalidator.cc ioapic.cc intel/irq_remap_table.cc) \
+	$(addprefix $(GENODE_PLAT)/,device.cc device_component.cc dma_allocator.cc io_mmu.cc \
+	irq_controller.cc kernel_io_mmu.cc main.cc page_table_allocator.cc pci.cc root.cc \
+	session_component.cc shared_irq.cc)
+GENODE_INC_pc_platform := -I$(GENODE_R)/pc/src/driver/platform/pc/spec/x86_64 \
+	-I$(GENODE_R)/pc/src/driver/platform/pc -I$(GENODE_PLAT)
 # an object per tree file, named by its path in the tree (two apps' main.cc stay apart)
-gobj = $(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(1)))).o
+gobj = $(foreach f,$(1),$(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(f)))).o)
 define genode_tree_obj
 $(call gobj,$(1)): $(1)
 	@mkdir -p $$(dir $$@)
@@ -235,7 +245,7 @@ $(call gobj,$(1)): $(1)
 	@g++ $$(GENODE_CXXFLAGS) $(2) -c $(1) -o $$@
 endef
 $(foreach f,$(GENODE_LIB_SRC),$(eval $(call genode_tree_obj,$(f),)))
-$(foreach a,$(GENODE_APPS),$(eval $(call genode_tree_obj,$(GENODE_SRC_$(a)),$(GENODE_INC_$(a)))))
+$(foreach a,$(GENODE_APPS),$(foreach f,$(GENODE_SRC_$(a)),$(eval $(call genode_tree_obj,$(f),$(GENODE_INC_$(a))))))
 $(GENODE_B)/obj/mkx/%.o: base/genode/%.cc
 	@mkdir -p $(dir $@)
 	@echo "  C++     $<"

@@ -32,6 +32,7 @@ namespace {
 
 	Context_component *contexts;
 	Fd_watch          *watches;
+	Idle_hook         *idle;
 
 	Context_component *find(Signal_dispatcher_base &d)
 	{
@@ -52,16 +53,21 @@ namespace {
 			pfd[n] = { w->fd(), POLLIN, 0 };
 			who[n++] = w;
 		}
-		if (n == 0 && timeout_ms < 0) {
+		if (n == 0 && timeout_ms < 0 && !idle) {
 			/* Nothing can ever wake us: a Genode component then sleeps forever. */
 			for (;;) poll(nullptr, 0, -1);
 		}
+		if (idle && idle->timeout_ms() >= 0 &&
+		    (timeout_ms < 0 || timeout_ms > idle->timeout_ms()))
+			timeout_ms = idle->timeout_ms();
 		int r = poll(pfd, n, timeout_ms);
 		if (r < 0 && errno != EINTR)
 			error("entrypoint: poll: ", Cstring(strerror(errno)));
 		for (unsigned i = 0; r > 0 && i < n; i++)
 			if (pfd[i].revents)
 				who[i]->on_ready();
+		if (idle)
+			idle->run();
 	}
 
 	/* Dispatch one pending signal (of level Io only if io_only); true if one was. */
@@ -91,11 +97,18 @@ void Mkx_genode::unwatch(Fd_watch &w)
 		if (*p == &w) { *p = w.next; return; }
 }
 
-void Mkx_genode::submit(Signal_context_capability cap)
+void Mkx_genode::submit(Signal_context_capability cap, unsigned cnt)
 {
-	if (auto *c = dynamic_cast<Context_component *>(lookup(cap)))
-		c->pending++;
+	Rpc_object_base *obj = lookup(cap);
+	if (auto *c = dynamic_cast<Context_component *>(obj))
+		c->pending += cnt;
+	else
+		submit_to_receiver(obj, cnt);
 }
+
+void Mkx_genode::wait_for_fds() { poll_fds(-1); }
+
+void Mkx_genode::idle_hook(Idle_hook *h) { idle = h; }
 
 Entrypoint::Entrypoint(Env &env)
 :

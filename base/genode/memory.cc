@@ -29,6 +29,7 @@ Ram_allocator::Result Mkx_ram::try_alloc(size_t size, Cache)
 		return Ram::Error::OUT_OF_RAM;
 	}
 	Dataspace_component *ds = new Dataspace_component(fd, nullptr, bytes, true);
+	ds->share_fd = fd;
 	Ram::Capability cap = static_cap_cast<Ram::Dataspace>(
 		reinterpret_cap_cast<Dataspace>(rpc_ep().manage(ds)));
 	return { *this, { cap, bytes } };
@@ -80,7 +81,7 @@ Mkx_rm::Result Mkx_rm::attach(Capability<Dataspace> cap, Attach_attr const &attr
 		return { *this, { at, len } };
 	}
 	int prot = PROT_READ | (writeable ? PROT_WRITE : 0) | (attr.executable ? PROT_EXEC : 0);
-	void *at = mmap(nullptr, len, prot, MAP_SHARED, ds->fd, (off_t)attr.offset);
+	void *at = mmap(nullptr, len, prot, MAP_SHARED, ds->fd, (off_t)(ds->map_off + attr.offset));
 	if (at == MAP_FAILED)
 		return errno == ENOMEM ? Error::OUT_OF_RAM : Error::REGION_CONFLICT;
 	_remember(at, len);

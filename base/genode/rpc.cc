@@ -72,6 +72,9 @@ Mkx_genode::Dataspace_component *Mkx_genode::dataspace(Native_capability const &
 Rpc_exception_code Genode::ipc_call(Native_capability dst, Msgbuf_base &snd_msg,
                                     Msgbuf_base &rcv_msg, size_t)
 {
+	if (dst.valid() && dst.data()->remote)
+		return Mkx_genode::remote_call(*dst.data(), snd_msg, rcv_msg);
+
 	Rpc_object_base *obj = Mkx_genode::lookup(dst);
 	if (!obj)
 		return Rpc_exception_code(Rpc_exception_code::INVALID_OBJECT);

@@ -165,6 +165,8 @@ namespace {
 			}
 			ds = new Dataspace_component(-1, m.map, (size_t)m.ds.length,
 			                             !(m.ds.flags & MKX_IO_MEM_READONLY));
+			ds->share_fd  = m.fd;
+			ds->share_off = m.ds.offset;
 			rpc_ep().manage(ds);
 		}
 
@@ -256,8 +258,11 @@ Session_capability Mkx_genode::open_session(char const *service, char const *arg
 		return rpc_ep().manage(new Report_component(last(args), size));
 	}
 
-	error("session ", Cstring(service), ": mkx's Genode base has no such service");
-	throw Service_denied();
+	if (!::strcmp(service, "Timer"))
+		return open_timer_session();
+
+	/* Any other service is another component's, routed by core (remote.cc). */
+	return open_remote_session(service, args);
 }
 
 void Mkx_genode::close_session(Session_capability cap)

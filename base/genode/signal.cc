@@ -1,18 +1,34 @@
 /*
- * Genode's Signal_receiver, the kernel-specific part: on mkx no signal
- * comes from a kernel object; the entrypoint (entrypoint.cc) polls its
- * sessions' fds and dispatches signal contexts itself. Entrypoint still
- * holds a Signal_receiver and a signal proxy (Genode's entrypoint.h); they
- * exist, are empty, and a component that blocks on a Signal_receiver of
- * its own is told it cannot here.
+ * Genode's Signal_receiver and Signal_transmitter, the kernel-specific
+ * part. On mkx no signal comes from a kernel object: the entrypoint
+ * (entrypoint.cc) polls its sessions' fds, and a ready fd submits to the
+ * signal context its session was given. A context is an Rpc_object of
+ * this process; submit() finds out whether it belongs to the entrypoint
+ * (a Signal_handler) or to a Signal_receiver of the component's own (as
+ * Timer::Connection::usleep uses one) and queues the signal there.
+ * Blocking on a receiver polls the same fds until one of its contexts is
+ * pending: there is one thread, so waiting is serving the fds.
  */
 #include <base/signal.h>
 #include <base/entrypoint.h>
 #include <base/log.h>
 #include <pd_session/client.h>
-#include <stdlib.h>
+#include <mkx_genode.h>
 
 using namespace Genode;
+using namespace Mkx_genode;
+
+namespace {
+
+	struct Receiver_context_interface : Interface { GENODE_RPC_INTERFACE(); };
+
+	/* What a capability from Signal_receiver::manage names. */
+	struct Receiver_context : Rpc_object<Receiver_context_interface, Receiver_context>
+	{
+		Signal_context &context;
+		Receiver_context(Signal_context &c) : context(c) { }
+	};
+}
 
 /* A receiver names a PD (core's signal source); mkx has none: an invalid one. */
 static Pd_session &no_pd()
@@ -23,17 +39,76 @@ static Pd_session &no_pd()
 
 Signal_receiver::Signal_receiver() : _pd(no_pd()) { }
 
-void Signal_receiver::_platform_destructor() { }
-void Signal_receiver::_platform_begin_dissolve(Signal_context &) { }
-void Signal_receiver::_platform_finish_dissolve(Signal_context &) { }
-
-void Signal_receiver::block_for_signal()
+Signal_context_capability Signal_receiver::manage(Signal_context &context)
 {
-	error("Signal_receiver::block_for_signal: mkx's Genode base delivers "
-	      "signals through the entrypoint only");
-	abort();
+	if (context._receiver) {
+		error("ill-attempt to manage an already managed signal context");
+		return context._cap;
+	}
+	context._receiver = this;
+	_contexts.insert_as_tail(&context);
+	context._cap = reinterpret_cap_cast<Signal_context>(
+		rpc_ep().manage(new Receiver_context(context)));
+	return context._cap;
 }
 
-Signal Signal_receiver::pending_signal() { return Signal(); }
+void Signal_receiver::_platform_destructor() { }
+void Signal_receiver::_platform_begin_dissolve(Signal_context &) { }
+
+void Signal_receiver::_platform_finish_dissolve(Signal_context &context)
+{
+	if (auto *rc = dynamic_cast<Receiver_context *>(lookup(context._cap))) {
+		rpc_ep().dissolve(rc);
+		delete rc;
+	}
+}
+
+/* Queue a signal for a receiver's context (entrypoint.cc's submit calls it). */
+bool Mkx_genode::submit_to_receiver(Rpc_object_base *obj, unsigned cnt)
+{
+	auto *rc = dynamic_cast<Receiver_context *>(obj);
+	if (!rc)
+		return false;
+	while (cnt--)
+		rc->context.local_submit();
+	return true;
+}
+
+void Signal_context::local_submit()
+{
+	if (_receiver)
+		_receiver->local_submit(Signal::Data(this, 1));
+}
+
+void Signal_receiver::local_submit(Signal::Data data)
+{
+	Signal_context &c = *data.context;
+	c._curr_signal = Signal::Data(&c, c._curr_signal.num + data.num);
+	c._pending = true;
+}
+
+/* The one thread waits by serving its fds (a timer's timerfd, a ROM's eventfd). */
+void Signal_receiver::block_for_signal() { wait_for_fds(); }
+
+Signal Signal_receiver::pending_signal()
+{
+	Signal::Data result;
+	_contexts.for_each_locked([&] (Signal_context &c) -> bool {
+		if (!c._pending) return false;
+		_contexts.head(c._next);
+		c._pending     = false;
+		result         = c._curr_signal;
+		c._curr_signal = Signal::Data();
+		return true;
+	});
+	return result.context ? Signal(result) : Signal();
+}
+
+/* Inside this process: the context's queue. To another process: not yet (docs/genode-base.md). */
+void Signal_transmitter::submit(unsigned cnt)
+{
+	if (_context.valid())
+		Mkx_genode::submit(_context, cnt);
+}
 
 void Entrypoint::Signal_proxy_component::signal() { }

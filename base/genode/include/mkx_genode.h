@@ -17,6 +17,8 @@
 #include <dataspace/dataspace.h>
 #include <rom_session/rom_session.h>
 #include <io_mem_session/io_mem_session.h>
+#include <base/ipc.h>
+#include <base/internal/capability_data.h>
 
 namespace Genode { struct Runtime; }
 
@@ -34,6 +36,19 @@ namespace Mkx_genode {
 		void  *local;
 		size_t bytes;
 		bool   rw;
+		uint64_t map_off = 0;   /* where in fd the dataspace starts (mmap offset) */
+
+		/*
+		 * What another process is sent for this dataspace (remote.cc):
+		 * a RAM dataspace its memfd, an IO_MEM window core's BAR file or
+		 * ECAM fd at core's offset; -1: it cannot leave the process.
+		 */
+		int      share_fd  = -1;
+		uint64_t share_off = 0;
+
+		/* Received from a server: its connection and key (sent back as that key). */
+		struct Remote_conn *origin = nullptr;
+		unsigned long       origin_key = 0;
 
 		Dataspace_component(int fd, void *local, size_t bytes, bool rw)
 		: fd(fd), local(local), bytes(bytes), rw(rw) { }
@@ -66,11 +81,38 @@ namespace Mkx_genode {
 	void watch(Fd_watch &);
 	void unwatch(Fd_watch &);
 
-	/* Deliver a signal to the handler named by cap (of this process). */
-	void submit(Signal_context_capability);
+	/* Deliver cnt signals to the handler or receiver context named by cap (of this process). */
+	void submit(Signal_context_capability, unsigned cnt = 1);
+
+	/* signal.cc: queue cnt signals if obj is a Signal_receiver's context. */
+	bool submit_to_receiver(Rpc_object_base *obj, unsigned cnt);
+
+	/* Wait until a watched fd is ready and run its handler (a blocking receiver's wait). */
+	void wait_for_fds();
+
+	/*
+	 * Something else to serve while the entrypoint waits: the mkx server
+	 * side of announced services (server.cc), which libmkx dispatches.
+	 */
+	struct Idle_hook : Interface
+	{
+		virtual int  timeout_ms() = 0;  /* how long poll may wait, -1: no limit */
+		virtual void run() = 0;         /* after every poll */
+	};
+	void idle_hook(Idle_hook *);
 
 	/* Sessions of core served in this process (session.cc). */
 	Session_capability open_session(char const *service, char const *args);
+
+	/* A session of a Genode component, over an mkx session (remote.cc). */
+	Session_capability open_remote_session(char const *service, char const *args);
+
+	/* One call to an object of another component (remote.cc). */
+	Rpc_exception_code remote_call(Native_capability::Data const &, Msgbuf_base &snd,
+	                               Msgbuf_base &rcv);
+
+	/* Timer session over a timerfd (timer.cc). */
+	Session_capability open_timer_session();
 	void close_session(Session_capability);
 
 	/* Run the entrypoint: wait for fds, dispatch signals. */

@@ -1,7 +1,10 @@
 /*
- * mkx: a capability is a process-local name (the key of an Rpc_object in
- * the entrypoint's object pool); shadows Genode's generic header of the
- * same name, as each Genode kernel platform does.
+ * A capability of an mkx Genode component (replaces Genode's, as each
+ * kernel platform does). Local: the key of an Rpc_object in this
+ * process's object pool. Remote: an object of another Genode component,
+ * reached over an mkx session (remote.cc); its local key is 0, so the
+ * local pool never finds it, and it carries the connection and the
+ * server's key instead.
  */
 #ifndef _INCLUDE__BASE__INTERNAL__CAPABILITY_DATA_H_
 #define _INCLUDE__BASE__INTERNAL__CAPABILITY_DATA_H_
@@ -9,14 +12,27 @@
 #include <base/native_capability.h>
 #include <base/internal/rpc_obj_key.h>
 
+namespace Mkx_genode { struct Remote_conn; }
+
 class Genode::Native_capability::Data
 {
 	private:
+
 		unsigned    _refs = 0;
 		Rpc_obj_key _key { };
 
 	public:
+
+		Mkx_genode::Remote_conn *remote     = nullptr;
+		unsigned long            remote_key = 0;
+
 		Data(Rpc_obj_key key) : _key(key) { }
+
+		Data(Mkx_genode::Remote_conn *conn, unsigned long key)
+		: remote(conn), remote_key(key) { }
+
+		~Data();
+
 		Rpc_obj_key rpc_obj_key() const { return _key; }
 		unsigned inc_ref() { return ++_refs; }
 		unsigned dec_ref() { return --_refs; }
