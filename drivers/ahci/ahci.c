@@ -76,21 +76,30 @@ ahci_issue(struct ahci *h, unsigned p, unsigned slot, uint8_t command, uint64_t 
 	struct ahci_port *pt = &h->port[p];
 	struct ahci_cmd_table *t = pt->ct[slot];
 	uint8_t *f = t->cfis;
-	int lba_cmd = command == ATA_READ_DMA_EXT || command == ATA_WRITE_DMA_EXT;
+	int lba_cmd = command == ATA_READ_DMA_EXT || command == ATA_WRITE_DMA_EXT, queued = lba_cmd && pt->ncq;
 
 	if (slot >= h->slots || pt->issued & (1u << slot))
 		return -EBUSY;
+	if (queued ? pt->nonq != 0 : pt->issued != 0)
+		return -EAGAIN;
 	memset(f, 0, sizeof t->cfis);
 	f[0] = FIS_H2D;
 	f[1] = FIS_H2D_C;
-	f[2] = command;
+	f[2] = !queued ? command : command == ATA_READ_DMA_EXT ? ATA_READ_FPDMA : ATA_WRITE_FPDMA;
 	for (unsigned i = 0; i < 3; i++) {
 		f[4 + i] = (uint8_t)(lba >> (8 * i));
 		f[8 + i] = (uint8_t)(lba >> (8 * (i + 3)));
 	}
 	f[7] = lba_cmd ? ATA_DEV_LBA : 0;
-	f[12] = (uint8_t)count;
-	f[13] = (uint8_t)(count >> 8);
+	if (queued) {
+		/* FPDMA QUEUED: the sector count in the features fields, the tag (= slot) in count 7:3 */
+		f[3] = (uint8_t)count;
+		f[11] = (uint8_t)(count >> 8);
+		f[12] = (uint8_t)(slot << 3);
+	} else {
+		f[12] = (uint8_t)count;
+		f[13] = (uint8_t)(count >> 8);
+	}
 	pt->cl[slot].prdtl = len ? 1 : 0;
 	if (len) {
 		t->prd[0].dba = bus;
@@ -99,7 +108,11 @@ ahci_issue(struct ahci *h, unsigned p, unsigned slot, uint8_t command, uint64_t 
 	pt->cl[slot].flags = (uint16_t)(5 | (command == ATA_WRITE_DMA_EXT ? CH_WRITE : 0));
 	pt->cl[slot].prdbc = 0;
 	pt->issued |= 1u << slot;
+	if (!queued)
+		pt->nonq |= 1u << slot;
 	atomic_thread_fence(memory_order_seq_cst);	/* the table before the HBA is told */
+	if (queued)
+		wr(h, PORT(p) + PX_SACT, 1u << slot);	/* SActive before CI (AHCI 5.3.x) */
 	wr(h, PORT(p) + PX_CI, 1u << slot);
 	return 0;
 }
@@ -118,11 +131,13 @@ ahci_reap(struct ahci *h, unsigned p, void (*done)(void *, unsigned, unsigned, i
 		port_stop(h, p);
 		port_start(h, p);
 	}
-	finished = failed ? failed : pt->issued & ~rd(h, PORT(p) + PX_CI);
+	/* A queued command is done when the device's Set Device Bits FIS cleared its SActive bit. */
+	finished = failed ? failed : pt->issued & ~rd(h, PORT(p) + PX_CI) & ~rd(h, PORT(p) + PX_SACT);
 	atomic_thread_fence(memory_order_acquire);
 	for (unsigned s = 0; s < AHCI_SLOTS; s++)
 		if (finished & (1u << s)) {
 			pt->issued &= ~(1u << s);
+			pt->nonq &= ~(1u << s);
 			n++;
 			done(ctx, p, s, !failed);
 		}
@@ -150,8 +165,10 @@ identify(struct ahci *h, unsigned p)
 			return -EIO;
 		else
 			usleep(100);
-	pt->issued = 0;
+	pt->issued = pt->nonq = 0;
 	wr(h, PORT(p) + PX_IS, ~0u);
+	pt->ncq = h->cap & CAP_SNCQ && id[ID_SATA_CAP] & (1u << 8);
+	pt->ncq_depth = pt->ncq ? (id[ID_QUEUE_DEPTH] & 0x1f) + 1u : 1;
 	if (id[ID_CMDSET2] & (1u << 10))
 		pt->blocks = id[ID_LBA48] | (uint64_t)id[ID_LBA48 + 1] << 16 | (uint64_t)id[ID_LBA48 + 2] << 32 |
 		    (uint64_t)id[ID_LBA48 + 3] << 48;

@@ -1,9 +1,11 @@
 /*
  * The AHCI HBA seen from the driver: HBA reset, port detection, a command
  * list, received-FIS area and command tables per port in one DMA buffer,
- * ATA IDENTIFY (polled), READ/WRITE DMA EXT and FLUSH CACHE EXT on the
- * port's command slots (non-queued: the HBA runs them one after the
- * other), completion seen as the slot's PxCI bit going to 0.
+ * ATA IDENTIFY (polled), reads and writes as READ/WRITE FPDMA QUEUED (NCQ)
+ * where HBA and disk have it, else READ/WRITE DMA EXT (non-queued: the
+ * HBA runs them one after the other), FLUSH CACHE EXT (non-queued, never
+ * while queued commands are out); completion seen as the slot's PxCI and
+ * PxSACT bits at 0.
  */
 #ifndef AHCI_H
 #define AHCI_H
@@ -28,6 +30,9 @@ struct ahci_port {
 	struct ahci_cmd_table	*ct[AHCI_SLOTS];
 	uint64_t		ct_bus[AHCI_SLOTS];
 	uint32_t		issued;		/* slots we issued, not yet seen complete */
+	uint32_t		nonq;		/* of them, non-queued commands (never mixed with NCQ ones) */
+	int			ncq;		/* HBA and disk do NCQ: reads and writes as FPDMA QUEUED */
+	unsigned		ncq_depth;
 };
 
 struct ahci {
@@ -44,7 +49,9 @@ struct ahci {
 int	ahci_init(struct ahci *, struct mkx_io_mem *abar, const struct mkx_dma_buffer *mem, char *why, size_t whylen);
 /*
  * Issue an ATA command in slot of port: READ/WRITE DMA EXT (bus, len: the
- * contiguous data), FLUSH CACHE EXT (len 0). -EBUSY if the slot is in use.
+ * contiguous data; sent as FPDMA QUEUED on an NCQ port), FLUSH CACHE EXT
+ * (len 0). -EBUSY if the slot is in use, -EAGAIN if queued and non-queued
+ * commands would mix (try again when the port has drained).
  */
 int	ahci_issue(struct ahci *, unsigned port, unsigned slot, uint8_t command, uint64_t lba, uint32_t count,
 	    uint64_t bus, size_t len);

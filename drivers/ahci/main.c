@@ -3,8 +3,9 @@
  * interrupt and DMA buffers through the platform driver), serving Block
  * sessions (mkx/block.h, drivers/common/block_service.c) for its ATA disks:
  * one unit per port with a disk; a port with no device or an ATAPI device
- * is reported and left alone. Non-queued commands (READ/WRITE DMA EXT,
- * FLUSH CACHE EXT) on the port's command slots; no NCQ and no trim yet.
+ * is reported and left alone. Reads and writes as READ/WRITE FPDMA QUEUED
+ * (NCQ) where the HBA and the disk have it, else READ/WRITE DMA EXT; FLUSH
+ * CACHE EXT for SYNC; no trim yet.
  *
  * Config:
  *   <config pci="00:05.0" queue_depth="32" dma_quota="16M" abar="0" acquire_ms="10000">
@@ -57,14 +58,17 @@ static struct drv {
 static int
 submit(void *ctx, unsigned slot, const struct blk_cmd *b)
 {
-	unsigned p = b->unit->id, s;
+	unsigned p = b->unit->id, s, limit;
+	const struct ahci_port *pt = &drv.hba.port[p];
 	uint8_t command = b->op == MKX_BLOCK_READ ? ATA_READ_DMA_EXT : b->op == MKX_BLOCK_WRITE ? ATA_WRITE_DMA_EXT :
 	    ATA_FLUSH_CACHE_EXT;
 
 	(void)ctx;
-	for (s = 0; s < drv.hba.slots && drv.hba.port[p].issued & (1u << s); s++)
+	/* On an NCQ port the tag is the slot: at most the disk's queue depth of them. */
+	limit = pt->ncq && pt->ncq_depth < drv.hba.slots ? pt->ncq_depth : drv.hba.slots;
+	for (s = 0; s < limit && pt->issued & (1u << s); s++)
 		;
-	if (s == drv.hba.slots || b->op == MKX_BLOCK_TRIM)
+	if (s == limit || b->op == MKX_BLOCK_TRIM)
 		return -EAGAIN;
 	drv.svc_slot[p][s] = (int)slot;
 	if (command == ATA_FLUSH_CACHE_EXT)
@@ -166,8 +170,11 @@ ports(void)
 			continue;
 		if (pt->present) {
 			drv.units[n++] = (struct blk_unit){ .id = p, .blocks = pt->blocks, .block_log2 = 9 };
-			mkx_log("ahci: port %u: ATA disk \"%s\", %llu blocks of 512 bytes (%llu MiB)", p, pt->model,
-			    (unsigned long long)pt->blocks, (unsigned long long)(pt->blocks >> 11));
+			mkx_log("ahci: port %u: ATA disk \"%s\", %llu blocks of 512 bytes (%llu MiB), %s", p, pt->model,
+			    (unsigned long long)pt->blocks, (unsigned long long)(pt->blocks >> 11),
+			    pt->ncq ? "NCQ" : "no NCQ");
+			if (pt->ncq)
+				mkx_log("ahci: port %u: NCQ queue depth %u", p, pt->ncq_depth);
 		} else if (pt->atapi)
 			mkx_log("ahci: port %u: ATAPI device: not served, left alone", p);
 	}

@@ -19,6 +19,7 @@
 
 #define CAP_NP(c)	((c) & 0x1f)			/* ports - 1 */
 #define CAP_NCS(c)	(((c) >> 8) & 0x1f)		/* command slots - 1 */
+#define CAP_SNCQ	(1u << 30)	/* native command queuing */
 #define CAP_S64A	(1u << 31)
 
 #define GHC_HR		(1u << 0)
@@ -38,6 +39,7 @@
 #define PX_SIG		0x24
 #define PX_SSTS		0x28
 #define PX_SERR		0x30
+#define PX_SACT		0x34
 #define PX_CI		0x38
 
 #define PXCMD_ST	(1u << 0)
@@ -96,10 +98,14 @@ static_assert(sizeof(struct ahci_cmd_table) == 144, "command table");
 #define ATA_WRITE_DMA_EXT	0x35
 #define ATA_FLUSH_CACHE_EXT	0xea
 #define ATA_IDENTIFY		0xec
+#define ATA_READ_FPDMA		0x60	/* NCQ: count in the features fields, the tag in count 7:3 */
+#define ATA_WRITE_FPDMA		0x61
 
 /* IDENTIFY DEVICE words */
 #define ID_MODEL	27	/* 20 words, bytes swapped in each */
 #define ID_LBA28	60	/* 2 words */
+#define ID_QUEUE_DEPTH	75	/* 4:0: depth - 1 */
+#define ID_SATA_CAP	76	/* bit 8: NCQ */
 #define ID_CMDSET2	83	/* bit 10: 48-bit addresses */
 #define ID_LBA48	100	/* 4 words */
 
