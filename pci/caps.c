@@ -118,6 +118,63 @@ decode_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const 
 	}
 }
 
+/*
+ * Enhanced Allocation (PCI Express Base 4.0, 7.8.5): fixed resources a
+ * function has instead of (or beside) BARs. A note for the capability
+ * (its entry count; a bridge's fixed secondary and subordinate bus), and
+ * one per entry with the values lspci -vvv prints: BAR equivalent
+ * indicator, primary and secondary properties, enable, writable, base and
+ * max offset (the two low bits of the max offset are ones; bit 1 of each
+ * says a second dword holds bits 63:32). Entries stay inside the 256-byte
+ * header space; one that would leave it ends the decoding with a note.
+ */
+static void
+decode_ea(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const char *n, unsigned off)
+{
+	uint32_t h = pci_rd(c, f->a, off, 4);
+	unsigned num = (h >> 16) & 0x3f, at = off + 4;
+
+	if (f->hdr_type == 1) {
+		uint32_t b = pci_rd(c, f->a, off + 4, 4);
+
+		pci_note(t, "%s: Enhanced Allocation at 0x%02x: %u entr%s, fixed secondary bus %02x, fixed subordinate "
+		    "bus %02x", n, off, num, num == 1 ? "y" : "ies", b & 0xff, (b >> 8) & 0xff);
+		at += 4;
+	} else {
+		pci_note(t, "%s: Enhanced Allocation at 0x%02x: %u entr%s", n, off, num, num == 1 ? "y" : "ies");
+	}
+	for (unsigned e = 0; e < num; e++) {
+		uint32_t d = at + 4 <= 256 ? pci_rd(c, f->a, at, 4) : 0xffffffffu;
+		unsigned size = d & 7, k = 1;
+		uint64_t base = 0, max = 0;
+
+		if (at + 4 > 256 || at + 4 + 4 * size > 256) {
+			pci_note(t, "%s: Enhanced Allocation entry %u at 0x%02x runs past the header space: decoding ends",
+			    n, e, at);
+			return;
+		}
+		if (size >= 1)
+			base = pci_rd(c, f->a, at + 4 * k++, 4);
+		if (size >= 2)
+			max = pci_rd(c, f->a, at + 4 * k++, 4);
+		if ((base & 2) && k <= size)
+			base |= (uint64_t)pci_rd(c, f->a, at + 4 * k++, 4) << 32;
+		if ((max & 2) && k <= size)
+			max |= (uint64_t)pci_rd(c, f->a, at + 4 * k++, 4) << 32;
+		/* An entry of fewer than two dwords has no base or no max offset: said, not made up. */
+		char bs[24] = "none", ms[24] = "none";
+
+		if (size >= 1)
+			snprintf(bs, sizeof bs, "0x%llx", (unsigned long long)(base & ~3ull));
+		if (size >= 2)
+			snprintf(ms, sizeof ms, "0x%llx", (unsigned long long)(max | 3));
+		pci_note(t, "%s: EA entry %u at 0x%02x: BEI %u, primary %02x, secondary %02x, %s, %s, base %s, "
+		    "max offset %s", n, e, at, (d >> 4) & 0xf, (d >> 8) & 0xff, (d >> 16) & 0xff,
+		    d >> 31 ? "enabled" : "disabled", (d >> 30) & 1 ? "writable" : "not writable", bs, ms);
+		at += 4 + 4 * size;
+	}
+}
+
 static void
 walk_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const char *n)
 {
@@ -166,6 +223,9 @@ pci_caps_walk(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f)
 	if (!(f->status & 0x10))
 		return;
 	walk_std(t, c, f, n);
+	for (unsigned i = 0; i < f->ncap; i++)
+		if (f->cap[i].id == 0x14)
+			decode_ea(t, c, f, n, f->cap[i].off);
 	/* Extended capabilities exist on PCI Express functions, and only ECAM reaches them. */
 	for (unsigned i = 0; i < f->ncap; i++)
 		if (f->cap[i].id == 0x10 && f->space >= 4096) {
