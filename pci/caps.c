@@ -98,6 +98,75 @@ walk_std(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const ch
 }
 
 /*
+ * The VFs of a PF whose VF Enable is set (SR-IOV 1.1, 3.3): VF i has the
+ * routing ID of the PF + First VF Offset + i * VF Stride, the PF's
+ * segment, the VF device ID. Its BAR n is the capability's VF BAR n (a
+ * 64-bit one takes two registers) + i * the size of one VF's BAR. That
+ * size is the sizing answer of the VF BAR register, which is not asked
+ * here (a sizing write moves the enabled VFs' decoding); a record gives it
+ * (Linux's resource 7 + n is it times TotalVFs, t->iov_size). Without it a
+ * VF's BAR is VF 0's base + i * unknown: only VF 0's address is given.
+ * A note per VF, at most 8; VFs are not walked (their config space reads
+ * 0xffff as vendor ID).
+ */
+#define VFS_LISTED 8
+static void
+list_vfs(struct pci_tree *t, const struct pci_cfg *c, const struct pci_fn *f, const char *n, unsigned off,
+    unsigned num, unsigned total, unsigned first, unsigned stride, unsigned vfdev)
+{
+	static const char *const kinds[] = { "mem32", "mem32-below-1M", "mem64", "reserved" };
+	unsigned rid = f->a.bus << 8 | f->a.dev << 3 | f->a.fn;
+	uint64_t base[6] = { 0 }, size[6] = { 0 };
+	const char *kind[6] = { 0 };
+	int pref[6] = { 0 };
+
+	for (unsigned b = 0; b < 6; b++) {
+		uint32_t v = pci_rd(c, f->a, off + 0x24 + 4 * b, 4);
+		uint64_t tot;
+
+		if (!v || v == 0xffffffffu)
+			continue;
+		kind[b] = kinds[(v >> 1) & 3];
+		pref[b] = (v >> 3) & 1;
+		base[b] = v & ~0xfull;
+		if (((v >> 1) & 3) == 2 && b < 5)
+			base[b] |= (uint64_t)pci_rd(c, f->a, off + 0x24 + 4 * (b + 1), 4) << 32;
+		if (t->iov_size && total && !t->iov_size(t->iov_ctx, f->a, b, &tot))
+			size[b] = tot / total;
+		if (((v >> 1) & 3) == 2)
+			b++;
+	}
+	pci_note(t, "%s: SR-IOV VFs enabled: %u, device ID %04x%s", n, num, vfdev,
+	    num > VFS_LISTED ? " (the first 8 listed)" : "");
+	for (unsigned i = 0; i < num && i < VFS_LISTED; i++) {
+		unsigned r = rid + first + i * stride;
+		struct pci_addr a = { f->a.seg, (r >> 8) & 0xff, (r >> 3) & 0x1f, r & 7 };
+		char line[160], vn[16];
+		size_t k;
+
+		if (r > 0xffff) {
+			pci_note(t, "%s: VF %u: routing ID 0x%x beyond bus ff: not listed", n, i, r);
+			break;
+		}
+		k = (size_t)snprintf(line, sizeof line, "%s: VF %u %s:", n, i, pci_name(a, vn));
+		for (unsigned b = 0; b < 6 && k < sizeof line; b++) {
+			if (!kind[b])
+				continue;
+			if (size[b])
+				k += (size_t)snprintf(line + k, sizeof line - k, " BAR%u %s%s 0x%llx+0x%llx", b, kind[b],
+				    pref[b] ? "-prefetch" : "", (unsigned long long)(base[b] + i * size[b]),
+				    (unsigned long long)size[b]);
+			else if (i == 0)
+				k += (size_t)snprintf(line + k, sizeof line - k, " BAR%u %s%s 0x%llx+?", b, kind[b],
+				    pref[b] ? "-prefetch" : "", (unsigned long long)base[b]);
+			else
+				k += (size_t)snprintf(line + k, sizeof line - k, " BAR%u ?", b);
+		}
+		pci_note(t, "%s", line);
+	}
+}
+
+/*
  * What a report needs from two extended capabilities, as a note (the
  * values lspci -vvv prints): SR-IOV's VF counts, offset, stride and VF
  * device ID (where the VFs would appear), ARI's next function number.
@@ -113,6 +182,8 @@ decode_ext(struct pci_tree *t, const struct pci_cfg *c, struct pci_fn *f, const 
 		pci_note(t, "%s: SR-IOV at 0x%03x: initial VFs %u, total VFs %u, enabled VFs %u, VF offset %u, "
 		    "stride %u, VF device ID %04x", n, off, vfs & 0xffff, vfs >> 16, num, where & 0xffff, where >> 16,
 		    dev >> 16);
+		if ((pci_rd(c, f->a, off + 0x08, 2) & 1) && num && off + 0x3c <= 4096)
+			list_vfs(t, c, f, n, off, num, vfs >> 16, where & 0xffff, where >> 16, dev >> 16);
 	} else if (id == 0x000e && off + 8 <= 4096) {
 		pci_note(t, "%s: ARI at 0x%03x: next function %u", n, off, (pci_rd(c, f->a, off + 4, 2) >> 8) & 0xff);
 	}

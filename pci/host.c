@@ -269,6 +269,8 @@ enumerate_with_peers(struct pci_tree *t, const struct pci_cfg *cfg, const struct
 			return 0;
 		}
 		memset(&p, 0, sizeof p);
+		p.iov_size = t->iov_size;
+		p.iov_ctx = t->iov_ctx;
 		pci_tree_add_root(&p, sim->fn[found].a.seg, sim->fn[found].a.bus, 255, "peer bus found in the dump");
 		if (pci_enumerate(&p, cfg))
 			return -ENOMEM;
@@ -664,6 +666,8 @@ pci_host_dump_config(const char *dir, const char *config_path, FILE *out)
 		mkx_xml_free(conf);
 		return 2;
 	}
+	t.iov_size = pci_sim_iov_size;	/* VF BAR sizes from the record's resource lines 7-12 */
+	t.iov_ctx = &sim;
 	if (enumerate_with_peers(&t, &cfg, &sim, &ai, have_acpi, peers, &npeers)) {
 		fprintf(stderr, "pci: out of memory\n");
 		pci_sim_free(&sim);

@@ -83,6 +83,13 @@ struct pci_tree {
 	unsigned long	probe_writes;	/* config writes the enumeration made (BAR probes only) */
 	struct pci_peer_scan peer_scan[PCI_PEER_SCANS_MAX];
 	unsigned	npeer_scan;
+	/*
+	 * Optional (NULL on a live machine): the size of a PF's VF BAR n for all
+	 * its VFs together, as Linux's resource 7 + n says (a record's resource
+	 * lines). 0 with *total, or -ENOENT. caps.c lists enabled VFs with it.
+	 */
+	int		(*iov_size)(void *ctx, struct pci_addr pf, unsigned vf_bar, uint64_t *total);
+	void		*iov_ctx;
 };
 
 /* Add a root bus (from MCFG/_BBN) before pci_enumerate; duplicates are merged. 0 or -ENOSPC. */

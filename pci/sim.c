@@ -474,7 +474,20 @@ pci_sim_load_resources(struct pci_sim *s, const char *text, size_t len, char *er
 		f->sizes_unknown = 0;	/* a function with resource lines: BARs without one are not implemented */
 		if (idx < 6 && end > start)
 			f->bar_size[idx] = end - start + 1;
+		if (idx >= 7 && end > start)
+			f->iov_size[idx - 7] = end - start + 1;
 	}
+	return 0;
+}
+
+int
+pci_sim_iov_size(void *ctx, struct pci_addr pf, unsigned vf_bar, uint64_t *total)
+{
+	struct pci_sim_fn *f = pci_sim_find(ctx, pf);
+
+	if (!f || vf_bar >= 6 || !f->iov_size[vf_bar])
+		return -ENOENT;
+	*total = f->iov_size[vf_bar];
 	return 0;
 }
 
@@ -507,6 +520,8 @@ pci_sim_load_sysfs_resource(struct pci_sim *s, struct pci_addr a, const char *te
 		}
 		if (idx < 6)
 			f->bar_size[idx] = end > start ? end - start + 1 : 0;
+		if (idx >= 7 && idx < 13)
+			f->iov_size[idx - 7] = end > start ? end - start + 1 : 0;
 	}
 	f->sizes_unknown = 0;
 	return 0;

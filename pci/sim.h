@@ -22,6 +22,7 @@ struct pci_sim_fn {
 	unsigned	space;		/* 256 or 4096: what the dump recorded */
 	unsigned	len;		/* bytes the dump gave (up to the last one): beyond them reads all ones */
 	uint64_t	bar_size[6];	/* 0: the BAR register is not implemented */
+	uint64_t	iov_size[6];	/* resource 7-12: an SR-IOV PF's VF BARs, all VFs together; 0: not given */
 	/*
 	 * A dump without resource lines for this function: nobody knows how
 	 * large its BARs are. A sizing write is refused (-ENODATA) instead of
@@ -78,6 +79,8 @@ int	pci_sim_load_dump(struct pci_sim *, const char *text, size_t len, char *err,
  * functions. 0 or -EINVAL with err.
  */
 int	pci_sim_load_resources(struct pci_sim *, const char *text, size_t len, char *err, size_t errlen);
+/* pci_tree's iov_size for a simulation (ctx: the struct pci_sim): resource 7 + vf_bar of pf. */
+int	pci_sim_iov_size(void *ctx, struct pci_addr pf, unsigned vf_bar, uint64_t *total);
 /*
  * One function's sysfs `resource` file as it is (line N: "START END FLAGS"
  * of resource N): its BAR sizes. 0, or -EINVAL with err.
