@@ -33,7 +33,11 @@ struct level {
 	struct nested_policy	policy[NESTED_POLICIES_MAX];	/* its <service> nodes: what it serves outside */
 	unsigned		npolicy;
 	int			configured;	/* a config of it was applied */
+	int			report;		/* its config's <report>: REPORT_* */
 };
+
+enum { REPORT_ON = 1, REPORT_RAM = 2 };
+static int checked_report;
 
 
 /* The <service> policies of the config nested_check accepted last, for nested_config_msg to apply. */
@@ -343,11 +347,75 @@ nested_sync(int level, struct core_config *fresh)
 	}
 }
 
+/* Genode's Number_of_bytes: "8M", "12K" or bytes. */
+static void
+bytes(char *buf, size_t len, unsigned long n)
+{
+	if (n && !(n % (1ul << 20)))
+		snprintf(buf, len, "%luM", n >> 20);
+	else if (n && !(n % 1024))
+		snprintf(buf, len, "%luK", n >> 10);
+	else
+		snprintf(buf, len, "%lu", n);
+}
+
+/*
+ * The level's <state> report in the format of Genode's init (sandbox
+ * child.cc report_state): a <child name binary [exited]> per child its
+ * config names, with <ram assigned quota used avail/> if <report
+ * child_ram="yes">. A child that died of a signal has exited="-SIGNO"
+ * (Genode's children have no signals). Sent to the nested init, which
+ * publishes it as its report "state", as Genode's init does.
+ */
+static void
+send_state(int level)
+{
+	struct child *init;
+	char xml[MKX_PAYLOAD_MAX];
+	size_t n = 0;
+
+	if (level <= 0 || !levels[level].used || !levels[level].report)
+		return;
+	init = &child_table[levels[level].anchor];
+	n += (size_t)snprintf(xml + n, sizeof xml - n, "<state>\n");
+	for (unsigned i = 0; i < nchildren && n < sizeof xml; i++) {
+		struct child *c = &child_table[i];
+		char a[32], q[32], u[32], v[32];
+
+		if (slot_level[i] != level || slot_removed[i] || !c->cfg)
+			continue;
+		n += (size_t)snprintf(xml + n, sizeof xml - n, "\t<child name=\"%s\" binary=\"%s\"",
+		    nested_short_name(i), c->cfg->binary);
+		if (n < sizeof xml && c->state == CHILD_EXITED)
+			n += (size_t)snprintf(xml + n, sizeof xml - n, " exited=\"%d\"", WIFEXITED(c->status) ?
+			    WEXITSTATUS(c->status) : WIFSIGNALED(c->status) ? -WTERMSIG(c->status) : -1);
+		if (n < sizeof xml && (levels[level].report & REPORT_RAM)) {
+			bytes(a, sizeof a, c->cfg->ram_quota);
+			bytes(q, sizeof q, c->cfg->ram_quota);
+			bytes(u, sizeof u, c->cfg->ram_quota - c->ram_left);
+			bytes(v, sizeof v, c->ram_left);
+			n += (size_t)snprintf(xml + n, sizeof xml - n, ">\n\t\t<ram assigned=\"%s\" quota=\"%s\" "
+			    "used=\"%s\" avail=\"%s\"/>\n\t</child>\n", a, q, u, v);
+		} else if (n < sizeof xml)
+			n += (size_t)snprintf(xml + n, sizeof xml - n, "/>\n");
+	}
+	if (n < sizeof xml)
+		n += (size_t)snprintf(xml + n, sizeof xml - n, "</state>\n");
+	if (n >= sizeof xml) {
+		core_log("nested init \"%s\": its state report is longer than %u bytes; not sent",
+		    init->cfg->name, MKX_PAYLOAD_MAX - 1);
+		return;
+	}
+	if (init->state == CHILD_RUNNING && init->sock >= 0)
+		sessions_send(init, MKX_OP_NESTED_STATE, 0, 0, xml, n + 1, NULL, 0);
+}
+
 void
 nested_child_exited(struct child *c)
 {
 	int l = nested_level_held((unsigned)(c - child_table));
 
+	send_state(slot_level[c - child_table]);	/* the level it was a child of says how it ended */
 	if (l < 0)
 		return;
 	levels[l].used = 0;
@@ -502,8 +570,12 @@ parse_policies(const char *file, const char *text, size_t len, char *err, size_t
 	int rc = 0;
 
 	checked_npolicy = 0;
+	checked_report = 0;
 	if (!root)
 		return 0;	/* config_load_buf said what is wrong */
+	if (mkx_xml_child(root, "report"))
+		checked_report = REPORT_ON | (mkx_xml_attr_bool(mkx_xml_child(root, "report"), "child_ram", 0) == 1 ?
+		    REPORT_RAM : 0);
 	for (struct mkx_xml *sv = mkx_xml_child(root, "service"); sv && !rc; sv = mkx_xml_next(sv, "service"))
 		for (struct mkx_xml *p = sv->child; p && !rc; p = p->next) {
 			struct nested_policy *np = &checked_policy[checked_npolicy];
@@ -726,7 +798,9 @@ nested_config_msg(struct child *c, struct mkx_msg *m)
 	memcpy(levels[level].policy, checked_policy, sizeof checked_policy);
 	levels[level].npolicy = checked_npolicy;
 	levels[level].configured = 1;
+	levels[level].report = checked_report;
 	config_free(&fresh);
 	sessions_send(c, m->hdr.op, m->hdr.seq, 0, NULL, 0, NULL, 0);
 	replay_deferred();
+	send_state(level);
 }

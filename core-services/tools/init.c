@@ -6,8 +6,10 @@
  * the only process that may start processes with a uid of their own,
  * checks the config against what this init was given (RAM, routes, no
  * hardware policies, no loop of inits) and starts and stops its children;
- * a refused version is logged here too and the running one stays. When
- * this process ends, however it ends, core stops its children.
+ * a refused version is logged here too and the running one stays. With
+ * <report> in its config, core sends the state of its children after each
+ * change (Genode's <state> format), which it publishes as report "state".
+ * When this process ends, however it ends, core stops its children.
  *
  * Only libmkx: a component like any other (tools/ holds it for its build
  * rule: one file, one binary, named "init" as Genode names init's ROM).
@@ -22,10 +24,31 @@
 
 #include <mkx/env.h>
 #include <mkx/log.h>
+#include <mkx/report.h>
 #include <mkx/rom.h>
 #include <mkx/rpc.h>
 
 static uint32_t seq = 1;
+
+/* Core's <state> report of this init's children (its config has <report>): published as report "state". */
+static void
+publish_state(const struct mkx_msg *m)
+{
+	static struct mkx_report rep;
+	static int open;
+	char why[256];
+	int rc;
+
+	if (!m->hdr.len || m->payload[m->hdr.len - 1])
+		return;
+	if (!open && (rc = mkx_report_open(&rep, "state", why, sizeof why))) {
+		mkx_error("Report \"state\" denied: %s", why);
+		return;
+	}
+	open = 1;
+	if ((rc = mkx_report_submit(&rep, m->payload, m->hdr.len - 1)))
+		mkx_error("state report: %s", strerror(-rc));
+}
 
 /* Hand this version of the config to core. 0 or -errno. */
 static int
@@ -92,6 +115,8 @@ main(void)
 				mkx_log("config refused: %.*s", (int)m.hdr.len, (char *)m.payload);
 			else if (m.hdr.op == MKX_OP_NESTED_CONFIG)
 				mkx_log("config applied");
+			else if (m.hdr.op == MKX_OP_NESTED_STATE)
+				publish_state(&m);
 			mkx_msg_close_fds(&m);
 		}
 		if (rc == -ECONNRESET)

@@ -106,6 +106,34 @@ if has '"drivers" is a nested init' && has '[init -> drivers -> server_a] sessio
    has 'child "drivers -> client" exited with exit value 0'; then pass $t
 else fail $t "no exchange inside the nested init"; fi
 
+t=nested_init_state_report_in_genodes_format
+mkdir -p "$T/results"
+cat > "$T/st.xml" <<EOF
+<config>
+  <report_files dir="$T/results"/>
+  $ROUTE
+  <start name="drivers" ram="64M">
+    <binary name="init"/>
+    <config>
+      <report child_ram="yes"/>
+      $ROUTE
+      $SERVER
+      <start name="client" ram="8M"> <binary name="hello_client"/> <config name="inner" count="1"/>
+        <route> <service name="Hello"> <child name="server_a"/> </service> <any-service> <parent/> </any-service> </route>
+      </start>
+    </config>
+  </start>
+</config>
+EOF
+start "$T/st.xml" 'child "drivers -> client" exited'
+sleep 0.5
+stop
+f=$T/results/drivers.state.xml
+if [ -f "$f" ] && grep -q '^<state>' "$f" && grep -q '<child name="server_a" binary="hello_server">' "$f" &&
+   grep -q '<ram assigned="8M" quota="8M" used="[0-9KM]*" avail="[0-9KM]*"/>' "$f" &&
+   grep -q '<child name="client" binary="hello_client" exited="0">' "$f"; then pass $t
+else fail $t "no state report with server_a and client exited=\"0\" in $f: $(cat "$f" 2>/dev/null | tr '\n' ' ')"; fi
+
 t=nested_init_serves_clients_outside_by_its_service_policy
 cat > "$T/s.xml" <<EOF
 <config>

@@ -45,6 +45,8 @@ enum mkx_parent_op {
 	MKX_OP_EXIT		= 5,	/* i32 code: component says it is done; no reply */
 	MKX_OP_NESTED_CONFIG	= 6,	/* nested init -> core: "rom label\0", fd = its config
 					   text (a memfd); reply status (docs/nested-init.md) */
+	MKX_OP_NESTED_STATE	= 7,	/* core -> nested init: its <state> report (XML, NUL-
+					   terminated) to publish as report "state"; no reply */
 };
 
 /*
