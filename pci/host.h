@@ -13,8 +13,6 @@
  * 0, or 2 with the reason on stderr.
  */
 int	pci_host_dump(const char *dir, FILE *out);
-/* The same with the platform config at config_path (XML or HID; NULL: DIR/platform.config if there). */
-int	pci_host_dump_config(const char *dir, const char *config_path, FILE *out);
 /* Root buses from the acpi report: root bridges (_BBN), else each MCFG window's first bus. */
 void	pci_roots_from_acpi(struct pci_tree *, const struct acpi_info *);
 
