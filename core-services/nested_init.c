@@ -140,7 +140,7 @@ nested_short_name(unsigned i)
 	int l = slot_level[i];
 	size_t n;
 
-	if (l <= 0)
+	if (l <= 0)	/* level 0, or -1: a child of a nested init that is gone and whose level was reused */
 		return child_table[i].cfg->name;
 	n = strlen(child_table[levels[l].anchor].cfg->name);
 	return child_table[i].cfg->name + n + 4;	/* "anchor -> name" */
@@ -189,10 +189,17 @@ level_take(int parent, unsigned anchor)
 		if (levels[l].used)
 			continue;
 		for (unsigned i = 0; i < nchildren; i++)
-			busy |= slot_level[i] == l;
-		if (busy)	/* a gone level whose slots are not reused yet: its names still mean it */
+			busy |= slot_level[i] == l && child_table[i].state == CHILD_RUNNING;
+		if (busy)	/* a gone level whose children are still being stopped */
 			continue;
-		free(levels[l].cfg);
+		/* Its exited children keep their whole label but belong to no level any more. */
+		for (unsigned i = 0; i < nchildren; i++)
+			if (slot_level[i] == l)
+				slot_level[i] = -1;
+		if (levels[l].cfg) {
+			config_free(levels[l].cfg);
+			free(levels[l].cfg);
+		}
 		memset(&levels[l], 0, sizeof levels[l]);
 		levels[l].used = 1;
 		levels[l].anchor = (int)anchor;

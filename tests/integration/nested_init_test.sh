@@ -31,6 +31,8 @@ start() {
 	waitfor "$2"
 }
 waitfor() { for i in $(seq 200); do grep -qF -- "$1" "$T/out" && return 0; sleep 0.1; done; return 1; }
+# waitcount PATTERN N: wait up to 20 s until PATTERN is in the log N times
+waitcount() { for k in $(seq 400); do [ "$(grep -cF -- "$1" "$T/out")" -ge "$2" ] && return 0; sleep 0.05; done; return 1; }
 # stop: SIGTERM to core, its status in $rc
 stop() {
 	kill -TERM $pid 2>/dev/null
@@ -133,6 +135,23 @@ if [ -f "$f" ] && grep -q '^<state>' "$f" && grep -q '<child name="server_a" bin
    grep -q '<ram assigned="8M" quota="8M" used="[0-9KM]*" avail="[0-9KM]*"/>' "$f" &&
    grep -q '<child name="client" binary="hello_client" exited="0">' "$f"; then pass $t
 else fail $t "no state report with server_a and client exited=\"0\" in $f: $(cat "$f" 2>/dev/null | tr '\n' ' ')"; fi
+
+t=nested_init_started_again_and_again_by_reloads
+# more often than there are levels (8) and child slots (32): gone levels and slots are reused
+echo "<config> $ROUTE <start name=\"drivers\" ram=\"64M\"> <binary name=\"init\"/> <config> $ROUTE $SERVER </config> </start> </config>" > "$T/on.xml"
+echo "<config> $ROUTE </config>" > "$T/off.xml"
+cp "$T/on.xml" "$T/re.xml"
+start "$T/re.xml" 'greeting "A"'
+for i in $(seq 2 20); do
+	cp "$T/off.xml" "$T/re.xml"; kill -HUP $pid
+	waitcount 'child "drivers -> server_a" stopped by core' $((i - 1)) || break
+	cp "$T/on.xml" "$T/re.xml"; kill -HUP $pid
+	waitcount '[init -> drivers -> server_a] announced "Hello" with greeting "A"' $i || break
+done
+n=$(grep -c '\[init -> drivers -> server_a\] announced "Hello" with greeting "A"' "$T/out")
+stop
+if [ "$n" = 20 ] && ! has 'cannot start'; then pass $t
+else fail $t "server_a announced $n times, want 20"; fi
 
 t=nested_init_serves_clients_outside_by_its_service_policy
 cat > "$T/s.xml" <<EOF
