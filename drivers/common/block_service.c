@@ -37,6 +37,12 @@ struct client {
 	struct mkx_block_queues	*q;
 	int			kick, signal;
 	unsigned		inflight, max_inflight;
+	/*
+	 * Our own counters: req_head and ack_tail live in the client's memory
+	 * too (published there), but what the client writes to them is never
+	 * read back.
+	 */
+	uint32_t		req_head, ack_tail;
 	uint32_t		signalled_tail;	/* ack_tail when we last signalled */
 	uint64_t		requests, bytes, refused[REFUSE_KINDS];
 };
@@ -198,6 +204,9 @@ attach(struct client *c, struct mkx_msg *req, char *why, size_t whylen)
 		return -EINVAL;
 	}
 	c->q = q;
+	/* Our counters start where the client's memory says (a fresh memfd: 0); from now on they are ours. */
+	c->req_head = atomic_load_explicit(&c->q->req_head, memory_order_relaxed);
+	c->ack_tail = c->signalled_tail = atomic_load_explicit(&c->q->ack_tail, memory_order_relaxed);
 	c->kick = mkx_msg_take_fd(req, 1);
 	c->signal = mkx_msg_take_fd(req, 2);
 	fcntl(c->kick, F_SETFL, fcntl(c->kick, F_GETFL) | O_NONBLOCK);
@@ -282,9 +291,9 @@ ack(struct client *c, uint32_t tag, int status)
 
 	if (!c->attached)
 		return;
-	t = atomic_load_explicit(&c->q->ack_tail, memory_order_relaxed);
+	t = c->ack_tail++;
 	c->q->ack[t % MKX_BLOCK_SLOTS] = (struct mkx_block_ack){ .tag = tag, .status = status };
-	atomic_store_explicit(&c->q->ack_tail, t + 1, memory_order_release);
+	atomic_store_explicit(&c->q->ack_tail, c->ack_tail, memory_order_release);
 }
 
 static int
@@ -373,7 +382,7 @@ static void
 take(struct client *c)
 {
 	struct mkx_block_queues *q = c->q;
-	uint32_t head = atomic_load_explicit(&q->req_head, memory_order_relaxed), tail, acked;
+	uint32_t head = c->req_head, tail, acked;
 
 	tail = atomic_load_explicit(&q->req_tail, memory_order_acquire);
 	if (tail - head > MKX_BLOCK_SLOTS) {
@@ -387,8 +396,7 @@ take(struct client *c)
 		int err;
 
 		/* Room in the ack queue for this one and every one we hold (the client's head is not trusted). */
-		acked = atomic_load_explicit(&q->ack_tail, memory_order_relaxed) -
-		    atomic_load_explicit(&q->ack_head, memory_order_acquire);
+		acked = c->ack_tail - atomic_load_explicit(&q->ack_head, memory_order_acquire);
 		if (acked > MKX_BLOCK_SLOTS || acked + c->inflight + 1 > MKX_BLOCK_SLOTS)
 			break;
 		if ((err = check(c, &r)))
@@ -397,6 +405,7 @@ take(struct client *c)
 			break;
 		head++;
 	}
+	c->req_head = head;
 	atomic_store_explicit(&q->req_head, head, memory_order_release);
 }
 
@@ -493,7 +502,7 @@ blk_serve(const struct pollfd *p, unsigned n)
 
 		if (!c->attached)
 			continue;
-		t = atomic_load_explicit(&c->q->ack_tail, memory_order_relaxed);
+		t = c->ack_tail;
 		if (t != c->signalled_tail) {
 			c->signalled_tail = t;
 			signal_client(c);
