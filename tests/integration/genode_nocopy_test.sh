@@ -24,7 +24,13 @@ trap 'rm -rf "$scratch"' EXIT
 src="$GENODE_DIR/repos/base/src/lib/base/heap.cc"
 cp "$src" "$scratch/copied.cc"
 sed 's/^\t/    /; s/$/ /' "$src" > "$scratch/reindented.cc"
-git ls-files -co --exclude-standard -z > "$scratch/files" || exit 1
+# In a git checkout git names the files; in an export without .git (a release tarball, a
+# CI copy made with git archive) every file outside build/ counts.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	git ls-files -co --exclude-standard -z > "$scratch/files" || exit 1
+else
+	find . -path ./build -prune -o -path ./.git -prune -o -type f -printf '%P\0' > "$scratch/files" || exit 1
+fi
 python3 - "$GENODE_DIR" "$scratch" <<'EOF'
 import hashlib, os, re, sys
 
