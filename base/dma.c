@@ -165,8 +165,9 @@ in_space(struct mkx_dma *d, const struct mkx_dma_buffer_msg *m, int fd, struct m
 	return 0;
 }
 
-int
-mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
+/* A buffer from core (one request): its own dataspace, or one core's small buffers share. */
+static int
+core_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
 	static __thread struct mkx_msg reply;
 	struct mkx_dma_alloc_req rq = { .size = size, .cache = MKX_DMA_CACHED };
@@ -221,11 +222,212 @@ mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *wh
 	return 0;
 }
 
+/*
+ * Local sub-allocation. A page is core's buffer of one whole huge page;
+ * its 4 KiB slots are tracked in two bitmaps: used, and start (the first
+ * slot of each live buffer: a buffer runs from its start to the next
+ * start or free slot). A local id is MKX_DMA_LOCAL_ID | serial << 9 |
+ * first slot (a page has at most 512 slots).
+ */
+#define SLOT		4096u
+#define SLOTS_MAX	512u
+#define SERIAL_MASK	0x3fffffu
+
+struct mkx_dma_page {
+	struct mkx_dma_buffer	whole;		/* core's buffer of the page */
+	uint32_t		serial;
+	unsigned		slots, nused;
+	uint64_t		used[SLOTS_MAX / 64], start[SLOTS_MAX / 64];
+};
+
+static int
+bit(const uint64_t *w, unsigned i)
+{
+	return (int)(w[i / 64] >> (i % 64) & 1);
+}
+
+/* The huge page size to sub-allocate in, or 0: buffers of size go to core. */
+static size_t
+local_page(struct mkx_dma *d, size_t size)
+{
+	size_t ps;
+
+	if (d->core_small || !size)
+		return 0;
+	if (!d->info.page_size && info(d, NULL, 0))	/* a session opened without (tests): ask once */
+		return 0;
+	ps = d->info.page_size;
+	if (ps % SLOT || ps / SLOT < 2 || ps / SLOT > SLOTS_MAX || size >= ps)
+		return 0;
+	return ps;
+}
+
+/* The first run of n free slots of p (aligned to n if n is a power of two), or -1. */
+static int
+run_find(const struct mkx_dma_page *p, unsigned n)
+{
+	unsigned step = n & (n - 1) ? 1 : n;
+
+	if (p->slots - p->nused < n)
+		return -1;
+	if (n == 1) {
+		for (unsigned w = 0; w < p->slots / 64 + !!(p->slots % 64); w++)
+			if (~p->used[w]) {
+				unsigned i = w * 64 + (unsigned)__builtin_ctzll(~p->used[w]);
+
+				return i < p->slots ? (int)i : -1;
+			}
+		return -1;
+	}
+	for (unsigned i = 0; i + n <= p->slots; i += step) {
+		unsigned k = 0;
+
+		while (k < n && !bit(p->used, i + k))
+			k++;
+		if (k == n)
+			return (int)i;
+		if (step == 1)
+			i += k;	/* slot i + k is used: the next run starts after it */
+	}
+	return -1;
+}
+
+/* Ask core for a new page to sub-allocate in (*pp). 0 or -errno with why (core's reason for a refusal). */
+static int
+page_new(struct mkx_dma *d, size_t ps, struct mkx_dma_page **pp, char *why, size_t whylen)
+{
+	struct mkx_dma_page *p;
+	int err;
+
+	if (d->npage == d->page_room) {
+		unsigned room = d->page_room ? 2 * d->page_room : 4;
+		struct mkx_dma_page **more = realloc(d->page, room * sizeof *more);
+
+		if (!more) {
+			snprintf(why, whylen, "DMA: no memory for the table of pages");
+			return -ENOMEM;
+		}
+		d->page = more;
+		d->page_room = room;
+	}
+	if (!(p = calloc(1, sizeof *p))) {
+		snprintf(why, whylen, "DMA: no memory for a page's table");
+		return -ENOMEM;
+	}
+	if ((err = core_alloc(d, ps, &p->whole, why, whylen))) {
+		free(p);
+		return err;
+	}
+	if (p->whole.size != ps || p->whole.shared) {	/* core rounds a page to itself: anything else is not ours to carve */
+		snprintf(why, whylen, "DMA: core gave %llu bytes for a page of %zu", (unsigned long long)p->whole.size, ps);
+		mkx_dma_free(d, &p->whole, NULL, 0);
+		free(p);
+		return -EBADMSG;
+	}
+	p->serial = d->page_serial++ & SERIAL_MASK;
+	p->slots = (unsigned)(ps / SLOT);
+	d->page[d->npage++] = p;
+	*pp = p;
+	return 0;
+}
+
+static int
+local_alloc(struct mkx_dma *d, size_t size, size_t ps, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	unsigned n = (unsigned)((size + SLOT - 1) / SLOT);
+	struct mkx_dma_page *p = NULL;
+	int at = -1, err;
+
+	for (unsigned i = d->npage; i-- > 0 && at < 0;)	/* the newest first: the spare, if any, stays empty */
+		if ((at = run_find(d->page[i], n)) >= 0)
+			p = d->page[i];
+	if (at < 0) {
+		if ((err = page_new(d, ps, &p, why, whylen)))
+			return err;
+		at = run_find(p, n);
+	}
+	for (unsigned k = 0; k < n; k++)
+		p->used[(at + k) / 64] |= 1ull << ((at + k) % 64);
+	p->start[at / 64] |= 1ull << (at % 64);
+	p->nused += n;
+	*b = (struct mkx_dma_buffer){ .id = MKX_DMA_LOCAL_ID | p->serial << 9 | (uint32_t)at, .fd = p->whole.fd,
+	    .va = (uint8_t *)p->whole.va + (size_t)at * SLOT, .size = (size_t)n * SLOT,
+	    .bus = p->whole.bus + (uint64_t)at * SLOT, .map = p->whole.map, .map_size = p->whole.map_size,
+	    .chunk = p->whole.chunk, .shared = MKX_DMA_LOCAL };
+	return 0;
+}
+
+/* The page of local id, with the buffer's first slot; NULL if none. */
+static struct mkx_dma_page *
+local_find(struct mkx_dma *d, uint32_t id, unsigned *at, unsigned *index)
+{
+	uint32_t serial = id >> 9 & SERIAL_MASK;
+
+	*at = id & (SLOTS_MAX - 1);
+	for (unsigned i = 0; i < d->npage; i++)
+		if (d->page[i]->serial == serial && *at < d->page[i]->slots && bit(d->page[i]->start, *at)) {
+			*index = i;
+			return d->page[i];
+		}
+	return NULL;
+}
+
+/* Free local buffer id; an emptied page goes back to core unless it is the only empty one. */
+static int
+local_free(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
+{
+	unsigned at, index, empty = 0;
+	struct mkx_dma_page *p = local_find(d, id, &at, &index);
+
+	if (!p) {
+		if (why && whylen)
+			snprintf(why, whylen, "DMA free: buffer %#x is not held by this session", id);
+		return -ENOENT;
+	}
+	p->start[at / 64] &= ~(1ull << (at % 64));
+	do {
+		p->used[at / 64] &= ~(1ull << (at % 64));
+		p->nused--;
+		at++;
+	} while (at < p->slots && bit(p->used, at) && !bit(p->start, at));
+	if (p->nused)
+		return 0;
+	for (unsigned i = 0; i < d->npage; i++)
+		empty += !d->page[i]->nused;
+	if (empty < 2)
+		return 0;	/* the spare: the next small buffer needs no request */
+	d->page[index] = d->page[--d->npage];
+	index = (unsigned)mkx_dma_free(d, &p->whole, why, whylen);
+	free(p);
+	return (int)index;
+}
+
+int
+mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	size_t ps = local_page(d, size);
+
+	return ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);
+}
+
 int
 mkx_dma_addr(struct mkx_dma *d, uint32_t id, uint64_t *bus, char *why, size_t whylen)
 {
 	static __thread struct mkx_msg reply;
-	int err = call(d, MKX_DMA_ADDR, NULL, id, &reply);
+	unsigned at, index;
+	struct mkx_dma_page *p;
+	int err;
+
+	if (id & MKX_DMA_LOCAL_ID) {
+		if (!(p = local_find(d, id, &at, &index))) {
+			if (why && whylen)
+				snprintf(why, whylen, "DMA addr: buffer %#x is not held by this session", id);
+			return -ENOENT;
+		}
+		*bus = p->whole.bus + (uint64_t)at * SLOT;
+		return 0;
+	}
+	err = call(d, MKX_DMA_ADDR, NULL, id, &reply);
 
 	mkx_msg_close_fds(&reply);
 	if (err || reply.hdr.len != sizeof *bus)
@@ -238,7 +440,11 @@ int
 mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 {
 	static __thread struct mkx_msg reply;
-	int err = call(d, MKX_DMA_FREE, NULL, id, &reply);
+	int err;
+
+	if (id & MKX_DMA_LOCAL_ID)
+		return local_free(d, id, why, whylen);
+	err = call(d, MKX_DMA_FREE, NULL, id, &reply);
 
 	mkx_msg_close_fds(&reply);
 	return err ? refusal(&reply, err, "DMA free", why, whylen) : 0;
@@ -247,8 +453,13 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 int
 mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
-	struct mkx_dma_space *sp = b->shared ? space_find(d, b->chunk) : NULL;
+	struct mkx_dma_space *sp = b->shared == MKX_DMA_SHARED ? space_find(d, b->chunk) : NULL;
 
+	if (b->shared == MKX_DMA_LOCAL) {	/* the page stays mapped while it is held */
+		b->va = b->map = NULL;
+		b->fd = -1;
+		return local_free(d, b->id, why, whylen);
+	}
 	if (b->shared) {	/* the dataspace goes with our last buffer in it */
 		if (sp && !--sp->refs) {
 			munmap(sp->map, sp->size);
@@ -273,6 +484,11 @@ mkx_dma_close(struct mkx_dma *d)
 	free(d->space);
 	d->space = NULL;
 	d->nspace = d->space_room = 0;
+	for (unsigned i = 0; i < d->npage; i++)
+		free(d->page[i]);
+	free(d->page);
+	d->page = NULL;
+	d->npage = d->page_room = 0;
 	if (!d->platform)
 		mkx_session_close(&d->s);
 }

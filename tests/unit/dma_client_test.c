@@ -1,7 +1,22 @@
 /*
  * libmkx's DMA client (base/dma.c) against core's DMA service on the sim
- * back ends, served by a forked "core" over a socket pair (issue 24): small
- * buffers share a page, and the client holds one file and one mapping per
+ * back ends, served by a forked "core" over a socket pair.
+ *
+ * First (issue 24's goal of a small buffer without a round trip): libmkx
+ * sub-allocates small buffers itself in huge pages it holds whole. 1,000
+ * buffers of 4 KiB cost at most ceil(1000 * 4 KiB / 2 MiB) + 1 = 3 ALLOC
+ * requests at core (counted by the forked core); each buffer's bus address
+ * is its page's plus its offset there, and mkx_dma_addr says the same
+ * without asking; buffers never overlap; a power-of-two buffer is aligned
+ * to its size; freeing them all gives every page back to core but one
+ * spare (FREE requests = ALLOC requests - 1), and a double free is refused.
+ * Shown to fail with the local sub-allocation disabled (core_small forced
+ * to 1 in local_page): first "d.npage == 0" (no page held); with that and
+ * the alignment check taken out, "core served 1005 ALLOC requests, at
+ * most 4" (the 4th: the 2 MiB buffer).
+ *
+ * Then, with core_small = 1 (core's own sub-allocation), as before: core
+ * buffers share a page (issue 24), and the client holds one file and one mapping per
  * page, not per buffer. 1,000 buffers of 4 KiB take 2 files; each buffer
  * is written through its own va without touching another's; freeing the
  * last buffer of a page closes its file and unmaps it; a page the client
@@ -32,10 +47,15 @@ static struct core_config ccfg;
 static struct start_cfg cfg_c = { .name = "client", .ram_quota = 16 * MiB };
 static struct child cc = { .cfg = &cfg_c, .ram_left = 16 * MiB };
 
-/* core: its DMA service (sim) behind one session socket, until the client closes it. */
+/*
+ * core: its DMA service (sim) behind one session socket, until the client
+ * closes it; then the number of ALLOC and FREE requests it served (two
+ * unsigned) into counts, if >= 0.
+ */
 static void
-serve(int sock)
+serve(int sock, int counts)
 {
+	unsigned n[2] = { 0, 0 };
 	static const char xml[] =
 	    "<config>\n<dma backend=\"sim\" huge_pages=\"16\">\n<policy label=\"client\" pci=\"00:03.0\"/>\n</dma>\n"
 	    "<start name=\"client\"><binary name=\"true\"/></start></config>";
@@ -55,12 +75,16 @@ serve(int sock)
 		int status;
 
 		memset(&r, 0, sizeof r);
+		n[0] += m.hdr.op == MKX_DMA_ALLOC;
+		n[1] += m.hdr.op == MKX_DMA_FREE;
 		status = service_dma.call(st, &m, &r);
 		mkx_msg_close_fds(&m);
 		if (mkx_rpc_send(sock, m.hdr.op, m.hdr.seq, status, r.payload, r.len, r.fds, r.nfds))
 			_exit(4);
 	}
 	service_dma.close(st);
+	if (counts >= 0 && write(counts, n, sizeof n) != sizeof n)
+		_exit(5);
 	_exit(0);
 }
 
@@ -85,11 +109,12 @@ TEST(dma_client_holds_one_file_per_page_of_small_buffers)
 	CHECK_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	if (!(core = fork())) {
 		close(sv[0]);
-		serve(sv[1]);
+		serve(sv[1], -1);
 	}
 	close(sv[1]);
 	memset(&d, 0, sizeof d);
 	d.s.sock = sv[0];
+	d.core_small = 1;	/* this test is of core's sub-allocation: libmkx's own is below */
 	before = open_fds();
 	for (unsigned i = 0; i < N; i++) {
 		int k;
@@ -127,5 +152,73 @@ TEST(dma_client_holds_one_file_per_page_of_small_buffers)
 	close(sv[0]);	/* the session's end */
 	CHECK_INT(waitpid(core, &status, 0), core);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	mkx_dma_close(&d);
+}
+
+TEST(dma_client_sub_allocates_small_buffers_without_asking_core)
+{
+	static struct mkx_dma_buffer b[N];
+	struct mkx_dma_buffer big, odd[3], pow;
+	struct mkx_dma d;
+	char why[512];
+	int sv[2], pc[2], status;
+	unsigned n[2], limit = (unsigned)((N * 4096ul + (2 * MiB) - 1) / (2 * MiB)) + 1;
+	uint64_t bus;
+	pid_t core;
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	CHECK_INT(pipe(pc), 0);
+	if (!(core = fork())) {
+		close(sv[0]);
+		close(pc[0]);
+		serve(sv[1], pc[1]);
+	}
+	close(sv[1]);
+	close(pc[1]);
+	memset(&d, 0, sizeof d);
+	d.s.sock = sv[0];
+	for (unsigned i = 0; i < N; i++) {
+		if (mkx_dma_alloc(&d, 4096, &b[i], why, sizeof why))
+			harness_fail(__FILE__, __LINE__, "buffer %u of 4 KiB: %s", i, why);
+		CHECK(b[i].size == 4096 && b[i].va && b[i].map);
+		/* The bus address is the page's plus the buffer's offset in it. */
+		if (b[i].map == b[0].map)
+			CHECK(b[i].bus - b[0].bus == (uint64_t)((uint8_t *)b[i].va - (uint8_t *)b[0].va));
+		CHECK_INT(mkx_dma_addr(&d, b[i].id, &bus, why, sizeof why), 0);
+		CHECK(bus == b[i].bus);
+		memset(b[i].va, (int)(i & 0xff), 4096);
+	}
+	for (unsigned i = 0; i < N; i++)	/* each kept what was written to it: no two overlap */
+		if (((uint8_t *)b[i].va)[0] != (i & 0xff) || ((uint8_t *)b[i].va)[4095] != (i & 0xff))
+			harness_fail(__FILE__, __LINE__, "buffer %u was overwritten by another", i);
+	for (unsigned i = 1; i < N; i++)
+		CHECK(b[i].bus != b[i - 1].bus);
+	for (unsigned i = 0; i < N; i++)
+		CHECK_INT(mkx_dma_free(&d, &b[i], why, sizeof why), 0);
+	CHECK_INT(d.npage, 1);	/* one spare kept */
+	/* Then in the spare, without a request: 12 KiB (3 slots), 64 KiB aligned to 64 KiB; 2 MiB: a page of its own from core. */
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_INT(mkx_dma_alloc(&d, 12288, &odd[i], why, sizeof why), 0);
+	CHECK(odd[0].size == 12288 && odd[1].bus >= odd[0].bus + 12288);
+	CHECK_INT(mkx_dma_alloc(&d, 65536, &pow, why, sizeof why), 0);
+	CHECK(pow.size == 65536 && !(pow.bus & 0xffff));
+	CHECK_INT(mkx_dma_alloc(&d, 2 * MiB, &big, why, sizeof why), 0);
+	CHECK(big.size == 2 * MiB && big.shared != MKX_DMA_LOCAL);
+	CHECK_INT(mkx_dma_free(&d, &big, why, sizeof why), 0);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_INT(mkx_dma_free(&d, &odd[i], why, sizeof why), 0);
+	CHECK_INT(mkx_dma_free_id(&d, pow.id, why, sizeof why), 0);
+	CHECK(mkx_dma_free_id(&d, pow.id, why, sizeof why) == -ENOENT);	/* a double free */
+	CHECK(mkx_dma_addr(&d, pow.id, &bus, why, sizeof why) == -ENOENT);
+	CHECK_INT(d.npage, 1);
+	close(sv[0]);
+	CHECK_INT((int)read(pc[0], n, sizeof n), (int)sizeof n);
+	close(pc[0]);
+	CHECK_INT(waitpid(core, &status, 0), core);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* 1,000 x 4 KiB at most limit, the spare took the rest; + the one 2 MiB buffer of its own. */
+	if (n[0] > limit + 1)
+		harness_fail(__FILE__, __LINE__, "core served %u ALLOC requests, at most %u", n[0], limit + 1);
+	CHECK_INT(n[1], n[0] - 1);	/* every page back to core but the spare */
 	mkx_dma_close(&d);
 }

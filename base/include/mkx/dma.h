@@ -67,6 +67,14 @@ static_assert(sizeof(struct mkx_dma_buffer_msg) == 56, "wire size");
  * client keeps it mapped while it has buffers there.
  */
 #define MKX_DMA_SHARED	2
+/*
+ * (libmkx only, never on the wire) The buffer lies in a huge page this
+ * client holds whole and sub-allocated itself: its id has
+ * MKX_DMA_LOCAL_ID set and is known to libmkx only (mkx_dma_addr and
+ * mkx_dma_free_id answer it without asking core).
+ */
+#define MKX_DMA_LOCAL	4
+#define MKX_DMA_LOCAL_ID	0x80000000u
 
 struct mkx_dma_info_msg {
 	uint64_t	mask;		/* highest bus address the device may be given */
@@ -86,6 +94,13 @@ struct mkx_dma_space {
 	size_t		size;
 };
 
+/*
+ * A huge page libmkx holds (core's buffer of one whole page) and
+ * sub-allocates small buffers in itself, without a request to core (see
+ * mkx_dma_alloc). Defined in base/dma.c.
+ */
+struct mkx_dma_page;
+
 struct mkx_dma {
 	struct mkx_session	s;		/* core's DMA session (unused through a platform) */
 	struct mkx_platform	*platform;	/* non-NULL: through this Platform session */
@@ -93,6 +108,10 @@ struct mkx_dma {
 	struct mkx_dma_info_msg	info;
 	struct mkx_dma_space	*space;		/* nspace of them, in space_room */
 	unsigned		nspace, space_room;
+	struct mkx_dma_page	**page;		/* pages held for local sub-allocation: npage of them, in page_room */
+	unsigned		npage, page_room;
+	uint32_t		page_serial;	/* names the next page (in local buffer ids) */
+	unsigned		core_small;	/* 1: small buffers sub-allocated by core instead, a request each (tests, bench) */
 };
 
 struct mkx_dma_buffer {
@@ -118,14 +137,27 @@ int	mkx_dma_open_platform(struct mkx_dma *, struct mkx_platform *p, const char *
 /*
  * Allocate and map a buffer of at least size bytes (b->size: max(4 KiB,
  * size) rounded up to 4 KiB). 0 or -errno with core's reason.
+ *
+ * A buffer smaller than a huge page is sub-allocated here, in a page the
+ * client holds whole (core's buffer of one page: core pins it, checks it
+ * for punches and charges it whole, as any buffer), at 4 KiB granularity,
+ * a power-of-two size aligned to itself: no request to core unless no
+ * held page has room (then one page is asked for). A page whose last
+ * buffer is freed goes back to core, except one spare kept empty. A slot
+ * reused within the client is not zeroed (it held this client's own data
+ * only; core zeroes a page before anyone else gets it); a new page is.
  */
 int	mkx_dma_alloc(struct mkx_dma *, size_t size, struct mkx_dma_buffer *, char *why, size_t whylen);
 /* The bus address of buffer id (Genode's dma_addr). 0 or -errno with why. */
 int	mkx_dma_addr(struct mkx_dma *, uint32_t id, uint64_t *bus, char *why, size_t whylen);
-/* Free by id (the mapping of b, if given, is removed first). 0 or -errno with why. */
+/* Free by id (the mapping of b, if given, is removed first). 0 or -errno with why. A local id is freed here. */
 int	mkx_dma_free_id(struct mkx_dma *, uint32_t id, char *why, size_t whylen);
 int	mkx_dma_free(struct mkx_dma *, struct mkx_dma_buffer *, char *why, size_t whylen);
-/* Close core's session (through a platform: nothing; the device's release ends it). */
+/*
+ * Close core's session (through a platform: nothing; the device's release
+ * ends it). Mappings of held pages stay (as any buffer's): core frees the
+ * pages at the session's end.
+ */
 void	mkx_dma_close(struct mkx_dma *);
 
 #endif
