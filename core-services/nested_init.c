@@ -426,6 +426,7 @@ nested_child_exited(struct child *c)
 	if (l < 0)
 		return;
 	levels[l].used = 0;
+	replay_deferred();	/* what waited for its first config is denied now: its server is gone */
 	for (unsigned i = 0; i < nchildren; i++)
 		if (slot_level[i] == l)
 			stop_slot(i, "its nested init is gone");

@@ -153,6 +153,30 @@ stop
 if [ "$n" = 20 ] && ! has 'cannot start'; then pass $t
 else fail $t "server_a announced $n times, want 20"; fi
 
+t=session_held_for_a_nested_init_without_config_is_denied_when_it_dies
+# drivers waits for a config ROM nobody publishes; outside's Hello session is held, then denied
+cat > "$T/h.xml" <<EOF
+<config>
+  $ROUTE
+  <report_rom> <policy label="drivers.config" report="nobody -> drivers.config"/> </report_rom>
+  <start name="drivers" ram="64M"> <binary name="init"/> <provides> <service name="Hello"/> </provides>
+    <route> <service name="ROM" label="config"> <parent label="drivers.config"/> </service> <any-service> <parent/> </any-service> </route>
+  </start>
+  <start name="outside" ram="8M"> <binary name="hello_client"/> <config name="outer" count="1"/>
+    <route> <service name="Hello"> <child name="drivers"/> </service> <any-service> <parent/> </any-service> </route>
+  </start>
+</config>
+EOF
+start "$T/h.xml" '[init -> drivers] waiting for its config ROM'
+sleep 0.5
+held=yes; has 'child "outside" exited' && held=no
+kill -KILL $(pgrep -P $pid -x init)
+waitfor 'child "outside" exited'
+stop
+if [ $held = yes ] && has 'denied Hello session "outside -> greeter": server "drivers" of service "Hello" is not running' &&
+   has 'child "outside" exited with exit value 1'; then pass $t
+else fail $t "held before the kill: $held; not denied after it"; fi
+
 t=nested_init_serves_clients_outside_by_its_service_policy
 cat > "$T/s.xml" <<EOF
 <config>
