@@ -35,9 +35,6 @@ struct nested_policy {
 /* The first policy of level for a session of service with label (a <default-policy> last), or NULL. */
 const struct nested_policy *nested_policy_find(int level, const char *service, const char *label);
 
-/* 1 if s runs a nested init: its binary (a ROM label) names init's ROM, "init". */
-int	nested_is_init(const struct start_cfg *s);
-
 /*
  * Make level's running children those of fresh (level 0: core's config,
  * at start and at SIGHUP; else the config a nested init sent): children
@@ -61,16 +58,6 @@ void	nested_child_exited(struct child *c);
 
 /* parent.c: a nested init sent its config (MKX_OP_NESTED_CONFIG, the text in an fd). */
 void	nested_config_msg(struct child *c, struct mkx_msg *m);
-
-/*
- * nested_init.c, for tests and nested_config_msg: read the config text a
- * nested init sent (its label names it in errors, "drivers -> config"),
- * check it against what the nested init was given (RAM, routes to its
- * parent, no hardware policies, no loop of nested inits), into fresh.
- * 0, or -EINVAL with "file:line:column: why" in err.
- */
-int	nested_check(const struct child *init, const char *text, size_t len, struct core_config *fresh,
-	    char *err, size_t errlen);
 
 /*
  * nested_route.c: where child c's session goes: its level's routes, then

@@ -102,7 +102,8 @@ replay_deferred(void)
 	}
 }
 
-int
+/* 1 if s runs a nested init: its binary (a ROM label) names init's ROM, "init". */
+static int
 nested_is_init(const struct start_cfg *s)
 {
 	const char *b = strrchr(s->binary, '/');
@@ -650,115 +651,144 @@ static const char *const core_only[] = {
 	"io_port", "io_mem", "irq", "dma", "pci_config", "report_rom", "report_files", NULL
 };
 
-int
-nested_check(const struct child *init, const char *text, size_t len, struct core_config *fresh,
-    char *err, size_t errlen)
+/* What a nested config is checked with: its text (for line and column) and the nested init. */
+struct ncheck {
+	const struct child	*init;
+	const char		*file, *text;
+	size_t			len;
+	int			level;
+	struct core_config	*fresh;
+	char			*err;
+	size_t			errlen;
+};
+
+/* Core's policies are core's: such an element is refused, found in the text for its line. */
+static int
+check_no_policies(struct ncheck *k)
 {
-	unsigned slot = (unsigned)(init - child_table);
-	int level = nested_level_held(slot);
-	const char *file = init->cfg->name;
-	char fname[NAME_MAX_LEN + 16];
+	const struct core_config *f = k->fresh;
+	int line = f->nio_port ? f->io_port[0].line : f->nio_mem ? f->io_mem[0].line : f->nirq ? f->irq[0].line
+	    : f->ndma ? f->dma[0].line : f->npci_config ? f->pci_config[0].line
+	    : f->nreport_rom ? f->report_rom[0].line : 0;
+
+	for (const char *const *w = core_only; !line && *w; w++) {
+		char tag[32];
+		const char *hit;
+
+		snprintf(tag, sizeof tag, "<%s", *w);
+		if ((hit = memmem(k->text, k->len, tag, strlen(tag))) && strchr(" >/\n", hit[strlen(tag)])) {
+			line = 1;
+			for (const char *p = k->text; p < hit; p++)
+				line += *p == '\n';
+		}
+	}
+	if (!line && !f->report_files.dir[0])
+		return 0;
+	return nbad(k->err, k->errlen, k->file, k->text, k->len, line ? line : 1, NULL, "a hardware or report "
+	    "policy in the config of nested init \"%s\": those are core's (its config grants them by label); "
+	    "a nested init grants no hardware", k->init->cfg->name);
+}
+
+/* RAM: its children together get no more than it was given. */
+static int
+check_ram(struct ncheck *k)
+{
+	const struct start_cfg *init = k->init->cfg;
 	unsigned long sum = 0;
-	int rc;
 
-	snprintf(fname, sizeof fname, "%s -> config", file);
-	file = fname;
-	if (level < 0) {
-		snprintf(err, errlen, "\"%s\" is not a nested init", init->cfg->name);
-		return -EPERM;
-	}
-	if ((rc = config_load_buf(fresh, text, len, file, nested_bin_dir, err, errlen))) {
-		add_column(err, errlen, file, text, len);
-		return rc;
-	}
-	if ((rc = parse_policies(file, text, len, err, errlen)))
-		goto fail;
-	/* Core's policies are core's: the elements are found in the text for their line. */
-	{
-		struct core_config *f = fresh;
-		int line = f->nio_port ? f->io_port[0].line : f->nio_mem ? f->io_mem[0].line : f->nirq ? f->irq[0].line
-		    : f->ndma ? f->dma[0].line : f->npci_config ? f->pci_config[0].line
-		    : f->nreport_rom ? f->report_rom[0].line : 0;
+	for (unsigned i = 0; i < k->fresh->nstart; i++) {
+		const struct start_cfg *s = &k->fresh->start[i];
 
-		for (const char *const *w = core_only; !line && *w; w++) {
-			char tag[32];
-			const char *hit;
-
-			snprintf(tag, sizeof tag, "<%s", *w);
-			if ((hit = memmem(text, len, tag, strlen(tag))) && (hit[strlen(tag)] == ' ' ||
-			    hit[strlen(tag)] == '>' || hit[strlen(tag)] == '/' || hit[strlen(tag)] == '\n')) {
-				line = 1;
-				for (const char *p = text; p < hit; p++)
-					line += *p == '\n';
-			}
-		}
-		if (line || f->report_files.dir[0]) {
-			rc = nbad(err, errlen, file, text, len, line ? line : 1, NULL, "a hardware or report policy in "
-			    "the config of nested init \"%s\": those are core's (its config grants them by label); "
-			    "a nested init grants no hardware", init->cfg->name);
-			goto fail;
-		}
+		sum += s->ram_quota;
+		if (sum > init->ram_quota)
+			return nbad(k->err, k->errlen, k->file, k->text, k->len, s->line, s->name, "<start name=\"%s\"> "
+			    "(RAM %lu KiB): the children of \"%s\" would have %lu KiB, more than the %lu KiB \"%s\" was "
+			    "given", s->name, s->ram_quota / 1024, init->name, sum / 1024, init->ram_quota / 1024,
+			    init->name);
 	}
-	/* RAM: its children together get no more than it was given. */
-	for (unsigned i = 0; i < fresh->nstart; i++) {
-		sum += fresh->start[i].ram_quota;
-		if (sum > init->cfg->ram_quota) {
-			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
-			    "<start name=\"%s\"> (RAM %lu KiB): the children of \"%s\" would have %lu KiB, more "
-			    "than the %lu KiB \"%s\" was given", fresh->start[i].name, fresh->start[i].ram_quota / 1024,
-			    init->cfg->name, sum / 1024, init->cfg->ram_quota / 1024, init->cfg->name);
-			goto fail;
-		}
-	}
-	/* Routes: a <service name=X> rule sending X to its parent needs X given to the nested init. */
-	for (unsigned i = 0; i <= fresh->nstart; i++) {
-		const struct route_rule *rules = i < fresh->nstart ? fresh->start[i].routes : fresh->default_routes;
-		unsigned n = i < fresh->nstart ? fresh->start[i].nroutes : fresh->ndefault_routes;
+	return 0;
+}
 
-		for (unsigned k = 0; k < n; k++) {
-			const struct route_rule *r = &rules[k];
+/* Routes: a <service name=X> rule sending X to its parent needs X given to the nested init. */
+static int
+check_routes(struct ncheck *k)
+{
+	const struct core_config *f = k->fresh;
+	unsigned slot = (unsigned)(k->init - child_table);
+
+	for (unsigned i = 0; i <= f->nstart; i++) {
+		const struct route_rule *rules = i < f->nstart ? f->start[i].routes : f->default_routes;
+		unsigned n = i < f->nstart ? f->start[i].nroutes : f->ndefault_routes;
+
+		for (unsigned j = 0; j < n; j++) {
+			const struct route_rule *r = &rules[j];
 
 			if (!r->service[0] || r->ntargets == 0 || r->targets[0].kind != ROUTE_PARENT ||
 			    service_from_parent(r->service) == 1)
 				continue;
-			if (level_grants(levels[level].parent, slot_start(slot), r->service, 0))
+			if (level_grants(levels[k->level].parent, slot_start(slot), r->service, 0))
 				continue;
-			rc = nbad(err, errlen, file, text, len, r->line, r->service, "a route of %s sends \"%s\" "
-			    "sessions to the parent, but \"%s\" is given no \"%s\" (no route of its own config leads "
-			    "to it): a nested init cannot give more routes than it has", i < fresh->nstart ?
-			    fresh->start[i].name : "<default-route>", r->service, init->cfg->name, r->service);
-			goto fail;
-		}
-	}
-	/* Nested inits in it: not deeper than NESTED_DEPTH_MAX, none configured by its own ancestors' ROM. */
-	for (unsigned i = 0; i < fresh->nstart; i++) {
-		const char *rom;
-
-		if (!nested_is_init(&fresh->start[i]))
-			continue;
-		if (levels[level].depth + 1 >= NESTED_DEPTH_MAX) {
-			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
-			    "<start name=\"%s\"> is a nested init %u levels deep; at most %d are", fresh->start[i].name,
-			    levels[level].depth + 1, NESTED_DEPTH_MAX - 1);
-			goto fail;
-		}
-		if (!*(rom = config_rom(&fresh->start[i])))
-			continue;
-		for (int l = level; l > 0; l = levels[l].parent) {
-			const char *up = config_rom(slot_start((unsigned)levels[l].anchor));
-
-			if (strcmp(up, rom))
-				continue;
-			rc = nbad(err, errlen, file, text, len, fresh->start[i].line, fresh->start[i].name,
-			    "<start name=\"%s\"> is a nested init configured by ROM \"%s\", the config of \"%s\" "
-			    "it is inside: a loop of nested inits", fresh->start[i].name, rom,
-			    child_table[levels[l].anchor].cfg->name);
-			goto fail;
+			return nbad(k->err, k->errlen, k->file, k->text, k->len, r->line, r->service, "a route of %s "
+			    "sends \"%s\" sessions to the parent, but \"%s\" is given no \"%s\" (no route of its own "
+			    "config leads to it): a nested init cannot give more routes than it has",
+			    i < f->nstart ? f->start[i].name : "<default-route>", r->service, k->init->cfg->name,
+			    r->service);
 		}
 	}
 	return 0;
-fail:
-	config_free(fresh);
+}
+
+/* Nested inits in it: not deeper than NESTED_DEPTH_MAX, none configured by its own ancestors' ROM. */
+static int
+check_inner_inits(struct ncheck *k)
+{
+	for (unsigned i = 0; i < k->fresh->nstart; i++) {
+		const struct start_cfg *s = &k->fresh->start[i];
+		const char *rom;
+
+		if (!nested_is_init(s))
+			continue;
+		if (levels[k->level].depth + 1 >= NESTED_DEPTH_MAX)
+			return nbad(k->err, k->errlen, k->file, k->text, k->len, s->line, s->name, "<start name=\"%s\"> "
+			    "is a nested init %u levels deep; at most %d are", s->name, levels[k->level].depth + 1,
+			    NESTED_DEPTH_MAX - 1);
+		if (!*(rom = config_rom(s)))
+			continue;
+		for (int l = k->level; l > 0; l = levels[l].parent)
+			if (!strcmp(config_rom(slot_start((unsigned)levels[l].anchor)), rom))
+				return nbad(k->err, k->errlen, k->file, k->text, k->len, s->line, s->name, "<start name="
+				    "\"%s\"> is a nested init configured by ROM \"%s\", the config of \"%s\" it is inside: "
+				    "a loop of nested inits", s->name, rom, child_table[levels[l].anchor].cfg->name);
+	}
+	return 0;
+}
+
+/*
+ * Read the config text a nested init sent (named "INIT -> config" in
+ * errors) and check it against what the nested init was given, into
+ * fresh. 0, or -errno with "file:line:column: why" in err.
+ */
+static int
+nested_check(const struct child *init, const char *text, size_t len, struct core_config *fresh,
+    char *err, size_t errlen)
+{
+	char fname[NAME_MAX_LEN + 16];
+	struct ncheck k = { init, fname, text, len, nested_level_held((unsigned)(init - child_table)), fresh, err,
+	    errlen };
+	int rc;
+
+	snprintf(fname, sizeof fname, "%s -> config", init->cfg->name);
+	if (k.level < 0) {
+		snprintf(err, errlen, "\"%s\" is not a nested init", init->cfg->name);
+		return -EPERM;
+	}
+	if ((rc = config_load_buf(fresh, text, len, fname, nested_bin_dir, err, errlen))) {
+		add_column(err, errlen, fname, text, len);
+		return rc;
+	}
+	if ((rc = parse_policies(fname, text, len, err, errlen)) || (rc = check_no_policies(&k)) ||
+	    (rc = check_ram(&k)) || (rc = check_routes(&k)) || (rc = check_inner_inits(&k)))
+		config_free(fresh);
 	return rc;
 }
 
