@@ -47,6 +47,7 @@ static unsigned checked_npolicy;
 static struct level levels[NESTED_LEVELS_MAX];
 static int slot_level[CHILDREN_MAX];		/* the level slot i is a child of */
 static int slot_removed[CHILDREN_MAX];		/* stopped because its config no longer names it */
+static size_t slot_short[CHILDREN_MAX];		/* where its name in its level starts in its whole label */
 static struct start_cfg *slot_own[CHILDREN_MAX];	/* the child's own copy of its <start> */
 
 const char *nested_bin_dir = ".";
@@ -138,13 +139,8 @@ nested_level_cfg(int level)
 const char *
 nested_short_name(unsigned i)
 {
-	int l = slot_level[i];
-	size_t n;
-
-	if (l <= 0)	/* level 0, or -1: a child of a nested init that is gone and whose level was reused */
-		return child_table[i].cfg->name;
-	n = strlen(child_table[levels[l].anchor].cfg->name);
-	return child_table[i].cfg->name + n + 4;	/* "anchor -> name" */
+	/* kept from its start: its nested init's slot may hold another child by now */
+	return child_table[i].cfg->name + (slot_level[i] > 0 ? slot_short[i] : 0);
 }
 
 struct child *
@@ -265,6 +261,7 @@ start_one(int level, const struct start_cfg *s)
 	slot_own[slot] = own;
 	slot_level[slot] = level;
 	slot_removed[slot] = 0;
+	slot_short[slot] = level > 0 ? strlen(own->name) - strlen(s->name) : 0;
 	if ((unsigned)slot == nchildren)
 		nchildren++;
 	if (l > 0 && !err)
