@@ -131,7 +131,9 @@ config_report(const struct core_config *cfg, const char *file, FILE *f)
 		fprintf(f, " (%s)", s->ram_from ? s->ram_from : "default");
 		for (unsigned j = 0; j < s->nprovides; j++)
 			fprintf(f, "%s%s", j ? ", " : ", provides ", s->provides[j]);
-		fprintf(f, ", config ROM of %zu bytes%s\n", s->config_len, s->finish ? ", ends the composition" : "");
+		fprintf(f, ", config ROM of %zu bytes%s%s\n", s->config_len, s->finish ? ", ends the composition" : "",
+		    !strcmp(strrchr(s->binary, '/') ? strrchr(s->binary, '/') + 1 : s->binary, "init") ?
+		    "; a nested init: its config is checked when it hands it to core (docs/nested-init.md)" : "");
 		if (s->nroutes)
 			fprintf(f, "    route:\n");
 		for (unsigned j = 0; j < s->nroutes; j++)
