@@ -379,9 +379,9 @@ local_free(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 	unsigned at, index, empty = 0;
 	struct mkx_dma_page *p = local_find(d, id, &at, &index);
 
-	if (!p) {
+	if (!p) {	/* core's wording; libmkx keeps no list of freed ids, so it cannot tell which */
 		if (why && whylen)
-			snprintf(why, whylen, "DMA free: buffer %#x is not held by this session", id);
+			snprintf(why, whylen, "DMA buffer %u was freed already (or never handed out by this client)", id);
 		return -ENOENT;
 	}
 	p->start[at / 64] &= ~(1ull << (at % 64));
@@ -421,7 +421,7 @@ mkx_dma_addr(struct mkx_dma *d, uint32_t id, uint64_t *bus, char *why, size_t wh
 	if (id & MKX_DMA_LOCAL_ID) {
 		if (!(p = local_find(d, id, &at, &index))) {
 			if (why && whylen)
-				snprintf(why, whylen, "DMA addr: buffer %#x is not held by this session", id);
+				snprintf(why, whylen, "no DMA buffer %u in this session (freed, or never handed out)", id);
 			return -ENOENT;
 		}
 		*bus = p->whole.bus + (uint64_t)at * SLOT;
