@@ -223,7 +223,7 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode pc_platform
+GENODE_APPS := pci_decode pc_platform platform_edu
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
 # Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
@@ -236,6 +236,8 @@ GENODE_SRC_pc_platform := $(addprefix $(GENODE_R)/pc/src/driver/platform/pc/,int
 	session_component.cc shared_irq.cc)
 GENODE_INC_pc_platform := -I$(GENODE_R)/pc/src/driver/platform/pc/spec/x86_64 \
 	-I$(GENODE_R)/pc/src/driver/platform/pc -I$(GENODE_PLAT)
+# base/genode's own Genode test component: a Platform client reading edu's ID register
+GENODE_SRC_platform_edu := base/genode/test/platform_edu/main.cc
 # an object per tree file, named by its path in the tree (two apps' main.cc stay apart)
 gobj = $(foreach f,$(1),$(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(f)))).o)
 define genode_tree_obj
@@ -251,7 +253,7 @@ $(GENODE_B)/obj/mkx/%.o: base/genode/%.cc
 	@echo "  C++     $<"
 	@g++ $(GENODE_CXXFLAGS) -Wall -Wextra -Werror -Ibase/include -c $< -o $@
 GENODE_BASE_OBJ := $(foreach f,$(GENODE_LIB_SRC),$(call gobj,$(f))) $(patsubst base/genode/%.cc,$(GENODE_B)/obj/mkx/%.o,$(GENODE_MKX_SRC))
-$(GENODE_B)/%: $$(call gobj,$$(GENODE_SRC_$$*)) $(GENODE_BASE_OBJ) build/out/libmkx.a
+$(addprefix $(GENODE_B)/,$(GENODE_APPS)): $(GENODE_B)/%: $$(call gobj,$$(GENODE_SRC_$$*)) $(GENODE_BASE_OBJ) build/out/libmkx.a
 	@echo "  LD      $@"
 	@g++ -static -o $@ $^ $(LIBS)
 .PHONY: genode genode-check
