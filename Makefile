@@ -56,12 +56,13 @@ TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
 FUZZ_CC	?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Ibase/include -std=gnu11
-FUZZ_TARGETS := fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci
+FUZZ_TARGETS := fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci fuzz_record_cfg
 FUZZ_SRC_fuzz_aml := $(filter-out acpi/component.c acpi/regions_session.c,$(ACPI_LIB_SRC))
 FUZZ_SRC_fuzz_tables := $(filter-out acpi/component.c acpi/regions_session.c,$(ACPI_LIB_SRC))
 FUZZ_SRC_fuzz_config := $(CORE_LIB_SRC) $(BASE_SRC)
 FUZZ_SRC_fuzz_hid := base/hid.c base/xml.c base/args.c
 FUZZ_SRC_fuzz_pci := $(PCI_LIB_SRC) base/hid.c base/xml.c base/args.c base/pci_class.c
+FUZZ_SRC_fuzz_record_cfg := acpi/record_cfg.c
 
 .PHONY: all deps test host-test scenario-test run host-run bench image usb clean
 all: $(BINS) $(TESTBINS)
