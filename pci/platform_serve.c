@@ -22,9 +22,11 @@
  * device's by its number: core says whether it can serve it) and IO_PORT
  * of an <io_port_range> (the session socket goes to the client).
  *
- * Not here (the enumerating `pci` keeps them): config space (bus master
- * on at acquire, quiesce and reset at release: this component has no
- * config access), DMA buffers.
+ * A released device goes to another component only once the one it was
+ * released from has exited (core's RUNNING): Linux cannot revoke what that
+ * one got. Not here (the enumerating `pci` keeps them): config space (bus
+ * master on at acquire, quiesce and reset at release: this component has
+ * no config access), DMA buffers, core's HOLDERS check.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,6 +61,14 @@ struct rheld {
 	struct rsession		*owner;
 	struct mkx_io_mem	mem[PROM_RES_MAX];
 	int			mem_open[PROM_RES_MAX];
+	/*
+	 * The component it was released from, while that may still run: Linux
+	 * cannot revoke what it got (a mapping, the IRQ and IO_PORT sessions'
+	 * sockets), so no other component gets the device until core says it
+	 * has exited (RUNNING). Its document says used="true" meanwhile.
+	 */
+	char			last[64];
+	int			pending;
 };
 
 static struct prom_set devs;
@@ -114,6 +124,58 @@ signal_device(unsigned i)
 			signal_session(s);
 }
 
+/* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
+static void
+component_of(const char *label, char *name, size_t len)
+{
+	const char *arrow = strstr(label, " -> ");
+	size_t l = arrow ? (size_t)(arrow - label) : strlen(label);
+
+	snprintf(name, len, "%.*s", (int)(l < len ? l : len - 1), label);
+}
+
+/*
+ * Has the component device i was last released from exited (core reaped
+ * it and killed every process of its uid)? 1 yes, 0 it still runs, -errno
+ * core cannot be asked (no IO_MEM session of ours to ask on: fails closed).
+ */
+static int
+last_exited(unsigned i)
+{
+	struct mkx_io_mem tmp, *on = NULL;
+	int32_t pid = 0;
+	int err;
+
+	/* RUNNING is answered on any IO_MEM session: one we hold, else one opened for the question. */
+	for (unsigned d = 0; !on && d < devs.n; d++)
+		for (unsigned m = 0; !on && m < devs.dev[d].nmem; m++)
+			if (held[d].mem_open[m])
+				on = &held[d].mem[m];
+	for (unsigned d = 0; !on && d < devs.n; d++)
+		for (unsigned m = 0; !on && m < devs.dev[d].nmem; m++)
+			if (!mkx_io_mem_open(&tmp, devs.dev[d].mem[m].addr, devs.dev[d].mem[m].size, 0, NULL, 0))
+				on = &tmp;
+	if (!on)
+		return -ENOENT;
+	err = mkx_io_mem_running(on, held[i].last, &pid);
+	if (on == &tmp)
+		mkx_io_mem_close(&tmp);
+	return err ? err : pid == 0;
+}
+
+/* Every device whose last owner has exited since is free again: its sessions see used="false". */
+static void
+poll_exits(void)
+{
+	for (unsigned i = 0; i < devs.n; i++)
+		if (held[i].pending && !held[i].owner && last_exited(i) == 1) {
+			mkx_log("%s: \"%s\", which had it last, has exited: it may be handed on", devs.dev[i].name,
+			    held[i].last);
+			held[i].pending = 0;
+			signal_device(i);
+		}
+}
+
 static void
 close_pending(void)
 {
@@ -134,6 +196,8 @@ release(unsigned i, const char *how)
 			h->mem_open[m] = 0;
 		}
 	mkx_log("%s released by \"%s\" (%s)", devs.dev[i].name, h->owner->label, how);
+	component_of(h->owner->label, h->last, sizeof h->last);
+	h->pending = 1;
 	h->owner = NULL;
 	signal_device(i);
 }
@@ -221,7 +285,7 @@ devices_doc(struct rsession *s, struct mkx_reply *r)
 		fprintf(o, "<devices>\n");
 	for (unsigned i = 0; i < devs.n; i++)
 		if (sees(s, i))
-			doc_device(o, &devs.dev[i], held[i].owner != NULL, p->info);
+			doc_device(o, &devs.dev[i], held[i].owner != NULL || held[i].pending, p->info);
 	fprintf(o, "</devices>\n");
 	if (fclose(o)) {
 		free(buf);
@@ -246,12 +310,28 @@ devices_doc(struct rsession *s, struct mkx_reply *r)
 static int
 acquire(struct rsession *s, int i, char *why, size_t whylen)
 {
+	char comp[64];
+	int ex;
+
 	if (held[i].owner == s)
 		return 0;
 	if (held[i].owner) {
 		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->label);
 		return -EBUSY;
 	}
+	component_of(s->label, comp, sizeof comp);
+	/* Another component than the one it last went to: only once that one has exited. */
+	if (held[i].pending && strcmp(comp, held[i].last)) {
+		if ((ex = last_exited((unsigned)i)) != 1) {
+			snprintf(why, whylen, ex == 0 ? "%s was released by \"%s\", which still runs; Linux cannot revoke "
+			    "what it may still hold: acquire again once it has exited" : "%s was released by \"%s\"; core "
+			    "cannot be asked whether that still runs (no IO_MEM session): not handed on", devs.dev[i].name,
+			    held[i].last);
+			return -EBUSY;
+		}
+		held[i].pending = 0;
+	}
+	held[i].pending = 0;
 	held[i].owner = s;
 	mkx_log("%s acquired by \"%s\"", devs.dev[i].name, s->label);
 	signal_device((unsigned)i);
@@ -531,11 +611,18 @@ readable(int fd)
 
 static volatile sig_atomic_t stopping;
 
+/*
+ * Stopped by core (SIGTERM to every child at once): nothing of ours needs
+ * undoing (no config access, so nothing to quiesce; core ends our sessions
+ * and the clients' with us), and we may be blocked in a question to core,
+ * which no longer answers while its children go: exit at once.
+ */
 static void
 on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
+	_exit(0);
 }
 
 /* The devices ROM, waiting for it to be published (a report); 0, or -errno logged. */
@@ -602,6 +689,7 @@ platform_rom_component(void)
 	mkx_log("serving Platform: %u policies", npolicies);
 	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_term }, NULL);
 	while (!stopping && mkx_server_dispatch(100) != -ECONNRESET) {
+		poll_exits();	/* at most one question per pending device per turn (100 ms) */
 		/* core re-delivers our config ROM on a reload (Genode: a config update). */
 		if (readable(cfg_rom.sigfd)) {
 			if (mkx_rom_update(&cfg_rom))

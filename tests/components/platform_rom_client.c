@@ -7,7 +7,8 @@
  *   wait:   after delay_ms, acquire device waiting on the session's signal
  *           (mkx_platform_acquire_wait): how many ACQUIRE requests it took
  *   watch:  acquire device, map io_mem 0, then wait for the signal; say
- *           whether the device is still in the document and usable
+ *           whether the device is still in the document and usable; keep
+ *           the old mapping hold_ms more, then exit
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -160,6 +161,9 @@ watch(struct mkx_platform *p)
 	mkx_log("io_mem 0 of %s again: %s", device, err ? why : "GRANTED");
 	if (!err)
 		mkx_io_mem_close(&m2);
+	/* Still mapping what it got (Linux cannot revoke it): nobody else may have the device meanwhile. */
+	mkx_log("keeping the old mapping of %s for %lu ms, then exiting", device, hold_ms);
+	usleep(hold_ms * 1000);
 	mkx_io_mem_close(&m);
 	return 0;
 }
