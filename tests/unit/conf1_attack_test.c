@@ -151,7 +151,7 @@ TEST(conf1_attack_scan_huge_counts_and_other_flags_refused)
 	service_io_port.close(st);
 }
 
-TEST(conf1_attack_scan_of_a_bus_the_policy_does_not_name_reads_nothing)
+TEST(conf1_attack_bus_the_policy_does_not_name_reads_nothing_and_takes_no_probe)
 {
 	uint32_t ids[32], hdr[64];
 	void *st;
@@ -169,12 +169,18 @@ TEST(conf1_attack_scan_of_a_bus_the_policy_does_not_name_reads_nothing)
 	CHECK_INT(raw(st, MKX_IO_PORT_CFG_READ, (struct mkx_io_port_cfg_req){ .bdf = 0x08, .len = 256 }, hdr, 256), 0);
 	for (unsigned i = 0; i < 64; i++)
 		CHECK_INT(hdr[i], 0xffffffffu);
+	/* A probe (and a plain write) on a BAR of a function the policy does not name. */
+	CHECK_INT(raw(st, MKX_IO_PORT_CFG_WRITE, (struct mkx_io_port_cfg_req){ .bdf = 0x08, .off = 0x10, .width = 4,
+	    .flags = MKX_IO_PORT_CFG_PROBE, .value = 0xffffffffu, .restore = 0xfd000008u }, ids, 4), -EPERM);
+	CHECK_INT(raw(st, MKX_IO_PORT_CFG_WRITE, (struct mkx_io_port_cfg_req){ .bdf = 0x08, .off = 0x10, .width = 4,
+	    .value = 0xe0000008u }, ids, 4), -EPERM);
 	service_io_port.close(st);
 	/* The same scan for a policy naming all sees them: the all-ones above are the policy's. */
 	st = conf1_session("platform");
 	CHECK_INT(raw(st, MKX_IO_PORT_CFG_READ, (struct mkx_io_port_cfg_req){ .bdf = 0, .len = 12,
 	    .flags = MKX_IO_PORT_CFG_EACH_DEVICE }, ids, 12), 0);
 	CHECK_INT(ids[2], 0x10d38086);
+	CHECK_INT(reg(st, 0x08, 0x10), 0xfd000008u);		/* the refused probe left the BAR alone */
 	service_io_port.close(st);
 }
 
