@@ -57,17 +57,31 @@ namespace {
 			/* Nothing can ever wake us: a Genode component then sleeps forever. */
 			for (;;) poll(nullptr, 0, -1);
 		}
-		if (idle && idle->timeout_ms() >= 0 &&
-		    (timeout_ms < 0 || timeout_ms > idle->timeout_ms()))
-			timeout_ms = idle->timeout_ms();
-		int r = poll(pfd, n, timeout_ms);
+		/*
+		 * Serving sessions (remote.cc): libmkx polls its session sockets
+		 * itself, so the wait is split: our fds without waiting, then
+		 * libmkx's sockets for a slice (a call is served at once), then
+		 * our fds again. Inside a call being served, libmkx is not
+		 * re-entered and only our fds are waited for, a slice at a time.
+		 */
+		int r;
+		if (idle) {
+			int const slice = idle->timeout_ms();
+			int const wait  = (timeout_ms < 0 || timeout_ms > slice) ? slice : timeout_ms;
+			r = poll(pfd, n, 0);
+			if (r == 0 && !idle->run(wait))
+				r = poll(pfd, n, wait);
+			else if (r == 0)
+				r = poll(pfd, n, 0);
+			else
+				idle->run(0);
+		} else
+			r = poll(pfd, n, timeout_ms);
 		if (r < 0 && errno != EINTR)
 			error("entrypoint: poll: ", Cstring(strerror(errno)));
 		for (unsigned i = 0; r > 0 && i < n; i++)
 			if (pfd[i].revents)
 				who[i]->on_ready();
-		if (idle)
-			idle->run();
 	}
 
 	/* Dispatch one pending signal (of level Io only if io_only); true if one was. */

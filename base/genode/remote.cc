@@ -315,14 +315,16 @@ namespace {
 
 	struct Server_hook : Idle_hook
 	{
-		/* libmkx dispatches the sessions; we look every few ms (no fd of its to poll). */
+		/* libmkx polls its session sockets itself; our fds are looked at between slices. */
 		int  timeout_ms() override { return 5; }
-		void run() override
+		bool run(int wait_ms) override
 		{
-			if (in_dispatch) return;   /* a call being served waits for a signal */
+			if (in_dispatch) return false;   /* a call being served waits for a signal */
 			in_dispatch = true;
-			mkx_server_dispatch(0);
+			/* Everything pending, the first wait up to wait_ms, at most 64 rounds. */
+			for (unsigned i = 0; i < 64 && mkx_server_dispatch(i ? 0 : wait_ms) == 0; i++) { }
 			in_dispatch = false;
+			return true;
 		}
 	};
 
@@ -346,9 +348,8 @@ namespace {
 			::snprintf(why, whylen, "%s refused the session", svc.name.string());
 			return -EPERM;
 		}
-		Served_session *s = new Served_session { svc.root, cap };
-		s->granted.add(cap);
-		*state = s;
+		/* The session object is key 0 to its client, not its pool key (granted is what replies hand out). */
+		*state = new Served_session { svc.root, cap };
 		return 0;
 	}
 

@@ -13,7 +13,10 @@ docs/specs/edu.rst the one for edu's registers. The check fails unless:
    BAR Linux has on a function is in the report;
  - edu (00:03.0, 1234:11e8) is the one device reported used="true", the one the client has;
  - the client read edu's identification register as 0x010000ed (edu.rst: 0x010000ed, major 1,
-   minor 0) and its liveness register back inverted (edu.rst: "value is inverted").
+   minor 0) and its liveness register back inverted (edu.rst: "value is inverted");
+ - the attack client's report ("forged"): its own session object answered (legit 0) and not
+   one of its forged calls (keys 1-1024 over its session but the two it was handed, 3
+   opcodes each) reached an object.
 
   genode_platform.py [LOG]     (default $MKX_LOG)
 """
@@ -85,6 +88,14 @@ def check(log, out):
                    repr([l for l in client if "identification" in l]))
     if not any(re.match(r"^edu: liveness wrote 0x12345678 read 0xedcba987 ", l) for l in client):
         bad.append("the client did not read edu's liveness register back inverted")
+    forged = document(log, "forged")
+    if forged is None:
+        bad.append("the attack client's report (forged) is not in the log")
+    else:
+        tried, answered = int(forged.get("tried", "0")), int(forged.get("answered", "-1"))
+        if forged.get("legit") != "0" or tried < 3000 or answered != 0:
+            bad.append(f"forged capabilities: legit {forged.get('legit')}, {answered} of {tried} "
+                       "forged calls reached an object (expected legit 0, 0 of at least 3000)")
     for b in bad:
         print("WRONG: " + b)
     nb = sum(1 for d in pci.values() for c_ in d if c_.tag == "io_mem")

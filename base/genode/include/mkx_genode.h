@@ -96,8 +96,9 @@ namespace Mkx_genode {
 	 */
 	struct Idle_hook : Interface
 	{
-		virtual int  timeout_ms() = 0;  /* how long poll may wait, -1: no limit */
-		virtual void run() = 0;         /* after every poll */
+		virtual int  timeout_ms() = 0;  /* the longest slice run() may wait */
+		/* Serve, waiting up to wait_ms for the first event; false: cannot now (re-entered). */
+		virtual bool run(int wait_ms) = 0;
 	};
 	void idle_hook(Idle_hook *);
 
