@@ -1,6 +1,7 @@
 /* Nic session client (see mkx/nic.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,10 +38,12 @@ mkx_nic_open(struct mkx_nic *n, const char *label, char *why, size_t whylen)
 	snprintf(args, sizeof args, "label=\"%s\", ram_quota=8K", label);
 	if ((err = mkx_session_open(&n->s, "Nic", args, why, whylen)))
 		return err;
-	n->memfd = memfd_create("nic-shm", MFD_CLOEXEC);
+	n->memfd = memfd_create("nic-shm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	n->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	n->signal = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* Sealed against shrinking: the driver refuses rings that could vanish under its mapping. */
 	if (n->memfd < 0 || n->kick < 0 || n->signal < 0 || ftruncate(n->memfd, sizeof *n->shm) ||
+	    fcntl(n->memfd, F_ADD_SEALS, F_SEAL_SHRINK) ||
 	    (n->shm = mmap(NULL, sizeof *n->shm, PROT_READ | PROT_WRITE, MAP_SHARED, n->memfd, 0)) == MAP_FAILED) {
 		err = -errno;
 		n->shm = NULL;
@@ -53,6 +56,13 @@ mkx_nic_open(struct mkx_nic *n, const char *label, char *why, size_t whylen)
 	fds[2] = n->signal;
 	err = mkx_session_call(&n->s, MKX_NIC_ATTACH, NULL, 0, fds, 3, &reply);
 	mkx_msg_close_fds(&reply);
+	if (err && err != -ECONNRESET && reply.hdr.len > 1 && reply.hdr.len <= sizeof reply.payload) {
+		/* the driver's reason */
+		reply.payload[reply.hdr.len - 1] = 0;
+		snprintf(why, whylen, "Nic attach: %s: %s", strerror(-err), (char *)reply.payload);
+		mkx_nic_close(n);
+		return err;
+	}
 	if (!err)
 		err = mkx_nic_info(n);
 	if (err) {

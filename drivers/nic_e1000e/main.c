@@ -19,11 +19,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mkx/bench.h>
@@ -141,6 +143,27 @@ nic_open(void *ctx, const char *label, const char *args, void **state, char *why
 	return 0;
 }
 
+/*
+ * ATTACH's memfd must hold struct mkx_nic_shm and be sealed against
+ * shrinking: a client truncating it under our mapping would make our next
+ * access to the rings fault (SIGBUS), the driver gone for every client.
+ * 1 if it is, else 0 with the reason in why.
+ */
+static int
+sealed(struct nic *n, int fd, char *why, size_t whylen)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+	struct stat st;
+
+	if (!fstat(fd, &st) && st.st_size >= (off_t)sizeof *n->shm && seals >= 0 && seals & F_SEAL_SHRINK)
+		return 1;
+	snprintf(why, whylen, "the shared memfd must hold %zu bytes and be sealed F_SEAL_SHRINK (it %s)",
+	    sizeof *n->shm, seals < 0 ? "cannot be sealed: no memfd" : !(seals & F_SEAL_SHRINK) ? "is not sealed" :
+	    "is too small");
+	mkx_log("nic_e1000e: \"%s\": attach refused: %s", n->client, why);
+	return 0;
+}
+
 static int
 nic_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -153,6 +176,10 @@ nic_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 	case MKX_NIC_ATTACH:
 		if (n->attached || req->hdr.nfds != 3)
 			return -EINVAL;
+		if (!sealed(n, req->fds[0], (char *)r->payload, 256)) {
+			r->len = strlen((char *)r->payload) + 1;
+			return -EINVAL;
+		}
 		shm = mmap(NULL, sizeof *n->shm, PROT_READ | PROT_WRITE, MAP_SHARED, req->fds[0], 0);
 		if (shm == MAP_FAILED)
 			return -errno;

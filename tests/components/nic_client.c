@@ -7,12 +7,16 @@
  * 60 + (i * 37) % 1441 bytes long, payload byte j is (i * 7 + j + seed) &
  * 0xff; the seed tells two clients' frames apart).
  *
- * Config: <config count="64" flood="0" label="nic" seed="0" bench_ms="0" bench_size="60" bench_rounds="1"/>
+ * Config: <config count="64" flood="0" label="nic" seed="0" bench_ms="0" bench_size="60" bench_rounds="1"
+ *   wait_rom=""/>
  *   flood: after that, send frames until this many are queued or the
  *   driver is gone (the crash test), and say which.
  *   bench_ms: then send bench_size-byte frames as fast as the driver takes
  *   them for that long and report the driver's transmitted frames per
  *   second (make bench; the same frames as core-services/tools/raw_packet_tx).
+ *   wait_rom: first wait (up to 60 s) until this ROM exists (scenario nic:
+ *   nic_shrinker's report), then open the session (retrying up to 5 s
+ *   while the driver still holds the previous client's: -EBUSY).
  */
 #include <errno.h>
 #include <poll.h>
@@ -232,6 +236,19 @@ bench(double seconds, unsigned long size, unsigned long rounds)
 	    best, size, rounds, seconds, (unsigned long long)total);
 }
 
+/* Wait (up to 60 s) until ROM name exists: the client before us is done with the driver. */
+static void
+wait_rom(const char *name)
+{
+	struct mkx_rom other;
+	double w0 = mkx_now();
+
+	while (mkx_rom_try_open(&other, name) && mkx_now() - w0 < 60)
+		usleep(200000);
+	mkx_log("nic_client: ROM \"%s\" %s after %.1f s", name, mkx_now() - w0 < 60 ? "present" : "STILL MISSING",
+	    mkx_now() - w0);
+}
+
 int
 main(void)
 {
@@ -240,7 +257,7 @@ main(void)
 	struct mkx_xml *cfg;
 	unsigned long count = 64, flood = 0, bench_ms = 0, bench_size = 60, bench_rounds = 1;
 	char why[256], label[64] = "nic";
-	int len;
+	int len, err;
 
 	if (mkx_env_init())
 		return 1;
@@ -254,7 +271,12 @@ main(void)
 		if (mkx_xml_attr(cfg, "label"))
 			snprintf(label, sizeof label, "%s", mkx_xml_attr(cfg, "label"));
 	}
-	if (mkx_nic_open(&nic, label, why, sizeof why)) {
+	if (cfg && mkx_xml_attr(cfg, "wait_rom"))
+		wait_rom(mkx_xml_attr(cfg, "wait_rom"));
+	/* The client before us may have gone a moment before the driver has seen its session end. */
+	for (double t0 = mkx_now(); (err = mkx_nic_open(&nic, label, why, sizeof why)) == -EBUSY && mkx_now() - t0 < 5;)
+		usleep(100000);
+	if (err) {
 		mkx_error("Nic session: %s", why);
 		mkx_exit(1);
 	}
