@@ -9,7 +9,7 @@
 # it should (it has nothing, or stopped early) or exits non-zero without a
 # FAIL line gets a FAIL line of its own.
 B=${B:-build/out}
-FUZZ_CI_TARGETS="fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci"
+FUZZ_CI_TARGETS="fuzz_aml fuzz_tables fuzz_config fuzz_hid fuzz_pci fuzz_record_cfg"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 parts=""
