@@ -239,8 +239,10 @@ GENODE_INC_pc_platform := -I$(GENODE_R)/pc/src/driver/platform/pc/spec/x86_64 \
 	-I$(GENODE_R)/pc/src/driver/platform/pc -I$(GENODE_PLAT)
 # base/genode's own Genode test component: a Platform client reading edu's ID register
 GENODE_SRC_platform_edu := base/genode/test/platform_edu/main.cc
+GENODE_INC_platform_edu := -Wall -Wextra -Werror
 # ... and an attack test: a Platform client forging capabilities of the driver's objects
 GENODE_SRC_platform_forge := base/genode/test/platform_forge/main.cc
+GENODE_INC_platform_forge := -Wall -Wextra -Werror
 # an object per tree file, named by its path in the tree (two apps' main.cc stay apart)
 gobj = $(foreach f,$(1),$(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(f)))).o)
 define genode_tree_obj
