@@ -1,8 +1,9 @@
 /*
  * Test component: a client of the ROM-fed platform driver (pci/platform_serve.c),
  * for Genode's session semantics.
- * <config mode="single|hold|wait|watch" device="00:01.0" hold_ms="1500" delay_ms="0" wait_ms="20000" port="0"/>
+ * <config mode="single|hold|wait|watch" device="00:01.0" type="" hold_ms="1500" delay_ms="0" wait_ms="20000" port="0"/>
  *   single: acquire_single_device; its I/O port range `port` and its first interrupt
+ *           (with type="x": device_by_type instead, and nothing more)
  *   hold:   acquire device, map its io_mem 0, hold it hold_ms, exit
  *   wait:   after delay_ms, acquire device waiting on the session's signal
  *           (mkx_platform_acquire_wait): how many ACQUIRE requests it took
@@ -28,7 +29,7 @@
 #include <mkx/platform.h>
 #include <mkx/rom.h>
 
-static char mode[16] = "single", device[64] = "00:01.0";
+static char mode[16] = "single", device[64] = "00:01.0", type[32];
 static unsigned long hold_ms = 1500, delay_ms, wait_ms = 20000, port;
 
 static double
@@ -47,11 +48,15 @@ single(struct mkx_platform *p)
 	struct mkx_irq irq;
 	char name[64], why[400] = "";
 	uint32_t v = 0;
-	int err = mkx_platform_acquire_any(p, NULL, name, sizeof name, why, sizeof why);
+	int err = mkx_platform_acquire_any(p, type[0] ? type : NULL, name, sizeof name, why, sizeof why);
 
+	if (type[0]) {
+		mkx_log("device_by_type %s: %s", type, err ? why : name);
+		return err != 0;
+	}
 	if (err) {
 		mkx_log("acquire_single_device refused: %s", why);
-		return 1;
+		return 0;	/* the refusal is what a test looks for */
 	}
 	mkx_log("acquire_single_device: %s", name);
 	if ((err = mkx_platform_io_port(p, name, (unsigned)port, &io, why, sizeof why))) {
@@ -182,6 +187,8 @@ main(void)
 	if ((cfg = mkx_config(&cfg_rom))) {
 		if (mkx_xml_attr(cfg, "mode"))
 			snprintf(mode, sizeof mode, "%s", mkx_xml_attr(cfg, "mode"));
+		if (mkx_xml_attr(cfg, "type"))
+			snprintf(type, sizeof type, "%s", mkx_xml_attr(cfg, "type"));
 		if (mkx_xml_attr(cfg, "device"))
 			snprintf(device, sizeof device, "%s", mkx_xml_attr(cfg, "device"));
 		mkx_xml_attr_ulong(cfg, "hold_ms", 1500, &hold_ms);

@@ -123,6 +123,31 @@ if has '[init -> fb_wait] acquired 00:01.0 after waiting' &&
      "$(grep -n 'fb_wait\] acquired 00:01.0' "$T/out" | cut -d: -f1)" ]; then pass $t
 else fail $t "the waiting client did not get the device after its holder exited with one more request"; fi
 
+# Run 3 (first): a policy with three devices; acquire_single_device is refused, device_by_type picks.
+config 00:01.0 "+ start multi_single
+  + binary platform_rom_client
+  + config | mode: single
+  + route
+    + service Platform | + child platform
+    + any-service      | + parent
++ start multi_type
+  + binary platform_rom_client
+  + config | mode: single | type: pci
+  + route
+    + service Platform | + child platform
+    + any-service      | + parent" | sed 's/^\( *\)+ policy | label_prefix: ps2 .*/&\
+\1+ policy | label_prefix: multi\
+\1  + device ps2\
+\1  + device pit\
+\1  + device 00:01.0/' > "$T/three.hid"
+timeout 40 "$B/bin/core" --config "$T/three.hid" --bin-dir "$T/bin" > "$T/out" 2>&1
+
+t=acquire_single_device_needs_one_device_device_by_type_picks
+if has '[init -> multi_single] acquire_single_device refused: acquire_single_device: the policy of "multi_single -> drv" gives 3 devices, not one' &&
+   has '[init -> multi_type] device_by_type pci: 00:01.0' &&
+   has '[init -> platform] 00:01.0 acquired by "multi_type -> drv"'; then pass $t
+else fail $t "acquire_single_device took one of several devices, or device_by_type did not find the PCI device"; fi
+
 # Run 2: the watcher holds 00:01.0; a new config gives its policy pit instead (SIGHUP).
 clients="+ start watcher
   + binary platform_rom_client
