@@ -222,3 +222,60 @@ TEST(dma_client_sub_allocates_small_buffers_without_asking_core)
 	CHECK_INT(n[1], n[0] - 1);	/* every page back to core but the spare */
 	mkx_dma_close(&d);
 }
+
+/*
+ * libmkx's first fit in a fragmented page: a page of 512 x 4 KiB, two of
+ * every three freed; 341 buffers of 4 KiB fill the holes without a request;
+ * freed again, a 12 KiB buffer (no three free slots side by side) takes a
+ * new page. Shown
+ * to fail with run_find accepting a run one slot short (k + 1 >= n): "the
+ * 12 KiB buffer at ... overlaps live buffer ...".
+ */
+TEST(dma_client_first_fit_fills_holes_and_never_overlaps)
+{
+	static struct mkx_dma_buffer b[512];
+	struct mkx_dma_buffer two;
+	struct mkx_dma d;
+	char why[512];
+	int sv[2], pc[2], status;
+	unsigned n[2];
+	pid_t core;
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	CHECK_INT(pipe(pc), 0);
+	if (!(core = fork())) {
+		close(sv[0]);
+		close(pc[0]);
+		serve(sv[1], pc[1]);
+	}
+	close(sv[1]);
+	close(pc[1]);
+	memset(&d, 0, sizeof d);
+	d.s.sock = sv[0];
+	for (unsigned i = 0; i < 512; i++)
+		CHECK_INT(mkx_dma_alloc(&d, 4096, &b[i], why, sizeof why), 0);
+	CHECK_INT(d.npage, 1);
+	for (unsigned i = 0; i < 512; i++)	/* two of every three freed: holes of 8 KiB */
+		if (i % 3)
+			CHECK_INT(mkx_dma_free(&d, &b[i], why, sizeof why), 0);
+	for (unsigned i = 0; i < 512; i++)
+		if (i % 3)
+			CHECK_INT(mkx_dma_alloc(&d, 4096, &b[i], why, sizeof why), 0);
+	CHECK_INT(d.npage, 1);	/* the holes took them */
+	for (unsigned i = 0; i < 512; i++)
+		if (i % 3)
+			CHECK_INT(mkx_dma_free(&d, &b[i], why, sizeof why), 0);
+	CHECK_INT(mkx_dma_alloc(&d, 12288, &two, why, sizeof why), 0);
+	for (unsigned i = 0; i < 512; i += 3)	/* the live ones and the new one apart */
+		if (two.bus < b[i].bus + 4096 && b[i].bus < two.bus + 12288)
+			harness_fail(__FILE__, __LINE__, "the 12 KiB buffer at 0x%llx overlaps live buffer %u at 0x%llx",
+			    (unsigned long long)two.bus, i, (unsigned long long)b[i].bus);
+	CHECK_INT(d.npage, 2);
+	close(sv[0]);
+	CHECK_INT((int)read(pc[0], n, sizeof n), (int)sizeof n);
+	close(pc[0]);
+	CHECK_INT(waitpid(core, &status, 0), core);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(n[0], 2);	/* two pages asked for, nothing else */
+	mkx_dma_close(&d);
+}
