@@ -227,9 +227,8 @@ TEST(dma_client_sub_allocates_small_buffers_without_asking_core)
  * libmkx's first fit in a fragmented page: a page of 512 x 4 KiB, two of
  * every three freed; 341 buffers of 4 KiB fill the holes without a request;
  * freed again, a 12 KiB buffer (no three free slots side by side) takes a
- * new page. Shown
- * to fail with run_find accepting a run one slot short (k + 1 >= n): "the
- * 12 KiB buffer at ... overlaps live buffer ...".
+ * new page. Shown to fail with run_find accepting a run one slot short
+ * (k + 1 >= n): "the 12 KiB buffer at ... overlaps live buffer ...".
  */
 TEST(dma_client_first_fit_fills_holes_and_never_overlaps)
 {
