@@ -376,6 +376,10 @@ int	pci_class_parse(const char *s, uint32_t *class, uint32_t *mask);
 int	io_mem_select(const struct core_config *);
 /* The label of a session of another child than except that holds a BAR of bdf, or NULL. */
 const char *io_mem_function_holder(unsigned bdf, const struct child *except);
+/* A grant of another client than except reaching any of [base, base+size): its label, or NULL. */
+const char *io_mem_range_held_by_other(uint64_t base, uint64_t size, const struct child *except);
+/* The size of memory BAR bar (0-5) of bdf as core's backend knows it; 0: unknown. */
+uint64_t io_mem_bar_size(unsigned bdf, unsigned bar);
 /* 1 if c holds IO_MEM grants that cover [base, base+size) (whole pages of its BARs), else 0. */
 int	io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size);
 /* service_io_mem.c: the child is gone: the live dataspaces it kept past their sessions are free now. */

@@ -598,6 +598,37 @@ io_mem_function_holder(unsigned bdf, const struct child *except)
 	return NULL;
 }
 
+/*
+ * For config writes that would move a BAR (service_io_port.c): the label
+ * of a grant of another client than except that reaches any of
+ * [base, base+size), or NULL. Snapshots are copies, nothing decodes there.
+ */
+const char *
+io_mem_range_held_by_other(uint64_t base, uint64_t size, const struct child *except)
+{
+	for (unsigned i = 0; i < ngranted; i++) {
+		const struct io_mem_session *g = granted[i];
+
+		if (g->client != except && g->kind != IO_MEM_SNAPSHOT && base < g->held_base + g->held_size &&
+		    g->held_base < base + size)
+			return g->label;
+	}
+	return NULL;
+}
+
+/* The size of memory BAR bar of bdf as the backend knows it, 0 if it does not. */
+uint64_t
+io_mem_bar_size(unsigned bdf, unsigned bar)
+{
+	static struct pci_res res[PCI_RES_MAX];
+	int n = backend ? backend->resources(res, PCI_RES_MAX) : 0;
+
+	for (int i = 0; i < n; i++)
+		if (res[i].bdf == bdf && res[i].bar == bar && res[i].type == PCI_RES_MEM)
+			return res[i].size;
+	return 0;
+}
+
 int
 io_mem_client_holds(const struct child *c, uint64_t base, uint64_t size)
 {

@@ -302,9 +302,130 @@ conf1_ident(unsigned bdf, struct pci_fn_ident *id)
 }
 
 /*
+ * A config write that moves a memory BAR moves what it decodes: the
+ * holder checks of pci_config_may_write() look at the function written
+ * only, so a write may not make any function's BAR decode a range another
+ * client holds as IO_MEM (docs/architecture.md). Writing a whole dword of
+ * all ones (a sizing probe, pci/bar.c) or the current value stays
+ * allowed; a probe's restore is checked like any write. d is the dword
+ * written, nv what it becomes.
+ */
+static int
+bar_move_check(struct io_port_session *s, unsigned bdf, unsigned end, unsigned d, uint32_t nv, char *why,
+    size_t whylen)
+{
+	uint32_t lo, hi = 0;
+	uint64_t base, size;
+	const char *holder;
+
+	for (unsigned at = 0x10; at < end; at += 4) {
+		if (backend->cfg_read(bdf, at, 4, &lo))
+			return 0;
+		if (lo & 1)
+			continue;	/* an I/O BAR: ports, not IO_MEM */
+		if (((lo >> 1) & 3) == 2 && at + 4 < end) {
+			if (d != at && d != at + 4) {
+				at += 4;
+				continue;
+			}
+			if (backend->cfg_read(bdf, at + 4, 4, &hi))
+				return 0;
+			if (d == at)
+				lo = nv;
+			else
+				hi = nv;
+		} else if (d == at) {
+			lo = nv;
+		} else {
+			continue;
+		}
+		base = ((uint64_t)hi << 32 | lo) & ~0xfull;
+		size = io_mem_bar_size(bdf, (at - 0x10) / 4);
+		if (size && !(size & (size - 1)))
+			base &= ~(size - 1);	/* the device ignores address bits below its size */
+		else {
+			base &= ~0xfffull;	/* size unknown: at least the page it lands in */
+			size = 0x1000;
+		}
+		holder = io_mem_range_held_by_other(base, size, s->client);
+		if (holder) {
+			snprintf(why, whylen, "BAR%u would decode 0x%llx-0x%llx, which \"%s\" holds as IO_MEM",
+			    (at - 0x10) / 4, (unsigned long long)base, (unsigned long long)(base + size - 1), holder);
+			return -EPERM;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * A bridge's bus numbers (0x18-0x1a) and memory windows (0x20-0x2f) route
+ * the memory of every function below it: no change while another client
+ * holds a BAR of a function on a bus below (before or after the write).
+ */
+static int
+bridge_move_check(struct io_port_session *s, unsigned bdf, unsigned reg, unsigned width, uint32_t v, char *why,
+    size_t whylen)
+{
+	uint32_t buses, nb, cur;
+	unsigned changed = 0, lo[2], hi[2];
+	const char *holder;
+
+	for (unsigned i = 0; i < width; i++) {
+		unsigned r = reg + i;
+
+		if (!((r >= 0x18 && r <= 0x1a) || (r >= 0x20 && r <= 0x2f)))
+			continue;
+		if (backend->cfg_read(bdf, r, 1, &cur))
+			return 0;
+		changed |= cur != ((v >> (8 * i)) & 0xff);
+	}
+	if (!changed || backend->cfg_read(bdf, 0x18, 4, &buses))
+		return 0;
+	nb = buses;
+	for (unsigned i = 0; i < width; i++)
+		if (reg + i >= 0x18 && reg + i < 0x1c)
+			nb = (nb & ~(0xffu << (8 * (reg + i - 0x18)))) | ((v >> (8 * i)) & 0xff) << (8 * (reg + i - 0x18));
+	lo[0] = (buses >> 8) & 0xff, hi[0] = (buses >> 16) & 0xff;
+	lo[1] = (nb >> 8) & 0xff, hi[1] = (nb >> 16) & 0xff;
+	for (unsigned k = 0; k < 2; k++)
+		for (unsigned f = lo[k] << 8; lo[k] <= hi[k] && f < ((hi[k] + 1) << 8); f++)
+			if ((holder = io_mem_function_holder(f, s->client))) {
+				snprintf(why, whylen, "the bridge routes bus %02x, where \"%s\" holds a BAR of %02x:%02x.%u",
+				    f >> 8, holder, f >> 8, (f >> 3) & 0x1f, f & 7);
+				return -EPERM;
+			}
+	return 0;
+}
+
+/* Which of the two above a write to reg of bdf needs, by its header type. */
+static int
+decode_move_check(struct io_port_session *s, unsigned bdf, unsigned reg, unsigned width, uint32_t v, char *why,
+    size_t whylen)
+{
+	uint32_t hdr, cur, mask, nv;
+	unsigned type, end, sh = 8 * (reg & 3);
+
+	if (reg + width <= 0x10 || reg >= 0x30 || backend->cfg_read(bdf, 0x0c, 4, &hdr))
+		return 0;
+	type = (hdr >> 16) & 0x7f;
+	if (type == 1 && reg >= 0x18)
+		return bridge_move_check(s, bdf, reg, width, v, why, whylen);
+	end = type == 0 ? 0x28 : type == 1 ? 0x18 : 0x10;
+	if (reg >= end || backend->cfg_read(bdf, reg & ~3u, 4, &cur))
+		return 0;
+	mask = width == 4 ? 0xffffffffu : ((1u << (8 * width)) - 1) << sh;
+	nv = (cur & ~mask) | ((v << sh) & mask);
+	if (nv == cur || nv == 0xffffffffu)
+		return 0;	/* the current value again, or a sizing probe's all ones */
+	return bar_move_check(s, bdf, end, reg & ~3u, nv, why, whylen);
+}
+
+/*
  * A config write from a session, by CF8/CFC or by request: the
  * <pci_config> policy and the function's holders (pci_config_policy.c),
- * then the MSI message core's IRQ session set up (issue 12, docs/irq.md).
+ * then the MSI message core's IRQ session set up (issue 12, docs/irq.md),
+ * then where a BAR or bridge window would decode (decode_move_check).
  */
 static int
 cfg_write_checked(struct io_port_session *s, unsigned bdf, unsigned reg, unsigned width, uint32_t v, unsigned port)
@@ -314,7 +435,8 @@ cfg_write_checked(struct io_port_session *s, unsigned bdf, unsigned reg, unsigne
 	snprintf(what, sizeof what, "config write %02x:%02x.%u reg 0x%02x,", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7,
 	    reg);
 	if (pci_config_may_write(config, s->client, s->label, bdf, conf1_ident, why, sizeof why) ||
-	    irq_config_write_check(bdf, reg, width, v, why, sizeof why)) {
+	    irq_config_write_check(bdf, reg, width, v, why, sizeof why) ||
+	    decode_move_check(s, bdf, reg, width, v, why, sizeof why)) {
 		refuse(s, what, port, width, why);
 		return -EPERM;
 	}

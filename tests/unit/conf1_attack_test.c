@@ -237,3 +237,100 @@ TEST(conf1_attack_command_and_msi_writes_under_another_irq_holder_refused)
 	    .value = 0x400 }, &back, 4), 0);
 	service_io_port.close(st);
 }
+
+/* A plain config write of one register; the reply (the dword read back) is dropped. */
+static int
+wr(void *st, unsigned bdf, unsigned off, unsigned width, uint32_t v)
+{
+	uint32_t back;
+
+	return raw(st, MKX_IO_PORT_CFG_WRITE, (struct mkx_io_port_cfg_req){ .bdf = (uint16_t)bdf, .off = (uint16_t)off,
+	    .width = (uint8_t)width, .value = v }, &back, 4);
+}
+
+/*
+ * The holder checks look at the function written; a BAR of ANOTHER
+ * function (00:02.0, nobody holds it) moved onto the range "fb" holds
+ * would make the device answer the holder's accesses (the hole an attack
+ * probe found): refused, and so is the upper half of a 64-bit BAR that
+ * would bring it there.
+ */
+TEST(conf1_attack_other_function_bar_onto_a_held_range)
+{
+	char why[512];
+	uint32_t back = 0;
+	void *st, *bar;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&victim, "fb", "base=0xfebf0000, size=0x1000", &bar, why, sizeof why), 0);
+	st = conf1_session("platform");
+	CHECK_INT(raw(st, MKX_IO_PORT_CFG_WRITE, (struct mkx_io_port_cfg_req){ .bdf = 0x10, .off = 0x10,
+	    .width = 4, .value = 0xfebf0000u }, &back, 4), -EPERM);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xfebf0800u), -EPERM);		/* inside the held page */
+	CHECK_INT(wr(st, 0x10, 0x12, 2, 0xfebfu), -EPERM);		/* the upper half alone */
+	CHECK_INT(reg(st, 0x10, 0x10), 0);
+	/* A 64-bit BAR (type bits 10 in the sim's latch): the lower dword combines with the upper one. */
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 4), 0);
+	CHECK_INT(wr(st, 0x10, 0x14, 4, 1), 0);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xfebf0004u), 0);		/* 0x1_febf0000: nobody's */
+	CHECK_INT(wr(st, 0x10, 0x14, 4, 0), -EPERM);			/* would make it 0xfebf0000 */
+	CHECK_INT(reg(st, 0x10, 0x14), 1);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0), 0);
+	CHECK_INT(wr(st, 0x10, 0x14, 4, 0), 0);
+	service_io_mem.close(bar);
+	/* Released: the same write goes through (the refusal was the holder's). */
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xfebf0000u), 0);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0), 0);
+	service_io_port.close(st);
+}
+
+/* What the platform driver's enumeration does must stay allowed while "fb" holds its BAR. */
+TEST(conf1_attack_sizing_probe_and_current_value_still_allowed)
+{
+	char why[512];
+	uint32_t back = 0;
+	void *st, *bar;
+
+	setup();
+	st = conf1_session("platform");
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xfebf0000u), 0);		/* nobody holds it yet */
+	CHECK_INT(service_io_mem.open(&victim, "fb", "base=0xfebf0000, size=0x1000", &bar, why, sizeof why), 0);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xfebf0000u), 0);		/* its current value again */
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xe0000000u), 0);		/* away from the held range */
+	CHECK_INT(raw(st, MKX_IO_PORT_CFG_WRITE, (struct mkx_io_port_cfg_req){ .bdf = 0x10, .off = 0x10, .width = 4,
+	    .flags = MKX_IO_PORT_CFG_PROBE, .value = 0xffffffffu, .restore = 0xe0000000u }, &back, 4), 0);
+	CHECK_INT(back, 0xffffffffu);
+	CHECK_INT(reg(st, 0x10, 0x10), 0xe0000000u);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xffffffffu), 0);		/* the probe by two plain writes */
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0xe0000000u), 0);
+	CHECK_INT(wr(st, 0x10, 0x10, 4, 0), 0);
+	service_io_mem.close(bar);
+	service_io_port.close(st);
+}
+
+/*
+ * A bridge routes the memory of the buses below it. The sim has no
+ * bridge: 00:00.0's header type is made 1 (its latch takes the write),
+ * so bus 0, where "fb" holds 00:01.0's BAR, is below it.
+ */
+TEST(conf1_attack_bridge_buses_and_window_under_a_holder_refused)
+{
+	char why[512];
+	void *st, *bar;
+
+	setup();
+	st = conf1_session("platform");
+	CHECK_INT(wr(st, 0x00, 0x0e, 1, 1), 0);
+	CHECK_INT(service_io_mem.open(&victim, "fb", "base=0xfebf0000, size=0x1000", &bar, why, sizeof why), 0);
+	CHECK_INT(wr(st, 0x00, 0x18, 4, 0x00010100u), -EPERM);		/* secondary/subordinate bus 1 */
+	CHECK_INT(wr(st, 0x00, 0x20, 4, 0xfec0fe00u), -EPERM);		/* memory window */
+	CHECK_INT(wr(st, 0x00, 0x26, 2, 0xfff0u), -EPERM);		/* prefetchable limit */
+	CHECK_INT(reg(st, 0x00, 0x18), 0);
+	CHECK_INT(reg(st, 0x00, 0x20), 0);
+	CHECK_INT(wr(st, 0x00, 0x20, 4, 0), 0);				/* the current value */
+	service_io_mem.close(bar);
+	CHECK_INT(wr(st, 0x00, 0x20, 4, 0xfec0fe00u), 0);
+	CHECK_INT(wr(st, 0x00, 0x20, 4, 0), 0);
+	CHECK_INT(wr(st, 0x00, 0x0e, 1, 0), 0);
+	service_io_port.close(st);
+}
