@@ -249,6 +249,24 @@ wait_rom(const char *name)
 	    mkx_now() - w0);
 }
 
+/* Open the Nic session, after ROM wait_rom if one is named; exit if it cannot be had. */
+static void
+open_after(const char *label, const char *wait)
+{
+	char why[256];
+	int err;
+
+	if (wait)
+		wait_rom(wait);
+	/* The client before us may have gone a moment before the driver has seen its session end. */
+	for (double t0 = mkx_now(); (err = mkx_nic_open(&nic, label, why, sizeof why)) == -EBUSY && mkx_now() - t0 < 5;)
+		usleep(100000);
+	if (err) {
+		mkx_error("Nic session: %s", why);
+		mkx_exit(1);
+	}
+}
+
 int
 main(void)
 {
@@ -256,8 +274,8 @@ main(void)
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
 	unsigned long count = 64, flood = 0, bench_ms = 0, bench_size = 60, bench_rounds = 1;
-	char why[256], label[64] = "nic";
-	int len, err;
+	char label[64] = "nic";
+	int len;
 
 	if (mkx_env_init())
 		return 1;
@@ -271,15 +289,7 @@ main(void)
 		if (mkx_xml_attr(cfg, "label"))
 			snprintf(label, sizeof label, "%s", mkx_xml_attr(cfg, "label"));
 	}
-	if (cfg && mkx_xml_attr(cfg, "wait_rom"))
-		wait_rom(mkx_xml_attr(cfg, "wait_rom"));
-	/* The client before us may have gone a moment before the driver has seen its session end. */
-	for (double t0 = mkx_now(); (err = mkx_nic_open(&nic, label, why, sizeof why)) == -EBUSY && mkx_now() - t0 < 5;)
-		usleep(100000);
-	if (err) {
-		mkx_error("Nic session: %s", why);
-		mkx_exit(1);
-	}
+	open_after(label, cfg ? mkx_xml_attr(cfg, "wait_rom") : NULL);
 	memcpy(mac, nic.info.mac, 6);
 	mkx_log("nic_client: mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, %u Mb/s", mac[0], mac[1], mac[2], mac[3],
 	    mac[4], mac[5], nic.info.link_up ? "up" : "down", nic.info.speed_mbps);
