@@ -180,18 +180,53 @@ blk_open(void *ctx, const char *label, const char *args, void **state, char *why
 }
 
 /*
+ * An eventfd is an anonymous inode: no file type in its st_mode. A regular
+ * file (a memfd) in its place polls readable for ever and its read never
+ * empties it, so the driver would spin; a pipe or socket is a different
+ * contract. (A timerfd or signalfd is anonymous too: harmless here.)
+ */
+static const char *
+not_an_eventfd(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return "not an open file";
+	switch (st.st_mode & S_IFMT) {
+	case 0:
+		return NULL;
+	case S_IFREG:
+		return "a regular file";
+	case S_IFIFO:
+		return "a pipe";
+	case S_IFSOCK:
+		return "a socket";
+	default:
+		return "a device or directory";
+	}
+}
+
+/*
  * ATTACH's fds: the queues' memfd must hold struct mkx_block_queues and be
  * sealed against shrinking (a client truncating it under our mapping would
  * make our next access fault: SIGBUS, the driver gone for every client);
- * both eventfds non-blocking (a full pipe in their place must not stop us).
+ * kick and signal must be eventfds, made non-blocking (a full one must
+ * not stop us).
  */
 static int
 attach(struct client *c, struct mkx_msg *req, char *why, size_t whylen)
 {
 	int seals = fcntl(req->fds[0], F_GET_SEALS);
+	const char *kind;
 	struct stat st;
 	void *q;
 
+	for (unsigned i = 1; i < 3; i++)
+		if ((kind = not_an_eventfd(req->fds[i]))) {
+			snprintf(why, whylen, "the %s fd must be an eventfd, not %s", i == 1 ? "kick" : "signal", kind);
+			mkx_log("%s: \"%s\": attach refused: %s", dev->name, c->label, why);
+			return -EINVAL;
+		}
 	if (fstat(req->fds[0], &st) || st.st_size < (off_t)sizeof *c->q || seals < 0 || !(seals & F_SEAL_SHRINK)) {
 		snprintf(why, whylen, "the queues' memfd must hold %zu bytes and be sealed F_SEAL_SHRINK",
 		    sizeof *c->q);

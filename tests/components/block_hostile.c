@@ -289,6 +289,55 @@ bad_attach(void)
 	}
 }
 
+/*
+ * Kick and signal fds that are not eventfds: a memfd as kick would poll
+ * readable for ever (the driver spinning), a pipe as signal is not what
+ * the driver writes 8-byte counts to. ATTACH refused, -EINVAL. Not added
+ * to refusals: the scenarios pin that count; a failure here fails them
+ * all the same (a FAIL line, exit 1).
+ */
+static void
+bad_signal_fds(void)
+{
+	static const char *const what[] = { "a memfd as the kick fd", "a pipe as the signal fd" };
+	static struct mkx_msg reply;
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct mkx_session s;
+		char why[256];
+		int p[2] = { -1, -1 }, rc;
+		int fds[3] = { memfd_create("q", MFD_CLOEXEC | MFD_ALLOW_SEALING), eventfd(0, EFD_CLOEXEC),
+		    eventfd(0, EFD_CLOEXEC) };
+
+		if (ftruncate(fds[0], (off_t)sizeof(struct mkx_block_queues)) ||
+		    fcntl(fds[0], F_ADD_SEALS, F_SEAL_SHRINK) || pipe2(p, O_CLOEXEC) ||
+		    mkx_session_open(&s, "Block", "label=\"small\", ram_quota=2080K, tx_buf_size=2M", why, sizeof why)) {
+			mkx_error("block_hostile: FAIL set-up of \"%s\"", what[i]);
+			failures++;
+			continue;
+		}
+		/* The wrong kind of file in the one place, a real eventfd in the other. */
+		close(fds[1 + i]);
+		fds[1 + i] = i == 0 ? memfd_create("kick", MFD_CLOEXEC) : p[1];
+		if (i == 1)
+			p[1] = -1;
+		rc = mkx_session_call(&s, MKX_BLOCK_ATTACH, NULL, 0, fds, 3, &reply);
+		mkx_msg_close_fds(&reply);
+		if (rc != -EINVAL) {
+			mkx_error("block_hostile: FAIL %s: attach status %d, expected %d", what[i], rc, -EINVAL);
+			failures++;
+		} else {
+			mkx_log("block_hostile: %s: attach refused, %s", what[i], strerror(EINVAL));
+		}
+		mkx_session_close(&s);
+		for (unsigned j = 0; j < 3; j++)
+			close(fds[j]);
+		close(p[0]);
+		if (p[1] >= 0)
+			close(p[1]);
+	}
+}
+
 int
 main(void)
 {
@@ -314,6 +363,7 @@ main(void)
 	flood();
 	liar();
 	bad_attach();
+	bad_signal_fds();
 	victim_check();
 	mkx_log("block_hostile: %s: %u refusals as expected, %u failures; namespace 2 blocks 0..%u %s",
 	    failures ? "FAILED" : "done", refusals, failures, BLOCKS - 1, failures ? "checked" : "intact");
