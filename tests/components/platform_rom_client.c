@@ -3,7 +3,7 @@
  * for Genode's session semantics.
  * <config mode="single|hold|wait|watch" device="00:01.0" type="" hold_ms="1500" delay_ms="0" wait_ms="20000" port="0"/>
  *   single: acquire_single_device; its I/O port range `port` and its first interrupt
- *           (with type="x": device_by_type instead, and nothing more)
+ *           (with type="x": device_by_type instead, and nothing more), after delay_ms
  *   hold:   acquire device, map its io_mem 0, hold it hold_ms, exit
  *   wait:   after delay_ms, acquire device waiting on the session's signal
  *           (mkx_platform_acquire_wait): how many ACQUIRE requests it took
@@ -48,7 +48,10 @@ single(struct mkx_platform *p)
 	struct mkx_irq irq;
 	char name[64], why[400] = "";
 	uint32_t v = 0;
-	int err = mkx_platform_acquire_any(p, type[0] ? type : NULL, name, sizeof name, why, sizeof why);
+	int err;
+
+	usleep(delay_ms * 1000);
+	err = mkx_platform_acquire_any(p, type[0] ? type : NULL, name, sizeof name, why, sizeof why);
 
 	if (type[0]) {
 		mkx_log("device_by_type %s: %s", type, err ? why : name);

@@ -92,7 +92,7 @@ config 00:01.0 "+ start ps2
     + service Platform | + child platform
     + any-service      | + parent
   + config | mode: hold | device: 00:01.0 | hold_ms: 2000
-+ start fb_wait
++ start fb_wait | finish: yes
   + binary platform_rom_client
   + route
     + service Platform | + child platform
@@ -124,9 +124,9 @@ if has '[init -> fb_wait] acquired 00:01.0 after waiting' &&
 else fail $t "the waiting client did not get the device after its holder exited with one more request"; fi
 
 # Run 3 (first): a policy with three devices; acquire_single_device is refused, device_by_type picks.
-config 00:01.0 "+ start multi_single
+config 00:01.0 "+ start multi_single | finish: yes
   + binary platform_rom_client
-  + config | mode: single
+  + config | mode: single | delay_ms: 1000
   + route
     + service Platform | + child platform
     + any-service      | + parent
