@@ -3,7 +3,7 @@
 # Runs as root on a fresh Debian 12 machine; as another user it says what
 # to install instead of failing obscurely later.
 set -e
-PKGS="gcc make libc6-dev libexpat1-dev libx86emu-dev acpica-tools clang libclang-rt-14-dev ovmf qemu-system-x86 cpio kmod socat python3 pciutils busybox-static grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools fdisk"
+PKGS="gcc g++ make libc6-dev libexpat1-dev libx86emu-dev acpica-tools clang libclang-rt-14-dev ovmf qemu-system-x86 cpio kmod socat python3 pciutils busybox-static grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools fdisk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
