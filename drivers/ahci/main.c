@@ -36,6 +36,7 @@
 #include <mkx/rom.h>
 #include <mkx/server.h>
 #include <mkx/xml.h>
+#include "../common/block_hw.h"
 #include "../common/block_service.h"
 #include "ahci.h"
 
@@ -115,46 +116,10 @@ serve(void)
 static int
 acquire(unsigned long dma_quota)
 {
-	char why[512] = "", *xml;
-	struct mkx_pci_device d;
-	struct mkx_xml *devices;
-	double t0 = mkx_now();
-	size_t len;
-	int err;
+	const struct blk_hw hw = { &drv.platform, &drv.abar, &drv.irq, &drv.dma, drv.pci, sizeof drv.pci };
 
-	if ((err = mkx_platform_open_ram(&drv.platform, "ahci", dma_quota, why, sizeof why)) ||
-	    (err = mkx_platform_devices(&drv.platform, &xml, &len))) {
-		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
-		return err ? err : -EIO;
-	}
-	devices = mkx_xml_parse(xml, len, why, sizeof why);
-	free(xml);
-	err = -ENOENT;
-	for (unsigned i = 0; devices && !mkx_devices_nth(devices, i, &d); i++)
-		if (d.class == 0x010601 && (!drv.pci[0] || !strcmp(d.name, drv.pci))) {
-			err = 0;
-			break;
-		}
-	mkx_xml_free(devices);
-	if (err) {
-		mkx_error("ahci: no AHCI controller (class 01:06:01)%s%s in the Platform session's devices",
-		    drv.pci[0] ? " at " : "", drv.pci);
-		return err;
-	}
-	snprintf(drv.pci, sizeof drv.pci, "%s", d.name);
-	while ((err = mkx_platform_acquire(&drv.platform, drv.pci, why, sizeof why)) == -EBUSY &&
-	    mkx_now() - t0 < drv.acquire_ms / 1e3)
-		usleep(100000);
-	if (!err && !(err = mkx_platform_io_mem(&drv.platform, drv.pci, (unsigned)drv.abar_index, &drv.abar, why,
-	    sizeof why)))
-		while ((err = mkx_platform_irq(&drv.platform, drv.pci, 0, &drv.irq, why, sizeof why)) == -EBUSY &&
-		    mkx_now() - t0 < drv.acquire_ms / 1e3)
-			usleep(100000);
-	if (err || (err = mkx_dma_open_platform(&drv.dma, &drv.platform, drv.pci, why, sizeof why))) {
-		mkx_error("ahci: %s through the Platform session: %s", drv.pci, why);
-		return err;
-	}
-	return 0;
+	return blk_hw_acquire(&hw, "ahci", "AHCI controller (class 01:06:01)", 0x010601, 0xffffff,
+	    (unsigned)drv.abar_index, dma_quota, drv.acquire_ms);
 }
 
 /* Each port: an ATA disk becomes a unit; no device, ATAPI or anything else is reported and left alone. */

@@ -53,6 +53,7 @@
 #include <mkx/rom.h>
 #include <mkx/server.h>
 #include <mkx/xml.h>
+#include "../common/block_hw.h"
 #include "../common/block_service.h"
 #include "nvme.h"
 
@@ -200,45 +201,10 @@ serve(void)
 static int
 acquire(unsigned long dma_quota)
 {
-	char why[512] = "", *xml;
-	struct mkx_pci_device d;
-	struct mkx_xml *devices;
-	double t0 = mkx_now();
-	size_t len;
-	int err;
+	const struct blk_hw hw = { &drv.platform, &drv.bar, &drv.irq, &drv.dma, drv.pci, sizeof drv.pci };
 
-	if ((err = mkx_platform_open_ram(&drv.platform, "nvme", dma_quota, why, sizeof why)) ||
-	    (err = mkx_platform_devices(&drv.platform, &xml, &len))) {
-		mkx_error("Platform session: %s", why[0] ? why : "devices document unreadable");
-		return err ? err : -EIO;
-	}
-	devices = mkx_xml_parse(xml, len, why, sizeof why);
-	free(xml);
-	err = -ENOENT;
-	for (unsigned i = 0; devices && !mkx_devices_nth(devices, i, &d); i++)
-		if ((d.class >> 8) == 0x0108 && (!drv.pci[0] || !strcmp(d.name, drv.pci))) {
-			err = 0;
-			break;
-		}
-	mkx_xml_free(devices);
-	if (err) {
-		mkx_error("nvme: no NVMe controller (class 01:08)%s%s in the Platform session's devices",
-		    drv.pci[0] ? " at " : "", drv.pci);
-		return err;
-	}
-	snprintf(drv.pci, sizeof drv.pci, "%s", d.name);
-	while ((err = mkx_platform_acquire(&drv.platform, drv.pci, why, sizeof why)) == -EBUSY &&
-	    mkx_now() - t0 < drv.acquire_ms / 1e3)
-		usleep(100000);
-	if (!err && !(err = mkx_platform_io_mem(&drv.platform, drv.pci, 0, &drv.bar, why, sizeof why)))
-		while ((err = mkx_platform_irq(&drv.platform, drv.pci, 0, &drv.irq, why, sizeof why)) == -EBUSY &&
-		    mkx_now() - t0 < drv.acquire_ms / 1e3)
-			usleep(100000);
-	if (err || (err = mkx_dma_open_platform(&drv.dma, &drv.platform, drv.pci, why, sizeof why))) {
-		mkx_error("nvme: %s through the Platform session: %s", drv.pci, why);
-		return err;
-	}
-	return 0;
+	return blk_hw_acquire(&hw, "nvme", "NVMe controller (class 01:08)", 0x010800, 0xffff00, 0, dma_quota,
+	    drv.acquire_ms);
 }
 
 /* The config's numbers; exits on one that is not. */
