@@ -16,16 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "raw_common.h"
+
 #define HUGE (2ul << 20)
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 int
 main(int argc, char **argv)

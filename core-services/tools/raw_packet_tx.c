@@ -24,14 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
+#include "raw_common.h"
 
 /* The network interface of PCI function pci, waiting up to 10 s for the driver to create it. */
 static int

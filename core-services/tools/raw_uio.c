@@ -20,29 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "raw_common.h"
 #include "switches.h"
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int
-put(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, strlen(v)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 int
 main(int argc, char **argv)

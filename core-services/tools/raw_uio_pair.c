@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "raw_common.h"
 #include "switches.h"
 
 struct uio {
@@ -35,28 +36,6 @@ struct uio {
 	int	ufd, cfd, rfd;
 	volatile uint32_t *bar;
 };
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int
-put(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, strlen(v)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 /* Bind pci to uio_pci_generic, open /dev/uioN, its config and BAR0. 0 or -1. */
 static int

@@ -28,29 +28,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "raw_common.h"
 #include "switches.h"
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int
-put(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, strlen(v)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 static int
 fail(const char *what)
