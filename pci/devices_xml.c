@@ -141,7 +141,13 @@ bars(FILE *o, const struct pci_fn *f)
 	for (unsigned b = 0; b < 6; b++) {
 		const struct pci_bar *r = &f->bar[b];
 
-		if (r->kind == PCI_BAR_NONE || r->unassigned)
+		/*
+		 * pci_decode writes a BAR the firmware left at 0 with address 0
+		 * (and warns); sessions refuse to hand it out. Without a size
+		 * (a dump without resource lines) it is left out: Genode always
+		 * has the size from its probe.
+		 */
+		if (r->kind == PCI_BAR_NONE || (r->unassigned && !r->size))
 			continue;
 		if (r->kind == PCI_BAR_IO) {
 			/* x86 I/O ports: 64 KiB at most, as pci_decode cuts the size. */
@@ -231,6 +237,31 @@ io_mmu(FILE *o, const struct pci_fn *f, const struct mkx_xml *acpi)
 			fprintf(o, "    <io_mmu name=\"drhd%u\"/>\n", n);
 }
 
+/*
+ * The Intel IGD's OpRegion (ASLS, config 0xfc: the firmware's mailbox for
+ * the graphics driver): pci_decode's pseudo BAR 6 of 00:02.0 and the acpi
+ * device's io_mem. 8 KiB, the OpRegion's base size: Genode also maps the
+ * region and adds a version 2.x extended VBT (RVDA/RVDS) behind it; we
+ * read config space only (docs/genode.md).
+ */
+#define OPREGION_SIZE	8192u
+
+static uint32_t
+pci_igd_opregion(const struct pci_fn *f, const struct pci_cfg *cfg)
+{
+	return cfg && intel_igd(f) ? pci_rd(cfg, f->a, 0xfc, 4) : 0;
+}
+
+static void
+opregion(FILE *o, const struct pci_fn *f, const struct pci_cfg *cfg)
+{
+	uint32_t asls = pci_igd_opregion(f, cfg);
+
+	/* size as pci_decode prints a size_t: decimal */
+	if (asls && asls != 0xffffffffu)
+		fprintf(o, "    <io_mem pci_bar=\"6\" address=\"0x%x\" size=\"%u\"/>\n", asls, OPREGION_SIZE);
+}
+
 static void
 pci_device(FILE *o, const struct pci_tree *t, const struct pci_fn *f, const struct pci_report_in *in)
 {
@@ -239,6 +270,7 @@ pci_device(FILE *o, const struct pci_tree *t, const struct pci_fn *f, const stru
 	fprintf(o, "  <device name=\"%s\" type=\"pci\">\n", pci_name(f->a, n));
 	pci_config(o, f, in->cfg);
 	bars(o, f);
+	opregion(o, f, in->cfg);
 	irq(o, t, f, in);
 	reserved_memory(o, f, in->acpi_report);
 	io_mmu(o, f, in->acpi_report);
@@ -277,7 +309,7 @@ ioapic(FILE *o, const struct mkx_xml *x, const struct mkx_xml *acpi, int remap)
 
 /* pci_decode's parse_acpi_device_info: the devices no PCI enumeration finds. */
 static void
-acpi_devices(FILE *o, const struct mkx_xml *acpi)
+acpi_devices(FILE *o, const struct mkx_xml *acpi, uint32_t asls)
 {
 	const struct mkx_xml *sci = acpi ? mkx_xml_child(acpi, "sci_int") : NULL;
 	const struct mkx_xml *dmar = acpi ? mkx_xml_child(acpi, "dmar") : NULL;
@@ -290,9 +322,13 @@ acpi_devices(FILE *o, const struct mkx_xml *acpi)
 	    "  </device>\n");
 	fprintf(o, "  <device name=\"pit\">\n    <irq number=\"0\"/>\n    <io_port_range address=\"0x40\" size=\"4\"/>\n"
 	    "  </device>\n");
-	if (sci)
-		fprintf(o, "  <device name=\"acpi\" type=\"acpi\">\n    <irq number=\"%lu\"/>\n  </device>\n",
-		    attr(sci, "irq", 0xff));
+	if (sci) {
+		fprintf(o, "  <device name=\"acpi\" type=\"acpi\">\n");
+		/* pci_decode gives the OpRegion to the acpi device too (ACPICA's _DSM and ASLE code reads it). */
+		if (asls)
+			fprintf(o, "    <io_mem address=\"0x%x\" size=\"%u\"/>\n", asls, OPREGION_SIZE);
+		fprintf(o, "    <irq number=\"%lu\"/>\n  </device>\n", attr(sci, "irq", 0xff));
+	}
 	for (const struct mkx_xml *x = acpi ? mkx_xml_child(acpi, "ioapic") : NULL; x; x = mkx_xml_next(x, "ioapic"))
 		ioapic(o, x, acpi, remap);
 	for (const struct mkx_xml *d = acpi ? mkx_xml_child(acpi, "drhd") : NULL; d; d = mkx_xml_next(d, "drhd"), n++)
@@ -304,9 +340,16 @@ acpi_devices(FILE *o, const struct mkx_xml *acpi)
 void
 pci_devices_report(FILE *o, const struct pci_tree *t, const struct pci_report_in *in)
 {
+	uint32_t asls = 0;
+
 	fprintf(o, "<devices>\n");
-	for (unsigned i = 0; i < t->nfn; i++)
+	for (unsigned i = 0; i < t->nfn; i++) {
+		uint32_t a = pci_igd_opregion(&t->fn[i], in->cfg);
+
 		pci_device(o, t, &t->fn[i], in);
-	acpi_devices(o, in->acpi_report);
+		if (a && a != 0xffffffffu)
+			asls = a;
+	}
+	acpi_devices(o, in->acpi_report, asls);
 	fprintf(o, "</devices>\n");
 }

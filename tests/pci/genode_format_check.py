@@ -50,15 +50,15 @@ def fmt_ok(fmt, value):
 
 
 def node_matches(path, elem_path):
-    """path: 'device[type=pci]/io_mem'; elem_path: list of elements from the root's child down."""
+    """path: 'device[type=pci]/io_mem[pci_bar!=6]' (= or !=); elem_path: list of elements from the root's child down."""
     steps = path.split("/")
     if len(steps) != len(elem_path):
         return False
     for step, e in zip(steps, elem_path):
-        m = re.fullmatch(r"([\w-]+)(?:\[(\w+)=([\w.-]+)\])?", step)
+        m = re.fullmatch(r"([\w-]+)(?:\[(\w+)(!?=)([\w.-]+)\])?", step)
         if not m or e.tag != m.group(1):
             return False
-        if m.group(2) and e.get(m.group(2)) != m.group(3):
+        if m.group(2) and (e.get(m.group(2)) == m.group(4)) != (m.group(3) == "="):
             return False
     return True
 

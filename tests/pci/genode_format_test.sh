@@ -12,8 +12,8 @@ TABLE=docs/genode-formats.md
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 SPECS=14
-CHECKS="igd_wc host_bridge msi_numbers override_mode rmrr_decimal ioapic_props platform_info_rev0 bdf_base drhd_size"
-echo "plan $((SPECS + 1 + 9))"
+CHECKS="igd_wc host_bridge msi_numbers override_mode rmrr_decimal ioapic_props platform_info_rev0 bdf_base drhd_size bar_at_zero igd_opregion"
+echo "plan $((SPECS + 1 + 11))"
 fail_all() {
 	i=0; while [ $i -le $SPECS ]; do echo "FAIL - genode_format_spec_$i: $1"; i=$((i + 1)); done
 	for c in $CHECKS; do echo "FAIL - genode_format_$c: $1"; done
@@ -41,10 +41,13 @@ cat > "$T/igd/config.txt" <<'EOF'
 10: 0c 00 00 f0 00 00 00 00 0c 00 00 e0 00 00 00 00
 20: 00 00 00 00 00 00 00 00 00 00 00 00 aa 17 5b 22
 30: 00 00 00 00 00 00 00 00 00 00 00 00 0a 01 00 00
+f0: 00 00 00 00 00 00 00 00 00 00 00 00 18 80 b4 7a
 EOF
+# BAR4 of the IGD: implemented (4 KiB) but left at 0 by the firmware. ASLS (0xfc): the OpRegion at 0x7ab48018.
 cat > "$T/igd/resource.txt" <<'EOF'
 0000:00:02.0 0 0x00000000f0000000 0x00000000f0ffffff 0x000000000014220c
 0000:00:02.0 2 0x00000000e0000000 0x00000000efffffff 0x000000000014220c
+0000:00:02.0 4 0x0000000000000000 0x0000000000000fff 0x0000000000040200
 EOF
 cat > "$T/igd/acpi.xml" <<'EOF'
 <acpi>
@@ -114,6 +117,15 @@ if has devices_igd.xml '<io_mem pci_bar="0" address="0xf0000000" size="0x1000000
    has session_igd.xml '<io_mem pci_bar="0" phys_addr="0xf0000000" size="0x1000000" prefetchable="true"/>' &&
    has session_igd.xml '<io_mem pci_bar="2" phys_addr="0xe0000000" size="0x10000000" wc="true" prefetchable="true"/>'
 then echo "ok - $t"; else echo "FAIL - $t: $(grep -h io_mem "$T/devices_igd.xml" "$T/session_igd.xml" | tr '\n' ' ')"; fi
+t=genode_format_bar_at_zero	# pci_decode writes a BAR the firmware left at 0 with address 0; sessions leave it out
+if has devices_igd.xml '<io_mem pci_bar="4" address="0x0" size="0x1000"/>' && ! grep -q 'pci_bar="4"' "$T/session_igd.xml" &&
+   [ "$(grep -c '<io_mem pci_bar="[0-5]"' "$T/devices_igd.xml")" = 3 ]
+then echo "ok - $t"; else echo "FAIL - $t: $(grep -h io_mem "$T/devices_igd.xml" "$T/session_igd.xml" | tr '\n' ' ')"; fi
+t=genode_format_igd_opregion	# ASLS as pseudo BAR 6 (size decimal, a size_t) and as the acpi device's io_mem
+if has devices_igd.xml '<io_mem pci_bar="6" address="0x7ab48018" size="8192"/>' &&
+   grep -A2 '<device name="acpi" type="acpi">' "$T/devices_igd.xml" | grep -qF '<io_mem address="0x7ab48018" size="8192"/>' &&
+   ! grep -q 'pci_bar="6"' "$T/devices_msi0.xml" && ! grep -A1 'name="acpi"' "$T/devices_msi0.xml" | grep -q io_mem
+then echo "ok - $t"; else echo "FAIL - $t: $(grep -h -e 'pci_bar="6"' -A2 -e 'name="acpi"' "$T/devices_igd.xml" | tr '\n' ' ')"; fi
 t=genode_format_host_bridge	# class 0x06 is a bridge to Genode, with the type 1 registers read as they are
 if has devices_msi0.xml '<pci-config address="0xb0000000" bus="0x0" device="0x0" function="0x0" vendor_id="0x8086" device_id="0x29c0" class="0x60000" revision="0x0" bridge="yes" io_base_limit="0x0"' &&
    has devices_msi0.xml 'class="0x60100" revision="0x2" bridge="yes"'
