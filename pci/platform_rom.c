@@ -46,7 +46,8 @@ range(const struct mkx_xml *x, struct prom_range *r, uint64_t max, char *why, si
 		return -EINVAL;
 	}
 	r->pci_bar = -1;
-	if ((e = num(x, "pci_bar", 5, &bar, why, whylen)) == -EINVAL)
+	/* Genode's platform driver takes any pci_bar below 255: 6 is pci_decode's IGD OpRegion. */
+	if ((e = num(x, "pci_bar", 254, &bar, why, whylen)) == -EINVAL)
 		return -EINVAL;
 	if (!e)
 		r->pci_bar = (int)bar;

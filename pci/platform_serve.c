@@ -385,6 +385,11 @@ io_mem(struct rsession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 		return -ENOENT;
 	}
 	m = &devs.dev[i].mem[q->index];
+	if (!m->addr) {		/* pci_decode writes a BAR the firmware left unassigned at 0 */
+		snprintf(why, whylen, "%s io_mem %u is at address 0 (a BAR the firmware left unassigned): not handed out",
+		    devs.dev[i].name, q->index);
+		return -ENXIO;
+	}
 	h = &held[i];
 	if (!h->mem_open[q->index]) {
 		if ((err = mkx_io_mem_open(&h->mem[q->index], m->addr, m->size, (q->flags & MKX_PLATFORM_WC) && m->wc,
@@ -419,6 +424,11 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 		if (q->index >= d->nport) {
 			snprintf(why, whylen, "%s has no I/O port resource %u", d->name, q->index);
 			return -ENOENT;
+		}
+		if (!d->port[q->index].addr && d->port[q->index].pci_bar >= 0) {	/* an I/O BAR left at 0 */
+			snprintf(why, whylen, "%s io_port_range %u is at port 0 (a BAR the firmware left unassigned): "
+			    "not handed out", d->name, q->index);
+			return -ENXIO;
 		}
 		snprintf(args, sizeof args, "ram_quota=6K, io_port_base=0x%" PRIx64 ", io_port_size=0x%" PRIx64,
 		    d->port[q->index].addr, d->port[q->index].size);

@@ -102,6 +102,6 @@ TEST(platform_rom_bad_documents_refused_with_the_line)
 	CHECK_STR_HAS(why, "<pci-config> without vendor_id=");
 	CHECK(read_doc("<devices><device name=\"a\"/>\n<device name=\"a\"/></devices>") < 0);
 	CHECK_STR_HAS(why, "line 2: a second device named \"a\"");
-	CHECK(read_doc("<devices><device name=\"a\"><io_mem address=\"0\" size=\"1\" pci_bar=\"6\"/></device></devices>") < 0);
-	CHECK_STR_HAS(why, "pci_bar=\"6\">: not a number up to 0x5");
+	CHECK(read_doc("<devices><device name=\"a\"><io_mem address=\"0\" size=\"1\" pci_bar=\"255\"/></device></devices>") < 0);
+	CHECK_STR_HAS(why, "pci_bar=\"255\">: not a number up to 0xfe");
 }
