@@ -21,7 +21,7 @@ namespace {
 	/* What a Signal_context_capability of this process names. */
 	struct Signal_interface : Interface { GENODE_RPC_INTERFACE(); };
 
-	struct Context_component : Rpc_object<Signal_interface, Context_component>
+	struct Context_component : Rpc_object<Signal_interface, Context_component>, Exportable_context
 	{
 		Signal_dispatcher_base &dispatcher;
 		unsigned                pending = 0;
@@ -116,8 +116,8 @@ void Mkx_genode::submit(Signal_context_capability cap, unsigned cnt)
 	Rpc_object_base *obj = lookup(cap);
 	if (auto *c = dynamic_cast<Context_component *>(obj))
 		c->pending += cnt;
-	else
-		submit_to_receiver(obj, cnt);
+	else if (!submit_to_receiver(obj, cnt))
+		submit_imported(obj, cnt);   /* a client's context: its eventfd */
 }
 
 void Mkx_genode::wait_for_fds() { poll_fds(-1); }

@@ -24,9 +24,11 @@
  *    (INVALID_OBJECT), as a Genode kernel refuses a capability one does
  *    not hold.
  *
- * Not carried yet: signals from a server to its client (a capability of
- * a client's signal context arrives at the server invalid), capabilities
- * of a third component, more than one connection per remote session.
+ *  - A client's signal context (sigh) goes as an eventfd (CAP_SIGNAL,
+ *    signal_remote.cc); the server's Signal_transmitter adds to it.
+ *
+ * Not carried yet: capabilities of a third component, more than one
+ * connection per remote session.
  */
 #include <base/log.h>
 #include <base/ipc.h>
@@ -59,6 +61,7 @@ namespace {
 		CAP_SENDERS  = 1,   /* an Rpc_object of the sender: remote at the receiver */
 		CAP_DS_FD    = 2,   /* a dataspace: the next fd of the message */
 		CAP_RECEIVER = 3,   /* the receiver's own object, by its key */
+		CAP_SIGNAL   = 4,   /* a client's signal context: the next fd, an eventfd */
 	};
 
 	struct Wire_cap
@@ -180,15 +183,60 @@ namespace {
 				if (granted && !granted->add(cap)) return false;
 				continue;
 			}
+			int const efd = conn && obj ? signal_export_fd(obj) : -EINVAL;
+			if (efd != -EINVAL) {
+				/* A client's signal context (sigh): its eventfd. */
+				if (efd < 0 || nfds == MKX_FDS_MAX) {
+					error("Genode RPC: signal context cannot be passed (", efd, ")");
+					return false;
+				}
+				fds[nfds++] = efd;
+				w = { (uint64_t)cap.local_name(), CAP_SIGNAL, 0, 0, 0 };
+				continue;
+			}
 			w = { (uint64_t)cap.local_name(), CAP_SENDERS, 0, 0, 0 };
 			if (granted && !granted->add(cap)) return false;
 		}
 		return true;
 	}
 
+	/*
+	 * The signal contexts a served session's client handed over, by the
+	 * client's key: a context sent again (each sigh call) is the one
+	 * already imported, so a client cannot make the server hold more
+	 * than MAX eventfds.
+	 */
+	struct Imports
+	{
+		enum { MAX = 32 };
+		unsigned long     key[MAX] { };
+		Native_capability cap[MAX] { };
+
+		Native_capability take(unsigned long k, int fd)
+		{
+			for (unsigned i = 0; i < MAX; i++)
+				if (cap[i].valid() && key[i] == k) { ::close(fd); return cap[i]; }
+			for (unsigned i = 0; i < MAX; i++)
+				if (!cap[i].valid()) {
+					cap[i] = signal_import(fd);
+					key[i] = k;
+					return cap[i];
+				}
+			error("Genode RPC: more than ", (unsigned)MAX, " signal contexts from one client");
+			::close(fd);
+			return Native_capability();
+		}
+
+		~Imports()
+		{
+			for (Native_capability &c : cap)
+				signal_drop_import(c);
+		}
+	};
+
 	/* Take the wire's capabilities into msg (fds: the message's, taken over when used). */
 	void caps_in(Wire_hdr const &h, Msgbuf_base &msg, int *fds, unsigned nfds,
-	             Remote_conn *conn, Granted const *granted)
+	             Remote_conn *conn, Granted const *granted, Imports *imports)
 	{
 		unsigned next_fd = 0;
 		for (unsigned i = 0; i < h.ncaps && i < Msgbuf_base::MAX_CAPS_PER_MSG; i++) {
@@ -199,10 +247,18 @@ namespace {
 					conn->refs++;
 					msg.insert(Native_capability(new Native_capability::Data(conn, w.key)));
 				} else {
-					/* A client's own object (a signal context): not carried yet. */
+					/* A client's object other than a signal context: not carried. */
 					msg.insert(Native_capability());
 				}
 				break;
+			case CAP_SIGNAL: {
+				/* Only a server imports a client's context; the fd is consumed in order either way. */
+				if (next_fd >= nfds || !imports) { next_fd++; msg.insert(Native_capability()); break; }
+				int fd = fds[next_fd];
+				fds[next_fd++] = -1;
+				msg.insert(imports->take(w.key, fd));
+				break;
+			}
 			case CAP_DS_FD: {
 				if (next_fd >= nfds) { msg.insert(Native_capability()); break; }
 				int fd = fds[next_fd];
@@ -285,7 +341,7 @@ Rpc_exception_code Mkx_genode::remote_call(Native_capability::Data const &dst,
 	}
 	::memcpy(rcv.data(), reply.payload + sizeof rh, rh.data_size);
 	rcv.data_size(rh.data_size);
-	caps_in(rh, rcv, reply.fds, reply.hdr.nfds, conn, nullptr);
+	caps_in(rh, rcv, reply.fds, reply.hdr.nfds, conn, nullptr, nullptr);
 	mkx_msg_close_fds(&reply);   /* the fds caps_in did not take */
 	return Rpc_exception_code((long)(int64_t)rh.key);
 }
@@ -302,6 +358,7 @@ namespace {
 		Capability<Root>   root;
 		Session_capability cap;
 		Granted            granted { };
+		Imports            imports { };
 	};
 
 	struct Served_service
@@ -368,7 +425,7 @@ namespace {
 		in.reset();
 		::memcpy(in.data(), req->payload + sizeof h, h.data_size);
 		in.data_size(h.data_size);
-		caps_in(h, in, req->fds, req->hdr.nfds, nullptr, &s.granted);
+		caps_in(h, in, req->fds, req->hdr.nfds, nullptr, &s.granted, &s.imports);
 
 		Wire_hdr &rh = *(Wire_hdr *)r->payload;
 		rh = { };

@@ -23,17 +23,37 @@ namespace {
 	struct Receiver_context_interface : Interface { GENODE_RPC_INTERFACE(); };
 
 	/* What a capability from Signal_receiver::manage names. */
-	struct Receiver_context : Rpc_object<Receiver_context_interface, Receiver_context>
+	struct Receiver_context : Rpc_object<Receiver_context_interface, Receiver_context>, Exportable_context
 	{
 		Signal_context &context;
 		Receiver_context(Signal_context &c) : context(c) { }
 	};
 }
 
-/* A receiver names a PD (core's signal source); mkx has none: an invalid one. */
+namespace {
+
+	/*
+	 * What a Signal_receiver's PD is here. Genode's generic receiver code
+	 * tells its PD (core's signal source) to forget a context it
+	 * dissolves (free_context); mkx has no such source, but a call to an
+	 * invalid capability sleeps for ever in Genode's RPC client, so every
+	 * dissolve would hang. This object answers any call with success and
+	 * nothing: the one call it gets returns void.
+	 */
+	struct Null_pd_interface : Interface { GENODE_RPC_INTERFACE(); };
+
+	struct Null_pd : Rpc_object<Null_pd_interface, Null_pd>
+	{
+		Rpc_exception_code dispatch(Rpc_opcode, Ipc_unmarshaller &, Msgbuf_base &) override
+		{
+			return Rpc_exception_code(Rpc_exception_code::SUCCESS);
+		}
+	};
+}
+
 static Pd_session &no_pd()
 {
-	static Pd_session_client pd { Pd_session_capability() };
+	static Pd_session_client pd { reinterpret_cap_cast<Pd_session>(rpc_ep().manage(new Null_pd)) };
 	return pd;
 }
 
@@ -53,15 +73,17 @@ Signal_context_capability Signal_receiver::manage(Signal_context &context)
 }
 
 void Signal_receiver::_platform_destructor() { }
-void Signal_receiver::_platform_begin_dissolve(Signal_context &) { }
 
-void Signal_receiver::_platform_finish_dissolve(Signal_context &context)
+/* Before Genode's dissolve resets context._cap: the last moment it names our object. */
+void Signal_receiver::_platform_begin_dissolve(Signal_context &context)
 {
 	if (auto *rc = dynamic_cast<Receiver_context *>(lookup(context._cap))) {
 		rpc_ep().dissolve(rc);
 		delete rc;
 	}
 }
+
+void Signal_receiver::_platform_finish_dissolve(Signal_context &) { }
 
 /* Queue a signal for a receiver's context (entrypoint.cc's submit calls it). */
 bool Mkx_genode::submit_to_receiver(Rpc_object_base *obj, unsigned cnt)
@@ -104,7 +126,7 @@ Signal Signal_receiver::pending_signal()
 	return result.context ? Signal(result) : Signal();
 }
 
-/* Inside this process: the context's queue. To another process: not yet (docs/genode-base.md). */
+/* Inside this process: the context's queue; a client's context: its eventfd (signal_remote.cc). */
 void Signal_transmitter::submit(unsigned cnt)
 {
 	if (_context.valid())

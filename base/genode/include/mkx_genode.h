@@ -87,6 +87,31 @@ namespace Mkx_genode {
 	/* signal.cc: queue cnt signals if obj is a Signal_receiver's context. */
 	bool submit_to_receiver(Rpc_object_base *obj, unsigned cnt);
 
+	/*
+	 * Signals to another process (signal_remote.cc). A signal context of
+	 * this process (a Signal_handler's, a Signal_receiver's) is also an
+	 * Exportable_context: handed to another component it becomes an
+	 * eventfd, made once and read by the entrypoint; the server holds an
+	 * imported context that adds to that eventfd.
+	 */
+	struct Signal_export;
+	struct Exportable_context
+	{
+		Signal_export *exported = nullptr;
+		virtual ~Exportable_context();
+	};
+	struct Signal_source_interface : Interface { GENODE_RPC_INTERFACE(); };
+
+	/* The eventfd that carries obj's signals (the object stays its owner), or -errno. */
+	int signal_export_fd(Rpc_object_base *obj);
+
+	/* A client's context received as fd (taken over): invalid if it is no eventfd. */
+	Native_capability signal_import(int fd);
+	void signal_drop_import(Native_capability const &);
+
+	/* Add cnt to an imported context's eventfd; false if obj is none. */
+	bool submit_imported(Rpc_object_base *obj, unsigned cnt);
+
 	/* Wait until a watched fd is ready and run its handler (a blocking receiver's wait). */
 	void wait_for_fds();
 
