@@ -51,6 +51,19 @@ struct io_mem_backend {
 	 */
 	int	(*ecam_overlap)(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
 	/*
+	 * The function (segment 0) whose 4 KiB ECAM config page holds phys,
+	 * present or not: 0 with *bdf, -ENOENT if no MCFG window of segment 0
+	 * holds phys. NULL: not known (no per-function grants, no copies).
+	 */
+	int	(*ecam_bdf)(uint64_t phys, unsigned *bdf);
+	/*
+	 * Copy ECAM [base, base+size) (base and size multiples of 4) into buf
+	 * with aligned 32-bit config reads, as a CPU's config access does;
+	 * a page whose first dword reads all ones (no function there) is all
+	 * ones without further reads. 0 or -errno. NULL: no copies of ECAM.
+	 */
+	int	(*ecam_read)(uint64_t base, void *buf, size_t size);
+	/*
 	 * One register access of bytes (1, 2, 4, 8) at physical addr, for live
 	 * IO_MEM sessions (io_mem_live.c). NULL: done through open_phys().
 	 */

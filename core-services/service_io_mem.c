@@ -34,6 +34,8 @@ struct io_mem_session {
 	 */
 	uint64_t		held_base, held_size;
 	int			bdf;		/* IO_MEM_PCI: the function; else -1 */
+	int			page_bdf;	/* a live ECAM page: its function; else -1 */
+	int			ecam_copy;	/* a read-only copy of ECAM (kind IO_MEM_SNAPSHOT) */
 	unsigned		bar;
 	const struct child	*client;
 	struct child		*payer;		/* snapshot: charged to its RAM quantum (ram_charge) */
@@ -204,12 +206,41 @@ snapshot_device_overlap(uint64_t page, uint64_t len, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * Hand buf (len bytes, whole pages; freed here) out as s's dataspace: a
+ * memfd sealed against writes, shrinking and growing, so the kernel
+ * refuses the client a shared writable mapping, write() and ftruncate()
+ * of it (a private writable mapping is the client's own copy).
+ */
+static int
+sealed_copy(struct io_mem_session *s, void *buf, uint64_t len, char *why, size_t whylen)
+{
+	int err, fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		snprintf(why, whylen, "core cannot build the snapshot: %s", strerror(-err));
+		return err;
+	}
+	free(buf);
+	s->fd = fd;
+	s->ds.offset = 0;
+	s->ds.length = len;
+	s->ds.page_offset = (uint32_t)(s->base - PAGE_DOWN(s->base));
+	s->ds.flags = MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY;
+	return 0;
+}
+
 static int
 grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 {
 	uint64_t page = PAGE_DOWN(s->base), len = PAGE_UP(s->base + s->size) - page;
 	void *buf;
-	int fd, err;
+	int err;
 
 	if (s->size > (16u << 20)) {
 		snprintf(why, whylen, "a snapshot of 0x%" PRIx64 " bytes: snapshots are for firmware areas "
@@ -233,23 +264,7 @@ grant_snapshot(struct io_mem_session *s, char *why, size_t whylen)
 	 */
 	memset(buf, 0, s->base - page);
 	memset((uint8_t *)buf + (s->base - page) + s->size, 0, len - (s->base - page) - s->size);
-	fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		snprintf(why, whylen, "core cannot build the snapshot: %s", strerror(-err));
-		return err;
-	}
-	free(buf);
-	s->fd = fd;
-	s->ds.offset = 0;
-	s->ds.length = len;
-	s->ds.page_offset = (uint32_t)(s->base - page);
-	s->ds.flags = MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY;
-	return 0;
+	return sealed_copy(s, buf, len, why, whylen);
 }
 
 static int
@@ -285,20 +300,117 @@ ecam_config_all(const char *label)
 	return 0;
 }
 
+/* Where ecam_ident reads: the physical address of bdf 0's page (pci_ident_fn has no context). */
+static uint64_t ident_bus0;
+
+/* A function's identity for class and vendor/device policies, read from ECAM by core. */
+static int
+ecam_ident(unsigned bdf, struct pci_fn_ident *id)
+{
+	uint32_t d[3];
+
+	if (backend->ecam_read(ident_bus0 + ((uint64_t)bdf << 12), d, sizeof d) || (d[0] & 0xffff) == 0xffff)
+		return -ENOENT;
+	id->vendor = d[0] & 0xffff;
+	id->device = d[0] >> 16;
+	id->class = d[2] >> 8;
+	return 0;
+}
+
+/* label's <pci_config> access to the function whose ECAM page is at page (its bdf in *bdf). */
+static enum pci_config_access
+ecam_access(const char *label, uint64_t page, unsigned *bdf)
+{
+	if (!backend->ecam_bdf || !backend->ecam_read || backend->ecam_bdf(page, bdf))
+		return PCI_CONFIG_NONE;
+	ident_bus0 = page - ((uint64_t)*bdf << 12);
+	return pci_config_access(config, label, *bdf, ecam_ident);
+}
+
+#define ECAM_COPY_MAX	(1u << 20)	/* one bus: what Genode's pci_decode maps at a time */
+
+/*
+ * A label whose <pci_config> reads (and does not write) functions in the
+ * range gets a copy of those pages, taken now; the pages of functions it
+ * may not read are all ones, as absent functions read (and as the conf1
+ * emulation shows them to it). Where it may write a function, a copy
+ * would drop its writes unseen: it asks for that function's page alone.
+ */
+static int
+grant_ecam_copy(struct io_mem_session *s, const char *label, char *why, size_t whylen)
+{
+	uint64_t page = PAGE_DOWN(s->base), len = PAGE_UP(s->base + s->size) - page;
+	unsigned bdf, seen = 0;
+	uint8_t *buf;
+	char dev[16];
+	int err;
+
+	if (len > ECAM_COPY_MAX) {
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is ECAM: \"%s\" may have a read-only copy of at "
+		    "most one bus (1 MiB) per request, or the live window with <pci_config pci=\"all\" "
+		    "access=\"write\">", s->base, s->base + s->size - 1, label);
+		return -EPERM;
+	}
+	if (!(buf = malloc(len)))
+		return -ENOMEM;
+	if ((err = backend->ecam_read ? backend->ecam_read(page, buf, len) : -ENOTSUP)) {
+		snprintf(why, whylen, "core cannot read ECAM 0x%" PRIx64 "+0x%" PRIx64 ": %s", page, len, strerror(-err));
+		free(buf);
+		return err;
+	}
+	for (uint64_t off = 0; off < len; off += PAGE) {
+		enum pci_config_access a = ecam_access(label, page + off, &bdf);
+
+		if (a == PCI_CONFIG_WRITE) {
+			bdf_str(bdf, dev, sizeof dev);
+			snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is ECAM: it reaches the config space of every "
+			    "function behind it; <pci_config> lets \"%s\" write %s there, so a read-only copy would drop "
+			    "its writes: ask for that function's 4 KiB page alone (live), a copy only where it reads, or "
+			    "the window with pci=\"all\" access=\"write\"", s->base, s->base + s->size - 1, label, dev);
+			free(buf);
+			return -EPERM;
+		}
+		if (a == PCI_CONFIG_NONE)
+			memset(buf + off, 0xff, PAGE);
+		seen += a == PCI_CONFIG_READ;
+	}
+	if (!seen) {
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is ECAM, and <pci_config> gives \"%s\" no "
+		    "function there", s->base, s->base + s->size - 1, label);
+		free(buf);
+		return -EPERM;
+	}
+	s->kind = IO_MEM_SNAPSHOT;
+	s->ecam_copy = 1;
+	return sealed_copy(s, buf, len, why, whylen);
+}
+
+/*
+ * ECAM by <pci_config>: one function's page, live, to a label that may
+ * write that function (held for that page only); the whole window, live,
+ * to a label that may write every function (held whole); else a
+ * read-only copy (grant_ecam_copy).
+ */
 static int
 grant_ecam(struct io_mem_session *s, const char *label, char *why, size_t whylen)
 {
-	uint64_t wb, ws;
+	uint64_t wb, ws, page = PAGE_DOWN(s->base);
+	unsigned bdf;
 	int err;
 
 	if (!backend->ecam_window || backend->ecam_window(s->base, s->size, &wb, &ws))
 		return -ENOENT;
-	if (!ecam_config_all(label)) {
-		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " is ECAM: it reaches the config space of every "
-		    "function behind it, and <pci_config> does not give \"%s\" pci=\"all\" access=\"write\"",
-		    s->base, s->base + s->size - 1, label);
-		return -EPERM;
+	if (PAGE_UP(s->base + s->size) - page == PAGE && ecam_access(label, page, &bdf) == PCI_CONFIG_WRITE) {
+		if ((err = grant_devmem(s, why, whylen)))
+			return err;
+		s->kind = IO_MEM_ECAM;
+		s->held_base = page;
+		s->held_size = PAGE;
+		s->page_bdf = (int)bdf;
+		return 0;
 	}
+	if (!ecam_config_all(label))
+		return grant_ecam_copy(s, label, why, whylen);
 	if ((err = grant_devmem(s, why, whylen)))
 		return err;
 	/* The grant holds the whole window: nobody else gets any part of it. */
@@ -379,6 +491,48 @@ grant(struct io_mem_session *s, const char *label, int wc, int live, char *why, 
 	return -EPERM;
 }
 
+/*
+ * A live grant is exclusive: -EBUSY with why if another grant holds any of
+ * what s's dataspace reaches. The client's own kept grants do not count:
+ * it holds them anyway (supersede_kept).
+ */
+static int
+overlap_check(const struct io_mem_session *s, char *why, size_t whylen)
+{
+	for (unsigned i = 0; i < ngranted; i++) {
+		const struct io_mem_session *g = granted[i];
+
+		if (g->kind == IO_MEM_SNAPSHOT || (g->closed && g->client == s->client) ||
+		    !(s->held_base < g->held_base + g->held_size && g->held_base < s->held_base + s->held_size))
+			continue;
+		snprintf(why, whylen, "0x%" PRIx64 "-0x%" PRIx64 " (its dataspace reaches 0x%" PRIx64 "-0x%" PRIx64
+		    ") overlaps 0x%" PRIx64 "-0x%" PRIx64 " held by \"%s\"", s->base, s->base + s->size - 1,
+		    s->held_base, s->held_base + s->held_size - 1, g->held_base, g->held_base + g->held_size - 1, g->label);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * The client's kept grants (closed sessions whose dataspace it still
+ * holds) that lie wholly inside [base, base+size) are superseded by a new
+ * grant of that range: dropped from the table. One that reaches further
+ * stays recorded, so nobody else gets what the client may still map.
+ */
+static void
+supersede_kept(const struct child *client, uint64_t base, uint64_t size)
+{
+	for (unsigned i = ngranted; i-- > 0;) {
+		const struct io_mem_session *g = granted[i];
+
+		if (g->closed && g->client == client && g->held_base >= base &&
+		    g->held_base - base <= size && g->held_size <= size - (g->held_base - base)) {
+			free(granted[i]);
+			granted[i] = granted[--ngranted];
+		}
+	}
+}
+
 static int
 io_mem_open(struct child *client, const char *label, const char *args, void **state,
     char *why, size_t whylen)
@@ -397,13 +551,6 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 		snprintf(why, whylen, "bad base/size in \"%.100s\"", args);
 		return -EINVAL;
 	}
-	/* The client's own kept grants there are superseded by this session (it holds them anyway). */
-	for (unsigned i = ngranted; i-- > 0;)
-		if (granted[i]->closed && granted[i]->client == client && base < granted[i]->held_base +
-		    granted[i]->held_size && granted[i]->held_base < base + size) {
-			free(granted[i]);
-			granted[i] = granted[--ngranted];
-		}
 	if (ngranted == CORE_SESSIONS_MAX) {
 		snprintf(why, whylen, "core's table of IO_MEM grants is full");
 		return -ENOSPC;
@@ -417,23 +564,16 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 		return -ENOMEM;
 	s->fd = -1;
 	s->bdf = -1;
+	s->page_bdf = -1;
 	s->client = client;
 	s->base = s->held_base = base;
 	s->size = s->held_size = size;
 	snprintf(s->label, sizeof s->label, "%s", label);
 	err = grant(s, label, wc, live, why, whylen);
 	if (!err && s->kind != IO_MEM_SNAPSHOT)
-		for (unsigned i = 0; i < ngranted; i++)
-			if (granted[i]->kind != IO_MEM_SNAPSHOT &&
-			    s->held_base < granted[i]->held_base + granted[i]->held_size &&
-			    granted[i]->held_base < s->held_base + s->held_size) {
-				snprintf(why, whylen, "0x%lx-0x%lx (its dataspace reaches 0x%" PRIx64 "-0x%" PRIx64
-				    ") overlaps 0x%" PRIx64 "-0x%" PRIx64 " held by \"%s\"", base, base + size - 1,
-				    s->held_base, s->held_base + s->held_size - 1, granted[i]->held_base,
-				    granted[i]->held_base + granted[i]->held_size - 1, granted[i]->label);
-				err = -EBUSY;
-				break;
-			}
+		err = overlap_check(s, why, whylen);
+	if (!err && s->kind != IO_MEM_SNAPSHOT)
+		supersede_kept(client, s->held_base, s->held_size);
 	if (!err && s->kind == IO_MEM_SNAPSHOT) {
 		/* The copy is core's memory kept for the client as long as it holds the session. */
 		err = ram_charge(client, s->ds.length, "an IO_MEM snapshot", why, whylen);
@@ -450,7 +590,9 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 	}
 	granted[ngranted++] = s;
 	core_log("IO_MEM \"%s\": 0x%lx-0x%lx granted (%s%s)", label, base, base + size - 1,
-	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
+	    s->kind == IO_MEM_PCI ? "PCI BAR file" : s->ecam_copy ? "read-only snapshot of ECAM"
+	    : s->kind == IO_MEM_SNAPSHOT ? "read-only snapshot"
+	    : s->page_bdf >= 0 ? "one function's ECAM page, live physical memory"
 	    : s->kind == IO_MEM_ECAM ? "ECAM window, live physical memory"
 	    : s->kind == IO_MEM_LIVE ? "live registers, each access done by core" : "live physical memory, trusted", s->ds.flags & MKX_IO_MEM_WC ? ", write-combined" : "");
 	*state = s;
@@ -593,7 +735,7 @@ const char *
 io_mem_function_holder(unsigned bdf, const struct child *except)
 {
 	for (unsigned i = 0; i < ngranted; i++)
-		if (granted[i]->bdf == (int)bdf && granted[i]->client != except)
+		if ((granted[i]->bdf == (int)bdf || granted[i]->page_bdf == (int)bdf) && granted[i]->client != except)
 			return granted[i]->label;
 	return NULL;
 }

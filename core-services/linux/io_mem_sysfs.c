@@ -196,5 +196,6 @@ sysfs_open_phys(void)
 const struct io_mem_backend io_mem_sysfs = {
 	.name = "linux-sysfs", .probe = sysfs_probe, .resources = sysfs_resources,
 	.is_ram = sysfs_is_ram, .open_bar = sysfs_open_bar, .read_phys = sysfs_read_phys,
-	.open_phys = sysfs_open_phys, .ecam_window = mcfg_window, .ecam_overlap = mcfg_overlap, .fn_targets = holders_pci_targets,
+	.open_phys = sysfs_open_phys, .ecam_window = mcfg_window, .ecam_overlap = mcfg_overlap,
+	.ecam_bdf = mcfg_bdf, .ecam_read = mcfg_read, .fn_targets = holders_pci_targets,
 };

@@ -21,4 +21,10 @@ int	mcfg_window(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_
 /* The first MCFG window (any segment) that overlaps [base, base+size): 0 with its range, else -ENOENT. */
 int	mcfg_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win_size);
 
+/* The segment-0 function whose ECAM page holds phys, present or not: 0 with *bdf, else -ENOENT. */
+int	mcfg_bdf(uint64_t phys, unsigned *bdf);
+
+/* Copy ECAM [base, base+size) (multiples of 4) into buf, 32-bit config reads (io_mem_backend.h). */
+int	mcfg_read(uint64_t base, void *buf, size_t size);
+
 #endif

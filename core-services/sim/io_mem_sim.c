@@ -6,7 +6,11 @@
  * byte of the address, so snapshots can be checked. Live register
  * accesses (phys_rw) reach an HPET-like block at 0xfed00000-0xfed003ff:
  * the counter at 0xf0 advances on every read (a polled register that
- * changes), the other registers keep what is written.
+ * changes), the other registers keep what is written. ECAM: one MCFG
+ * window at 0xb0000000 (segment 0, buses 0-255) whose config reads show
+ * 00:01.0 and 00:02.0 (IDs and class at 0 and 8, other dwords their
+ * offset) and all ones elsewhere; open_phys is a sparse 4 GiB memfd
+ * (zeros, offset = physical address), so live grants can be mapped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -103,7 +107,15 @@ sim_read_phys(uint64_t base, void *buf, size_t size)
 static int
 sim_open_phys(void)
 {
-	return -ENOTSUP;
+	int fd = memfd_create("sim-phys", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)1 << 32)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
 }
 
 static int
@@ -149,8 +161,44 @@ sim_ecam_overlap(uint64_t base, uint64_t size, uint64_t *win_base, uint64_t *win
 	return 0;
 }
 
+static int
+sim_ecam_bdf(uint64_t phys, unsigned *bdf)
+{
+	if (phys < 0xb0000000u || phys >= 0xc0000000u)
+		return -ENOENT;
+	*bdf = (unsigned)((phys - 0xb0000000u) >> 12);
+	return 0;
+}
+
+/* Config dword at off of function bdf: the functions of sim_res, all ones where none is. */
+static uint32_t
+sim_cfg_dword(unsigned bdf, unsigned off)
+{
+	for (unsigned i = 0; i < sizeof sim_res / sizeof sim_res[0]; i++)
+		if (sim_res[i].bdf == bdf)
+			return off == 0 ? sim_res[i].device << 16 | sim_res[i].vendor
+			    : off == 8 ? sim_res[i].class << 8 : off;
+	return 0xffffffffu;
+}
+
+static int
+sim_ecam_read(uint64_t base, void *buf, size_t size)
+{
+	unsigned bdf;
+
+	if ((base | size) & 3)
+		return -EINVAL;
+	for (size_t i = 0; i < size; i += 4) {
+		uint32_t v = sim_ecam_bdf(base + i, &bdf) ? 0xffffffffu : sim_cfg_dword(bdf, (base + i) & 0xfff);
+
+		memcpy((uint8_t *)buf + i, &v, 4);
+	}
+	return 0;
+}
+
 const struct io_mem_backend io_mem_sim = {
 	.name = "sim", .probe = sim_probe, .resources = sim_resources, .is_ram = sim_is_ram,
 	.open_bar = sim_open_bar, .read_phys = sim_read_phys, .open_phys = sim_open_phys,
 	.ecam_window = sim_ecam_window, .ecam_overlap = sim_ecam_overlap, .phys_rw = sim_phys_rw, .fn_targets = sim_fn_targets,
+	.ecam_bdf = sim_ecam_bdf, .ecam_read = sim_ecam_read,
 };
