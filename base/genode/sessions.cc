@@ -163,8 +163,23 @@ namespace {
 				      Cstring(why[0] ? why : strerror(-err)));
 				throw Service_denied();
 			}
+			/*
+			 * A snapshot is a sealed copy core made (firmware tables, or
+			 * ECAM for a label that only reads config space): mapped
+			 * private and writable, so Genode code that writes to its
+			 * mapping (pci_decode enables bridges, clears MSI enable)
+			 * writes its own pages, never the device or the copy.
+			 */
+			bool const copy = m.ds.flags & MKX_IO_MEM_SNAPSHOT;
+			if (copy && mmap(m.map, (size_t)m.ds.length, PROT_READ | PROT_WRITE,
+			                 MAP_PRIVATE | MAP_FIXED, m.fd, (off_t)m.ds.offset) == MAP_FAILED) {
+				error("IO_MEM ", Hex(base), "+", Hex(size), ": private mapping of the copy: ",
+				      Cstring(strerror(errno)));
+				mkx_io_mem_close(&m);
+				throw Service_denied();
+			}
 			ds = new Dataspace_component(-1, m.map, (size_t)m.ds.length,
-			                             !(m.ds.flags & MKX_IO_MEM_READONLY));
+			                             copy || !(m.ds.flags & MKX_IO_MEM_READONLY));
 			ds->share_fd  = m.fd;
 			ds->share_off = m.ds.offset;
 			rpc_ep().manage(ds);
