@@ -46,9 +46,11 @@ ACPI_LIB_SRC := $(filter-out acpi/main.c,$(ACPI_SRC))
 # pci/: the platform driver. Its portable core (config access ops, enumeration, views) is
 # libpci.a for tests and the fuzzer; the component's session code is in the binary only.
 PCI_SRC := $(wildcard pci/*.c)
-PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c pci/platform_dma.c
+# Both platform drivers' Platform sessions (libmkx's sessions at core, so not in libpci.a for the fuzzer).
+PCI_SESSION_SRC := pci/platform_session.c pci/platform_dma.c pci/conf1_port.c
+PCI_COMPONENT_SRC := pci/main.c pci/component.c pci/devices_report.c pci/platform.c $(PCI_SESSION_SRC)
 # platform: the ROM-fed platform driver (Genode's composition, pci_decode -> platform), same libpci.a.
-PLATFORM_SRC := pci/platform_main.c pci/platform_serve.c
+PLATFORM_SRC := pci/platform_main.c pci/platform_serve.c $(PCI_SESSION_SRC)
 PCI_LIB_SRC := $(filter-out $(PCI_COMPONENT_SRC) $(PLATFORM_SRC),$(PCI_SRC))
 BINS	:= $(B)/bin/acpi $(B)/bin/pci $(B)/bin/platform $(B)/bin/core $(B)/bin/hostile $(addprefix $(B)/bin/,$(CORE_TOOLS)) $(addprefix $(B)/bin/,$(APPS) $(TEST_COMPONENTS) $(DRIVERS))
 TESTBINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))

@@ -20,12 +20,11 @@
 
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
-#include <mkx/io_port.h>
-#include <mkx/io_port_cfg.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
 
 #include "compare.h"
+#include "conf1_port.h"
 #include "component.h"
 #include "host.h"
 #include "route.h"
@@ -33,47 +32,6 @@
 
 static struct pci_ecam_set ecam;
 static struct mkx_io_mem ecam_mem[PCI_ECAM_WINDOWS_MAX];
-static struct mkx_io_port conf1_port;
-static struct pci_conf1 conf1;
-
-static int
-port_in(void *ctx, unsigned port, unsigned width, uint32_t *val)
-{
-	return mkx_io_port_in(ctx, port, width, val);
-}
-
-static int
-port_out(void *ctx, unsigned port, unsigned width, uint32_t val)
-{
-	return mkx_io_port_out(ctx, port, width, val);
-}
-
-/* core's config requests on the conf1 session: one request per access, a range per read (mkx/io_port_cfg.h). */
-static int
-port_range_read(void *ctx, unsigned bdf, unsigned off, void *buf, unsigned len)
-{
-	return mkx_io_port_cfg_read(ctx, bdf, off, buf, len);
-}
-
-static int
-port_write_back(void *ctx, unsigned bdf, unsigned off, unsigned width, uint32_t v, uint32_t *back)
-{
-	return mkx_io_port_cfg_write(ctx, bdf, off, width, v, back);
-}
-
-static int
-port_probe(void *ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, uint32_t *back)
-{
-	return mkx_io_port_cfg_probe(ctx, bdf, off, 4, v, restore, back);
-}
-
-static int
-port_scan(void *ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
-{
-	return mkx_io_port_cfg_scan(ctx, bdf, off, ids, n);
-}
-
-/* ECAM through IO_MEM sessions of the MCFG windows. 0 if at least one window is mapped. */
 static int
 open_ecam(const struct acpi_info *ai, struct pci_cfg *cfg)
 {
@@ -107,19 +65,10 @@ open_conf1(struct pci_cfg *cfg)
 	int err;
 
 	/* The acpi component may still hold the pair for a moment after its report: wait a little. */
-	for (unsigned tries = 0; (err = mkx_io_port_open(&conf1_port, 0xcf8, 8, why, sizeof why)) == -EBUSY &&
-	    tries < 50; tries++)
-		usleep(100000);
-
-	if (err) {
+	if ((err = pci_conf1_open(cfg, 1, 50, why, sizeof why))) {
 		mkx_error("conf1 (IO_PORT 0xcf8-0xcff) not granted: %s", why[0] ? why : strerror(-err));
 		return err;
 	}
-	/* walk: reads from per-function snapshots until the walk is over (cfg_conf1.c) */
-	conf1 = (struct pci_conf1){ .port_ctx = &conf1_port, .in = port_in, .out = port_out,
-	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .scan = port_scan,
-	    .walk = 1 };
-	*cfg = (struct pci_cfg){ &pci_cfg_conf1, &conf1 };
 	mkx_log("config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)");
 	return 0;
 }
@@ -197,7 +146,7 @@ compare_conf1(const struct pci_tree *t, const struct acpi_info *ai)
 		mkx_error("out of memory");
 		return;
 	}
-	conf1.walk = 0;
+	pci_conf1_walk_done();
 	pci_sort(&c);
 	if (pci_tree_compare(t, &c, why, sizeof why))
 		mkx_error("conf1 walk differs from the ECAM walk: %s", why);
@@ -205,7 +154,7 @@ compare_conf1(const struct pci_tree *t, const struct acpi_info *ai)
 		mkx_log("conf1 walk equal to the ECAM walk: %u functions, BARs, bus numbers, capabilities "
 		    "below 0x100 (%.1f ms)", c.nfn, now_ms() - t0);
 	pci_tree_free(&c);
-	mkx_io_port_close(&conf1_port);
+	pci_conf1_close();
 }
 
 int
@@ -253,7 +202,7 @@ pci_component(void)
 		mkx_error("out of memory");
 		mkx_exit(1);
 	}
-	conf1.walk = 0;
+	pci_conf1_walk_done();
 	pci_sort(&t);
 	pci_route_all(&ai, &t);
 	pci_set_ecam(&t, &ai);

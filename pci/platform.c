@@ -24,9 +24,9 @@
 #include "component.h"
 #include "devices_xml.h"
 #include "platform_dma.h"
+#include "platform_session.h"
 #include "policy.h"
 #include "quiesce.h"
-#include "reset.h"
 
 struct psession {
 	char			label[192];
@@ -107,59 +107,23 @@ lookup_acquired(struct psession *s, const char *name, size_t len, char *why, siz
 	return i;
 }
 
-/*
- * The reply's fds are sent by the server loop once a call returns; ours
- * (dups, or a DMA buffer's memfd from core) are closed at the next call or
- * release: a buffer's memory must not outlive core's free in our fd table.
- */
-static int pending_fd = -1;
-
-static void
-close_pending(void)
-{
-	if (pending_fd >= 0)
-		close(pending_fd);
-	pending_fd = -1;
-}
-
 static void
 release(int i, const char *how, int quiet)
 {
 	struct held *h = &held[i];
 	const struct pci_fn *f = &tree->fn[i];
-	enum pci_reset_method method;
-	char n[16], line[320];
+	char n[16];
 	uint16_t cmd = 0;
-	int err;
 
-	/*
-	 * Bus master off (read back) first: only then may core free the DMA
-	 * buffers. The platform driver is the one that turns it off; core's
-	 * DMA session end finds it off, checks that and frees.
-	 */
-	pci_fn_quiesce(cfg, f, &cmd);
-	close_pending();
+	pci_name(f->a, n);
+	ps_fn_quiesce(cfg, f, n, h->owner->label, how, h->dma.open, quiet, &cmd);
+	ps_pending_close();
 	for (unsigned b = 0; b < 6; b++)
 		if (h->bar_open[b]) {
 			mkx_io_mem_close(&h->bar[b]);
 			h->bar_open[b] = 0;
 		}
-	pci_name(f->a, n);
-	if (!quiet)
-		mkx_log("%s released by \"%s\" (%s): quiesced, command 0x%04x (bus master %s, INTx %s)%s", n,
-		    h->owner->label, how, cmd, cmd & 0x4 ? "ON" : "off", cmd & 0x400 ? "disabled" : "enabled",
-		    h->dma.open && !(cmd & 0x4) ? "; its DMA session at core ends now" : "");
-	/*
-	 * Then the device's own state (rings, queues its driver programmed):
-	 * FLR or D3hot/D0 where the function has one, the firmware's header
-	 * written back. Before core frees the DMA buffers too: a device
-	 * that ignored bus master off is reset before its memory goes.
-	 */
-	err = pci_fn_reset(cfg, f, &pci_reset_spec, &method, line, sizeof line);
-	if (!quiet)
-		mkx_log("%s reset after \"%s\": %s%s", n, h->owner->label, line, err ? " (error)" : "");
-	if (method != PCI_RESET_NONE)
-		cmd = (uint16_t)pci_rd(cfg, f->a, 0x04, 2);
+	ps_fn_reset(cfg, f, n, h->owner->label, quiet, &cmd);
 	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
 	if (!(cmd & 0x4))
 		pci_dma_close(&h->dma, &h->owner->freed);
@@ -167,63 +131,6 @@ release(int i, const char *how, int quiet)
 		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
 	snprintf(h->last, sizeof h->last, "%s", h->owner->label);
 	h->owner = NULL;
-}
-
-/* "drv_a" of "drv_a -> drv": the start name core gave the session's client. */
-static int
-same_component(const char *label, const char *name)
-{
-	size_t l = strlen(name);
-
-	return name[0] && !strncmp(label, name, l) && (!label[l] || !strncmp(label + l, " -> ", 4));
-}
-
-/* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
-static void
-component_of(const char *label, char *name, size_t len)
-{
-	const char *arrow = strstr(label, " -> ");
-	size_t l = arrow ? (size_t)(arrow - label) : strlen(label);
-
-	snprintf(name, len, "%.*s", (int)(l < len ? l : len - 1), label);
-}
-
-/*
- * HOLDERS: does any component but us still hold an fd or a mapping of
- * the function (core looks in its children's /proc)? 0 if nobody; -EBUSY
- * if core's look, bounded in time, did not finish; 0 with a log line if
- * core cannot answer at all (the RUNNING check below still applies).
- */
-static int
-holders_check(struct psession *s, int i, struct mkx_io_mem *m, char *why, size_t whylen)
-{
-	struct mkx_io_mem_holder h;
-	char n[16];
-	const char *file;
-	int err, mapped, last;
-
-	pci_name(tree->fn[i].a, n);
-	if ((err = mkx_io_mem_holder(m, &h)) == -EBUSY) {
-		/* core's look at /proc is bounded in time and did not finish: that is not "nobody". */
-		snprintf(why, whylen, "core could not finish its look at who still holds %s (a component with very "
-		    "many fds?): acquire again", n);
-		return -EBUSY;
-	}
-	if (err) {
-		mkx_log("%s: core did not say who still holds it: %s", n, strerror(-err));
-		return 0;
-	}
-	if (!h.pid || same_component(s->label, h.name))
-		return 0;
-	file = strrchr(h.what, '/') ? strrchr(h.what, '/') + 1 : h.what;
-	mapped = strncmp(h.what, "fd", 2) != 0;
-	last = held[i].last[0] && same_component(held[i].last, h.name);
-	/* The last owner keeps it until it exits (running_check); another holder only while it holds. */
-	snprintf(why, whylen, "%s is still %s by \"%.40s\" (pid %d) after %s released it (%.40s); Linux cannot "
-	    "revoke %s: acquire again when it has %s", n, mapped ? "mapped" : "held", h.name, (int)h.pid,
-	    last ? "it" : "its owner", file, mapped ? "a mapping" : "an fd",
-	    last ? "exited" : mapped ? "unmapped or exited" : "closed or exited");
-	return -EBUSY;
 }
 
 /*
@@ -237,21 +144,20 @@ static int
 running_check(int i, struct mkx_io_mem *m, const char *comp, char *why, size_t whylen)
 {
 	char n[16];
-	int32_t pid = 0;
-	int err;
+	int ex;
 
 	pci_name(tree->fn[i].a, n);
-	if (m && (err = mkx_io_mem_running(m, comp, &pid))) {
-		snprintf(why, whylen, "%s was handed to \"%.60s\"; core does not say whether it still runs (%s): "
-		    "not handed on", n, comp, strerror(-err));
-		return -EBUSY;
-	}
 	if (!m) {
 		snprintf(why, whylen, "%s was handed to \"%.60s\"; without an IO_MEM session of one of its memory BARs "
 		    "core cannot be asked whether that still runs: not handed on", n, comp);
 		return -EBUSY;
 	}
-	if (pid) {
+	if ((ex = ps_exited(m, comp)) < 0) {
+		snprintf(why, whylen, "%s was handed to \"%.60s\"; core does not say whether it still runs (%s): "
+		    "not handed on", n, comp, strerror(-ex));
+		return -EBUSY;
+	}
+	if (!ex) {
 		snprintf(why, whylen, "%s was handed to \"%.60s\", which still runs; Linux cannot revoke what it may "
 		    "still hold: acquire again once it has exited", n, comp);
 		return -EBUSY;
@@ -281,8 +187,8 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 
 	pci_name(f->a, n);
 	if (held[i].last[0])
-		component_of(held[i].last, comp, sizeof comp);
-	other = comp[0] && !same_component(s->label, comp);
+		ps_component_of(held[i].last, comp, sizeof comp);
+	other = comp[0] && !ps_same_component(s->label, comp);
 	for (unsigned b = 0; b < 6 && !m; b++) {
 		const struct pci_bar *bar = &f->bar[b];
 
@@ -297,7 +203,7 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 			break;
 		}
 	}
-	err = m ? holders_check(s, i, m, why, whylen) : 0;
+	err = m ? ps_holders(m, n, s->label, held[i].last, why, whylen) : 0;
 	if (!err && other)
 		err = running_check(i, m, comp, why, whylen);
 	if (m == &tmp)
@@ -308,16 +214,13 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 static int
 p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
-	const struct pci_policy *pol = pci_policy_for(policies, npolicies, label);
+	const struct pci_policy *pol = ps_policy(policies, npolicies, label, why, whylen);
 	struct psession *s;
 	unsigned long ram;
 
 	(void)ctx;
-	if (!pol) {
-		snprintf(why, whylen, "no policy for \"%s\"", label);
-		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
+	if (!pol)
 		return -EPERM;
-	}
 	/*
 	 * core moved the session's ram_quota from the client's RAM quantum to
 	 * ours (session quota donation): what we charge at core for the
@@ -343,8 +246,6 @@ devices_doc(struct psession *s, struct mkx_reply *r)
 	char attrs[64] = "", *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
-	uint64_t size;
-	int fd;
 
 	if (!o)
 		return -ENOMEM;
@@ -360,20 +261,7 @@ devices_doc(struct psession *s, struct mkx_reply *r)
 		free(buf);
 		return -ENOMEM;
 	}
-	fd = memfd_create("devices", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		return -EIO;
-	}
-	free(buf);
-	size = len;
-	memcpy(r->payload, &size, 8);
-	r->len = 8;
-	r->fds[0] = fd;	/* closed after the reply went out (see p_call) */
-	r->nfds = 1;
-	return 0;
+	return ps_doc_reply(buf, len, r);
 }
 
 static int
@@ -381,7 +269,7 @@ io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 {
 	int i = lookup_acquired(s, q->name, sizeof q->name, why, whylen);
 	unsigned nth = 0;
-	char n[16];
+	char n[16], cwhy[256] = "";
 
 	if (i < 0)
 		return i;
@@ -392,23 +280,11 @@ io_mem(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 
 		if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO || bar->unassigned || nth++ != q->index)
 			continue;
-		if (!held[i].bar_open[b]) {
-			char cwhy[256] = "";
-
-			/* Write-combining only where it cannot reorder register accesses: prefetchable BARs. */
-			int wc = (q->flags & MKX_PLATFORM_WC) && bar->prefetch;
-
-			if ((err = mkx_io_mem_open(&held[i].bar[b], bar->start, bar->size, wc, cwhy, sizeof cwhy))) {
-				snprintf(why, whylen, "core refused %s BAR%u: %s", n, b, cwhy);
-				return err;
-			}
-			held[i].bar_open[b] = 1;
-		}
-		memcpy(r->payload, &held[i].bar[b].ds, sizeof held[i].bar[b].ds);
-		r->len = sizeof held[i].bar[b].ds;
-		r->fds[0] = dup(held[i].bar[b].fd);
-		r->nfds = r->fds[0] >= 0;
-		return r->nfds ? 0 : -errno;
+		/* Write-combining only where it cannot reorder register accesses: prefetchable BARs. */
+		if ((err = ps_io_mem_give(&held[i].bar[b], &held[i].bar_open[b], bar->start, bar->size,
+		    (q->flags & MKX_PLATFORM_WC) && bar->prefetch, r, cwhy, sizeof cwhy)))
+			snprintf(why, whylen, "core refused %s BAR%u: %s", n, b, cwhy);
+		return err;
 	}
 	snprintf(why, whylen, "%s has no memory resource %u", n, q->index);
 	return -ENOENT;
@@ -474,8 +350,7 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 		mkx_log("%s: %s", n, tried);
 	mkx_log("%s: IRQ session (%s%s) handed to \"%s\"", n, kinds[type], type ? "" : ", routed from _PRT",
 	    s->label);
-	r->fds[0] = sess.sock;	/* ours is closed once it is sent: the client holds the session */
-	r->nfds = 1;
+	ps_session_give(&sess, r);	/* ours is closed once it is sent: the client holds the session */
 	return 0;
 }
 
@@ -504,8 +379,7 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 		}
 		mkx_log("%s: IO_PORT session of BAR%u (0x%llx+0x%llx) handed to \"%s\"", n, b,
 		    (unsigned long long)bar->start, (unsigned long long)bar->size, s->label);
-		r->fds[0] = sess.sock;
-		r->nfds = 1;
+		ps_session_give(&sess, r);
 		return 0;
 	}
 	snprintf(why, whylen, "%s has no I/O port resource %u", n, q->index);
@@ -568,78 +442,72 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 
 
 static int
+op_devices(void *st, struct mkx_reply *r, char *why, size_t whylen)
+{
+	(void)why, (void)whylen;
+	return devices_doc(st, r);
+}
+
+static int
+op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
+{
+	struct psession *s = st;
+	char n[16];
+	uint16_t cmd;
+	int i, err;
+
+	if ((i = lookup(s, name, len, why, whylen)) < 0)
+		return i;
+	pci_name(tree->fn[i].a, n);
+	if (held[i].owner && held[i].owner != s) {
+		snprintf(why, whylen, "%s is held by \"%.150s\"", n, held[i].owner->label);
+		return -EBUSY;
+	}
+	if (held[i].owner == s)
+		return 0;
+	if ((err = still_held(s, i, why, whylen)))
+		return err;
+	held[i].owner = s;
+	ps_fn_acquire(cfg, &tree->fn[i], n, s->label, &cmd);
+	return 0;
+}
+
+static int
+op_release(void *st, const char *name, size_t len, char *why, size_t whylen)
+{
+	int i = lookup_acquired(st, name, len, why, whylen);
+
+	if (i < 0)
+		return i;
+	release(i, "released", 0);
+	return 0;
+}
+
+static int
+op_resource(void *st, uint16_t op, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	if (op == MKX_PLATFORM_IO_MEM)
+		return io_mem(st, q, r, why, whylen);
+	return op == MKX_PLATFORM_IRQ ? irq(st, q, r, why, whylen) : io_port(st, q, r, why, whylen);
+}
+
+static int
+op_dma(void *st, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	return dma(st, op, q, r, why, whylen);
+}
+
+static int
 p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
+	static const struct ps_ops ops = {
+		.devices = op_devices, .acquire = op_acquire, .release = op_release, .resource = op_resource,
+		.dma = op_dma,
+	};
 	struct psession *s = state;
-	char why[400] = "", n[16];
-	int err, i;
-	uint16_t cmd;
 
 	(void)ctx;
-	close_pending();
-	switch (req->hdr.op) {
-	case MKX_PLATFORM_DEVICES:
-		err = devices_doc(s, r);
-		break;
-	case MKX_PLATFORM_ACQUIRE:
-		if ((err = i = lookup(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
-			break;
-		err = 0;
-		pci_name(tree->fn[i].a, n);
-		if (held[i].owner && held[i].owner != s) {
-			snprintf(why, sizeof why, "%s is held by \"%.150s\"", n, held[i].owner->label);
-			err = -EBUSY;
-			break;
-		}
-		if (held[i].owner == s)
-			break;
-		if ((err = still_held(s, i, why, sizeof why)))
-			break;
-		held[i].owner = s;
-		pci_fn_enable(cfg, &tree->fn[i], &cmd);
-		mkx_log("%s acquired by \"%s\": command 0x%04x (bus master %s)", n, s->label, cmd,
-		    cmd & 0x4 ? "on" : "OFF");
-		break;
-	case MKX_PLATFORM_RELEASE:
-		if ((err = i = lookup_acquired(s, (char *)req->payload, req->hdr.len, why, sizeof why)) < 0)
-			break;
-		err = 0;
-		release(i, "released", 0);
-		break;
-	case MKX_PLATFORM_IO_MEM:
-		if (req->hdr.len != sizeof(struct mkx_platform_res))
-			return -EINVAL;
-		err = io_mem(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_IRQ:
-		if (req->hdr.len != sizeof(struct mkx_platform_res))
-			return -EINVAL;
-		err = irq(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_IO_PORT:
-		if (req->hdr.len != sizeof(struct mkx_platform_res))
-			return -EINVAL;
-		err = io_port(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_DMA_ALLOC:
-	case MKX_PLATFORM_DMA_ADDR:
-	case MKX_PLATFORM_DMA_FREE:
-	case MKX_PLATFORM_DMA_INFO:
-		if (req->hdr.len != sizeof(struct mkx_platform_dma))
-			return -EINVAL;
-		err = dma(s, req->hdr.op, (const struct mkx_platform_dma *)req->payload, r, why, sizeof why);
-		break;
-	default:
-		return -ENOSYS;
-	}
-	if (r->nfds)
-		pending_fd = r->fds[0];
-	if (err && why[0]) {
-		if (s->refusals_logged < 8 && ++s->refusals_logged)
-			mkx_log("\"%s\": %s%s", s->label, why, s->refusals_logged == 8 ? " (further refusals not logged)" : "");
-		r->len = (size_t)snprintf((char *)r->payload, MKX_PAYLOAD_MAX, "%s", why) + 1;
-	}
-	return err;
+	return ps_call(&ops, s, s->label, &s->refusals_logged, req, r);
 }
 
 static void

@@ -46,7 +46,9 @@
 #include <mkx/rom.h>
 #include <mkx/server.h>
 
+#include "conf1_port.h"
 #include "platform_rom.h"
+#include "platform_session.h"
 #include "policy.h"
 
 struct rsession {
@@ -69,6 +71,9 @@ struct rheld {
 	 */
 	char			last[64];
 	int			pending;
+	/* A PCI device's function as its config space says (read at its first acquire, through core). */
+	struct pci_fn		fn;
+	int			fn_read;
 };
 
 static struct prom_set devs;
@@ -76,7 +81,7 @@ static struct rheld held[PROM_DEVICES_MAX];
 static struct pci_policy policies[PCI_POLICIES_MAX];
 static unsigned npolicies;
 static struct rsession *sessions;
-static int pending_fd = -1;
+static struct pci_cfg cfg;	/* conf1 through core: ops NULL if core granted none */
 
 static int
 dev_in(const struct pci_policy *p, const struct prom_dev *d)
@@ -124,16 +129,6 @@ signal_device(unsigned i)
 			signal_session(s);
 }
 
-/* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
-static void
-component_of(const char *label, char *name, size_t len)
-{
-	const char *arrow = strstr(label, " -> ");
-	size_t l = arrow ? (size_t)(arrow - label) : strlen(label);
-
-	snprintf(name, len, "%.*s", (int)(l < len ? l : len - 1), label);
-}
-
 /*
  * Has the component device i was last released from exited (core reaped
  * it and killed every process of its uid)? 1 yes, 0 it still runs, -errno
@@ -143,8 +138,7 @@ static int
 last_exited(unsigned i)
 {
 	struct mkx_io_mem tmp, *on = NULL;
-	int32_t pid = 0;
-	int err;
+	int ex;
 
 	/* RUNNING is answered on any IO_MEM session: one we hold, else one opened for the question. */
 	for (unsigned d = 0; !on && d < devs.n; d++)
@@ -157,10 +151,10 @@ last_exited(unsigned i)
 				on = &tmp;
 	if (!on)
 		return -ENOENT;
-	err = mkx_io_mem_running(on, held[i].last, &pid);
+	ex = ps_exited(on, held[i].last);
 	if (on == &tmp)
 		mkx_io_mem_close(&tmp);
-	return err ? err : pid == 0;
+	return ex;
 }
 
 /* Every device whose last owner has exited since is free again: its sessions see used="false". */
@@ -176,27 +170,65 @@ poll_exits(void)
 		}
 }
 
-static void
-close_pending(void)
+/*
+ * A PCI device's function for config work, read at its first use: header
+ * type, command, status and capabilities through core, its BARs from the
+ * devices ROM. NULL for a non-PCI device or without config access.
+ */
+static const struct pci_fn *
+fn_of(unsigned i)
 {
-	if (pending_fd >= 0)
-		close(pending_fd);
-	pending_fd = -1;
+	static struct pci_tree notes;	/* the capability walk's notes: not kept */
+	const struct prom_dev *d = &devs.dev[i];
+	struct pci_fn *f = &held[i].fn;
+
+	if (!cfg.ops || !d->pci)
+		return NULL;
+	if (held[i].fn_read)
+		return f;
+	memset(f, 0, sizeof *f);
+	f->a = (struct pci_addr){ 0, d->bus, d->dev, d->fn };
+	f->vendor = (uint16_t)d->vendor, f->device = (uint16_t)d->device, f->class = d->class;
+	f->space = 256;
+	f->hdr_type = (uint8_t)(pci_rd(&cfg, f->a, 0x0e, 1) & 0x7f);
+	f->bridge = f->hdr_type != 0;
+	f->command = (uint16_t)pci_rd(&cfg, f->a, 0x04, 2);
+	f->status = (uint16_t)pci_rd(&cfg, f->a, 0x06, 2);
+	for (unsigned m = 0; m < d->nmem; m++)
+		if (d->mem[m].pci_bar >= 0 && d->mem[m].pci_bar < 6)
+			f->bar[d->mem[m].pci_bar] = (struct pci_bar){ d->mem[m].addr + d->mem[m].size > (1ull << 32) ?
+			    PCI_BAR_MEM64 : PCI_BAR_MEM32, d->mem[m].wc, d->mem[m].addr, d->mem[m].size, 0 };
+	for (unsigned p = 0; p < d->nport; p++)
+		if (d->port[p].pci_bar >= 0 && d->port[p].pci_bar < 6)
+			f->bar[d->port[p].pci_bar] = (struct pci_bar){ PCI_BAR_IO, 0, d->port[p].addr, d->port[p].size, 0 };
+	pci_caps_walk(&notes, &cfg, f);
+	notes.nnote = 0;
+	held[i].fn_read = 1;
+	return f;
 }
 
 static void
 release(unsigned i, const char *how)
 {
 	struct rheld *h = &held[i];
+	const struct pci_fn *f = fn_of(i);
+	uint16_t cmd = 0;
 
-	close_pending();
+	/* Quiet first (bus master, decode, interrupts off), then its mappings go, then its own state. */
+	if (f)
+		ps_fn_quiesce(&cfg, f, devs.dev[i].name, h->owner->label, how, 0, 0, &cmd);
+	ps_pending_close();
 	for (unsigned m = 0; m < PROM_RES_MAX; m++)
 		if (h->mem_open[m]) {
 			mkx_io_mem_close(&h->mem[m]);
 			h->mem_open[m] = 0;
 		}
-	mkx_log("%s released by \"%s\" (%s)", devs.dev[i].name, h->owner->label, how);
-	component_of(h->owner->label, h->last, sizeof h->last);
+	if (f)
+		ps_fn_reset(&cfg, f, devs.dev[i].name, h->owner->label, 0, &cmd);
+	else
+		mkx_log("%s released by \"%s\" (%s)%s", devs.dev[i].name, h->owner->label, how,
+		    devs.dev[i].pci ? ": no config access, not quiesced" : "");
+	ps_component_of(h->owner->label, h->last, sizeof h->last);
 	h->pending = 1;
 	h->owner = NULL;
 	signal_device(i);
@@ -274,8 +306,6 @@ devices_doc(struct rsession *s, struct mkx_reply *r)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
-	uint64_t size;
-	int fd;
 
 	if (!o)
 		return -ENOMEM;
@@ -291,26 +321,41 @@ devices_doc(struct rsession *s, struct mkx_reply *r)
 		free(buf);
 		return -ENOMEM;
 	}
-	fd = memfd_create("devices", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		return -EIO;
+	return ps_doc_reply(buf, len, r);
+}
+
+/*
+ * HOLDERS (core looks in its children's /proc), asked on an IO_MEM session
+ * of the device's first memory range: does a component other than the
+ * acquiring one still map or hold something of it? A device without
+ * memory ranges (ps2's ports) cannot be asked: its IO_PORT and IRQ
+ * sessions are sockets, which RUNNING covers.
+ */
+static int
+holders(struct rsession *s, unsigned i, char *why, size_t whylen)
+{
+	const struct prom_dev *d = &devs.dev[i];
+	struct mkx_io_mem tmp;
+	char cwhy[256] = "";
+	int err;
+
+	if (!d->nmem)
+		return 0;
+	if ((err = mkx_io_mem_open(&tmp, d->mem[0].addr, d->mem[0].size, 0, cwhy, sizeof cwhy))) {
+		mkx_log("%s: cannot ask core who still holds it (io_mem 0: %s)", d->name, cwhy[0] ? cwhy : strerror(-err));
+		return 0;
 	}
-	free(buf);
-	size = len;
-	memcpy(r->payload, &size, 8);
-	r->len = 8;
-	r->fds[0] = fd;
-	r->nfds = 1;
-	return 0;
+	err = ps_holders(&tmp, d->name, s->label, held[i].last, why, whylen);
+	mkx_io_mem_close(&tmp);
+	return err;
 }
 
 static int
 acquire(struct rsession *s, int i, char *why, size_t whylen)
 {
+	const struct pci_fn *f;
 	char comp[64];
+	uint16_t cmd;
 	int ex;
 
 	if (held[i].owner == s)
@@ -319,7 +364,7 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->label);
 		return -EBUSY;
 	}
-	component_of(s->label, comp, sizeof comp);
+	ps_component_of(s->label, comp, sizeof comp);
 	/* Another component than the one it last went to: only once that one has exited. */
 	if (held[i].pending && strcmp(comp, held[i].last)) {
 		if ((ex = last_exited((unsigned)i)) != 1) {
@@ -331,17 +376,24 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 		}
 		held[i].pending = 0;
 	}
+	if ((ex = holders(s, (unsigned)i, why, whylen)))
+		return ex;
 	held[i].pending = 0;
 	held[i].owner = s;
-	mkx_log("%s acquired by \"%s\"", devs.dev[i].name, s->label);
+	if ((f = fn_of((unsigned)i)))
+		ps_fn_acquire(&cfg, f, devs.dev[i].name, s->label, &cmd);
+	else
+		mkx_log("%s acquired by \"%s\"%s", devs.dev[i].name, s->label,
+		    devs.dev[i].pci ? ": no config access, bus master as it is" : "");
 	signal_device((unsigned)i);
 	return 0;
 }
 
 /* acquire_single_device (type ""): the session's one device; device_by_type: its first free one of type. */
 static int
-acquire_any(struct rsession *s, const char *type, size_t len, struct mkx_reply *r, char *why, size_t whylen)
+acquire_any(void *st, const char *type, size_t len, struct mkx_reply *r, char *why, size_t whylen)
 {
+	struct rsession *s = st;
 	int found = -1, n = 0, err;
 
 	if (!len || strnlen(type, len) == len) {
@@ -391,20 +443,11 @@ io_mem(struct rsession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 		return -ENXIO;
 	}
 	h = &held[i];
-	if (!h->mem_open[q->index]) {
-		if ((err = mkx_io_mem_open(&h->mem[q->index], m->addr, m->size, (q->flags & MKX_PLATFORM_WC) && m->wc,
-		    cwhy, sizeof cwhy))) {
-			snprintf(why, whylen, "core refused %s io_mem %u (0x%" PRIx64 "+0x%" PRIx64 "): %s", devs.dev[i].name,
-			    q->index, m->addr, m->size, cwhy[0] ? cwhy : strerror(-err));
-			return err;
-		}
-		h->mem_open[q->index] = 1;
-	}
-	memcpy(r->payload, &h->mem[q->index].ds, sizeof h->mem[q->index].ds);
-	r->len = sizeof h->mem[q->index].ds;
-	r->fds[0] = dup(h->mem[q->index].fd);
-	r->nfds = r->fds[0] >= 0;
-	return r->nfds ? 0 : -errno;
+	if ((err = ps_io_mem_give(&h->mem[q->index], &h->mem_open[q->index], m->addr, m->size,
+	    (q->flags & MKX_PLATFORM_WC) && m->wc, r, cwhy, sizeof cwhy)))
+		snprintf(why, whylen, "core refused %s io_mem %u (0x%" PRIx64 "+0x%" PRIx64 "): %s", devs.dev[i].name,
+		    q->index, m->addr, m->size, cwhy[0] ? cwhy : strerror(-err));
+	return err;
 }
 
 /* An IRQ or IO_PORT session the platform driver opens at core; its socket goes to the client. */
@@ -462,23 +505,19 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 	}
 	mkx_log("%s: %s session (%s) handed to \"%s\"", d->name, op == MKX_PLATFORM_IO_PORT ? "IO_PORT" : "IRQ", args,
 	    s->label);
-	r->fds[0] = sess.sock;
-	r->nfds = 1;
+	ps_session_give(&sess, r);
 	return 0;
 }
 
 static int
 p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
-	const struct pci_policy *pol = pci_policy_for(policies, npolicies, label);
+	const struct pci_policy *pol = ps_policy(policies, npolicies, label, why, whylen);
 	struct rsession *s;
 
 	(void)ctx, (void)args;
-	if (!pol) {
-		snprintf(why, whylen, "no policy for \"%s\"", label);
-		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
+	if (!pol)
 		return -EPERM;
-	}
 	if (!(s = calloc(1, sizeof *s)))
 		return -ENOMEM;
 	snprintf(s->label, sizeof s->label, "%s", label);
@@ -492,70 +531,71 @@ p_open(void *ctx, const char *label, const char *args, void **state, char *why, 
 }
 
 static int
+op_devices(void *st, struct mkx_reply *r, char *why, size_t whylen)
+{
+	struct rsession *s = st;
+
+	if (s->pol >= 0)
+		return devices_doc(s, r);
+	snprintf(why, whylen, "no policy matches \"%.150s\" any more", s->label);
+	return -EPERM;
+}
+
+static int
+op_sigh(void *st, int fd)
+{
+	struct rsession *s = st;
+
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	s->sigfd = fd;
+	return 0;
+}
+
+static int
+op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
+{
+	int i = find_seen(st, name, len, why, whylen);
+
+	return i < 0 ? i : acquire(st, i, why, whylen);
+}
+
+static int
+op_release(void *st, const char *name, size_t len, char *why, size_t whylen)
+{
+	int i = find_acquired(st, name, len, why, whylen);
+
+	if (i < 0)
+		return i;
+	release((unsigned)i, "released");
+	return 0;
+}
+
+static int
+op_resource(void *st, uint16_t op, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	return op == MKX_PLATFORM_IO_MEM ? io_mem(st, q, r, why, whylen) : core_session(st, op, q, r, why, whylen);
+}
+
+static int
+op_dma(void *st, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	(void)st, (void)op, (void)q, (void)r;
+	snprintf(why, whylen, "DMA buffers: not served by the ROM-fed platform driver (the pci component serves them)");
+	return -ENOSYS;
+}
+
+static int
 p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
+	static const struct ps_ops ops = {
+		.devices = op_devices, .sigh = op_sigh, .acquire = op_acquire, .acquire_any = acquire_any,
+		.release = op_release, .resource = op_resource, .dma = op_dma,
+	};
 	struct rsession *s = state;
-	char why[400] = "";
-	int err = 0, i;
 
 	(void)ctx;
-	close_pending();
-	switch (req->hdr.op) {
-	case MKX_PLATFORM_DEVICES:
-		if (s->pol < 0)
-			err = -EPERM, snprintf(why, sizeof why, "no policy matches \"%.150s\" any more", s->label);
-		else
-			err = devices_doc(s, r);
-		break;
-	case MKX_PLATFORM_SIGH:
-		if (req->hdr.nfds != 1)
-			return -EINVAL;
-		if (s->sigfd >= 0)
-			close(s->sigfd);
-		s->sigfd = mkx_msg_take_fd(req, 0);
-		break;
-	case MKX_PLATFORM_ACQUIRE:
-		if ((err = i = find_seen(s, (char *)req->payload, req->hdr.len, why, sizeof why)) >= 0)
-			err = acquire(s, i, why, sizeof why);
-		break;
-	case MKX_PLATFORM_ACQUIRE_ANY:
-		err = acquire_any(s, (char *)req->payload, req->hdr.len, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_RELEASE:
-		if ((err = i = find_acquired(s, (char *)req->payload, req->hdr.len, why, sizeof why)) >= 0) {
-			err = 0;
-			release((unsigned)i, "released");
-		}
-		break;
-	case MKX_PLATFORM_IO_MEM:
-		if (req->hdr.len != sizeof(struct mkx_platform_res))
-			return -EINVAL;
-		err = io_mem(s, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_IRQ:
-	case MKX_PLATFORM_IO_PORT:
-		if (req->hdr.len != sizeof(struct mkx_platform_res))
-			return -EINVAL;
-		err = core_session(s, req->hdr.op, (const struct mkx_platform_res *)req->payload, r, why, sizeof why);
-		break;
-	case MKX_PLATFORM_DMA_ALLOC:
-	case MKX_PLATFORM_DMA_ADDR:
-	case MKX_PLATFORM_DMA_FREE:
-	case MKX_PLATFORM_DMA_INFO:
-		snprintf(why, sizeof why, "DMA buffers: not served by the ROM-fed platform driver (the pci component serves them)");
-		err = -ENOSYS;
-		break;
-	default:
-		return -ENOSYS;
-	}
-	if (r->nfds)
-		pending_fd = r->fds[0];
-	if (err && why[0]) {
-		if (s->refusals_logged < 8 && ++s->refusals_logged)
-			mkx_log("\"%s\": %s", s->label, why);
-		r->len = (size_t)snprintf((char *)r->payload, MKX_PAYLOAD_MAX, "%s", why) + 1;
-	}
-	return err;
+	return ps_call(&ops, s, s->label, &s->refusals_logged, req, r);
 }
 
 static void
@@ -692,6 +732,17 @@ platform_rom_component(void)
 			pci += devs.dev[i].pci;
 		mkx_log("devices ROM: %u devices (%u PCI, %u other)", devs.n, pci, devs.n - pci);
 	}
+	/*
+	 * Config space of the functions it hands out, through core's conf1
+	 * emulation, which lets it reach only the functions core's <pci_config>
+	 * names for it. Without it, devices are handed out as they are.
+	 */
+	if ((err = pci_conf1_open(&cfg, 0, 0, why, sizeof why))) {
+		cfg.ops = NULL;
+		mkx_log("no config access (IO_PORT 0xcf8-0xcff: %s): no bus master at acquire, no quiesce or reset "
+		    "at release", why[0] ? why : strerror(-err));
+	} else
+		mkx_log("config access: conf1 through core (the functions core's <pci_config> names for us)");
 	if ((err = mkx_server_announce(&svc))) {
 		mkx_error("cannot announce \"Platform\": %s", strerror(-err));
 		mkx_exit(1);

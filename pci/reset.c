@@ -261,3 +261,66 @@ pci_fn_reset(const struct pci_cfg *c, const struct pci_fn *f, const struct pci_r
 	    s.cmd);
 	return 0;
 }
+
+/*
+ * Power: a function nobody holds goes to D3hot, as Genode's platform driver
+ * powers a released device down (device_pd.cc / pci.cc: pci_disable with
+ * the PM capability's D3hot). Config space stays reachable in D3hot and the
+ * BARs keep their addresses; memory and I/O decode do not answer.
+ */
+int
+pci_fn_park(const struct pci_cfg *c, const struct pci_fn *f, const struct pci_reset_timing *t, char *line, size_t len)
+{
+	unsigned pm = cap_off(f, CAP_PM);
+	uint16_t csr, v;
+
+	if (f->bridge || !pm) {
+		snprintf(line, len, "%s: left in D0", f->bridge ? "a bridge" : "no PM capability");
+		return 0;
+	}
+	csr = (uint16_t)(pci_rd(c, f->a, pm + PM_CSR, 2) & ~PMCSR_PME_STS);
+	pci_wr(c, f->a, pm + PM_CSR, 2, (csr & ~PMCSR_STATE) | 3u);
+	sleep_ms(t->d3_ms);
+	if (((v = (uint16_t)pci_rd(c, f->a, pm + PM_CSR, 2)) & PMCSR_STATE) != 3) {
+		snprintf(line, len, "did not enter D3hot (PMCSR reads 0x%04x)", v);
+		return -EIO;
+	}
+	snprintf(line, len, "in D3hot");
+	return 0;
+}
+
+/*
+ * Back to D0 before the next owner's acquire, if a release parked it: the
+ * header as it is in D3hot (BARs, cache line, interrupt line, Device
+ * Control) is saved, the transition made (a reset unless No_Soft_Reset),
+ * and the header written back and verified. *was: 1 if it was not in D0.
+ */
+int
+pci_fn_unpark(const struct pci_cfg *c, const struct pci_fn *f, const struct pci_reset_timing *t, int *was, char *line,
+    size_t len)
+{
+	unsigned pm = cap_off(f, CAP_PM);
+	uint16_t csr;
+	struct saved s;
+	char why[128] = "";
+	int err;
+
+	*was = 0;
+	if (f->bridge || !pm || ((csr = (uint16_t)pci_rd(c, f->a, pm + PM_CSR, 2)) & PMCSR_STATE) == 0 || csr == 0xffff)
+		return 0;
+	*was = 1;
+	save(c, f, &s);
+	pci_wr(c, f->a, pm + PM_CSR, 2, csr & ~(PMCSR_PME_STS | PMCSR_STATE));
+	sleep_ms(t->d3_ms);
+	if (wait_back(c, f, t->back_ms) || (pci_rd(c, f->a, pm + PM_CSR, 2) & PMCSR_STATE) != 0) {
+		snprintf(line, len, "did not return to D0 from D%u (PMCSR reads 0x%04x)", csr & PMCSR_STATE,
+		    pci_rd(c, f->a, pm + PM_CSR, 2));
+		return -EIO;
+	}
+	if ((err = restore(c, f, &s, why, sizeof why))) {
+		snprintf(line, len, "back in D0 from D%u, header not restored: %s", csr & PMCSR_STATE, why);
+		return err;
+	}
+	snprintf(line, len, "back in D0 from D%u, header restored and verified", csr & PMCSR_STATE);
+	return 0;
+}

@@ -34,4 +34,17 @@ extern const struct pci_reset_timing pci_reset_spec;
 int	pci_fn_reset(const struct pci_cfg *, const struct pci_fn *f, const struct pci_reset_timing *,
 	    enum pci_reset_method *method, char *line, size_t len);
 
+/*
+ * After the reset: D3hot where f has the PM capability (a bridge stays in
+ * D0). line says which; 0, or -EIO if it did not take D3hot.
+ */
+int	pci_fn_park(const struct pci_cfg *, const struct pci_fn *f, const struct pci_reset_timing *, char *line,
+	    size_t len);
+/*
+ * Before the next acquire: back to D0 if parked (*was 1), the header
+ * written back and verified. 0, or -errno with line saying what failed.
+ */
+int	pci_fn_unpark(const struct pci_cfg *, const struct pci_fn *f, const struct pci_reset_timing *, int *was,
+	    char *line, size_t len);
+
 #endif

@@ -1,0 +1,106 @@
+/*
+ * What both platform drivers' Platform sessions do alike (platform_session.c):
+ * the enumerating `pci` (platform.c, devices from its own walk) and the
+ * ROM-fed `platform` (platform_serve.c, devices from its devices ROM) differ
+ * only in where a device and its resources come from. The policy check at
+ * open, the reply fds, the devices document as a memfd, a refusal's log line
+ * and reply, a BAR's IO_MEM dataspace handed out, core's HOLDERS and RUNNING
+ * questions before a released device goes to another component, and the
+ * per-function config work at acquire and release are here, once.
+ */
+#ifndef PCI_PLATFORM_SESSION_H
+#define PCI_PLATFORM_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mkx/io_mem.h>
+#include <mkx/platform.h>
+#include <mkx/server.h>
+#include <mkx/session.h>
+
+#include "cfg.h"
+#include "pci.h"
+#include "policy.h"
+
+/*
+ * What a platform driver does per request; the dispatch, the checks of a
+ * request's size and the reply's end are ps_call's. why gets a refusal's
+ * reason. A NULL op is not served (-ENOSYS).
+ */
+struct ps_ops {
+	int	(*devices)(void *s, struct mkx_reply *r, char *why, size_t whylen);
+	int	(*sigh)(void *s, int fd);
+	int	(*acquire)(void *s, const char *name, size_t len, char *why, size_t whylen);
+	int	(*acquire_any)(void *s, const char *type, size_t len, struct mkx_reply *r, char *why, size_t whylen);
+	int	(*release)(void *s, const char *name, size_t len, char *why, size_t whylen);
+	/* MKX_PLATFORM_IO_MEM, _IRQ, _IO_PORT */
+	int	(*resource)(void *s, uint16_t op, const struct mkx_platform_res *q, struct mkx_reply *r, char *why,
+		    size_t whylen);
+	/* MKX_PLATFORM_DMA_* */
+	int	(*dma)(void *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why,
+		    size_t whylen);
+};
+
+/* One Platform request of session s (its label, its count of logged refusals). */
+int	ps_call(const struct ps_ops *, void *s, const char *label, unsigned *logged, struct mkx_msg *req,
+	    struct mkx_reply *r);
+
+/* The policy for a new session's label, or NULL with why and a log line (the open is refused). */
+const struct pci_policy *ps_policy(const struct pci_policy *p, unsigned n, const char *label, char *why,
+	    size_t whylen);
+
+/*
+ * The fd a call put into its reply is sent by the server loop after the
+ * call returns; ours is closed at the next call (ps_call_end keeps it) or release (a DMA buffer's
+ * memory must not outlive core's free in our fd table).
+ */
+void	ps_pending_close(void);
+
+/* A devices document (malloc'd buf, freed here) as a memfd in the reply, its size as payload. 0 or -errno. */
+int	ps_doc_reply(char *buf, size_t len, struct mkx_reply *r);
+
+/*
+ * An IO_MEM range of an acquired device to the client: core's session
+ * opened once (m, *open), its dataspace and a dup of its fd in the reply.
+ * 0, or -errno with core's reason in cwhy.
+ */
+int	ps_io_mem_give(struct mkx_io_mem *m, int *open, uint64_t addr, uint64_t size, int wc, struct mkx_reply *r,
+	    char *cwhy, size_t cwhylen);
+/* A session the platform driver opened at core (IRQ, IO_PORT) to the client: its socket, ours closed once sent. */
+void	ps_session_give(struct mkx_session *sess, struct mkx_reply *r);
+
+/* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
+void	ps_component_of(const char *label, char *name, size_t len);
+/* Is label (a session's) of the component core started as name? */
+int	ps_same_component(const char *label, const char *name);
+
+/*
+ * HOLDERS, asked on m (an IO_MEM session of one of the device's memory
+ * ranges): does any component but the acquiring session's (label) still
+ * hold an fd or a mapping of the device? 0 if nobody; -EBUSY with why if
+ * one does or core's look did not finish; 0 with a log line if core cannot
+ * answer at all (RUNNING still applies). last: the component the device
+ * went to last, "" if none.
+ */
+int	ps_holders(struct mkx_io_mem *m, const char *dev, const char *label, const char *last, char *why,
+	    size_t whylen);
+/* RUNNING: has comp exited? 1 yes, 0 it runs, -errno core cannot be asked (the caller fails closed). */
+int	ps_exited(struct mkx_io_mem *m, const char *comp);
+
+/*
+ * Config work on a function through core (ECAM or conf1): at acquire,
+ * back to D0 if a release parked it in D3hot (its header written back),
+ * then decode and bus master on; at release, quiesce (bus master, decode,
+ * INTx, MSI/MSI-X off), reset (FLR or D3hot/D0, header restored), then
+ * D3hot where the function has the PM capability. Each logs one line
+ * naming dev and label (quiet: none). *cmd: the command register after.
+ */
+int	ps_fn_acquire(const struct pci_cfg *, const struct pci_fn *, const char *dev, const char *label,
+	    uint16_t *cmd);
+void	ps_fn_quiesce(const struct pci_cfg *, const struct pci_fn *, const char *dev, const char *label,
+	    const char *how, int dma, int quiet, uint16_t *cmd);
+void	ps_fn_reset(const struct pci_cfg *, const struct pci_fn *, const char *dev, const char *label, int quiet,
+	    uint16_t *cmd);
+
+#endif
