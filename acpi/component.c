@@ -187,7 +187,7 @@ log_device_routes(struct aml_ns *ns)
 			mkx_log("route %s INT%c -> GSI %u %s %s %s", d.name, 'A' + d.irq_pin - 1, hit->gsi,
 			    hit->level ? "level" : "edge", hit->active_low ? "low" : "high", link);
 		else
-			mkx_log("route %s INT%c -> unrouted: %s", d.name, 'A' + d.irq_pin - 1, hit->err);
+			mkx_log("route %s INT%c -> unrouted: %s %s", d.name, 'A' + d.irq_pin - 1, hit->err, link);
 	}
 	mkx_xml_free(devs);
 	mkx_rom_close(&rom);
