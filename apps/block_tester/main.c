@@ -20,7 +20,9 @@
  *   "pass1") or "survey" (read the range and
  *   count blocks of seed, of seed + 1, zero and other; intact if the
  *   others, torn by the kill, are one run of at most max_torn blocks) or
- *   "expect_text" (the range holds text= and a newline over and over).
+ *   "expect_text" (the range holds text= and a newline over and over) or
+ *   "bench" (bench.c: throughput and IOPS against Linux's driver's, rounds
+ *   of bench_ms milliseconds, bench_rounds of them; it writes the disk).
  *   wait_rom: before exiting, wait (up to 60 s) until this ROM exists: a
  *   composition that ends with the tester (finish="yes") lets another
  *   client finish first (scenario nvme: block_hostile's report).
@@ -39,6 +41,7 @@
 #include <mkx/rom.h>
 #include <mkx/xml.h>
 #include <unistd.h>
+#include "bench.h"
 #include "pattern.h"
 
 #define DEPTH_MAX	MKX_BLOCK_SLOTS
@@ -431,9 +434,10 @@ main(void)
 		if (mkx_xml_attr(cfg, "mode"))
 			mode = mkx_xml_attr(cfg, "mode");
 	}
-	if (strcmp(mode, "test") && strcmp(mode, "write_forever") && strcmp(mode, "survey") &&
+	if (strcmp(mode, "test") && strcmp(mode, "write_forever") && strcmp(mode, "survey") && strcmp(mode, "bench") &&
 	    (strcmp(mode, "expect_text") || !mkx_xml_attr(cfg, "text"))) {
-		mkx_error("block_tester: mode=\"%s\": test, write_forever, survey or expect_text (with text=)", mode);
+		mkx_error("block_tester: mode=\"%s\": test, write_forever, survey, bench or expect_text (with text=)",
+		    mode);
 		mkx_exit(1);
 	}
 	if ((rc = mkx_block_open(&blk, label, buffer, why, sizeof why))) {
@@ -451,6 +455,13 @@ main(void)
 		survey(max_torn);
 	if (!strcmp(mode, "expect_text"))
 		expect_text(mkx_xml_attr(cfg, "text"));
+	if (!strcmp(mode, "bench")) {
+		unsigned long ms = 1000, rounds = 3;
+
+		mkx_xml_attr_ulong(cfg, "bench_ms", 1000, &ms);
+		mkx_xml_attr_ulong(cfg, "bench_rounds", 3, &rounds);
+		mkx_exit(block_bench(&blk, (double)ms, (unsigned)rounds) ? 1 : 0);
+	}
 	test();
 	mkx_block_close(&blk);
 	if (cfg && mkx_xml_attr(cfg, "wait_rom"))
