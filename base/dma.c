@@ -402,12 +402,83 @@ local_free(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 	return (int)index;
 }
 
+/*
+ * The page a client keeps (keep_page): a freed buffer of one huge page,
+ * still core's buffer (held, charged, pinned, checked at its real FREE),
+ * handed out again to the same client without a request.
+ */
+typedef uint64_t zero_vec __attribute__((vector_size(16)));
+
+/*
+ * Zeroed as core zeroes a page it reuses (service_dma.c, dma_hugetlb.c):
+ * 16-byte stores, not memset's rep stosb, which QEMU's TCG runs a byte an
+ * iteration; the attribute keeps gcc from making the loop a memset.
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
+zero(void *p, size_t n)
+{
+	zero_vec *v = p, z = { 0, 0 };
+
+	for (size_t i = 0; i < n / sizeof *v; i += 4) {
+		v[i] = z;
+		v[i + 1] = z;
+		v[i + 2] = z;
+		v[i + 3] = z;
+	}
+}
+
+/* Is id the buffer libmkx keeps (freed by the driver, not yet by core)? */
+static int
+kept_id(const struct mkx_dma *d, uint32_t id)
+{
+	return d->kept && d->kept->id == id;
+}
+
+/* Keep b (freed by the driver) for the next buffer of its size: 1, or 0 (not kept: freed at core as ever). */
+static int
+kept_put(struct mkx_dma *d, struct mkx_dma_buffer *b)
+{
+	if (!d->keep_page || d->kept || b->shared || !b->map || b->fd < 0 || !d->info.page_size ||
+	    b->size != d->info.page_size || b->map_size != b->size || !(d->kept = malloc(sizeof *d->kept)))
+		return 0;
+	*d->kept = *b;
+	return 1;
+}
+
+/* The kept page given back to core (its FREE, with all of core's checks). */
+static int
+kept_drop(struct mkx_dma *d, char *why, size_t whylen)
+{
+	struct mkx_dma_buffer *k = d->kept;
+	int err;
+
+	if (!k)
+		return 0;
+	d->kept = NULL;
+	munmap(k->map, k->map_size);
+	close(k->fd);
+	err = mkx_dma_free_id(d, k->id, why, whylen);
+	free(k);
+	return err;
+}
+
 int
 mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
 	size_t ps = local_page(d, size);
+	int err;
 
-	return ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);
+	if (!ps && d->kept && size == d->kept->size) {
+		*b = *d->kept;
+		free(d->kept);
+		d->kept = NULL;
+		zero(b->map, b->map_size);	/* as a buffer from core comes: this client's last data goes */
+		return 0;
+	}
+	err = ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);
+	if (err && d->kept && !kept_drop(d, NULL, 0))	/* the kept page may be what the quantum lacks */
+		err = ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);
+	return err;
 }
 
 int
@@ -418,6 +489,11 @@ mkx_dma_addr(struct mkx_dma *d, uint32_t id, uint64_t *bus, char *why, size_t wh
 	struct mkx_dma_page *p;
 	int err;
 
+	if (kept_id(d, id)) {
+		if (why && whylen)
+			snprintf(why, whylen, "DMA buffer %u was freed already", id);
+		return -ENOENT;
+	}
 	if (id & MKX_DMA_LOCAL_ID) {
 		if (!(p = local_find(d, id, &at, &index))) {
 			if (why && whylen)
@@ -444,6 +520,11 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 
 	if (id & MKX_DMA_LOCAL_ID)
 		return local_free(d, id, why, whylen);
+	if (kept_id(d, id)) {	/* the driver's second free of it */
+		if (why && whylen)
+			snprintf(why, whylen, "DMA buffer %u was freed already", id);
+		return -ENOENT;
+	}
 	err = call(d, MKX_DMA_FREE, NULL, id, &reply);
 
 	mkx_msg_close_fds(&reply);
@@ -459,6 +540,11 @@ mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whyl
 		b->va = b->map = NULL;
 		b->fd = -1;
 		return local_free(d, b->id, why, whylen);
+	}
+	if (!b->shared && kept_put(d, b)) {	/* stays mapped and core's; the next buffer of its size is it */
+		b->va = b->map = NULL;
+		b->fd = -1;
+		return 0;
 	}
 	if (b->shared) {	/* the dataspace goes with our last buffer in it */
 		if (sp && !--sp->refs) {
@@ -480,6 +566,7 @@ mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whyl
 void
 mkx_dma_close(struct mkx_dma *d)
 {
+	kept_drop(d, NULL, 0);	/* freed by the driver: not one of its mappings */
 	/* The table goes; mappings of buffers still held stay (a driver may use them until it exits). */
 	free(d->space);
 	d->space = NULL;

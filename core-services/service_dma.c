@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include <mkx/args.h>
+#include <mkx/bench.h>
 #include <mkx/dma.h>
 #include "core.h"
 #include "dma_backend.h"
@@ -100,6 +101,48 @@ struct dma_session {
 	char			label[192];
 };
 
+/*
+ * Bench only: with MKX_DMA_STEPS in core's environment (a kernel argument
+ * of run/bench/dma.scn) a session's end logs where core spent its ALLOCs
+ * and FREEs, per step. Off (no clock read, no line) otherwise.
+ */
+enum { ST_ALLOC, ST_A_KEPT, ST_A_MEM, ST_A_SHARE, ST_A_BM, ST_FREE, ST_F_CLOSE, ST_F_CHECK, ST_F_RELEASE,
+	ST_F_KEPT, ST_N };
+static double steps[ST_N];
+static unsigned long steps_n[2];	/* ALLOCs, FREEs */
+static int steps_on;
+
+/* Time since t added to step k; now (0 when off). */
+static double
+lap(int k, double t)
+{
+	double n;
+
+	if (!steps_on)
+		return 0;
+	n = mkx_now();
+	if (t > 0)
+		steps[k] += n - t;
+	return n;
+}
+
+static void
+steps_log(const char *label)
+{
+	double a = steps_n[0] ? 1e6 / (double)steps_n[0] : 0, f = steps_n[1] ? 1e6 / (double)steps_n[1] : 0;
+
+	if (!steps_on || (!steps_n[0] && !steps_n[1]))
+		return;
+	core_log("DMA steps \"%s\": %lu ALLOC, %.1f us each in core (kept check %.1f, memory: cache or kernel, zeroing "
+	    "included %.1f, reopen for the client %.1f, bus master %.1f); %lu FREE, %.1f us each (close of the client's "
+	    "copy %.1f, punch check %.1f, release %.1f, lease check and free %.1f)", label, steps_n[0],
+	    steps[ST_ALLOC] * a, steps[ST_A_KEPT] * a, steps[ST_A_MEM] * a, steps[ST_A_SHARE] * a, steps[ST_A_BM] * a,
+	    steps_n[1], steps[ST_FREE] * f, steps[ST_F_CLOSE] * f, steps[ST_F_CHECK] * f, steps[ST_F_RELEASE] * f,
+	    steps[ST_F_KEPT] * f);
+	memset(steps, 0, sizeof steps);
+	steps_n[0] = steps_n[1] = 0;
+}
+
 static const struct dma_mem_ops *mem;
 static const struct dma_iommu_ops *iommu;
 static const struct dma_device_ops *device;
@@ -114,6 +157,7 @@ dma_select(const struct core_config *cfg)
 	int err;
 
 	dma_lease_init();	/* before any buffer: a lease check must never kill core */
+	steps_on = getenv("MKX_DMA_STEPS") != NULL;
 	if (!strcmp(cfg->dma_backend, "sim")) {
 		mem = &dma_mem_sim;
 		iommu = &dma_iommu_sim;
@@ -499,6 +543,22 @@ chunk_slot(struct dma_session *s, unsigned n, size_t *off)
 	return NULL;
 }
 
+/* Room in s's table for one more buffer: 0 or -ENOMEM. */
+static int
+buf_room(struct dma_session *s)
+{
+	unsigned room = s->buf_room ? 2 * s->buf_room : 16;
+	struct dma_buffer *more;
+
+	if (s->nbuf < s->buf_room)
+		return 0;
+	if (!(more = realloc(s->buf, room * sizeof *more)))
+		return -ENOMEM;
+	s->buf = more;
+	s->buf_room = room;
+	return 0;
+}
+
 static int
 do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 {
@@ -509,10 +569,12 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	size_t want, off = 0;
 	unsigned n;
 	int err, fd = -1, first;
+	double t0 = lap(ST_ALLOC, 0), t;
 
 	if (req->hdr.len != sizeof rq)
 		return refuse(r, -EINVAL, "DMA alloc: malformed request");
 	kept_check(KEPT_CALL_MS);	/* what nobody holds any more is uncharged before this charge (if the look ends in time) */
+	t = lap(ST_A_KEPT, t0);
 	memcpy(&rq, req->payload, sizeof rq);
 	if (rq.size == 0)
 		return refuse(r, -EINVAL, "a DMA buffer of 0 bytes");
@@ -522,15 +584,8 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		return refuse(r, -ENOSPC, "this session holds %d DMA buffers already", BUFFERS_MAX);
 	if (rq.size > (1ull << 40))
 		return refuse(r, -EDQUOT, "a DMA buffer of %" PRIu64 " bytes exceeds any RAM quantum", rq.size);
-	if (s->nbuf == s->buf_room) {
-		unsigned room = s->buf_room ? 2 * s->buf_room : 16;
-		struct dma_buffer *more = realloc(s->buf, room * sizeof *more);
-
-		if (!more)
-			return refuse(r, -ENOMEM, "core is out of memory for another DMA buffer");
-		s->buf = more;
-		s->buf_room = room;
-	}
+	if (buf_room(s))
+		return refuse(r, -ENOMEM, "core is out of memory for another DMA buffer");
 	want = (rq.size + SUB_PAGE - 1) / SUB_PAGE * SUB_PAGE;
 	n = (unsigned)(want / SUB_PAGE);
 	if (want < mem->page_size) {	/* a whole page (or more) is a chunk of its own: nothing to share it with */
@@ -539,6 +594,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 	} else if (!(c = chunk_new(s, (want + mem->page_size - 1) / mem->page_size * mem->page_size, 0, rq.size, r,
 	    &err)))
 		return err;
+	t = lap(ST_A_MEM, t);
 	/*
 	 * The client's own open file: core's stays the only other one, so a
 	 * lease can tell when the client's is gone. A page small buffers share
@@ -550,8 +606,10 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		chunk_release(s, c, 0, 0);
 		return refuse(r, fd, "a DMA buffer reopened for the client: %s", strerror(-fd));
 	}
+	t = lap(ST_A_SHARE, t);
 	/* Opening VFIO's device (IRQ session) may have cleared bus master since our open. */
 	device->bus_master(s->bdf, 1);
+	lap(ST_A_BM, t);
 	b = &s->buf[s->nbuf++];
 	*b = (struct dma_buffer){ .id = next_id++, .c = c, .off = off, .size = c->shared ? want : c->mem.size };
 	for (unsigned i = 0; i < (c->shared ? n : 1); i++) {
@@ -570,6 +628,7 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps c->mem.fd */
 		r->nfds = 1;
 	}
+	steps_n[0] += lap(ST_ALLOC, t0) > 0;
 	return 0;
 }
 
@@ -898,19 +957,59 @@ spare(const struct dma_session *s, const struct dma_chunk *c)
 	return 0;
 }
 
+/*
+ * FREE of a buffer of s (t0: when the request came in, t: after the
+ * close of the client's copy; for the steps).
+ * A punch shows a driver that does not keep the FREE contract: its chunk
+ * takes no new buffer and is fenced at its release. An empty chunk stays
+ * the session's (freed space is reused) while it is its only empty one;
+ * another goes.
+ */
+static int
+do_free(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, double t0, double t)
+{
+	struct dma_buffer *b;
+	struct dma_chunk *c;
+	struct dma_kept *k;
+	uint32_t id;
+	int err = 0, go;
+
+	if (!(b = find(s, req, r, &err)))
+		return err;
+	s->freed[s->nfreed++ % FREED_MAX] = b->id;
+	c = b->c;
+	id = b->id;	/* a page it empties is named by it in the log */
+	for (size_t i = 0; i < (c->shared ? b->size / SUB_PAGE : 1); i++)
+		c->live[b->off / SUB_PAGE + i] = 0;
+	c->used -= c->shared ? (unsigned)(b->size / SUB_PAGE) : 1;
+	*b = s->buf[--s->nbuf];
+	/* A chunk released now is checked there (chunk_release): one pagemap read, not two. */
+	go = !c->used && (!c->shared || spare(s, c));
+	if (!go && !c->punched && mem->intact(&c->mem) != 1)
+		c->punched = 1;
+	t = lap(ST_F_CHECK, t);
+	if ((go || (!c->used && c->punched)) && (k = chunk_release(s, c, 0, id)))
+		k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
+	t = lap(ST_F_RELEASE, t);
+	kept_check(KEPT_CALL_MS);
+	lap(ST_F_KEPT, t);
+	steps_n[1] += lap(ST_FREE, t0) > 0;
+	return 0;
+}
+
 static int
 dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
 	struct dma_session *s = state;
 	struct mkx_dma_info_msg info;
 	struct dma_buffer *b;
-	struct dma_chunk *c;
-	struct dma_kept *k;
 	uint64_t bus;
-	uint32_t id;
+	double t0 = lap(ST_F_CLOSE, 0), t = 0;
 	int err = 0;
 
 	sent_close();	/* the last ALLOC's reply has gone */
+	if (req->hdr.op == MKX_DMA_FREE)
+		t = lap(ST_F_CLOSE, t0);
 	switch (req->hdr.op) {
 	case MKX_DMA_ALLOC:
 		return do_alloc(s, req, r);
@@ -922,27 +1021,7 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		r->len = sizeof bus;
 		return 0;
 	case MKX_DMA_FREE:
-		if (!(b = find(s, req, r, &err)))
-			return err;
-		s->freed[s->nfreed++ % FREED_MAX] = b->id;
-		c = b->c;
-		id = b->id;	/* a page it empties is named by it in the log */
-		for (size_t i = 0; i < (c->shared ? b->size / SUB_PAGE : 1); i++)
-			c->live[b->off / SUB_PAGE + i] = 0;
-		c->used -= c->shared ? (unsigned)(b->size / SUB_PAGE) : 1;
-		*b = s->buf[--s->nbuf];
-		/*
-		 * A punch shows a driver that does not keep the FREE contract: its
-		 * chunk takes no new buffer and is fenced at its release. An empty
-		 * chunk stays the session's (freed space is reused) while it is
-		 * its only empty one; another goes.
-		 */
-		if (!c->punched && mem->intact(&c->mem) != 1)
-			c->punched = 1;
-		if (!c->used && (c->punched || !c->shared || spare(s, c)) && (k = chunk_release(s, c, 0, id)))
-			k->session = NULL;	/* a FREE: its end is logged if a check finds it held first */
-		kept_check(KEPT_CALL_MS);
-		return 0;
+		return do_free(s, req, r, t0, t);
 	case MKX_DMA_KEPT:
 		return do_kept(s, req, r);
 	case MKX_DMA_INFO:
@@ -971,6 +1050,7 @@ dma_close(void *state)
 	int cmd;
 
 	sent_close();	/* the last ALLOC's reply has gone */
+	steps_log(s->label);
 	cmd = device->bus_master(s->bdf, 0);
 	for (unsigned i = 0; i < nactive; i++)
 		if (active[i] == s) {

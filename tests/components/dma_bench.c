@@ -32,12 +32,14 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <mkx/bench.h>
 #include <mkx/dma.h>
 #include <mkx/env.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
+#include "../../core-services/tools/switches.h"
 
 #define HUGE	(2ul << 20)
 #define SLOT	4096ul
@@ -188,6 +190,132 @@ many(struct mkx_dma *dma)
 	return bad;
 }
 
+/* Time since *t added to *sum; *t now. */
+static void
+lap(double *sum, double *t)
+{
+	double n = mkx_now();
+
+	*sum += n - *t;
+	*t = n;
+}
+
+/*
+ * One round of 2 MiB as libmkx makes it through core, each step timed on
+ * its own (the client's side; core logs its own with MKX_DMA_STEPS):
+ * ALLOC's round trip (core's work and the file's passing included), mmap
+ * (populated), first touch, munmap, close, FREE's round trip. 0 or 1.
+ */
+static int
+client_steps(struct mkx_dma *dma, unsigned long rounds)
+{
+	static struct mkx_msg reply;
+	struct mkx_dma_alloc_req rq = { .size = HUGE, .cache = MKX_DMA_CACHED };
+	struct mkx_dma_buffer_msg m;
+	double sum[6] = { 0 }, t, k = 1e6 / (double)rounds;
+	void *p;
+	int fd;
+
+	for (unsigned long i = 0; i < rounds; i++) {
+		t = mkx_now();
+		if (mkx_session_call(&dma->s, MKX_DMA_ALLOC, &rq, sizeof rq, NULL, 0, &reply) ||
+		    reply.hdr.len != sizeof m || reply.hdr.nfds != 1)
+			return 1;
+		memcpy(&m, reply.payload, sizeof m);
+		fd = mkx_msg_take_fd(&reply, 0);
+		lap(&sum[0], &t);
+		if ((p = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0)) == MAP_FAILED)
+			return 1;
+		lap(&sum[1], &t);
+		*(volatile char *)p = 1;
+		lap(&sum[2], &t);
+		munmap(p, HUGE);
+		lap(&sum[3], &t);
+		close(fd);
+		lap(&sum[4], &t);
+		if (mkx_session_call(&dma->s, MKX_DMA_FREE, &m.id, sizeof m.id, NULL, 0, &reply))
+			return 1;
+		lap(&sum[5], &t);
+	}
+	mkx_log("dma_bench: client steps per round of 2 MiB through core: ALLOC round trip %.1f us, mmap %.1f, touch %.1f, "
+	    "munmap %.1f, close %.1f, FREE round trip %.1f", sum[0] * k, sum[1] * k, sum[2] * k, sum[3] * k, sum[4] * k,
+	    sum[5] * k);
+	return 0;
+}
+
+/*
+ * The 2 MiB rows' parts: the same round through core (libmkx's default)
+ * with the context switches of this process and of core (PID 1) per
+ * round; with keep_page (libmkx keeps the freed page, no request); a
+ * round trip to core alone (ADDR of a live buffer); the client's mmap
+ * (populated) and munmap of a 2 MiB dataspace alone. 0 or 1.
+ */
+static int
+big_rows(struct mkx_dma *dma, unsigned long rounds)
+{
+	struct switches me0, me1, core0, core1;
+	double t0, big[3] = { 0 }, t_big, t_kept, t_rtt, t_map;
+	struct mkx_dma_buffer b;
+	char why[512], sw[2][32] = { "?", "?" };
+	uint64_t bus;
+	int sw_ok = !switches_read(0, &me0) && !switches_read(1, &core0);
+
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++)
+		if (round_trip(dma, HUGE, big))
+			return 1;
+	t_big = (mkx_now() - t0) / rounds * 1e6;
+	if (sw_ok && !switches_read(0, &me1) && !switches_read(1, &core1)) {
+		switches_per_round(sw[0], sizeof sw[0], &me0, &me1, rounds);
+		switches_per_round(sw[1], sizeof sw[1], &core0, &core1, rounds);
+	}
+	if (client_steps(dma, rounds)) {
+		mkx_error("a round of 2 MiB step by step failed");
+		return 1;
+	}
+	dma->keep_page = 1;
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++)
+		if (round_trip(dma, HUGE, (double[3]){ 0 }))
+			return 1;
+	t_kept = (mkx_now() - t0) / rounds * 1e6;
+	dma->keep_page = 0;
+	if (mkx_dma_alloc(dma, HUGE, &b, why, sizeof why)) {	/* the kept page (then freed at core below) */
+		mkx_error("a buffer of 2 MiB: %s", why);
+		return 1;
+	}
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++)
+		if (mkx_dma_addr(dma, b.id, &bus, why, sizeof why)) {
+			mkx_error("DMA addr: %s", why);
+			return 1;
+		}
+	t_rtt = (mkx_now() - t0) / rounds * 1e6;
+	t0 = mkx_now();
+	for (unsigned long i = 0; i < rounds; i++) {
+		void *m = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, b.fd, 0);
+
+		if (m == MAP_FAILED || munmap(m, HUGE)) {
+			mkx_error("mmap of a 2 MiB dataspace failed");
+			return 1;
+		}
+	}
+	t_map = (mkx_now() - t0) / rounds * 1e6;
+	if (mkx_dma_free(dma, &b, why, sizeof why)) {
+		mkx_error("free of a buffer of 2 MiB: %s", why);
+		return 1;
+	}
+	mkx_log("dma_bench: per round of 2 MiB through core: alloc (core + the client's mmap) %.1f us, first touch %.1f us, "
+	    "free %.1f us; context switches per round (voluntary+involuntary): dma_bench %s, core %s",
+	    big[0] / rounds * 1e6, big[1] / rounds * 1e6, big[2] / rounds * 1e6, sw[0], sw[1]);
+	mkx_log("bench: dma alloc+free session %.1f us (%lu rounds, %s)", t_big, rounds, dma->info.iommu ? "IOVA" : "physical");
+	mkx_log("bench: dma alloc+free session kept page %.1f us (%lu rounds, keep_page: libmkx zeroes the page it kept)",
+	    t_kept, rounds);
+	mkx_log("bench: dma round trip to core %.1f us (%lu rounds, ADDR of a live buffer)", t_rtt, rounds);
+	mkx_log("bench: dma client mmap+munmap of a 2 MiB dataspace %.1f us (%lu rounds, MAP_POPULATE)", t_map, rounds);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -196,7 +324,7 @@ main(void)
 	struct mkx_xml *cfg;
 	unsigned long rounds = 200;
 	char why[512], pci[16] = "00:03.0";
-	double t0, big[3] = { 0 }, t_big, t_small, t_core, t_first, t_ref, t_reuse;
+	double t0, t_small, t_core, t_first, t_ref, t_reuse;
 	struct mkx_dma_buffer first;
 	const char *kind = "hugetlb";
 	uint8_t *page;
@@ -212,11 +340,8 @@ main(void)
 		mkx_error("DMA session for %s: %s", pci, why);
 		mkx_exit(1);
 	}
-	t0 = mkx_now();
-	for (unsigned long i = 0; i < rounds; i++)
-		if (round_trip(&dma, HUGE, big))
-			mkx_exit(1);
-	t_big = (mkx_now() - t0) / rounds * 1e6;
+	if (big_rows(&dma, rounds))
+		mkx_exit(1);
 	/* libmkx's first small buffer asks core for a page (kept as the spare after the free). */
 	t0 = mkx_now();
 	if (mkx_dma_alloc(&dma, SLOT, &first, why, sizeof why) || mkx_dma_free(&dma, &first, why, sizeof why)) {
@@ -255,11 +380,7 @@ main(void)
 		*(volatile char *)page = 1;
 	}
 	t_reuse = (mkx_now() - t0) / rounds * 1e6;
-	mkx_log("dma_bench: per round of 2 MiB: alloc (core + the client's mmap) %.1f us, first touch %.1f us, free %.1f us",
-	    big[0] / rounds * 1e6, big[1] / rounds * 1e6, big[2] / rounds * 1e6);
 	mkx_log("dma_bench: the first 4 KiB buffer (libmkx asks core for a page) + its free: %.1f us", t_first);
-	mkx_log("bench: dma alloc+free session %.1f us (%lu rounds, %s)", t_big, rounds,
-	    dma.info.iommu ? "IOVA" : "physical");
 	mkx_log("bench: dma alloc+free reused page in one process %.1f us (%lu rounds, %s)", t_reuse, rounds, kind);
 	mkx_log("bench: dma 4k alloc+free session %.3f us (%lu rounds)", t_small, 10 * rounds);
 	mkx_log("bench: dma 4k alloc+free through core %.1f us (%lu rounds)", t_core, rounds);

@@ -112,6 +112,15 @@ struct mkx_dma {
 	unsigned		npage, page_room;
 	uint32_t		page_serial;	/* names the next page (in local buffer ids) */
 	unsigned		core_small;	/* 1: small buffers sub-allocated by core instead, a request each (tests, bench) */
+	/*
+	 * 1: a freed buffer of exactly one huge page is kept (mapped, still
+	 * core's buffer: held and charged) for this client's next one, which
+	 * then needs no request; libmkx zeroes it before it hands it out again.
+	 * Only for a driver that never hands a buffer's file to another
+	 * component: that one would keep reaching the page. 0 by default.
+	 */
+	unsigned		keep_page;
+	struct mkx_dma_buffer	*kept;		/* the page kept (keep_page), or NULL */
 };
 
 struct mkx_dma_buffer {
