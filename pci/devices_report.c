@@ -2,7 +2,8 @@
  * Publish the devices report (Report session "devices") as Genode's
  * pci_decode writes it (devices_xml.c), with what pci_decode reads besides
  * config space: core's platform_info (<kernel acpi msi>) and the acpi
- * report (overrides, RMRRs, IOAPICs, DRHDs, the SCI).
+ * report (overrides, RMRRs, IOAPICs, DRHDs, the SCI). The start-up
+ * quirks (quirks_start.c) run first.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "component.h"
 #include "devices_xml.h"
+#include "quirks.h"
 
 /* A ROM parsed, or NULL (not there, or not XML: said in the log). */
 static struct mkx_xml *
@@ -52,6 +54,12 @@ pci_devices_publish(const struct pci_tree *t, const struct pci_cfg *cfg)
 	FILE *o = open_memstream(&buf, &len);
 	int err;
 
+	/*
+	 * The platform's start-up quirks (USB legacy handoff) before anything
+	 * is published: as Genode's platform driver applies them to every
+	 * device before it serves one.
+	 */
+	pci_quirks_start(t, cfg);
 	/* pci_decode: without <kernel acpi="true"> no overrides, without msi="true" no MSI. */
 	in.acpi = kernel && mkx_xml_attr_bool(kernel, "acpi", 0) == 1;
 	in.msi = kernel && mkx_xml_attr_bool(kernel, "msi", 0) == 1;

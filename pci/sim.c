@@ -162,6 +162,19 @@ bar_write(struct pci_sim_fn *f, int bar, uint32_t v)
 		put(f, off, 4, (v & ~(uint32_t)(size - 1) & 0xfffffff0u) | (cur & 0xf));
 }
 
+/* USB legacy support (EHCI): the semaphore bytes and the control dword written; the BIOS lets go when asked. */
+static void
+legsup_write(struct pci_sim_fn *f, unsigned off, unsigned width, uint32_t val)
+{
+	unsigned l = f->usb_legsup;
+
+	for (unsigned i = 0; i < width; i++)
+		if (off + i >= l + 2 && off + i < l + 8)
+			put(f, off + i, 1, (val >> 8 * i) & 0xff);
+	if ((get(f, l + 3, 1) & 1) && !f->bios_stuck)
+		put(f, l + 2, 1, get(f, l + 2, 1) & ~1u);
+}
+
 static int
 sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t val)
 {
@@ -179,7 +192,9 @@ sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t v
 		return 0;	/* nobody there: the write goes nowhere */
 	if (off + width > f->space)
 		return -ERANGE;
-	if (off == 0x04 && width >= 2)
+	if (f->usb_legsup && off + width > f->usb_legsup + 2 && off < f->usb_legsup + 8)
+		legsup_write(f, off, width, val);
+	else if (off == 0x04 && width >= 2)
 		put(f, 0x04, 2, (get(f, 0x04, 2) & ~0x07ffu) | (val & 0x07ff));
 	else if ((bar = bar_of(f, off)) >= 0 && width == 4) {
 		/* A dump without sizes cannot answer a sizing write; the register keeps its value. */

@@ -30,6 +30,15 @@ struct pci_sim_fn {
 	 */
 	int		sizes_unknown;
 	int		repeated;	/* another copy of this function is the one walked (lspci lists all) */
+	/*
+	 * An EHCI's USBLEGSUP in config space (its offset; 0: not modelled):
+	 * the OS semaphore (bit 24) and USBLEGCTLSTS (the next dword) take
+	 * writes, and the "firmware" drops its BIOS semaphore (bit 16) as soon
+	 * as the OS one is set, unless bios_stuck; the BIOS semaphore byte
+	 * takes writes too (an OS that takes the controller by force).
+	 */
+	unsigned	usb_legsup;
+	int		bios_stuck;
 	int		gone;		/* reads all ones from now on */
 };
 
