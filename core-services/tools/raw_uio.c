@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "raw_common.h"
+#include "phases.h"
 #include "switches.h"
 
 int
@@ -33,7 +34,10 @@ main(int argc, char **argv)
 	int uio = -1, ufd, cfd, rfd;
 	double t0, total = 0, best = 1e9;
 	struct switches sw0, sw1;
-	char per[48];
+	struct phases ph;
+	/* irq_bench's names; the unmask (config read and write) is this loop's ack */
+	static const char *const step_names[] = { "sleep", "raise", "wait", "device", "ack" };
+	char per[48], steps[192];
 	DIR *d;
 	struct dirent *e;
 
@@ -67,6 +71,7 @@ main(int argc, char **argv)
 		printf("raw_uio: no context switch counts in /proc/self/status\n");
 		return 1;
 	}
+	phases_start(&ph, 5);
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = ufd, .events = POLLIN };
 		uint32_t n, status;
@@ -76,19 +81,25 @@ main(int argc, char **argv)
 			best = total < best ? total : best;
 			total = 0;
 		}
+		phases_round(&ph);
+		phases_step(&ph, 0);
 		t0 = now();
 		bar[0x60 / 4] = 1u << (i % 31);
+		phases_step(&ph, 1);
 		if (poll(&p, 1, 3000) != 1 || read(ufd, &n, 4) != 4) {
 			printf("raw_uio: interrupt %lu did not arrive\n", i);
 			return 1;
 		}
+		phases_step(&ph, 2);
 		status = bar[0x24 / 4];
 		bar[0x64 / 4] = status;
+		phases_step(&ph, 3);
 		if (pread(cfd, &cmd, 2, 4) == 2) {
 			cmd &= (uint16_t)~(1u << 10);
 			if (pwrite(cfd, &cmd, 2, 4) != 2)
 				printf("raw_uio: unmask failed\n");
 		}
+		phases_step(&ph, 4);
 		total += now() - t0;
 	}
 	if (switches_read(0, &sw1)) {
@@ -100,6 +111,8 @@ main(int argc, char **argv)
 	/* The only process of the reference's path (the interrupt is handled in the kernel's IRQ context). */
 	switches_per_round(per, sizeof per, &sw0, &sw1, count);
 	printf("bench: irq switches raw uio: total %.2f per round (raw_uio %s)\n", switches_total(&sw0, &sw1, count), per);
+	phases_format(steps, sizeof steps, &ph, step_names);
+	printf("bench: irq phases raw uio: %s\n", steps);
 	/* Give the device back, for the IRQ session that comes next. */
 	munmap((void *)bar, 4096);
 	close(ufd);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "raw_common.h"
+#include "phases.h"
 #include "switches.h"
 
 struct uio {
@@ -91,12 +92,13 @@ unmasker(int sock, int cfd)
 	}
 }
 
-/* count rounds, best of 5 parts of count/5; the time of the best part per round, or -1. */
+/* count rounds, best of 5 parts of count/5; the time of the best part per round, or -1. Steps in ph. */
 static double
-rounds(struct uio *u, int sock, unsigned long count)
+rounds(struct uio *u, int sock, unsigned long count, struct phases *ph)
 {
 	double t0, total = 0, best = 1e9;
 
+	phases_start(ph, 5);
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = u->ufd, .events = POLLIN };
 		uint32_t n;
@@ -105,17 +107,23 @@ rounds(struct uio *u, int sock, unsigned long count)
 			best = total < best ? total : best;
 			total = 0;
 		}
+		phases_round(ph);
+		phases_step(ph, 0);
 		t0 = now();
 		u->bar[0x60 / 4] = 1u << (i % 31);
+		phases_step(ph, 1);
 		if (poll(&p, 1, 3000) != 1 || read(u->ufd, &n, 4) != 4) {
 			printf("raw_uio_pair: interrupt %lu did not arrive\n", i);
 			return -1;
 		}
+		phases_step(ph, 2);
 		u->bar[0x64 / 4] = u->bar[0x24 / 4];
+		phases_step(ph, 3);
 		if (write(sock, "u", 1) != 1) {
 			printf("raw_uio_pair: unmask request: %s\n", strerror(errno));
 			return -1;
 		}
+		phases_step(ph, 4);
 		total += now() - t0;
 	}
 	return (total < best ? total : best) / (double)(count / 5);
@@ -127,7 +135,9 @@ main(int argc, char **argv)
 	const char *pci = argc > 1 ? argv[1] : "00:03.0";
 	unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 0) : 500;
 	struct switches me0, me1, un0, un1;
-	char mine[48], his[48], path[160];
+	static const char *const step_names[] = { "sleep", "raise", "wait", "device", "ack" };
+	char mine[48], his[48], path[160], steps[192];
+	struct phases ph;
 	struct uio u;
 	int sp[2], status;
 	double us;
@@ -147,7 +157,7 @@ main(int argc, char **argv)
 		printf("raw_uio_pair: no second process or no context switch counts\n");
 		return 1;
 	}
-	us = rounds(&u, sp[0], count) * 1e6;
+	us = rounds(&u, sp[0], count, &ph) * 1e6;
 	if (us < 0 || switches_read(0, &me1) || switches_read(pid, &un1)) {
 		printf("raw_uio_pair: the loop failed or no context switch counts after it\n");
 		return 1;
@@ -157,6 +167,8 @@ main(int argc, char **argv)
 	switches_per_round(his, sizeof his, &un0, &un1, count);
 	printf("bench: irq switches raw uio pair: total %.2f per round (loop %s, unmasker %s)\n",
 	    switches_total(&me0, &me1, count) + switches_total(&un0, &un1, count), mine, his);
+	phases_format(steps, sizeof steps, &ph, step_names);
+	printf("bench: irq phases raw uio pair: %s\n", steps);
 	kill(pid, SIGKILL);	/* a datagram pair's close does not wake the peer's poll */
 	waitpid(pid, &status, 0);
 	close(sp[0]);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "phases.h"
 #include "raw_common.h"
 #include "switches.h"
 
@@ -89,12 +90,25 @@ give_back(const char *name, const char *dev, int device, int group, int containe
 #define IVAR	0x00e4
 #define RXQ0	(1u << 20)
 
+/* The steps of a round, as irq_bench names them (device, ack: nothing of their own here). */
+static const char *const step_names[] = { "sleep", "raise", "wait", "device", "ack", "re-arm" };
+
+static void
+print_phases(const char *label, struct phases *ph)
+{
+	char line[192];
+
+	phases_format(line, sizeof line, ph, step_names);
+	printf("bench: irq phases raw vfio %s: %s\n", label, line);
+}
+
 static int
 msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci, const char *name,
     const char *dev, int device, int group, int container)
 {
 	double total = 0, best = 1e9;
 	struct switches sw0, sw1;
+	struct phases ph;
 
 	bar[IMC / 4] = ~0u;
 	bar[IVAR / 4] = 0x8;		/* RXQ0 -> vector 0, valid */
@@ -104,6 +118,7 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
 	bar[IMS / 4] = RXQ0;
 	if (switches_read(0, &sw0))
 		return fail("context switch counts in /proc/self/status");
+	phases_start(&ph, 6);
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = trig, .events = POLLIN };
 		uint64_t c;
@@ -113,14 +128,21 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
 			best = total < best ? total : best;
 			total = 0;
 		}
+		phases_round(&ph);
 		usleep(2000);
+		phases_step(&ph, 0);
 		t0 = now();
 		bar[ICS / 4] = RXQ0;
+		phases_step(&ph, 1);
 		if (poll(&p, 1, 3000) != 1 || read(trig, &c, sizeof c) != sizeof c) {
 			printf("raw_vfio: MSI-X interrupt %lu of %s did not arrive\n", i, pci);
 			return 1;
 		}
+		phases_step(&ph, 2);
+		phases_step(&ph, 3);
+		phases_step(&ph, 4);
 		bar[IMS / 4] = RXQ0;
+		phases_step(&ph, 5);
 		total += now() - t0;
 	}
 	if (switches_read(0, &sw1))
@@ -130,6 +152,7 @@ msix_loop(volatile uint32_t *bar, int trig, unsigned long count, const char *pci
 	printf("bench: irq raw vfio MSI-X %.1f us\n", best / (count / 5) * 1e6);
 	/* Includes the sleep of 2 ms before each raise (one voluntary switch), as the session's loop. */
 	print_switches("MSI-X", &sw0, &sw1, count);
+	print_phases("MSI-X", &ph);
 	/*
 	 * Let QEMU's throttling timer of the last raise expire while MSI-X is
 	 * still enabled: QEMU 7.2 aborts (assertion in
@@ -157,6 +180,7 @@ main(int argc, char **argv)
 	volatile uint32_t *bar;
 	double total = 0, best = 1e9;
 	struct switches sw0, sw1;
+	struct phases ph;
 	ssize_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -208,6 +232,7 @@ main(int argc, char **argv)
 	if (switches_read(0, &sw0))
 		return fail("context switch counts in /proc/self/status");
 	/* Best of 5 rounds of count/5, as the session's figures. */
+	phases_start(&ph, 5);
 	for (unsigned long i = 0; i < count; i++) {
 		struct pollfd p = { .fd = trig, .events = POLLIN };
 		uint64_t c, one = 1;
@@ -217,15 +242,20 @@ main(int argc, char **argv)
 			best = total < best ? total : best;
 			total = 0;
 		}
-
+		phases_round(&ph);
+		phases_step(&ph, 0);
 		bar[0x60 / 4] = 1u << (i % 31);
+		phases_step(&ph, 1);
 		if (poll(&p, 1, 3000) != 1 || read(trig, &c, sizeof c) != sizeof c) {
 			printf("raw_vfio: interrupt %lu did not arrive\n", i);
 			return 1;
 		}
+		phases_step(&ph, 2);
 		bar[0x64 / 4] = bar[0x24 / 4];
+		phases_step(&ph, 3);
 		if (unmask >= 0 && write(unmask, &one, sizeof one) != sizeof one)
 			return fail("unmask");
+		phases_step(&ph, 4);
 		total += now() - t0;
 	}
 	if (switches_read(0, &sw1))
@@ -233,6 +263,7 @@ main(int argc, char **argv)
 	best = total < best ? total : best;
 	printf("bench: irq raw vfio %s %.1f us\n", msi ? "MSI" : "INTx", best / (count / 5) * 1e6);
 	print_switches(msi ? "MSI" : "INTx", &sw0, &sw1, count);
+	print_phases(msi ? "MSI" : "INTx", &ph);
 	/* Give the device back, for the IRQ session that comes next. */
 	munmap((void *)bar, 4096);
 	give_back(name, dev, device, group, container);

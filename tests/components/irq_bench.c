@@ -37,6 +37,7 @@
 #include <mkx/irq.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
+#include "../../core-services/tools/phases.h"
 #include "../../core-services/tools/switches.h"
 #include "../../drivers/edu/regs.h"
 #include "../../drivers/msix_e1000e/regs.h"
@@ -50,6 +51,9 @@
 static const uint32_t msix_cause[VECTORS_MAX] = { E1000E_ICR_RXQ0, E1000E_ICR_RXQ1, E1000E_ICR_TXQ0, E1000E_ICR_TXQ1 };
 static struct mkx_irq irqs[VECTORS_MAX];
 static unsigned long nvec = 1;
+/* Where a round's time goes, step by step, named as raw_vfio names its steps. */
+static struct phases ph;
+static const char *const step_names[] = { "sleep", "raise", "wait", "device", "ack", "re-arm" };
 
 static const char *const type_names[] = { "INTx", "MSI", "MSI-X" };
 
@@ -62,19 +66,23 @@ edu_round(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long i)
 	int n;
 
 	mkx_mmio_write32(bar, EDU_IRQ_RAISE, (uint32_t)(1u << (i % 31)));
+	phases_step(&ph, 1);
 	if ((n = mkx_irq_wait(irq, TIMEOUT_MS)) != 1) {
 		mkx_error("interrupt %lu: %d deliveries within %d ms, expected exactly 1", i, n, TIMEOUT_MS);
 		return -1;
 	}
+	phases_step(&ph, 2);
 	if ((status = mkx_mmio_read32(bar, EDU_IRQ_STATUS)) != 1u << (i % 31)) {
 		mkx_error("interrupt %lu: status 0x%x, expected 0x%x", i, status, 1u << (i % 31));
 		return -1;
 	}
 	mkx_mmio_write32(bar, EDU_IRQ_ACK, status);
+	phases_step(&ph, 3);
 	if (mkx_irq_ack(irq)) {
 		mkx_error("ack %lu failed", i);
 		return -1;
 	}
+	phases_step(&ph, 4);
 	return 0;
 }
 
@@ -91,13 +99,18 @@ msix_round(struct mkx_irq *irq, struct mkx_io_mem *bar, unsigned long i)
 
 	(void)irq;
 	mkx_mmio_write32(bar, E1000E_ICS, msix_cause[v]);
+	phases_step(&ph, 1);
 	if ((n = mkx_irq_wait(&irqs[v], TIMEOUT_MS)) != 1) {
 		mkx_error("MSI-X raise %lu on vector %u: %d deliveries within %d ms, expected exactly 1", i, v, n,
 		    TIMEOUT_MS);
 		return -1;
 	}
+	phases_step(&ph, 2);
+	phases_step(&ph, 3);
 	mkx_irq_ack(&irqs[v]);
+	phases_step(&ph, 4);
 	mkx_mmio_write32(bar, E1000E_IMS, msix_cause[v]);	/* re-arm the cause EIAC masked */
+	phases_step(&ph, 5);
 	return 0;
 }
 
@@ -133,20 +146,23 @@ loop(struct mkx_irq *irq, struct mkx_io_mem *bar, int msix, unsigned long count,
 {
 	struct switches me0, me1, core0, core1;
 	double best = 1e9, total = 0, t0;
-	char mine[48], cores[48];
+	char mine[48], cores[48], steps[192];
 	pid_t core = getppid();
 
 	if (switches_read(0, &me0) || switches_read(core, &core0)) {
 		mkx_error("no context switch counts in /proc/self/status or /proc/%d/status (core)", (int)core);
 		return -1;
 	}
+	phases_start(&ph, msix ? 6 : 5);
 	for (unsigned long i = 0; i < count; i++) {
 		if (i && i % (count / 5) == 0) {
 			best = total < best ? total : best;
 			total = 0;
 		}
+		phases_round(&ph);
 		if (msix)
 			usleep(2000);
+		phases_step(&ph, 0);
 		t0 = mkx_now();
 		if ((msix ? msix_round : edu_round)(irq, bar, i))
 			return -1;
@@ -162,6 +178,8 @@ loop(struct mkx_irq *irq, struct mkx_io_mem *bar, int msix, unsigned long count,
 	mkx_log("bench: irq %s %.1f us", label, best / (double)(count / 5) * 1e6);
 	mkx_log("bench: irq switches %s: total %.2f per round (driver %s, core %s)", label,
 	    switches_total(&me0, &me1, count) + switches_total(&core0, &core1, count), mine, cores);
+	phases_format(steps, sizeof steps, &ph, step_names);
+	mkx_log("bench: irq phases %s: %s", label, steps);
 	return 0;
 }
 
