@@ -14,6 +14,11 @@
  * hardware, not of an old copy:
  *  - a dword is served from a fetch once; reading it again fetches again
  *    (the walk's "still there?" read of the IDs, a polled register);
+ *  - after a write or probe to the function its IDs (0x00) are fetched
+ *    again when next read, even where a later fetch (for another dword)
+ *    came before the write: the "still there?" read after the BAR
+ *    probes must be the device's answer after them, not a copy from
+ *    before them;
  *  - a write (BAR sizing) goes to core at once and its answer, the dword
  *    read back right after it, replaces the snapshot's, so the size mask
  *    read next is the device's; a write to another function, or a read
@@ -91,6 +96,13 @@ snap_dword(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t *dw)
 	s->served |= 1ull << d;
 	*dw = s->dw[d];
 	return 0;
+}
+
+/* After a write to the function: the IDs (dword 0) are not served from a fetch made before it. */
+static void
+ids_stale(struct pci_conf1_snap *s)
+{
+	s->served |= 1;
 }
 
 /*
@@ -186,6 +198,7 @@ conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t
 		s->dw[d] = val;
 		s->have |= 1ull << d;
 		s->served &= ~(1ull << d);
+		ids_stale(s);
 		return 0;
 	}
 	s->restored &= ~(1ull << d);
@@ -200,6 +213,7 @@ conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t
 		s->served &= ~(1ull << d);
 		s->restored |= 1ull << d;
 		s->dw_restored[d] = orig;
+		ids_stale(s);
 		return 0;
 	}
 	err = c->write_back(c->port_ctx, bdf_of(a), off, width, val, &back);
@@ -217,6 +231,8 @@ conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t
 	s->dw[d] = back;
 	s->have |= 1ull << d;
 	s->served &= ~(1ull << d);
+	if (d)
+		ids_stale(s);
 	return 0;
 }
 
