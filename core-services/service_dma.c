@@ -104,15 +104,16 @@ struct dma_session {
 /*
  * Bench only: with MKX_DMA_STEPS in core's environment (a kernel argument
  * of run/bench/dma.scn) a session's end logs where core spent its ALLOCs
- * and FREEs, per step. Off (no clock read, no line) otherwise.
+ * and FREEs, per step, for buffers of a page or more and for small ones
+ * apart. Off (no clock read, no line) otherwise.
  */
 enum { ST_ALLOC, ST_A_KEPT, ST_A_MEM, ST_A_SHARE, ST_A_BM, ST_FREE, ST_F_CLOSE, ST_F_CHECK, ST_F_RELEASE,
 	ST_F_KEPT, ST_N };
-static double steps[ST_N];
-static unsigned long steps_n[2];	/* ALLOCs, FREEs */
+static double step_call[ST_N], steps[2][ST_N];	/* this call's; the sum per kind (0 whole pages, 1 small) */
+static unsigned long steps_n[2][2];	/* ALLOCs, FREEs per kind */
 static int steps_on;
 
-/* Time since t added to step k; now (0 when off). */
+/* Time since t added to step k of this call; now (0 when off). */
 static double
 lap(int k, double t)
 {
@@ -122,25 +123,40 @@ lap(int k, double t)
 		return 0;
 	n = mkx_now();
 	if (t > 0)
-		steps[k] += n - t;
+		step_call[k] += n - t;
 	return n;
+}
+
+/* This call's steps (op 0 ALLOC, 1 FREE) added to its kind's (shared: small buffers). */
+static void
+steps_add(int op, int shared)
+{
+	if (!steps_on)
+		return;
+	for (unsigned k = 0; k < ST_N; k++)
+		steps[!!shared][k] += step_call[k];
+	steps_n[!!shared][op]++;
+	memset(step_call, 0, sizeof step_call);
 }
 
 static void
 steps_log(const char *label)
 {
-	double a = steps_n[0] ? 1e6 / (double)steps_n[0] : 0, f = steps_n[1] ? 1e6 / (double)steps_n[1] : 0;
+	for (unsigned i = 0; steps_on && i < 2; i++) {
+		double a = steps_n[i][0] ? 1e6 / (double)steps_n[i][0] : 0, f = steps_n[i][1] ? 1e6 / (double)steps_n[i][1] : 0;
+		const double *st = steps[i];
 
-	if (!steps_on || (!steps_n[0] && !steps_n[1]))
-		return;
-	core_log("DMA steps \"%s\": %lu ALLOC, %.1f us each in core (kept check %.1f, memory: cache or kernel, zeroing "
-	    "included %.1f, reopen for the client %.1f, bus master %.1f); %lu FREE, %.1f us each (close of the client's "
-	    "copy %.1f, punch check %.1f, release %.1f, lease check and free %.1f)", label, steps_n[0],
-	    steps[ST_ALLOC] * a, steps[ST_A_KEPT] * a, steps[ST_A_MEM] * a, steps[ST_A_SHARE] * a, steps[ST_A_BM] * a,
-	    steps_n[1], steps[ST_FREE] * f, steps[ST_F_CLOSE] * f, steps[ST_F_CHECK] * f, steps[ST_F_RELEASE] * f,
-	    steps[ST_F_KEPT] * f);
+		if (!steps_n[i][0] && !steps_n[i][1])
+			continue;
+		core_log("DMA steps \"%s\", %s: %lu ALLOC, %.1f us each in core (kept check %.1f, memory: cache or kernel, "
+		    "zeroing included %.1f, reopen for the client %.1f, bus master %.1f); %lu FREE, %.1f us each (close of "
+		    "the client's copy %.1f, punch check %.1f, release %.1f, lease check and free %.1f)", label,
+		    i ? "small buffers" : "buffers of a page or more", steps_n[i][0], st[ST_ALLOC] * a, st[ST_A_KEPT] * a,
+		    st[ST_A_MEM] * a, st[ST_A_SHARE] * a, st[ST_A_BM] * a, steps_n[i][1], st[ST_FREE] * f,
+		    st[ST_F_CLOSE] * f, st[ST_F_CHECK] * f, st[ST_F_RELEASE] * f, st[ST_F_KEPT] * f);
+	}
 	memset(steps, 0, sizeof steps);
-	steps_n[0] = steps_n[1] = 0;
+	memset(steps_n, 0, sizeof steps_n);
 }
 
 static const struct dma_mem_ops *mem;
@@ -628,7 +644,8 @@ do_alloc(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r)
 		r->fds[0] = sent_fd = fd;	/* closed at the next entry (sent_close); core keeps c->mem.fd */
 		r->nfds = 1;
 	}
-	steps_n[0] += lap(ST_ALLOC, t0) > 0;
+	lap(ST_ALLOC, t0);
+	steps_add(0, c->shared);
 	return 0;
 }
 
@@ -972,12 +989,13 @@ do_free(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, d
 	struct dma_chunk *c;
 	struct dma_kept *k;
 	uint32_t id;
-	int err = 0, go;
+	int err = 0, go, shared;
 
 	if (!(b = find(s, req, r, &err)))
 		return err;
 	s->freed[s->nfreed++ % FREED_MAX] = b->id;
 	c = b->c;
+	shared = c->shared;	/* c may be released below */
 	id = b->id;	/* a page it empties is named by it in the log */
 	for (size_t i = 0; i < (c->shared ? b->size / SUB_PAGE : 1); i++)
 		c->live[b->off / SUB_PAGE + i] = 0;
@@ -993,7 +1011,8 @@ do_free(struct dma_session *s, const struct mkx_msg *req, struct mkx_reply *r, d
 	t = lap(ST_F_RELEASE, t);
 	kept_check(KEPT_CALL_MS);
 	lap(ST_F_KEPT, t);
-	steps_n[1] += lap(ST_FREE, t0) > 0;
+	lap(ST_FREE, t0);
+	steps_add(1, shared);
 	return 0;
 }
 
@@ -1007,6 +1026,7 @@ dma_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 	double t0 = lap(ST_F_CLOSE, 0), t = 0;
 	int err = 0;
 
+	memset(step_call, 0, sizeof step_call);	/* a refusal's steps before: not counted */
 	sent_close();	/* the last ALLOC's reply has gone */
 	if (req->hdr.op == MKX_DMA_FREE)
 		t = lap(ST_F_CLOSE, t0);
