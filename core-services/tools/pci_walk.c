@@ -8,9 +8,12 @@
  *
  * Linux-specific (MCFG from sysfs, ECAM through /dev/mem, root buses from
  * /sys/devices/pciSSSS:BB), hence core-services/tools; it needs root and
- * iomem=relaxed (the runner's default). Interrupt routing is left out:
- * that needs the acpi component's report and is a few table look-ups.
- * Prints "pci_walk: N functions on R root bus(es)"; exit 0, or 1 with why.
+ * iomem=relaxed (the runner's default). Without an MCFG table (QEMU -M pc)
+ * it walks over the CF8/CFC pair instead, by its own port accesses as
+ * lspci -A intel-conf1 does (pci_walk_conf1.h). Interrupt routing is left
+ * out: that needs the acpi component's report and is a few table look-ups.
+ * Prints "pci_walk: N functions on R root bus(es), ..., config access: HOW";
+ * exit 0, or 1 with why.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,11 +28,13 @@
 #include <unistd.h>
 
 #include "../../pci/pci.h"
+#include "pci_walk_conf1.h"
 
 #define MCFG	"/sys/firmware/acpi/tables/MCFG"
 #define MEMNODE	"/pci_walk_mem"	/* pci_linux_view runs before anything mounts /dev */
 
 static struct pci_ecam_set ecam;
+static struct pci_conf1 conf1 = { .in = conf1_in, .out = conf1_out };
 static struct pci_tree t;
 
 /* The MCFG's windows (header 36 bytes, 8 reserved, then 16 bytes each), mapped through fd. */
@@ -86,23 +91,69 @@ add_roots(void)
 	return 0;
 }
 
-int
-main(void)
+/*
+ * conf1: the root buses Linux found on segment 0, each reaching up to the
+ * next one's bus (the last to 255), as the walk has no MCFG window to end them.
+ */
+static int
+add_roots_conf1(void)
 {
-	struct pci_cfg cfg = { &pci_cfg_ecam_set, &ecam };
+	DIR *d = opendir("/sys/devices");
+	struct dirent *e;
+	unsigned char root[256] = { 0 };
+	unsigned seg, bus;
+
+	if (!d) {
+		fprintf(stderr, "pci_walk: /sys/devices: %s\n", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (sscanf(e->d_name, "pci%x:%x", &seg, &bus) == 2 && seg == 0 && bus < 256)
+			root[bus] = 1;
+	closedir(d);
+	for (unsigned b = 0; b < 256; b++) {
+		unsigned end = b;
+
+		if (!root[b])
+			continue;
+		while (end < 255 && !root[end + 1])
+			end++;
+		pci_tree_add_root(&t, 0, b, end, "");
+	}
+	return 0;
+}
+
+/* ECAM: the MCFG windows through /dev/mem, roots inside them. */
+static int
+open_ecam(void)
+{
 	int fd;
 
 	unlink(MEMNODE);
 	if (mknod(MEMNODE, S_IFCHR | 0600, makedev(1, 1)) || (fd = open(MEMNODE, O_RDWR | O_SYNC)) < 0) {
 		fprintf(stderr, "pci_walk: /dev/mem (char 1:1) at %s: %s\n", MEMNODE, strerror(errno));
 		unlink(MEMNODE);
-		return 1;
+		return -1;
 	}
 	unlink(MEMNODE);
-	if (map_windows(fd) || add_roots())
+	return map_windows(fd) || add_roots() ? -1 : 0;
+}
+
+int
+main(void)
+{
+	int use_conf1 = access(MCFG, F_OK) != 0;
+	struct pci_cfg cfg = use_conf1 ? (struct pci_cfg){ &pci_cfg_conf1, &conf1 } :
+	    (struct pci_cfg){ &pci_cfg_ecam_set, &ecam };
+
+	if (use_conf1 && ioperm(0xcf8, 8, 1)) {
+		fprintf(stderr, "pci_walk: no MCFG, and ports 0xcf8-0xcff: %s\n", strerror(errno));
+		return 1;
+	}
+	if (use_conf1 ? add_roots_conf1() : open_ecam())
 		return 1;
 	if (!t.nroot) {
-		fprintf(stderr, "pci_walk: no root bus in /sys/devices inside an MCFG window\n");
+		fprintf(stderr, "pci_walk: no root bus in /sys/devices%s\n", use_conf1 ? "" : " inside an MCFG window");
 		return 1;
 	}
 	if (pci_enumerate(&t, &cfg)) {
@@ -110,7 +161,11 @@ main(void)
 		return 1;
 	}
 	pci_sort(&t);
-	printf("pci_walk: %u functions on %u root bus(es), %lu config writes for BAR probes, %u notes\n", t.nfn,
-	    t.nroot, t.probe_writes, t.nnote);
+	printf("pci_walk: %u functions on %u root bus(es), %lu config writes for BAR probes, %u notes, config access: ",
+	    t.nfn, t.nroot, t.probe_writes, t.nnote);
+	if (use_conf1)
+		printf("conf1, %lu CF8/CFC accesses\n", conf1_accesses);
+	else
+		printf("ECAM\n");
 	return t.nfn ? 0 : 1;
 }

@@ -7,7 +7,7 @@
 S=${S:-run/bench.sh}	# another bench.sh, to show a broken one failing these
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "plan 7"
+echo "plan 8"
 mkdir -p "$T/logs"
 # Canned serial logs, one "bench:" line per figure, as the scenarios print them.
 cat > "$T/logs/inb" <<'X'
@@ -88,7 +88,9 @@ cat > "$T/logs/dma" <<'X'
 [  2.00] [init -> dma_bench] bench: dma 4k sub-allocation in one process 1.500 us (200 rounds, hugetlb)
 X
 cat > "$T/logs/conf1_pc" <<'X'
+[  1.00] pci_walk: 9 functions on 1 root bus(es), 126 config writes for BAR probes, 0 notes, config access: conf1, 700 CF8/CFC accesses
 [  1.00] lspci -A intel-conf1 70.0 ms
+[  1.00] pci_walk 60.0 ms
 [  2.00] [init -> platform] config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)
 [  2.00] [init -> platform] enumerated 9 functions on 1 root bus(es) in 63.0 ms (126 config writes for BAR probes), 0 notes
 X
@@ -158,6 +160,13 @@ sed -i 's/pci_walk: 15 functions/pci_walk: 14 functions/' "$T/logs/platform"
 bench other_set
 refused other_set "pci_walk found 14 functions, the platform component 15"
 sed -i 's/pci_walk: 14 functions/pci_walk: 15 functions/' "$T/logs/platform"
+
+# conf1: lspci and pci_walk both whole processes; a log without pci_walk's conf1 walk is refused.
+cp "$T/logs/conf1_pc" "$T/conf1_pc.keep"
+sed -i '/pci_walk/d' "$T/logs/conf1_pc"
+bench conf1_no_walk
+refused conf1_no_walk "bench conf1: a figure is missing"
+cp "$T/conf1_pc.keep" "$T/logs/conf1_pc"
 
 touch "$T/fail-nic"
 bench failing_scenario
