@@ -17,6 +17,7 @@
 #include <mkx/args.h>
 #include <mkx/io_mem.h>
 #include "core.h"
+#include "ecam_probes.h"
 #include "io_mem_backend.h"
 #include "io_mem_live.h"
 #include "privdrop.h"
@@ -215,9 +216,10 @@ snapshot_device_overlap(uint64_t page, uint64_t len, char *why, size_t whylen)
 static int
 sealed_copy(struct io_mem_session *s, void *buf, uint64_t len, char *why, size_t whylen)
 {
+	uint64_t bytes = s->ecam_copy ? 2 * len : len;	/* an ECAM copy: its probe answers after it */
 	int err, fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+	if (fd < 0 || write(fd, buf, bytes) != (ssize_t)bytes ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
 		err = -errno;
 		if (fd >= 0)
@@ -231,7 +233,8 @@ sealed_copy(struct io_mem_session *s, void *buf, uint64_t len, char *why, size_t
 	s->ds.offset = 0;
 	s->ds.length = len;
 	s->ds.page_offset = (uint32_t)(s->base - PAGE_DOWN(s->base));
-	s->ds.flags = MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY;
+	s->ds.flags = MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY | (s->ecam_copy ? MKX_IO_MEM_PROBES : 0);
+	s->charged = bytes;
 	return 0;
 }
 
@@ -351,7 +354,7 @@ grant_ecam_copy(struct io_mem_session *s, const char *label, char *why, size_t w
 		    "access=\"write\">", s->base, s->base + s->size - 1, label);
 		return -EPERM;
 	}
-	if (!(buf = malloc(len)))
+	if (!(buf = calloc(2, len)))	/* the copy, then its probe answers (ecam_probes.c) */
 		return -ENOMEM;
 	if ((err = backend->ecam_read ? backend->ecam_read(page, buf, len) : -ENOTSUP)) {
 		snprintf(why, whylen, "core cannot read ECAM 0x%" PRIx64 "+0x%" PRIx64 ": %s", page, len, strerror(-err));
@@ -379,6 +382,12 @@ grant_ecam_copy(struct io_mem_session *s, const char *label, char *why, size_t w
 		    "function there", s->base, s->base + s->size - 1, label);
 		free(buf);
 		return -EPERM;
+	}
+	if (!backend->ecam_bdf(page, &bdf)) {
+		static struct pci_res res[PCI_RES_MAX];
+		int n = backend->resources(res, PCI_RES_MAX);
+
+		ecam_probe_answers(res, n < 0 ? 0 : n, buf, buf + len, len, bdf);
 	}
 	s->kind = IO_MEM_SNAPSHOT;
 	s->ecam_copy = 1;
@@ -576,11 +585,9 @@ io_mem_open(struct child *client, const char *label, const char *args, void **st
 		supersede_kept(client, s->held_base, s->held_size);
 	if (!err && s->kind == IO_MEM_SNAPSHOT) {
 		/* The copy is core's memory kept for the client as long as it holds the session. */
-		err = ram_charge(client, s->ds.length, "an IO_MEM snapshot", why, whylen);
-		if (!err) {
+		err = ram_charge(client, s->charged, "an IO_MEM snapshot", why, whylen);
+		if (!err)
 			s->payer = client;
-			s->charged = s->ds.length;
-		}
 	}
 	if (err) {
 		if (s->fd >= 0)

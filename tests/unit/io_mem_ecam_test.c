@@ -112,7 +112,7 @@ TEST(io_mem_ecam_copy_for_a_read_policy)
 	setup();
 	CHECK_INT(service_io_mem.open(&fake, "reader", BUS0, &s, why, sizeof why), 0);
 	CHECK_INT(dataspace(s, &ds, &fd), 0);
-	CHECK_INT(ds.flags, MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY);
+	CHECK_INT(ds.flags, MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY | MKX_IO_MEM_PROBES);
 	CHECK_INT(ds.length, 0x100000);
 	p = mmap(NULL, ds.length, PROT_READ, MAP_SHARED, fd, 0);
 	CHECK(p != MAP_FAILED);
@@ -121,6 +121,15 @@ TEST(io_mem_ecam_copy_for_a_read_policy)
 	CHECK_INT(dword(p, 0x10, 0), 0x10d38086);	/* 00:02.0 */
 	CHECK_INT(dword(p, 0x00, 0), 0xffffffff);	/* no function: all ones, as the hardware reads */
 	CHECK_INT(dword(p, 0xff, 0xffc), 0xffffffff);
+	munmap(p, ds.length);
+	/* after the copy: what a sizing probe reads from each BAR (16 MiB, 4 KiB prefetchable, none) */
+	p = mmap(NULL, ds.length, PROT_READ, MAP_SHARED, fd, (off_t)ds.length);
+	CHECK(p != MAP_FAILED);
+	CHECK_INT(dword(p, 0x08, 0x10), 0xff000000);
+	CHECK_INT(dword(p, 0x08, 0x14), 0);
+	CHECK_INT(dword(p, 0x08, 0x18), 0xfffff008);
+	CHECK_INT(dword(p, 0x08, 0), 0);		/* not a BAR */
+	CHECK_INT(dword(p, 0x00, 0x10), 0);		/* no function */
 	munmap(p, ds.length);
 	/* shareable: a second reader, and a second copy, while the first is held */
 	CHECK_INT(service_io_mem.open(&other, "reader2", BUS0, &t, why, sizeof why), 0);
@@ -155,7 +164,7 @@ TEST(io_mem_ecam_copy_fd_refuses_writes)
 	CHECK_INT(errno, EPERM);
 	CHECK_INT(ftruncate(fd, 0), -1);
 	CHECK_INT(errno, EPERM);
-	CHECK_INT(ftruncate(fd, 0x200000), -1);
+	CHECK_INT(ftruncate(fd, 0x300000), -1);	/* grow */
 	CHECK_INT(pwrite(fd, "x", 1, 0x8000), -1);
 	CHECK_INT(errno, EPERM);
 	/* a private writable mapping (how base/genode maps a copy): writes stay in the writer's pages */
@@ -211,7 +220,7 @@ TEST(io_mem_ecam_copy_refused_where_the_label_writes)
 	/* its page of a function it only reads is a copy */
 	CHECK_INT(service_io_mem.open(&fake, "mixed", PAGE_01, &s, why, sizeof why), 0);
 	CHECK_INT(dataspace(s, &ds, &fd), 0);
-	CHECK_INT(ds.flags, MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY);
+	CHECK_INT(ds.flags, MKX_IO_MEM_SNAPSHOT | MKX_IO_MEM_READONLY | MKX_IO_MEM_PROBES);
 	service_io_mem.close(s);
 	io_mem_child_exited(&fake);
 }

@@ -72,6 +72,12 @@ static_assert(sizeof(struct mkx_io_mem_access) == 24, "wire size");
 #define MKX_IO_MEM_BAR		(1u << 2)	/* backed by a PCI BAR file */
 #define MKX_IO_MEM_SNAPSHOT	(1u << 3)	/* copy taken at session open */
 #define MKX_IO_MEM_DEVMEM	(1u << 4)	/* live /dev/mem (trusted only) */
+/*
+ * A copy of ECAM: the fd holds, after the copy (at ds.offset + ds.length,
+ * as many bytes), what each BAR register reads after all ones are written
+ * to it (sizing probes), 0 elsewhere (core-services/ecam_probes.c).
+ */
+#define MKX_IO_MEM_PROBES	(1u << 5)
 
 struct mkx_io_mem_ds {
 	uint64_t	offset;		/* mmap offset into the fd (page aligned) */
