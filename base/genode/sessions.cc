@@ -10,6 +10,7 @@
 #include <util/arg_string.h>
 #include <report_session/report_session.h>
 #include <mkx_genode.h>
+#include <mkx_ecam_probe.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -153,6 +154,7 @@ namespace {
 	{
 		struct mkx_io_mem    m { };
 		Dataspace_component *ds = nullptr;
+		void                *answers = nullptr;   /* an ECAM copy's probe answers */
 
 		Io_mem_component(addr_t base, size_t size, bool wc)
 		{
@@ -178,6 +180,18 @@ namespace {
 				mkx_io_mem_close(&m);
 				throw Service_denied();
 			}
+			/* A copy of ECAM: a BAR sizing probe reads core's answer back (ecam_probe.cc). */
+			if (copy && (m.ds.flags & MKX_IO_MEM_PROBES)) {
+				void *a = mmap(nullptr, (size_t)m.ds.length, PROT_READ, MAP_SHARED, m.fd,
+				               (off_t)(m.ds.offset + m.ds.length));
+				if (a == MAP_FAILED || ecam_probe_watch(m.map, (size_t)m.ds.length, a)) {
+					error("IO_MEM ", Hex(base), "+", Hex(size), ": no probe answers for the ECAM copy");
+					if (a != MAP_FAILED) munmap(a, (size_t)m.ds.length);
+					mkx_io_mem_close(&m);
+					throw Service_denied();
+				}
+				answers = a;
+			}
 			ds = new Dataspace_component(-1, m.map, (size_t)m.ds.length,
 			                             copy || !(m.ds.flags & MKX_IO_MEM_READONLY));
 			ds->share_fd  = m.fd;
@@ -189,6 +203,10 @@ namespace {
 		{
 			rpc_ep().dissolve(ds);
 			delete ds;
+			if (answers) {
+				ecam_probe_unwatch(m.map);
+				munmap(answers, (size_t)m.ds.length);
+			}
 			mkx_io_mem_close(&m);
 		}
 
@@ -275,6 +293,10 @@ Session_capability Mkx_genode::open_session(char const *service, char const *arg
 
 	if (!::strcmp(service, "Timer"))
 		return open_timer_session();
+
+
+	if (!::strcmp(service, "IO_PORT"))
+		return open_io_port_session(args);
 
 	/* Any other service is another component's, routed by core (remote.cc). */
 	return open_remote_session(service, args);
