@@ -216,6 +216,8 @@ awk -v c="$c1" -v w="$walk" -v a="$wacc" -v o="$ours" 'BEGIN {
 	printf "    (for information, not a ratio: the platform component walk in-process through core'"'"'s config requests, one run %.1f ms)\n", o
 }' | out
 
+. run/bench/block.sh	# --- Block: nvme and ahci against Linux's own drivers (run/bench/block.sh) ---
+
 say ""
 say "- load average (1, 5, 15 min) after: $(load)"
 say "- duration: $(( $(date +%s) - start )) s"

@@ -94,6 +94,19 @@ cat > "$T/logs/conf1_pc" <<'X'
 [  2.00] [init -> platform] config access: conf1 through core's CF8/CFC emulation (registers below 0x100 only)
 [  2.00] [init -> platform] enumerated 9 functions on 1 root bus(es) in 63.0 ms (126 config writes for BAR probes), 0 notes
 X
+# Block (run/bench/block.sh): the same four figures for each of the four block scenarios.
+for b in block_nvme block_ahci block_nvme_iommu block_ahci_iommu; do
+	cat > "$T/logs/$b" <<'X'
+[  1.00] bench: block linux seq write 1M qd1 1000.0 MB/s (median of 3 rounds of 1.0 s, best 1100.0; /dev/nvme0n1, O_DIRECT, Linux AIO; 0 kicks)
+[  1.00] bench: block linux seq read 1M qd1 800.0 MB/s (median of 3 rounds of 1.0 s, best 900.0; /dev/nvme0n1, O_DIRECT, Linux AIO; 0 kicks)
+[  1.00] bench: block linux rand read 4K qd1 4000 IOPS (median of 3 rounds of 1.0 s, best 4100; /dev/nvme0n1, O_DIRECT, Linux AIO; 0 kicks)
+[  1.00] bench: block linux rand read 4K qd32 20000 IOPS (median of 3 rounds of 1.0 s, best 21000; /dev/nvme0n1, O_DIRECT, Linux AIO; 2 kicks)
+[  2.00] [init -> block_tester] bench: block ours seq write 1M qd1 900.0 MB/s (median of 3 rounds of 1.0 s, best 950.0; Block session, 2 request(s) of 1024 blocks per I/O)
+[  2.00] [init -> block_tester] bench: block ours seq read 1M qd1 1000.0 MB/s (median of 3 rounds of 1.0 s, best 1000.0; Block session, 2 request(s) of 1024 blocks per I/O)
+[  2.00] [init -> block_tester] bench: block ours rand read 4K qd1 1000 IOPS (median of 3 rounds of 1.0 s, best 1100; Block session, 1 request(s) of 8 blocks per I/O)
+[  2.00] [init -> block_tester] bench: block ours rand read 4K qd32 10000 IOPS (median of 3 rounds of 1.0 s, best 11000; Block session, 1 request(s) of 8 blocks per I/O)
+X
+done
 # The stand-in runner: "bench/NAME" -> the canned log, named as run/runner.py names it.
 cat > "$T/runner" <<X
 #!/bin/sh
@@ -128,7 +141,7 @@ why=""
 for h in "- date: " "- commit: " "- machine: " "load average (1, 5, 15 min) before: " "load average (1, 5, 15 min) after: "; do
 	grep -qF -- "$h" "$R" 2>/dev/null || why="$why no \"$h\";"
 done
-[ "$(grep -c '^method: ' "$R" 2>/dev/null)" = 8 ] || why="$why $(grep -c '^method: ' "$R" 2>/dev/null) method lines, not 8;"
+[ "$(grep -c '^method: ' "$R" 2>/dev/null)" = 12 ] || why="$why $(grep -c '^method: ' "$R" 2>/dev/null) method lines, not 12 (8, and 4 block sections);"
 [ "$(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null)" = 15 ] || why="$why interrupt rows with switches: $(grep -c ' us .*switches [0-9.]* per round (' "$R" 2>/dev/null), not 15;"
 [ "$(grep -c '^        system calls per round [0-9.]* (' "$R" 2>/dev/null)" = 15 ] || why="$why interrupt rows with system calls: $(grep -c '^        system calls per round [0-9.]* (' "$R" 2>/dev/null), not 15;"
 grep -q 'system calls per round 7.00 (irq_bench-84 3.00 (poll 1.00, read 1.00, write 1.00); init-1 4.00 (recvmmsg 1.00' "$R" 2>/dev/null ||
@@ -137,7 +150,10 @@ grep -q 'ack socket core watches .*10.00x (goal <= 2x; 1.11x the floor)' "$R" 2>
 grep -q 'IRQ session, UIO, ack RPC .*10.50x .*switches 2.00 per round (driver 0.90+0.10, core 0.20+0.80)' "$R" 2>/dev/null ||
 	why="$why the UIO RPC row is not 210/20 = 10.50x with its switches;"
 grep -q 'DMA session: .*4500.0 us *1.50x' "$R" 2>/dev/null || why="$why no DMA row at 1.50x;"
-if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 8 methods, 15 interrupt rows with switches and system calls, the floor, DMA row)"
+[ "$(grep -c 'rand read 4K qd32  *Linux  *20000.0 IOPS  *ours  *10000.0 IOPS  *0.50x' "$R" 2>/dev/null)" = 4 ] &&
+	grep -q 'seq read 1M qd1  *Linux  *800.0 MB/s  *ours  *1000.0 MB/s  *1.25x' "$R" 2>/dev/null &&
+	grep -q 'kicked a stalled request 2 times' "$R" 2>/dev/null || why="$why no 4 block sections with their ratios (0.50x, 1.25x) and kicks;"
+if [ -z "$why" ]; then echo "ok - bench_sh_results_file (date, commit, machine, load before/after, 12 methods, 4 block sections, 15 interrupt rows with switches and system calls, the floor, DMA row)"
 else echo "FAIL - bench_sh_results_file:$why"; fi
 
 sed -i '/switches session INTx ack rpc/d' "$T/logs/irq_vfio"
