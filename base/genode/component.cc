@@ -18,6 +18,8 @@ extern "C" {
 #include <mkx/env.h>
 }
 
+#include <stdlib.h>
+
 using namespace Genode;
 using namespace Mkx_genode;
 
@@ -35,7 +37,13 @@ namespace {
 		 * are clients of an invalid capability: a call fails (Genode's
 		 * "invalid object" error) instead of pretending to work.
 		 */
-		Parent_client      _parent { Parent_capability() };
+		/* ... but exit(): a Genode component ends by it, an mkx one by exiting, with that value. */
+		struct Mkx_parent : Parent_client
+		{
+			Mkx_parent() : Parent_client(Parent_capability()) { }
+			void exit(int value) override { ::exit(value); }
+		};
+		Mkx_parent         _parent { };
 		Pd_session_client  _pd     { Pd_session_capability() };
 		Cpu_session_client _cpu    { Cpu_session_capability() };
 

@@ -294,6 +294,8 @@ Session_capability Mkx_genode::open_session(char const *service, char const *arg
 	if (!::strcmp(service, "Timer"))
 		return open_timer_session();
 
+	if (!::strcmp(service, "IRQ"))
+		return open_irq_session(args);
 
 	if (!::strcmp(service, "IO_PORT"))
 		return open_io_port_session(args);

@@ -137,6 +137,10 @@ namespace Mkx_genode {
 	Rpc_exception_code remote_call(Native_capability::Data const &, Msgbuf_base &snd,
 	                               Msgbuf_base &rcv);
 
+	/* IRQ and IO_PORT sessions over core's (irq.cc, io_port.cc). */
+	Session_capability open_irq_session(char const *args);
+	Session_capability open_io_port_session(char const *args);
+
 	/* Timer session over a timerfd (timer.cc). */
 	Session_capability open_timer_session();
 	void close_session(Session_capability);
