@@ -15,6 +15,7 @@
 
 #include "component.h"
 #include "devices_xml.h"
+#include "opregion.h"
 #include "quirks.h"
 
 /* A ROM parsed, or NULL (not there, or not XML: said in the log). */
@@ -48,7 +49,7 @@ pci_devices_publish(const struct pci_tree *t, const struct pci_cfg *cfg)
 	static struct mkx_report rep;
 	struct mkx_xml *info = rom_xml("platform_info"), *acpi = rom_xml("acpi");
 	const struct mkx_xml *kernel = info ? mkx_xml_child(info, "kernel") : NULL;
-	struct pci_report_in in = { cfg, 0, 0, acpi };
+	struct pci_report_in in = { cfg, 0, 0, acpi, 0 };
 	char *buf = NULL, why[256] = "";
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
@@ -64,6 +65,12 @@ pci_devices_publish(const struct pci_tree *t, const struct pci_cfg *cfg)
 	in.acpi = kernel && mkx_xml_attr_bool(kernel, "acpi", 0) == 1;
 	in.msi = kernel && mkx_xml_attr_bool(kernel, "msi", 0) == 1;
 	report_msi = in.msi;
+	for (unsigned i = 0; i < t->nfn; i++) {
+		uint32_t asls = pci_igd_opregion(&t->fn[i], cfg);
+
+		if (asls && asls != 0xffffffffu)	/* pci_decode maps the OpRegion to size it */
+			in.opregion_size = pci_opregion_size_live(asls);
+	}
 	if (o) {
 		pci_devices_report(o, t, &in);
 		if (fclose(o)) {

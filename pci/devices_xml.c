@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "devices_xml.h"
+#include "opregion.h"
 
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
@@ -240,26 +241,30 @@ io_mmu(FILE *o, const struct pci_fn *f, const struct mkx_xml *acpi)
 /*
  * The Intel IGD's OpRegion (ASLS, config 0xfc: the firmware's mailbox for
  * the graphics driver): pci_decode's pseudo BAR 6 of 00:02.0 and the acpi
- * device's io_mem. 8 KiB, the OpRegion's base size: Genode also maps the
- * region and adds a version 2.x extended VBT (RVDA/RVDS) behind it; we
- * read config space only (docs/genode.md).
+ * device's io_mem. Its size as the caller read it from the region
+ * (opregion.c: 8 KiB plus an extended VBT), else the base 8 KiB.
  */
-#define OPREGION_SIZE	8192u
+static uint64_t
+opregion_size(const struct pci_report_in *in)
+{
+	return in->opregion_size ? in->opregion_size : PCI_OPREGION_BASE_SIZE;
+}
 
-static uint32_t
+uint32_t
 pci_igd_opregion(const struct pci_fn *f, const struct pci_cfg *cfg)
 {
 	return cfg && intel_igd(f) ? pci_rd(cfg, f->a, 0xfc, 4) : 0;
 }
 
 static void
-opregion(FILE *o, const struct pci_fn *f, const struct pci_cfg *cfg)
+opregion(FILE *o, const struct pci_fn *f, const struct pci_report_in *in)
 {
-	uint32_t asls = pci_igd_opregion(f, cfg);
+	uint32_t asls = pci_igd_opregion(f, in->cfg);
 
 	/* size as pci_decode prints a size_t: decimal */
 	if (asls && asls != 0xffffffffu)
-		fprintf(o, "    <io_mem pci_bar=\"6\" address=\"0x%x\" size=\"%u\"/>\n", asls, OPREGION_SIZE);
+		fprintf(o, "    <io_mem pci_bar=\"6\" address=\"0x%x\" size=\"%" PRIu64 "\"/>\n", asls,
+		    opregion_size(in));
 }
 
 static void
@@ -270,7 +275,7 @@ pci_device(FILE *o, const struct pci_tree *t, const struct pci_fn *f, const stru
 	fprintf(o, "  <device name=\"%s\" type=\"pci\">\n", pci_name(f->a, n));
 	pci_config(o, f, in->cfg);
 	bars(o, f);
-	opregion(o, f, in->cfg);
+	opregion(o, f, in);
 	irq(o, t, f, in);
 	reserved_memory(o, f, in->acpi_report);
 	io_mmu(o, f, in->acpi_report);
@@ -309,7 +314,7 @@ ioapic(FILE *o, const struct mkx_xml *x, const struct mkx_xml *acpi, int remap)
 
 /* pci_decode's parse_acpi_device_info: the devices no PCI enumeration finds. */
 static void
-acpi_devices(FILE *o, const struct mkx_xml *acpi, uint32_t asls)
+acpi_devices(FILE *o, const struct mkx_xml *acpi, uint32_t asls, uint64_t asls_size)
 {
 	const struct mkx_xml *sci = acpi ? mkx_xml_child(acpi, "sci_int") : NULL;
 	const struct mkx_xml *dmar = acpi ? mkx_xml_child(acpi, "dmar") : NULL;
@@ -326,7 +331,7 @@ acpi_devices(FILE *o, const struct mkx_xml *acpi, uint32_t asls)
 		fprintf(o, "  <device name=\"acpi\" type=\"acpi\">\n");
 		/* pci_decode gives the OpRegion to the acpi device too (ACPICA's _DSM and ASLE code reads it). */
 		if (asls)
-			fprintf(o, "    <io_mem address=\"0x%x\" size=\"%u\"/>\n", asls, OPREGION_SIZE);
+			fprintf(o, "    <io_mem address=\"0x%x\" size=\"%" PRIu64 "\"/>\n", asls, asls_size);
 		fprintf(o, "    <irq number=\"%lu\"/>\n  </device>\n", attr(sci, "irq", 0xff));
 	}
 	for (const struct mkx_xml *x = acpi ? mkx_xml_child(acpi, "ioapic") : NULL; x; x = mkx_xml_next(x, "ioapic"))
@@ -350,6 +355,6 @@ pci_devices_report(FILE *o, const struct pci_tree *t, const struct pci_report_in
 		if (a && a != 0xffffffffu)
 			asls = a;
 	}
-	acpi_devices(o, in->acpi_report, asls);
+	acpi_devices(o, in->acpi_report, asls, opregion_size(in));
 	fprintf(o, "</devices>\n");
 }

@@ -19,6 +19,7 @@ struct pci_report_in {
 	int			acpi;		/* platform_info <kernel acpi="true">: overrides apply */
 	int			msi;		/* platform_info <kernel msi="true">: <irq type="msi|msi-x"> */
 	const struct mkx_xml	*acpi_report;	/* <acpi> (irq_override, rmrr, ioapic, drhd, sci_int), or NULL */
+	uint64_t		opregion_size;	/* the IGD OpRegion's extent (opregion.h); 0: its base 8 KiB */
 };
 
 /*
@@ -42,6 +43,8 @@ void	pci_session_devices_xml(FILE *, const struct pci_tree *, const struct pci_s
 void	pci_devices_xml(FILE *, const struct pci_tree *, int (*want)(const struct pci_fn *, void *), void *arg,
 	    int info, const char *root_attrs);
 
+/* The Intel IGD's OpRegion address (ASLS, config 0xfc) of f if f is pci_decode's IGD (00:02.0 Intel display), else 0. */
+uint32_t pci_igd_opregion(const struct pci_fn *f, const struct pci_cfg *);
 /* Shared by both: Genode's write combining (prefetchable, not the Intel IGD's BAR0). */
 int	pci_bar_wc(const struct pci_fn *, unsigned bar);
 /* pci_decode's MSI: an MSI or MSI-X capability (not an ath9k), and its pseudo number (from 1, in t's order). */

@@ -106,7 +106,7 @@ main(int argc, char **argv)
 	pci_route_all(&ai, &t);
 	pci_set_ecam(&t, &ai);
 	if (!strcmp(argv[1], "report")) {
-		struct pci_report_in in = { &cfg, 1, atoi(argv[4]), acpi };
+		struct pci_report_in in = { &cfg, 1, atoi(argv[4]), acpi, 0 };
 
 		pci_devices_report(stdout, &t, &in);
 	} else {
