@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <mkx/args.h>
 #include <mkx/env.h>
 #include <mkx/io_mem.h>
 #include <mkx/log.h>
@@ -29,12 +28,8 @@
 #include "quiesce.h"
 
 struct psession {
-	char			label[192];
-	unsigned		id;		/* the IOMMU domain of its devices at core (domain=<id>) */
+	struct ps_session	c;	/* label, refusals logged, DMA (platform_session.h) */
 	const struct pci_policy	*pol;
-	uint64_t		ram_quota;	/* what the client donated with the session: pays its DMA */
-	struct pci_dma_freed	freed;		/* its freed buffers core may still keep: they count too */
-	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
 };
 
 /*
@@ -55,7 +50,6 @@ static const struct pci_cfg *cfg;
 static struct pci_policy policies[PCI_POLICIES_MAX];
 static unsigned npolicies;
 static struct held *held;	/* one per function of the tree */
-static unsigned session_ids;
 
 static int
 wanted(const struct pci_fn *f, void *arg)
@@ -86,7 +80,7 @@ lookup(struct psession *s, const char *name, size_t len, char *why, size_t whyle
 	pci_name(a, n);
 	i = pci_find(tree, a);
 	if (i < 0 || !pci_policy_has(s->pol, &tree->fn[i])) {
-		snprintf(why, whylen, "%s is not in the policy of \"%.150s\" (line %d)%s", n, s->label, s->pol->line,
+		snprintf(why, whylen, "%s is not in the policy of \"%.150s\" (line %d)%s", n, s->c.label, s->pol->line,
 		    i < 0 ? ": no such device" : "");
 		return -EPERM;
 	}
@@ -116,20 +110,20 @@ release(int i, const char *how, int quiet)
 	uint16_t cmd = 0;
 
 	pci_name(f->a, n);
-	ps_fn_quiesce(cfg, f, n, h->owner->label, how, h->dma.open, quiet, &cmd);
+	ps_fn_quiesce(cfg, f, n, h->owner->c.label, how, h->dma.open, quiet, &cmd);
 	ps_pending_close();
 	for (unsigned b = 0; b < 6; b++)
 		if (h->bar_open[b]) {
 			mkx_io_mem_close(&h->bar[b]);
 			h->bar_open[b] = 0;
 		}
-	ps_fn_reset(cfg, f, n, h->owner->label, quiet, &cmd);
+	ps_fn_reset(cfg, f, n, h->owner->c.label, quiet, &cmd);
 	/* If bus master would not go off, keep core's session: its buffers stay allocated rather than reused. */
 	if (!(cmd & 0x4))
-		pci_dma_close(&h->dma, &h->owner->freed);
+		pci_dma_close(&h->dma, &h->owner->c.dma.freed);
 	else if (h->dma.open && !quiet)
 		mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)", n);
-	snprintf(h->last, sizeof h->last, "%s", h->owner->label);
+	snprintf(h->last, sizeof h->last, "%s", h->owner->c.label);
 	h->owner = NULL;
 }
 
@@ -188,7 +182,7 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 	pci_name(f->a, n);
 	if (held[i].last[0])
 		ps_component_of(held[i].last, comp, sizeof comp);
-	other = comp[0] && !ps_same_component(s->label, comp);
+	other = comp[0] && !ps_same_component(s->c.label, comp);
 	for (unsigned b = 0; b < 6 && !m; b++) {
 		const struct pci_bar *bar = &f->bar[b];
 
@@ -203,7 +197,7 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 			break;
 		}
 	}
-	err = m ? ps_holders(m, n, s->label, held[i].last, why, whylen) : 0;
+	err = m ? ps_holders(m, n, s->c.label, held[i].last, why, whylen) : 0;
 	if (!err && other)
 		err = running_check(i, m, comp, why, whylen);
 	if (m == &tmp)
@@ -214,29 +208,17 @@ still_held(struct psession *s, int i, char *why, size_t whylen)
 static int
 p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
-	const struct pci_policy *pol = ps_policy(policies, npolicies, label, why, whylen);
+	const struct pci_policy *pol;
 	struct psession *s;
-	unsigned long ram;
+	int err;
 
 	(void)ctx;
-	if (!pol)
-		return -EPERM;
-	/*
-	 * core moved the session's ram_quota from the client's RAM quantum to
-	 * ours (session quota donation): what we charge at core for the
-	 * client's DMA buffers is paid by it, not by our own quantum.
-	 */
-	if (mkx_arg_ulong(args, "ram_quota", &ram))
-		ram = 0;
-	if (!(s = calloc(1, sizeof *s)))
-		return -ENOMEM;
-	snprintf(s->label, sizeof s->label, "%s", label);
+	if (!(s = ps_open(sizeof *s, policies, npolicies, label, args, &pol, &err, why, whylen)))
+		return err;
 	s->pol = pol;
-	s->ram_quota = ram;
-	s->id = ++session_ids;	/* never reused: two sessions never share an IOMMU domain */
 	*state = s;
 	mkx_log("Platform session of \"%s\" (policy line %d): ram_quota %lu KiB for its DMA buffers", label, pol->line,
-	    ram >> 10);
+	    (unsigned long)(s->c.dma.ram_quota >> 10));
 	return 0;
 }
 
@@ -334,9 +316,9 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 			continue;
 		if (type && f->ecam)	/* Genode's way to name the function: its ECAM page */
 			snprintf(args, sizeof args, "ram_quota=6K, irq_number=1, irq_type=%d, device_config_phys=0x%llx, "
-			    "domain=%u", type, (unsigned long long)f->ecam, s->id);
+			    "domain=%u", type, (unsigned long long)f->ecam, s->c.dma.id);
 		else	/* domain=: under VFIO the IRQ's group joins the session's IOMMU domain, as its DMA does */
-			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d, domain=%u", n, type, s->id);
+			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d, domain=%u", n, type, s->c.dma.id);
 		if (!(err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy)))
 			break;
 		snprintf(tried + strlen(tried), sizeof tried - strlen(tried), "%s%s refused: %.150s",
@@ -349,7 +331,7 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 	if (tried[0])
 		mkx_log("%s: %s", n, tried);
 	mkx_log("%s: IRQ session (%s%s) handed to \"%s\"", n, kinds[type], type ? "" : ", routed from _PRT",
-	    s->label);
+	    s->c.label);
 	ps_session_give(&sess, r);	/* ours is closed once it is sent: the client holds the session */
 	return 0;
 }
@@ -378,7 +360,7 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 			return err;
 		}
 		mkx_log("%s: IO_PORT session of BAR%u (0x%llx+0x%llx) handed to \"%s\"", n, b,
-		    (unsigned long long)bar->start, (unsigned long long)bar->size, s->label);
+		    (unsigned long long)bar->start, (unsigned long long)bar->size, s->c.label);
 		ps_session_give(&sess, r);
 		return 0;
 	}
@@ -386,39 +368,13 @@ io_port(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *
 	return -ENOENT;
 }
 
-/*
- * Bytes of DMA buffers the session may still take (over all its devices):
- * its ram_quota, or the policy's dma_quota if that is less. limit says
- * which, for a refusal.
- */
-static uint64_t
-dma_room(const struct psession *s, char *limit, size_t len)
-{
-	uint64_t used = 0, quota = s->ram_quota;
-
-	if (s->pol->dma_quota && s->pol->dma_quota < quota) {
-		quota = s->pol->dma_quota;
-		snprintf(limit, len, "the policy's dma_quota of %llu bytes (the session's ram_quota is %llu)",
-		    (unsigned long long)quota, (unsigned long long)s->ram_quota);
-	} else
-		snprintf(limit, len, "the session's ram_quota of %llu bytes", (unsigned long long)quota);
-	for (unsigned i = 0; i < tree->nfn; i++)
-		if (held[i].owner == s)
-			used += held[i].dma.bytes;
-	used += s->freed.bytes;	/* until core has really released them */
-	if (s->freed.bytes)
-		snprintf(limit + strlen(limit), len - strlen(limit), ", %llu bytes of it in freed buffers core still "
-		    "keeps", (unsigned long long)s->freed.bytes);
-	return used < quota ? quota - used : 0;
-}
-
 /* DMA buffers of an acquired device, through core's DMA session of it. */
 static int
 dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	int i = lookup(s, q->name, sizeof q->name, why, whylen), err;
-	char n[16], limit[256];
-	uint64_t room;
+	int i = lookup(s, q->name, sizeof q->name, why, whylen);
+	uint64_t used = 0;
+	char n[16];
 
 	if (i < 0)
 		return i;
@@ -426,20 +382,11 @@ dma(struct psession *s, uint16_t op, const struct mkx_platform_dma *q, struct mk
 		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", pci_name(tree->fn[i].a, n));
 		return -EPERM;
 	}
-	/* What core released since is room again; what it still keeps is not. */
-	if (op == MKX_PLATFORM_DMA_ALLOC && s->freed.n &&
-	    (err = pci_dma_settle(&held[i].dma, &s->freed, &tree->fn[i], s->label, s->id, why, whylen)))
-		return err;
-	room = dma_room(s, limit, sizeof limit);
-	/* Core would round up, never down: a request above what is left is not asked at all. */
-	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {
-		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of %s",
-		    (unsigned long long)q->size, (unsigned long long)room, limit);
-		return -EDQUOT;
-	}
-	return pci_dma_forward(&held[i].dma, &s->freed, &tree->fn[i], s->label, s->id, room, op, q, r, why, whylen);
+	for (unsigned j = 0; j < tree->nfn; j++)
+		if (held[j].owner == s)
+			used += held[j].dma.bytes;
+	return ps_dma(&s->c.dma, s->pol->dma_quota, used, &held[i].dma, &tree->fn[i], s->c.label, op, q, r, why, whylen);
 }
-
 
 static int
 op_devices(void *st, struct mkx_reply *r, char *why, size_t whylen)
@@ -460,7 +407,7 @@ op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
 		return i;
 	pci_name(tree->fn[i].a, n);
 	if (held[i].owner && held[i].owner != s) {
-		snprintf(why, whylen, "%s is held by \"%.150s\"", n, held[i].owner->label);
+		snprintf(why, whylen, "%s is held by \"%.150s\"", n, held[i].owner->c.label);
 		return -EBUSY;
 	}
 	if (held[i].owner == s)
@@ -468,7 +415,7 @@ op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
 	if ((err = still_held(s, i, why, whylen)))
 		return err;
 	held[i].owner = s;
-	ps_fn_acquire(cfg, &tree->fn[i], n, s->label, &cmd);
+	ps_fn_acquire(cfg, &tree->fn[i], n, s->c.label, &cmd);
 	return 0;
 }
 
@@ -507,7 +454,7 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct psession *s = state;
 
 	(void)ctx;
-	return ps_call(&ops, s, s->label, &s->refusals_logged, req, r);
+	return ps_call(&ops, &s->c, req, r);
 }
 
 static void
@@ -519,8 +466,8 @@ p_close(void *ctx, void *state)
 	for (unsigned i = 0; i < tree->nfn; i++)
 		if (held[i].owner == s)
 			release((int)i, "session closed: the client released it or is gone", 0);
-	mkx_log("Platform session of \"%s\" closed", s->label);
-	pci_dma_freed_drop(&s->freed);
+	mkx_log("Platform session of \"%s\" closed", s->c.label);
+	pci_dma_freed_drop(&s->c.dma.freed);
 	free(s);
 }
 

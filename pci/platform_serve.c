@@ -22,11 +22,17 @@
  * device's by its number: core says whether it can serve it) and IO_PORT
  * of an <io_port_range> (the session socket goes to the client).
  *
- * A released device goes to another component only once the one it was
- * released from has exited (core's RUNNING): Linux cannot revoke what that
- * one got. Not here (the enumerating `pci` keeps them): config space (bus
- * master on at acquire, quiesce and reset at release: this component has
- * no config access), DMA buffers, core's HOLDERS check.
+ * Config space of the PCI devices it hands out through core's conf1
+ * emulation (core lets it reach only the functions its <pci_config> names):
+ * back to D0 and bus master on at acquire; quiesce, reset (FLR or
+ * D3hot/D0) and D3hot at release. DMA buffers through core's DMA session
+ * of an acquired PCI device, as `pci` serves them (platform_session.c has
+ * what both do alike). Without config access, devices are handed out as
+ * they are and DMA is refused.
+ *
+ * A released device goes to another component only once nothing of it is
+ * held elsewhere (core's HOLDERS) and the one it was released from has
+ * exited (core's RUNNING): Linux cannot revoke what that one got.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,11 +58,10 @@
 #include "policy.h"
 
 struct rsession {
+	struct ps_session c;		/* label, refusals logged, DMA (platform_session.h) */
 	struct rsession	*next;
-	char		label[192];
 	int		pol;		/* index into policies, -1: none matches (any more) */
 	int		sigfd;		/* the client's eventfd, -1 */
-	unsigned	refusals_logged;
 };
 
 struct rheld {
@@ -74,6 +79,7 @@ struct rheld {
 	/* A PCI device's function as its config space says (read at its first acquire, through core). */
 	struct pci_fn		fn;
 	int			fn_read;
+	struct pci_dma		dma;	/* core's DMA session of the function, for its owner's buffers */
 };
 
 static struct prom_set devs;
@@ -117,7 +123,7 @@ signal_session(struct rsession *s)
 	uint64_t one = 1;
 
 	if (s->sigfd >= 0 && write(s->sigfd, &one, sizeof one) != sizeof one)
-		mkx_log("could not signal \"%s\": its eventfd is full", s->label);
+		mkx_log("could not signal \"%s\": its eventfd is full", s->c.label);
 }
 
 /* Every session whose document lists device i sees its used= change. */
@@ -216,19 +222,25 @@ release(unsigned i, const char *how)
 
 	/* Quiet first (bus master, decode, interrupts off), then its mappings go, then its own state. */
 	if (f)
-		ps_fn_quiesce(&cfg, f, devs.dev[i].name, h->owner->label, how, 0, 0, &cmd);
+		ps_fn_quiesce(&cfg, f, devs.dev[i].name, h->owner->c.label, how, h->dma.open, 0, &cmd);
 	ps_pending_close();
 	for (unsigned m = 0; m < PROM_RES_MAX; m++)
 		if (h->mem_open[m]) {
 			mkx_io_mem_close(&h->mem[m]);
 			h->mem_open[m] = 0;
 		}
-	if (f)
-		ps_fn_reset(&cfg, f, devs.dev[i].name, h->owner->label, 0, &cmd);
-	else
-		mkx_log("%s released by \"%s\" (%s)%s", devs.dev[i].name, h->owner->label, how,
+	if (f) {
+		ps_fn_reset(&cfg, f, devs.dev[i].name, h->owner->c.label, 0, &cmd);
+		/* Only with bus master off may core free the buffers; else they stay allocated. */
+		if (!(cmd & 0x4))
+			pci_dma_close(&h->dma, &h->owner->c.dma.freed);
+		else if (h->dma.open)
+			mkx_log("%s: bus master still on: its DMA buffers stay allocated (core's session kept)",
+			    devs.dev[i].name);
+	} else
+		mkx_log("%s released by \"%s\" (%s)%s", devs.dev[i].name, h->owner->c.label, how,
 		    devs.dev[i].pci ? ": no config access, not quiesced" : "");
-	ps_component_of(h->owner->label, h->last, sizeof h->last);
+	ps_component_of(h->owner->c.label, h->last, sizeof h->last);
 	h->pending = 1;
 	h->owner = NULL;
 	signal_device(i);
@@ -245,7 +257,7 @@ find_seen(struct rsession *s, const char *name, size_t len, char *why, size_t wh
 	}
 	d = prom_find(&devs, name);
 	if (!d || !sees(s, (unsigned)(d - devs.dev))) {
-		snprintf(why, whylen, "%.60s is not in the policy of \"%.120s\"%s", name, s->label,
+		snprintf(why, whylen, "%.60s is not in the policy of \"%.120s\"%s", name, s->c.label,
 		    !d ? ": no such device" : s->pol < 0 ? ": no policy matches it any more" : "");
 		return -EPERM;
 	}
@@ -345,7 +357,7 @@ holders(struct rsession *s, unsigned i, char *why, size_t whylen)
 		mkx_log("%s: cannot ask core who still holds it (io_mem 0: %s)", d->name, cwhy[0] ? cwhy : strerror(-err));
 		return 0;
 	}
-	err = ps_holders(&tmp, d->name, s->label, held[i].last, why, whylen);
+	err = ps_holders(&tmp, d->name, s->c.label, held[i].last, why, whylen);
 	mkx_io_mem_close(&tmp);
 	return err;
 }
@@ -361,10 +373,10 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 	if (held[i].owner == s)
 		return 0;
 	if (held[i].owner) {
-		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->label);
+		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->c.label);
 		return -EBUSY;
 	}
-	ps_component_of(s->label, comp, sizeof comp);
+	ps_component_of(s->c.label, comp, sizeof comp);
 	/* Another component than the one it last went to: only once that one has exited. */
 	if (held[i].pending && strcmp(comp, held[i].last)) {
 		if ((ex = last_exited((unsigned)i)) != 1) {
@@ -381,9 +393,9 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 	held[i].pending = 0;
 	held[i].owner = s;
 	if ((f = fn_of((unsigned)i)))
-		ps_fn_acquire(&cfg, f, devs.dev[i].name, s->label, &cmd);
+		ps_fn_acquire(&cfg, f, devs.dev[i].name, s->c.label, &cmd);
 	else
-		mkx_log("%s acquired by \"%s\"%s", devs.dev[i].name, s->label,
+		mkx_log("%s acquired by \"%s\"%s", devs.dev[i].name, s->c.label,
 		    devs.dev[i].pci ? ": no config access, bus master as it is" : "");
 	signal_device((unsigned)i);
 	return 0;
@@ -409,11 +421,11 @@ acquire_any(void *st, const char *type, size_t len, struct mkx_reply *r, char *w
 	}
 	if (!type[0] && n != 1) {
 		snprintf(why, whylen, "acquire_single_device: the policy of \"%.120s\" gives %d devices, not one",
-		    s->label, n);
+		    s->c.label, n);
 		return n ? -EINVAL : -ENOENT;
 	}
 	if (found < 0) {
-		snprintf(why, whylen, "no device of type \"%.40s\" in the policy of \"%.120s\"", type, s->label);
+		snprintf(why, whylen, "no device of type \"%.40s\" in the policy of \"%.120s\"", type, s->c.label);
 		return -ENOENT;
 	}
 	if ((err = acquire(s, found, why, whylen)))
@@ -504,7 +516,7 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 		return err;
 	}
 	mkx_log("%s: %s session (%s) handed to \"%s\"", d->name, op == MKX_PLATFORM_IO_PORT ? "IO_PORT" : "IRQ", args,
-	    s->label);
+	    s->c.label);
 	ps_session_give(&sess, r);
 	return 0;
 }
@@ -512,15 +524,13 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 static int
 p_open(void *ctx, const char *label, const char *args, void **state, char *why, size_t whylen)
 {
-	const struct pci_policy *pol = ps_policy(policies, npolicies, label, why, whylen);
+	const struct pci_policy *pol;
 	struct rsession *s;
+	int err;
 
-	(void)ctx, (void)args;
-	if (!pol)
-		return -EPERM;
-	if (!(s = calloc(1, sizeof *s)))
-		return -ENOMEM;
-	snprintf(s->label, sizeof s->label, "%s", label);
+	(void)ctx;
+	if (!(s = ps_open(sizeof *s, policies, npolicies, label, args, &pol, &err, why, whylen)))
+		return err;
 	s->pol = (int)(pol - policies);
 	s->sigfd = -1;
 	s->next = sessions;
@@ -537,7 +547,7 @@ op_devices(void *st, struct mkx_reply *r, char *why, size_t whylen)
 
 	if (s->pol >= 0)
 		return devices_doc(s, r);
-	snprintf(why, whylen, "no policy matches \"%.150s\" any more", s->label);
+	snprintf(why, whylen, "no policy matches \"%.150s\" any more", s->c.label);
 	return -EPERM;
 }
 
@@ -577,12 +587,34 @@ op_resource(void *st, uint16_t op, const struct mkx_platform_res *q, struct mkx_
 	return op == MKX_PLATFORM_IO_MEM ? io_mem(st, q, r, why, whylen) : core_session(st, op, q, r, why, whylen);
 }
 
+/*
+ * DMA buffers of an acquired PCI device through core's DMA session of it,
+ * as the pci component serves them. Only with config access: the buffers
+ * may be freed only after bus master is off, which we must be able to do.
+ */
 static int
 op_dma(void *st, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {
-	(void)st, (void)op, (void)q, (void)r;
-	snprintf(why, whylen, "DMA buffers: not served by the ROM-fed platform driver (the pci component serves them)");
-	return -ENOSYS;
+	struct rsession *s = st;
+	int i = find_seen(s, q->name, sizeof q->name, why, whylen);
+	const struct pci_fn *f;
+	uint64_t used = 0;
+
+	if (i < 0)
+		return i;
+	if (held[i].owner != s) {
+		snprintf(why, whylen, "DMA for %s refused: not acquired by this session", devs.dev[i].name);
+		return -EPERM;
+	}
+	if (!(f = fn_of((unsigned)i))) {
+		snprintf(why, whylen, "DMA for %s refused: %s", devs.dev[i].name, devs.dev[i].pci ? "no config access "
+		    "(bus master could not be turned off before core frees the buffers)" : "not a PCI device");
+		return -EPERM;
+	}
+	for (unsigned j = 0; j < devs.n; j++)
+		if (held[j].owner == s)
+			used += held[j].dma.bytes;
+	return ps_dma(&s->c.dma, pol_of(s)->dma_quota, used, &held[i].dma, f, s->c.label, op, q, r, why, whylen);
 }
 
 static int
@@ -595,7 +627,7 @@ p_call(void *ctx, void *state, struct mkx_msg *req, struct mkx_reply *r)
 	struct rsession *s = state;
 
 	(void)ctx;
-	return ps_call(&ops, s, s->label, &s->refusals_logged, req, r);
+	return ps_call(&ops, &s->c, req, r);
 }
 
 static void
@@ -612,7 +644,8 @@ p_close(void *ctx, void *state)
 	for (unsigned i = 0; i < devs.n; i++)
 		if (held[i].owner == s)
 			release(i, "session closed: the client released it or is gone");
-	mkx_log("Platform session of \"%s\" closed", s->label);
+	mkx_log("Platform session of \"%s\" closed", s->c.label);
+	pci_dma_freed_drop(&s->c.dma.freed);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	free(s);
@@ -638,12 +671,12 @@ apply_config(const struct mkx_xml *conf)
 	npolicies = (unsigned)n;
 	mkx_log("config updated: %u policies", npolicies);
 	for (struct rsession *s = sessions; s; s = s->next) {
-		const struct pci_policy *p = pci_policy_for(policies, npolicies, s->label);
+		const struct pci_policy *p = pci_policy_for(policies, npolicies, s->c.label);
 
 		s->pol = p ? (int)(p - policies) : -1;
 		for (unsigned i = 0; i < devs.n; i++)
 			if (held[i].owner == s && !sees(s, i)) {
-				mkx_log("%s no longer in the policy of \"%s\" (%s)", devs.dev[i].name, s->label,
+				mkx_log("%s no longer in the policy of \"%s\" (%s)", devs.dev[i].name, s->c.label,
 				    p ? "its new policy does not give it" : "no policy matches it any more");
 				release(i, "the new config does not give it");
 			}

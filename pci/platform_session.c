@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <mkx/args.h>
 #include <mkx/log.h>
 #include <mkx/platform.h>
 
@@ -14,16 +15,35 @@
 #include "quiesce.h"
 #include "reset.h"
 
-const struct pci_policy *
-ps_policy(const struct pci_policy *p, unsigned n, const char *label, char *why, size_t whylen)
-{
-	const struct pci_policy *pol = pci_policy_for(p, n, label);
+static void ps_dma_session_init(struct ps_dma_session *sd, uint64_t ram_quota);
 
-	if (!pol) {
+void *
+ps_open(size_t size, const struct pci_policy *p, unsigned n, const char *label, const char *args,
+    const struct pci_policy **pol, int *err, char *why, size_t whylen)
+{
+	struct ps_session *s;
+	unsigned long ram;
+
+	if (!(*pol = pci_policy_for(p, n, label))) {
 		snprintf(why, whylen, "no policy for \"%s\"", label);
 		mkx_log("Platform session of \"%s\" denied: no policy matches", label);
+		*err = -EPERM;
+		return NULL;
 	}
-	return pol;
+	if (!(s = calloc(1, size))) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	snprintf(s->label, sizeof s->label, "%s", label);
+	/*
+	 * core moved the session's ram_quota from the client's RAM quantum to
+	 * ours (session quota donation): what we charge at core for the
+	 * client's DMA buffers is paid by it, not by our own quantum.
+	 */
+	if (mkx_arg_ulong(args, "ram_quota", &ram))
+		ram = 0;
+	ps_dma_session_init(&s->dma, ram);
+	return s;
 }
 
 static int pending_fd = -1;
@@ -250,13 +270,63 @@ ps_dispatch(const struct ps_ops *o, void *s, struct mkx_msg *req, struct mkx_rep
 }
 
 int
-ps_call(const struct ps_ops *o, void *s, const char *label, unsigned *logged, struct mkx_msg *req,
-    struct mkx_reply *r)
+ps_call(const struct ps_ops *o, struct ps_session *s, struct mkx_msg *req, struct mkx_reply *r)
 {
 	char why[400] = "";
 	int err;
 
 	ps_pending_close();
 	err = ps_dispatch(o, s, req, r, why, sizeof why);
-	return ps_call_end(label, logged, err, why, r);
+	return ps_call_end(s->label, &s->refusals_logged, err, why, r);
+}
+
+static void
+ps_dma_session_init(struct ps_dma_session *sd, uint64_t ram_quota)
+{
+	static unsigned ids;
+
+	memset(sd, 0, sizeof *sd);
+	sd->id = ++ids;
+	sd->ram_quota = ram_quota;
+}
+
+/* Bytes of DMA buffers the session may still take; limit says which limit, for a refusal. */
+static uint64_t
+dma_room(const struct ps_dma_session *sd, uint64_t dma_quota, uint64_t used, char *limit, size_t len)
+{
+	uint64_t quota = sd->ram_quota;
+
+	if (dma_quota && dma_quota < quota) {
+		quota = dma_quota;
+		snprintf(limit, len, "the policy's dma_quota of %llu bytes (the session's ram_quota is %llu)",
+		    (unsigned long long)quota, (unsigned long long)sd->ram_quota);
+	} else
+		snprintf(limit, len, "the session's ram_quota of %llu bytes", (unsigned long long)quota);
+	used += sd->freed.bytes;	/* until core has really released them */
+	if (sd->freed.bytes)
+		snprintf(limit + strlen(limit), len - strlen(limit), ", %llu bytes of it in freed buffers core still "
+		    "keeps", (unsigned long long)sd->freed.bytes);
+	return used < quota ? quota - used : 0;
+}
+
+int
+ps_dma(struct ps_dma_session *sd, uint64_t dma_quota, uint64_t used, struct pci_dma *d, const struct pci_fn *f,
+    const char *label, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
+{
+	char limit[256];
+	uint64_t room;
+	int err;
+
+	/* What core released since is room again; what it still keeps is not. */
+	if (op == MKX_PLATFORM_DMA_ALLOC && sd->freed.n &&
+	    (err = pci_dma_settle(d, &sd->freed, f, label, sd->id, why, whylen)))
+		return err;
+	room = dma_room(sd, dma_quota, used, limit, sizeof limit);
+	/* Core would round up, never down: a request above what is left is not asked at all. */
+	if (op == MKX_PLATFORM_DMA_ALLOC && q->size > room) {
+		snprintf(why, whylen, "a DMA buffer of %llu bytes exceeds the %llu bytes left of %s",
+		    (unsigned long long)q->size, (unsigned long long)room, limit);
+		return -EDQUOT;
+	}
+	return pci_dma_forward(d, &sd->freed, f, label, sd->id, room, op, q, r, why, whylen);
 }

@@ -20,8 +20,28 @@
 #include <mkx/session.h>
 
 #include "cfg.h"
+#include "platform_dma.h"
 #include "pci.h"
 #include "policy.h"
+
+/*
+ * A Platform session's DMA: its IOMMU domain at core (domain=<id>, never
+ * reused: two sessions never share one), what its client donated with it
+ * (ram_quota: pays its buffers, not our own quantum), and its freed buffers
+ * core may still keep (they count until core released them).
+ */
+struct ps_dma_session {
+	unsigned		id;
+	uint64_t		ram_quota;
+	struct pci_dma_freed	freed;
+};
+
+/* What every Platform session has; the first member of each platform driver's session struct. */
+struct ps_session {
+	char			label[192];
+	unsigned		refusals_logged;	/* a client polling a busy device would flood the log */
+	struct ps_dma_session	dma;			/* its IOMMU domain, ram_quota, freed buffers */
+};
 
 /*
  * What a platform driver does per request; the dispatch, the checks of a
@@ -42,13 +62,18 @@ struct ps_ops {
 		    size_t whylen);
 };
 
-/* One Platform request of session s (its label, its count of logged refusals). */
-int	ps_call(const struct ps_ops *, void *s, const char *label, unsigned *logged, struct mkx_msg *req,
-	    struct mkx_reply *r);
+/* One Platform request of session s. */
+int	ps_call(const struct ps_ops *, struct ps_session *s, struct mkx_msg *req, struct mkx_reply *r);
 
-/* The policy for a new session's label, or NULL with why and a log line (the open is refused). */
-const struct pci_policy *ps_policy(const struct pci_policy *p, unsigned n, const char *label, char *why,
-	    size_t whylen);
+/*
+ * A new session of label: allocated (size bytes, a struct that begins
+ * with struct ps_session), its label, a fresh IOMMU domain and the
+ * ram_quota core moved from its client to us with args filled in, and its
+ * policy in *pol. NULL: refused (*err: -EPERM, no policy matches, why says
+ * so and a line is logged; -ENOMEM).
+ */
+void	*ps_open(size_t size, const struct pci_policy *p, unsigned n, const char *label, const char *args,
+	    const struct pci_policy **pol, int *err, char *why, size_t whylen);
 
 /*
  * The fd a call put into its reply is sent by the server loop after the
@@ -102,5 +127,16 @@ void	ps_fn_quiesce(const struct pci_cfg *, const struct pci_fn *, const char *de
 	    const char *how, int dma, int quiet, uint16_t *cmd);
 void	ps_fn_reset(const struct pci_cfg *, const struct pci_fn *, const char *dev, const char *label, int quiet,
 	    uint16_t *cmd);
+
+/*
+ * One MKX_PLATFORM_DMA_* op for f, acquired by the session (label), through
+ * d (core's DMA session of f, opened at the first). used: what the live
+ * buffers of all the session's devices cost; dma_quota: the policy's limit
+ * (0: none). An ALLOC above what is left of the ram_quota (or dma_quota if
+ * less) is refused with -EDQUOT without asking core. 0 or -errno with why.
+ */
+int	ps_dma(struct ps_dma_session *, uint64_t dma_quota, uint64_t used, struct pci_dma *d, const struct pci_fn *f,
+	    const char *label, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why,
+	    size_t whylen);
 
 #endif
