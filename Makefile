@@ -226,7 +226,7 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode pc_platform platform_edu platform_edu_irq platform_forge signal_server signal_client
+GENODE_APPS := pci_decode pc_platform platform_edu platform_edu_irq platform_forge signal_server signal_client signal_forge
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
 # Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
@@ -253,6 +253,8 @@ GENODE_SRC_signal_server := base/genode/test/signal_pair/server.cc
 GENODE_INC_signal_server := -Wall -Wextra -Werror
 GENODE_SRC_signal_client := base/genode/test/signal_pair/client.cc
 GENODE_INC_signal_client := -Wall -Wextra -Werror
+GENODE_SRC_signal_forge := base/genode/test/signal_pair/forge.cc
+GENODE_INC_signal_forge := -Wall -Wextra -Werror -Ibase/include
 # an object per tree file, named by its path in the tree (two apps' main.cc stay apart)
 gobj = $(foreach f,$(1),$(GENODE_B)/obj/$(subst /,_,$(patsubst $(GENODE_R)/%,%,$(basename $(f)))).o)
 define genode_tree_obj
