@@ -13,6 +13,7 @@
  * One thread (mkx_genode.h), so one store is in flight at a time.
  */
 #include <mkx_ecam_probe.h>
+#include <base/log.h>
 
 #include <signal.h>
 #include <stdint.h>
@@ -22,7 +23,7 @@
 
 namespace {
 
-	struct Region { uint8_t *copy; size_t len; uint8_t const *answers; };
+	struct Region { uint8_t *copy; size_t len; uint8_t const *answers; unsigned stores, probes; };
 
 	enum { MAX_REGIONS = 8, PAGE = 4096, TRAP_FLAG = 0x100, WRITE_FAULT = 2 };
 
@@ -82,8 +83,12 @@ namespace {
 		uint8_t *fn = pending_region->copy + (pending_off & ~(size_t)(PAGE - 1));
 		uint32_t v;
 		memcpy(&v, pending_region->copy + pending_off, 4);
-		if (v == 0xffffffffu && bar_register(fn, pending_off & (PAGE - 1)))
-			memcpy(pending_region->copy + pending_off, pending_region->answers + pending_off, 4);
+		Region *r = const_cast<Region *>(pending_region);
+		if (v == 0xffffffffu && bar_register(fn, pending_off & (PAGE - 1))) {
+			memcpy(r->copy + pending_off, r->answers + pending_off, 4);
+			r->probes++;
+		} else
+			r->stores++;
 		mprotect(pending, PAGE, PROT_READ);
 		pending = nullptr;
 		uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)TRAP_FLAG;
@@ -110,14 +115,19 @@ int Mkx_genode::ecam_probe_watch(void *copy, size_t len, void const *answers)
 	for (Region &r : regions)
 		if (!r.copy) {
 			if (mprotect(copy, len, PROT_READ)) return -1;
-			r = { (uint8_t *)copy, len, (uint8_t const *)answers };
+			r = { (uint8_t *)copy, len, (uint8_t const *)answers, 0, 0 };
 			return 0;
 		}
 	return -1;
 }
 
-void Mkx_genode::ecam_probe_unwatch(void *copy)
+/* What the copy saw, for the log (scenario genode_platform checks it): told when it ends. */
+void Mkx_genode::ecam_probe_unwatch(void *copy, unsigned long phys)
 {
 	for (Region &r : regions)
-		if (r.copy == copy) r = { nullptr, 0, nullptr };
+		if (r.copy == copy) {
+			Genode::log("ECAM copy ", Genode::Hex(phys), ": ", r.probes, " BAR probes answered by core, ",
+			            r.stores, " other stores kept in this process's pages");
+			r = { nullptr, 0, nullptr, 0, 0 };
+		}
 }

@@ -204,7 +204,7 @@ namespace {
 			rpc_ep().dissolve(ds);
 			delete ds;
 			if (answers) {
-				ecam_probe_unwatch(m.map);
+				ecam_probe_unwatch(m.map, (unsigned long)m.base);
 				munmap(answers, (size_t)m.ds.length);
 			}
 			mkx_io_mem_close(&m);

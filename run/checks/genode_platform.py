@@ -16,7 +16,12 @@ docs/specs/edu.rst the one for edu's registers. The check fails unless:
    minor 0) and its liveness register back inverted (edu.rst: "value is inverted");
  - the attack client's report ("forged"): its own session object answered (legit 0) and not
    one of its forged calls (keys 1-1024 over its session but the two it was handed, 3
-   opcodes each) reached an object.
+   opcodes each) reached an object;
+ - ECAM as issue 24 shares it, by core's log: every IO_MEM grant of pci_decode is a read-only
+   copy of ECAM (at least one), every ECAM grant of the platform driver one function's 4 KiB
+   page (edu's, 0xb0018000, among them), nobody holds the live window; and pci_decode's
+   base platform logged its copies' stores: BAR probes answered by core and other stores
+   kept in its own pages (at least one of each: its writes happened and went nowhere).
 
   genode_platform.py [LOG]     (default $MKX_LOG)
 """
@@ -40,6 +45,30 @@ def linux_config(lines):
         if m and cur is not None and int(m.group(1), 16) == len(out[cur]):
             out[cur] += [int(b, 16) for b in m.group(2).split()]
     return out
+
+
+def ecam_shared(log):
+    """What is wrong with how ECAM was granted (issue 24), from core's and pci_decode's lines."""
+    bad = []
+    grants = log.match(r'IO_MEM "([^"]+)": (0x[0-9a-f]+)-(0x[0-9a-f]+) granted \((.*)\)$')
+    dec = [m for m in grants if m.group(1) == "pci_decode"]
+    if not dec or any(m.group(4) != "read-only snapshot of ECAM" for m in dec):
+        bad.append("pci_decode's IO_MEM grants are not all read-only ECAM copies: " +
+                   repr([m.group(0) for m in dec]))
+    win = [m.group(0) for m in grants if "ECAM window" in m.group(4)]
+    if win:
+        bad.append(f"a live ECAM window was granted: {win}")
+    pages = [m for m in grants if m.group(1) == "genode_platform" and "ECAM" in m.group(4)]
+    if not pages or any(int(m.group(3), 16) - int(m.group(2), 16) != 0xfff or
+                        not m.group(4).startswith("one function's ECAM page") for m in pages):
+        bad.append("the platform driver's ECAM grants are not all single pages: " +
+                   repr([m.group(0) for m in pages]))
+    if not any(m.group(2) == "0xb0018000" for m in pages):
+        bad.append("no grant of edu's config page (0xb0018000) to the platform driver")
+    st = log.match(r"ECAM copy (0x[0-9a-f]+): (\d+) BAR probes answered by core, (\d+) other stores", "pci_decode")
+    if not st or not sum(int(m.group(2)) for m in st) or not sum(int(m.group(3)) for m in st):
+        bad.append("pci_decode's copies saw no BAR probe or no other store: " + repr([m.group(0) for m in st]))
+    return bad, len(dec), len(pages)
 
 
 def check(log, out):
@@ -96,11 +125,14 @@ def check(log, out):
         if forged.get("legit") != "0" or tried < 3000 or answered != 0:
             bad.append(f"forged capabilities: legit {forged.get('legit')}, {answered} of {tried} "
                        "forged calls reached an object (expected legit 0, 0 of at least 3000)")
+    ebad, ncopies, npages = ecam_shared(log)
+    bad += ebad
     for b in bad:
         print("WRONG: " + b)
     nb = sum(1 for d in pci.values() for c_ in d if c_.tag == "io_mem")
     print(f"genode_platform: {len(pci)} PCI functions in the platform driver's report, {len(cfg)} "
-          f"in Linux's view, {nb} memory BARs checked, {len(bad)} wrong")
+          f"in Linux's view, {nb} memory BARs checked; ECAM: {ncopies} read-only copies to pci_decode, "
+          f"{npages} single-page grants to the platform driver; {len(bad)} wrong")
     print("genode_platform: " + ("FAIL" if bad else "PASS"))
     return 1 if bad else 0
 

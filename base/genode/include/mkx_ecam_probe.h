@@ -20,8 +20,8 @@ namespace Mkx_genode {
 	 */
 	int ecam_probe_watch(void *copy, size_t len, void const *answers);
 
-	/* Stop watching copy (before it is unmapped). */
-	void ecam_probe_unwatch(void *copy);
+	/* Stop watching copy (before it is unmapped); logs its counts, phys its base. */
+	void ecam_probe_unwatch(void *copy, unsigned long phys);
 }
 
 #endif
