@@ -57,21 +57,35 @@ mkx_io_port_cfg_probe(struct mkx_io_port *p, unsigned bdf, unsigned off, unsigne
 	return cfg_write(p, bdf, off, width, v, MKX_IO_PORT_CFG_PROBE, restore, back);
 }
 
-int
-mkx_io_port_cfg_scan(struct mkx_io_port *p, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
+/* A READ with flags whose reply is n dwords (a bus scan's IDs, a function's BAR masks). */
+static int
+read_flagged(struct mkx_io_port *p, unsigned bdf, unsigned off, unsigned flags, uint32_t *out, unsigned n)
 {
 	static __thread struct mkx_msg reply;
 	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .len = (uint16_t)(4 * n),
-	    .flags = MKX_IO_PORT_CFG_EACH_DEVICE };
-	int err;
+	    .flags = (uint8_t)flags };
+	int err = mkx_session_call(&p->s, MKX_IO_PORT_CFG_READ, &rq, sizeof rq, NULL, 0, &reply);
 
-	if (bdf > 0xffff || off % 4 || off >= 256 || !n || ((bdf >> 3) & 0x1f) + n > 32)
-		return -EINVAL;
-	err = mkx_session_call(&p->s, MKX_IO_PORT_CFG_READ, &rq, sizeof rq, NULL, 0, &reply);
 	if (err)
 		return err;
 	if (reply.hdr.len != 4 * n)
 		return -EBADMSG;
-	memcpy(ids, reply.payload, 4 * n);
+	memcpy(out, reply.payload, 4 * n);
 	return 0;
+}
+
+int
+mkx_io_port_cfg_scan(struct mkx_io_port *p, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
+{
+	if (bdf > 0xffff || off % 4 || off >= 256 || !n || ((bdf >> 3) & 0x1f) + n > 32)
+		return -EINVAL;
+	return read_flagged(p, bdf, off, MKX_IO_PORT_CFG_EACH_DEVICE, ids, n);
+}
+
+int
+mkx_io_port_cfg_probe_each(struct mkx_io_port *p, unsigned bdf, unsigned off, uint32_t *masks, unsigned n)
+{
+	if (bdf > 0xffff || off % 4 || !n || off + 4 * n > 256)
+		return -EINVAL;
+	return read_flagged(p, bdf, off, MKX_IO_PORT_CFG_PROBE_EACH, masks, n);
 }

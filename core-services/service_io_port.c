@@ -489,6 +489,43 @@ refuse_cfg(struct io_port_session *s, int write, unsigned bdf, unsigned off, uns
 	return -ERANGE;
 }
 
+/*
+ * CFG_READ with MKX_IO_PORT_CFG_PROBE_EACH: the BAR sizing probes of one
+ * function in one request, each write checked exactly as a CF8/CFC write
+ * (policy, holders, MSI, decode moves), each BAR restored to what core
+ * read before probing it. The header type bounds the range: a bridge's
+ * bus numbers and windows are never written with all ones.
+ */
+static int
+cfg_probe_each(struct io_port_session *s, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
+{
+	unsigned bdf = rq->bdf, off = rq->off, type, end;
+	uint32_t hdr, orig, mask;
+	char why[160];
+	int err;
+
+	if (pci_config_may_write(config, s->client, s->label, bdf, conf1_ident, why, sizeof why)) {
+		refuse_cfg(s, 1, bdf, off, rq->len, why);
+		return -EPERM;				/* as each of its writes would be */
+	}
+	if ((err = backend->cfg_read(bdf, 0x0c, 4, &hdr)))
+		return err;
+	type = (hdr >> 16) & 0x7f;
+	end = type == 0 ? 0x28 : type == 1 ? 0x18 : 0x10;
+	if (off < 0x10 || off % 4 || rq->len % 4 || !rq->len || off + rq->len > end)
+		return refuse_cfg(s, 1, bdf, off, rq->len, "BAR probes: the BAR registers of the function's header type only");
+	for (unsigned o = 0; o < rq->len; o += 4) {
+		if ((err = backend->cfg_read(bdf, off + o, 4, &orig)) ||
+		    (err = cfg_write_checked(s, bdf, off + o, 4, 0xffffffffu, CFC)) ||
+		    (err = backend->cfg_read(bdf, off + o, 4, &mask)) ||
+		    (err = cfg_write_checked(s, bdf, off + o, 4, orig, CFC)))
+			return err;
+		memcpy(r->payload + o, &mask, 4);
+	}
+	r->len = rq->len;
+	return 0;
+}
+
 /* The config-space requests (mkx/io_port_cfg.h): one per access, or a header range per read. */
 static int
 cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
@@ -501,6 +538,8 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 	if (!s->emulate_conf1 || s->base > CF8 || s->base + s->size < CONF1_END)
 		return refuse_cfg(s, write, bdf, off, write ? rq->width : rq->len,
 		    "the session does not hold the conf1 pair 0xCF8-0xCFF");
+	if (!write && rq->flags == MKX_IO_PORT_CFG_PROBE_EACH)
+		return cfg_probe_each(s, rq, r);
 	if (!write && rq->flags == MKX_IO_PORT_CFG_EACH_DEVICE) {
 		unsigned n = rq->len / 4u;
 

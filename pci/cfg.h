@@ -94,6 +94,8 @@ struct pci_conf1 {
 			    uint32_t *back);
 	/* Optional too: the dword at off of function 0 of n devices from bdf's device on, one request. */
 	int		(*scan)(void *port_ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n);
+	/* Optional too: n BAR dwords from off probed in one request (their masks), each restored by core. */
+	int		(*probe_each)(void *port_ctx, unsigned bdf, unsigned off, uint32_t *masks, unsigned n);
 	/*
 	 * 1 while a walk runs (the caller sets and clears it; needs
 	 * range_read): reads are served from a snapshot of the function's
@@ -109,6 +111,9 @@ struct pci_conf1 {
 		/* The IDs of function 0 of each device of one bus (scan), served once each. */
 		unsigned	ids_bus;	/* bus + 1; 0: none */
 		uint32_t	ids_served, ids[32];
+		/* probe_each's masks of one function's BARs (bdf + 1; 0: none), each served once. */
+		unsigned	masks_bdf, masks_left;
+		uint32_t	masks[6];
 		uint32_t	dw[64];
 	}		snap;
 };

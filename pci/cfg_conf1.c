@@ -30,6 +30,12 @@
  * any other write is. Between the two the register holds its old value
  * again, a second read of it fetches and sees that; the walk reads the
  * mask once (pci/bar.c).
+ * Where core has probe_each, the walk's first probe of a function probes
+ * all its BARs in one request (core restores each) and every probe of the
+ * walk's is then served from those masks, once each: the BARs were probed
+ * with decode off, as bar.c switches it off before its first probe, and
+ * each register's sizing bits answer alike whether probed now or a moment
+ * before; one request per function instead of one per BAR.
  * A bus scan reads the IDs of function 0 of every device: with scan, the
  * first of them on a bus fetches all 32 in one request, and each is
  * served from it once (an empty slot then costs nothing more; a present
@@ -82,7 +88,7 @@ snap_dword(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t *dw)
 	for (unsigned i = lo / 4; i < hi / 4; i++)
 		range |= 1ull << i;
 	if (s->bdf != bdf)
-		s->have = s->served = s->restored = 0;
+		s->have = s->served = s->restored = s->masks_bdf = 0;
 	if (!(s->have >> d & 1) || (s->served >> d & 1)) {
 		s->bdf = bdf;
 		if ((err = c->range_read(c->port_ctx, bdf, lo, &s->dw[lo / 4], hi - lo))) {
@@ -121,6 +127,36 @@ is_bar_probe(const struct pci_conf1_snap *s, unsigned off, unsigned width, uint3
 	if (type == 0)
 		return (off >= 0x10 && off <= 0x24) || off == 0x30;
 	return type == 1 && (off == 0x10 || off == 0x14);
+}
+
+/*
+ * The mask of the BAR at off probed with all ones and restored to orig:
+ * from the function's BARs probed in one request (probe_each, at the
+ * walk's first probe of the function; each mask served once), else a
+ * probe of its own.
+ */
+static int
+bar_mask(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t orig, uint32_t *back)
+{
+	struct pci_conf1_snap *s = &c->snap;
+	unsigned type = (s->dw[3] >> 16) & 0x7f, n = type == 0 ? 6 : type == 1 ? 2 : 0, i = (off - 0x10) / 4;
+
+	if (c->probe_each && off >= 0x10 && i < n) {
+		if (s->masks_bdf != bdf + 1) {
+			int err = c->probe_each(c->port_ctx, bdf, 0x10, s->masks, n);
+
+			if (err == -ENOSYS || err == -ERANGE)
+				c->probe_each = NULL;		/* a core without it refuses the flag */
+			s->masks_bdf = bdf + 1;
+			s->masks_left = err ? 0 : (1u << n) - 1;	/* refused: each BAR on its own, as before */
+		}
+		if (s->masks_bdf == bdf + 1 && (s->masks_left >> i & 1)) {
+			s->masks_left &= ~(1u << i);
+			*back = s->masks[i];
+			return 0;
+		}
+	}
+	return c->probe(c->port_ctx, bdf, off, 0xffffffffu, orig, back);
 }
 
 /* 1 with *id if the ID dword of (bus, dev, 0) comes from the bus's scan (fetched now if it has none). */
@@ -192,7 +228,7 @@ conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t
 	if ((err = conf1_check(a, off, width)))
 		return err;
 	if (s->bdf != bdf_of(a))
-		s->have = s->served = s->restored = 0;
+		s->have = s->served = s->restored = s->masks_bdf = 0;
 	if (c->walk && width == 4 && (s->restored >> d & 1) && val == s->dw_restored[d]) {
 		s->restored &= ~(1ull << d);	/* the probe put this value back already */
 		s->dw[d] = val;
@@ -205,7 +241,7 @@ conf1_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t
 	if (c->walk && c->probe && is_bar_probe(s, off, width, val)) {
 		uint32_t orig = s->dw[d];
 
-		if ((err = c->probe(c->port_ctx, bdf_of(a), off, val, orig, &back))) {
+		if ((err = bar_mask(c, bdf_of(a), off, orig, &back))) {
 			s->have &= ~(1ull << d);
 			return err == -ENOSYS ? (c->probe = NULL, conf1_write(ctx, a, off, width, val)) : err;
 		}

@@ -42,6 +42,12 @@ port_probe(void *ctx, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, 
 }
 
 static int
+port_probe_each(void *ctx, unsigned bdf, unsigned off, uint32_t *masks, unsigned n)
+{
+	return mkx_io_port_cfg_probe_each(ctx, bdf, off, masks, n);
+}
+
+static int
 port_scan(void *ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
 {
 	return mkx_io_port_cfg_scan(ctx, bdf, off, ids, n);
@@ -59,6 +65,7 @@ pci_conf1_open(struct pci_cfg *cfg, int walk, unsigned tries, char *why, size_t 
 	/* walk: reads from per-function snapshots until the walk is over (cfg_conf1.c) */
 	conf1 = (struct pci_conf1){ .port_ctx = &conf1_port, .in = port_in, .out = port_out,
 	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .scan = port_scan,
+	    .probe_each = port_probe_each,
 	    .walk = walk };
 	*cfg = (struct pci_cfg){ &pci_cfg_conf1, &conf1 };
 	return 0;

@@ -42,6 +42,15 @@ static_assert(sizeof(struct mkx_io_port_cfg_req) == 16, "wire size");
  * a bus scan's vendor IDs in one request, each function by its own policy.
  */
 #define MKX_IO_PORT_CFG_EACH_DEVICE	0x02
+/*
+ * READ: a BAR sizing probe of each of the len / 4 dwords from off of one
+ * function, all in one request: for each, core reads the dword, writes
+ * all ones, reads it back, writes the value it read first (both writes
+ * checked as any write); the reply is the dwords read back. The BAR
+ * registers of the function's header type only (type 0: 0x10-0x27,
+ * type 1: 0x10-0x17), never a bridge's bus numbers or windows.
+ */
+#define MKX_IO_PORT_CFG_PROBE_EACH	0x04
 
 /* Read len bytes (multiple of 4) at off of function bdf into buf. 0 or -errno. */
 int	mkx_io_port_cfg_read(struct mkx_io_port *, unsigned bdf, unsigned off, void *buf, unsigned len);
@@ -57,5 +66,7 @@ int	mkx_io_port_cfg_write(struct mkx_io_port *, unsigned bdf, unsigned off, unsi
 /* The probe: write v, *back = the dword read right after, then write restore. 0 or -errno. */
 int	mkx_io_port_cfg_probe(struct mkx_io_port *, unsigned bdf, unsigned off, unsigned width, uint32_t v,
 	    uint32_t restore, uint32_t *back);
+/* PROBE_EACH: the n BAR dwords from off of function bdf probed, their masks into masks[n]. 0 or -errno. */
+int	mkx_io_port_cfg_probe_each(struct mkx_io_port *, unsigned bdf, unsigned off, uint32_t *masks, unsigned n);
 
 #endif
