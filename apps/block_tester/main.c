@@ -23,6 +23,9 @@
  *   "expect_text" (the range holds text= and a newline over and over) or
  *   "bench" (bench.c: throughput and IOPS against Linux's driver's, rounds
  *   of bench_ms milliseconds, bench_rounds of them; it writes the disk).
+ *   trim_start, trim_count: after the test, TRIM those blocks and read them
+ *   back (counting the zero ones; the host check wants them zero where
+ *   the disk discards).
  *   wait_rom: before exiting, wait (up to 60 s) until this ROM exists: a
  *   composition that ends with the tester (finish="yes") lets another
  *   client finish first (scenario nvme: block_hostile's report).
@@ -51,7 +54,7 @@ static unsigned long seed = 1, size = 64 << 10, depth = 16, batch = 4, nrandom =
 static uint64_t start, count;
 static size_t bs;
 static uint8_t *written2;		/* per block: 1 if the random pass wrote it (seed + 1) */
-static uint64_t requests, bytes, mismatches;
+static uint64_t requests, bytes, mismatches, trim_start, trim_count;
 
 struct job {
 	uint32_t	op;
@@ -346,6 +349,10 @@ read_config(const struct mkx_xml *cfg, char *label, size_t len, unsigned long *b
 	start = ul;
 	mkx_xml_attr_ulong(cfg, "count", 0, &ul);
 	count = ul;
+	mkx_xml_attr_ulong(cfg, "trim_start", 0, &ul);
+	trim_start = ul;
+	mkx_xml_attr_ulong(cfg, "trim_count", 0, &ul);
+	trim_count = ul;
 }
 
 /* Does the config fit the session? Exits with what does not. */
@@ -374,6 +381,37 @@ check_fit(int survey_mode)
 	}
 }
 
+/* TRIM count blocks from first, then read them back: how many are zero (what a discarding disk gives). */
+static void
+trim_range(uint64_t first, uint64_t n)
+{
+	static const uint8_t zero[4096];
+	uint64_t zeros = 0;
+	struct mkx_block_ack a;
+	int rc;
+
+	if ((rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = MKX_BLOCK_TRIM, .block = first,
+	    .count = (uint32_t)n })) || (mkx_block_kick(&blk), (rc = mkx_block_next_ack(&blk, &a, 30000)) != 1) ||
+	    (rc = a.status)) {
+		mkx_error("block_tester: trim of blocks %" PRIu64 "..%" PRIu64 " FAILED: %s", first, first + n - 1,
+		    rc ? strerror(-rc) : "no ack");
+		mismatches++;
+		return;
+	}
+	for (uint64_t b = first; b < first + n; b++) {
+		if ((rc = mkx_block_submit(&blk, &(struct mkx_block_request){ .op = MKX_BLOCK_READ, .block = b,
+		    .count = 1 })) || (mkx_block_kick(&blk), (rc = mkx_block_next_ack(&blk, &a, 30000)) != 1) ||
+		    (rc = a.status)) {
+			mkx_error("block_tester: read after trim at %" PRIu64 " FAILED", b);
+			mismatches++;
+			return;
+		}
+		zeros += !memcmp(blk.buf, zero, bs);
+	}
+	mkx_log("block_tester: trimmed blocks %" PRIu64 "..%" PRIu64 "; read back: %" PRIu64 " of %" PRIu64 " zero", first,
+	    first + n - 1, zeros, n);
+}
+
 /* mode="test": the phases, then the summary line. */
 static void
 test(void)
@@ -397,6 +435,8 @@ test(void)
 	t = mkx_now();
 	sq = (struct seq){ .op = MKX_BLOCK_READ, .next = start, .seed = 0 };
 	phase("final read and verify of the whole range", run(seq_next, &sq), t);
+	if (trim_count)
+		trim_range(trim_start, trim_count);
 	t = mkx_now() - t0;
 	mkx_log("block_tester: %s: %" PRIu64 " bytes in %" PRIu64 " requests in %.2f s (%.1f MiB/s); seed %lu, %lu "
 	    "random writes; %" PRIu64 " blocks mismatched", mismatches ? "FAILED" : "done", bytes, requests, t,

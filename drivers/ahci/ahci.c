@@ -20,7 +20,8 @@
 #define OFF_CL		0x0000		/* in a port's area: the command list, 1 KiB */
 #define OFF_FIS		0x0400		/* received FIS, 256 bytes */
 #define OFF_CT(s)	(0x0800u + (unsigned)(s) * 0x100u)	/* command tables, 128-byte aligned */
-#define MEM_NEEDED	OFF_PORT(AHCI_PORTS)
+#define OFF_RANGES(p)	(OFF_PORT(AHCI_PORTS) + (unsigned)(p) * 512u)	/* each port's DSM range block */
+#define MEM_NEEDED	OFF_RANGES(AHCI_PORTS)
 
 static uint32_t
 rd(struct ahci *h, unsigned reg)
@@ -77,6 +78,7 @@ ahci_issue(struct ahci *h, unsigned p, unsigned slot, uint8_t command, uint64_t 
 	struct ahci_cmd_table *t = pt->ct[slot];
 	uint8_t *f = t->cfis;
 	int lba_cmd = command == ATA_READ_DMA_EXT || command == ATA_WRITE_DMA_EXT, queued = lba_cmd && pt->ncq;
+	int out = command == ATA_WRITE_DMA_EXT || command == ATA_DSM;	/* data from memory to the device */
 
 	if (slot >= h->slots || pt->issued & (1u << slot))
 		return -EBUSY;
@@ -90,7 +92,9 @@ ahci_issue(struct ahci *h, unsigned p, unsigned slot, uint8_t command, uint64_t 
 		f[4 + i] = (uint8_t)(lba >> (8 * i));
 		f[8 + i] = (uint8_t)(lba >> (8 * (i + 3)));
 	}
-	f[7] = lba_cmd ? ATA_DEV_LBA : 0;
+	f[7] = lba_cmd || command == ATA_DSM ? ATA_DEV_LBA : 0;
+	if (command == ATA_DSM)
+		f[3] = DSM_TRIM;
 	if (queued) {
 		/* FPDMA QUEUED: the sector count in the features fields, the tag (= slot) in count 7:3 */
 		f[3] = (uint8_t)count;
@@ -105,11 +109,16 @@ ahci_issue(struct ahci *h, unsigned p, unsigned slot, uint8_t command, uint64_t 
 		t->prd[0].dba = bus;
 		t->prd[0].dbc = (uint32_t)(len - 1);
 	}
-	pt->cl[slot].flags = (uint16_t)(5 | (command == ATA_WRITE_DMA_EXT ? CH_WRITE : 0));
+	pt->cl[slot].flags = (uint16_t)(5 | (out ? CH_WRITE : 0));
 	pt->cl[slot].prdbc = 0;
 	pt->issued |= 1u << slot;
 	if (!queued)
 		pt->nonq |= 1u << slot;
+	if (h->hold_next) {	/* the test hook: the HBA is never told, so the command hangs until the watchdog */
+		h->hold_next = 0;
+		pt->held |= 1u << slot;
+		return 0;
+	}
 	atomic_thread_fence(memory_order_seq_cst);	/* the table before the HBA is told */
 	if (queued)
 		wr(h, PORT(p) + PX_SACT, 1u << slot);	/* SActive before CI (AHCI 5.3.x) */
@@ -132,7 +141,7 @@ ahci_reap(struct ahci *h, unsigned p, void (*done)(void *, unsigned, unsigned, i
 		port_start(h, p);
 	}
 	/* A queued command is done when the device's Set Device Bits FIS cleared its SActive bit. */
-	finished = failed ? failed : pt->issued & ~rd(h, PORT(p) + PX_CI) & ~rd(h, PORT(p) + PX_SACT);
+	finished = failed ? failed : pt->issued & ~pt->held & ~rd(h, PORT(p) + PX_CI) & ~rd(h, PORT(p) + PX_SACT);
 	atomic_thread_fence(memory_order_acquire);
 	for (unsigned s = 0; s < AHCI_SLOTS; s++)
 		if (finished & (1u << s)) {
@@ -142,6 +151,49 @@ ahci_reap(struct ahci *h, unsigned p, void (*done)(void *, unsigned, unsigned, i
 			done(ctx, p, s, !failed);
 		}
 	return n;
+}
+
+int
+ahci_trim(struct ahci *h, unsigned p, unsigned slot, uint64_t lba, uint32_t count)
+{
+	struct ahci_port *pt = &h->port[p];
+	unsigned n = 0;
+
+	if (!pt->trim || !count || count > AHCI_TRIM_MAX)
+		return -EINVAL;
+	if (slot >= h->slots || pt->issued & (1u << slot))
+		return -EBUSY;
+	if (pt->issued)
+		return -EAGAIN;	/* non-queued: the range block is free once the port is idle */
+	memset(pt->ranges, 0, 512);
+	for (; count; n++) {
+		uint32_t k = count > DSM_RANGE_MAX ? DSM_RANGE_MAX : count;
+
+		pt->ranges[n] = (lba & 0xffffffffffffull) | (uint64_t)k << 48;	/* little-endian, as the disk reads it */
+		lba += k;
+		count -= k;
+	}
+	return ahci_issue(h, p, slot, ATA_DSM, 0, 1, pt->ranges_bus, 512);
+}
+
+uint32_t
+ahci_restart(struct ahci *h, unsigned p)
+{
+	struct ahci_port *pt = &h->port[p];
+	uint32_t was = pt->issued;
+
+	if (port_stop(h, p)) {
+		/* The engine does not stop: COMRESET (PxSCTL.DET = 1 for at least 1 ms, then 0), then wait for the phy. */
+		wr(h, PORT(p) + PX_CMD, rd(h, PORT(p) + PX_CMD) & ~(PXCMD_ST | PXCMD_FRE));
+		wr(h, PORT(p) + PX_SCTL, (rd(h, PORT(p) + PX_SCTL) & ~0xfu) | 1);
+		usleep(2000);
+		wr(h, PORT(p) + PX_SCTL, rd(h, PORT(p) + PX_SCTL) & ~0xfu);
+		wait_reg(h, PORT(p) + PX_SSTS, 0xf, 3, 1000);
+		wait_reg(h, PORT(p) + PX_TFD, TFD_BSY | TFD_DRQ, 0, 1000);
+	}
+	pt->issued = pt->nonq = pt->held = 0;
+	port_start(h, p);
+	return was;
 }
 
 void
@@ -169,6 +221,7 @@ identify(struct ahci *h, unsigned p)
 	wr(h, PORT(p) + PX_IS, ~0u);
 	pt->ncq = h->cap & CAP_SNCQ && id[ID_SATA_CAP] & (1u << 8);
 	pt->ncq_depth = pt->ncq ? (id[ID_QUEUE_DEPTH] & 0x1f) + 1u : 1;
+	pt->trim = id[ID_DSM] & 1;
 	if (id[ID_CMDSET2] & (1u << 10))
 		pt->blocks = id[ID_LBA48] | (uint64_t)id[ID_LBA48 + 1] << 16 | (uint64_t)id[ID_LBA48 + 2] << 32 |
 		    (uint64_t)id[ID_LBA48 + 3] << 48;
@@ -197,6 +250,8 @@ port_init(struct ahci *h, unsigned p)
 	if (port_stop(h, p))
 		return;
 	pt->cl = (struct ahci_cmd_header *)(va + OFF_CL);
+	pt->ranges = (uint64_t *)((uint8_t *)h->mem.va + OFF_RANGES(p));
+	pt->ranges_bus = h->mem.bus + OFF_RANGES(p);
 	memset(pt->cl, 0, 1024);
 	for (unsigned s = 0; s < AHCI_SLOTS; s++) {
 		pt->ct[s] = (struct ahci_cmd_table *)(va + OFF_CT(s));

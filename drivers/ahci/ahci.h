@@ -33,6 +33,10 @@ struct ahci_port {
 	uint32_t		nonq;		/* of them, non-queued commands (never mixed with NCQ ones) */
 	int			ncq;		/* HBA and disk do NCQ: reads and writes as FPDMA QUEUED */
 	unsigned		ncq_depth;
+	int			trim;		/* IDENTIFY word 169 bit 0: DSM TRIM */
+	uint64_t		*ranges;	/* the port's DSM range block (512 bytes; one DSM at a time: non-queued) */
+	uint64_t		ranges_bus;
+	uint32_t		held;		/* test hook: issued, but the HBA was never told (a hung command) */
 };
 
 struct ahci {
@@ -43,7 +47,10 @@ struct ahci {
 	struct ahci_port	port[AHCI_PORTS];
 	uint16_t		*ident;
 	uint64_t		ident_bus;
+	int			hold_next;	/* test hook: the next command is "issued" without PxCI: it hangs */
 };
+
+#define AHCI_TRIM_MAX	(DSM_RANGES * DSM_RANGE_MAX)	/* blocks per TRIM (one range block) */
 
 /* Reset the HBA, set up every implemented port, IDENTIFY the ATA disks. 0 or -errno with why. */
 int	ahci_init(struct ahci *, struct mkx_io_mem *abar, const struct mkx_dma_buffer *mem, char *why, size_t whylen);
@@ -61,6 +68,14 @@ int	ahci_issue(struct ahci *, unsigned port, unsigned slot, uint8_t command, uin
  * it had issued is reported failed.
  */
 unsigned ahci_reap(struct ahci *, unsigned port, void (*done)(void *, unsigned, unsigned, int), void *ctx);
+/* TRIM count blocks from lba as DATA SET MANAGEMENT (non-queued) in slot: as ahci_issue; -EINVAL over AHCI_TRIM_MAX. */
+int	ahci_trim(struct ahci *, unsigned port, unsigned slot, uint64_t lba, uint32_t count);
+/*
+ * Restart port (a command timed out): stop it (COMRESET if the engine
+ * does not stop), start it again; the slots it had issued are returned
+ * and forgotten (the caller retries or fails them).
+ */
+uint32_t ahci_restart(struct ahci *, unsigned port);
 /* Clear the HBA's interrupt status (after reaping). */
 void	ahci_ack(struct ahci *);
 

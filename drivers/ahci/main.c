@@ -5,10 +5,14 @@
  * one unit per port with a disk; a port with no device or an ATAPI device
  * is reported and left alone. Reads and writes as READ/WRITE FPDMA QUEUED
  * (NCQ) where the HBA and the disk have it, else READ/WRITE DMA EXT; FLUSH
- * CACHE EXT for SYNC; no trim yet.
+ * CACHE EXT for SYNC; TRIM as DATA SET MANAGEMENT where every disk served
+ * has it (IDENTIFY word 169 bit 0). A command older than timeout_ms
+ * restarts its port; what the port had issued is tried again (at most
+ * BLK_TRIES_MAX times in all), then failed with -EIO.
  *
  * Config:
- *   <config pci="00:05.0" queue_depth="32" dma_quota="16M" abar="0" acquire_ms="10000">
+ *   <config pci="00:05.0" queue_depth="32" dma_quota="16M" abar="0" acquire_ms="10000" timeout_ms="10000"
+ *           hang_after="0">
  *     <policy label="block_tester -> tester" port="0" writeable="yes"/>
  *   </config>
  *   abar: which memory resource of the function is the ABAR (BAR5; the
@@ -16,6 +20,8 @@
  *   acquire_ms: how long to retry while another session holds the HBA;
  *   wait_rom: wait until this ROM exists before taking it (a second
  *   instance that must come after the first: scenario ahci_kill).
+ *   hang_after: test hook: once, the command after that many is never
+ *   shown to the HBA (as a lost command would be): the watchdog's path.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,8 +54,10 @@ static struct drv {
 	struct mkx_dma		dma;
 	struct mkx_xml		*cfg;
 	char			pci[16];
-	unsigned long		abar_index, acquire_ms;
-	uint64_t		interrupts;
+	unsigned long		abar_index, acquire_ms, timeout_ms, hang_after;
+	uint64_t		interrupts, restarts;
+	int			hung;				/* the test hook has been used */
+	struct blk_cmd		cmd[BLK_SLOTS_MAX];		/* each service slot's command, for a retry */
 	struct blk_unit		units[AHCI_PORTS];
 	int			svc_slot[AHCI_PORTS][AHCI_SLOTS];	/* the Block service's slot of each command */
 	struct blk_device	blk;
@@ -62,16 +70,24 @@ submit(void *ctx, unsigned slot, const struct blk_cmd *b)
 	unsigned p = b->unit->id, s, limit;
 	const struct ahci_port *pt = &drv.hba.port[p];
 	uint8_t command = b->op == MKX_BLOCK_READ ? ATA_READ_DMA_EXT : b->op == MKX_BLOCK_WRITE ? ATA_WRITE_DMA_EXT :
-	    ATA_FLUSH_CACHE_EXT;
+	    b->op == MKX_BLOCK_TRIM ? ATA_DSM : ATA_FLUSH_CACHE_EXT;
 
 	(void)ctx;
 	/* On an NCQ port the tag is the slot: at most the disk's queue depth of them. */
 	limit = pt->ncq && pt->ncq_depth < drv.hba.slots ? pt->ncq_depth : drv.hba.slots;
 	for (s = 0; s < limit && pt->issued & (1u << s); s++)
 		;
-	if (s == limit || b->op == MKX_BLOCK_TRIM)
+	if (s == limit)
 		return -EAGAIN;
 	drv.svc_slot[p][s] = (int)slot;
+	drv.cmd[slot] = *b;
+	if (drv.hang_after && !drv.hung && blk_submitted() >= drv.hang_after) {
+		drv.hung = 1;
+		drv.hba.hold_next = 1;
+		mkx_log("ahci: test hook hang_after=%lu: port %u slot %u is not shown to the HBA", drv.hang_after, p, s);
+	}
+	if (command == ATA_DSM)
+		return ahci_trim(&drv.hba, p, s, b->block, b->count);
 	if (command == ATA_FLUSH_CACHE_EXT)
 		return ahci_issue(&drv.hba, p, s, command, 0, 0, 0, 0);
 	return ahci_issue(&drv.hba, p, s, command, b->block, b->count, b->bus, b->len);
@@ -86,11 +102,46 @@ complete(void *ctx, unsigned port, unsigned slot, int ok)
 	blk_done((unsigned)drv.svc_slot[port][slot], ok ? 0 : -EIO);
 }
 
-/* Interrupts, completions, the clients' requests; until core is gone. */
+/* A command of port older than timeout_ms: restart the port, try again what it had issued (or fail it). */
+static void
+watchdog(unsigned p)
+{
+	const struct ahci_port *pt = &drv.hba.port[p];
+	unsigned retried = 0, failed = 0;
+	uint32_t was;
+	double age = 0;
+	int s;
+
+	for (s = 0; s < AHCI_SLOTS; s++)
+		if (pt->issued & (1u << s) && blk_busy((unsigned)drv.svc_slot[p][s], &age) && age * 1e3 > drv.timeout_ms)
+			break;
+	if (s == AHCI_SLOTS)
+		return;
+	was = ahci_restart(&drv.hba, p);
+	drv.restarts++;
+	for (unsigned k = 0; k < AHCI_SLOTS; k++) {
+		unsigned id = (unsigned)drv.svc_slot[p][k];
+
+		if (!(was & (1u << k)))
+			continue;
+		if (blk_retry(id) && !submit(NULL, id, &drv.cmd[id]))
+			retried++;
+		else {
+			blk_done(id, -EIO);
+			failed++;
+		}
+	}
+	mkx_log("ahci: port %u: command in slot %d timed out (%.1f s old): port restarted (%llu so far), %u commands "
+	    "tried again, %u failed", p, s, age, (unsigned long long)drv.restarts, retried, failed);
+	blk_signal_all();
+}
+
+/* Interrupts, completions, the clients' requests, the watchdog; until core is gone. */
 static void
 serve(void)
 {
 	struct pollfd p[1 + BLK_CLIENTS_MAX];
+	double last_watch = mkx_now();
 
 	for (;;) {
 		unsigned n;
@@ -109,6 +160,11 @@ serve(void)
 		if (drv.irq.info.type == 0 && drv.irq.unacked)
 			mkx_irq_ack(&drv.irq);
 		blk_serve(p + 1, n - 1);
+		if (mkx_now() - last_watch > 0.1) {
+			last_watch = mkx_now();
+			for (unsigned i = 0; i < drv.blk.nunits; i++)
+				watchdog(drv.units[i].id);
+		}
 	}
 }
 
@@ -146,6 +202,18 @@ ports(void)
 	return n;
 }
 
+/* Does every disk served have TRIM? (The Block session's trim flag is the device's, not a port's.) */
+static int
+trim_all(unsigned nunits)
+{
+	int all = nunits > 0;
+
+	for (unsigned i = 0; i < nunits; i++)
+		all = all && drv.hba.port[drv.units[i].id].trim;
+	mkx_log("ahci: trim (DATA SET MANAGEMENT) %s", all ? "on every disk: offered" : "not on every disk: not offered");
+	return all;
+}
+
 int
 main(void)
 {
@@ -153,19 +221,24 @@ main(void)
 	struct mkx_dma_buffer mem;
 	struct mkx_rom rom;
 	char why[512];
+	unsigned n;
 	int err;
 
 	if (mkx_env_init())
 		return 1;
 	drv.acquire_ms = 10000;
+	drv.timeout_ms = 10000;
 	if ((drv.cfg = mkx_config(&rom))) {
 		if (mkx_xml_attr(drv.cfg, "pci"))
 			snprintf(drv.pci, sizeof drv.pci, "%s", mkx_xml_attr(drv.cfg, "pci"));
 		if (mkx_xml_attr_ulong(drv.cfg, "queue_depth", 32, &depth) == -EINVAL || depth < 1 ||
 		    mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, &dma_quota) == -EINVAL ||
 		    mkx_xml_attr_ulong(drv.cfg, "abar", 0, &drv.abar_index) == -EINVAL ||
-		    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL) {
-			mkx_error("ahci: config: queue_depth, dma_quota, abar and acquire_ms are numbers");
+		    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) == -EINVAL ||
+		    mkx_xml_attr_ulong(drv.cfg, "hang_after", 0, &drv.hang_after) == -EINVAL) {
+			mkx_error("ahci: config: queue_depth, dma_quota, abar, acquire_ms, timeout_ms and hang_after are "
+			    "numbers");
 			mkx_exit(1);
 		}
 	}
@@ -192,8 +265,10 @@ main(void)
 	    "bus 0x%llx (%s)", drv.pci, drv.hba.version >> 16, (drv.hba.version >> 8) & 0xff, drv.hba.slots,
 	    drv.hba.pi, drv.irq.info.type == 2 ? "MSI-X" : drv.irq.info.type ? "MSI" : "INTx",
 	    (unsigned long long)mem.bus, drv.dma.info.iommu ? "IOVA" : "physical");
-	drv.blk = (struct blk_device){ .name = "ahci", .unit_attr = "port", .units = drv.units, .nunits = ports(),
-	    .slots = BLK_SLOTS_MAX, .depth = (unsigned)depth, .max_bytes = PRD_MAX, .can_trim = 0, .dma = &drv.dma,
+	n = ports();
+	drv.blk = (struct blk_device){ .name = "ahci", .unit_attr = "port", .units = drv.units, .nunits = n,
+	    .slots = BLK_SLOTS_MAX, .depth = (unsigned)depth, .max_bytes = PRD_MAX, .can_trim = trim_all(n),
+	    .max_trim_blocks = AHCI_TRIM_MAX, .dma = &drv.dma,
 	    .cfg = drv.cfg, .submit = submit };
 	if ((err = blk_service_start(&drv.blk))) {
 		mkx_error("ahci: announce Block: %s", strerror(-err));

@@ -38,6 +38,7 @@
 #define PX_TFD		0x20
 #define PX_SIG		0x24
 #define PX_SSTS		0x28
+#define PX_SCTL		0x2c	/* DET 3:0 = 1: COMRESET */
 #define PX_SERR		0x30
 #define PX_SACT		0x34
 #define PX_CI		0x38
@@ -100,6 +101,10 @@ static_assert(sizeof(struct ahci_cmd_table) == 144, "command table");
 #define ATA_IDENTIFY		0xec
 #define ATA_READ_FPDMA		0x60	/* NCQ: count in the features fields, the tag in count 7:3 */
 #define ATA_WRITE_FPDMA		0x61
+#define ATA_DSM			0x06	/* DATA SET MANAGEMENT: features bit 0 TRIM, count = 512-byte blocks of ranges */
+#define DSM_TRIM		0x01
+#define DSM_RANGES		64	/* entries in one 512-byte block: LBA 47:0, count 63:48 */
+#define DSM_RANGE_MAX		0xffffu	/* blocks per entry */
 
 /* IDENTIFY DEVICE words */
 #define ID_MODEL	27	/* 20 words, bytes swapped in each */
@@ -108,5 +113,6 @@ static_assert(sizeof(struct ahci_cmd_table) == 144, "command table");
 #define ID_SATA_CAP	76	/* bit 8: NCQ */
 #define ID_CMDSET2	83	/* bit 10: 48-bit addresses */
 #define ID_LBA48	100	/* 4 words */
+#define ID_DSM		169	/* bit 0: DATA SET MANAGEMENT with TRIM */
 
 #endif

@@ -353,7 +353,8 @@ check(struct client *c, const struct mkx_block_request *r)
 	if (r->op != MKX_BLOCK_READ && !c->writeable)
 		return refuse(c, REFUSE_RO, -EPERM);
 	/* A bad count first: the same refusal whatever the device's size. */
-	if (r->count == 0 || (r->op != MKX_BLOCK_TRIM && r->count > dev->max_bytes >> bl))
+	if (r->count == 0 || (r->op != MKX_BLOCK_TRIM && r->count > dev->max_bytes >> bl) ||
+	    (r->op == MKX_BLOCK_TRIM && dev->max_trim_blocks && r->count > dev->max_trim_blocks))
 		return refuse(c, REFUSE_BUFFER, -EINVAL);
 	if (r->block >= c->unit->blocks || r->count > c->unit->blocks - r->block)
 		return refuse(c, REFUSE_RANGE, -ERANGE);

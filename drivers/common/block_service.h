@@ -48,6 +48,7 @@ struct blk_device {
 	unsigned		depth;		/* per session */
 	size_t			max_bytes;	/* per command */
 	int			can_trim;
+	uint32_t		max_trim_blocks;	/* per TRIM; 0: no limit (a longer one is refused -EINVAL) */
 	struct mkx_dma		*dma;
 	const struct mkx_xml	*cfg;		/* holds the <policy> elements */
 	/* Start cmd as command slot; 0, or -EAGAIN (the device has no room now: tried again later). */

@@ -2,13 +2,15 @@
 """Host check of scenario nvme: read the raw disk images after the run and check every block
 against an independent implementation of what the guest's clients wrote.
 
-  block_image.py --tester IMG SEED RANDOM RANDOM_BLOCKS [--hostile IMG SEED]
+  block_image.py [--trimmed START COUNT] --tester IMG SEED RANDOM RANDOM_BLOCKS [--hostile IMG SEED]
   block_image.py --killed IMG SEED MAX_TORN
   block_image.py --text IMG BLOCK BYTES TEXT
 
 --tester: block_tester's namespace, whole image: block b holds the pattern of seed+1 where one
 of its RANDOM random writes (1..RANDOM_BLOCKS blocks each, the splitmix64 sequence from seed+2)
 covered it, else the pattern of seed (docs/block.md; apps/block_tester/pattern.h).
+--trimmed (before --tester): block_tester trimmed blocks START..START+COUNT-1 at the end; on
+a drive with discard=unmap QEMU punches them out of the image: they must be all zero.
 --hostile: block_hostile's namespace: blocks 0..255 hold byte (b * 7 + j + SEED) & 0xff at j,
 every other byte is 0 (its read-only session's writes, 0xee, must not be anywhere).
 --killed (scenario nvme_kill): every block holds the pattern of SEED or SEED+1, except one run
@@ -50,17 +52,27 @@ def random_blocks(count, seed, n, most):
     return hit
 
 
+TRIMMED = range(0)
+
+
 def check_tester(path, seed, n, most):
     data = open(path, "rb").read()
     count = len(data) // BS
     hit = random_blocks(count, seed + 2, n, most)
     for b in range(count):
+        if b in TRIMMED:
+            if data[b * BS:(b + 1) * BS].count(0) != BS:
+                sys.exit(f"{path}: block {b} was trimmed but is not zero")
+            continue
         s = seed + 1 if hit[b] else seed
         if data[b * BS:(b + 1) * BS] != pattern(b, s):
             got = struct.unpack_from("<2Q", data, b * BS)
             sys.exit(f"{path}: block {b} is not the pattern of seed {s} (its first words: block {got[0]}, "
                      f"seed {got[1]})")
-    print(f"block_image: {path}: all {count} blocks hold block_tester's pattern ({sum(hit)} of them from its "
+    trimmed = f"; blocks {TRIMMED.start}..{TRIMMED.stop - 1}, trimmed, zero" if TRIMMED else ""
+    print(f"block_image: {path}: all {count - len(TRIMMED)} other blocks hold block_tester's pattern ({sum(hit)} "
+          f"of them written by its {n} random writes){trimmed}" if TRIMMED else
+          f"block_image: {path}: all {count} blocks hold block_tester's pattern ({sum(hit)} of them from its "
           f"{n} random writes)")
 
 
@@ -130,6 +142,11 @@ def main(argv):
         if argv[i] == "--tester" and i + 4 < len(argv):
             check_tester(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]), int(argv[i + 4]))
             i += 5
+        elif argv[i] == "--trimmed" and i + 2 < len(argv):
+            global TRIMMED
+            TRIMMED = range(int(argv[i + 1]), int(argv[i + 1]) + int(argv[i + 2]))
+            i += 3
+            continue
         elif argv[i] == "--killed" and i + 3 < len(argv):
             check_killed(argv[i + 1], int(argv[i + 2], 0), int(argv[i + 3]))
             i += 4
