@@ -12,7 +12,7 @@
  * the device sees an address.
  *
  * Config:
- *   <config pci="00:04.0" queue_depth="32" dma_quota="16M" timeout_ms="10000" reset_after="0">
+ *   <config pci="00:04.0" queue_depth="32" dma_quota="16M" timeout_ms="10000" reset_after="0" queues="0">
  *     <policy label_prefix="block_tester" namespace="1" writeable="yes"/>
  *     <policy label="hostile -> ro" namespace="1" writeable="no"/>
  *   </config>
@@ -23,6 +23,11 @@
  *   dma_quota: the Platform session's ram_quota, which pays the queues'
  *     buffer and every client's data buffer (2 MiB huge pages each).
  *   timeout_ms: an I/O command older than this resets the controller.
+ *   queues: I/O queue pairs (0, the default: one per CPU the driver may
+ *     run on, sched_getaffinity; at most NVME_QP_MAX, and what the
+ *     controller grants). All complete on vector 0; commands are spread
+ *     over them by command slot. The driver is one thread: the pairs give
+ *     the controller parallel queues, they do not make submission per CPU.
  *   reset_after: test hook: reset the controller once after that many
  *     I/O commands were submitted (0: never), exercising the same path.
  *   acquire_ms: how long to retry while another session (a previous
@@ -34,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +71,8 @@ static struct drv {
 	struct mkx_dma		dma;
 	struct mkx_xml		*cfg;
 	char			pci[16];
-	unsigned long		timeout_ms, reset_after, acquire_ms;
-	uint64_t		interrupts;
+	unsigned long		timeout_ms, reset_after, acquire_ms, queues;
+	uint64_t		interrupts, logged;	/* commands when the per-pair counters were last logged */
 	struct blk_unit		units[NVME_NS_MAX];
 	struct nvme_sqe		cmd[BLK_SLOTS_MAX];	/* each slot's command, for a resubmit after a reset */
 	struct blk_device	blk;
@@ -168,6 +174,22 @@ watchdog(void)
 	}
 }
 
+/* When the device is idle after new commands: the commands each I/O queue pair carried since the start. */
+static void
+log_pairs(void)
+{
+	char line[256];
+	size_t at = 0;
+
+	if (blk_inflight() || blk_submitted() == drv.logged)
+		return;
+	drv.logged = blk_submitted();
+	for (unsigned q = 0; q < drv.ctrl.nqp && at < sizeof line; q++)
+		at += (size_t)snprintf(line + at, sizeof line - at, "%s pair %u: %llu", q ? "," : "", q + 1,
+		    (unsigned long long)drv.ctrl.qp[q].commands);
+	mkx_log("nvme: I/O commands per queue pair since the start:%s", line);
+}
+
 /* Interrupts, completions, the clients' requests, the watchdog; until core is gone. */
 static void
 serve(void)
@@ -193,6 +215,7 @@ serve(void)
 		if (mkx_now() - last_watch > 0.1) {
 			last_watch = mkx_now();
 			watchdog();
+			log_pairs();
 		}
 	}
 }
@@ -221,9 +244,10 @@ read_config(unsigned long *depth, unsigned long *dma_quota)
 	    mkx_xml_attr_ulong(drv.cfg, "dma_quota", 16ul << 20, dma_quota) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL ||
-	    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL) {
-		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after and acquire_ms are "
-		    "numbers", NVME_SLOTS);
+	    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL ||
+	    mkx_xml_attr_ulong(drv.cfg, "queues", 0, &drv.queues) == -EINVAL) {
+		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after, acquire_ms and queues "
+		    "are numbers", NVME_SLOTS);
 		mkx_exit(1);
 	}
 	if (mkx_xml_attr(drv.cfg, "wait_rom")) {
@@ -240,10 +264,11 @@ static void
 log_controller(const struct mkx_dma_buffer *mem)
 {
 	mkx_log("nvme %s: \"%s\" serial \"%s\" firmware \"%s\", NVMe %u.%u, %u active namespace(s) of %u, %zu KiB per "
-	    "command, trim %s, write cache %s; I/O queue of %u entries, depth %u per session; interrupts %s; queues at "
+	    "command, trim %s, write cache %s; %u I/O queue pair(s) of %u entries, depth %u per session; interrupts %s; "
+	    "queues at "
 	    "bus 0x%llx (%s)", drv.pci, drv.ctrl.mn, drv.ctrl.sn, drv.ctrl.fr, drv.ctrl.version >> 16,
 	    (drv.ctrl.version >> 8) & 0xff, drv.ctrl.nns, drv.ctrl.nn, drv.ctrl.max_bytes >> 10,
-	    drv.ctrl.dsm ? "yes" : "no", drv.ctrl.vwc ? "yes" : "no", drv.ctrl.io_entries, drv.blk.depth,
+	    drv.ctrl.dsm ? "yes" : "no", drv.ctrl.vwc ? "yes" : "no", drv.ctrl.nqp, drv.ctrl.io_entries, drv.blk.depth,
 	    drv.irq.info.type == 2 ? "MSI-X" : drv.irq.info.type ? "MSI" : "INTx", (unsigned long long)mem->bus,
 	    drv.dma.info.iommu ? "IOVA" : "physical");
 	for (unsigned i = 0; i < drv.ctrl.nns; i++)
@@ -272,7 +297,12 @@ main(void)
 		mkx_error("nvme: DMA buffer for the queues: %s", why);
 		mkx_exit(1);
 	}
-	if ((err = nvme_init(&drv.ctrl, &drv.bar, &mem, why, sizeof why))) {
+	if (!drv.queues) {
+		cpu_set_t cpus;
+
+		drv.queues = sched_getaffinity(0, sizeof cpus, &cpus) ? 1 : (unsigned long)CPU_COUNT(&cpus);
+	}
+	if ((err = nvme_init(&drv.ctrl, &drv.bar, &mem, (unsigned)drv.queues, why, sizeof why))) {
 		mkx_error("nvme: controller %s: %s", drv.pci, why);
 		mkx_exit(1);
 	}

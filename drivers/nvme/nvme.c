@@ -20,9 +20,9 @@
 #define OFF_ACQ		0x001000
 #define OFF_IDENT	0x002000
 #define OFF_DSM		0x003000	/* one 16-byte range per slot */
-#define OFF_SQ		0x004000	/* NVME_IO_ENTRIES x 64 */
-#define OFF_CQ		0x008000	/* NVME_IO_ENTRIES x 16 */
-#define OFF_PRP		0x010000	/* one list page per slot */
+#define OFF_SQ(q)	(0x004000u + (unsigned)(q) * 0x4000u)	/* NVME_IO_ENTRIES x 64 per pair */
+#define OFF_CQ(q)	(OFF_SQ(NVME_QP_MAX) + (unsigned)(q) * 0x1000u)	/* NVME_IO_ENTRIES x 16 per pair */
+#define OFF_PRP		OFF_CQ(NVME_QP_MAX)	/* one list page per slot */
 #define MEM_NEEDED	(OFF_PRP + NVME_SLOTS * NVME_PAGE)
 
 #define ADMIN_TIMEOUT_MS 5000
@@ -195,27 +195,45 @@ identify_all(struct nvme *c, char *why, size_t whylen)
 	return 0;
 }
 
+/* Number of Queues (0-based counts in and out): how many pairs we asked for, and the controller granted. */
+static unsigned
+granted_pairs(struct nvme *c, char *why, size_t whylen)
+{
+	uint32_t want = c->want_qp - 1, dw0 = 0;
+	struct nvme_sqe nq = { .opc = ADM_SET_FEATURES, .cdw10 = FEAT_NUM_QUEUES, .cdw11 = want << 16 | want };
+	unsigned n;
+
+	/* A controller may refuse the feature (e.g. after a reset, where it is fixed) and still give us one. */
+	if (admin(c, &nq, &dw0, why, whylen))
+		return c->nqp ? c->nqp : 1;
+	n = 1 + ((dw0 & 0xffff) < (dw0 >> 16) ? (dw0 & 0xffff) : (dw0 >> 16));
+	return n < c->want_qp ? n : c->want_qp;
+}
+
 static int
 create_io_queues(struct nvme *c, char *why, size_t whylen)
 {
 	uint64_t bus = c->mem.bus;
-	/* Completion queue 1: physically contiguous, interrupts on, vector 0. */
-	struct nvme_sqe cq = { .opc = ADM_CREATE_CQ, .prp1 = bus + OFF_CQ,
-	    .cdw10 = (c->io_entries - 1) << 16 | 1, .cdw11 = 0u << 16 | 1u << 1 | 1u };
-	/* Submission queue 1 feeding completion queue 1. */
-	struct nvme_sqe sq = { .opc = ADM_CREATE_SQ, .prp1 = bus + OFF_SQ,
-	    .cdw10 = (c->io_entries - 1) << 16 | 1, .cdw11 = 1u << 16 | 1u };
-	struct nvme_sqe nq = { .opc = ADM_SET_FEATURES, .cdw10 = FEAT_NUM_QUEUES, .cdw11 = 0 };
 	int err;
 
-	memset((void *)c->cq, 0, NVME_IO_ENTRIES * sizeof *c->cq);
-	c->sq_tail = c->sq_head = c->cq_head = 0;
-	c->cq_phase = 1;
-	/* One SQ and one CQ (0-based counts); a controller may refuse the feature and still give us one. */
-	admin(c, &nq, NULL, why, whylen);
+	c->nqp = granted_pairs(c, why, whylen);
 	why[0] = 0;
-	if ((err = admin(c, &cq, NULL, why, whylen)) || (err = admin(c, &sq, NULL, why, whylen)))
-		return err;
+	for (unsigned q = 0; q < c->nqp; q++) {
+		struct nvme_qp *p = &c->qp[q];
+		uint32_t id = q + 1;
+		/* Completion queue id: physically contiguous, interrupts on, vector 0 (INTx has no other). */
+		struct nvme_sqe cq = { .opc = ADM_CREATE_CQ, .prp1 = bus + OFF_CQ(q),
+		    .cdw10 = (c->io_entries - 1) << 16 | id, .cdw11 = 0u << 16 | 1u << 1 | 1u };
+		/* Submission queue id feeding completion queue id. */
+		struct nvme_sqe sq = { .opc = ADM_CREATE_SQ, .prp1 = bus + OFF_SQ(q),
+		    .cdw10 = (c->io_entries - 1) << 16 | id, .cdw11 = id << 16 | 1u };
+
+		memset((void *)p->cq, 0, NVME_IO_ENTRIES * sizeof *p->cq);
+		p->sq_tail = p->sq_head = p->cq_head = 0;
+		p->cq_phase = 1;
+		if ((err = admin(c, &cq, NULL, why, whylen)) || (err = admin(c, &sq, NULL, why, whylen)))
+			return err;
+	}
 	return 0;
 }
 
@@ -245,7 +263,8 @@ enable(struct nvme *c, char *why, size_t whylen)
 }
 
 int
-nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, char *why, size_t whylen)
+nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues, char *why,
+    size_t whylen)
 {
 	uint8_t *va = mem->va;
 	int err;
@@ -272,8 +291,11 @@ nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *m
 	c->io_entries = CAP_MQES(c->cap) + 1 < NVME_IO_ENTRIES ? CAP_MQES(c->cap) + 1 : NVME_IO_ENTRIES;
 	c->asq = (struct nvme_sqe *)(va + OFF_ASQ);
 	c->acq = (volatile struct nvme_cqe *)(va + OFF_ACQ);
-	c->sq = (struct nvme_sqe *)(va + OFF_SQ);
-	c->cq = (volatile struct nvme_cqe *)(va + OFF_CQ);
+	c->want_qp = queues < 1 ? 1 : queues > NVME_QP_MAX ? NVME_QP_MAX : queues;
+	for (unsigned q = 0; q < NVME_QP_MAX; q++) {
+		c->qp[q].sq = (struct nvme_sqe *)(va + OFF_SQ(q));
+		c->qp[q].cq = (volatile struct nvme_cqe *)(va + OFF_CQ(q));
+	}
 	c->ident = va + OFF_IDENT;
 	c->ident_bus = mem->bus + OFF_IDENT;
 	if ((err = enable(c, why, whylen)) || (err = identify_all(c, why, whylen)) ||
@@ -326,15 +348,18 @@ nvme_dsm_range(struct nvme *c, unsigned slot, uint64_t *bus)
 int
 nvme_submit(struct nvme *c, unsigned slot, const struct nvme_sqe *cmd)
 {
-	unsigned next = (c->sq_tail + 1) % c->io_entries;
+	unsigned q = slot % c->nqp;
+	struct nvme_qp *p = &c->qp[q];
+	unsigned next = (p->sq_tail + 1) % c->io_entries;
 
 	/* The device's SQ head comes back in every completion (SQHD). */
-	if (slot >= NVME_SLOTS || next == c->sq_head)
+	if (slot >= NVME_SLOTS || next == p->sq_head)
 		return -EAGAIN;
-	c->sq[c->sq_tail] = *cmd;
-	c->sq[c->sq_tail].cid = (uint16_t)slot;
-	c->sq_tail = next;
-	doorbell(c, 2, c->sq_tail);
+	p->sq[p->sq_tail] = *cmd;
+	p->sq[p->sq_tail].cid = (uint16_t)slot;
+	p->sq_tail = next;
+	p->commands++;
+	doorbell(c, 2 * (q + 1), p->sq_tail);
 	return 0;
 }
 
@@ -343,22 +368,28 @@ nvme_reap(struct nvme *c, void (*done)(void *, unsigned, uint16_t), void *ctx)
 {
 	unsigned n = 0;
 
-	for (;;) {
-		volatile struct nvme_cqe *e = &c->cq[c->cq_head];
-		uint16_t st = e->status, cid;
+	for (unsigned q = 0; q < c->nqp; q++) {
+		struct nvme_qp *p = &c->qp[q];
+		unsigned k = 0;
 
-		if (CQE_PHASE(st) != c->cq_phase)
-			break;
-		atomic_thread_fence(memory_order_acquire);
-		cid = e->cid;
-		c->sq_head = e->sqhd % c->io_entries;
-		if (++c->cq_head == c->io_entries)
-			c->cq_head = 0, c->cq_phase ^= 1;
-		n++;
-		done(ctx, cid, st);
+		for (;;) {
+			volatile struct nvme_cqe *e = &p->cq[p->cq_head];
+			uint16_t st = e->status, cid;
+
+			if (CQE_PHASE(st) != p->cq_phase)
+				break;
+			atomic_thread_fence(memory_order_acquire);
+			cid = e->cid;
+			p->sq_head = e->sqhd % c->io_entries;
+			if (++p->cq_head == c->io_entries)
+				p->cq_head = 0, p->cq_phase ^= 1;
+			k++;
+			done(ctx, cid, st);
+		}
+		if (k)
+			doorbell(c, 2 * (q + 1) + 1, p->cq_head);
+		n += k;
 	}
-	if (n)
-		doorbell(c, 3, c->cq_head);
 	return n;
 }
 

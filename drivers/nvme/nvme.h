@@ -1,6 +1,7 @@
 /*
  * The NVMe controller seen from the driver: reset and enable, the admin
- * queue (polled), Identify, one I/O queue pair on interrupt vector 0, PRP
+ * queue (polled), Identify, I/O queue pairs (up to NVME_QP_MAX, all on
+ * interrupt vector 0; commands spread over them by command id), PRP
  * lists, and a reset that brings the same queues back. Everything the
  * device reads or writes lies in one DMA buffer of the Platform session
  * (queues, Identify data, PRP lists, DSM ranges) or in a client's data
@@ -20,6 +21,7 @@
 #define NVME_IO_ENTRIES		256	/* at most; CAP.MQES may allow fewer */
 #define NVME_SLOTS		128	/* I/O commands in flight (command ids 0..127) */
 #define NVME_NS_MAX		8	/* namespaces we serve */
+#define NVME_QP_MAX		4	/* I/O queue pairs */
 #define NVME_PAGE		4096u	/* CC.MPS = 0 */
 
 struct nvme_ns {
@@ -39,10 +41,14 @@ struct nvme {
 	volatile struct nvme_cqe *acq;
 	unsigned		asq_tail, acq_head, acq_phase;
 	uint16_t		acid;
-	/* I/O queue pair 1 */
-	struct nvme_sqe		*sq;
-	volatile struct nvme_cqe *cq;
-	unsigned		io_entries, sq_tail, sq_head, cq_head, cq_phase;
+	/* I/O queue pairs 1..nqp (qp[0] is pair 1) */
+	struct nvme_qp {
+		struct nvme_sqe		*sq;
+		volatile struct nvme_cqe *cq;
+		unsigned		sq_tail, sq_head, cq_head, cq_phase;
+		uint64_t		commands;	/* submitted on this pair since the start */
+	}			qp[NVME_QP_MAX];
+	unsigned		nqp, want_qp, io_entries;
 	/* Identify */
 	uint8_t			*ident;
 	uint64_t		ident_bus;
@@ -58,10 +64,12 @@ struct nvme {
 
 /*
  * Reset the controller and bring it up: admin queue, Identify controller
- * and namespaces, one I/O queue pair on vector 0. mem: a DMA buffer of at
- * least 1 MiB only this driver uses. 0 or -errno with why.
+ * and namespaces, queues I/O queue pairs on vector 0 (fewer if the controller
+ * grants fewer). mem: a DMA buffer of at least 1 MiB only this driver uses.
+ * 0 or -errno with why.
  */
-int	nvme_init(struct nvme *, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, char *why, size_t whylen);
+int	nvme_init(struct nvme *, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues, char *why,
+	    size_t whylen);
 /*
  * After a timeout or controller fatal status: disable, enable, create the
  * I/O queues again (empty). The caller resubmits what was in flight.
@@ -71,9 +79,9 @@ int	nvme_reset(struct nvme *, char *why, size_t whylen);
 void	nvme_prp(struct nvme *, unsigned slot, uint64_t bus, size_t len, struct nvme_sqe *);
 /* Where slot's DSM range lives (CPU view) and its bus address. */
 struct nvme_dsm_range *nvme_dsm_range(struct nvme *, unsigned slot, uint64_t *bus);
-/* Queue sqe on the I/O queue with command id slot and ring the doorbell. -EAGAIN if the queue is full. */
+/* Queue sqe with command id slot on pair slot % nqp and ring its doorbell. -EAGAIN if that queue is full. */
 int	nvme_submit(struct nvme *, unsigned slot, const struct nvme_sqe *);
-/* Completed I/O commands: done(ctx, cid, status) for each; how many. */
+/* Completed I/O commands of every pair: done(ctx, cid, status) for each; how many. */
 unsigned nvme_reap(struct nvme *, void (*done)(void *, unsigned cid, uint16_t status), void *ctx);
 uint32_t nvme_csts(struct nvme *);
 /* INTx: mask (1) or unmask (0) the controller's interrupt. */
