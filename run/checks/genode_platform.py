@@ -21,7 +21,10 @@ docs/specs/edu.rst the one for edu's registers. The check fails unless:
    copy of ECAM (at least one), every ECAM grant of the platform driver one function's 4 KiB
    page (edu's, 0xb0018000, among them), nobody holds the live window; and pci_decode's
    base platform logged its copies' stores: BAR probes answered by core and other stores
-   kept in its own pages (at least one of each: its writes happened and went nowhere).
+   kept in its own pages (at least one of each: its writes happened and went nowhere);
+ - the attack probe ecam_copy_probe (a read policy like pci_decode's) read edu's IDs from its
+   copy of bus 0 and saw every attempt refused: a shared writable mapping, mprotect to
+   writable, write() and ftruncate() of the copy, the live window, edu's page live.
 
   genode_platform.py [LOG]     (default $MKX_LOG)
 """
@@ -68,6 +71,12 @@ def ecam_shared(log):
     st = log.match(r"ECAM copy (0x[0-9a-f]+): (\d+) BAR probes answered by core, (\d+) other stores", "pci_decode")
     if not st or not sum(int(m.group(2)) for m in st) or not sum(int(m.group(3)) for m in st):
         bad.append("pci_decode's copies saw no BAR probe or no other store: " + repr([m.group(0) for m in st]))
+    probe = log.of("ecam_copy_probe")
+    verdicts = [l for l in probe if re.search(r": (refused|HOLE) \(", l)]
+    if "ecam copy probe: 0 holes" not in probe or len(verdicts) != 6 or \
+       any(": refused (" not in l for l in verdicts) or \
+       not any("00:03.0 reads 1234:11e8" in l for l in probe):
+        bad.append("the ECAM copy probe: " + repr(verdicts or probe[-3:]))
     return bad, len(dec), len(pages)
 
 
