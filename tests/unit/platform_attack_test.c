@@ -8,6 +8,11 @@
  * session is opened, the other device's config space sees no write. Config
  * space is a simulated one (the driver's config work at acquire and
  * release is checked on it too).
+ *
+ * And power: a released function with the PM capability goes to D3hot
+ * after its reset, and the next owner's acquire brings it back to D0 with
+ * its header written back (the simulated D3hot -> D0 resets the function,
+ * clearing BARs and command, as No_Soft_Reset clear says).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,14 +39,23 @@ sim_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *v
 	return 0;
 }
 
+#define PMCSR	0x44	/* device 5's PM capability is at 0x40 */
+
 static int
 sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t val)
 {
+	unsigned was = space[a.dev][PMCSR] & 3;
+
 	(void)ctx;
 	if (a.bus || a.fn || a.dev >= 8 || off + width > 256)
 		return -ENOENT;
 	memcpy(&space[a.dev][off], &val, width);
 	writes[a.dev]++;
+	/* D3hot -> D0 without No_Soft_Reset: the function resets (BARs and command cleared). */
+	if (a.dev == 5 && off == PMCSR && was == 3 && !(val & 3) && !(val & 0x8)) {
+		memset(&space[5][0x10], 0, 0x18);
+		memset(&space[5][0x04], 0, 2);
+	}
 	return 0;
 }
 
@@ -106,6 +120,9 @@ setup(void)
 		memcpy(&space[d][0], id, 4);
 		memcpy(&space[d][4], &cmd, 2);
 	}
+	/* 00:05.0: BAR0 as the ROM says, the PM capability (no FLR: a conventional function). */
+	space[5][0x10 + 2] = 0xb0, space[5][0x10 + 3] = 0xfe;
+	space[5][0x06] = 0x10, space[5][0x34] = 0x40, space[5][0x40] = 0x01, space[5][0x42] = 0x03;
 	cfg = (struct pci_cfg){ &sim_ops, NULL };
 }
 
@@ -201,6 +218,7 @@ TEST(platform_refuses_a_hostile_client_and_disturbs_nothing)
 
 	/* Nothing else disturbed. */
 	CHECK(held[1].owner == c && held[0].owner == a && !held[2].owner);
+	CHECK_INT(space[5][PMCSR] & 3, 0);
 	for (unsigned d = 0; d < devs.n; d++)
 		for (unsigned m = 0; m < PROM_RES_MAX; m++)
 			CHECK(!held[d].mem_open[m]);
@@ -211,4 +229,35 @@ TEST(platform_refuses_a_hostile_client_and_disturbs_nothing)
 	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:03.0", 8), 0);
 	CHECK_INT(command(3) & 0x0407, 0x0400);
 	CHECK(held[1].owner == c);
+}
+
+static uint32_t
+bar0(unsigned dev)
+{
+	uint32_t v;
+
+	memcpy(&v, &space[dev][0x10], 4);
+	return v;
+}
+
+TEST(platform_parks_a_released_function_in_d3hot_and_wakes_it_for_the_next)
+{
+	void *a;
+
+	setup();
+	a = open_as("a -> drv");
+	CHECK_INT(call(a, MKX_PLATFORM_ACQUIRE, "00:05.0", 8), 0);
+	CHECK_INT(command(5) & 0x6, 0x6);
+	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:05.0", 8), 0);
+	/* Reset (D3hot/D0: the header cleared and written back), then parked in D3hot. */
+	CHECK_INT(space[5][PMCSR] & 3, 3);
+	CHECK(bar0(5) == 0xfeb00000u);
+	CHECK_INT(command(5) & 0x4, 0);
+	/* The same component may have it again at once: back in D0, BAR0 restored, bus master on. */
+	CHECK_INT(call(a, MKX_PLATFORM_ACQUIRE, "00:05.0", 8), 0);
+	CHECK_INT(space[5][PMCSR] & 3, 0);
+	CHECK(bar0(5) == 0xfeb00000u);
+	CHECK_INT(command(5) & 0x6, 0x6);
+	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:05.0", 8), 0);
+	CHECK_INT(space[5][PMCSR] & 3, 3);
 }
