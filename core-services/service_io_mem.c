@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
@@ -209,9 +210,15 @@ snapshot_device_overlap(uint64_t page, uint64_t len, char *why, size_t whylen)
 
 /*
  * Hand buf (len bytes, whole pages; freed here) out as s's dataspace: a
- * memfd sealed against writes, shrinking and growing, so the kernel
- * refuses the client a shared writable mapping, write() and ftruncate()
- * of it (a private writable mapping is the client's own copy).
+ * memfd sealed against writes and growth, mode 0400, of which the client
+ * gets a read-only open (snapshot_client_fd), so the kernel refuses it a
+ * shared writable mapping, write(), ftruncate() and new seals (a private
+ * writable mapping is the client's own copy). Not sealed against
+ * shrinking: core truncates the copy when the session closes (as ROM
+ * versions, rom_blob.c), so a client that kept the fd or a mapping past
+ * its session pins nothing. Sealed against shrinking, each copy kept so
+ * stayed in core's memory after its charge was given back: a client
+ * pinned any number of them (io_mem_ecam_attack_test).
  */
 static int
 sealed_copy(struct io_mem_session *s, void *buf, uint64_t len, char *why, size_t whylen)
@@ -220,7 +227,7 @@ sealed_copy(struct io_mem_session *s, void *buf, uint64_t len, char *why, size_t
 	int err, fd = memfd_create("io_mem-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0 || write(fd, buf, bytes) != (ssize_t)bytes ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+	    fchmod(fd, 0400) || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW)) {
 		err = -errno;
 		if (fd >= 0)
 			close(fd);
@@ -683,10 +690,33 @@ running(const struct io_mem_session *s, const struct mkx_msg *req, struct mkx_re
 	return 0;
 }
 
+/*
+ * A read-only open of a snapshot's memfd for its client (through
+ * /proc/self/fd: mode 0400 keeps another uid from opening it read-write
+ * there), so it can neither seal it against core's truncation at close
+ * nor write it.
+ */
+static int
+snapshot_client_fd(int fd)
+{
+	char path[64];
+	int ro;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	return ro < 0 ? -errno : ro;
+}
+
 static int
 io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 {
+	static int sent_fd = -1;	/* a snapshot's read-only open: closed on the next call, its reply has gone */
 	struct io_mem_session *s = state;
+	int fd;
+
+	if (sent_fd >= 0)
+		close(sent_fd);
+	sent_fd = -1;
 
 	if (req->hdr.op == MKX_IO_MEM_HOLDERS)
 		return holders(s, r);
@@ -698,10 +728,13 @@ io_mem_call(void *state, struct mkx_msg *req, struct mkx_reply *r)
 		return io_mem_live_call(backend, s->held_base, s->held_size, req, r);
 	if (req->hdr.op != MKX_IO_MEM_DATASPACE)
 		return -ENOSYS;
+	fd = s->fd;	/* core keeps its copy until the session closes */
+	if (s->kind == IO_MEM_SNAPSHOT && (fd = sent_fd = snapshot_client_fd(s->fd)) < 0)
+		return fd;
 	s->handed_out = 1;
 	memcpy(r->payload, &s->ds, sizeof s->ds);
 	r->len = sizeof s->ds;
-	r->fds[0] = s->fd;	/* core keeps its copy until the session closes */
+	r->fds[0] = fd;
 	r->nfds = 1;
 	return 0;
 }
@@ -711,6 +744,9 @@ io_mem_close(void *state)
 {
 	struct io_mem_session *s = state;
 
+	/* Revoke a copy (sealed_copy): whoever kept its fd or a mapping no longer pins its pages. */
+	if (s->fd >= 0 && s->kind == IO_MEM_SNAPSHOT)
+		(void)!ftruncate(s->fd, 0);	/* core's own writable open: cannot fail */
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
