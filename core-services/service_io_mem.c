@@ -412,11 +412,25 @@ grant_ecam(struct io_mem_session *s, const char *label, char *why, size_t whylen
 {
 	uint64_t wb, ws, page = PAGE_DOWN(s->base);
 	unsigned bdf;
+	char dev[16];
 	int err;
 
 	if (!backend->ecam_window || backend->ecam_window(s->base, s->size, &wb, &ws))
 		return -ENOENT;
 	if (PAGE_UP(s->base + s->size) - page == PAGE && ecam_access(label, page, &bdf) == PCI_CONFIG_WRITE) {
+		/*
+		 * The page takes writes core cannot see: refused where conf1
+		 * would refuse every write (another holds a BAR, the IRQ or the
+		 * DMA session of that function). Before, the page was granted
+		 * under such a holder (io_mem_ecam_attack_test). A page held
+		 * already is overlap_check's to refuse (-EBUSY, naming it).
+		 */
+		if (!held_by(page, PAGE) && (err = pci_config_may_write(config, s->client, label, bdf, ecam_ident, why, whylen))) {
+			bdf_str(bdf, dev, sizeof dev);
+			snprintf(why + strlen(why), whylen - strlen(why), ": %s's ECAM page (live) would let \"%s\" write "
+			    "it under that holder", dev, label);
+			return err;
+		}
 		if ((err = grant_devmem(s, why, whylen)))
 			return err;
 		s->kind = IO_MEM_ECAM;

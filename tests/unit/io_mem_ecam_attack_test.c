@@ -4,8 +4,9 @@
  * VGA with memory BARs, 00:02.0 an e1000e with an I/O BAR), as a hostile
  * component with an ecam="yes" policy would send them: requests shaped to
  * get a live page of a function it may not write (straddling two
- * functions, 4097 bytes, the window's last page, wrapping sizes); ways to
- * make a read-only copy writable (mprotect, a shared writable mapping of
+ * functions, 4097 bytes, the window's last page, wrapping sizes) or of a
+ * function another component holds a BAR of; ways to make a read-only
+ * copy writable (mprotect, a shared writable mapping of
  * the fd opened again through /proc/self/fd, seals added or removed, holes
  * punched); sizing-probe answers of functions it may not read; and copies
  * (and firmware snapshots) kept past their session to pin more memory
@@ -39,10 +40,13 @@ static struct core_config cfg;
 static char err[1024];
 static struct start_cfg attacker_cfg = { .name = "attacker", .ram_quota = QUANTUM };
 static struct child attacker = { .cfg = &attacker_cfg, .ram_left = QUANTUM };
+static struct start_cfg victim_cfg = { .name = "victim", .ram_quota = QUANTUM };
+static struct child victim = { .cfg = &victim_cfg, .ram_left = QUANTUM };
 
 static const char xml[] =
     "<config>\n<io_mem backend=\"sim\">\n"
     "<policy label_prefix=\"\" ecam=\"yes\"/>\n"
+    "<policy label=\"fb\" pci=\"00:01.0\"/>\n"
     "<policy label=\"fw\" base=\"0xc0000\" size=\"0x40000\" snapshot=\"yes\"/>\n"
     "</io_mem>\n<pci_config>\n"
     "<policy label=\"drv1\" pci=\"00:01.0\" access=\"write\"/>\n"
@@ -171,6 +175,32 @@ TEST(ecam_attack_page_grant_is_scoped_to_its_page)
 	    (unsigned long long)ds.length);
 	service_io_mem.close(s);
 	io_mem_child_exited(&attacker);
+}
+
+/*
+ * A label that may write 00:01.0 asks for its live page while another
+ * component holds 00:01.0's BAR0: conf1 refuses every write of it to that
+ * function then (pci_config_may_write), and the page takes writes core
+ * cannot see (moving or disabling the BAR under its holder).
+ */
+TEST(ecam_attack_no_live_page_under_a_bar_holder)
+{
+	char why[512] = "";
+	void *bar, *s;
+	int rc;
+
+	setup();
+	CHECK_INT(service_io_mem.open(&victim, "fb", "base=0xfd000000, size=0x1000", &bar, why, sizeof why), 0);
+	rc = service_io_mem.open(&attacker, "drv1", "base=0xb0008000, size=0x1000", &s, why, sizeof why);
+	verdict("page_under_bar_holder", rc == -EPERM || rc == -EBUSY ? ATTACK_REFUSED : rc ? ATTACK_INCONCLUSIVE
+	    : ATTACK_HOLE, "00:01.0's page while \"fb\" holds its BAR0: %d (%s)", rc, why);
+	if (!rc)
+		service_io_mem.close(s);
+	service_io_mem.close(bar);	/* nothing handed out: the BAR is free again, and so is the page */
+	CHECK_INT(service_io_mem.open(&attacker, "drv1", "base=0xb0008000, size=0x1000", &s, why, sizeof why), 0);
+	service_io_mem.close(s);
+	io_mem_child_exited(&attacker);
+	io_mem_child_exited(&victim);
 }
 
 /* A read-only copy of bus 0 for "reader": its fd in *fd, its dataspace in *ds. */
