@@ -108,9 +108,9 @@ watchdog(unsigned p)
 {
 	const struct ahci_port *pt = &drv.hba.port[p];
 	unsigned retried = 0, failed = 0;
+	int s, old[AHCI_SLOTS];
 	uint32_t was;
 	double age = 0;
-	int s;
 
 	for (s = 0; s < AHCI_SLOTS; s++)
 		if (pt->issued & (1u << s) && blk_busy((unsigned)drv.svc_slot[p][s], &age) && age * 1e3 > drv.timeout_ms)
@@ -119,8 +119,10 @@ watchdog(unsigned p)
 		return;
 	was = ahci_restart(&drv.hba, p);
 	drv.restarts++;
+	/* The old slot -> service slot map: a retry takes a new HBA slot and writes it. */
+	memcpy(old, drv.svc_slot[p], sizeof old);
 	for (unsigned k = 0; k < AHCI_SLOTS; k++) {
-		unsigned id = (unsigned)drv.svc_slot[p][k];
+		unsigned id = (unsigned)old[k];
 
 		if (!(was & (1u << k)))
 			continue;
