@@ -226,7 +226,7 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode pc_platform platform_edu platform_edu_irq platform_forge signal_server signal_client signal_forge
+GENODE_APPS := pci_decode pc_platform platform_edu platform_edu_irq platform_edu_dma platform_forge signal_server signal_client signal_forge
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
 # Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
@@ -245,6 +245,9 @@ GENODE_INC_platform_edu := -Wall -Wextra -Werror
 # ... and one taking edu's interrupt through the driver (IRQ session, signals to the client)
 GENODE_SRC_platform_edu_irq := base/genode/test/platform_edu_irq/main.cc
 GENODE_INC_platform_edu_irq := -Wall -Wextra -Werror
+# ... and one having edu DMA a buffer of the driver's (alloc_dma_buffer over core's DMA session)
+GENODE_SRC_platform_edu_dma := base/genode/test/platform_edu_dma/main.cc
+GENODE_INC_platform_edu_dma := -Wall -Wextra -Werror
 # ... and an attack test: a Platform client forging capabilities of the driver's objects
 GENODE_SRC_platform_forge := base/genode/test/platform_forge/main.cc
 GENODE_INC_platform_forge := -Wall -Wextra -Werror

@@ -18,7 +18,7 @@ extern "C" {
 #include <mkx/env.h>
 }
 
-#include <stdlib.h>
+#include <unistd.h>
 
 using namespace Genode;
 using namespace Mkx_genode;
@@ -37,14 +37,19 @@ namespace {
 		 * are clients of an invalid capability: a call fails (Genode's
 		 * "invalid object" error) instead of pretending to work.
 		 */
-		/* ... but exit(): a Genode component ends by it, an mkx one by exiting, with that value. */
+		/*
+		 * ... but exit(): a Genode component ends by it, an mkx one by
+		 * exiting, with that value. _exit: no static destructors (the
+		 * component's objects are alive, e.g. open sessions in the Env's
+		 * ID space; core closes what the process held).
+		 */
 		struct Mkx_parent : Parent_client
 		{
 			Mkx_parent() : Parent_client(Parent_capability()) { }
-			void exit(int value) override { ::exit(value); }
+			void exit(int value) override { ::_exit(value); }
 		};
 		Mkx_parent         _parent { };
-		Pd_session_client  _pd     { Pd_session_capability() };
+		Pd_session        &_pd     = Mkx_genode::pd();   /* quotas and dma_addr: pd.cc */
 		Cpu_session_client _cpu    { Cpu_session_capability() };
 
 		Id_space<Parent::Client> _ids { };

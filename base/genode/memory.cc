@@ -40,7 +40,10 @@ void Mkx_ram::_free(Allocation &a)
 	Dataspace_component *ds = dataspace(a.cap);
 	if (!ds) return;
 	rpc_ep().dissolve(ds);
-	close(ds->fd);
+	if (ds->dma)
+		dma_release(ds->dma);   /* its fd is the DMA buffer's: libmkx closes it */
+	else
+		close(ds->fd);
 	delete ds;
 }
 

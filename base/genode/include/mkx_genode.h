@@ -30,6 +30,9 @@ namespace Mkx_genode {
 	 * A dataspace of this process: either an fd we map (RAM: memfd) or
 	 * memory libmkx has mapped already (a ROM's content, an IO_MEM window).
 	 */
+	struct Dma_backing;
+	void dma_release(Dma_backing *);   /* pd.cc */
+
 	struct Dataspace_component : Rpc_object<Rom_dataspace, Dataspace_component>
 	{
 		int    fd;         /* -1: 'local' is the content */
@@ -45,6 +48,9 @@ namespace Mkx_genode {
 		 */
 		int      share_fd  = -1;
 		uint64_t share_off = 0;
+
+		/* A RAM dataspace that became a buffer of core's DMA session (pd.cc), or nullptr. */
+		Dma_backing *dma = nullptr;
 
 		/* Received from a server: its connection and key (sent back as that key). */
 		struct Remote_conn *origin = nullptr;
@@ -140,6 +146,9 @@ namespace Mkx_genode {
 	/* IRQ and IO_PORT sessions over core's (irq.cc, io_port.cc). */
 	Session_capability open_irq_session(char const *args);
 	Session_capability open_io_port_session(char const *args);
+
+	/* The component's PD as far as mkx has one (pd.cc). */
+	Pd_session &pd();
 
 	/* Timer session over a timerfd (timer.cc). */
 	Session_capability open_timer_session();
