@@ -495,11 +495,13 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 			return -ENOENT;
 		}
 		irq = &d->irq[q->index];
+		/* domain=: under VFIO the IRQ's group joins the session's IOMMU domain, as its DMA does. */
 		if (d->pci && irq->type[0] && d->cfg_addr && !(q->flags & MKX_PLATFORM_INTX))
-			snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u, irq_type=%d, device_config_phys=0x%" PRIx64,
-			    irq->number, strcmp(irq->type, "msi") ? 2 : 1, d->cfg_addr);
+			snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u, irq_type=%d, device_config_phys=0x%" PRIx64
+			    ", domain=%u", irq->number, strcmp(irq->type, "msi") ? 2 : 1, d->cfg_addr, s->c.dma.id);
 		else if (d->pci)
-			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0", d->bus, d->dev, d->fn);
+			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0, domain=%u", d->bus, d->dev,
+			    d->fn, s->c.dma.id);
 		else
 			snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u", irq->number);
 	}
@@ -507,7 +509,8 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 	/* MSI refused (core needs an IOMMU for it): the function's INTx, as the pci component falls back. */
 	if (err && op == MKX_PLATFORM_IRQ && strstr(args, "device_config_phys")) {
 		mkx_log("%s: MSI refused: %s; trying INTx", d->name, cwhy);
-		snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0", d->bus, d->dev, d->fn);
+		snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=0, domain=%u", d->bus, d->dev, d->fn,
+		    s->c.dma.id);
 		err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy);
 	}
 	if (err) {
