@@ -236,7 +236,8 @@ core_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, 
 struct mkx_dma_page {
 	struct mkx_dma_buffer	whole;		/* core's buffer of the page */
 	uint32_t		serial;
-	unsigned		slots, nused;
+	unsigned		slots, words, nused;
+	unsigned		hint;		/* no free slot in the words of used below it */
 	uint64_t		used[SLOTS_MAX / 64], start[SLOTS_MAX / 64];
 };
 
@@ -262,21 +263,28 @@ local_page(struct mkx_dma *d, size_t size)
 	return ps;
 }
 
-/* The first run of n free slots of p (aligned to n if n is a power of two), or -1. */
+/*
+ * The first run of n free slots of p (aligned to n if n is a power of two),
+ * or -1. One slot (the common case, 4 KiB): find-first-set in the first
+ * word with a free slot, from the hint (a word with none is not looked at
+ * again until a free in it lowers the hint).
+ */
 static int
-run_find(const struct mkx_dma_page *p, unsigned n)
+run_find(struct mkx_dma_page *p, unsigned n)
 {
 	unsigned step = n & (n - 1) ? 1 : n;
 
 	if (p->slots - p->nused < n)
 		return -1;
 	if (n == 1) {
-		for (unsigned w = 0; w < p->slots / 64 + !!(p->slots % 64); w++)
+		for (unsigned w = p->hint; w < p->words; w++)
 			if (~p->used[w]) {
 				unsigned i = w * 64 + (unsigned)__builtin_ctzll(~p->used[w]);
 
+				p->hint = w;
 				return i < p->slots ? (int)i : -1;
 			}
+		p->hint = p->words;
 		return -1;
 	}
 	for (unsigned i = 0; i + n <= p->slots; i += step) {
@@ -326,6 +334,7 @@ page_new(struct mkx_dma *d, size_t ps, struct mkx_dma_page **pp, char *why, size
 	}
 	p->serial = d->page_serial++ & SERIAL_MASK;
 	p->slots = (unsigned)(ps / SLOT);
+	p->words = (p->slots + 63) / 64;
 	d->page[d->npage++] = p;
 	*pp = p;
 	return 0;
@@ -346,8 +355,11 @@ local_alloc(struct mkx_dma *d, size_t size, size_t ps, struct mkx_dma_buffer *b,
 			return err;
 		at = run_find(p, n);
 	}
-	for (unsigned k = 0; k < n; k++)
-		p->used[(at + k) / 64] |= 1ull << ((at + k) % 64);
+	if (n == 1)
+		p->used[at / 64] |= 1ull << (at % 64);
+	else
+		for (unsigned k = 0; k < n; k++)
+			p->used[(at + k) / 64] |= 1ull << ((at + k) % 64);
 	p->start[at / 64] |= 1ull << (at % 64);
 	p->nused += n;
 	*b = (struct mkx_dma_buffer){ .id = MKX_DMA_LOCAL_ID | p->serial << 9 | (uint32_t)at, .fd = p->whole.fd,
@@ -357,14 +369,14 @@ local_alloc(struct mkx_dma *d, size_t size, size_t ps, struct mkx_dma_buffer *b,
 	return 0;
 }
 
-/* The page of local id, with the buffer's first slot; NULL if none. */
+/* The page of local id, with the buffer's first slot; NULL if none. The newest first, as local_alloc takes them. */
 static struct mkx_dma_page *
 local_find(struct mkx_dma *d, uint32_t id, unsigned *at, unsigned *index)
 {
 	uint32_t serial = id >> 9 & SERIAL_MASK;
 
 	*at = id & (SLOTS_MAX - 1);
-	for (unsigned i = 0; i < d->npage; i++)
+	for (unsigned i = d->npage; i-- > 0;)
 		if (d->page[i]->serial == serial && *at < d->page[i]->slots && bit(d->page[i]->start, *at)) {
 			*index = i;
 			return d->page[i];
@@ -385,13 +397,15 @@ local_free(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 		return -ENOENT;
 	}
 	p->start[at / 64] &= ~(1ull << (at % 64));
+	if (at / 64 < p->hint)
+		p->hint = at / 64;
 	do {
 		p->used[at / 64] &= ~(1ull << (at % 64));
 		p->nused--;
 		at++;
 	} while (at < p->slots && bit(p->used, at) && !bit(p->start, at));
-	if (p->nused)
-		return 0;
+	if (p->nused || d->npage == 1)
+		return 0;	/* (the only page is the spare) */
 	for (unsigned i = 0; i < d->npage; i++)
 		empty += !d->page[i]->nused;
 	if (empty < 2)
@@ -462,8 +476,40 @@ kept_drop(struct mkx_dma *d, char *why, size_t whylen)
 	return err;
 }
 
-int
-mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
+/*
+ * The fast path of a buffer of one slot (4 KiB, the common small buffer):
+ * a free slot in the word of the newest page's hint, the one run_find
+ * would take (so the same first fit), with no call: under QEMU's TCG each
+ * call's return is a lookup of where to go, dearer than the bit work. 1:
+ * b is it; 0: the general path decides (a full word, another size, no page).
+ */
+static inline int
+slot_fast(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b)
+{
+	struct mkx_dma_page *p;
+	unsigned w, at;
+	uint64_t bit;
+
+	if (size - 1 >= SLOT || d->core_small || !d->npage)
+		return 0;
+	p = d->page[d->npage - 1];
+	if ((w = p->hint) >= p->words || !~p->used[w])
+		return 0;
+	bit = ~p->used[w] & -~p->used[w];	/* the lowest free slot of the word */
+	at = w * 64 + (unsigned)__builtin_ctzll(bit);
+	if (at >= p->slots)
+		return 0;
+	p->used[w] |= bit;
+	p->start[w] |= bit;
+	p->nused++;
+	*b = (struct mkx_dma_buffer){ .id = MKX_DMA_LOCAL_ID | p->serial << 9 | at, .fd = p->whole.fd,
+	    .va = (uint8_t *)p->whole.va + (size_t)at * SLOT, .size = SLOT, .bus = p->whole.bus + (uint64_t)at * SLOT,
+	    .map = p->whole.map, .map_size = p->whole.map_size, .chunk = p->whole.chunk, .shared = MKX_DMA_LOCAL };
+	return 1;
+}
+
+static __attribute__((noinline)) int
+alloc_slow(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
 	size_t ps = local_page(d, size);
 	int err;
@@ -479,6 +525,12 @@ mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *wh
 	if (err && d->kept && !kept_drop(d, NULL, 0))	/* the kept page may be what the quantum lacks */
 		err = ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);
 	return err;
+}
+
+int
+mkx_dma_alloc(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	return slot_fast(d, size, b) ? 0 : alloc_slow(d, size, b, why, whylen);
 }
 
 int
@@ -531,8 +583,34 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
 	return err ? refusal(&reply, err, "DMA free", why, whylen) : 0;
 }
 
-int
-mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
+/*
+ * The fast path of freeing a local buffer of one slot in the newest page
+ * (slot_fast's counterpart, no call): 1 freed; 0: local_free decides (it
+ * checks all again: another page, a longer buffer, a page emptied while
+ * others are held, an id not live).
+ */
+static inline int
+slot_free_fast(struct mkx_dma *d, uint32_t id)
+{
+	unsigned at = id & (SLOTS_MAX - 1), w = at / 64;
+	uint64_t m = 1ull << (at % 64);
+	struct mkx_dma_page *p;
+
+	if (!d->npage || (p = d->page[d->npage - 1])->serial != (id >> 9 & SERIAL_MASK) || at >= p->slots ||
+	    !(p->start[w] & m) || (p->nused == 1 && d->npage > 1))
+		return 0;
+	if (at + 1 < p->slots && bit(p->used, at + 1) && !bit(p->start, at + 1))
+		return 0;	/* the buffer runs on */
+	p->start[w] &= ~m;
+	p->used[w] &= ~m;
+	p->nused--;
+	if (w < p->hint)
+		p->hint = w;
+	return 1;
+}
+
+static __attribute__((noinline)) int
+free_other(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
 {
 	struct mkx_dma_space *sp = b->shared == MKX_DMA_SHARED ? space_find(d, b->chunk) : NULL;
 
@@ -561,6 +639,17 @@ mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whyl
 	b->va = b->map = NULL;
 	b->fd = -1;
 	return mkx_dma_free_id(d, b->id, why, whylen);
+}
+
+int
+mkx_dma_free(struct mkx_dma *d, struct mkx_dma_buffer *b, char *why, size_t whylen)
+{
+	if (b->shared == MKX_DMA_LOCAL && slot_free_fast(d, b->id)) {	/* the page stays mapped while it is held */
+		b->va = b->map = NULL;
+		b->fd = -1;
+		return 0;
+	}
+	return free_other(d, b, why, whylen);
 }
 
 void

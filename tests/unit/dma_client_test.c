@@ -358,3 +358,66 @@ TEST(dma_client_keeps_a_freed_page_only_when_asked_and_zeroes_it)
 	CHECK_INT(n[0], 8);
 	CHECK_INT(n[1], 7);
 }
+
+/*
+ * libmkx's fast path of a 4 KiB buffer (slot_fast, slot_free_fast: no
+ * call, the newest page's hint word) decides as the general path: first
+ * fit (a slot freed below the hint, by the buffer or by id, is the next
+ * one handed out), a double free refused, a longer buffer freed whole.
+ * Shown to fail with the hint not lowered in slot_free_fast ("slot 5 not
+ * reused") or in local_free ("slot 70 not reused"), with its check of a buffer running on left out ("12 KiB freed
+ * in part") and with its check of the start bit left out ("a double free
+ * accepted").
+ */
+TEST(dma_client_small_fast_path_is_first_fit_and_refuses_a_double_free)
+{
+	static struct mkx_dma_buffer b[200];
+	struct mkx_dma_buffer c, odd, three[3];
+	struct mkx_dma d;
+	char why[512];
+	uint64_t bus;
+	int sv[2], status;
+	pid_t core;
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	if (!(core = fork())) {
+		close(sv[0]);
+		serve(sv[1], -1);
+	}
+	close(sv[1]);
+	memset(&d, 0, sizeof d);
+	d.s.sock = sv[0];
+	for (unsigned i = 0; i < 200; i++)	/* slots 0..199: the hint is past word 0 */
+		CHECK_INT(mkx_dma_alloc(&d, 4096, &b[i], why, sizeof why), 0);
+	bus = b[70].bus;	/* by id (local_free): the hint goes back to word 1 */
+	CHECK_INT(mkx_dma_free_id(&d, b[70].id, why, sizeof why), 0);
+	CHECK_INT(mkx_dma_alloc(&d, 4096, &b[70], why, sizeof why), 0);
+	if (b[70].bus != bus)
+		harness_fail(__FILE__, __LINE__, "slot 70 not reused: 0x%llx, not 0x%llx", (unsigned long long)b[70].bus,
+		    (unsigned long long)bus);
+	bus = b[5].bus;
+	CHECK_INT(mkx_dma_free(&d, &b[5], why, sizeof why), 0);
+	CHECK_INT(mkx_dma_alloc(&d, 4096, &b[5], why, sizeof why), 0);
+	if (b[5].bus != bus)
+		harness_fail(__FILE__, __LINE__, "slot 5 not reused: 0x%llx, not 0x%llx", (unsigned long long)b[5].bus,
+		    (unsigned long long)bus);
+	c = b[7];
+	CHECK_INT(mkx_dma_free(&d, &b[7], why, sizeof why), 0);
+	if (mkx_dma_free(&d, &c, why, sizeof why) != -ENOENT)
+		harness_fail(__FILE__, __LINE__, "a double free accepted");
+	/* 12 KiB (the first run of 3 free slots: 200..202), freed whole: three 4 KiB then take 7, 200, 201. */
+	CHECK_INT(mkx_dma_alloc(&d, 12288, &odd, why, sizeof why), 0);
+	CHECK(odd.bus == b[0].bus + 200 * 4096ull);
+	CHECK_INT(mkx_dma_free(&d, &odd, why, sizeof why), 0);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_INT(mkx_dma_alloc(&d, 4096, &three[i], why, sizeof why), 0);
+	CHECK(three[0].bus == b[0].bus + 7 * 4096ull);
+	if (three[1].bus != b[0].bus + 200 * 4096ull || three[2].bus != b[0].bus + 201 * 4096ull)
+		harness_fail(__FILE__, __LINE__, "12 KiB freed in part: the next slots 0x%llx, 0x%llx",
+		    (unsigned long long)(three[1].bus - b[0].bus), (unsigned long long)(three[2].bus - b[0].bus));
+	CHECK_INT(d.npage, 1);
+	close(sv[0]);
+	CHECK_INT(waitpid(core, &status, 0), core);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	mkx_dma_close(&d);
+}
