@@ -771,9 +771,11 @@ platform_rom_component(void)
 	/*
 	 * Config space of the functions it hands out, through core's conf1
 	 * emulation, which lets it reach only the functions core's <pci_config>
-	 * names for it. Without it, devices are handed out as they are.
+	 * names for it. Without it, devices are handed out as they are. A
+	 * pci_decode that walked over conf1 may still hold the pair a moment
+	 * after its report: up to 2 s while core says busy.
 	 */
-	if ((err = pci_conf1_open(&cfg, 0, 0, why, sizeof why))) {
+	if ((err = pci_conf1_open(&cfg, 0, 20, why, sizeof why))) {
 		cfg.ops = NULL;
 		mkx_log("no config access (IO_PORT 0xcf8-0xcff: %s): no bus master at acquire, no quiesce or reset "
 		    "at release", why[0] ? why : strerror(-err));
