@@ -413,36 +413,89 @@ start(struct client *c, const struct mkx_block_request *r)
 	return 1;
 }
 
-/* Take what the client queued, as far as its depth, the ack queue's room and our slots allow. */
-static void
-take(struct client *c)
+/*
+ * Is the client's request queue sane (its tail at most a queue ahead of our
+ * head)? A tail further on is a lie: the session is not served any more.
+ */
+static int
+queue_sane(struct client *c)
+{
+	uint32_t tail = atomic_load_explicit(&c->q->req_tail, memory_order_acquire);
+
+	if (tail - c->req_head <= MKX_BLOCK_SLOTS)
+		return 1;
+	mkx_error("%s: \"%s\": request queue tail %u is %u entries ahead of its head (at most %u): "
+	    "the session is not served any more", dev->name, c->label, tail, tail - c->req_head, MKX_BLOCK_SLOTS);
+	c->broken = 1;
+	return 0;
+}
+
+/*
+ * Take the client's next queued request, as its depth, the ack queue's room
+ * and our slots allow: 1 taken (started or refused), 0 nothing to take now.
+ */
+static int
+take_one(struct client *c)
 {
 	struct mkx_block_queues *q = c->q;
-	uint32_t head = c->req_head, tail, acked;
+	uint32_t tail = atomic_load_explicit(&q->req_tail, memory_order_acquire), acked;
+	struct mkx_block_request r;
+	int err;
 
-	tail = atomic_load_explicit(&q->req_tail, memory_order_acquire);
-	if (tail - head > MKX_BLOCK_SLOTS) {
-		mkx_error("%s: \"%s\": request queue tail %u is %u entries ahead of its head (at most %u): "
-		    "the session is not served any more", dev->name, c->label, tail, tail - head, MKX_BLOCK_SLOTS);
-		c->broken = 1;
-		return;
-	}
-	while (head != tail && c->inflight < dev->depth) {
-		struct mkx_block_request r = q->req[head % MKX_BLOCK_SLOTS];	/* one copy: the client may change it */
-		int err;
+	if (c->req_head == tail || tail - c->req_head > MKX_BLOCK_SLOTS || c->inflight >= dev->depth)
+		return 0;
+	r = q->req[c->req_head % MKX_BLOCK_SLOTS];	/* one copy: the client may change it */
+	/* Room in the ack queue for this one and every one we hold (the client's head is not trusted). */
+	acked = c->ack_tail - atomic_load_explicit(&q->ack_head, memory_order_acquire);
+	if (acked > MKX_BLOCK_SLOTS || acked + c->inflight + 1 > MKX_BLOCK_SLOTS)
+		return 0;
+	if ((err = check(c, &r)))
+		ack(c, r.tag, err);
+	else if (!start(c, &r))
+		return 0;
+	c->req_head++;
+	return 1;
+}
 
-		/* Room in the ack queue for this one and every one we hold (the client's head is not trusted). */
-		acked = c->ack_tail - atomic_load_explicit(&q->ack_head, memory_order_acquire);
-		if (acked > MKX_BLOCK_SLOTS || acked + c->inflight + 1 > MKX_BLOCK_SLOTS)
-			break;
-		if ((err = check(c, &r)))
-			ack(c, r.tag, err);
-		else if (!start(c, &r))
-			break;
-		head++;
+static int
+served(const struct client *c)
+{
+	return c->attached && !c->broken;
+}
+
+/*
+ * Take what the clients queued, one request of each in turn, the first turn
+ * going to the next client every time: a client keeping its queue full
+ * cannot take every slot the device frees (with a fixed order the first
+ * client took each freed slot again and a later one waited for ever).
+ */
+static void
+take_all(void)
+{
+	static unsigned first;
+	int more = 1;
+
+	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
+		if (served(&clients[i]))
+			queue_sane(&clients[i]);
+	while (more) {
+		more = 0;
+		for (unsigned k = 0; k < BLK_CLIENTS_MAX; k++) {
+			struct client *c = &clients[(first + k) % BLK_CLIENTS_MAX];
+
+			if (served(c) && take_one(c))
+				more = 1;
+		}
 	}
-	c->req_head = head;
-	atomic_store_explicit(&q->req_head, head, memory_order_release);
+	/* The next turn's first pick: the next client served after this turn's first. */
+	for (unsigned k = 1; k <= BLK_CLIENTS_MAX; k++)
+		if (served(&clients[(first + k) % BLK_CLIENTS_MAX])) {
+			first = (first + k) % BLK_CLIENTS_MAX;
+			break;
+		}
+	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
+		if (clients[i].attached)
+			atomic_store_explicit(&clients[i].q->req_head, clients[i].req_head, memory_order_release);
 }
 
 void
@@ -528,9 +581,7 @@ blk_serve(const struct pollfd *p, unsigned n)
 				if (clients[j].attached && clients[j].kick == p[i].fd)
 					clients[j].broken = 1;
 	}
-	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
-		if (clients[i].attached && !clients[i].broken)
-			take(&clients[i]);
+	take_all();
 	/* one signal per client and turn, for the acks of refusals and completions alike */
 	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++) {
 		struct client *c = &clients[i];
