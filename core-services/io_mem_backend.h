@@ -31,6 +31,12 @@ struct io_mem_backend {
 	int	(*probe)(char *why, size_t whylen);
 	/* All BARs of all PCI functions. Returns the count or -errno. */
 	int	(*resources)(struct pci_res *out, int max);
+	/*
+	 * The size of memory BAR bar (0..5) of function bdf, 0 if it has none:
+	 * one function's answer without listing every function (config writes
+	 * ask it per write). NULL: found through resources().
+	 */
+	uint64_t (*bar_size)(unsigned bdf, unsigned bar);
 	/* 1 if [base, base+size) overlaps memory the kernel owns as RAM. */
 	int	(*is_ram)(uint64_t base, uint64_t size);
 	/* An fd scoped to this BAR (wc: the write-combining file, if any). */

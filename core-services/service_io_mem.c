@@ -820,8 +820,11 @@ uint64_t
 io_mem_bar_size(unsigned bdf, unsigned bar)
 {
 	static struct pci_res res[PCI_RES_MAX];
-	int n = backend ? backend->resources(res, PCI_RES_MAX) : 0;
+	int n;
 
+	if (backend && backend->bar_size)
+		return backend->bar_size(bdf, bar);
+	n = backend ? backend->resources(res, PCI_RES_MAX) : 0;
 	for (int i = 0; i < n; i++)
 		if (res[i].bdf == bdf && res[i].bar == bar && res[i].type == PCI_RES_MEM)
 			return res[i].size;
