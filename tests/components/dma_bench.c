@@ -79,9 +79,10 @@ round_trip(struct mkx_dma *dma, size_t size, double t[3])
  * handed out carries what libmkx's does (id, va, bus address, size, the
  * page's mapping: the same struct); a free by id finds it and refuses one
  * not live (a double free). Neither zeroes a reused slot. Out of line as
- * libmkx's functions are (another object): before, gcc inlined it into the
- * timed loop with no id, no bus address and no check (about 30 instructions
- * a round, objdump -d).
+ * libmkx's functions are (another object), noipa: not specialised to the
+ * one page's address either. Before, gcc inlined it into the timed loop
+ * with no id, no bus address and no check (about 30 instructions a round,
+ * objdump -d).
  */
 struct ref_page {
 	uint8_t		*va;
@@ -91,7 +92,7 @@ struct ref_page {
 	uint64_t	used[SLOTS / 64], start[SLOTS / 64];
 };
 
-static __attribute__((noinline)) int
+static __attribute__((noipa)) int
 ref_alloc(struct ref_page *p, struct mkx_dma_buffer *b)
 {
 	for (unsigned w = 0; w < SLOTS / 64; w++)
@@ -109,7 +110,7 @@ ref_alloc(struct ref_page *p, struct mkx_dma_buffer *b)
 	return -1;
 }
 
-static __attribute__((noinline)) int
+static __attribute__((noipa)) int
 ref_free(struct ref_page *p, struct mkx_dma_buffer *b)
 {
 	unsigned at = b->id & (SLOTS - 1);

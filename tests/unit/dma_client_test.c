@@ -365,7 +365,9 @@ TEST(dma_client_keeps_a_freed_page_only_when_asked_and_zeroes_it)
  * fit (a slot freed below the hint, by the buffer or by id, is the next
  * one handed out), a double free refused, a longer buffer freed whole.
  * Shown to fail with the hint not lowered in slot_free_fast ("slot 5 not
- * reused") or in local_free ("slot 70 not reused"), with its check of a buffer running on left out ("12 KiB freed
+ * reused") or in local_free ("slot 70 not reused"), with slot_free_fast's
+ * check of a buffer running on left out ("12 KiB freed in part") or made
+ * to look within the slot's word only ("12 KiB across a word's end freed
  * in part") and with its check of the start bit left out ("a double free
  * accepted").
  */
@@ -415,6 +417,18 @@ TEST(dma_client_small_fast_path_is_first_fit_and_refuses_a_double_free)
 	if (three[1].bus != b[0].bus + 200 * 4096ull || three[2].bus != b[0].bus + 201 * 4096ull)
 		harness_fail(__FILE__, __LINE__, "12 KiB freed in part: the next slots 0x%llx, 0x%llx",
 		    (unsigned long long)(three[1].bus - b[0].bus), (unsigned long long)(three[2].bus - b[0].bus));
+	/* The same across a word's end: 12 KiB at slots 63..65 (the slot after 63 is in the next word). */
+	for (unsigned i = 63; i < 66; i++)
+		CHECK_INT(mkx_dma_free(&d, &b[i], why, sizeof why), 0);
+	CHECK_INT(mkx_dma_alloc(&d, 12288, &odd, why, sizeof why), 0);
+	CHECK(odd.bus == b[0].bus + 63 * 4096ull);
+	CHECK_INT(mkx_dma_free(&d, &odd, why, sizeof why), 0);
+	for (unsigned i = 63; i < 66; i++) {
+		CHECK_INT(mkx_dma_alloc(&d, 4096, &b[i], why, sizeof why), 0);
+		if (b[i].bus != b[0].bus + i * 4096ull)
+			harness_fail(__FILE__, __LINE__, "12 KiB across a word's end freed in part: slot %u at 0x%llx", i,
+			    (unsigned long long)(b[i].bus - b[0].bus));
+	}
 	CHECK_INT(d.npage, 1);
 	close(sv[0]);
 	CHECK_INT(waitpid(core, &status, 0), core);
