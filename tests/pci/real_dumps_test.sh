@@ -15,12 +15,16 @@
 #   forms    the same dump rewritten by lspci itself as -vvxxxx text (function lines with
 #            names, -vv text between them), with CRLF line ends and an extra tab-indented
 #            text line per function: the same views, byte for byte
+#   roots    the root buses of our tree view equal `lspci -t`'s "[DDDD:BB]" roots, and every
+#            root but 0000:00 (where the walk starts) is labelled "peer bus found in the dump"
+#            and named in notes with lspci's count of functions on it (no acpi.xml here, so the dump is the only way to find one: e.g. the uncore
+#            functions of a Xeon on bus ff, which no bridge reaches)
 # Host back end only: no root, no QEMU.
 B=${B:-build/out}
 PCI="$B/bin/pci"
 D=tests/pci/real
 set -- "$D"/*/
-echo "plan $(($# * 6 + 1))"
+echo "plan $(($# * 7 + 1))"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 section() {	# NAME FILE: the lines of one view
@@ -71,7 +75,7 @@ for d in "$D"/*/; do
 	m=$(basename "$d")
 	c="$d/config.txt"
 	if ! timeout 20 "$PCI" --dump "$d" > "$T/$m.views" 2> "$T/$m.err"; then
-		for x in lspci_n bars buses caps windows forms; do echo "FAIL - real_${m}_$x: pci --dump failed: $(head -3 "$T/$m.err")"; done
+		for x in lspci_n bars buses caps windows forms roots; do echo "FAIL - real_${m}_$x: pci --dump failed: $(head -3 "$T/$m.err")"; done
 		continue
 	fi
 	# Every lspci -n line, in order.
@@ -153,6 +157,22 @@ for d in "$D"/*/; do
 	} | sort -u > "$T/win"
 	if cmp -s "$T/win" "$T/want_win"; then echo "ok - real_${m}_windows ($(wc -l < "$T/win") windows and ROMs)"
 	else echo "FAIL - real_${m}_windows: $(diff "$T/want_win" "$T/win" | head -6 | tr '\n' ' ')"; fi
+	# Root buses: lspci -t's "[DDDD:BB]" against our tree's root lines and their labels.
+	lspci_F "$c" -t | grep -o '\[[0-9a-f]\{4\}:[0-9a-f]\{2\}\]' | sort -u > "$T/want_roots"
+	section tree "$T/$m.views" | grep '^\[' > "$T/roots_raw"
+	awk '{ print $1 }' "$T/roots_raw" | sort -u > "$T/roots"
+	unlabelled=$(awk '$1 != "[0000:00]" && $0 !~ /\] peer bus found in the dump$/' "$T/roots_raw")
+	# Each peer bus named in notes with lspci's count of functions on it.
+	lspci_F "$c" -D | awk '{ n[substr($1, 1, 7)]++ } END { for (b in n) print b, n[b] }' > "$T/per_bus"
+	section notes "$T/$m.views" > "$T/notes"
+	unnoted=$(awk 'NR == FNR { n[$1] = $2; next } FILENAME ~ /roots_raw$/ { if ($1 == "[0000:00]") next
+			b = substr($1, 2, 7); want = "bus " b ": in the dump (" n[b] " function" (n[b] == 1 ? "" : "s") " there)"
+			w[b] = want; next }
+		{ for (b in w) if (index($0, w[b]) == 1 && $0 ~ /walked as a peer root bus$/) delete w[b] }
+		END { for (b in w) printf "%s ", b }' "$T/per_bus" "$T/roots_raw" "$T/notes")
+	if [ -s "$T/want_roots" ] && cmp -s "$T/roots" "$T/want_roots" && [ -z "$unlabelled" ] && [ -z "$unnoted" ]; then
+		echo "ok - real_${m}_roots ($(wc -l < "$T/roots") root buses, $(grep -c 'peer bus found in the dump$' "$T/roots_raw") peer)"
+	else echo "FAIL - real_${m}_roots: $(diff "$T/want_roots" "$T/roots" | head -6 | tr '\n' ' ')${unlabelled:+ not labelled a peer bus: $unlabelled}${unnoted:+ no note with lspci's function count: $unnoted}"; fi
 	# Other forms lspci reads: lspci's own -vvxxxx rewrite, CRLF, a tab-indented text line.
 	mkdir -p "$T/$m.forms"
 	lspci_F "$c" -vvxxxx | awk '{ print } /^[0-9a-f]/ { print "\t\tnote:\tadded by the test" }' |
