@@ -412,6 +412,8 @@ op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
 	}
 	if (held[i].owner == s)
 		return 0;
+	if ((err = ps_dma_kept_check(&held[i].dma, n, why, whylen)))
+		return err;
 	if ((err = still_held(s, i, why, whylen)))
 		return err;
 	held[i].owner = s;

@@ -376,6 +376,8 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 		snprintf(why, whylen, "%s is held by \"%.150s\"", devs.dev[i].name, held[i].owner->c.label);
 		return -EBUSY;
 	}
+	if ((ex = ps_dma_kept_check(&held[i].dma, devs.dev[i].name, why, whylen)))
+		return ex;
 	ps_component_of(s->c.label, comp, sizeof comp);
 	/* Another component than the one it last went to: only once that one has exited. */
 	if (held[i].pending && strcmp(comp, held[i].last)) {

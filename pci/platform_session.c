@@ -310,6 +310,16 @@ dma_room(const struct ps_dma_session *sd, uint64_t dma_quota, uint64_t used, cha
 }
 
 int
+ps_dma_kept_check(const struct pci_dma *d, const char *name, char *why, size_t whylen)
+{
+	if (!d->open)
+		return 0;
+	snprintf(why, whylen, "%s: its bus master would not go off at its last release, so core's DMA session with "
+	    "the last owner's buffers is kept: not handed out again", name);
+	return -EBUSY;
+}
+
+int
 ps_dma(struct ps_dma_session *sd, uint64_t dma_quota, uint64_t used, struct pci_dma *d, const struct pci_fn *f,
     const char *label, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why, size_t whylen)
 {

@@ -139,4 +139,13 @@ int	ps_dma(struct ps_dma_session *, uint64_t dma_quota, uint64_t used, struct pc
 	    const char *label, uint16_t op, const struct mkx_platform_dma *q, struct mkx_reply *r, char *why,
 	    size_t whylen);
 
+/*
+ * At acquire: d still open although nobody holds the function means its
+ * bus master did not go off at the last release, so core's DMA session
+ * (the last owner's buffers, reachable by the device) was kept on
+ * purpose; handing the function out would hand those buffers on.
+ * -EBUSY with why (name: the function's), else 0.
+ */
+int	ps_dma_kept_check(const struct pci_dma *d, const char *name, char *why, size_t whylen);
+
 #endif

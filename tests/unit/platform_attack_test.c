@@ -27,6 +27,7 @@
 /* Three functions on bus 0 (devices 3, 4, 5), 256 bytes each; writes counted per device. */
 static uint8_t space[8][256];
 static unsigned writes[8];
+static int sticky_bus_master;	/* device 3's bus master bit will not clear (a broken device) */
 
 static int
 sim_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *val)
@@ -50,6 +51,8 @@ sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t v
 	if (a.bus || a.fn || a.dev >= 8 || off + width > 256)
 		return -ENOENT;
 	memcpy(&space[a.dev][off], &val, width);
+	if (sticky_bus_master && a.dev == 3)
+		space[3][4] |= 0x4;
 	writes[a.dev]++;
 	/* D3hot -> D0 without No_Soft_Reset: the function resets (BARs and command cleared). */
 	if (a.dev == 5 && off == PMCSR && was == 3 && !(val & 3) && !(val & 0x8)) {
@@ -260,4 +263,30 @@ TEST(platform_parks_a_released_function_in_d3hot_and_wakes_it_for_the_next)
 	CHECK_INT(command(5) & 0x6, 0x6);
 	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:05.0", 8), 0);
 	CHECK_INT(space[5][PMCSR] & 3, 3);
+}
+
+/*
+ * A function whose bus master would not go off at release keeps core's
+ * DMA session (its last owner's buffers stay allocated, the device may
+ * still reach them): it must not be handed out again with that session,
+ * not even to the same component (found by the attack probe of this stop).
+ */
+TEST(platform_refuses_a_function_whose_dma_session_was_kept)
+{
+	void *a, *a2;
+
+	setup();
+	sticky_bus_master = 1;
+	a = open_as("a -> drv");
+	CHECK_INT(call(a, MKX_PLATFORM_ACQUIRE, "00:03.0", 8), 0);
+	held[0].dma.open = 1;	/* as after the driver's first DMA request (core's session of 00:03.0) */
+	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:03.0", 8), 0);
+	CHECK(command(3) & 0x4);
+	CHECK(held[0].dma.open);	/* kept: core must not free buffers the device may still reach */
+	a2 = open_as("a -> drv2");
+	CHECK_INT(call(a2, MKX_PLATFORM_ACQUIRE, "00:03.0", 8), -EBUSY);
+	CHECK_STR_HAS((char *)rep.payload, "bus master would not go off");
+	CHECK(!held[0].owner);
+	sticky_bus_master = 0;
+	held[0].dma.open = 0;
 }
