@@ -335,9 +335,6 @@ page_new(struct mkx_dma *d, size_t ps, struct mkx_dma_page **pp, char *why, size
 	p->serial = d->page_serial++ & SERIAL_MASK;
 	p->slots = (unsigned)(ps / SLOT);
 	p->words = (p->slots + 63) / 64;
-	/* Bits past the last slot (a page under 2 MiB) marked used: the fast paths need not read slots. */
-	for (unsigned i = p->slots; i < SLOTS_MAX; i++)
-		p->used[i / 64] |= 1ull << (i % 64);
 	d->page[d->npage++] = p;
 	*pp = p;
 	return 0;
@@ -496,18 +493,18 @@ slot_fast(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b)
 	if (size - 1 >= SLOT || d->core_small || !d->npage)
 		return 0;
 	p = d->page[d->npage - 1];
-	if ((w = p->hint) >= SLOTS_MAX / 64 || !(bit = ~p->used[w] & -~p->used[w]))	/* the word's lowest free slot */
+	if ((w = p->hint) >= p->words || !~p->used[w])
 		return 0;
+	bit = ~p->used[w] & -~p->used[w];	/* the lowest free slot of the word */
 	at = w * 64 + (unsigned)__builtin_ctzll(bit);
+	if (at >= p->slots)
+		return 0;
 	p->used[w] |= bit;
 	p->start[w] |= bit;
 	p->nused++;
-	*b = p->whole;	/* fd, map, map_size, chunk as the page's; the rest is the slot's */
-	b->id = MKX_DMA_LOCAL_ID | p->serial << 9 | at;
-	b->va = (uint8_t *)b->va + (size_t)at * SLOT;
-	b->size = SLOT;
-	b->bus += (uint64_t)at * SLOT;
-	b->shared = MKX_DMA_LOCAL;
+	*b = (struct mkx_dma_buffer){ .id = MKX_DMA_LOCAL_ID | p->serial << 9 | at, .fd = p->whole.fd,
+	    .va = (uint8_t *)p->whole.va + (size_t)at * SLOT, .size = SLOT, .bus = p->whole.bus + (uint64_t)at * SLOT,
+	    .map = p->whole.map, .map_size = p->whole.map_size, .chunk = p->whole.chunk, .shared = MKX_DMA_LOCAL };
 	return 1;
 }
 
@@ -599,12 +596,11 @@ slot_free_fast(struct mkx_dma *d, uint32_t id)
 	uint64_t m = 1ull << (at % 64);
 	struct mkx_dma_page *p;
 
-	/* (A slot past the page's last has no start bit.) */
-	if (!d->npage || (p = d->page[d->npage - 1])->serial != (id >> 9 & SERIAL_MASK) || !(p->start[w] & m) ||
-	    (p->nused == 1 && d->npage > 1))
+	if (!d->npage || (p = d->page[d->npage - 1])->serial != (id >> 9 & SERIAL_MASK) || at >= p->slots ||
+	    !(p->start[w] & m) || (p->nused == 1 && d->npage > 1))
 		return 0;
-	if (at + 1 < SLOTS_MAX && bit(p->used, at + 1) && !bit(p->start, at + 1))
-		return 0;	/* the buffer runs on (or the page ends there: local_free) */
+	if (at + 1 < p->slots && bit(p->used, at + 1) && !bit(p->start, at + 1))
+		return 0;	/* the buffer runs on */
 	p->start[w] &= ~m;
 	p->used[w] &= ~m;
 	p->nused--;
