@@ -102,8 +102,19 @@ namespace {
 			catch (...)         { return Session_error::DENIED; }
 		}
 
-		/* Quotas are core's config (<resource> per child), not donations. */
-		void upgrade(Parent::Client::Id, Parent::Upgrade_args const &) override { }
+		/*
+		 * Quotas are core's config (<resource> per child), not donations;
+		 * but a session of another Genode component keeps Genode's own
+		 * accounting, which a client extends by an upgrade (Genode's
+		 * Platform::Connection retries alloc_dma_buffer after one, for
+		 * ever): it is passed to the server's Root (remote.cc).
+		 */
+		void upgrade(Parent::Client::Id id, Parent::Upgrade_args const &args) override
+		{
+			for (Open &o : _open)
+				if (o.cap.valid() && o.id == id)
+					upgrade_remote_session(o.cap, args.string());
+		}
 
 		void close(Parent::Client::Id id) override
 		{

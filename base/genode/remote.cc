@@ -84,6 +84,9 @@ namespace {
 	static_assert(sizeof(Wire_hdr) == 144, "wire size");
 
 	enum { MAX_DATA = MKX_PAYLOAD_MAX - sizeof(Wire_hdr) };
+
+	/* A request with this key is not a call: its data is Genode's upgrade args for the session. */
+	enum : uint64_t { KEY_UPGRADE = ~0ull };
 }
 
 
@@ -347,6 +350,25 @@ Rpc_exception_code Mkx_genode::remote_call(Native_capability::Data const &dst,
 }
 
 
+void Mkx_genode::upgrade_remote_session(Session_capability cap, char const *args)
+{
+	static struct mkx_msg reply;
+	Native_capability::Data const *d = cap.data();
+	if (!d || !d->remote)
+		return;
+	char buf[sizeof(Wire_hdr) + Parent::Upgrade_args::MAX_SIZE] { };
+	Wire_hdr &h = *(Wire_hdr *)buf;
+	size_t const len = ::strnlen(args, Parent::Upgrade_args::MAX_SIZE - 1) + 1;
+	h.key = KEY_UPGRADE;
+	h.data_size = (uint32_t)len;
+	::memcpy(buf + sizeof h, args, len - 1);
+	int err = mkx_session_call(&d->remote->s, MKX_OP_GENODE_RPC, buf, sizeof h + len, nullptr, 0, &reply);
+	mkx_msg_close_fds(&reply);
+	if (err)
+		warning("upgrade of ", Cstring(d->remote->s.service), " session: ", Cstring(strerror(-err)));
+}
+
+
 /************
  ** Server **
  ************/
@@ -422,12 +444,21 @@ namespace {
 		if (h.data_size > req->hdr.len - sizeof h || h.ncaps > Msgbuf_base::MAX_CAPS_PER_MSG)
 			return -EINVAL;
 
+		Wire_hdr &rh = *(Wire_hdr *)r->payload;
+		if (h.key == KEY_UPGRADE) {
+			/* Genode's accounting only: the memory is bounded by this component's cgroup. */
+			char args[Parent::Upgrade_args::MAX_SIZE] { };
+			::memcpy(args, req->payload + sizeof h, min((size_t)h.data_size, sizeof args - 1));
+			Root_client(s.root).upgrade(s.cap, Root::Upgrade_args(args));
+			rh = { };
+			r->len = sizeof rh;
+			return 0;
+		}
 		in.reset();
 		::memcpy(in.data(), req->payload + sizeof h, h.data_size);
 		in.data_size(h.data_size);
 		caps_in(h, in, req->fds, req->hdr.nfds, nullptr, &s.granted, &s.imports);
 
-		Wire_hdr &rh = *(Wire_hdr *)r->payload;
 		rh = { };
 		out.reset();
 		Native_capability dst = h.key == 0 ? s.cap : s.granted.find(h.key);

@@ -139,6 +139,9 @@ namespace Mkx_genode {
 	/* A session of a Genode component, over an mkx session (remote.cc). */
 	Session_capability open_remote_session(char const *service, char const *args);
 
+	/* Pass a quota upgrade of a remote session to its server's Root (remote.cc); local: nothing. */
+	void upgrade_remote_session(Session_capability, char const *args);
+
 	/* One call to an object of another component (remote.cc). */
 	Rpc_exception_code remote_call(Native_capability::Data const &, Msgbuf_base &snd,
 	                               Msgbuf_base &rcv);
