@@ -161,7 +161,7 @@ for d in "$D"/*/; do
 	lspci_F "$c" -t | grep -o '\[[0-9a-f]\{4\}:[0-9a-f]\{2\}\]' | sort -u > "$T/want_roots"
 	section tree "$T/$m.views" | grep '^\[' > "$T/roots_raw"
 	awk '{ print $1 }' "$T/roots_raw" | sort -u > "$T/roots"
-	unlabelled=$(awk '$1 != "[0000:00]" && $0 !~ /\] peer bus found in the dump$/' "$T/roots_raw")
+	unlabelled=$(awk '$1 != "[0000:00]" && $0 !~ /\] peer bus found in the dump$/ { printf "%s ", $1 }' "$T/roots_raw")
 	# Each peer bus named in notes with lspci's count of functions on it.
 	lspci_F "$c" -D | awk '{ n[substr($1, 1, 7)]++ } END { for (b in n) print b, n[b] }' > "$T/per_bus"
 	section notes "$T/$m.views" > "$T/notes"
