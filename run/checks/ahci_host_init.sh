@@ -46,8 +46,13 @@ echo "ahci_host: $ROOTDISK (00:1f.2) mounted at /mnt/disk (ext2)"
 sed 's/00:05\.0/00:1f.2/g' /config.xml > /tmp/refuse.xml
 /bin/core --host /tmp/refuse.xml >/tmp/refuse.log 2>&1; rc=$?
 grep '^core --host: ' /tmp/refuse.log | sed 's/^/ahci_host: refusal run: /'
-[ $rc != 0 ] || fail "core --host took 00:1f.2, which holds /mnt/disk"
+# Refused means exit status 3 and the reason named (any other failure is no refusal).
+if [ $rc != 3 ] || ! grep -q "^core --host: refusing 0000:00:1f.2 .*: holds a mounted filesystem: /mnt/disk " /tmp/refuse.log; then
+	tail -20 /tmp/refuse.log
+	fail "core --host did not refuse 00:1f.2 for its mounted filesystem (exit $rc)"
+fi
 [ "$(driver_of 00:1f.2)" = ahci ] || fail "00:1f.2 is bound to '$(driver_of 00:1f.2)' after the refusal"
+grep -q " /mnt/disk " /proc/mounts || fail "/mnt/disk is not mounted after the refusal"
 [ "$(cat /mnt/disk/kept)" = "kept by Linux" ] || fail "/mnt/disk unreadable after the refusal"
 echo "ahci_host: core --host refused 00:1f.2 (exit $rc); 00:1f.2 still bound to ahci, /mnt/disk still mounted"
 
@@ -62,6 +67,7 @@ DISK=$(wait_disk 00:05.0)
 dd if="$DISK" of=/tmp/back.bin bs=65536 skip=16 count=16 iflag=direct 2>/dev/null || fail "Linux cannot read $DISK after core"
 cmp -s /tmp/linux.bin /tmp/back.bin || fail "Linux reads something else back after core"
 echo "ahci_host: given back: 00:05.0 bound to ahci again, Linux reads its 1048576 bytes back unchanged from $DISK"
+grep -q " /mnt/disk " /proc/mounts || fail "/mnt/disk is not mounted after core"
 [ "$(cat /mnt/disk/kept)" = "kept by Linux" ] || fail "/mnt/disk unreadable after core"
 umount /mnt/disk || fail "umount /mnt/disk"
 echo "ahci_host: /mnt/disk on 00:1f.2 untouched by core: its file read back, unmounted cleanly"
