@@ -24,8 +24,10 @@
  *    (INVALID_OBJECT), as a Genode kernel refuses a capability one does
  *    not hold.
  *
- *  - A client's signal context (sigh) goes as an eventfd (CAP_SIGNAL,
- *    signal_remote.cc); the server's Signal_transmitter adds to it.
+ *  - A signal context goes as an eventfd (CAP_SIGNAL, signal_remote.cc):
+ *    a client's (sigh) to the server, a server's (a packet stream's
+ *    packet_avail, ready_to_ack) to the client; the receiving end's
+ *    Signal_transmitter adds to it.
  *
  * Not carried yet: capabilities of a third component, more than one
  * connection per remote session.
@@ -94,11 +96,49 @@ namespace {
  ** Capabilities on the wire **
  *****************************/
 
+namespace {
+
+	/*
+	 * The signal contexts the other end handed over (a served session's
+	 * client, or the server of a client's connection), by that end's key:
+	 * a context sent again (each sigh call) is the one already imported,
+	 * so the other end cannot make us hold more than MAX eventfds.
+	 */
+	struct Imports
+	{
+		enum { MAX = 32 };
+		unsigned long     key[MAX] { };
+		Native_capability cap[MAX] { };
+
+		Native_capability take(unsigned long k, int fd)
+		{
+			for (unsigned i = 0; i < MAX; i++)
+				if (cap[i].valid() && key[i] == k) { ::close(fd); return cap[i]; }
+			for (unsigned i = 0; i < MAX; i++)
+				if (!cap[i].valid()) {
+					cap[i] = signal_import(fd);
+					key[i] = k;
+					return cap[i];
+				}
+			error("Genode RPC: more than ", (unsigned)MAX, " signal contexts from one peer");
+			::close(fd);
+			return Native_capability();
+		}
+
+		~Imports()
+		{
+			for (Native_capability &c : cap)
+				signal_drop_import(c);
+		}
+	};
+}
+
 /* A client's connection to one remote session. */
 struct Mkx_genode::Remote_conn
 {
 	struct mkx_session s { -1, 0, { } };
 	unsigned refs = 0;
+	Imports  imports { };   /* the server's signal contexts it handed us */
 };
 
 Native_capability::Data::~Data()
@@ -186,9 +226,9 @@ namespace {
 				if (granted && !granted->add(cap)) return false;
 				continue;
 			}
-			int const efd = conn && obj ? signal_export_fd(obj) : -EINVAL;
+			int const efd = obj ? signal_export_fd(obj) : -EINVAL;
 			if (efd != -EINVAL) {
-				/* A client's signal context (sigh): its eventfd. */
+				/* A signal context of ours (a client's sigh, a server's packet-stream handler): its eventfd. */
 				if (efd < 0 || nfds == MKX_FDS_MAX) {
 					error("Genode RPC: signal context cannot be passed (", efd, ")");
 					return false;
@@ -203,39 +243,6 @@ namespace {
 		return true;
 	}
 
-	/*
-	 * The signal contexts a served session's client handed over, by the
-	 * client's key: a context sent again (each sigh call) is the one
-	 * already imported, so a client cannot make the server hold more
-	 * than MAX eventfds.
-	 */
-	struct Imports
-	{
-		enum { MAX = 32 };
-		unsigned long     key[MAX] { };
-		Native_capability cap[MAX] { };
-
-		Native_capability take(unsigned long k, int fd)
-		{
-			for (unsigned i = 0; i < MAX; i++)
-				if (cap[i].valid() && key[i] == k) { ::close(fd); return cap[i]; }
-			for (unsigned i = 0; i < MAX; i++)
-				if (!cap[i].valid()) {
-					cap[i] = signal_import(fd);
-					key[i] = k;
-					return cap[i];
-				}
-			error("Genode RPC: more than ", (unsigned)MAX, " signal contexts from one client");
-			::close(fd);
-			return Native_capability();
-		}
-
-		~Imports()
-		{
-			for (Native_capability &c : cap)
-				signal_drop_import(c);
-		}
-	};
 
 	/* Take the wire's capabilities into msg (fds: the message's, taken over when used). */
 	void caps_in(Wire_hdr const &h, Msgbuf_base &msg, int *fds, unsigned nfds,
@@ -255,11 +262,12 @@ namespace {
 				}
 				break;
 			case CAP_SIGNAL: {
-				/* Only a server imports a client's context; the fd is consumed in order either way. */
-				if (next_fd >= nfds || !imports) { next_fd++; msg.insert(Native_capability()); break; }
+				/* The other end's context: into the session's (server) or connection's (client) table. */
+				Imports *into = imports ? imports : conn ? &conn->imports : nullptr;
+				if (next_fd >= nfds || !into) { next_fd++; msg.insert(Native_capability()); break; }
 				int fd = fds[next_fd];
 				fds[next_fd++] = -1;
-				msg.insert(imports->take(w.key, fd));
+				msg.insert(into->take(w.key, fd));
 				break;
 			}
 			case CAP_DS_FD: {

@@ -10,7 +10,10 @@
  *  2. A Signal_receiver of the client's own: sigh() re-pointed to its
  *     context, fire(5), wait_for_signal() must return that context with
  *     num 5, and the handler of step 1 must get nothing more.
- *  3. After 300 ms of quiet: no signal was dispatched twice or late.
+ *  3. The other way: the server hands over its own context (as a packet
+ *     stream's server does), the client submits TO_SERVER signals, the
+ *     server must count exactly that many.
+ *  4. After 300 ms of quiet: no signal was dispatched twice or late.
  * The last line says PASS or FAIL with the counts.
  */
 #include <base/component.h>
@@ -30,6 +33,8 @@ namespace Signal_pair {
 		explicit Client(Capability<Session> cap) : Rpc_client<Session>(cap) { }
 		void sigh(Signal_context_capability c) override { call<Rpc_sigh>(c); }
 		unsigned fire(unsigned n) override { return call<Rpc_fire>(n); }
+		Signal_context_capability server_sigh() override { return call<Rpc_server_sigh>(); }
+		unsigned received() override { return call<Rpc_received>(); }
 	};
 
 	struct Main;
@@ -50,7 +55,7 @@ namespace Signal_pair {
 
 	struct Main
 	{
-		enum { ROUNDS = 8, RECEIVER_N = 5 };
+		enum { ROUNDS = 8, RECEIVER_N = 5, TO_SERVER = 4 };
 
 		Env &env;
 		Genode::Connection<Session> conn {
@@ -59,7 +64,19 @@ namespace Signal_pair {
 		Counter         counter { env.ep(), *this };
 		Timer::Connection timer { env };
 		Signal_handler<Main> quiet { env.ep(), *this, &Main::handle_quiet };
-		unsigned round = 0, wrong = 0, receiver_num = 0;
+		unsigned round = 0, wrong = 0, receiver_num = 0, server_got = 0;
+
+		/* Client to server: TO_SERVER submits to the server's context; it counts them (2 s at most). */
+		void to_server_step()
+		{
+			Signal_context_capability cap = server.server_sigh();
+			if (!cap.valid()) { error("signal_client: the server's context arrived invalid"); wrong++; return; }
+			for (unsigned i = 0; i < TO_SERVER; i++)
+				Signal_transmitter(cap).submit();
+			for (unsigned i = 0; i < 200 && (server_got = server.received()) < TO_SERVER; i++)
+				timer.msleep(10);
+			log("signal_client: the server received ", server_got, " of ", (unsigned)TO_SERVER);
+		}
 
 		void next_round()
 		{
@@ -93,6 +110,7 @@ namespace Signal_pair {
 			}
 			server.sigh(Signal_context_capability());
 			rec.dissolve(ctx);
+			to_server_step();
 			timer.sigh(quiet);
 			timer.trigger_once(300*1000);
 		}
@@ -101,10 +119,11 @@ namespace Signal_pair {
 		{
 			unsigned const expect = ROUNDS * (ROUNDS + 1) / 2;
 			bool const ok = !wrong && counter.signals == expect && counter.dispatches == ROUNDS
-			             && receiver_num == RECEIVER_N;
+			             && receiver_num == RECEIVER_N && server.received() == TO_SERVER;
 			log("signal_client: ", ok ? "PASS" : "FAIL", ": ", (unsigned)ROUNDS, " rounds, ",
 			    counter.signals, " signals of ", expect, " in ", counter.dispatches,
-			    " dispatches, receiver num ", receiver_num, ", ", wrong, " wrong");
+			    " dispatches, receiver num ", receiver_num, ", server received ",
+			    server.received(), " of ", (unsigned)TO_SERVER, ", ", wrong, " wrong");
 		}
 
 		Main(Env &env) : env(env)

@@ -24,9 +24,17 @@ struct Signal_pair::Session : Genode::Session
 	/* Submit n signals, one Signal_transmitter::submit() each; returns n if the context was valid. */
 	virtual unsigned fire(unsigned n) = 0;
 
+	/* The other way, as a packet stream's client signals its server: the server's own context ... */
+	virtual Genode::Signal_context_capability server_sigh() = 0;
+
+	/* ... and how many signals its handler has received so far. */
+	virtual unsigned received() = 0;
+
 	GENODE_RPC(Rpc_sigh, void, sigh, Genode::Signal_context_capability);
 	GENODE_RPC(Rpc_fire, unsigned, fire, unsigned);
-	GENODE_RPC_INTERFACE(Rpc_sigh, Rpc_fire);
+	GENODE_RPC(Rpc_server_sigh, Genode::Signal_context_capability, server_sigh);
+	GENODE_RPC(Rpc_received, unsigned, received);
+	GENODE_RPC_INTERFACE(Rpc_sigh, Rpc_fire, Rpc_server_sigh, Rpc_received);
 };
 
 #endif
