@@ -335,6 +335,9 @@ page_new(struct mkx_dma *d, size_t ps, struct mkx_dma_page **pp, char *why, size
 	p->serial = d->page_serial++ & SERIAL_MASK;
 	p->slots = (unsigned)(ps / SLOT);
 	p->words = (p->slots + 63) / 64;
+	/* Bits past the last slot (a page under 2 MiB) marked used: the fast paths need not read slots. */
+	for (unsigned i = p->slots; i < SLOTS_MAX; i++)
+		p->used[i / 64] |= 1ull << (i % 64);
 	d->page[d->npage++] = p;
 	*pp = p;
 	return 0;
@@ -493,12 +496,9 @@ slot_fast(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b)
 	if (size - 1 >= SLOT || d->core_small || !d->npage)
 		return 0;
 	p = d->page[d->npage - 1];
-	if ((w = p->hint) >= p->words || !~p->used[w])
+	if ((w = p->hint) >= SLOTS_MAX / 64 || !(bit = ~p->used[w] & -~p->used[w]))	/* the word's lowest free slot */
 		return 0;
-	bit = ~p->used[w] & -~p->used[w];	/* the lowest free slot of the word */
 	at = w * 64 + (unsigned)__builtin_ctzll(bit);
-	if (at >= p->slots)
-		return 0;
 	p->used[w] |= bit;
 	p->start[w] |= bit;
 	p->nused++;
@@ -587,25 +587,28 @@ mkx_dma_free_id(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
  * The fast path of freeing a local buffer of one slot in the newest page
  * (slot_fast's counterpart, no call): 1 freed; 0: local_free decides (it
  * checks all again: another page, a longer buffer, a page emptied while
- * others are held, an id not live).
+ * others are held, an id not live, a word's last slot, whose next slot is
+ * in the next word; a slot past the page's last has no start bit).
  */
 static inline int
 slot_free_fast(struct mkx_dma *d, uint32_t id)
 {
-	unsigned at = id & (SLOTS_MAX - 1), w = at / 64;
-	uint64_t m = 1ull << (at % 64);
+	unsigned at = id & (SLOTS_MAX - 1);
+	uint64_t m = 1ull << (at % 64), *used, *start;
 	struct mkx_dma_page *p;
 
-	if (!d->npage || (p = d->page[d->npage - 1])->serial != (id >> 9 & SERIAL_MASK) || at >= p->slots ||
-	    !(p->start[w] & m) || (p->nused == 1 && d->npage > 1))
+	if (!d->npage || at % 64 == 63 || (p = d->page[d->npage - 1])->serial != (id >> 9 & SERIAL_MASK))
 		return 0;
-	if (at + 1 < p->slots && bit(p->used, at + 1) && !bit(p->start, at + 1))
-		return 0;	/* the buffer runs on */
-	p->start[w] &= ~m;
-	p->used[w] &= ~m;
+	used = &p->used[at / 64];
+	start = &p->start[at / 64];
+	/* Live (its start bit), of one slot (the next is no slot it runs on: used, not a start), not emptying a second page. */
+	if (!(*start & m) || (*used & ~*start & m << 1) || (p->nused == 1 && d->npage > 1))
+		return 0;
+	*start &= ~m;
+	*used &= ~m;
 	p->nused--;
-	if (w < p->hint)
-		p->hint = w;
+	if (at / 64 < p->hint)
+		p->hint = at / 64;
 	return 1;
 }
 
