@@ -13,6 +13,7 @@
 #include <sys/io.h>
 #include <unistd.h>
 
+#include "../host_mode.h"
 #include "../io_port_backend.h"
 
 static int
@@ -53,14 +54,32 @@ linux_out(unsigned port, unsigned width, uint32_t v)
 	}
 }
 
+/* Paths below host_root ("" on a real system; a simulated tree in tests). */
 static int
 cfg_open(unsigned bdf, int flags)
 {
-	char path[96];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/0000:%02x:%02x.%u/config",
-	    bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	if (host_path(path, sizeof path, "/sys/bus/pci/devices/0000:%02x:%02x.%u/config",
+	    bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	return open(path, flags | O_CLOEXEC);
+}
+
+/*
+ * 1 if Linux has a bus of that number (its pci_bus class directory): every
+ * function Linux knows sits on a bus Linux knows, so without it none of
+ * the bus's 256 functions has a config file.
+ */
+static int
+bus_known(unsigned bus)
+{
+	char path[PATH_MAX];
+
+	return host_path(path, sizeof path, "/sys/class/pci_bus/0000:%02x", bus) || access(path, F_OK) == 0 ||
+	    errno != ENOENT;
 }
 
 /*
@@ -72,10 +91,17 @@ cfg_open(unsigned bdf, int flags)
  * for 16 dwords of each empty slot). An access that fails on the kept
  * descriptor (the function went away, maybe came back) is tried once
  * more on a fresh open.
+ * A bus Linux does not know (no pci_bus directory: a peer-bus probe or a
+ * bus scan reads function 0 of all 32 devices of each such bus) is
+ * remembered as holding nothing until a function on another bus is
+ * accessed: one failed open and one lookup per bus instead of 32 failed
+ * opens. A bus Linux knows is never remembered so: an empty slot there
+ * says nothing about the next one.
  */
 #define ABSENT	(-2)
 static int	cfg_fd = -1;
 static unsigned	cfg_bdf;
+static int	absent_bus = -1;	/* the bus of cfg_bdf when Linux knows no such bus */
 
 /* The descriptor for bdf: >= 0, ABSENT, or -errno. */
 static int
@@ -83,9 +109,12 @@ cfg_get(unsigned bdf, int fresh)
 {
 	if (!fresh && cfg_fd != -1 && cfg_bdf == bdf)
 		return cfg_fd;
+	if (!fresh && cfg_fd == ABSENT && absent_bus == (int)(bdf >> 8))
+		return ABSENT;
 	if (cfg_fd >= 0)
 		close(cfg_fd);
 	cfg_bdf = bdf;
+	absent_bus = -1;
 	cfg_fd = cfg_open(bdf, O_RDWR);
 	if (cfg_fd < 0 && errno == EACCES)
 		cfg_fd = cfg_open(bdf, O_RDONLY);	/* not root (tests): reads still work */
@@ -93,6 +122,8 @@ cfg_get(unsigned bdf, int fresh)
 		int err = errno;
 
 		cfg_fd = err == ENOENT ? ABSENT : -1;
+		if (err == ENOENT && !bus_known(bdf >> 8))
+			absent_bus = (int)(bdf >> 8);
 		return err == ENOENT ? ABSENT : -err;
 	}
 	return cfg_fd;
