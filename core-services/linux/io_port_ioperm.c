@@ -95,8 +95,9 @@ bus_known(unsigned bus)
  * bus scan reads function 0 of all 32 devices of each such bus) is
  * remembered as holding nothing until a function on another bus is
  * accessed: one failed open and one lookup per bus instead of 32 failed
- * opens. A bus Linux knows is never remembered so: an empty slot there
- * says nothing about the next one.
+ * opens (and from one unknown bus to the next, the bus's lookup only). A
+ * bus Linux knows is never remembered so: an empty slot there says
+ * nothing about the next one.
  */
 #define ABSENT	(-2)
 static int	cfg_fd = -1;
@@ -114,6 +115,11 @@ cfg_get(unsigned bdf, int fresh)
 	if (cfg_fd >= 0)
 		close(cfg_fd);
 	cfg_bdf = bdf;
+	/* From an unknown bus to the next (a peer-bus probe): the bus first, one lookup instead of two. */
+	if (!fresh && absent_bus >= 0 && !bus_known(bdf >> 8)) {
+		absent_bus = (int)(bdf >> 8);
+		return cfg_fd = ABSENT;
+	}
 	absent_bus = -1;
 	cfg_fd = cfg_open(bdf, O_RDWR);
 	if (cfg_fd < 0 && errno == EACCES)

@@ -118,3 +118,15 @@ TEST(conf1_sysfs_unknown_bus_remembered_until_another_bus)
 	CHECK_INT(ids(0x0518), 0x9abc1b36);	/* ... and no memo for the next slot */
 	tree_done();
 }
+
+/* From an unknown bus straight to the next bus: that bus is asked for, and read where Linux knows it. */
+TEST(conf1_sysfs_next_bus_after_an_unknown_one)
+{
+	tree();
+	add_bus(7);
+	add_fn(0x0700, 0x10001af4);
+	CHECK_INT(ids(0x0500), 0xffffffffu);
+	CHECK_INT(ids(0x0600), 0xffffffffu);	/* unknown too: by the bus's lookup */
+	CHECK_INT(ids(0x0700), 0x10001af4);	/* known: opened */
+	tree_done();
+}
