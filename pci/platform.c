@@ -283,11 +283,14 @@ cap_of(const struct pci_fn *f, unsigned id)
 }
 
 /*
- * The function's interrupt as an IRQ session the platform driver opens at
- * core (its <irq> policy must grant the function): MSI-X if the function
- * has it, else MSI, else INTx, each refused one (core refuses MSI without
- * an IOMMU, naming why) falling back to the next. The session socket goes
- * to the client, which talks to core directly from then on.
+ * Interrupt index q->index of the function as an IRQ session the platform
+ * driver opens at core (its <irq> policy must grant the function). Index
+ * 0: MSI-X vector 0 if the function has MSI-X, else MSI, else INTx, each
+ * refused one (core refuses MSI without an IOMMU, naming why) falling back
+ * to the next. Index N > 0: MSI-X vector N only (a queue's own vector),
+ * within the table (ps_irq_index_check); no fallback, as INTx has no
+ * second line. The session socket goes to the client, which waits on its
+ * vector's eventfd itself: neither we nor core are on the interrupt path.
  */
 static int
 irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, char *why, size_t whylen)
@@ -296,18 +299,17 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 	int i = lookup_acquired(s, q->name, sizeof q->name, why, whylen), err = -ENOENT;
 	const struct pci_fn *f;
 	struct mkx_session sess;
-	char n[16], args[128], cwhy[256] = "", tried[512] = "";
+	char n[16], args[160], cwhy[256] = "", tried[512] = "";
 	int type;
 
 	if (i < 0)
 		return i;
 	f = &tree->fn[i];
 	pci_name(f->a, n);
-	if (q->index != 0) {
-		snprintf(why, whylen, "%s: one interrupt per device (index 0)", n);
-		return -ENOENT;
-	}
-	for (type = (q->flags & MKX_PLATFORM_INTX) ? 0 : 2; type >= 0; type--) {
+	if ((err = ps_irq_index_check(cfg, f, n, q->index, !!(q->flags & MKX_PLATFORM_INTX), why, whylen)))
+		return err;
+	err = -ENOENT;
+	for (type = (q->flags & MKX_PLATFORM_INTX) ? 0 : 2; type >= (q->index ? 2 : 0); type--) {
 		if (type == 2 && !cap_of(f, 0x11))
 			continue;
 		if (type == 1 && !cap_of(f, 0x05))
@@ -319,19 +321,25 @@ irq(struct psession *s, const struct mkx_platform_res *q, struct mkx_reply *r, c
 			    "domain=%u", type, (unsigned long long)f->ecam, s->c.dma.id);
 		else	/* domain=: under VFIO the IRQ's group joins the session's IOMMU domain, as its DMA does */
 			snprintf(args, sizeof args, "ram_quota=6K, pci=\"%s\", irq_type=%d, domain=%u", n, type, s->c.dma.id);
+		if (q->index)	/* MSI-X table entry N: core enabled every vector at the first session */
+			snprintf(args + strlen(args), sizeof args - strlen(args), ", vector=%u", q->index);
 		if (!(err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy)))
 			break;
 		snprintf(tried + strlen(tried), sizeof tried - strlen(tried), "%s%s refused: %.150s",
 		    tried[0] ? "; " : "", kinds[type], cwhy);
 	}
 	if (err) {
-		snprintf(why, whylen, "no interrupt for %s%s%s", n, tried[0] ? ": " : " (no MSI/MSI-X, no routed pin)", tried);
+		snprintf(why, whylen, "no interrupt %u for %s%s%s", q->index, n,
+		    tried[0] ? ": " : " (no MSI/MSI-X, no routed pin)", tried);
 		return err;
 	}
 	if (tried[0])
 		mkx_log("%s: %s", n, tried);
-	mkx_log("%s: IRQ session (%s%s) handed to \"%s\"", n, kinds[type], type ? "" : ", routed from _PRT",
-	    s->c.label);
+	if (q->index)
+		mkx_log("%s: IRQ session (MSI-X vector %u) handed to \"%s\"", n, q->index, s->c.label);
+	else
+		mkx_log("%s: IRQ session (%s%s) handed to \"%s\"", n, kinds[type], type ? "" : ", routed from _PRT",
+		    s->c.label);
 	ps_session_give(&sess, r);	/* ours is closed once it is sent: the client holds the session */
 	return 0;
 }

@@ -464,6 +464,46 @@ io_mem(struct rsession *s, const struct mkx_platform_res *q, struct mkx_reply *r
 	return err;
 }
 
+/*
+ * Interrupt index N beyond the devices ROM's <irq> nodes (Genode's
+ * pci_decode reports one per function): MSI-X vector N of the PCI
+ * function, if its table has one (ps_irq_index_check), as the pci
+ * component hands it: one session per vector, each its own eventfd. No
+ * INTx fallback: a line has no second index.
+ */
+static int
+msix_vector(struct rsession *s, unsigned i, const struct mkx_platform_res *q, struct mkx_reply *r, char *why,
+    size_t whylen)
+{
+	const struct prom_dev *d = &devs.dev[i];
+	const struct pci_fn *f = fn_of(i);
+	struct mkx_session sess;
+	char args[192], cwhy[256] = "";
+	int err;
+
+	if (!d->pci || !q->index || !f) {
+		snprintf(why, whylen, "%s has no interrupt %u%s", d->name, q->index,
+		    d->pci && q->index ? " (no config access to read its MSI-X table)" : "");
+		return -ENOENT;
+	}
+	if ((err = ps_irq_index_check(&cfg, f, d->name, q->index, !!(q->flags & MKX_PLATFORM_INTX), why, whylen)))
+		return err;
+	if (d->cfg_addr)
+		snprintf(args, sizeof args, "ram_quota=6K, irq_number=%u, irq_type=2, device_config_phys=0x%" PRIx64
+		    ", vector=%u, domain=%u", d->nirq ? d->irq[0].number : 1u, d->cfg_addr, q->index, s->c.dma.id);
+	else
+		snprintf(args, sizeof args, "ram_quota=6K, pci=\"%02x:%02x.%x\", irq_type=2, vector=%u, domain=%u", d->bus,
+		    d->dev, d->fn, q->index, s->c.dma.id);
+	if ((err = mkx_session_open(&sess, "IRQ", args, cwhy, sizeof cwhy))) {
+		snprintf(why, whylen, "core refused %s's IRQ session (%s): %s", d->name, args,
+		    cwhy[0] ? cwhy : strerror(-err));
+		return err;
+	}
+	mkx_log("%s: IRQ session (%s) handed to \"%s\"", d->name, args, s->c.label);
+	ps_session_give(&sess, r);
+	return 0;
+}
+
 /* An IRQ or IO_PORT session the platform driver opens at core; its socket goes to the client. */
 static int
 core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, struct mkx_reply *r, char *why,
@@ -492,10 +532,8 @@ core_session(struct rsession *s, uint16_t op, const struct mkx_platform_res *q, 
 	} else {
 		const struct prom_irq *irq;
 
-		if (q->index >= d->nirq) {
-			snprintf(why, whylen, "%s has no interrupt %u", d->name, q->index);
-			return -ENOENT;
-		}
+		if (q->index >= d->nirq)
+			return msix_vector(s, (unsigned)i, q, r, why, whylen);
 		irq = &d->irq[q->index];
 		/* domain=: under VFIO the IRQ's group joins the session's IOMMU domain, as its DMA does. */
 		if (d->pci && irq->type[0] && d->cfg_addr && !(q->flags & MKX_PLATFORM_INTX))

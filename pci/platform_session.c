@@ -113,6 +113,38 @@ ps_io_mem_give(struct mkx_io_mem *m, int *open, uint64_t addr, uint64_t size, in
 	return r->nfds ? 0 : -errno;
 }
 
+int
+ps_irq_index_check(const struct pci_cfg *c, const struct pci_fn *f, const char *dev, unsigned index, int intx,
+    char *why, size_t whylen)
+{
+	unsigned entries = 0;
+
+	if (!index)
+		return 0;
+	if (intx) {
+		snprintf(why, whylen, "%s: INTx is one line: interrupt index 0 only (asked for %u)", dev, index);
+		return -ENOENT;
+	}
+	for (unsigned k = 0; k < f->ncap; k++)
+		if (f->cap[k].id == 0x11) {
+			uint32_t ctl = pci_rd(c, f->a, f->cap[k].off + 2u, 2);
+
+			/* all ones: config space did not answer, so the table size is not known */
+			entries = ctl == 0xffff ? 0 : (ctl & 0x7ffu) + 1;
+		}
+	if (!entries) {
+		snprintf(why, whylen, "%s has no MSI-X table to read: one interrupt (index 0: MSI, one message at core, "
+		    "or INTx), asked for index %u", dev, index);
+		return -ENOENT;
+	}
+	if (index >= entries) {
+		snprintf(why, whylen, "%s has %u MSI-X vector%s (its table size): no interrupt index %u", dev, entries,
+		    entries == 1 ? "" : "s", index);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 void
 ps_session_give(struct mkx_session *sess, struct mkx_reply *r)
 {

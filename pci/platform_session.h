@@ -95,6 +95,17 @@ int	ps_io_mem_give(struct mkx_io_mem *m, int *open, uint64_t addr, uint64_t size
 /* A session the platform driver opened at core (IRQ, IO_PORT) to the client: its socket, ours closed once sent. */
 void	ps_session_give(struct mkx_session *sess, struct mkx_reply *r);
 
+/*
+ * Interrupt index of a Platform session's device f (dev: its name): 0 is
+ * the function's interrupt (MSI-X, MSI or INTx, whichever core grants);
+ * N > 0 is MSI-X vector N, so f needs MSI-X with a table of more than N
+ * entries (its Message Control says how many). Core enables one MSI
+ * message and INTx is one line: neither has an index but 0, nor has a
+ * request that insists on INTx (intx). 0, or -ENOENT with why.
+ */
+int	ps_irq_index_check(const struct pci_cfg *, const struct pci_fn *f, const char *dev, unsigned index, int intx,
+	    char *why, size_t whylen);
+
 /* The start name core gave a label's client: "drv_a" of "drv_a -> drv". */
 void	ps_component_of(const char *label, char *name, size_t len);
 /* Is label (a session's) of the component core started as name? */

@@ -25,9 +25,13 @@
  *   timeout_ms: an I/O command older than this resets the controller.
  *   queues: I/O queue pairs (0, the default: one per CPU the driver may
  *     run on, sched_getaffinity; at most NVME_QP_MAX, and what the
- *     controller grants). All complete on vector 0; commands are spread
- *     over them by command slot. The driver is one thread: the pairs give
- *     the controller parallel queues, they do not make submission per CPU.
+ *     controller grants). Under MSI-X each pair completes on its own
+ *     vector n (the Platform session's interrupt index n: its own IRQ
+ *     session and eventfd, nothing between the device and us; vectors.c),
+ *     the admin queue on 0; with INTx or MSI, or if not every pair gets a
+ *     vector, all on vector 0. Commands are spread over them by slot.
+ *     The driver is one thread: the pairs give the controller parallel
+ *     queues, they do not make submission per CPU.
  *   reset_after: test hook: reset the controller once after that many
  *     I/O commands were submitted (0: never), exercising the same path.
  *   acquire_ms: how long to retry while another session (a previous
@@ -62,6 +66,7 @@
 #include "../common/block_hw.h"
 #include "../common/block_service.h"
 #include "nvme.h"
+#include "vectors.h"
 
 static struct drv {
 	struct nvme		ctrl;
@@ -184,6 +189,7 @@ log_pairs(void)
 	if (blk_inflight() || blk_submitted() == drv.logged)
 		return;
 	drv.logged = blk_submitted();
+	nvme_vectors_log(drv.interrupts);
 	for (unsigned q = 0; q < drv.ctrl.nqp && at < sizeof line; q++)
 		at += (size_t)snprintf(line + at, sizeof line - at, "%s pair %u: %llu", q ? "," : "", q + 1,
 		    (unsigned long long)drv.ctrl.qp[q].commands);
@@ -194,24 +200,27 @@ log_pairs(void)
 static void
 serve(void)
 {
-	struct pollfd p[1 + BLK_CLIENTS_MAX];
+	struct pollfd p[1 + BLK_CLIENTS_MAX + NVME_QP_MAX];
 	double last_watch = mkx_now();
 
 	for (;;) {
-		unsigned n;
+		unsigned n, nv;
 		int rc;
 
 		if (mkx_server_dispatch(0) == -ECONNRESET)
 			return;
 		p[0] = (struct pollfd){ .fd = drv.irq.fd, .events = POLLIN };
 		n = 1 + blk_poll_fds(p + 1, BLK_CLIENTS_MAX);
+		nv = n;	/* the pairs' own vectors after the clients' fds */
+		n += nvme_vectors_fds(p + n);
 		rc = poll(p, n, 5);
 		if (rc > 0 && p[0].revents && (rc = mkx_irq_wait(&drv.irq, 0)) > 0)
 			drv.interrupts += (uint64_t)rc;
+		nvme_vectors_count(p + nv);
 		nvme_reap(&drv.ctrl, complete, NULL);
 		if (drv.irq.info.type == 0 && drv.irq.unacked)
 			mkx_irq_ack(&drv.irq);
-		blk_serve(p + 1, n - 1);
+		blk_serve(p + 1, nv - 1);
 		if (mkx_now() - last_watch > 0.1) {
 			last_watch = mkx_now();
 			watchdog();
@@ -302,7 +311,8 @@ main(void)
 
 		drv.queues = sched_getaffinity(0, sizeof cpus, &cpus) ? 1 : (unsigned long)CPU_COUNT(&cpus);
 	}
-	if ((err = nvme_init(&drv.ctrl, &drv.bar, &mem, (unsigned)drv.queues, why, sizeof why))) {
+	if ((err = nvme_init(&drv.ctrl, &drv.bar, &mem, (unsigned)drv.queues,
+	    nvme_vectors_open(&drv.platform, drv.pci, &drv.irq, (unsigned)drv.queues), why, sizeof why))) {
 		mkx_error("nvme: controller %s: %s", drv.pci, why);
 		mkx_exit(1);
 	}

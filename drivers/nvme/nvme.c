@@ -221,9 +221,11 @@ create_io_queues(struct nvme *c, char *why, size_t whylen)
 	for (unsigned q = 0; q < c->nqp; q++) {
 		struct nvme_qp *p = &c->qp[q];
 		uint32_t id = q + 1;
-		/* Completion queue id: physically contiguous, interrupts on, vector 0 (INTx has no other). */
+		/* Its own vector if there is one for every pair (INTx and MSI have one only: 0). */
+		unsigned iv = c->vectors > c->nqp ? id : 0;
+		/* Completion queue id: physically contiguous, interrupts on, vector iv. */
 		struct nvme_sqe cq = { .opc = ADM_CREATE_CQ, .prp1 = bus + OFF_CQ(q),
-		    .cdw10 = (c->io_entries - 1) << 16 | id, .cdw11 = 0u << 16 | 1u << 1 | 1u };
+		    .cdw10 = (c->io_entries - 1) << 16 | id, .cdw11 = iv << 16 | 1u << 1 | 1u };
 		/* Submission queue id feeding completion queue id. */
 		struct nvme_sqe sq = { .opc = ADM_CREATE_SQ, .prp1 = bus + OFF_SQ(q),
 		    .cdw10 = (c->io_entries - 1) << 16 | id, .cdw11 = id << 16 | 1u };
@@ -231,6 +233,7 @@ create_io_queues(struct nvme *c, char *why, size_t whylen)
 		memset((void *)p->cq, 0, NVME_IO_ENTRIES * sizeof *p->cq);
 		p->sq_tail = p->sq_head = p->cq_head = 0;
 		p->cq_phase = 1;
+		p->vector = iv;
 		if ((err = admin(c, &cq, NULL, why, whylen)) || (err = admin(c, &sq, NULL, why, whylen)))
 			return err;
 	}
@@ -263,8 +266,8 @@ enable(struct nvme *c, char *why, size_t whylen)
 }
 
 int
-nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues, char *why,
-    size_t whylen)
+nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues,
+    unsigned vectors, char *why, size_t whylen)
 {
 	uint8_t *va = mem->va;
 	int err;
@@ -292,6 +295,7 @@ nvme_init(struct nvme *c, struct mkx_io_mem *bar, const struct mkx_dma_buffer *m
 	c->asq = (struct nvme_sqe *)(va + OFF_ASQ);
 	c->acq = (volatile struct nvme_cqe *)(va + OFF_ACQ);
 	c->want_qp = queues < 1 ? 1 : queues > NVME_QP_MAX ? NVME_QP_MAX : queues;
+	c->vectors = vectors ? vectors : 1;
 	for (unsigned q = 0; q < NVME_QP_MAX; q++) {
 		c->qp[q].sq = (struct nvme_sqe *)(va + OFF_SQ(q));
 		c->qp[q].cq = (volatile struct nvme_cqe *)(va + OFF_CQ(q));
@@ -388,6 +392,7 @@ nvme_reap(struct nvme *c, void (*done)(void *, unsigned, uint16_t), void *ctx)
 		}
 		if (k)
 			doorbell(c, 2 * (q + 1) + 1, p->cq_head);
+		p->completions += k;
 		n += k;
 	}
 	return n;

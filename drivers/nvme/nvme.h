@@ -1,7 +1,8 @@
 /*
  * The NVMe controller seen from the driver: reset and enable, the admin
- * queue (polled), Identify, I/O queue pairs (up to NVME_QP_MAX, all on
- * interrupt vector 0; commands spread over them by command id), PRP
+ * queue (polled), Identify, I/O queue pairs (up to NVME_QP_MAX, each on
+ * its own MSI-X vector 1..n when the driver has them, else all on vector
+ * 0; commands spread over them by command id), PRP
  * lists, and a reset that brings the same queues back. Everything the
  * device reads or writes lies in one DMA buffer of the Platform session
  * (queues, Identify data, PRP lists, DSM ranges) or in a client's data
@@ -47,8 +48,11 @@ struct nvme {
 		volatile struct nvme_cqe *cq;
 		unsigned		sq_tail, sq_head, cq_head, cq_phase;
 		uint64_t		commands;	/* submitted on this pair since the start */
+		uint64_t		completions;	/* reaped from its completion queue */
+		unsigned		vector;		/* its completion queue's interrupt vector */
 	}			qp[NVME_QP_MAX];
 	unsigned		nqp, want_qp, io_entries;
+	unsigned		vectors;	/* interrupt vectors the driver waits on (1: INTx, MSI) */
 	/* Identify */
 	uint8_t			*ident;
 	uint64_t		ident_bus;
@@ -64,12 +68,14 @@ struct nvme {
 
 /*
  * Reset the controller and bring it up: admin queue, Identify controller
- * and namespaces, queues I/O queue pairs on vector 0 (fewer if the controller
- * grants fewer). mem: a DMA buffer of at least 1 MiB only this driver uses.
- * 0 or -errno with why.
+ * and namespaces, queues I/O queue pairs (fewer if the controller grants
+ * fewer). vectors: the interrupt vectors the driver has; with more than the
+ * pairs, pair n completes on vector n (the admin queue, polled, keeps 0),
+ * else all on vector 0. mem: a DMA buffer of at least 1 MiB only this
+ * driver uses. 0 or -errno with why.
  */
-int	nvme_init(struct nvme *, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues, char *why,
-	    size_t whylen);
+int	nvme_init(struct nvme *, struct mkx_io_mem *bar, const struct mkx_dma_buffer *mem, unsigned queues,
+	    unsigned vectors, char *why, size_t whylen);
 /*
  * After a timeout or controller fatal status: disable, enable, create the
  * I/O queues again (empty). The caller resubmits what was in flight.

@@ -92,9 +92,11 @@ int	mkx_platform_release(struct mkx_platform *, const char *name);
 int	mkx_platform_io_mem(struct mkx_platform *, const char *name, unsigned idx, struct mkx_io_mem *m,
 	    char *why, size_t whylen);
 /*
- * Interrupt idx (0) of an acquired device: MSI-X where the function has
- * it, else MSI, else INTx, each one core refuses (MSI needs an IOMMU)
- * falling back to the next; irq->info.type says which it is. The platform
+ * Interrupt idx of an acquired device. 0: MSI-X vector 0 where the
+ * function has it, else MSI, else INTx, each one core refuses (MSI needs
+ * an IOMMU) falling back to the next; irq->info.type says which it is.
+ * idx N > 0: MSI-X vector N (one per queue), refused beyond the function's
+ * MSI-X table and where it has no MSI-X (docs/protocol.md). The platform
  * driver opens the IRQ session at core and hands over its socket; the
  * client talks to core directly from then on. Close with mkx_irq_close.
  * 0 or -errno with why.
