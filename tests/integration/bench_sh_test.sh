@@ -150,6 +150,7 @@ grep -q 'ack socket core watches .*10.00x (goal <= 2x; 1.11x the floor)' "$R" 2>
 grep -q 'IRQ session, UIO, ack RPC .*10.50x .*switches 2.00 per round (driver 0.90+0.10, core 0.20+0.80)' "$R" 2>/dev/null ||
 	why="$why the UIO RPC row is not 210/20 = 10.50x with its switches;"
 grep -q 'DMA session: .*4500.0 us *1.50x' "$R" 2>/dev/null || why="$why no DMA row at 1.50x;"
+grep -q "platform component: walk through core's conf1 *63.0 ms *0.90x" "$R" 2>/dev/null || why="$why no conf1 row: the component's walk through core 63.0 ms against lspci 70.0 ms, 0.90x;"
 [ "$(grep -c 'rand read 4K qd32  *Linux  *20000.0 IOPS  *ours  *10000.0 IOPS  *0.50x' "$R" 2>/dev/null)" = 4 ] &&
 	grep -q 'seq read 1M qd1  *Linux  *800.0 MB/s  *ours  *1000.0 MB/s  *1.25x' "$R" 2>/dev/null &&
 	grep -q 'kicked a stalled request 2 times' "$R" 2>/dev/null || why="$why no 4 block sections with their ratios (0.50x, 1.25x) and kicks;"
