@@ -124,7 +124,16 @@ mkx_block_next_ack(struct mkx_block *b, struct mkx_block_ack *ack, int timeout_m
 	uint64_t v;
 
 	while (atomic_load_explicit(&b->q->ack_tail, memory_order_acquire) == head) {
-		int rc = poll(&p, 1, timeout_ms);
+		int rc;
+
+		/*
+		 * Nothing queued and no wait asked for: no poll either (a system
+		 * call per I/O at depth 1, where the caller looks once more after
+		 * each ack). A signal left unread is read by the next wait.
+		 */
+		if (timeout_ms == 0)
+			return 0;
+		rc = poll(&p, 1, timeout_ms);
 
 		if (rc < 0 && errno != EINTR)
 			return -errno;

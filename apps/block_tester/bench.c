@@ -13,9 +13,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <mkx/bench.h>
 #include <mkx/log.h>
+#include <mkx/stamps.h>
 #include "bench.h"
 #include "pattern.h"
 
@@ -37,7 +39,12 @@ struct run {
 	uint64_t		disk, pos, rnd;		/* bytes; the next sequential offset; the random state */
 	uint32_t		pieces, piece_blocks;	/* per unit */
 	unsigned		left[UNITS_MAX];	/* pieces of each unit still in flight */
+	struct stamps		st;			/* where the timed loop's time goes */
+	uint64_t		io;			/* units timed */
 };
+
+/* The timed loop's steps (stamps_log). */
+enum { SB_SUBMIT, SB_KICK, SB_CLOCK, SB_WAIT, SB_MORE, SB_EMPTY };
 
 /* Submit unit u (its pieces, tags u * pieces + j) at the next offset. 0 or -errno. */
 static int
@@ -73,16 +80,21 @@ round_of(struct run *r, double ms)
 	for (unsigned u = 0; u < r->p->depth; u++)
 		ready[nready++] = u;
 	for (;;) {
+		stamps_skip(&r->st);
 		for (unsigned i = 0; i < nready; i++)
 			if ((rc = submit_unit(r, ready[i])))
 				return rc;
+		stamps_step(&r->st, SB_SUBMIT);
 		if (nready)
 			mkx_block_kick(r->b);
+		stamps_step(&r->st, SB_KICK);
 		inflight += nready;
 		nready = 0;
 		if ((t = mkx_now()) - t0 >= ms / 1e3)
 			break;
+		stamps_step(&r->st, SB_CLOCK);
 		for (got = 0; (rc = mkx_block_next_ack(r->b, &a, got ? 0 : 30000)) == 1; got++) {
+			stamps_step(&r->st, got ? SB_MORE : SB_WAIT);
 			unsigned u = a.tag / r->pieces;
 
 			if (a.status || u >= r->p->depth || !r->left[u])
@@ -93,15 +105,32 @@ round_of(struct run *r, double ms)
 				done++;
 			}
 		}
+		stamps_step(&r->st, SB_EMPTY);
 		if (rc < 0 || !got)	/* a unit of several pieces may still lack some: wait on */
 			return rc < 0 ? rc : -ETIMEDOUT;
 	}
+	r->io += done;
 	while (inflight)	/* drain, uncounted, as raw_block does */
 		if (mkx_block_next_ack(r->b, &a, 30000) != 1 || a.status)
 			return -EIO;
 		else if (--r->left[a.tag / r->pieces] == 0)
 			inflight--;
 	return done / (t - t0);
+}
+
+/* Per timed I/O: each step's microseconds and our context switches (voluntary+involuntary). */
+static void
+stamps_log(const struct run *r, const struct rusage *a)
+{
+	struct rusage b;
+	double n = r->io ? (double)r->io : 1;
+
+	getrusage(RUSAGE_SELF, &b);
+	mkx_log("bench: block ours stamps %s: per I/O us: submit %.1f kick %.1f clock %.1f wait %.1f more %.1f "
+	    "empty %.1f; switches %.2f+%.2f", r->p->name, stamps_us(&r->st, SB_SUBMIT, r->io),
+	    stamps_us(&r->st, SB_KICK, r->io), stamps_us(&r->st, SB_CLOCK, r->io), stamps_us(&r->st, SB_WAIT, r->io),
+	    stamps_us(&r->st, SB_MORE, r->io), stamps_us(&r->st, SB_EMPTY, r->io),
+	    (double)(b.ru_nvcsw - a->ru_nvcsw) / n, (double)(b.ru_nivcsw - a->ru_nivcsw) / n);
 }
 
 static int
@@ -119,6 +148,7 @@ measure(struct mkx_block *b, const struct pattern *p, double ms, unsigned rounds
 	size_t bs = b->info.block_size;
 	struct run r = { .b = b, .p = p, .disk = b->info.block_count * bs, .rnd = 0x6d6b78 };
 	double v[16];
+	struct rusage ru;
 
 	r.pieces = (uint32_t)((p->size / bs + b->info.max_blocks - 1) / b->info.max_blocks);
 	r.piece_blocks = (uint32_t)(p->size / bs / r.pieces);
@@ -128,11 +158,14 @@ measure(struct mkx_block *b, const struct pattern *p, double ms, unsigned rounds
 		    "buffer %zu KiB)", p->name, bs, b->info.max_blocks, b->info.queue_depth, b->buf_size >> 10);
 		return -EINVAL;
 	}
+	getrusage(RUSAGE_SELF, &ru);
+	stamps_start(&r.st);
 	for (unsigned i = 0; i < rounds; i++)
 		if ((v[i] = round_of(&r, ms)) < 0) {
 			mkx_error("block_tester: bench %s: %s", p->name, strerror((int)-v[i]));
 			return (int)v[i];
 		}
+	stamps_log(&r, &ru);
 	qsort(v, rounds, sizeof v[0], cmp_double);
 	if (p->random)
 		mkx_log("bench: block ours %s %.0f IOPS (median of %u rounds of %.1f s, best %.0f; Block session, %u "

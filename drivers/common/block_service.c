@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mkx/args.h>
-#include <mkx/bench.h>
 #include <mkx/log.h>
 #include <mkx/server.h>
 #include "block_service.h"
@@ -61,6 +61,22 @@ static struct client clients[BLK_CLIENTS_MAX];
 static struct slot slots[BLK_SLOTS_MAX];
 static unsigned inflight;
 static uint64_t submitted;
+
+/*
+ * The coarse clock: the vDSO serves it from the kernel's tick without a
+ * system call or a clock device read (mkx_now's may be either under
+ * QEMU). A request's age for a timeout of seconds, the drivers' watchdog
+ * and their session dispatch need no better than a tick; it is read once
+ * per request and once per turn of a driver's loop.
+ */
+double
+blk_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* ---- policy ---- */
 
@@ -392,7 +408,7 @@ start(struct client *c, const struct mkx_block_request *r)
 	if ((id = free_slot()) < 0)
 		return 0;
 	s = &slots[id];
-	*s = (struct slot){ .c = c, .busy = 1, .tag = r->tag, .t0 = mkx_now(), .tries = 1 };
+	*s = (struct slot){ .c = c, .busy = 1, .tag = r->tag, .t0 = blk_now(), .tries = 1 };
 	if (r->op == MKX_BLOCK_READ || r->op == MKX_BLOCK_WRITE) {
 		s->off = r->offset;
 		s->len = (uint64_t)r->count << c->unit->block_log2;
@@ -526,7 +542,7 @@ blk_busy(unsigned slot, double *age)
 	if (slot >= dev->slots || !slots[slot].busy)
 		return 0;
 	if (age)
-		*age = mkx_now() - slots[slot].t0;
+		*age = blk_now() - slots[slot].t0;
 	return 1;
 }
 
@@ -535,7 +551,7 @@ blk_retry(unsigned slot)
 {
 	if (!blk_busy(slot, NULL) || ++slots[slot].tries > BLK_TRIES_MAX)
 		return 0;
-	slots[slot].t0 = mkx_now();
+	slots[slot].t0 = blk_now();
 	return 1;
 }
 

@@ -73,5 +73,7 @@ unsigned blk_inflight(void);
 uint64_t blk_submitted(void);
 /* Signal every attached client (after a reset: acks may have come). */
 void	blk_signal_all(void);
+/* The coarse monotonic clock in seconds (no system call): for ages, watchdogs and dispatch. */
+double	blk_now(void);
 
 #endif

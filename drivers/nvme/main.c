@@ -36,6 +36,8 @@
  *     I/O commands were submitted (0: never), exercising the same path.
  *   acquire_ms: how long to retry while another session (a previous
  *     instance, killed) still holds the controller (default 10000).
+ *   stamps_ms: every that many ms with I/O, log where the serving loop's
+ *     time went per I/O (0, the default: never).
  *   wait_rom: wait until this ROM exists before taking the controller (a
  *     second instance that must come after the first: scenario nvme_kill).
  */
@@ -48,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +65,7 @@
 #include <mkx/platform.h>
 #include <mkx/rom.h>
 #include <mkx/server.h>
+#include <mkx/stamps.h>
 #include <mkx/xml.h>
 #include "../common/block_hw.h"
 #include "../common/block_service.h"
@@ -76,12 +80,19 @@ static struct drv {
 	struct mkx_dma		dma;
 	struct mkx_xml		*cfg;
 	char			pci[16];
-	unsigned long		timeout_ms, reset_after, acquire_ms, queues;
+	unsigned long		timeout_ms, reset_after, acquire_ms, queues, stamps_ms;
 	uint64_t		interrupts, logged;	/* commands when the per-pair counters were last logged */
 	struct blk_unit		units[NVME_NS_MAX];
 	struct nvme_sqe		cmd[BLK_SLOTS_MAX];	/* each slot's command, for a resubmit after a reset */
 	struct blk_device	blk;
 } drv;
+
+/* stamps_ms (see stamps_log) */
+enum { ST_LOOP, ST_SLEEP, ST_IRQ, ST_REAP, ST_SERVE };
+static struct stamps st;
+static uint64_t st_io, st_bytes, st_wakes, st_irq_wakes, st_kick_wakes, st_depth;
+static struct rusage st_ru;
+static double st_t;
 
 /* The device side of a checked Block request: its command in slot's SQ entry, PRP list and DSM range. */
 static int
@@ -92,6 +103,7 @@ submit(void *ctx, unsigned slot, const struct blk_cmd *b)
 	uint64_t bus;
 
 	(void)ctx;
+	st_bytes += b->len;
 	memset(cmd, 0, sizeof *cmd);
 	cmd->nsid = b->unit->id;
 	switch (b->op) {
@@ -196,35 +208,101 @@ log_pairs(void)
 	mkx_log("nvme: I/O commands per queue pair since the start:%s", line);
 }
 
+/*
+ * stamps_ms="N" in the config: every N ms with I/O, where the loop's time
+ * went per I/O (the steps of serve below, TSC stamps) and how often it
+ * woke, with the window's mean request size and depth, so that a
+ * window of one benchmark pattern can be told (make bench's block rows).
+ */
+
+static void
+stamps_log(void)
+{
+	uint64_t io = blk_submitted() - st_io;
+	struct rusage ru;
+
+	if (!io)
+		return;
+	getrusage(RUSAGE_SELF, &ru);
+	mkx_log("nvme: stamps: %llu I/O of %llu B, depth %.1f; per I/O us: loop %.1f sleep %.1f irq %.1f reap %.1f "
+	    "serve %.1f; wakes %.2f (irq %.2f, kick %.2f), switches %.2f+%.2f", (unsigned long long)io,
+	    (unsigned long long)(st_bytes / io), (double)st_depth / (double)(st_wakes ? st_wakes : 1),
+	    stamps_us(&st, ST_LOOP, io), stamps_us(&st, ST_SLEEP, io), stamps_us(&st, ST_IRQ, io),
+	    stamps_us(&st, ST_REAP, io), stamps_us(&st, ST_SERVE, io), (double)st_wakes / (double)io,
+	    (double)st_irq_wakes / (double)io, (double)st_kick_wakes / (double)io,
+	    (double)(ru.ru_nvcsw - st_ru.ru_nvcsw) / (double)io, (double)(ru.ru_nivcsw - st_ru.ru_nivcsw) / (double)io);
+	st_io = blk_submitted();
+	st_bytes = st_wakes = st_irq_wakes = st_kick_wakes = st_depth = 0;
+	st_ru = ru;
+	stamps_start(&st);
+}
+
+static void
+stamps_tick(void)
+{
+	if (!drv.stamps_ms || blk_now() - st_t < drv.stamps_ms / 1e3)
+		return;
+	st_t = blk_now();
+	stamps_log();
+}
+
+/*
+ * Session requests and calls: when the parent has one for us, when the
+ * loop was idle, and at least every DISPATCH_S while I/O keeps it busy
+ * (a call on an open session wakes nobody: libmkx does not lend us its
+ * sockets). Not on every turn: mkx_server_dispatch(0) costs five system
+ * calls, make bench measured 25 us of them per turn, two turns per I/O
+ * at depth 1.
+ */
+#define DISPATCH_S	0.005
+
 /* Interrupts, completions, the clients' requests, the watchdog; until core is gone. */
 static void
 serve(void)
 {
-	struct pollfd p[1 + BLK_CLIENTS_MAX + NVME_QP_MAX];
-	double last_watch = mkx_now();
+	struct pollfd p[2 + BLK_CLIENTS_MAX + NVME_QP_MAX] = { 0 };
+	double last_watch = blk_now(), last_dispatch = 0;
+	int idle = 1;
 
+	stamps_start(&st);
+	getrusage(RUSAGE_SELF, &st_ru);
 	for (;;) {
 		unsigned n, nv;
 		int rc;
 
-		if (mkx_server_dispatch(0) == -ECONNRESET)
-			return;
+		if (idle || p[1].revents || blk_now() - last_dispatch >= DISPATCH_S) {
+			if (mkx_server_dispatch(0) == -ECONNRESET)
+				return;
+			last_dispatch = blk_now();
+		}
 		p[0] = (struct pollfd){ .fd = drv.irq.fd, .events = POLLIN };
-		n = 1 + blk_poll_fds(p + 1, BLK_CLIENTS_MAX);
+		p[1] = (struct pollfd){ .fd = mkx_parent_fd(), .events = POLLIN };
+		n = 2 + blk_poll_fds(p + 2, BLK_CLIENTS_MAX);
 		nv = n;	/* the pairs' own vectors after the clients' fds */
 		n += nvme_vectors_fds(p + n);
+		stamps_step(&st, ST_LOOP);
 		rc = poll(p, n, 5);
+		stamps_step(&st, ST_SLEEP);
+		idle = rc == 0;
+		st_wakes++;
+		st_depth += blk_inflight();
+		st_irq_wakes += rc > 0 && p[0].revents;
+		st_kick_wakes += rc > 0 && n > 2 && p[2].revents;
 		if (rc > 0 && p[0].revents && (rc = mkx_irq_wait(&drv.irq, 0)) > 0)
 			drv.interrupts += (uint64_t)rc;
 		nvme_vectors_count(p + nv);
+		stamps_step(&st, ST_IRQ);
 		nvme_reap(&drv.ctrl, complete, NULL);
 		if (drv.irq.info.type == 0 && drv.irq.unacked)
 			mkx_irq_ack(&drv.irq);
-		blk_serve(p + 1, nv - 1);
-		if (mkx_now() - last_watch > 0.1) {
-			last_watch = mkx_now();
+		stamps_step(&st, ST_REAP);
+		blk_serve(p + 2, nv - 2);
+		stamps_step(&st, ST_SERVE);
+		if (blk_now() - last_watch > 0.1) {
+			last_watch = blk_now();
 			watchdog();
 			log_pairs();
+			stamps_tick();
 		}
 	}
 }
@@ -254,8 +332,9 @@ read_config(unsigned long *depth, unsigned long *dma_quota)
 	    mkx_xml_attr_ulong(drv.cfg, "timeout_ms", 10000, &drv.timeout_ms) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL ||
-	    mkx_xml_attr_ulong(drv.cfg, "queues", 0, &drv.queues) == -EINVAL) {
-		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after, acquire_ms and queues "
+	    mkx_xml_attr_ulong(drv.cfg, "queues", 0, &drv.queues) == -EINVAL ||
+	    mkx_xml_attr_ulong(drv.cfg, "stamps_ms", 0, &drv.stamps_ms) == -EINVAL) {
+		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after, acquire_ms, queues and stamps_ms "
 		    "are numbers", NVME_SLOTS);
 		mkx_exit(1);
 	}
