@@ -169,7 +169,7 @@ static uint32_t next_id = 1, next_cid = 1;
 int
 dma_select(const struct core_config *cfg)
 {
-	char why[256] = "";
+	char why[512] = "";
 	int err;
 
 	dma_lease_init();	/* before any buffer: a lease check must never kill core */

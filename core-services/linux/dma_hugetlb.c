@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "../dma_backend.h"
+#include "mem_offline.h"
 #include "write_file.h"
 
 #define HUGE		(2ul << 20)
@@ -478,24 +479,34 @@ by_phys(const void *a, const void *b)
 #define LOW_LIMIT	0xffffffffull	/* what a 32-bit device reaches */
 #define LOW_EXTRA	16		/* candidates beyond those kept: the first may lie above 4 GiB */
 
+/* What finding the pages below 4 GiB cost, for core's log line. */
+struct low_cost {
+	double		offline_ms, grow_ms, shrink_ms, online_ms;
+	unsigned long	offline_mib;
+	unsigned	online_failed;
+};
+
 /*
  * Image mode (core is PID 1, nothing else runs yet) on a machine with
  * memory above 4 GiB: the kernel fills the pool from the highest zone
  * first (Normal, above 4 GiB), so every page core would get lies above a
  * 32-bit device's reach (QEMU with -m 3G: "8 tries: the huge pages left
- * are above the DMA limit 0xfffffff"). So core grows the pool past what
- * is free above 4 GiB for a moment: the last pages the kernel adds come
- * from below 4 GiB (DMA32, lowest first), and the pool hands out the last
- * added first. core faults in a few of those, keeps the lowest `want`
- * below 4 GiB in its cache (they serve narrow masks first: cache_take),
- * gives the rest back and shrinks the pool to what was asked. Every page
- * kept is checked by its physical address, whatever the kernel's order.
- * How many it kept, or -errno with why.
+ * are above the DMA limit 0xfffffff"). So core first takes the memory
+ * blocks above 4 GiB offline (mem_offline.c: no zeroing), then grows the
+ * pool past what is still free above 4 GiB for a moment: the last pages
+ * the kernel adds come from below 4 GiB (DMA32, lowest first), and the
+ * pool hands out the last added first. core faults in a few of those,
+ * keeps the lowest `want` below 4 GiB in its cache (they serve narrow
+ * masks first: cache_take), gives the rest back, shrinks the pool to what
+ * was asked and brings the blocks back. Every page kept is checked by its
+ * physical address, whatever the kernel's order. How many it kept, or
+ * -errno with why.
  */
 static int
-low_keep(unsigned want, double ms[2], char *why, size_t whylen)
+low_keep(unsigned want, struct low_cost *c, char *why, size_t whylen)
 {
 	struct dma_mem cand[CACHE_MAX + LOW_EXTRA];
+	struct mem_offline off;
 	double t = now_ms();
 	long above = free_above_4g(), total = meminfo("HugePages_Total");
 	int pagemap = pagemap_fd(), err;
@@ -504,14 +515,15 @@ low_keep(unsigned want, double ms[2], char *why, size_t whylen)
 
 	if (above <= 0 || total < 0 || pagemap < 0)
 		return 0;	/* all memory below 4 GiB (or nothing to tell): nothing to do */
-	snprintf(nr, sizeof nr, "%ld", total + above / (HUGE / 4096) + want + LOW_EXTRA);
-	if ((err = write_file(NR_HUGEPAGES, nr))) {
-		snprintf(why, whylen, "cannot grow the pool for pages below 4 GiB (%s: %s)", NR_HUGEPAGES,
-		    strerror(-err));
-		return err;
-	}
-	ms[0] = now_ms() - t;
-	while (n < want + LOW_EXTRA) {
+	if (mem_offline_above(LOW_LIMIT + 1, &off) > 0)
+		above = free_above_4g();	/* what the blocks the kernel kept still have free */
+	c->offline_mib = off.n * (off.block_size >> 20);
+	c->offline_ms = now_ms() - t;
+	t = now_ms();
+	snprintf(nr, sizeof nr, "%ld", total + (above > 0 ? above : 0) / (HUGE / 4096) + want + LOW_EXTRA);
+	err = write_file(NR_HUGEPAGES, nr);
+	c->grow_ms = now_ms() - t;
+	while (!err && n < want + LOW_EXTRA) {
 		char ignored[128];
 
 		if (take(HUGE, &cand[n], pagemap, ignored, sizeof ignored))
@@ -525,12 +537,16 @@ low_keep(unsigned want, double ms[2], char *why, size_t whylen)
 			kept++;
 		} else
 			hugetlb_release(&cand[i]);
+	if (err)
+		snprintf(why, whylen, "; cannot grow the pool for pages below 4 GiB (%s: %s)", NR_HUGEPAGES, strerror(-err));
 	snprintf(nr, sizeof nr, "%ld", total);	/* what pool_reserve left: the kept pages are in use within it */
 	t = now_ms();
-	err = write_file(NR_HUGEPAGES, nr);
-	ms[1] = now_ms() - t;
-	if (err)
-		snprintf(why, whylen, "cannot shrink the pool back to %s pages (%s: %s)", nr, NR_HUGEPAGES, strerror(-err));
+	if (!err && (err = write_file(NR_HUGEPAGES, nr)))
+		snprintf(why, whylen, "; cannot shrink the pool back to %s pages (%s: %s)", nr, NR_HUGEPAGES, strerror(-err));
+	c->shrink_ms = now_ms() - t;
+	t = now_ms();
+	c->online_failed = mem_online_again(&off);
+	c->online_ms = now_ms() - t;
 	return err ? err : (int)kept;
 }
 
@@ -539,22 +555,25 @@ hugetlb_reserve(unsigned long pages, char *why, size_t whylen)
 {
 	unsigned want = pages < CACHE_MAX ? (unsigned)pages : CACHE_MAX;
 	size_t len;
-	double ms[2] = { 0, 0 };
+	struct low_cost c = { 0 };
 	int err = pool_reserve(pages, why, whylen), kept;
 
 	if (err || getpid() != 1 || !want)
 		return err;
 	len = strlen(why);
-	kept = low_keep(want, ms, why + len, whylen - len);
-	if (kept < 0)
-		return 0;	/* said why; the pool as reserved still serves devices that reach it */
-	if (kept)
+	kept = low_keep(want, &c, why + len, whylen - len);
+	len = strlen(why);
+	if (kept > 0)
 		snprintf(why + len, whylen - len, "; %d of them below 4 GiB kept by core for narrow DMA masks (0x%" PRIx64
 		    "-0x%" PRIx64 "; the pool grown past the memory above 4 GiB in %.0f ms, shrunk back in %.0f ms)", kept,
-		    cache[ncache - kept].phys, cache[ncache - 1].phys + HUGE - 1, ms[0], ms[1]);
-	else if (free_above_4g() > 0)
+		    cache[ncache - kept].phys, cache[ncache - 1].phys + HUGE - 1, c.grow_ms, c.shrink_ms);
+	else if (!kept && free_above_4g() > 0)
 		snprintf(why + len, whylen - len, "; none below 4 GiB found for narrow DMA masks");
-	return 0;
+	len = strlen(why);
+	if (c.offline_mib)
+		snprintf(why + len, whylen - len, "; meanwhile %lu MiB above 4 GiB offline (%.0f ms), back online in "
+		    "%.0f ms%s", c.offline_mib, c.offline_ms, c.online_ms, c.online_failed ? " but for some blocks" : "");
+	return 0;	/* a failure said why; the pool as reserved still serves devices that reach it */
 }
 
 static long
