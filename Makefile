@@ -226,7 +226,7 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode pc_platform nvme platform_edu platform_edu_irq platform_edu_dma platform_forge signal_server signal_client signal_forge
+GENODE_APPS := pci_decode pc_platform nvme block_tester platform_edu platform_edu_irq platform_edu_dma platform_forge signal_server signal_client signal_forge
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
 # Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
@@ -242,6 +242,9 @@ GENODE_INC_pc_platform := -I$(GENODE_R)/pc/src/driver/platform/pc/spec/x86_64 \
 # Genode's NVMe driver (repos/os/src/driver/nvme/spec/x86/target.mk + target.inc)
 GENODE_SRC_nvme := $(GENODE_R)/os/src/driver/nvme/main.cc $(GENODE_R)/os/src/driver/nvme/spec/x86/dma_buffer.cc
 GENODE_INC_nvme := -I$(GENODE_R)/os/src/driver/nvme -I$(GENODE_R)/os/src/driver/nvme/spec/x86
+# Genode's block_tester (repos/os/src/app/block_tester/target.mk)
+GENODE_SRC_block_tester := $(GENODE_R)/os/src/app/block_tester/main.cc
+GENODE_INC_block_tester := -I$(GENODE_R)/os/src/app/block_tester
 # base/genode's own Genode test component: a Platform client reading edu's ID register
 GENODE_SRC_platform_edu := base/genode/test/platform_edu/main.cc
 GENODE_INC_platform_edu := -Wall -Wextra -Werror

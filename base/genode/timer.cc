@@ -9,10 +9,8 @@
  * What is there: trigger_once / trigger_periodic / elapsed_ms /
  * elapsed_us / sigh, usleep / msleep (Timer::Connection's, which block on
  * a Signal_receiver: signal.cc), curr_time() and one-handler
- * set_timeout() (Timer::Connection in timeout-framework mode). What is
- * not: Genode::Timeout objects and the Timeout_scheduler's list of them
- * (Periodic_timeout / One_shot_timeout): their constructors are not
- * defined, so a component that uses them does not link.
+ * set_timeout() (Timer::Connection in timeout-framework mode, the time
+ * source of Genode::Timeout objects: timeout.cc).
  */
 #include <base/log.h>
 #include <timer_session/connection.h>
@@ -147,17 +145,6 @@ void Timer::Connection::_handle_timeout()
 	}
 }
 
-Timeout_scheduler::Timeout_scheduler(Time_source &ts, Microseconds min_handle_period)
-:
-	_time_source(ts),
-	_rate_limit_period(min_handle_period),
-	_rate_limit_deadline(Microseconds { 0 })
-{ }
-
-Timeout_scheduler::~Timeout_scheduler() { _destructor_called = true; }
-
-/* No Timeout is ever scheduled here (their constructors are not defined): nothing due. */
-void Timeout_scheduler::handle_timeout(Duration) { }
 
 
 /*
