@@ -490,17 +490,46 @@ refuse_cfg(struct io_port_session *s, int write, unsigned bdf, unsigned off, uns
 }
 
 /*
+ * One BAR's sizing probe for cfg_probe_each, whose policy and holder
+ * check covers its writes: core serves one request at a time, so the
+ * <pci_config> policy and the function's holders are the same for each
+ * of them. The MSI check stays per write. Where a BAR would decode
+ * (decode_move_check) needs no asking: a whole dword of all ones is the
+ * sizing probe that check allows, and the restore writes the value core
+ * read from the register at the start of this probe, putting the
+ * decoding back where it was before the request.
+ */
+static int
+probe_one(unsigned bdf, unsigned reg, uint32_t *mask, char *why, size_t whylen)
+{
+	uint32_t orig;
+	int err;
+
+	if ((err = backend->cfg_read(bdf, reg, 4, &orig)))
+		return err;
+	if ((err = irq_config_write_check(bdf, reg, 4, 0xffffffffu, why, whylen)) ||
+	    (err = backend->cfg_write(bdf, reg, 4, 0xffffffffu)))
+		return err;
+	if ((err = backend->cfg_read(bdf, reg, 4, mask)))
+		return err;
+	if ((err = irq_config_write_check(bdf, reg, 4, orig, why, whylen)))
+		return err;
+	return backend->cfg_write(bdf, reg, 4, orig);
+}
+
+/*
  * CFG_READ with MKX_IO_PORT_CFG_PROBE_EACH: the BAR sizing probes of one
- * function in one request, each write checked exactly as a CF8/CFC write
- * (policy, holders, MSI, decode moves), each BAR restored to what core
- * read before probing it. The header type bounds the range: a bridge's
- * bus numbers and windows are never written with all ones.
+ * function in one request, its writes allowed exactly where CF8/CFC
+ * writes would be (policy, holders, MSI, decode moves: probe_one), each
+ * BAR restored to what core read before probing it. The header type
+ * bounds the range: a bridge's bus numbers and windows are never written
+ * with all ones.
  */
 static int
 cfg_probe_each(struct io_port_session *s, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
 {
 	unsigned bdf = rq->bdf, off = rq->off, type, end;
-	uint32_t hdr, orig, mask;
+	uint32_t hdr, mask;
 	char why[160];
 	int err;
 
@@ -515,11 +544,11 @@ cfg_probe_each(struct io_port_session *s, const struct mkx_io_port_cfg_req *rq, 
 	if (off < 0x10 || off % 4 || rq->len % 4 || !rq->len || off + rq->len > end)
 		return refuse_cfg(s, 1, bdf, off, rq->len, "BAR probes: the BAR registers of the function's header type only");
 	for (unsigned o = 0; o < rq->len; o += 4) {
-		if ((err = backend->cfg_read(bdf, off + o, 4, &orig)) ||
-		    (err = cfg_write_checked(s, bdf, off + o, 4, 0xffffffffu, CFC)) ||
-		    (err = backend->cfg_read(bdf, off + o, 4, &mask)) ||
-		    (err = cfg_write_checked(s, bdf, off + o, 4, orig, CFC)))
+		if ((err = probe_one(bdf, off + o, &mask, why, sizeof why))) {
+			if (err == -EPERM)
+				refuse_cfg(s, 1, bdf, off + o, 4, why);
 			return err;
+		}
 		memcpy(r->payload + o, &mask, 4);
 	}
 	r->len = rq->len;
@@ -565,6 +594,11 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 		if (off % 4 || rq->len % 4 || !rq->len || off + rq->len > 256)
 			return refuse_cfg(s, 0, bdf, off, rq->len, "a range of whole dwords below 0x100 only");
 		a = pci_config_access(config, s->label, bdf, conf1_ident);
+		if (a != PCI_CONFIG_NONE && backend->cfg_read_range &&
+		    !backend->cfg_read_range(bdf, off, r->payload, rq->len)) {
+			r->len = rq->len;	/* the same dword reads, one access of the mechanism */
+			return 0;
+		}
 		for (unsigned o = 0; o < rq->len; o += 4) {
 			v = 0xffffffffu;	/* a function the policy does not name: nothing answers */
 			if (a != PCI_CONFIG_NONE && (err = backend->cfg_read(bdf, off + o, 4, &v)))

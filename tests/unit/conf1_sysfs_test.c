@@ -130,3 +130,45 @@ TEST(conf1_sysfs_next_bus_after_an_unknown_one)
 	CHECK_INT(ids(0x0700), 0x10001af4);	/* known: opened */
 	tree_done();
 }
+
+/* A config file of size bytes, byte i holding i. */
+static void
+add_pattern_fn(unsigned bdf, unsigned size)
+{
+	char rel[96], path[PATH_MAX + 128];
+	unsigned char cfg[256];
+	int fd;
+
+	for (unsigned i = 0; i < sizeof cfg; i++)
+		cfg[i] = (unsigned char)i;
+	snprintf(rel, sizeof rel, "sys/bus/pci/devices/0000:%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	mkdirs(rel);
+	snprintf(path, sizeof path, "%s/%s/config", host_root, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	CHECK_INT(write(fd, cfg, size), size);
+	close(fd);
+}
+
+/* A header range in one read: the same bytes as dword reads; absent all ones; short: refused, read per dword. */
+TEST(conf1_sysfs_range_read_equals_dword_reads)
+{
+	uint8_t buf[64];
+	uint32_t v;
+
+	tree();
+	add_pattern_fn(0x0010, 256);	/* 00:02.0 */
+	add_pattern_fn(0x0018, 64);	/* 00:03.0: the header only, as sysfs gives one who is not root */
+	CHECK(io_port_linux.cfg_read_range);
+	CHECK_INT(io_port_linux.cfg_read_range(0x0010, 0x40, buf, sizeof buf), 0);
+	for (unsigned o = 0; o < sizeof buf; o += 4) {
+		CHECK_INT(io_port_linux.cfg_read(0x0010, 0x40 + o, 4, &v), 0);
+		CHECK(!memcmp(&v, buf + o, 4));
+	}
+	CHECK_INT(buf[0], 0x40);
+	CHECK_INT(io_port_linux.cfg_read_range(0x0020, 0, buf, sizeof buf), 0);	/* 00:04.0 absent */
+	for (unsigned o = 0; o < sizeof buf; o++)
+		CHECK_INT(buf[o], 0xff);
+	CHECK_INT(io_port_linux.cfg_read_range(0x0018, 0x20, buf, sizeof buf), -EIO);
+	tree_done();
+}
