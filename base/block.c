@@ -107,11 +107,20 @@ mkx_block_submit(struct mkx_block *b, const struct mkx_block_request *req)
 	return 0;
 }
 
+/*
+ * The fence orders our queue counters before the driver's flag: either we
+ * see it asleep and kick, or it sees what we published when it looks once
+ * more before sleeping (mkx/block.h, driver_awake). A kick saved is a
+ * system call here and a wake and read there per I/O at depth 1.
+ */
 void
 mkx_block_kick(struct mkx_block *b)
 {
 	uint64_t one = 1;
 
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&b->q->driver_awake, memory_order_relaxed))
+		return;
 	if (write(b->kick, &one, sizeof one) < 0 && errno != EAGAIN)
 		return;
 }

@@ -60,7 +60,7 @@ static struct blk_device *dev;
 static struct client clients[BLK_CLIENTS_MAX];
 static struct slot slots[BLK_SLOTS_MAX];
 static unsigned inflight;
-static uint64_t submitted;
+static uint64_t submitted, taken;	/* requests started; taken (started or refused) */
 
 /*
  * The coarse clock: the vDSO serves it from the kernel's tick without a
@@ -470,6 +470,7 @@ take_one(struct client *c)
 	else if (!start(c, &r))
 		return 0;
 	c->req_head++;
+	taken++;
 	return 1;
 }
 
@@ -565,6 +566,51 @@ uint64_t
 blk_submitted(void)
 {
 	return submitted;
+}
+
+/* May the client's next queued request be taken now (take_one's conditions, nothing taken)? */
+static int
+takeable(struct client *c)
+{
+	uint32_t tail = atomic_load_explicit(&c->q->req_tail, memory_order_acquire);
+	uint32_t acked = c->ack_tail - atomic_load_explicit(&c->q->ack_head, memory_order_acquire);
+
+	return tail != c->req_head && tail - c->req_head <= MKX_BLOCK_SLOTS && c->inflight < dev->depth &&
+	    acked <= MKX_BLOCK_SLOTS && acked + c->inflight + 1 <= MKX_BLOCK_SLOTS && free_slot() >= 0;
+}
+
+/*
+ * Before the driver blocks: each client told we sleep (it kicks again),
+ * then, after a fence (mkx_block_kick's other half), its queues looked at
+ * once more: 0 if something can be taken now, which a client may have
+ * published without a kick while we were awake. Not twice without a
+ * request taken in between: what could not be taken (the device refusing
+ * a command) must not keep the driver from sleeping.
+ */
+int
+blk_may_sleep(void)
+{
+	static uint64_t taken_at_skip = UINT64_MAX;
+
+	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
+		if (served(&clients[i]))
+			atomic_store_explicit(&clients[i].q->driver_awake, 0, memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
+		if (served(&clients[i]) && takeable(&clients[i]) && taken != taken_at_skip) {
+			taken_at_skip = taken;
+			return 0;
+		}
+	return 1;
+}
+
+/* After the driver woke: clients need not kick until it sleeps again (it takes their queues first). */
+void
+blk_awake(void)
+{
+	for (unsigned i = 0; i < BLK_CLIENTS_MAX; i++)
+		if (served(&clients[i]))
+			atomic_store_explicit(&clients[i].q->driver_awake, 1, memory_order_relaxed);
 }
 
 void

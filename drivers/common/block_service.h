@@ -73,6 +73,13 @@ unsigned blk_inflight(void);
 uint64_t blk_submitted(void);
 /* Signal every attached client (after a reset: acks may have come). */
 void	blk_signal_all(void);
+/*
+ * Around the driver's wait: blk_may_sleep before it (0: a client queued
+ * work without a kick, do not block), blk_awake after it (clients then
+ * need not kick: mkx/block.h, driver_awake).
+ */
+int	blk_may_sleep(void);
+void	blk_awake(void);
 /* The coarse monotonic clock in seconds (no system call): for ages, watchdogs and dispatch. */
 double	blk_now(void);
 

@@ -38,6 +38,8 @@
  *     instance, killed) still holds the controller (default 10000).
  *   stamps_ms: every that many ms with I/O, log where the serving loop's
  *     time went per I/O (0, the default: never).
+ *   spin_us: with commands in flight, look for a completion that long
+ *     before sleeping (0, the default: sleep at once).
  *   wait_rom: wait until this ROM exists before taking the controller (a
  *     second instance that must come after the first: scenario nvme_kill).
  */
@@ -80,7 +82,8 @@ static struct drv {
 	struct mkx_dma		dma;
 	struct mkx_xml		*cfg;
 	char			pci[16];
-	unsigned long		timeout_ms, reset_after, acquire_ms, queues, stamps_ms;
+	unsigned long		timeout_ms, reset_after, acquire_ms, queues, stamps_ms, spin_us;
+	uint64_t		spin_ticks;
 	uint64_t		interrupts, logged;	/* commands when the per-pair counters were last logged */
 	struct blk_unit		units[NVME_NS_MAX];
 	struct nvme_sqe		cmd[BLK_SLOTS_MAX];	/* each slot's command, for a resubmit after a reset */
@@ -88,9 +91,9 @@ static struct drv {
 } drv;
 
 /* stamps_ms (see stamps_log) */
-enum { ST_LOOP, ST_SLEEP, ST_IRQ, ST_REAP, ST_SERVE };
+enum { ST_LOOP, ST_SLEEP, ST_IRQ, ST_REAP, ST_SERVE, ST_SIGNAL, ST_SPIN };
 static struct stamps st;
-static uint64_t st_io, st_bytes, st_wakes, st_irq_wakes, st_kick_wakes, st_depth;
+static uint64_t st_io, st_bytes, st_wakes, st_irq_wakes, st_kick_wakes, st_depth, st_nowait;
 static struct rusage st_ru;
 static double st_t;
 
@@ -225,14 +228,16 @@ stamps_log(void)
 		return;
 	getrusage(RUSAGE_SELF, &ru);
 	mkx_log("nvme: stamps: %llu I/O of %llu B, depth %.1f; per I/O us: loop %.1f sleep %.1f irq %.1f reap %.1f "
-	    "serve %.1f; wakes %.2f (irq %.2f, kick %.2f), switches %.2f+%.2f", (unsigned long long)io,
+	    "serve %.1f (after a kick) %.1f (after a completion), spin %.1f; wakes %.2f (irq %.2f, kick %.2f), "
+	    "no wait %.2f; switches %.2f+%.2f", (unsigned long long)io,
 	    (unsigned long long)(st_bytes / io), (double)st_depth / (double)(st_wakes ? st_wakes : 1),
 	    stamps_us(&st, ST_LOOP, io), stamps_us(&st, ST_SLEEP, io), stamps_us(&st, ST_IRQ, io),
-	    stamps_us(&st, ST_REAP, io), stamps_us(&st, ST_SERVE, io), (double)st_wakes / (double)io,
-	    (double)st_irq_wakes / (double)io, (double)st_kick_wakes / (double)io,
+	    stamps_us(&st, ST_REAP, io), stamps_us(&st, ST_SERVE, io), stamps_us(&st, ST_SIGNAL, io),
+	    stamps_us(&st, ST_SPIN, io), (double)st_wakes / (double)io,
+	    (double)st_irq_wakes / (double)io, (double)st_kick_wakes / (double)io, (double)st_nowait / (double)io,
 	    (double)(ru.ru_nvcsw - st_ru.ru_nvcsw) / (double)io, (double)(ru.ru_nivcsw - st_ru.ru_nivcsw) / (double)io);
 	st_io = blk_submitted();
-	st_bytes = st_wakes = st_irq_wakes = st_kick_wakes = st_depth = 0;
+	st_bytes = st_wakes = st_irq_wakes = st_kick_wakes = st_depth = st_nowait = 0;
 	st_ru = ru;
 	stamps_start(&st);
 }
@@ -256,14 +261,58 @@ stamps_tick(void)
  */
 #define DISPATCH_S	0.005
 
+/* spin_us: TSC ticks per microsecond, measured over 10 ms. */
+static void
+spin_calibrate(void)
+{
+	double t0 = mkx_now();
+	uint64_t c0 = stamps_tsc();
+
+	if (!drv.spin_us)
+		return;
+	usleep(10000);
+	drv.spin_ticks = (uint64_t)((double)(stamps_tsc() - c0) / ((mkx_now() - t0) * 1e6) * (double)drv.spin_us);
+}
+
+/*
+ * A completion within spin_us of going to sleep: looked for on the CPU
+ * rather than waited for (the interrupt still comes; its wake then finds
+ * nothing). 1 if a completion queue has an entry.
+ */
+static int
+spin(void)
+{
+	uint64_t end = stamps_tsc() + drv.spin_ticks;
+
+	do
+		for (unsigned q = 0; q < drv.ctrl.nqp; q++) {
+			struct nvme_qp *qp = &drv.ctrl.qp[q];
+
+			if (CQE_PHASE(qp->cq[qp->cq_head].status) == qp->cq_phase)
+				return 1;
+		}
+	while (stamps_tsc() < end && (__builtin_ia32_pause(), 1));
+	return 0;
+}
+
+/* A turn without a wait (a client queued work without a kick): nothing seen ready. */
+static int
+no_poll(struct pollfd *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i].revents = 0;
+	return 0;
+}
+
 /* Interrupts, completions, the clients' requests, the watchdog; until core is gone. */
 static void
 serve(void)
 {
 	struct pollfd p[2 + BLK_CLIENTS_MAX + NVME_QP_MAX] = { 0 };
 	double last_watch = blk_now(), last_dispatch = 0;
-	int idle = 1;
+	int idle = 1, irq, found, sleep_ok;
 
+	spin_calibrate();
 	stamps_start(&st);
 	getrusage(RUSAGE_SELF, &st_ru);
 	for (;;) {
@@ -281,13 +330,21 @@ serve(void)
 		nv = n;	/* the pairs' own vectors after the clients' fds */
 		n += nvme_vectors_fds(p + n);
 		stamps_step(&st, ST_LOOP);
-		rc = poll(p, n, 5);
+		sleep_ok = blk_may_sleep();
+		found = sleep_ok && drv.spin_ticks && blk_inflight() && spin();
+		stamps_step(&st, ST_SPIN);
+		rc = sleep_ok ? poll(p, n, found ? 0 : 5) : no_poll(p, n);
+		blk_awake();
 		stamps_step(&st, ST_SLEEP);
-		idle = rc == 0;
+		idle = sleep_ok && !found && rc == 0;
+		st_nowait += !sleep_ok;
 		st_wakes++;
 		st_depth += blk_inflight();
-		st_irq_wakes += rc > 0 && p[0].revents;
-		st_kick_wakes += rc > 0 && n > 2 && p[2].revents;
+		irq = rc > 0 && p[0].revents;
+		for (unsigned i = nv; i < n && rc > 0; i++)
+			irq |= p[i].revents != 0;
+		st_irq_wakes += irq;
+		st_kick_wakes += rc > 0 && nv > 2 && p[2].revents;
 		if (rc > 0 && p[0].revents && (rc = mkx_irq_wait(&drv.irq, 0)) > 0)
 			drv.interrupts += (uint64_t)rc;
 		nvme_vectors_count(p + nv);
@@ -297,7 +354,7 @@ serve(void)
 			mkx_irq_ack(&drv.irq);
 		stamps_step(&st, ST_REAP);
 		blk_serve(p + 2, nv - 2);
-		stamps_step(&st, ST_SERVE);
+		stamps_step(&st, irq || found ? ST_SIGNAL : ST_SERVE);
 		if (blk_now() - last_watch > 0.1) {
 			last_watch = blk_now();
 			watchdog();
@@ -333,9 +390,10 @@ read_config(unsigned long *depth, unsigned long *dma_quota)
 	    mkx_xml_attr_ulong(drv.cfg, "reset_after", 0, &drv.reset_after) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "acquire_ms", 10000, &drv.acquire_ms) == -EINVAL ||
 	    mkx_xml_attr_ulong(drv.cfg, "queues", 0, &drv.queues) == -EINVAL ||
-	    mkx_xml_attr_ulong(drv.cfg, "stamps_ms", 0, &drv.stamps_ms) == -EINVAL) {
-		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after, acquire_ms, queues and stamps_ms "
-		    "are numbers", NVME_SLOTS);
+	    mkx_xml_attr_ulong(drv.cfg, "stamps_ms", 0, &drv.stamps_ms) == -EINVAL ||
+	    mkx_xml_attr_ulong(drv.cfg, "spin_us", 0, &drv.spin_us) == -EINVAL) {
+		mkx_error("nvme: config: queue_depth (1..%d), dma_quota, timeout_ms, reset_after, acquire_ms, queues, "
+		    "stamps_ms and spin_us are numbers", NVME_SLOTS);
 		mkx_exit(1);
 	}
 	if (mkx_xml_attr(drv.cfg, "wait_rom")) {

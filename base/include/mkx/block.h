@@ -66,10 +66,18 @@ struct mkx_block_ack {
 };
 static_assert(sizeof(struct mkx_block_ack) == 8, "wire size");
 
-/* Free-running counters (entry = counter % MKX_BLOCK_SLOTS), each on a cache line of its own. */
+/*
+ * Free-running counters (entry = counter % MKX_BLOCK_SLOTS), each on a
+ * cache line of its own. driver_awake: the driver writes 1 when it wakes
+ * and 0 before it sleeps, then looks at the queues once more (a fence
+ * between); a client that reads 1 after publishing (a fence between)
+ * needs no kick, the driver will see its requests or acks before it
+ * sleeps. A client writing it only delays itself.
+ */
 struct mkx_block_queues {
 	_Atomic uint32_t		req_head;	/* driver's */
-	uint8_t				pad0[60];
+	_Atomic uint32_t		driver_awake;	/* driver's */
+	uint8_t				pad0[56];
 	_Atomic uint32_t		req_tail;	/* client's */
 	uint8_t				pad1[60];
 	struct mkx_block_request	req[MKX_BLOCK_SLOTS];
@@ -111,7 +119,7 @@ struct mkx_block {
 int	mkx_block_open(struct mkx_block *, const char *label, size_t buf_size, char *why, size_t whylen);
 /* Queue one request; -EAGAIN if the request queue is full. Kick afterwards. */
 int	mkx_block_submit(struct mkx_block *, const struct mkx_block_request *);
-/* Signal the driver (after one or more submits, or after taking acks). */
+/* Signal the driver (after one or more submits, or after taking acks): no system call while it is awake. */
 void	mkx_block_kick(struct mkx_block *);
 /* The next ack: 1 with *ack, 0 if none came within timeout_ms (-1: forever), or -errno. */
 int	mkx_block_next_ack(struct mkx_block *, struct mkx_block_ack *ack, int timeout_ms);
