@@ -5,11 +5,13 @@
  * above it. The kernel hands out its highest zone first; filling it
  * means allocating, and so zeroing (Debian's init_on_alloc=1), all of it:
  * 21.8 s under TCG with -m 6G. A free block taken offline costs no
- * zeroing and leaves the zone; afterwards it comes back as it was. A
- * block the kernel will not let go (its own allocations, memblock's
- * early ones at the top of memory) stays online: the caller still fills
- * what is free in it. Offlining migrates pages in use and can retry for
- * as long as a page will not move, so each write has a time limit.
+ * zeroing and leaves the zone; afterwards it comes back into the zone it
+ * left (Normal, or Movable with movablecore=), not wherever the kernel's
+ * default would put it. A block the kernel will not let go (its own
+ * allocations, memblock's early ones at the top of memory) stays online:
+ * the caller still fills what is free in it. Offlining migrates pages in
+ * use and can retry for as long as a page will not move, so each write
+ * has a time limit.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -17,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 
 #include "mem_offline.h"
@@ -69,6 +72,41 @@ block_size(void)
 	return v;
 }
 
+/* Whether an online block lies in ZONE_MOVABLE (its valid_zones names its zone first). */
+static int
+block_movable(unsigned long idx)
+{
+	char path[96], zone[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof path, MEMORY "/memory%lu/valid_zones", idx);
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%31s", zone) != 1)
+			zone[0] = 0;
+		fclose(f);
+	}
+	return !strcmp(zone, "Movable");
+}
+
+/* Room for one more block in o (cap doubled as needed): 0 or -ENOMEM. */
+static int
+grow(struct mem_offline *o, unsigned *cap)
+{
+	unsigned long *b;
+	unsigned char *m;
+
+	if (o->n < *cap)
+		return 0;
+	if (!(b = realloc(o->blocks, (*cap ? 2 * *cap : 64) * sizeof *b)))
+		return -ENOMEM;
+	o->blocks = b;
+	if (!(m = realloc(o->movable, (*cap ? 2 * *cap : 64) * sizeof *m)))
+		return -ENOMEM;
+	o->movable = m;
+	*cap = *cap ? 2 * *cap : 64;
+	return 0;
+}
+
 int
 mem_offline_above(uint64_t base, struct mem_offline *o)
 {
@@ -77,6 +115,7 @@ mem_offline_above(uint64_t base, struct mem_offline *o)
 	unsigned cap = 0;
 
 	o->blocks = NULL;
+	o->movable = NULL;
 	o->n = 0;
 	o->block_size = 0;
 	if (!d)
@@ -91,13 +130,9 @@ mem_offline_above(uint64_t base, struct mem_offline *o)
 
 		if (sscanf(e->d_name, "memory%lu%c", &idx, &extra) != 1 || idx * o->block_size < base)
 			continue;
-		if (o->n == cap) {
-			unsigned long *b = realloc(o->blocks, (cap = cap ? 2 * cap : 64) * sizeof *b);
-
-			if (!b)
-				break;	/* what is offline already comes back; the rest stays online */
-			o->blocks = b;
-		}
+		if (grow(o, &cap))
+			break;	/* what is offline already comes back; the rest stays online */
+		o->movable[o->n] = block_movable(idx);
 		if (!block_state(idx, "offline"))	/* refused: in use by the kernel, or offline already */
 			o->blocks[o->n++] = idx;
 	}
@@ -110,10 +145,12 @@ mem_online_again(struct mem_offline *o)
 {
 	unsigned failed = 0;
 
-	for (unsigned i = 0; i < o->n; i++)
-		failed += block_state(o->blocks[i], "online") != 0;
+	for (unsigned i = 0; i < o->n; i++)	/* into the zone it left, not the kernel's default */
+		failed += block_state(o->blocks[i], o->movable[i] ? "online_movable" : "online_kernel") != 0;
 	free(o->blocks);
+	free(o->movable);
 	o->blocks = NULL;
+	o->movable = NULL;
 	o->n = 0;
 	return failed;
 }

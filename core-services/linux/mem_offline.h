@@ -6,6 +6,7 @@
 
 struct mem_offline {
 	unsigned long	*blocks;	/* the blocks this call took offline, to bring back */
+	unsigned char	*movable;	/* each one's zone was Movable (else a kernel zone) */
 	unsigned	 n;
 	uint64_t	 block_size;
 };
