@@ -24,13 +24,6 @@ struct io_port_backend {
 	 */
 	int	(*cfg_read)(unsigned bdf, unsigned reg, unsigned width, uint32_t *v);
 	int	(*cfg_write)(unsigned bdf, unsigned reg, unsigned width, uint32_t v);
-	/*
-	 * Optional (NULL: cfg_read per dword): len bytes from reg (whole
-	 * dwords) in one access of the mechanism, the same dword reads as one
-	 * cfg_read each; absent functions all ones. 0, or -errno and the
-	 * caller reads dword by dword.
-	 */
-	int	(*cfg_read_range)(unsigned bdf, unsigned reg, void *buf, unsigned len);
 	/* In the forked child before exec: ioperm for a direct grant. */
 	int	(*grant_direct)(unsigned base, unsigned size);
 };

@@ -594,11 +594,6 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 		if (off % 4 || rq->len % 4 || !rq->len || off + rq->len > 256)
 			return refuse_cfg(s, 0, bdf, off, rq->len, "a range of whole dwords below 0x100 only");
 		a = pci_config_access(config, s->label, bdf, conf1_ident);
-		if (a != PCI_CONFIG_NONE && backend->cfg_read_range &&
-		    !backend->cfg_read_range(bdf, off, r->payload, rq->len)) {
-			r->len = rq->len;	/* the same dword reads, one access of the mechanism */
-			return 0;
-		}
 		for (unsigned o = 0; o < rq->len; o += 4) {
 			v = 0xffffffffu;	/* a function the policy does not name: nothing answers */
 			if (a != PCI_CONFIG_NONE && (err = backend->cfg_read(bdf, off + o, 4, &v)))

@@ -156,21 +156,6 @@ linux_cfg_read(unsigned bdf, unsigned reg, unsigned width, uint32_t *v)
 	return 0;
 }
 
-/* A range in one pread: the kernel reads it dword by dword under its lock, one system call instead of 16. */
-static int
-linux_cfg_read_range(unsigned bdf, unsigned reg, void *buf, unsigned len)
-{
-	int fd = cfg_get(bdf, 0);
-
-	if (fd == ABSENT) {
-		memset(buf, 0xff, len);
-		return 0;
-	}
-	if (fd < 0)
-		return fd;
-	return pread(fd, buf, len, reg) == (ssize_t)len ? 0 : -EIO;	/* the caller retries per dword */
-}
-
 static int
 linux_cfg_write(unsigned bdf, unsigned reg, unsigned width, uint32_t v)
 {
@@ -199,6 +184,6 @@ linux_grant_direct(unsigned base, unsigned size)
 const struct io_port_backend io_port_linux = {
 	.name = "linux-ioperm", .probe = linux_probe, .enable = linux_enable,
 	.in = linux_in, .out = linux_out,
-	.cfg_read = linux_cfg_read, .cfg_write = linux_cfg_write, .cfg_read_range = linux_cfg_read_range,
+	.cfg_read = linux_cfg_read, .cfg_write = linux_cfg_write,
 	.grant_direct = linux_grant_direct,
 };
