@@ -145,8 +145,9 @@ mem_online_again(struct mem_offline *o)
 {
 	unsigned failed = 0;
 
-	for (unsigned i = 0; i < o->n; i++)	/* into the zone it left, not the kernel's default */
-		failed += block_state(o->blocks[i], o->movable[i] ? "online_movable" : "online_kernel") != 0;
+	for (unsigned i = 0; i < o->n; i++)	/* into the zone it left, not the kernel's default: checked */
+		failed += block_state(o->blocks[i], o->movable[i] ? "online_movable" : "online_kernel") != 0 ||
+		    block_movable(o->blocks[i]) != o->movable[i];
 	free(o->blocks);
 	free(o->movable);
 	o->blocks = NULL;

@@ -14,7 +14,7 @@ struct mem_offline {
 /* Take every online memory block at or above base offline that the kernel lets go: how many, or -errno. */
 int	mem_offline_above(uint64_t base, struct mem_offline *o);
 
-/* Bring those blocks back online: how many would not come back (0: all did). */
+/* Bring those blocks back online, each into its zone: how many did not (0: all did). */
 unsigned	mem_online_again(struct mem_offline *o);
 
 #endif
