@@ -1,6 +1,6 @@
 """Scenario files: run/scenarios/<name>.scn, one `key=value` per line
 (# comments; values may be quoted). Keys: see docs/run.md."""
-import os, re, sys
+import os, re, shlex, subprocess, sys
 
 KEYS = {"description", "config", "binaries", "roms", "modules", "qemu_args", "kernel_args",
         "memory", "success", "failure", "timeout", "host_check", "expect_failure", "qmp", "settle",
@@ -14,6 +14,11 @@ KEYS |= {"init"}
 # made fresh (sparse) each time the scenario is loaded, for QEMU's -drive file=PATH and a
 # host check that reads it after the run (scenario nvme).
 KEYS |= {"disk"}
+
+# disk_fill: a host command run when the scenario is loaded, after the disk= lines above it
+# made their images: it pre-fills an image with a known pattern, so a host check can tell
+# which blocks the guest wrote (scenario genode_nvme).
+KEYS |= {"disk_fill"}
 
 def make_disk(spec):
     path, size = spec.split()
@@ -55,6 +60,8 @@ def load(name):
                     make_disk(val)
                 except (ValueError, KeyError, OSError) as e:
                     sys.exit(f"{path}:{no}: disk= wants 'PATH SIZE' (bytes, or with K/M/G): {e}")
+            if key == "disk_fill" and subprocess.run(shlex.split(val)).returncode:
+                sys.exit(f"{path}:{no}: disk_fill command failed: {val}")
             scn[key] = val
     for req in ("config", "success"):
         if req not in scn:
