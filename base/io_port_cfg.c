@@ -89,3 +89,11 @@ mkx_io_port_cfg_probe_each(struct mkx_io_port *p, unsigned bdf, unsigned off, ui
 		return -EINVAL;
 	return read_flagged(p, bdf, off, MKX_IO_PORT_CFG_PROBE_EACH, masks, n);
 }
+
+int
+mkx_io_port_cfg_scan_buses(struct mkx_io_port *p, unsigned bus, unsigned off, uint32_t *ids, unsigned nbus)
+{
+	if (bus > 255 || off % 4 || off >= 256 || !nbus || nbus > MKX_IO_PORT_CFG_BUSES_MAX || bus + nbus > 256)
+		return -EINVAL;
+	return read_flagged(p, bus << 8, off, MKX_IO_PORT_CFG_EACH_BUS, ids, 32 * nbus);
+}

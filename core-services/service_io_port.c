@@ -555,6 +555,29 @@ cfg_probe_each(struct io_port_session *s, const struct mkx_io_port_cfg_req *rq, 
 	return 0;
 }
 
+/*
+ * A bus scan's reply (EACH_DEVICE, EACH_BUS): the dword at off of function
+ * 0 of n devices from first on (past device 31 the next bus's device 0).
+ */
+static int
+scan_ids(struct io_port_session *s, unsigned first, unsigned off, unsigned n, struct mkx_reply *r)
+{
+	uint32_t v;
+	int err;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned f = first + 8 * i;
+
+		v = 0xffffffffu;	/* each function by its own policy, as one access each would be */
+		if (pci_config_access(config, s->label, f, conf1_ident) != PCI_CONFIG_NONE &&
+		    (err = backend->cfg_read(f, off, 4, &v)))
+			return err;
+		memcpy(r->payload + 4 * i, &v, 4);
+	}
+	r->len = 4 * n;
+	return 0;
+}
+
 /* The config-space requests (mkx/io_port_cfg.h): one per access, or a header range per read. */
 static int
 cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_req *rq, struct mkx_reply *r)
@@ -574,17 +597,16 @@ cfg_request(struct io_port_session *s, int write, const struct mkx_io_port_cfg_r
 
 		if (off % 4 || off >= 256 || rq->len % 4 || !n || ((bdf >> 3) & 0x1f) + n > 32)
 			return refuse_cfg(s, 0, bdf, off, rq->len, "one dword of function 0 of devices on one bus only");
-		for (unsigned i = 0; i < n; i++) {
-			unsigned f = (bdf & ~7u) + 8 * i;
+		return scan_ids(s, bdf & ~7u, off, n, r);
+	}
+	if (!write && rq->flags == MKX_IO_PORT_CFG_EACH_BUS) {
+		unsigned nbus = rq->len / 128u;
 
-			v = 0xffffffffu;	/* each function by its own policy, as one access each would be */
-			if (pci_config_access(config, s->label, f, conf1_ident) != PCI_CONFIG_NONE &&
-			    (err = backend->cfg_read(f, off, 4, &v)))
-				return err;
-			memcpy(r->payload + 4 * i, &v, 4);
-		}
-		r->len = rq->len;
-		return 0;
+		if ((bdf & 0xff) || off % 4 || off >= 256 || rq->len % 128 || !nbus ||
+		    nbus > MKX_IO_PORT_CFG_BUSES_MAX || (bdf >> 8) + nbus > 256)
+			return refuse_cfg(s, 0, bdf, off, rq->len, "one dword of function 0 of all devices of up to 8 "
+			    "whole buses only");
+		return scan_ids(s, bdf, off, 32 * nbus, r);
 	}
 	if (!write) {
 		enum pci_config_access a;

@@ -94,6 +94,8 @@ struct pci_conf1 {
 			    uint32_t *back);
 	/* Optional too: the dword at off of function 0 of n devices from bdf's device on, one request. */
 	int		(*scan)(void *port_ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n);
+	/* Optional too: the dword at off of function 0 of the 32 devices of nbus (<= 8) buses from bus on. */
+	int		(*scan_buses)(void *port_ctx, unsigned bus, unsigned off, uint32_t *ids, unsigned nbus);
 	/* Optional too: n BAR dwords from off probed in one request (their masks), each restored by core. */
 	int		(*probe_each)(void *port_ctx, unsigned bdf, unsigned off, uint32_t *masks, unsigned n);
 	/*
@@ -108,9 +110,10 @@ struct pci_conf1 {
 		uint64_t	have, served;	/* one bit per dword */
 		uint64_t	restored;	/* a probe put dw_restored back: it is the register's value */
 		uint32_t	dw_restored[64];
-		/* The IDs of function 0 of each device of one bus (scan), served once each. */
-		unsigned	ids_bus;	/* bus + 1; 0: none */
-		uint32_t	ids_served, ids[32];
+		/* The IDs of function 0 of each device of ids_nbus buses (scan), served once each. */
+		unsigned	ids_bus;	/* first bus + 1; 0: none */
+		unsigned	ids_nbus;
+		uint32_t	ids_served[8], ids[8 * 32];
 		/* probe_each's masks of one function's BARs (bdf + 1; 0: none), each served once. */
 		unsigned	masks_bdf, masks_left;
 		uint32_t	masks[6];

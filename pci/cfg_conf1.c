@@ -45,6 +45,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "cfg.h"
 
@@ -159,26 +160,71 @@ bar_mask(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t orig, uint32_
 	return c->probe(c->port_ctx, bdf, off, 0xffffffffu, orig, back);
 }
 
-/* 1 with *id if the ID dword of (bus, dev, 0) comes from the bus's scan (fetched now if it has none). */
+/* 1 if the scan holds bus and every ID of it says absent (vendor ffff or 0). */
+static int
+scanned_empty(const struct pci_conf1_snap *s, unsigned bus)
+{
+	const uint32_t *ids = &s->ids[32 * (bus - (s->ids_bus - 1))];
+
+	if (!s->ids_bus || bus + 1 < s->ids_bus || bus + 1 >= s->ids_bus + s->ids_nbus)
+		return 0;
+	for (unsigned d = 0; d < 32; d++)
+		if ((ids[d] & 0xffff) != 0xffff && (ids[d] & 0xffff) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Fetch the IDs for a scan of bus: that bus alone, or, right after a bus
+ * that was scanned empty (a peer-bus probe goes bus after bus, most of
+ * them empty), up to 8 buses from it in one request (scan_buses).
+ */
+static int
+scan_fetch(struct pci_conf1 *c, unsigned bus)
+{
+	struct pci_conf1_snap *s = &c->snap;
+	unsigned nbus = 256 - bus < 8 ? 256 - bus : 8;
+	int err = -ENOSYS;
+
+	if (c->scan_buses && bus && scanned_empty(s, bus - 1)) {
+		err = c->scan_buses(c->port_ctx, bus, 0, s->ids, nbus);
+		if (err == -ENOSYS || err == -ERANGE)
+			c->scan_buses = NULL;	/* a core without it refuses the flag: one bus a request */
+	}
+	if (err) {
+		nbus = 1;
+		err = c->scan(c->port_ctx, bus << 8, 0, s->ids, 32);
+	}
+	if (err) {
+		s->ids_bus = 0;
+		return err;
+	}
+	s->ids_bus = bus + 1;
+	s->ids_nbus = nbus;
+	memset(s->ids_served, 0, sizeof s->ids_served);
+	return 0;
+}
+
+/* 1 with *id if the ID dword of (bus, dev, 0) comes from a scan (fetched now if none holds the bus). */
 static int
 scanned_id(struct pci_conf1 *c, struct pci_addr a, uint32_t *id)
 {
 	struct pci_conf1_snap *s = &c->snap;
+	unsigned k;
 
-	if (s->ids_bus != a.bus + 1) {
-		int err = c->scan(c->port_ctx, a.bus << 8, 0, s->ids, 32);
+	if (!s->ids_bus || a.bus + 1 < s->ids_bus || a.bus + 1 >= s->ids_bus + s->ids_nbus) {
+		int err = scan_fetch(c, a.bus);
 
 		if (err == -ENOSYS)
 			c->scan = NULL;
 		if (err)
 			return 0;		/* the header path asks (and says what is wrong) */
-		s->ids_bus = a.bus + 1;
-		s->ids_served = 0;
 	}
-	if (s->ids_served >> a.dev & 1)
+	k = a.bus - (s->ids_bus - 1);
+	if (s->ids_served[k] >> a.dev & 1)
 		return 0;			/* read again: from the function's own fetch */
-	s->ids_served |= 1u << a.dev;
-	*id = s->ids[a.dev];
+	s->ids_served[k] |= 1u << a.dev;
+	*id = s->ids[32 * k + a.dev];
 	return 1;
 }
 

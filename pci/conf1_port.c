@@ -53,6 +53,12 @@ port_scan(void *ctx, unsigned bdf, unsigned off, uint32_t *ids, unsigned n)
 	return mkx_io_port_cfg_scan(ctx, bdf, off, ids, n);
 }
 
+static int
+port_scan_buses(void *ctx, unsigned bus, unsigned off, uint32_t *ids, unsigned nbus)
+{
+	return mkx_io_port_cfg_scan_buses(ctx, bus, off, ids, nbus);
+}
+
 int
 pci_conf1_open(struct pci_cfg *cfg, int walk, unsigned tries, char *why, size_t whylen)
 {
@@ -65,7 +71,7 @@ pci_conf1_open(struct pci_cfg *cfg, int walk, unsigned tries, char *why, size_t 
 	/* walk: reads from per-function snapshots until the walk is over (cfg_conf1.c) */
 	conf1 = (struct pci_conf1){ .port_ctx = &conf1_port, .in = port_in, .out = port_out,
 	    .range_read = port_range_read, .write_back = port_write_back, .probe = port_probe, .scan = port_scan,
-	    .probe_each = port_probe_each,
+	    .probe_each = port_probe_each, .scan_buses = port_scan_buses,
 	    .walk = walk };
 	*cfg = (struct pci_cfg){ &pci_cfg_conf1, &conf1 };
 	return 0;

@@ -51,6 +51,15 @@ static_assert(sizeof(struct mkx_io_port_cfg_req) == 16, "wire size");
  * type 1: 0x10-0x17), never a bridge's bus numbers or windows.
  */
 #define MKX_IO_PORT_CFG_PROBE_EACH	0x04
+/*
+ * READ: like EACH_DEVICE over whole buses: the dword at off of function 0
+ * of all 32 devices of each of len / 128 buses from bdf's bus on (bdf's
+ * device and function 0; at most MKX_IO_PORT_CFG_BUSES_MAX buses, none
+ * past 255): a peer-bus probe's run of empty buses in one request, each
+ * function by its own policy.
+ */
+#define MKX_IO_PORT_CFG_EACH_BUS	0x08
+#define MKX_IO_PORT_CFG_BUSES_MAX	8
 
 /* Read len bytes (multiple of 4) at off of function bdf into buf. 0 or -errno. */
 int	mkx_io_port_cfg_read(struct mkx_io_port *, unsigned bdf, unsigned off, void *buf, unsigned len);
@@ -66,6 +75,8 @@ int	mkx_io_port_cfg_write(struct mkx_io_port *, unsigned bdf, unsigned off, unsi
 /* The probe: write v, *back = the dword read right after, then write restore. 0 or -errno. */
 int	mkx_io_port_cfg_probe(struct mkx_io_port *, unsigned bdf, unsigned off, unsigned width, uint32_t v,
 	    uint32_t restore, uint32_t *back);
+/* EACH_BUS: the dword at off of function 0 of the 32 devices of nbus buses from bus on, into ids[32 * nbus]. */
+int	mkx_io_port_cfg_scan_buses(struct mkx_io_port *, unsigned bus, unsigned off, uint32_t *ids, unsigned nbus);
 /* PROBE_EACH: the n BAR dwords from off of function bdf probed, their masks into masks[n]. 0 or -errno. */
 int	mkx_io_port_cfg_probe_each(struct mkx_io_port *, unsigned bdf, unsigned off, uint32_t *masks, unsigned n);
 
