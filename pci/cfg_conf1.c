@@ -164,10 +164,11 @@ bar_mask(struct pci_conf1 *c, unsigned bdf, unsigned off, uint32_t orig, uint32_
 static int
 scanned_empty(const struct pci_conf1_snap *s, unsigned bus)
 {
-	const uint32_t *ids = &s->ids[32 * (bus - (s->ids_bus - 1))];
+	const uint32_t *ids;
 
 	if (!s->ids_bus || bus + 1 < s->ids_bus || bus + 1 >= s->ids_bus + s->ids_nbus)
 		return 0;
+	ids = &s->ids[32 * (bus + 1 - s->ids_bus)];
 	for (unsigned d = 0; d < 32; d++)
 		if ((ids[d] & 0xffff) != 0xffff && (ids[d] & 0xffff) != 0)
 			return 0;
