@@ -36,9 +36,13 @@ setup(const char *label)
 	    "<policy label=\"platform\" pci=\"all\" access=\"write\"/>\n"
 	    "<policy label=\"x\" pci=\"00:02.0\" access=\"write\"/>\n"
 	    "</pci_config><start name=\"a\"><binary name=\"true\"/></start></config>";
+	static int loaded;	/* a test may set up twice: the first config is freed, not leaked */
 	char why[512];
 	void *st = NULL;
 
+	if (loaded)
+		config_free(&cfg);
+	loaded = 1;
 	core_cfg = &cfg;
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	CHECK_INT(io_port_select(&cfg), 0);
