@@ -226,7 +226,7 @@ GENODE_LIB_SRC := $(addprefix $(GENODE_R)/base/src/lib/base/,heap.cc allocator_a
 	slab.cc sliced_heap.cc node.cc hid.cc xml_generator.cc output.cc log.cc registry.cc mutex.cc \
 	capability.cc signal_common.cc sleep.cc) $(addprefix $(GENODE_R)/base/src/lib/cxx/,raise.cc new_delete.cc)
 GENODE_MKX_SRC := $(wildcard base/genode/*.cc)
-GENODE_APPS := pci_decode pc_platform nvme block_tester platform_edu platform_edu_irq platform_edu_dma platform_forge signal_server signal_client signal_forge
+GENODE_APPS := pci_decode pc_platform nvme block_tester platform_edu platform_edu_irq platform_edu_dma platform_forge signal_server signal_client signal_forge test_platform
 GENODE_SRC_pci_decode := $(GENODE_R)/os/src/app/pci_decode/main.cc
 GENODE_INC_pci_decode := -I$(GENODE_R)/os/src/app/pci_decode
 # Genode's PC platform driver: repos/pc/src/driver/platform/pc/spec/x86_64/target.mk + target.inc
@@ -245,6 +245,9 @@ GENODE_INC_nvme := -I$(GENODE_R)/os/src/driver/nvme -I$(GENODE_R)/os/src/driver/
 # Genode's block_tester (repos/os/src/app/block_tester/target.mk)
 GENODE_SRC_block_tester := $(GENODE_R)/os/src/app/block_tester/main.cc
 GENODE_INC_block_tester := -I$(GENODE_R)/os/src/app/block_tester
+# Genode's platform API test (repos/os/src/test/platform/target.mk; REQUIRES = arm only for its
+# dummy devices' addresses: the host test genode_platform_api_test.sh serves them from core's sim)
+GENODE_SRC_test_platform := $(GENODE_R)/os/src/test/platform/main.cc
 # base/genode's own Genode test component: a Platform client reading edu's ID register
 GENODE_SRC_platform_edu := base/genode/test/platform_edu/main.cc
 GENODE_INC_platform_edu := -Wall -Wextra -Werror

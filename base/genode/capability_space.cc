@@ -13,8 +13,11 @@ void Capability_space::inc_ref(Native_capability::Data &d) { d.inc_ref(); }
 void Capability_space::dec_ref(Native_capability::Data &d)
 {
 	/* The last reference gone: the name is free (destroy(), not a pool). */
-	if (d.dec_ref() == 0)
+	unsigned const left = d.dec_ref();
+	if (left == 0)
 		delete &d;
+	else if (left == 1 && d.import)
+		Mkx_genode::drop_import(d);   /* only the imported object's own reference is left */
 }
 
 Rpc_obj_key Capability_space::rpc_obj_key(Native_capability::Data const &d)

@@ -25,12 +25,14 @@ namespace {
 	{
 		Signal_dispatcher_base &dispatcher;
 		unsigned                pending = 0;
+		unsigned long           since   = 0;   /* submission order of the first pending signal */
 		Context_component      *next = nullptr;
 
 		Context_component(Signal_dispatcher_base &d) : dispatcher(d) { }
 	};
 
 	Context_component *contexts;
+	unsigned long      submissions;
 	Fd_watch          *watches;
 	Idle_hook         *idle;
 
@@ -84,18 +86,26 @@ namespace {
 				who[i]->on_ready();
 	}
 
-	/* Dispatch one pending signal (of level Io only if io_only); true if one was. */
+	/*
+	 * Dispatch one pending signal (of level Io only if io_only), the one
+	 * submitted first, as Genode's entrypoint takes them in the order they
+	 * came; true if one was. Order matters: Genode's platform driver must
+	 * see a new devices ROM before the config whose policy names the new
+	 * device (its platform test publishes them in that order).
+	 */
 	bool dispatch_one(bool io_only)
 	{
+		Context_component *first = nullptr;
 		for (Context_component *c = contexts; c; c = c->next) {
 			if (!c->pending) continue;
 			if (io_only && c->dispatcher.level() != Signal_context::Level::Io) continue;
-			unsigned num = c->pending;
-			c->pending = 0;
-			c->dispatcher.dispatch(num);
-			return true;
+			if (!first || c->since < first->since) first = c;
 		}
-		return false;
+		if (!first) return false;
+		unsigned num = first->pending;
+		first->pending = 0;
+		first->dispatcher.dispatch(num);
+		return true;
 	}
 }
 
@@ -114,8 +124,10 @@ void Mkx_genode::unwatch(Fd_watch &w)
 void Mkx_genode::submit(Signal_context_capability cap, unsigned cnt)
 {
 	Rpc_object_base *obj = lookup(cap);
-	if (auto *c = dynamic_cast<Context_component *>(obj))
+	if (auto *c = dynamic_cast<Context_component *>(obj)) {
+		if (!c->pending) c->since = ++submissions;
 		c->pending += cnt;
+	}
 	else if (!submit_to_receiver(obj, cnt))
 		submit_imported(obj, cnt);   /* a client's context: its eventfd */
 }

@@ -14,7 +14,8 @@
  * session is per PCI function while the PD call names only the
  * dataspace, so the function is the component's config attribute
  * mkx_dma_pci="BB:DD.F" (Genode's driver ignores attributes it does not
- * know). Each buffer is asked for as whole huge pages, and taken only if
+ * know), or, where the config ROM is another component's report, the
+ * same attribute in ROM "mkx_dma_config". Each buffer is asked for as whole huge pages, and taken only if
  * its file reaches that buffer alone: a page that small buffers share
  * would be handed, as one fd, to every client that has a buffer in it.
  */
@@ -39,11 +40,16 @@ namespace {
 	struct mkx_dma dma;
 	int            dma_err = 1;   /* 1: not opened yet */
 
-	/* The function named by <config mkx_dma_pci="...">, copied into pci. */
-	bool dma_pci(char *pci, size_t len)
+	/*
+	 * The function named by mkx_dma_pci="..." in ROM name, copied into pci.
+	 * "config" first; then "mkx_dma_config", for a component whose config
+	 * ROM is no <config> of core's but another component's report (Genode's
+	 * platform test writes its platform driver's config).
+	 */
+	bool dma_pci_in(char const *name, char *pci, size_t len)
 	{
 		struct mkx_rom rom { };
-		if (mkx_rom_try_open(&rom, "config"))
+		if (mkx_rom_try_open(&rom, name))
 			return false;
 		char const *at = rom.data ? ::strstr(rom.data, "mkx_dma_pci=\"") : nullptr;
 		bool ok = false;
@@ -57,13 +63,18 @@ namespace {
 		return ok;
 	}
 
+	bool dma_pci(char *pci, size_t len)
+	{
+		return dma_pci_in("config", pci, len) || dma_pci_in("mkx_dma_config", pci, len);
+	}
+
 	bool dma_ready()
 	{
 		if (dma_err != 1)
 			return dma_err == 0;
 		char pci[16], why[256] = "";
 		if (!dma_pci(pci, sizeof pci)) {
-			error("DMA: no <config mkx_dma_pci=\"BB:DD.F\"> to open core's DMA session for");
+			error("DMA: no <config mkx_dma_pci=\"BB:DD.F\"> (config or mkx_dma_config ROM) to open core's DMA session for");
 			dma_err = -1;
 			return false;
 		}

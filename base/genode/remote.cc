@@ -141,6 +141,26 @@ struct Mkx_genode::Remote_conn
 	Imports  imports { };   /* the server's signal contexts it handed us */
 };
 
+/*
+ * Without this a client keeps every dataspace a server ever handed it, fd
+ * and all: Genode's platform test takes 1000 DMA buffers in turn, and
+ * core frees a buffer only when no process holds it any more. A mapping
+ * of it (Mkx_rm) stays until it is detached: mmap outlives the fd.
+ */
+void Mkx_genode::drop_import(Native_capability::Data &d)
+{
+	d.import = false;
+	Dataspace_component *ds = nullptr;
+	{
+		Native_capability cap(&d);
+		ds = dataspace(cap);
+	}
+	if (!ds) return;
+	rpc_ep().dissolve(ds);   /* the object's reference, the last: d is gone */
+	::close(ds->fd);
+	delete ds;
+}
+
 Native_capability::Data::~Data()
 {
 	if (remote && --remote->refs == 0) {
@@ -179,8 +199,19 @@ namespace {
 		bool add(Native_capability const &cap)
 		{
 			if (holds(cap.local_name())) return true;
-			for (Native_capability &c : caps)
-				if (!c.valid()) { c = cap; return true; }
+			for (int pass = 0; pass < 2; pass++) {
+				for (Native_capability &c : caps)
+					if (!c.valid()) { c = cap; return true; }
+				/*
+				 * Full: forget the objects the server has dissolved since (a
+				 * released device, a freed buffer). Keys are never reused, so
+				 * the client's calls by such a key find no object either way;
+				 * without this a client that acquires and releases (Genode's
+				 * platform test: 100 rounds of two devices) runs out.
+				 */
+				for (Native_capability &c : caps)
+					if (c.valid() && !lookup(c)) c = Native_capability();
+			}
 			error("Genode RPC: more than ", (unsigned)MAX, " objects handed to one client");
 			return false;
 		}
@@ -280,7 +311,9 @@ namespace {
 				ds->share_off = w.off;
 				ds->origin = conn;
 				ds->origin_key = w.key;
-				msg.insert(rpc_ep().manage(ds));
+				Native_capability cap = rpc_ep().manage(ds);
+				msg.insert(cap);
+				cap.data()->import = true;
 				break;
 			}
 			case CAP_RECEIVER:

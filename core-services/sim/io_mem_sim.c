@@ -9,7 +9,10 @@
  * changes), the other registers keep what is written. ECAM: one MCFG
  * window at 0xb0000000 (segment 0, buses 0-255) whose config reads show
  * 00:01.0 and 00:02.0 (IDs and class at 0 and 8, other dwords their
- * offset) and all ones elsewhere; open_phys is a sparse 4 GiB memfd
+ * offset) and all ones elsewhere. 0x40000000-0x40ffffff is no RAM: a
+ * window for devices that are no PCI function (where Genode's platform
+ * test puts its dummy devices, as on ARM boards), reached by a trusted
+ * policy; open_phys is a sparse 4 GiB memfd
  * (zeros, offset = physical address), so live grants can be mapped.
  */
 #define _GNU_SOURCE
@@ -53,7 +56,9 @@ sim_resources(struct pci_res *out, int max)
 static int
 sim_is_ram(uint64_t base, uint64_t size)
 {
-	return base <= 0x7fffffff && 0x100000 < base + size;
+	uint64_t end = base + size;
+
+	return (base < 0x40000000 && 0x100000 < end) || (base <= 0x7fffffff && 0x41000000 < end);
 }
 
 /* The BAR memfds handed out, by function: what sim_fn_targets names (the newest 32). */

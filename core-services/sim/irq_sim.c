@@ -3,7 +3,8 @@
  * exclusivity, what the client fd reaches, core's forwarding path). The
  * machine is io_mem_sim.c's: 00:01.0 (1234:1111) and 00:02.0 (8086:10d3),
  * plus 00:03.0 (1234:11e8, no BARs here) on 00:02.0's GSI 23, and
- * 00:07.0 (1af4:1041) with 64 MSI-X vectors.
+ * 00:07.0 (1af4:1041) with 64 MSI-X vectors, and 00:10.0-00:13.0 alone
+ * on GSIs 32-35.
  * Like uio_pci_generic, the source is a file of 4-byte cumulative counts
  * (a pipe here), and a client fd of 00:01.0 "reaches" its non-prefetchable
  * BAR2 as UIO maps do; 00:02.0 has only an I/O BAR, so its fd reaches
@@ -32,6 +33,15 @@ static const struct {
 	{ 0x10, 0x8086, 0x10d3, 23, 0, 0, 1, 5 },
 	{ 0x18, 0x1234, 0x11e8, 23, 0, 0, 1, 0 },	/* shares GSI 23 with 00:02.0 (sessions by GSI) */
 	{ 0x38, 0x1af4, 0x1041, 21, 0, 0, 0, 64 },	/* many MSI-X vectors: per-client session limits */
+	/*
+	 * Lines 32-35, on ARM boards those of devices that are no PCI function
+	 * (Genode's platform test: IRQ 32 + n). Core serves a line by GSI only
+	 * as a function's, so here each is one of a function of its own.
+	 */
+	{ 0x80, 0x1234, 0x0032, 32, 0, 0, 0, 0 },
+	{ 0x88, 0x1234, 0x0033, 33, 0, 0, 0, 0 },
+	{ 0x90, 0x1234, 0x0034, 34, 0, 0, 0, 0 },
+	{ 0x98, 0x1234, 0x0035, 35, 0, 0, 0, 0 },
 };
 
 /* The sim's ECAM window (as QEMU q35's MCFG): bus 0-255 from here. */

@@ -74,6 +74,9 @@ namespace Mkx_genode {
 
 	Dataspace_component *dataspace(Native_capability const &);
 
+	/* A received dataspace nobody here names any more: dissolved, its fd closed (remote.cc). */
+	void drop_import(Native_capability::Data &);
+
 	/*
 	 * A file descriptor the entrypoint polls; when it is readable,
 	 * on_ready() runs (which drains it and submits signals).

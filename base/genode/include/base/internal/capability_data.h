@@ -26,6 +26,13 @@ class Genode::Native_capability::Data
 		Mkx_genode::Remote_conn *remote     = nullptr;
 		unsigned long            remote_key = 0;
 
+		/*
+		 * A dataspace received from a server (remote.cc): the object holds
+		 * one reference itself, so when the last other one goes the
+		 * import is dropped (its fd closed) instead of held until exit.
+		 */
+		mutable bool             import     = false;
+
 		Data(Rpc_obj_key key) : _key(key) { }
 
 		Data(Mkx_genode::Remote_conn *conn, unsigned long key)
