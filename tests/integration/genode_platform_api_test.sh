@@ -112,7 +112,7 @@ done
 touch "$T/seeded"
 i=0
 while [ $i -lt $((LIMIT * 10)) ]; do
-	grep -q 'Test has ended!' "$T/out" && break
+	grep -q 'Test has ended!\|child "\(test-platform\|platform\)" \(exited\|crashed\)' "$T/out" && break
 	i=$((i + 1)); sleep 0.1
 done
 # What the test logs, as Genode's repos/os/run/platform.run expects it
@@ -141,7 +141,7 @@ sed -n 's/^\[init -> test-platform\] //p' "$T/out" | sed '/^Test has ended!$/q' 
 # (it lets devices vanish that it holds) and is Genode's too.
 bad=$(grep -a 'test-platform\] .*Error\|platform\] .*Error: \(IRQ\|irq\|IO_MEM\|DMA\|Could not\|Genode RPC\)\|crashed\|killed by' "$T/out" | head -3)
 if ! grep -q 'Test has ended!' "$T/out"; then
-	echo "FAIL - $t: no \"Test has ended!\" in ${LIMIT} s; the test's last lines:"
+	echo "FAIL - $t: no \"Test has ended!\" (${LIMIT} s at most); the test's last lines:"
 	tail -4 "$T/got" | sed 's/^/    /'; grep -a 'Error\|crashed' "$T/out" | tail -4 | sed 's/^/    /'
 elif [ -n "$bad" ]; then
 	echo "FAIL - $t: ended, but:"; echo "$bad" | sed 's/^/    /'
