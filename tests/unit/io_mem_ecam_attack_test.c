@@ -59,6 +59,11 @@ static const char xml[] =
 static void
 setup(void)
 {
+	static int loaded;	/* a test may set up twice: the first config is freed, not leaked */
+
+	if (loaded)
+		config_free(&cfg);
+	loaded = 1;
 	memset(&cfg, 0, sizeof cfg);
 	CHECK_INT(config_load_buf(&cfg, xml, sizeof xml - 1, "t.xml", "/bin", err, sizeof err), 0);
 	CHECK_INT(io_mem_select(&cfg), 0);
