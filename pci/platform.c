@@ -424,8 +424,11 @@ op_acquire(void *st, const char *name, size_t len, char *why, size_t whylen)
 		return err;
 	if ((err = still_held(s, i, why, whylen)))
 		return err;
+	if ((err = ps_fn_acquire(cfg, &tree->fn[i], n, s->c.label, &cmd))) {
+		snprintf(why, whylen, "%s did not come back to D0 with its header restored: not handed out", n);
+		return err;
+	}
 	held[i].owner = s;
-	ps_fn_acquire(cfg, &tree->fn[i], n, s->c.label, &cmd);
 	return 0;
 }
 

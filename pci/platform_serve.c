@@ -392,11 +392,14 @@ acquire(struct rsession *s, int i, char *why, size_t whylen)
 	}
 	if ((ex = holders(s, (unsigned)i, why, whylen)))
 		return ex;
+	if ((f = fn_of((unsigned)i)) && (ex = ps_fn_acquire(&cfg, f, devs.dev[i].name, s->c.label, &cmd))) {
+		snprintf(why, whylen, "%s did not come back to D0 with its header restored: not handed out",
+		    devs.dev[i].name);
+		return ex;
+	}
 	held[i].pending = 0;
 	held[i].owner = s;
-	if ((f = fn_of((unsigned)i)))
-		ps_fn_acquire(&cfg, f, devs.dev[i].name, s->c.label, &cmd);
-	else
+	if (!f)
 		mkx_log("%s acquired by \"%s\"%s", devs.dev[i].name, s->c.label,
 		    devs.dev[i].pci ? ": no config access, bus master as it is" : "");
 	signal_device((unsigned)i);

@@ -215,7 +215,10 @@ ps_fn_acquire(const struct pci_cfg *c, const struct pci_fn *f, const char *dev, 
 	int was = 0, err = pci_fn_unpark(c, f, &pci_reset_spec, &was, line, sizeof line);
 
 	if (was || err)
-		mkx_log("%s for \"%s\": %s%s", dev, label, line, err ? " (error)" : "");
+		mkx_log("%s for \"%s\": %s%s", dev, label, line, err ? " (error): not handed out" : "");
+	/* A function not back in D0 with its header verified may not decode its BARs: not enabled, not given. */
+	if (err)
+		return err;
 	pci_fn_enable(c, f, cmd);
 	mkx_log("%s acquired by \"%s\": command 0x%04x (bus master %s)", dev, label, *cmd, *cmd & 0x4 ? "on" : "OFF");
 	return err;

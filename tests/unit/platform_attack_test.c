@@ -28,6 +28,7 @@
 static uint8_t space[8][256];
 static unsigned writes[8];
 static int sticky_bus_master;	/* device 3's bus master bit will not clear (a broken device) */
+static int stuck_in_d3;		/* device 5 does not leave D3hot (a broken device) */
 
 static int
 sim_read(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t *val)
@@ -51,6 +52,8 @@ sim_write(void *ctx, struct pci_addr a, unsigned off, unsigned width, uint32_t v
 	if (a.bus || a.fn || a.dev >= 8 || off + width > 256)
 		return -ENOENT;
 	memcpy(&space[a.dev][off], &val, width);
+	if (stuck_in_d3 && a.dev == 5 && was == 3)
+		space[5][PMCSR] = (uint8_t)((space[5][PMCSR] & ~3u) | 3);
 	if (sticky_bus_master && a.dev == 3)
 		space[3][4] |= 0x4;
 	writes[a.dev]++;
@@ -289,4 +292,24 @@ TEST(platform_refuses_a_function_whose_dma_session_was_kept)
 	CHECK(!held[0].owner);
 	sticky_bus_master = 0;
 	held[0].dma.open = 0;
+}
+
+/* A function that does not come back from D3hot is not handed out (its BARs may not decode). */
+TEST(platform_refuses_a_function_that_stays_in_d3hot)
+{
+	void *a;
+
+	setup();
+	a = open_as("a -> drv");
+	CHECK_INT(call(a, MKX_PLATFORM_ACQUIRE, "00:05.0", 8), 0);
+	CHECK_INT(call(a, MKX_PLATFORM_RELEASE, "00:05.0", 8), 0);
+	CHECK_INT(space[5][PMCSR] & 3, 3);
+	stuck_in_d3 = 1;
+	CHECK(call(a, MKX_PLATFORM_ACQUIRE, "00:05.0", 8) < 0);
+	CHECK_STR_HAS((char *)rep.payload, "did not come back to D0");
+	CHECK(!held[1].owner);
+	CHECK_INT(command(5) & 0x4, 0);	/* not enabled */
+	stuck_in_d3 = 0;
+	CHECK_INT(call(a, MKX_PLATFORM_ACQUIRE, "00:05.0", 8), 0);	/* once it wakes, it is given */
+	CHECK_INT(space[5][PMCSR] & 3, 0);
 }
