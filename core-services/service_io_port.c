@@ -503,18 +503,24 @@ static int
 probe_one(unsigned bdf, unsigned reg, uint32_t *mask, char *why, size_t whylen)
 {
 	uint32_t orig;
-	int err;
+	int err, restore;
 
 	if ((err = backend->cfg_read(bdf, reg, 4, &orig)))
 		return err;
 	if ((err = irq_config_write_check(bdf, reg, 4, 0xffffffffu, why, whylen)) ||
 	    (err = backend->cfg_write(bdf, reg, 4, 0xffffffffu)))
 		return err;
-	if ((err = backend->cfg_read(bdf, reg, 4, mask)))
-		return err;
-	if ((err = irq_config_write_check(bdf, reg, 4, orig, why, whylen)))
-		return err;
-	return backend->cfg_write(bdf, reg, 4, orig);
+	/*
+	 * Once all ones is written the register goes back to what core read
+	 * before, whatever happens in between: a BAR left at all ones would
+	 * decode wherever the device puts it. Writing back the value it had
+	 * moves nothing, so no check can refuse it.
+	 */
+	err = backend->cfg_read(bdf, reg, 4, mask);
+	restore = backend->cfg_write(bdf, reg, 4, orig);
+	if (err)
+		snprintf(why, whylen, "reading the BAR back after the probe failed: %s", strerror(-err));
+	return err ? err : restore;
 }
 
 /*
