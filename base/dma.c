@@ -9,6 +9,7 @@
 
 #include <mkx/dma.h>
 #include <mkx/platform.h>
+#include <mkx/zero.h>
 
 /* A refusal: core's reason from the reply payload into why. */
 static int
@@ -424,25 +425,6 @@ local_free(struct mkx_dma *d, uint32_t id, char *why, size_t whylen)
  * still core's buffer (held, charged, pinned, checked at its real FREE),
  * handed out again to the same client without a request.
  */
-typedef uint64_t zero_vec __attribute__((vector_size(16)));
-
-/*
- * Zeroed as core zeroes a page it reuses (service_dma.c, dma_hugetlb.c):
- * 16-byte stores, not memset's rep stosb, which QEMU's TCG runs a byte an
- * iteration; the attribute keeps gcc from making the loop a memset.
- */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-zero(void *p, size_t n)
-{
-	zero_vec *v = p, z = { 0, 0 };
-
-	for (size_t i = 0; i < n / sizeof *v; i += 4) {
-		v[i] = z;
-		v[i + 1] = z;
-		v[i + 2] = z;
-		v[i + 3] = z;
-	}
-}
 
 /* Is id the buffer libmkx keeps (freed by the driver, not yet by core)? */
 static int
@@ -518,7 +500,7 @@ alloc_slow(struct mkx_dma *d, size_t size, struct mkx_dma_buffer *b, char *why, 
 		*b = *d->kept;
 		free(d->kept);
 		d->kept = NULL;
-		zero(b->map, b->map_size);	/* as a buffer from core comes: this client's last data goes */
+		mkx_zero(b->map, b->map_size);	/* as a buffer from core comes: this client's last data goes */
 		return 0;
 	}
 	err = ps ? local_alloc(d, size, ps, b, why, whylen) : core_alloc(d, size, b, why, whylen);

@@ -32,6 +32,7 @@
 #include <mkx/args.h>
 #include <mkx/bench.h>
 #include <mkx/dma.h>
+#include <mkx/zero.h>
 #include "core.h"
 #include "dma_backend.h"
 #include "holders.h"
@@ -430,25 +431,6 @@ sent_close(void)
 	sent_fd = -1;
 }
 
-/*
- * Zero n bytes (a SUB_PAGE multiple) of a reused chunk through core's
- * mapping: plain 16-byte stores, not memset's `rep stosb`, which QEMU's
- * TCG runs a byte an iteration (dma_hugetlb.c says how much slower).
- */
-typedef uint64_t zero_vec __attribute__((vector_size(16)));
-
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-zero(void *p, size_t n)
-{
-	zero_vec *v = p, z = { 0, 0 };
-
-	for (size_t i = 0; i < n / sizeof *v; i += 4) {
-		v[i] = z;
-		v[i + 1] = z;
-		v[i + 2] = z;
-		v[i + 3] = z;
-	}
-}
 
 static void
 chunk_drop(struct dma_chunk *c)
@@ -552,7 +534,7 @@ chunk_slot(struct dma_session *s, unsigned n, size_t *off)
 				break;
 			}
 			*off = (size_t)(at + 1 - n) * SUB_PAGE;
-			zero((uint8_t *)c->mem.map + *off, (size_t)n * SUB_PAGE);
+			mkx_zero((uint8_t *)c->mem.map + *off, (size_t)n * SUB_PAGE);
 			return c;
 		}
 	}

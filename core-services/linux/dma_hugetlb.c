@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mkx/zero.h>
 #include "../dma_backend.h"
 #include "mem_offline.h"
 #include "write_file.h"
@@ -289,26 +290,7 @@ cache_put(struct dma_mem *m)
 	return 1;
 }
 
-/*
- * Zero a page: plain 16-byte stores, not memset's `rep stosb`, which an
- * emulated CPU (QEMU's TCG, where every scenario runs) executes a byte an
- * iteration (measured in bench/dma: 5.3 ms a page, 0.36 ms so, against the
- * kernel's 3.9 ms for a fresh one). The attribute keeps gcc from turning the loop into memset.
- */
-typedef uint64_t zero_vec __attribute__((vector_size(16)));
-
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-zero_page(void *page)
-{
-	zero_vec *v = page, z = { 0, 0 };
-
-	for (size_t i = 0; i < HUGE / sizeof *v; i += 4) {
-		v[i] = z;
-		v[i + 1] = z;
-		v[i + 2] = z;
-		v[i + 3] = z;
-	}
-}
+/* A page a cached buffer reuses is zeroed with <mkx/zero.h> (the kernel takes 3.9 ms for a fresh one under TCG). */
 
 /*
  * A cached page that ends at or below limit, zeroed, into m (the one
@@ -326,7 +308,7 @@ cache_take(uint64_t limit, struct dma_mem *m)
 		return -ENOENT;
 	*m = cache[best];
 	cache[best] = cache[--ncache];
-	zero_page(m->map);	/* the last holder's data: nobody else has the page now, so no punch comes in between */
+	mkx_zero(m->map, HUGE);	/* the last holder's data: nobody else has the page now, so no punch comes in between */
 	return 0;
 }
 

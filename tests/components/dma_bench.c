@@ -42,6 +42,7 @@
 #include <mkx/env.h>
 #include <mkx/log.h>
 #include <mkx/rom.h>
+#include <mkx/zero.h>
 #include "../../core-services/tools/switches.h"
 
 #define HUGE	(2ul << 20)
@@ -186,25 +187,7 @@ small_rows(struct mkx_dma *dma, struct ref_page *ref, unsigned long rounds, doub
 	return 0;
 }
 
-typedef uint64_t zero_vec __attribute__((vector_size(16)));
-
-/*
- * As core zeroes a cached page before reuse (dma_hugetlb.c's zero_page, the
- * same loop: 16-byte stores, 4 a step; the attribute keeps gcc from making
- * it a memset, whose rep stosb TCG runs a byte an iteration).
- */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-zero(void *p, size_t n)
-{
-	zero_vec *v = p, z = { 0, 0 };
-
-	for (size_t i = 0; i < n / sizeof *v; i += 4) {
-		v[i] = z;
-		v[i + 1] = z;
-		v[i + 2] = z;
-		v[i + 3] = z;
-	}
-}
+/* The reused-page reference zeroes as core does a cached page: <mkx/zero.h>. */
 
 /* Huge pages in use by the kernel's count (HugePages_Total - HugePages_Free), or -1. */
 static long
@@ -454,7 +437,7 @@ main(void)
 	/* A freed 2 MiB page reused in one process: zeroed, touched (the like-for-like of core's cached page). */
 	t0 = mkx_now();
 	for (unsigned long i = 0; i < rounds; i++) {
-		zero(ref.va, HUGE);
+		mkx_zero(ref.va, HUGE);
 		*(volatile char *)ref.va = 1;
 	}
 	t_reuse = (mkx_now() - t0) / rounds * 1e6;
