@@ -42,6 +42,9 @@ pci_opregion_size(const volatile uint8_t *r, size_t len)
 		return PCI_OPREGION_BASE_SIZE;
 	/* As Genode's pci_decode sizes it: up to RVDA if that is beyond 8 KiB, then RVDS more (covers the VBT). */
 	end = rvda > PCI_OPREGION_BASE_SIZE ? rvda : PCI_OPREGION_BASE_SIZE;
+	/* Firmware's numbers: a region past 16 MiB is not believed (and end + rvds cannot wrap). */
+	if (end > PCI_OPREGION_MAX || rvds > PCI_OPREGION_MAX - end)
+		return PCI_OPREGION_BASE_SIZE;
 	return end + rvds;
 }
 

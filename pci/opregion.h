@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define PCI_OPREGION_BASE_SIZE	8192u
+#define PCI_OPREGION_MAX	(16u << 20)	/* larger sizes from firmware are not believed */
 
 /*
  * The OpRegion's extent from its first 8 KiB (r, len bytes): 8192, or

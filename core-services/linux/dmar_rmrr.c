@@ -68,15 +68,21 @@ dmar_rmrr_parse(const uint8_t *tbl, size_t len, unsigned bdf, struct rmrr_range 
 		if (slen < 4 || off + slen > len)
 			return -EINVAL;
 		if (type == RMRR_TYPE) {
+			struct rmrr_range g;
+
 			if (slen < RMRR_SCOPES)
 				return -EINVAL;
+			g = (struct rmrr_range){ le(tbl + off + 8, 8), le(tbl + off + 16, 8) };
 			if (le(tbl + off + 6, 2) == 0 &&
 			    (named = scopes_name(tbl + off + RMRR_SCOPES, tbl + off + slen, bdf, multi)) != 0) {
 				if (named < 0)
 					return named;
-				if ((unsigned)n < max)
-					out[n] = (struct rmrr_range){ le(tbl + off + 8, 8), le(tbl + off + 16, 8) };
-				n++;
+				/* VT-d 8.4: base 4 KiB aligned, limit its last byte; a broken range is not mapped. */
+				if (g.end >= g.base && !(g.base & 0xfff) && (g.end & 0xfff) == 0xfff) {
+					if ((unsigned)n < max)
+						out[n] = g;
+					n++;
+				}
 			}
 		}
 		off += slen;

@@ -99,4 +99,12 @@ TEST(dmar_rmrr_malformed_refused)
 	build();
 	tbl[64 + 25] = 200;		/* its scope's length leaves the structure */
 	CHECK_INT(dmar_rmrr_parse(tbl, len, 0x14 << 3, r, 4, &multi), -EINVAL);
+	/* Ranges a broken firmware gives: limit below base, unaligned base or limit: not mapped, the rest is. */
+	build();
+	rmrr(0, 0xab200000, 0xab1fffff, 0, 0x14, 0, -1);
+	rmrr(0, 0xab300800, 0xab300fff, 0, 0x14, 0, -1);
+	rmrr(0, 0xab400000, 0xab400ffe, 0, 0x14, 0, -1);
+	put(4, len, 4);
+	CHECK_INT(dmar_rmrr_parse(tbl, len, 0x14 << 3, r, 4, &multi), 2);
+	CHECK(r[0].base == 0xab000000 && r[1].base == 0xab100000);
 }

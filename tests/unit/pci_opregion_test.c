@@ -46,4 +46,8 @@ TEST(opregion_base_size_otherwise)
 	r[5] = 'X';					/* not an OpRegion */
 	CHECK_INT(pci_opregion_size(r, sizeof r), 0);
 	CHECK_INT(pci_opregion_size(r, 0x100), 0);	/* too short for the mailbox */
+	region(2, 1, 0x1f, 0xfffffffffffff000ull, 0x2000);	/* RVDA that would wrap */
+	CHECK_INT(pci_opregion_size(r, sizeof r), 8192);
+	region(2, 1, 0x1f, 0x2000, 0xfffff000u);	/* an RVDS of 4 GiB */
+	CHECK_INT(pci_opregion_size(r, sizeof r), 8192);
 }
