@@ -154,6 +154,17 @@ grant_bar(struct io_mem_session *s, const struct pci_res *r, int wc, char *why, 
 }
 
 /* The label of a grant (not a snapshot) that holds any of [base, base+len), or NULL. */
+/* Does another client than c hold (or keep) a grant that overlaps? */
+static int
+held_by_other(uint64_t base, uint64_t len, const struct child *c)
+{
+	for (unsigned i = 0; i < ngranted; i++)
+		if (granted[i]->kind != IO_MEM_SNAPSHOT && granted[i]->client != c &&
+		    base < granted[i]->held_base + granted[i]->held_size && granted[i]->held_base < base + len)
+			return 1;
+	return 0;
+}
+
 static const char *
 held_by(uint64_t base, uint64_t len)
 {
@@ -422,10 +433,11 @@ grant_ecam(struct io_mem_session *s, const char *label, char *why, size_t whylen
 		 * The page takes writes core cannot see: refused where conf1
 		 * would refuse every write (another holds a BAR, the IRQ or the
 		 * DMA session of that function). Before, the page was granted
-		 * under such a holder (io_mem_ecam_attack_test). A page held
-		 * already is overlap_check's to refuse (-EBUSY, naming it).
+		 * under such a holder (io_mem_ecam_attack_test). A page another
+		 * client holds is overlap_check's to refuse (-EBUSY, naming it);
+		 * the client's own kept page is checked again like a new one.
 		 */
-		if (!held_by(page, PAGE) && (err = pci_config_may_write(config, s->client, label, bdf, ecam_ident, why, whylen))) {
+		if (!held_by_other(page, PAGE, s->client) && (err = pci_config_may_write(config, s->client, label, bdf, ecam_ident, why, whylen))) {
 			bdf_str(bdf, dev, sizeof dev);
 			snprintf(why + strlen(why), whylen - strlen(why), ": %s's ECAM page (live) would let \"%s\" write "
 			    "it under that holder", dev, label);

@@ -191,7 +191,9 @@ TEST(ecam_attack_page_grant_is_scoped_to_its_page)
 TEST(ecam_attack_no_live_page_under_a_bar_holder)
 {
 	char why[512] = "";
+	struct mkx_io_mem_ds ds;
 	void *bar, *s;
+	int fd;
 	int rc;
 
 	setup();
@@ -203,7 +205,17 @@ TEST(ecam_attack_no_live_page_under_a_bar_holder)
 		service_io_mem.close(s);
 	service_io_mem.close(bar);	/* nothing handed out: the BAR is free again, and so is the page */
 	CHECK_INT(service_io_mem.open(&attacker, "drv1", "base=0xb0008000, size=0x1000", &s, why, sizeof why), 0);
+	CHECK_INT(dataspace(s, &ds, &fd), 0);	/* handed out: kept by core after the close */
+	close(fd);
 	service_io_mem.close(s);
+	/* Its own kept page asked again while "fb" now holds the BAR: checked like a new one. */
+	CHECK_INT(service_io_mem.open(&victim, "fb", "base=0xfd000000, size=0x1000", &bar, why, sizeof why), 0);
+	rc = service_io_mem.open(&attacker, "drv1", "base=0xb0008000, size=0x1000", &s, why, sizeof why);
+	verdict("kept_page_under_bar_holder", rc == -EPERM || rc == -EBUSY ? ATTACK_REFUSED : rc ? ATTACK_INCONCLUSIVE
+	    : ATTACK_HOLE, "00:01.0's kept page asked again while \"fb\" holds its BAR0: %d (%s)", rc, why);
+	if (!rc)
+		service_io_mem.close(s);
+	service_io_mem.close(bar);
 	io_mem_child_exited(&attacker);
 	io_mem_child_exited(&victim);
 }
