@@ -4,7 +4,8 @@
  * MSI-X vector each queue pair's completions raised). Every 100 ms it
  * reads /proc/interrupts; once the lines whose name has match (e.g.
  * "(0000:00:04.0)") changed and then stayed the same for quiet_ms, it
- * logs those with a count, summed over the CPUs, on one line:
+ * logs those with a count, summed over the CPUs, on one line (and while
+ * they keep changing, at most once a second):
  *   irq_lines: vfio-msix[0](0000:00:04.0) 263, vfio-msix[1](0000:00:04.0) 610, ...
  * Linux-specific and a test component only: a driver never reads /proc.
  *   <config match="(0000:00:04.0)" quiet_ms="300" timeout_ms="120000"/>
@@ -76,7 +77,7 @@ main(void)
 	static char last[OUT_MAX], now[OUT_MAX];
 	struct mkx_rom rom;
 	struct mkx_xml *cfg;
-	unsigned long quiet_ms = 300, timeout_ms = 120000, waited = 0, same = 0;
+	unsigned long quiet_ms = 300, timeout_ms = 120000, waited = 0, same = 0, since = 0;
 	const char *match = "(0000:";
 	int logged = 1;
 
@@ -97,9 +98,18 @@ main(void)
 		if (strcmp(now, last)) {
 			snprintf(last, sizeof last, "%s", now);
 			same = 0, logged = 0;
+			/*
+			 * While they keep changing, at most once a second too: a
+			 * composition may end (and core stop this child) before
+			 * they were ever quiet for quiet_ms.
+			 */
+			if ((since += 100) >= 1000 && last[0]) {
+				mkx_log("irq_lines: %s", last);
+				since = 0;
+			}
 		} else if (!logged && (same += 100) >= quiet_ms && last[0]) {
 			mkx_log("irq_lines: %s", last);
-			logged = 1;
+			logged = 1, since = 0;
 		}
 		usleep(100000);
 	}
