@@ -17,12 +17,12 @@
 #include "../../core-services/io_port_backend.h"
 #include "../../pci/cfg.h"
 
+#include "conf1_request.h"
 #include "harness.h"
 
 static struct core_config cfg;
 static char err[1024];
 static struct child fake = { .ram_left = 1 << 20 };
-static unsigned requests;
 
 static void *
 setup(const char *label)
@@ -48,55 +48,6 @@ setup(const char *label)
 	CHECK_INT(io_port_select(&cfg), 0);
 	CHECK_INT(service_io_port.open(&fake, label, "io_port_base=0xcf8, io_port_size=8", &st, why, sizeof why), 0);
 	return st;
-}
-
-/* One request to core, as libmkx sends it; the reply's bytes into out. */
-static int
-request(void *st, uint16_t op, const struct mkx_io_port_cfg_req *rq, void *out, size_t outlen)
-{
-	static struct mkx_msg m;
-	static struct mkx_reply r;
-	int rc;
-
-	requests++;
-	memset(&m.hdr, 0, sizeof m.hdr);
-	m.hdr.op = op;
-	m.hdr.len = sizeof *rq;
-	memcpy(m.payload, rq, sizeof *rq);
-	r.len = 0;
-	rc = service_io_port.call(st, &m, &r);
-	if (!rc && out) {
-		if (r.len != outlen)
-			return -EBADMSG;
-		memcpy(out, r.payload, outlen);
-	}
-	return rc;
-}
-
-static int
-range_read(void *st, unsigned bdf, unsigned off, void *buf, unsigned len)
-{
-	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .len = (uint16_t)len };
-
-	return request(st, MKX_IO_PORT_CFG_READ, &rq, buf, len);
-}
-
-static int
-write_back(void *st, unsigned bdf, unsigned off, unsigned width, uint32_t v, uint32_t *back)
-{
-	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .width = (uint8_t)width,
-	    .value = v };
-
-	return request(st, MKX_IO_PORT_CFG_WRITE, &rq, back, 4);
-}
-
-static int
-probe(void *st, unsigned bdf, unsigned off, uint32_t v, uint32_t restore, uint32_t *back)
-{
-	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .width = 4,
-	    .flags = MKX_IO_PORT_CFG_PROBE, .value = v, .restore = restore };
-
-	return request(st, MKX_IO_PORT_CFG_WRITE, &rq, back, 4);
 }
 
 static int

@@ -14,12 +14,12 @@
 #include "../../core-services/core.h"
 #include "../../pci/cfg.h"
 
+#include "conf1_request.h"
 #include "harness.h"
 
 static struct core_config cfg;
 static char err[1024];
 static struct child fake = { .ram_left = 1 << 20 };
-static unsigned requests;
 
 static void *
 setup(void)
@@ -39,36 +39,6 @@ setup(void)
 	CHECK_INT(io_port_select(&cfg), 0);
 	CHECK_INT(service_io_port.open(&fake, "platform", "io_port_base=0xcf8, io_port_size=8", &st, why, sizeof why), 0);
 	return st;
-}
-
-static int
-read_req(void *st, unsigned bdf, unsigned off, unsigned len, unsigned flags, void *out)
-{
-	static struct mkx_msg m;
-	static struct mkx_reply r;
-	struct mkx_io_port_cfg_req rq = { .bdf = (uint16_t)bdf, .off = (uint16_t)off, .len = (uint16_t)len,
-	    .flags = (uint8_t)flags };
-	int rc;
-
-	requests++;
-	memset(&m.hdr, 0, sizeof m.hdr);
-	m.hdr.op = MKX_IO_PORT_CFG_READ;
-	m.hdr.len = sizeof rq;
-	memcpy(m.payload, &rq, sizeof rq);
-	r.len = 0;
-	rc = service_io_port.call(st, &m, &r);
-	if (!rc && out) {
-		if (r.len != len)
-			return -EBADMSG;
-		memcpy(out, r.payload, len);
-	}
-	return rc;
-}
-
-static int
-range_read(void *st, unsigned bdf, unsigned off, void *buf, unsigned len)
-{
-	return read_req(st, bdf, off, len, 0, buf);
 }
 
 static int
